@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv when missing.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.trl_r1-installed
+# The registry's plain `torch` pulls several GB of CUDA wheels; these machines carry a local CPU build.
+TORCH_SPEC ?= torch==2.13.0
+DEMO_DIR ?= runs/demo
+# Never reach a model or dataset hub from tests or the demo.
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install demo test lint bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install "$(TORCH_SPEC)"
+	$(PY) -m pip install -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/trl-r1 demo --output-dir $(DEMO_DIR)
+
+lint: install
+	$(VENV)/bin/ruff check trl_r1 recipes examples tests benchmarks
+
+test: lint
+	$(PY) -m pytest
+
+bench: install
+	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache

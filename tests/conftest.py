@@ -1,0 +1,43 @@
+"""Shared fixtures. Nothing here, nor in any test, reaches a model or dataset hub."""
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("WANDB_DISABLED", "true")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "data" / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> str:
+    """The tiny random Qwen2 + byte tokenizer, saved once per test session (reloadable by path)."""
+    from trl_r1.testing import save_tiny_model
+
+    return save_tiny_model(tmp_path_factory.mktemp("tiny") / "model", hidden_size=64)
+
+
+@pytest.fixture(scope="session")
+def tiny_reward_model_dir(tmp_path_factory) -> str:
+    from trl_r1.testing import save_tiny_reward_model
+
+    return save_tiny_reward_model(tmp_path_factory.mktemp("tiny_rm") / "model")
+
+
+@pytest.fixture(scope="session")
+def benchmarks_dir() -> Path:
+    if not BENCHMARKS_DIR.is_dir():
+        pytest.skip(f"shared benchmark data not found at {BENCHMARKS_DIR}")
+    return BENCHMARKS_DIR
+
+
+def cpu_training_args() -> dict:
+    """Keyword arguments every TRL config needs on a CPU-only machine (see NOTES: trap 4)."""
+    return dict(use_cpu=True, bf16=False, gradient_checkpointing=False, report_to="none", save_strategy="no",
+                disable_tqdm=True, dataloader_num_workers=0)

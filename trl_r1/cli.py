@@ -1,0 +1,69 @@
+"""``trl-r1``: one command with a subcommand per R1 tool.
+
+Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
+only the chosen one is imported, so ``trl-r1 --help`` stays fast. Usage errors print one line and
+exit with code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("trl_r1.demo", "tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each"),
+    "tiny-model": ("trl_r1.testing_cli", "write the tiny offline model (and tokenizer) to a directory"),
+    "eval": ("trl_r1.eval.cli", "R1-style evaluation: pass@1 over k samples, cons@k"),
+    "plot": ("trl_r1.plots", "PNG dashboard of a training run's rewards and monitors"),
+    "sample": ("trl_r1.rejection.cli", "rejection sampling: sample, verify, filter, mix (R1 stage 3)"),
+    "run": ("trl_r1.pipeline.cli", "run a multi-stage recipe file (R1, R1-Zero, distillation)"),
+}
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _subparser(name: str) -> tuple[_Parser, object]:
+    module_name, help_text = SUBCOMMANDS[name]
+    module = importlib.import_module(module_name)
+    parser = _Parser(prog=f"trl-r1 {name}", description=help_text)
+    module.add_arguments(parser)
+    return parser, module
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        lines = ["usage: trl-r1 <command> [options]", "", "commands:"]
+        lines += [f"  {name:<11} {help_text}" for name, (_, help_text) in SUBCOMMANDS.items()]
+        print("\n".join(lines))
+        return 0 if argv else 2
+    if argv[0] in ("-V", "--version"):
+        from trl_r1 import __version__
+
+        print(__version__)
+        return 0
+    name = argv[0]
+    if name not in SUBCOMMANDS:
+        print(f"trl-r1: error: unknown command {name!r} (choose from {', '.join(SUBCOMMANDS)})", file=sys.stderr)
+        return 2
+    parser, module = _subparser(name)
+    args = parser.parse_args(argv[1:])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(module.run(args) or 0)
+    except UsageError as e:
+        print(f"trl-r1 {name}: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

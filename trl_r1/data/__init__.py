@@ -1,0 +1,43 @@
+"""Data: prompt templates, the R1 completion formats and the synthetic verifiable task."""
+
+from trl_r1.data.format import (
+    DEFAULT_MARKERS,
+    R1_TAGS,
+    Markers,
+    ParsedCompletion,
+    completion_text,
+    last_boxed,
+    parse_completion,
+)
+from trl_r1.data.synthetic import (
+    ArithmeticProblem,
+    make_non_reasoning,
+    make_problems,
+    make_splits,
+    to_dataset,
+)
+from trl_r1.data.templates import (
+    R1_ZERO_INSTRUCTION,
+    R1_ZERO_TEMPLATE,
+    apply_r1_zero_template,
+    r1_zero_prompt,
+)
+
+__all__ = [
+    "DEFAULT_MARKERS",
+    "R1_TAGS",
+    "R1_ZERO_INSTRUCTION",
+    "R1_ZERO_TEMPLATE",
+    "ArithmeticProblem",
+    "Markers",
+    "ParsedCompletion",
+    "apply_r1_zero_template",
+    "completion_text",
+    "last_boxed",
+    "make_non_reasoning",
+    "make_problems",
+    "make_splits",
+    "parse_completion",
+    "r1_zero_prompt",
+    "to_dataset",
+]

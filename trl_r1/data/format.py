@@ -1,0 +1,162 @@
+"""The one parser of R1 completions.
+
+Every reward, filter and evaluation that needs "the reasoning" or "the final answer" of a
+completion calls :func:`parse_completion`, so they can never disagree about where the answer is.
+
+Two layouts are recognised:
+
+* R1-Zero: ``<think> reasoning </think> <answer> answer </answer>``
+* R1 (cold-start / summary): ``<think> reasoning </think> summary``
+
+A ``<think>`` opened by the prompt (prefilled) is accepted: the completion then starts inside the
+reasoning block and only the closing tag appears.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+THINK_START = "<think>"
+THINK_END = "</think>"
+ANSWER_START = "<answer>"
+ANSWER_END = "</answer>"
+R1_TAGS = (THINK_START, THINK_END, ANSWER_START, ANSWER_END)
+
+
+@dataclass(frozen=True)
+class Markers:
+    """The two tags around the reasoning block, and the optional answer tags."""
+
+    think_start: str = THINK_START
+    think_end: str = THINK_END
+    answer_start: str = ANSWER_START
+    answer_end: str = ANSWER_END
+
+
+DEFAULT_MARKERS = Markers()
+
+
+@dataclass(frozen=True)
+class ParsedCompletion:
+    """A completion split into its R1 parts.
+
+    Attributes:
+        text: the completion text as given.
+        reasoning: text inside the reasoning block, stripped; ``None`` when there is no block.
+        summary: text after the last reasoning-end tag, stripped (the R1 summary, which in
+            R1-Zero layout holds the answer block); ``None`` when there is no end tag.
+        answer: text inside the last ``<answer>…</answer>`` after the reasoning, stripped;
+            ``None`` when there is none.
+        think_starts / think_ends / answer_starts / answer_ends: tag counts, for format checks.
+        prefilled: whether the completion was parsed as starting inside a prefilled ``<think>``.
+    """
+
+    text: str
+    reasoning: str | None
+    summary: str | None
+    answer: str | None
+    think_starts: int
+    think_ends: int
+    answer_starts: int
+    answer_ends: int
+    prefilled: bool
+
+    @property
+    def final_answer_region(self) -> str | None:
+        """Where the format puts the final answer: the answer block, else the summary."""
+        if self.answer is not None:
+            return self.answer
+        return self.summary
+
+
+def completion_text(completion: Any) -> str:
+    """Text of a TRL completion, standard (``str``) or conversational (list of messages).
+
+    For conversational completions the assistant contents are joined; anything else becomes
+    ``""`` rather than raising, because rewards must never crash on model output.
+    """
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, dict):
+        content = completion.get("content", "")
+        return content if isinstance(content, str) else ""
+    if isinstance(completion, (list, tuple)):
+        return "".join(completion_text(m) for m in completion)
+    return ""
+
+
+def parse_completion(
+    text: str, markers: Markers = DEFAULT_MARKERS, prefilled: bool | None = None
+) -> ParsedCompletion:
+    """Split ``text`` into reasoning, summary and answer.
+
+    Args:
+        text: the completion (only what the model generated).
+        markers: the tags; the defaults are R1's.
+        prefilled: ``True`` when the prompt already opened the reasoning block; ``None`` infers it
+            (a completion with an end tag but no start tag is taken as prefilled).
+
+    >>> p = parse_completion("<think>2+2 is 4</think><answer>4</answer>")
+    >>> p.reasoning, p.answer
+    ('2+2 is 4', '4')
+    >>> parse_completion("<think>so x=3</think>\\n\\nThe answer is $\\\\boxed{3}$.").summary
+    'The answer is $\\\\boxed{3}$.'
+    """
+    m = markers
+    n_ts, n_te = text.count(m.think_start), text.count(m.think_end)
+    n_as, n_ae = text.count(m.answer_start), text.count(m.answer_end)
+    if prefilled is None:
+        prefilled = n_ts == 0 and n_te > 0
+    reasoning = summary = None
+    end = text.rfind(m.think_end)
+    if end >= 0:
+        summary = text[end + len(m.think_end) :].strip()
+        head = text[:end]
+        start = head.rfind(m.think_start)
+        if start >= 0:
+            reasoning = head[start + len(m.think_start) :].strip()
+        elif prefilled:
+            reasoning = head.strip()
+    answer = None
+    region = summary if summary is not None else text
+    a_end = region.rfind(m.answer_end)
+    if a_end >= 0:
+        a_start = region.rfind(m.answer_start, 0, a_end)
+        if a_start >= 0:
+            answer = region[a_start + len(m.answer_start) : a_end].strip()
+    return ParsedCompletion(
+        text=text,
+        reasoning=reasoning,
+        summary=summary,
+        answer=answer,
+        think_starts=n_ts,
+        think_ends=n_te,
+        answer_starts=n_as,
+        answer_ends=n_ae,
+        prefilled=prefilled,
+    )
+
+
+_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last ``\\boxed{...}`` in ``text`` (balanced braces), or ``None``.
+
+    >>> last_boxed(r"so $\\boxed{\\frac{1}{2}}$")
+    '\\\\frac{1}{2}'
+    """
+    starts = [mt.end() for mt in _BOXED.finditer(text)]
+    for start in reversed(starts):
+        depth = 1
+        for i in range(start, len(text)):
+            c = text[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    return text[start:i]
+    return None

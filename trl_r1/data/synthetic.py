@@ -1,0 +1,144 @@
+"""A verifiable arithmetic task a tiny model can learn on a CPU.
+
+Problems are sums of ``operands`` non-negative integers of ``digits`` digits each ("47+38",
+"305+219+870"). The gold answer is an integer, so the R1 accuracy reward can check it exactly.
+Worked solutions add column by column with carries, the kind of short chain of thought that a
+0.5M-parameter model can imitate and then improve with GRPO.
+
+Everything is deterministic given ``seed``; :func:`make_splits` returns splits whose questions
+never overlap, so held-out evaluation measures generalisation, not memorisation.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from datasets import Dataset
+
+from trl_r1.data.format import ANSWER_END, ANSWER_START, THINK_END, THINK_START
+
+
+@dataclass(frozen=True)
+class ArithmeticProblem:
+    operands: tuple[int, ...]
+
+    @property
+    def question(self) -> str:
+        return "+".join(str(x) for x in self.operands)
+
+    @property
+    def answer(self) -> int:
+        return sum(self.operands)
+
+    def reasoning(self) -> str:
+        """Column addition, least significant digit first, e.g. ``7+8=15 c1,4+3+1=8``."""
+        width = max(len(str(x)) for x in self.operands)
+        digits = [str(x).zfill(width)[::-1] for x in self.operands]
+        steps, carry = [], 0
+        for col in range(width):
+            terms = [d[col] for d in digits] + ([str(carry)] if carry else [])
+            total = sum(int(t) for t in terms)
+            carry = total // 10
+            steps.append("+".join(terms) + f"={total}" + (f" c{carry}" if carry else ""))
+        return ",".join(steps)
+
+    def r1_zero_solution(self) -> str:
+        """``<think>…</think><answer>…</answer>``: the R1-Zero layout."""
+        return f"{THINK_START}{self.reasoning()}{THINK_END}{ANSWER_START}{self.answer}{ANSWER_END}"
+
+    def r1_solution(self) -> str:
+        """Reasoning block then a readable summary with ``\\boxed{}``: the R1 (cold-start) layout."""
+        return (
+            f"{THINK_START}\n{self.reasoning()}\n{THINK_END}\n\n"
+            f"{self.question}={self.answer}, so the answer is $\\boxed{{{self.answer}}}$."
+        )
+
+
+def _problem_space(digits: int, operands: int) -> tuple[int, int]:
+    low = 10 ** (digits - 1) if digits > 1 else 0
+    return low, 10**digits - 1
+
+
+def make_problems(n: int, seed: int = 0, digits: int = 2, operands: int = 2) -> list[ArithmeticProblem]:
+    """``n`` distinct problems, deterministic by ``seed``."""
+    if digits < 1 or operands < 2:
+        raise ValueError(f"need digits >= 1 and operands >= 2, got digits={digits}, operands={operands}")
+    low, high = _problem_space(digits, operands)
+    space = (high - low + 1) ** operands
+    if n > space:
+        raise ValueError(f"asked for {n} distinct problems but only {space} exist with {digits} digits")
+    rng = random.Random(seed)
+    seen: set[tuple[int, ...]] = set()
+    out: list[ArithmeticProblem] = []
+    while len(out) < n:
+        ops = tuple(rng.randint(low, high) for _ in range(operands))
+        if ops not in seen:
+            seen.add(ops)
+            out.append(ArithmeticProblem(ops))
+    return out
+
+
+def make_splits(
+    sizes: dict[str, int], seed: int = 0, digits: int = 2, operands: int = 2
+) -> dict[str, list[ArithmeticProblem]]:
+    """Disjoint named splits, e.g. ``{"sft": 512, "grpo": 4096, "test": 128}``.
+
+    >>> s = make_splits({"train": 5, "test": 3}, seed=1)
+    >>> {p.question for p in s["train"]} & {p.question for p in s["test"]}
+    set()
+    """
+    problems = make_problems(sum(sizes.values()), seed=seed, digits=digits, operands=operands)
+    out, i = {}, 0
+    for name, size in sizes.items():
+        out[name] = problems[i : i + size]
+        i += size
+    return out
+
+
+def to_dataset(
+    problems: list[ArithmeticProblem],
+    prompt_fn=None,
+    solution_layout: str | None = None,
+) -> Dataset:
+    """A ``datasets.Dataset`` with ``question``, ``solution`` (gold answer as text), ``prompt``
+    (when ``prompt_fn`` is given) and ``completion`` (when ``solution_layout`` is ``"r1_zero"``
+    or ``"r1"``, for SFT).
+
+    ``solution`` is the column name TRL's and trl_r1's accuracy rewards read.
+    """
+    rows = []
+    for p in problems:
+        row = {"question": p.question, "solution": str(p.answer)}
+        if prompt_fn is not None:
+            row["prompt"] = prompt_fn(p.question)
+        if solution_layout == "r1_zero":
+            row["completion"] = p.r1_zero_solution()
+        elif solution_layout == "r1":
+            row["completion"] = p.r1_solution()
+        elif solution_layout is not None:
+            raise ValueError(f"solution_layout must be 'r1_zero', 'r1' or None, got {solution_layout!r}")
+        rows.append(row)
+    return Dataset.from_list(rows)
+
+
+_WORDS = (
+    "apple river stone cloud green paper light music table window garden silver "
+    "bridge candle forest winter summer yellow rocket planet"
+).split()
+
+
+def make_non_reasoning(n: int, seed: int = 0) -> list[dict[str, str]]:
+    """Simple queries that need no chain of thought (R1 mixes such rows into stage-3 SFT).
+
+    Each row has ``question`` and ``response`` (echo and reverse-the-words tasks).
+    """
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        words = rng.sample(_WORDS, k=rng.randint(1, 3))
+        if rng.random() < 0.5:
+            rows.append({"question": "Repeat: " + " ".join(words), "response": " ".join(words)})
+        else:
+            rows.append({"question": "Reverse: " + " ".join(words), "response": " ".join(reversed(words))})
+    return rows

@@ -1,0 +1,77 @@
+"""Prompt templates from the DeepSeek-R1 paper.
+
+The R1-Zero template (paper, Table 1) asks a base model to reason inside ``<think>`` and answer
+inside ``<answer>``. It works for both TRL dataset formats:
+
+* standard: the prompt is one string ending with ``Assistant:`` (optionally `` <think>``);
+* conversational: a system message carrying the instruction and a user message with the question,
+  optionally followed by an assistant message holding the prefilled ``<think>`` (TRL continues
+  a final assistant message instead of opening a new turn).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trl_r1.data.format import THINK_START
+
+R1_ZERO_INSTRUCTION = (
+    "A conversation between User and Assistant. The user asks a question, and the Assistant "
+    "solves it. The assistant first thinks about the reasoning process in the mind and then "
+    "provides the user with the answer. The reasoning process and answer are enclosed within "
+    "<think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process "
+    "here </think> <answer> answer here </answer>."
+)
+
+R1_ZERO_TEMPLATE = R1_ZERO_INSTRUCTION + " User: {question}. Assistant:"
+
+# The R1 (cold-start) layout: reasoning block, then a readable summary ending in \boxed{}.
+R1_INSTRUCTION = (
+    "Think step by step inside <think> </think>, then write a short summary of the solution and "
+    "put the final answer in \\boxed{}."
+)
+
+
+def r1_zero_prompt(
+    question: str, conversational: bool = False, prefill_think: bool = False, template: str | None = None
+) -> str | list[dict[str, str]]:
+    """Build an R1-Zero prompt for ``question``.
+
+    Args:
+        question: the problem statement.
+        conversational: return chat messages instead of one string.
+        prefill_think: end the prompt with an opened ``<think>`` so the model starts reasoning.
+        template: a custom standard template with a ``{question}`` field (standard format only).
+
+    >>> r1_zero_prompt("1+1").endswith("User: 1+1. Assistant:")
+    True
+    >>> r1_zero_prompt("1+1", conversational=True, prefill_think=True)[-1]
+    {'role': 'assistant', 'content': '<think>'}
+    """
+    if not conversational:
+        prompt = (template or R1_ZERO_TEMPLATE).format(question=question)
+        return prompt + (" " + THINK_START if prefill_think else "")
+    if template is not None:
+        raise ValueError("`template` applies to standard prompts; pass conversational=False to use it")
+    messages: list[dict[str, str]] = [
+        {"role": "system", "content": R1_ZERO_INSTRUCTION},
+        {"role": "user", "content": question},
+    ]
+    if prefill_think:
+        messages.append({"role": "assistant", "content": THINK_START})
+    return messages
+
+
+def apply_r1_zero_template(
+    example: dict[str, Any],
+    question_field: str = "question",
+    conversational: bool = False,
+    prefill_think: bool = False,
+) -> dict[str, Any]:
+    """``datasets.map`` helper: add a ``prompt`` column built from ``question_field``."""
+    if question_field not in example:
+        raise KeyError(
+            f"column {question_field!r} not found (columns: {sorted(example)}); "
+            "pass question_field=<the column that holds the problem>"
+        )
+    return {"prompt": r1_zero_prompt(example[question_field], conversational, prefill_think)}

@@ -1,0 +1,1 @@
+"""R1 rule-based rewards, drop-in for any TRL GRPO script."""

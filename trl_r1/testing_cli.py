@@ -1,0 +1,27 @@
+"""``trl-r1 tiny-model DIR``: write the tiny offline model and tokenizer (see :mod:`trl_r1.testing`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from trl_r1.cli_utils import writable_dir
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("output_dir", type=writable_dir, help="directory to write the model into")
+    parser.add_argument("--hidden-size", type=int, default=128)
+    parser.add_argument("--num-layers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reward-model", action="store_true", help="write the tiny reward model instead")
+
+
+def run(args: argparse.Namespace) -> int:
+    from trl_r1.testing import save_tiny_model, save_tiny_reward_model
+
+    if args.reward_model:
+        path = save_tiny_reward_model(args.output_dir, seed=args.seed)
+    else:
+        path = save_tiny_model(args.output_dir, hidden_size=args.hidden_size,
+                               num_hidden_layers=args.num_layers, seed=args.seed)
+    print(path)
+    return 0
