@@ -8,7 +8,7 @@ TRL's ``trl vllm-serve`` client) implement the same :class:`GenerationBackend` p
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,13 @@ class SamplingParams:
 @dataclass(frozen=True)
 class Sample:
     """One sampled completion: decoded text (special tokens skipped, as TRL's GRPO decodes),
-    the number of generated tokens, and whether it stopped on EOS (``False`` = truncated)."""
+    the number of generated tokens, and whether it stopped on EOS (``False`` = truncated).
+    ``token_ids`` (when the backend has them) are what TRL passes rewards as ``completion_ids``."""
 
     text: str
     num_tokens: int
     finished: bool
+    token_ids: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
 
 class GenerationBackend(Protocol):
@@ -137,13 +139,130 @@ class TransformersBackend:
                     for ids in completions[i * params.num_samples : (i + 1) * params.num_samples]:
                         stop = next((j for j, t in enumerate(ids) if t in eos_ids), None)
                         kept = ids if stop is None else ids[: stop + 1]
-                        group.append(Sample(tok.decode(kept, skip_special_tokens=True), len(kept), stop is not None))
+                        group.append(Sample(tok.decode(kept, skip_special_tokens=True), len(kept), stop is not None,
+                                            tuple(kept)))
                     out.append(group)
         finally:
             tok.padding_side = old_side
             torch.random.set_rng_state(generator_state)
             self.model.train(was_training)
         return out
+
+
+_VLLM_MISSING = (
+    "the {backend!r} generation backend needs vLLM, which is not installed: "
+    "pip install 'trl-r1[vllm]' (on a GPU machine), or use --backend transformers"
+)
+
+
+def _eos_ids_of(tokenizer: Any, generation_config: Any = None) -> set[int]:
+    eos = getattr(generation_config, "eos_token_id", None)
+    ids = set(eos if isinstance(eos, (list, tuple)) else [eos] if eos is not None else [])
+    if tokenizer.eos_token_id is not None:
+        ids.add(tokenizer.eos_token_id)
+    return ids
+
+
+def _prompt_token_ids(tokenizer: Any, prompts: list[Prompt]) -> list[list[int]]:
+    # Token ids, not text: the engine would otherwise add a BOS the chat template already holds.
+    return [tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"] for p in prompts]
+
+
+class VLLMBackend:
+    """vLLM's offline engine (the ``vllm`` extra), for sampling at scale on GPUs.
+
+    Every prompt gets its own vLLM seed (``params.seed + index``), so a batch is reproducible and
+    two identical prompts still get different samples.
+
+    Args:
+        model: path or hub id.
+        tokenizer: optional tokenizer path (defaults to the model's).
+        **llm_kwargs: passed to ``vllm.LLM`` (``tensor_parallel_size``, ``gpu_memory_utilization``,
+            ``max_model_len``, ``dtype``...).
+    """
+
+    name = "vllm"
+
+    def __init__(self, model: str, tokenizer: str | None = None, **llm_kwargs: Any):
+        if not vllm_available():
+            raise ImportError(_VLLM_MISSING.format(backend=self.name))
+        import vllm
+
+        self._sampling_params_cls = vllm.SamplingParams
+        self.llm = vllm.LLM(model=model, tokenizer=tokenizer, **llm_kwargs)
+        self.tokenizer = self.llm.get_tokenizer()
+
+    def sampling_params(self, params: SamplingParams, index: int = 0) -> Any:
+        """The vLLM ``SamplingParams`` for prompt number ``index`` of a batch."""
+        return self._sampling_params_cls(
+            n=params.num_samples, temperature=params.temperature, top_p=params.top_p,
+            max_tokens=params.max_new_tokens, seed=params.seed + index,
+        )
+
+    def generate(self, prompts: list[Prompt], params: SamplingParams) -> list[list[Sample]]:
+        inputs = [{"prompt_token_ids": ids} for ids in _prompt_token_ids(self.tokenizer, prompts)]
+        sampling = [self.sampling_params(params, i) for i in range(len(inputs))]
+        outputs = self.llm.generate(inputs, sampling, use_tqdm=False)
+        return [
+            [Sample(o.text, len(o.token_ids), o.finish_reason == "stop", tuple(o.token_ids)) for o in out.outputs]
+            for out in outputs
+        ]
+
+
+class VLLMServerBackend:
+    """A running ``trl vllm-serve`` (or ``vllm serve``) server, through TRL's ``VLLMClient``.
+
+    Prompts are rendered and tokenized here with the model's tokenizer, exactly as for the other
+    backends; the server only samples. Completions come back prompt-major (the ``n`` samples of
+    a prompt are consecutive).
+
+    Args:
+        model: path or hub id of the served model (for its tokenizer and EOS ids).
+        base_url: the server, e.g. ``http://localhost:8000``.
+        connection_timeout: seconds to wait for the server to come up.
+        client: an object with TRL's ``VLLMClient.generate`` signature (tests pass a fake).
+    """
+
+    name = "vllm-server"
+
+    def __init__(self, model: str, base_url: str = "http://localhost:8000", connection_timeout: float = 240.0,
+                 tokenizer: Any = None, client: Any = None):
+        from transformers import AutoTokenizer, GenerationConfig
+
+        if client is None:
+            if not vllm_available():  # TRL's client refuses to start without vLLM installed
+                raise ImportError(_VLLM_MISSING.format(backend=self.name))
+            from trl.generation.vllm_client import VLLMClient
+
+            client = VLLMClient(base_url=base_url, connection_timeout=connection_timeout)
+        self.client = client
+        self.tokenizer = tokenizer if tokenizer is not None else AutoTokenizer.from_pretrained(model)
+        try:
+            generation_config = GenerationConfig.from_pretrained(model)
+        except (OSError, ValueError):
+            generation_config = None
+        self.eos_ids = _eos_ids_of(self.tokenizer, generation_config)
+
+    def generate(self, prompts: list[Prompt], params: SamplingParams) -> list[list[Sample]]:
+        out = self.client.generate(
+            prompts=_prompt_token_ids(self.tokenizer, prompts), n=params.num_samples,
+            temperature=params.temperature, top_p=params.top_p, max_tokens=params.max_new_tokens,
+            logprobs=None, generation_kwargs={"seed": params.seed},
+        )
+        completion_ids, k = out["completion_ids"], params.num_samples
+        if len(completion_ids) != len(prompts) * k:
+            raise RuntimeError(f"the vLLM server returned {len(completion_ids)} completions for "
+                               f"{len(prompts)} prompts x {k} samples")
+        groups = []
+        for i in range(len(prompts)):
+            group = []
+            for ids in completion_ids[i * k : (i + 1) * k]:
+                stop = next((j for j, t in enumerate(ids) if t in self.eos_ids), None)
+                kept = list(ids if stop is None else ids[: stop + 1])
+                text = self.tokenizer.decode(kept, skip_special_tokens=True)
+                group.append(Sample(text, len(kept), stop is not None, tuple(kept)))
+            groups.append(group)
+        return groups
 
 
 def vllm_available() -> bool:
@@ -171,5 +290,9 @@ def make_backend(model: str, backend: str = "auto", **kwargs: Any) -> Generation
     return BACKENDS[backend](model, **kwargs)
 
 
-# name -> constructor taking (model, **kwargs); the vLLM backends register themselves here.
-BACKENDS: dict[str, Any] = {"transformers": TransformersBackend}
+# name -> constructor taking (model, **kwargs).
+BACKENDS: dict[str, Any] = {
+    "transformers": TransformersBackend,
+    "vllm": VLLMBackend,
+    "vllm-server": VLLMServerBackend,
+}

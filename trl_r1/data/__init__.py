@@ -9,11 +9,13 @@ from trl_r1.data.format import (
     last_boxed,
     parse_completion,
 )
+from trl_r1.data.loading import load_dataset_spec, resolve_model
 from trl_r1.data.synthetic import (
     ArithmeticProblem,
     make_non_reasoning,
     make_problems,
     make_splits,
+    split_problems,
     to_dataset,
 )
 from trl_r1.data.templates import (
@@ -34,6 +36,9 @@ __all__ = [
     "apply_r1_zero_template",
     "completion_text",
     "last_boxed",
+    "load_dataset_spec",
+    "resolve_model",
+    "split_problems",
     "make_non_reasoning",
     "make_problems",
     "make_splits",

@@ -160,3 +160,31 @@ def last_boxed(text: str) -> str | None:
                 if depth == 0:
                     return text[start:i]
     return None
+
+
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced code block: its info-string language (lower-cased, ``""`` when none) and its code."""
+
+    language: str
+    code: str
+
+
+def last_code_block(text: str) -> CodeBlock | None:
+    """The last closed fenced code block (```` ``` ```` or ``~~~``) in ``text``, or ``None``.
+
+    A fence left open (a truncated completion) does not count.
+
+    >>> last_code_block("draft:\\n```python\\nprint(1)\\n```\\nfinal:\\n```py\\nprint(2)\\n```")
+    CodeBlock(language='py', code='print(2)\\n')
+    >>> last_code_block("```python\\nprint(1)") is None
+    True
+    """
+    blocks = list(_FENCE.finditer(text))
+    if not blocks:
+        return None
+    m = blocks[-1]
+    return CodeBlock(language=m.group(2).lower(), code=m.group(3))

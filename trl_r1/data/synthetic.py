@@ -142,3 +142,54 @@ def make_non_reasoning(n: int, seed: int = 0) -> list[dict[str, str]]:
         else:
             rows.append({"question": "Reverse: " + " ".join(words), "response": " ".join(reversed(words))})
     return rows
+
+
+# Fixed fractions of the problem space per split: membership depends only on the question and the
+# seed (a stable hash), so any two splits are disjoint whatever sizes are asked of each.
+SPLIT_BUCKETS: dict[str, tuple[float, float]] = {"test": (0.0, 0.1), "sft": (0.1, 0.3), "rl": (0.3, 1.0)}
+SPLIT_ALIASES = {"grpo": "rl", "train": "rl", "eval": "test", "heldout": "test", "cold_start": "sft"}
+
+
+def _bucket(question: str, seed: int) -> float:
+    import hashlib
+
+    digest = hashlib.blake2b(f"{seed}:{question}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands: int = 2) -> list[ArithmeticProblem]:
+    """``n`` problems of the named split (``sft``, ``rl``/``grpo``, ``test``), disjoint across splits.
+
+    >>> a = {p.question for p in split_problems("sft", 100)}
+    >>> b = {p.question for p in split_problems("test", 100)}
+    >>> len(a), len(b), a & b
+    (100, 100, set())
+    """
+    import itertools
+
+    name = SPLIT_ALIASES.get(split, split)
+    if name not in SPLIT_BUCKETS:
+        raise ValueError(f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}")
+    lo_frac, hi_frac = SPLIT_BUCKETS[name]
+    low, high = _problem_space(digits, operands)
+    rng = random.Random(f"{seed}:{name}")
+    span = high - low + 1
+    if span**operands <= 2_000_000:  # small space: enumerate it, so exhaustion is reported exactly
+        pool = [
+            ArithmeticProblem(ops)
+            for ops in itertools.product(range(low, high + 1), repeat=operands)
+            if lo_frac <= _bucket("+".join(map(str, ops)), seed) < hi_frac
+        ]
+        if n > len(pool):
+            raise ValueError(f"split {split!r} has only {len(pool)} problems with {digits} digits; ask for fewer "
+                             "or use more digits/operands")
+        rng.shuffle(pool)
+        return pool[:n]
+    seen: set[tuple[int, ...]] = set()
+    out: list[ArithmeticProblem] = []
+    while len(out) < n:
+        ops = tuple(rng.randint(low, high) for _ in range(operands))
+        if ops not in seen and lo_frac <= _bucket("+".join(map(str, ops)), seed) < hi_frac:
+            seen.add(ops)
+            out.append(ArithmeticProblem(ops))
+    return out

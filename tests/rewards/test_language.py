@@ -1,0 +1,111 @@
+"""Language consistency (R1 section 2.3.2): the share of target-language words in the chain of thought."""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from trl_r1.rewards import LanguageConsistencyReward, detect_language, language_consistency
+from trl_r1.rewards import language as rlang
+
+DATA = Path(__file__).parent / "data" / "language_labelled.jsonl"
+ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
+
+
+def test_labelled_set_covers_english_chinese_mixed_and_other_languages():
+    labels = {r["label"] for r in ROWS}
+    assert {"en", "zh", "mixed", "code-switch"} <= labels and len(labels - {"en", "zh", "mixed", "code-switch"}) >= 3
+    assert any(len(r["text"].encode()) > 3500 for r in ROWS)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_fast_score_matches_the_hand_labels(row):
+    assert language_consistency(row["text"], row["language"]) == pytest.approx(row["truth"], abs=0.02)
+
+
+def test_fast_score_agrees_with_per_sentence_langdetect_within_0_1():
+    # Code-switched sentences are excluded: sentence-level langdetect cannot split them (by design).
+    rows = [r for r in ROWS if r["label"] != "code-switch"]
+    diffs = {
+        r["id"]: abs(language_consistency(r["text"], r["language"])
+                     - language_consistency(r["text"], r["language"], method="langdetect"))
+        for r in rows
+    }
+    assert max(diffs.values()) <= 0.1, sorted(diffs.items(), key=lambda kv: -kv[1])[:5]
+
+
+def test_fast_score_takes_under_2ms_median_per_4kb_chain_of_thought():
+    texts = [r["text"] for r in ROWS if r["language"] in ("en", "zh") and len(r["text"].encode()) > 3000]
+    timings = []
+    for _ in range(5):
+        for t in texts:
+            start = time.perf_counter()
+            language_consistency(t, "en")
+            timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.002
+
+
+def test_math_code_and_numbers_are_not_words():
+    text = "我们计算 $\\frac{a+b}{c}$ 和 ```python\nprint(total)\n``` 以及 12345。"
+    assert language_consistency(text, "zh") == 1.0
+    assert language_consistency("$x^2 + y^2 = z^2$ 42 \\alpha", "zh") == 1.0  # nothing to count
+
+
+def test_deterministic_and_language_codes_are_normalised():
+    text = ROWS[-1]["text"]
+    assert language_consistency(text, "ru") == language_consistency(text, "RU") == language_consistency(text, "ru")
+    assert language_consistency("所以答案是七。", "zh-CN") == 1.0
+    with pytest.raises(ValueError, match="unsupported language 'xx'"):
+        language_consistency("hello", "xx")
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Find all real solutions of $x^2 = 4$.", "en"),
+        ("求方程 $x^2=4$ 的所有实数解。", "zh"),
+        ("Trouvez toutes les solutions réelles de cette équation.", "fr"),
+        ("Finde alle reellen Lösungen der Gleichung.", "de"),
+        ("Найдите все действительные решения уравнения.", "ru"),
+        ("方程式の実数解をすべて求めなさい。", "ja"),
+        ("방정식의 모든 실수 해를 구하시오.", "ko"),
+        ("$x^2 = 4$", "und"),
+    ],
+)
+def test_detect_language(text, language):
+    assert detect_language(text) == language
+
+
+def test_reward_reads_the_reasoning_block_and_the_language_column():
+    zh_cot = "<think>我们需要求出这个数。So the answer is seven.</think><answer>7</answer>"
+    en_cot = "<think>We need this number, so we add them.</think><answer>7</answer>"
+    reward = LanguageConsistencyReward()
+    out = reward([zh_cot, [{"role": "assistant", "content": en_cot}]], language=["zh", "en"])
+    assert out == [pytest.approx(9 / 14), 1.0]  # 9 Han characters, 5 English words
+    assert reward.__name__ == "language_consistency_reward"
+
+
+def test_target_falls_back_to_default_then_to_the_prompt_language():
+    cot = ["<think>我们需要求出这个数。</think><answer>7</answer>"]
+    assert LanguageConsistencyReward(default_language="en")(cot) == [0.0]
+    prompt = [[{"role": "system", "content": "You are a helpful assistant."},
+               {"role": "user", "content": "求方程的所有实数解。"}]]
+    metrics = {}
+    assert LanguageConsistencyReward()(cot, prompts=prompt, log_metric=metrics.__setitem__) == [1.0]
+    assert metrics["language_consistency_reward/undetermined_target"] == 0.0
+    assert LanguageConsistencyReward()(cot, prompts=["$x^2$"]) == [None]  # no language to detect
+
+
+def test_missing_target_raises_naming_the_column_and_the_fix():
+    with pytest.raises(ValueError, match="'language' dataset column.*default_language"):
+        LanguageConsistencyReward()(["<think>a</think>"])
+    with pytest.raises(ValueError, match="row 0"):
+        LanguageConsistencyReward()(["<think>a</think>"], language=["klingon"])
+
+
+def test_reference_method_is_the_slow_per_sentence_langdetect():
+    text = "We add the numbers. 我们把两个数相加。"
+    assert language_consistency(text, "en", method="langdetect") == pytest.approx(4 / 12)
+    assert rlang.METHODS == ("fast", "langdetect")

@@ -1,0 +1,228 @@
+"""The code-execution accuracy reward: R1's "compiler feedback on predefined test cases"."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import time
+
+import pytest
+
+from trl_r1.rewards.code import CodeReward, extract_code, parse_test_cases
+from trl_r1.sandbox import JobResult, LocalSandbox, SandboxConfig, SandboxUnavailableError
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+
+CONFIG = SandboxConfig(timeout_s=1.0, cpu_time_s=1, memory_mb=256, max_workers=2)
+DOUBLE_TESTS = [{"input": "2\n", "output": "4\n"}, {"input": "5\n", "output": "10\n"},
+                {"input": "-3\n", "output": "-6\n"}, {"input": "0\n", "output": "0\n"}]
+
+
+def solution(code: str, reasoning: str = "Read n and print twice n.") -> str:
+    return f"<think>{reasoning}</think>\nHere is my solution:\n```python\n{code}\n```"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> LocalSandbox:
+    return LocalSandbox(CONFIG)
+
+
+@pytest.fixture(scope="module")
+def reward(sandbox) -> CodeReward:
+    return CodeReward(sandbox)
+
+
+@pytest.fixture(scope="module")
+def binary(sandbox) -> CodeReward:
+    return CodeReward(sandbox, binary=True)
+
+
+class Metrics(dict):
+    def __call__(self, name, value):
+        self[name] = value
+
+
+def test_correct_program_scores_one_and_partial_program_scores_its_pass_fraction(reward):
+    completions = [solution("print(2 * int(input()))"),
+                   solution("n = int(input())\nprint(2 * n if n > 0 else 99)")]  # fails -3 and 0
+    assert reward(completions=completions, test_cases=[DOUBLE_TESTS] * 2) == [1.0, 0.5]
+
+
+def test_binary_reward_is_one_only_when_every_case_passes(binary):
+    completions = [solution("print(2 * int(input()))"), solution("n = int(input())\nprint(2 * n if n > 0 else 99)")]
+    assert binary(completions=completions, test_cases=[DOUBLE_TESTS] * 2) == [1.0, 0.0]
+
+
+def test_output_is_compared_after_stripping_trailing_whitespace_per_line(reward):
+    tests = [[{"input": "", "output": "1 2\n3\n"}]]
+    assert reward(completions=[solution("print('1 2   ')\nprint('3\\t')\nprint()")], test_cases=tests) == [1.0]
+    assert reward(completions=[solution("print('1  2')\nprint('3')")], test_cases=tests) == [0.0]
+
+
+def test_code_only_inside_the_reasoning_scores_zero(reward):
+    text = "<think>```python\nprint(2 * int(input()))\n```</think>I am done."
+    metrics = Metrics()
+    assert reward(completions=[text], test_cases=[DOUBLE_TESTS], log_metric=metrics) == [0.0]
+    assert metrics["code_reward/no_code"] == 1
+
+
+def test_the_last_fenced_block_of_the_answer_is_the_program(reward):
+    text = ("<think>try</think>A first draft:\n```python\nprint(0)\n```\nFixed:\n```python\n"
+            "print(2 * int(input()))\n```")
+    assert reward(completions=[text], test_cases=[DOUBLE_TESTS]) == [1.0]
+
+
+def test_r1_zero_answer_block_and_conversational_completions_are_scored(reward):
+    zero = "<think>double</think><answer>\n```python\nprint(2 * int(input()))\n```\n</answer>"
+    chat = [{"role": "assistant", "content": solution("print(2 * int(input()))")}]
+    assert reward(completions=[zero, chat], test_cases=[DOUBLE_TESTS] * 2) == [1.0, 1.0]
+
+
+def test_assert_cases_run_python_after_the_solution(reward):
+    tests = [{"assert": "assert add(2, 3) == 5"}, {"assert": "assert add(-1, 1) == 0"},
+             {"assert": "assert add(2, 2) == 5"}]
+    code = "def add(a, b):\n    return a + b"
+    assert reward(completions=[solution(code)], test_cases=[tests]) == [pytest.approx(2 / 3)]
+
+
+def test_open_r1_verification_info_shape_is_read_as_dict_or_json(reward):
+    info = {"language": "python", "test_cases": [{"type": "stdin_stdout", "input": "7\n", "output": "14\n"}]}
+    completions = [solution("print(2 * int(input()))")] * 2
+    assert reward(completions=completions, verification_info=[info, json.dumps(info)]) == [1.0, 1.0]
+
+
+def test_crash_and_timeout_fail_their_case_with_zero_not_none(reward):
+    completions = [solution("n = int(input())\nprint(2 // n * n * 2 if n != 0 else 1 // 0)"),
+                   solution("n = int(input())\nwhile n == 0:\n    pass\nprint(2 * n)")]
+    metrics = Metrics()
+    scores = reward(completions=completions, test_cases=[DOUBLE_TESTS] * 2, log_metric=metrics)
+    assert scores[1] == 0.75  # only the n == 0 case loops forever
+    assert scores[0] is not None and scores[0] < 1.0
+    assert metrics["code_reward/timeouts"] == 1 and metrics["code_reward/sandbox_errors"] == 0
+
+
+def test_rows_it_cannot_score_get_none_not_zero(reward):
+    info = {"language": "cpp", "test_cases": [{"input": "1", "output": "2"}]}
+    metrics = Metrics()
+    scores = reward(completions=[solution("print(2)")] * 2,
+                    verification_info=[info, {"language": "python", "test_cases": []}], log_metric=metrics)
+    assert scores == [None, None]
+    assert metrics["code_reward/unscorable"] == 2
+
+
+def test_sandbox_failure_gives_none_and_is_counted():
+    class BrokenProvider:
+        name = "broken"
+
+        def describe(self):
+            return {}
+
+        def run(self, jobs, budget_s=None):
+            return [JobResult(error="could not start") for _ in jobs]
+
+    metrics = Metrics()
+    scores = CodeReward(BrokenProvider())(completions=[solution("print(1)"), "no code"],
+                                          test_cases=[DOUBLE_TESTS] * 2, log_metric=metrics)
+    assert scores == [None, 0.0]
+    assert metrics["code_reward/sandbox_errors"] == 1
+
+
+def test_call_budget_bounds_the_call_and_unfinished_programs_get_none():
+    config = SandboxConfig(timeout_s=5.0, cpu_time_s=5, max_workers=1, budget_s=1.5)
+    reward = CodeReward(config)
+    sleepers = [solution(f"import time\ntime.sleep(3)\nprint({i})") for i in range(3)]
+    started = time.monotonic()
+    scores = reward(completions=sleepers, test_cases=[[{"input": "", "output": "0"}]] * 3)
+    assert time.monotonic() - started < 4.0
+    assert scores == [None, None, None]
+
+
+def test_the_pool_runs_programs_at_once(sandbox):
+    reward = CodeReward(sandbox)
+    sleepers = [solution(f"import time\ntime.sleep(0.6)\nprint({i})") for i in range(4)]
+    started = time.monotonic()
+    scores = reward(completions=sleepers, test_cases=[[{"input": "", "output": str(i)}] for i in range(4)])
+    assert scores == [1.0] * 4
+    assert time.monotonic() - started < 4 * 0.6  # two at a time, not one after another
+
+
+def test_identical_programs_on_identical_tests_run_once(sandbox):
+    calls = []
+
+    class Counting:
+        name = "counting"
+
+        def describe(self):
+            return sandbox.describe()
+
+        def run(self, jobs, budget_s=None):
+            calls.append(len(jobs))
+            return sandbox.run(jobs, budget_s)
+
+    group = [solution("print(2 * int(input()))")] * 4  # a GRPO group that agrees
+    assert CodeReward(Counting())(completions=group, test_cases=[DOUBLE_TESTS] * 4) == [1.0] * 4
+    assert calls == [1]
+
+
+def test_malformed_test_cases_are_refused_with_the_expected_shape():
+    with pytest.raises(ValueError, match=r"row 0, case 1.*input.*output.*assert"):
+        parse_test_cases([{"input": "1", "output": "2"}, {"stdin": "1", "expected": "2"}])
+    with pytest.raises(ValueError, match="test_cases.*verification_info"):
+        CodeReward(CONFIG)(completions=["x"])
+
+
+def test_required_layer_missing_on_this_machine_is_refused_before_anything_runs(monkeypatch):
+    probe = LocalSandbox._probe
+
+    def probe_without_pid_namespace(self):
+        report = probe(self)
+        report["pid_namespace"] = "unshare: Operation not permitted"
+        return report
+
+    monkeypatch.setattr(LocalSandbox, "_probe", probe_without_pid_namespace)
+    monkeypatch.setattr(LocalSandbox, "run", lambda *a, **k: pytest.fail("ran a program"))
+    with pytest.raises(SandboxUnavailableError, match="pid_namespace: unshare: Operation not permitted"):
+        LocalSandbox(SandboxConfig(require_layers=["pid_namespace"]))
+
+
+def test_start_up_logs_the_active_isolation_layers(caplog):
+    with caplog.at_level("INFO", logger="trl_r1.sandbox.local"):
+        sandbox = LocalSandbox(CONFIG)
+    line = next(r.getMessage() for r in caplog.records if "active layers" in r.getMessage())
+    for requirement, layer in sandbox.describe().items():
+        assert f"{requirement}={layer}" in line
+
+
+def test_reward_pickles_for_spawned_reward_processes(reward):
+    clone = pickle.loads(pickle.dumps(CodeReward(CONFIG, binary=True)))
+    assert clone.__name__ == "binary_code_reward"
+    assert clone(completions=[solution("print(2 * int(input()))")], test_cases=[DOUBLE_TESTS]) == [1.0]
+
+
+def test_extract_code_ignores_other_languages():
+    assert extract_code("<think>x</think>```cpp\nint main(){}\n```") is None
+    assert extract_code("```python\nprint(1)\n```") is None  # no reasoning end: no final answer
+    assert extract_code("```python\nprint(1)\n```", fallback_to_full_text=True) == "print(1)\n"
+
+
+def test_grpo_trainer_passes_the_test_cases_column_to_the_reward(tiny_model_dir, tmp_path, sandbox):
+    from conftest import cpu_training_args
+    from datasets import Dataset
+    from trl import GRPOConfig, GRPOTrainer
+
+    seen = []
+
+    class Recording(CodeReward):
+        def __call__(self, completions, **kwargs):
+            seen.append(kwargs["test_cases"])
+            return super().__call__(completions, **kwargs)
+
+    data = Dataset.from_list([{"prompt": "Write a program that doubles n.", "test_cases": DOUBLE_TESTS}] * 4)
+    args = GRPOConfig(output_dir=str(tmp_path), max_steps=1, per_device_train_batch_size=4, num_generations=4,
+                      max_completion_length=8, **cpu_training_args())
+    trainer = GRPOTrainer(model=tiny_model_dir, reward_funcs=Recording(sandbox), args=args, train_dataset=data)
+    trainer.train()
+    assert seen and [case["output"] for case in seen[0][0]] == [c["output"] for c in DOUBLE_TESTS]
+    logged = {key for entry in trainer.state.log_history for key in entry}
+    assert {"rewards/code_reward/mean", "code_reward/sandbox_errors"} <= logged

@@ -1,0 +1,343 @@
+r"""Training monitors for the "aha moment": reflection, language mixing, length, truncation.
+
+DeepSeek-R1 reports that during RL the responses grow longer and reflective words ("wait",
+"mistake", "however", "but", "retry", "error", "verify", "wrong", "evaluate", "check") become
+more frequent, and that R1-Zero's chains of thought mix languages. :class:`ReflectionMonitor`
+measures these on every generation batch of any TRL GRPO run.
+
+**Why a reward-shaped monitor and not a ``TrainerCallback``:** callbacks never see the sampled
+completions, while a reward function receives them with their token ids and TRL's ``log_metric``
+(so the numbers reach every ``report_to`` backend); it returns ``None`` for every row, which
+``GRPOTrainer`` turns into NaN and leaves out of every ``nansum``/``nanmean``, so advantages are
+unchanged whatever its weight (checked in ``tests/test_monitors.py``).
+
+Usage::
+
+    from trl_r1.callbacks import DashboardCallback, ReflectionMonitor, with_monitor
+
+    reward_funcs, weights = with_monitor([accuracy_reward, think_summary_format_reward], [1.0, 0.5])
+    trainer = GRPOTrainer(model, reward_funcs=reward_funcs, args=GRPOConfig(reward_weights=weights, ...),
+                          callbacks=[DashboardCallback()], ...)
+
+Metrics (``reasoning/`` prefix; TRL adds ``eval_`` in evaluation):
+
+* ``reflective_words_per_1k_tokens``: reflective-word occurrences per 1,000 completion tokens,
+  pooled over the batch, :math:`1000 \cdot \sum_i w_i / \sum_i t_i`;
+* ``response_length``: mean completion length in tokens;
+* ``truncation_rate``: fraction of completions that did not end with an EOS token (when
+  ``eos_token_ids`` is given; TRL's own ``completions/clipped_ratio`` is the same number);
+* ``language_consistency``: mean R1 language consistency of the chain of thought;
+* ``language_mix_ratio``: fraction of completions whose chain of thought is not entirely in the
+  target language.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from transformers import TrainerCallback
+
+logger = logging.getLogger(__name__)
+
+REFLECTIVE_WORDS_EN = ("wait", "mistake", "however", "but", "retry", "error", "verify", "wrong", "evaluate", "check")
+"""The reflective words whose frequency DeepSeek-R1 tracks during RL (the "aha moment")."""
+
+REFLECTIVE_WORDS_ZH = ("等等", "等一下", "错误", "错了", "但是", "然而", "不过", "重试", "重新", "验证", "检查", "不对")
+"""Their Chinese counterparts (wait, mistake/wrong, but/however, retry/again, verify, check, not right)."""
+
+REFLECTIVE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": REFLECTIVE_WORDS_EN,
+    "zh": REFLECTIVE_WORDS_ZH,
+    "all": REFLECTIVE_WORDS_EN + REFLECTIVE_WORDS_ZH,
+}
+
+METRIC_PREFIX = "reasoning/"
+
+
+class ReflectiveWords:
+    """Counts reflective words in text: whole words for alphabetic scripts, substrings for CJK.
+
+    Matching is case-insensitive and non-overlapping, longest entry first, so a list holding both
+    "等等" and "等" counts "等等" once. Only the listed forms count ("checking" is not "check").
+
+    Args:
+        words: a preset (``"en"``, ``"zh"``, ``"all"``) or the words themselves.
+
+    >>> ReflectiveWords("en").count("Wait, but is that right? Let me check. Checking again: wait.")
+    4
+    >>> ReflectiveWords("zh").count("等等，这里错了，重新验证一下。")
+    4
+    """
+
+    def __init__(self, words: str | Sequence[str] = "en"):
+        if isinstance(words, str):
+            if words not in REFLECTIVE_WORDS:
+                raise ValueError(f"unknown reflective-word preset {words!r}; choose from {sorted(REFLECTIVE_WORDS)} "
+                                 "or pass a list of words")
+            words = REFLECTIVE_WORDS[words]
+        words = [w.strip() for w in words]
+        if not words or not all(words):
+            raise ValueError(f"reflective words must be non-empty strings, got {words!r}")
+        self.words = tuple(dict.fromkeys(words))
+        parts = []
+        for w in sorted(self.words, key=len, reverse=True):
+            left = r"\b" if re.match(r"\w", w[0]) and not _is_cjk(w[0]) else ""
+            right = r"\b" if re.match(r"\w", w[-1]) and not _is_cjk(w[-1]) else ""
+            parts.append(f"{left}{re.escape(w.lower())}{right}")
+        # Matching lower-cased text is about 2x faster than re.IGNORECASE.
+        self._pattern = re.compile("|".join(parts))
+
+    def find(self, text: str) -> list[str]:
+        """The matched words, lower-cased, in order."""
+        return self._pattern.findall(text.lower())
+
+    def count(self, text: str) -> int:
+        """Number of reflective-word occurrences in ``text``."""
+        return len(self.find(text))
+
+    def __getstate__(self) -> dict:
+        return {"words": self.words}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["words"])
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def reflective_words_per_1k_tokens(texts: Sequence[str], num_tokens: Sequence[int],
+                                   words: ReflectiveWords | str | Sequence[str] = "en") -> float:
+    """Reflective-word occurrences per 1,000 tokens, pooled: ``1000 * sum(counts) / sum(tokens)``.
+
+    >>> reflective_words_per_1k_tokens(["wait, check", "fine"], [10, 30])
+    50.0
+    """
+    if len(texts) != len(num_tokens):
+        raise ValueError(f"{len(texts)} texts but {len(num_tokens)} token counts")
+    counter = words if isinstance(words, ReflectiveWords) else ReflectiveWords(words)
+    total = sum(num_tokens)
+    return 0.0 if total == 0 else 1000.0 * sum(counter.count(t) for t in texts) / total
+
+
+def chain_of_thought(text: str) -> str:
+    """The reasoning of a completion: the closed ``<think>`` block, else what follows an unclosed
+    ``<think>`` (a truncated completion is still reasoning), else the whole text.
+
+    >>> chain_of_thought("<think>so 3</think>3"), chain_of_thought("<think>so 3 and"), chain_of_thought("3")
+    ('so 3', 'so 3 and', '3')
+    """
+    from trl_r1.data.format import THINK_START, parse_completion
+
+    reasoning = parse_completion(text).reasoning
+    if reasoning is not None:
+        return reasoning
+    start = text.rfind(THINK_START)
+    return text[start + len(THINK_START) :].strip() if start >= 0 else text
+
+
+class ReflectionMonitor:
+    """GRPO monitor of the "aha moment": a reward function that scores nothing and logs metrics.
+
+    Pass it in ``reward_funcs`` (any weight, conventionally 0; see :func:`with_monitor`). Each
+    call returns ``None`` for every completion and logs, through TRL's ``log_metric``, the
+    metrics listed in :mod:`trl_r1.callbacks` (``reasoning/...``). Token counts come from the
+    ``completion_ids`` TRL passes. The language target of a row is its ``language`` column, else
+    ``language``, else the language detected in its prompt (as
+    :class:`trl_r1.rewards.LanguageConsistencyReward` decides it).
+
+    Args:
+        reflective_words: a preset (``"en"``: the paper's list, ``"zh"``, ``"all"``) or a list.
+        language: default target language (ISO 639-1); ``None`` detects it from each prompt
+            (rows whose prompt has no detectable language, such as ``47+38``, are left out).
+        track_language: set ``False`` to skip the language metrics.
+        language_column: dataset column naming each row's target language.
+        eos_token_ids: ids that end a completion; when given, ``truncation_rate`` is logged.
+        per_word: also log ``reasoning/reflective/<word>`` (per 1,000 tokens) for each word.
+        name: the name TRL logs the (empty) reward under.
+
+    Example:
+        >>> logged = {}
+        >>> monitor = ReflectionMonitor(language="en", eos_token_ids=[0])
+        >>> monitor(completions=["Wait, that is wrong. Let me check.", "The sum is 7."],
+        ...         completion_ids=[[5] * 19 + [0], [6] * 10], log_metric=logged.__setitem__)
+        [None, None]
+        >>> logged["reasoning/reflective_words_per_1k_tokens"], logged["reasoning/truncation_rate"]
+        (100.0, 0.5)
+    """
+
+    __name__ = "reflection_monitor"
+
+    def __init__(
+        self,
+        reflective_words: str | Sequence[str] = "en",
+        language: str | None = None,
+        track_language: bool = True,
+        language_column: str = "language",
+        eos_token_ids: Sequence[int] | None = None,
+        per_word: bool = False,
+        name: str | None = None,
+    ):
+        from trl_r1.rewards.language import language_consistency, normalize_language
+
+        self.words = ReflectiveWords(reflective_words)
+        self.eos_token_ids = None if eos_token_ids is None else frozenset(int(i) for i in eos_token_ids)
+        self.per_word = per_word
+        self.track_language = track_language
+        self.language = None if language is None else normalize_language(language)
+        if self.language is not None:
+            language_consistency("", self.language)  # rejects an unsupported code now, not mid-training
+        self.language_column = language_column
+        if name is not None:
+            self.__name__ = name
+
+    def __repr__(self) -> str:
+        return f"ReflectionMonitor(name={self.__name__!r}, words={len(self.words.words)})"
+
+    def measure(
+        self,
+        completions: Sequence[Any],
+        num_tokens: Sequence[int],
+        finished: Sequence[bool] | None = None,
+        prompts: Sequence[Any] | None = None,
+        languages: Sequence[str | None] | None = None,
+    ) -> dict[str, float]:
+        """The metrics of one batch as a dict of ``reasoning/...`` keys.
+
+        Args:
+            completions: completion texts (or TRL conversational completions).
+            num_tokens: tokens in each completion.
+            finished: whether each completion ended with EOS (``truncation_rate`` needs it).
+            prompts: the prompts, to detect each row's target language when none is set.
+            languages: per-row target languages (a dataset's ``language`` column).
+        """
+        from trl_r1.data.format import completion_text
+
+        texts = [completion_text(c) for c in completions]
+        if len(num_tokens) != len(texts):
+            raise ValueError(f"{len(texts)} completions but {len(num_tokens)} token counts")
+        if not texts:
+            return {}
+        total = sum(num_tokens)
+        found = [self.words.find(t) for t in texts]
+        scale = 1000.0 / total if total else 0.0
+        out = {
+            "reflective_words_per_1k_tokens": scale * sum(map(len, found)),
+            "response_length": total / len(texts),
+        }
+        if self.per_word:
+            flat = [w for f in found for w in f]
+            for w in self.words.words:
+                out[f"reflective/{w}"] = scale * flat.count(w.lower())
+        if finished is not None:
+            out["truncation_rate"] = sum(not f for f in finished) / len(texts)
+        if self.track_language:
+            scores = [s for s in self._language_scores(texts, prompts, languages) if s is not None]
+            if scores:
+                out["language_consistency"] = sum(scores) / len(scores)
+                out["language_mix_ratio"] = sum(s < 1.0 for s in scores) / len(scores)
+        return {METRIC_PREFIX + k: float(v) for k, v in out.items()}
+
+    def _language_scores(self, texts: list[str], prompts: Sequence[Any] | None,
+                         column: Sequence[str | None] | None) -> list[float | None]:
+        """R1 language consistency of each chain of thought; ``None`` where no target is known."""
+        from trl_r1.rewards.language import UNDETERMINED, _prompt_language, language_consistency
+
+        detected: dict[str, str] = {}
+        scores: list[float | None] = []
+        for i, text in enumerate(texts):
+            target = column[i] if column is not None and i < len(column) else None
+            if not (isinstance(target, str) and target.strip()):
+                target = self.language
+            if target is None and prompts is not None:
+                key = repr(prompts[i])  # the G completions of a group share one prompt
+                if key not in detected:
+                    detected[key] = _prompt_language(prompts[i])
+                target = detected[key]
+            if target is None or target == UNDETERMINED:
+                scores.append(None)
+                continue
+            scores.append(language_consistency(chain_of_thought(text), target))
+        return scores
+
+    def __call__(
+        self,
+        completions: Sequence[Any],
+        completion_ids: Sequence[Sequence[int]] | None = None,
+        prompts: Sequence[Any] | None = None,
+        log_metric: Callable[[str, float], None] | None = None,
+        **kwargs: Any,
+    ) -> list[None]:
+        if completion_ids is None:
+            raise ValueError(
+                f"{self.__name__} needs completion_ids (TRL's GRPOTrainer passes them) to count tokens; "
+                "pass completion_ids=[token ids of each completion] when calling it directly"
+            )
+        if len(completion_ids) != len(completions):
+            raise ValueError(f"{len(completions)} completions but {len(completion_ids)} completion_ids")
+        finished = None
+        if self.eos_token_ids is not None:
+            finished = [bool(ids) and int(ids[-1]) in self.eos_token_ids for ids in completion_ids]
+        metrics = self.measure(completions, [len(ids) for ids in completion_ids], finished, prompts,
+                               kwargs.get(self.language_column))
+        if log_metric is not None:
+            for key, value in metrics.items():
+                log_metric(key, value)
+        return [None] * len(completions)
+
+
+def with_monitor(
+    reward_funcs: Sequence[Any], reward_weights: Sequence[float] | None = None,
+    monitor: ReflectionMonitor | None = None,
+) -> tuple[list[Any], list[float]]:
+    """``reward_funcs`` and ``reward_weights`` with a monitor appended at weight 0.0.
+
+    ``reward_weights=None`` means TRL's default (1.0 for every reward).
+
+    >>> funcs, weights = with_monitor(["accuracy"], [2.0])
+    >>> [getattr(f, "__name__", f) for f in funcs], weights
+    (['accuracy', 'reflection_monitor'], [2.0, 0.0])
+    """
+    weights = [1.0] * len(reward_funcs) if reward_weights is None else [float(w) for w in reward_weights]
+    if len(weights) != len(reward_funcs):
+        raise ValueError(f"{len(reward_weights)} reward weights for {len(reward_funcs)} reward functions")
+    return [*reward_funcs, monitor or ReflectionMonitor()], [*weights, 0.0]
+
+
+class DashboardCallback(TrainerCallback):
+    """Writes the PNG dashboard of :mod:`trl_r1.plots` at the end of training (and, with
+    ``on_save=True``, at every checkpoint) to ``<output_dir>/<filename>``, from ``log_history``.
+
+    Args:
+        filename: the PNG's name inside the run's ``output_dir``.
+        on_save: also redraw whenever a checkpoint is saved.
+        smooth: moving-average window (in logged points) for the curves.
+    """
+
+    def __init__(self, filename: str = "dashboard.png", on_save: bool = False, smooth: int = 1):
+        self.filename, self.redraw_on_save, self.smooth = filename, on_save, smooth
+
+    def _draw(self, args: Any, state: Any) -> None:
+        if not state.is_world_process_zero or not state.log_history:
+            return
+        from pathlib import Path
+
+        from trl_r1.plots import plot_dashboard
+
+        path = Path(args.output_dir) / self.filename
+        try:
+            plot_dashboard(state.log_history, path, title=Path(args.output_dir).name, smooth=self.smooth)
+        except ValueError as e:  # nothing plottable yet: never fail a training run over a figure
+            logger.warning("dashboard not written: %s", e)
+            return
+        logger.info("wrote training dashboard %s", path)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self._draw(args, state)
+
+    def on_save(self, args, state, control, **kwargs):
+        if self.redraw_on_save:
+            self._draw(args, state)

@@ -1,0 +1,165 @@
+"""Resolve model names and dataset specs, so one YAML works offline on a CPU and on a cluster.
+
+Models: ``resolve_model("trl-r1/tiny")`` builds the tiny offline model once, caches it under
+``$TRL_R1_CACHE`` (default ``~/.cache/trl_r1``) and returns its path; ``trl-r1/tiny-base`` is the
+same model *without* the R1 tags (a stand-in for a real base model, so tokenizer surgery has
+work to do). Options go in a query: ``trl-r1/tiny?hidden_size=64&num_hidden_layers=2&seed=1``.
+Any other name is returned unchanged (a local path or a hub id).
+
+Datasets (:func:`load_dataset_spec`):
+
+* a local ``.jsonl`` / ``.json`` / ``.parquet`` / ``.csv`` file, or a ``save_to_disk`` directory;
+* ``synthetic://arithmetic?split=sft&layout=r1&n=512&seed=0&digits=2&operands=2`` - the
+  verifiable task of :mod:`trl_r1.data.synthetic`. ``split``: ``sft``, ``rl`` (alias ``grpo``) or
+  ``test``, always disjoint. ``layout``: ``r1`` (conversational prompt; completion: reasoning block
+  + summary with ``\\boxed{}``), ``r1_zero`` (the paper's R1-Zero template as a string prompt;
+  completion ``<think>…</think><answer>…</answer>``) or ``none`` (``question`` + ``solution`` only).
+  ``completion=1`` adds the worked solution (default: only for ``split=sft``);
+* ``synthetic://non_reasoning?n=100&seed=0`` - simple queries answered without a chain of thought;
+* anything else goes to ``datasets.load_dataset`` (hub ids; real recipes only).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from datasets import Dataset, DatasetDict, load_from_disk
+
+from trl_r1.data.synthetic import make_non_reasoning, split_problems
+from trl_r1.data.templates import r1_zero_prompt
+
+logger = logging.getLogger(__name__)
+
+TINY_ALIASES = {"trl-r1/tiny": True, "trl-r1/tiny-base": False}  # alias -> with R1 tags
+_TINY_OPTIONS = {"hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "seed"}
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("TRL_R1_CACHE", Path.home() / ".cache" / "trl_r1"))
+
+
+def is_tiny_alias(name: str) -> bool:
+    return urlsplit(name).path in TINY_ALIASES and "://" not in name
+
+
+def resolve_model(name_or_path: str) -> str:
+    """A loadable path or hub id for ``name_or_path`` (tiny aliases are built and cached)."""
+    if not is_tiny_alias(name_or_path):
+        return name_or_path
+    parts = urlsplit(name_or_path)
+    options = dict(parse_qsl(parts.query))
+    unknown = set(options) - _TINY_OPTIONS
+    if unknown:
+        raise ValueError(f"unknown tiny-model option(s) {sorted(unknown)} in {name_or_path!r}; "
+                         f"allowed: {sorted(_TINY_OPTIONS)}")
+    kwargs = {k: int(v) for k, v in options.items()}
+    with_tags = TINY_ALIASES[parts.path]
+    key = parts.path.replace("/", "_") + "".join(f"-{k}{v}" for k, v in sorted(kwargs.items()))
+    target = cache_dir() / "models" / key
+    if (target / "config.json").exists():
+        return str(target)
+    from trl_r1.data.format import R1_TAGS
+    from trl_r1.testing import save_tiny_model
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}-"))
+    save_tiny_model(tmp, extra_tokens=R1_TAGS if with_tags else (), **kwargs)
+    try:
+        tmp.rename(target)  # atomic: concurrent builders cannot leave a half-written model
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
+    logger.info("built tiny model %s at %s", name_or_path, target)
+    return str(target)
+
+
+def _synthetic(name: str, options: dict[str, str]) -> Dataset:
+    allowed = {
+        "arithmetic": {"split", "layout", "n", "seed", "digits", "operands", "completion"},
+        "non_reasoning": {"n", "seed"},
+    }
+    if name not in allowed:
+        raise ValueError(f"unknown synthetic dataset {name!r}; choose from {sorted(allowed)}")
+    unknown = set(options) - allowed[name]
+    if unknown:
+        raise ValueError(f"unknown option(s) {sorted(unknown)} for synthetic://{name}; allowed: {sorted(allowed[name])}")
+    n, seed = int(options.get("n", 256)), int(options.get("seed", 0))
+    if name == "non_reasoning":
+        rows = make_non_reasoning(n, seed=seed)
+        return Dataset.from_list([
+            {"question": r["question"], "prompt": [{"role": "user", "content": r["question"]}],
+             "completion": [{"role": "assistant", "content": r["response"]}]}
+            for r in rows
+        ])
+    split = options.get("split", "rl")
+    layout = options.get("layout", "r1")
+    if layout not in ("r1", "r1_zero", "none"):
+        raise ValueError(f"layout must be r1, r1_zero or none, got {layout!r}")
+    with_completion = options.get("completion", "1" if split == "sft" else "0") in ("1", "true", "yes")
+    problems = split_problems(split, n, seed=seed, digits=int(options.get("digits", 2)),
+                              operands=int(options.get("operands", 2)))
+    rows = []
+    for p in problems:
+        row: dict = {"question": p.question, "solution": str(p.answer)}
+        if layout == "r1":
+            row["prompt"] = [{"role": "user", "content": p.question}]
+            if with_completion:
+                row["completion"] = [{"role": "assistant", "content": p.r1_solution()}]
+        elif layout == "r1_zero":
+            row["prompt"] = r1_zero_prompt(p.question)
+            if with_completion:
+                row["completion"] = p.r1_zero_solution()
+        rows.append(row)
+    return Dataset.from_list(rows)
+
+
+def _read_json_rows(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        rows = []
+        for i, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise ValueError(f"{path}:{i}: not valid JSON ({e.msg})") from None
+        return rows
+    data = json.loads(text)
+    if isinstance(data, dict):
+        data = next((v for v in data.values() if isinstance(v, list)), None)
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list of objects (or JSON Lines)")
+    return data
+
+
+def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
+    """Load a dataset from a spec (see the module docstring); ``split`` applies to dataset dicts."""
+    if spec.startswith("synthetic://"):
+        parts = urlsplit(spec)
+        return _synthetic(parts.netloc, dict(parse_qsl(parts.query)))
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        data = load_from_disk(str(path))
+        if isinstance(data, DatasetDict):
+            if split not in data:
+                raise ValueError(f"{spec}: no split {split!r}; available: {list(data)}")
+            data = data[split]
+        return data
+    if path.suffix in (".jsonl", ".json"):
+        if not path.exists():
+            raise FileNotFoundError(f"dataset file {spec!r} does not exist")
+        return Dataset.from_list(_read_json_rows(path))
+    if path.suffix == ".parquet":
+        return Dataset.from_parquet(str(path))
+    if path.suffix == ".csv":
+        return Dataset.from_csv(str(path))
+    if path.exists() or spec.startswith((".", "/", "~")):
+        raise FileNotFoundError(f"dataset {spec!r} is not a .jsonl/.json/.parquet/.csv file or a saved dataset dir")
+    from datasets import load_dataset
+
+    return load_dataset(spec, split=split)

@@ -1,0 +1,24 @@
+"""R1-style evaluation: k samples per problem at temperature 0.6 / top-p 0.95, pass@1, pass@k, cons@k.
+
+>>> from trl_r1.eval import evaluate
+>>> results = evaluate("path/to/model", "math500", k=16, output_dir="eval/math500")  # doctest: +SKIP
+"""
+
+from trl_r1.eval.benchmarks import BENCHMARKS, Benchmark, BenchmarkError, Problem, load_problems
+from trl_r1.eval.evaluate import build_prompt, evaluate, results_table
+from trl_r1.eval.passk import cons_at_k, majority_vote, mean_pass_at_k, pass_at_k
+
+__all__ = [
+    "BENCHMARKS",
+    "Benchmark",
+    "BenchmarkError",
+    "Problem",
+    "build_prompt",
+    "cons_at_k",
+    "evaluate",
+    "load_problems",
+    "majority_vote",
+    "mean_pass_at_k",
+    "pass_at_k",
+    "results_table",
+]

@@ -1,0 +1,265 @@
+r"""The benchmarks R1 reports, and any file of question/answer rows, as a list of :class:`Problem`.
+
+Named benchmarks (offline copies, see ``../shared/data/benchmarks/README.md`` next to the
+checkout):
+
+=========  ====================  =========  ========================================================
+name       file                  language   gold answer
+=========  ====================  =========  ========================================================
+math500    ``math500.jsonl``     en         ``answer`` (LaTeX)
+aime24     ``aime24.jsonl``      en         ``answer`` (integer)
+amc23      ``amc23.jsonl``       en         ``answer`` (a JSON number such as ``27.0``: read as ``27``)
+gsm8k      ``gsm8k_test.jsonl``  en         ``answer``: the text after ``####``
+cmath      ``cmath_zh.jsonl``    zh         ``answer``
+=========  ====================  =========  ========================================================
+
+The data directory is, in order: the ``data_dir`` argument (``--data-dir``), the
+``TRL_R1_BENCHMARKS_DIR`` environment variable, ``shared/data/benchmarks`` next to the checkout.
+
+Anything else is a dataset spec for :func:`trl_r1.data.loading.load_dataset_spec` (a ``.jsonl`` /
+``.json`` / ``.parquet`` / ``.csv`` file, a ``save_to_disk`` directory, ``synthetic://...``) whose
+rows hold a question (``question``, ``problem``, ``query``, ``input`` or a ready ``prompt``) and a
+gold answer (``answer``, ``final_answer``, ``gold``, ``target``, ``ground_truth``,
+``expected_answer`` or ``solution``; a worked solution ending in ``#### x`` or ``\boxed{x}`` gives
+``x``). Hub ids are not accepted here, so a typo cannot start a download.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trl_r1.data.format import last_boxed
+from trl_r1.generation import Prompt
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR_ENV = "TRL_R1_BENCHMARKS_DIR"
+QUESTION_FIELDS = ("question", "problem", "query", "input")
+ANSWER_FIELDS = ("answer", "final_answer", "gold", "target", "ground_truth", "expected_answer", "solution")
+
+
+class BenchmarkError(ValueError):
+    """A benchmark that cannot be loaded: the message names the problem and the fix."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One evaluation problem.
+
+    Attributes:
+        question: the problem statement (what a prompt template wraps).
+        answer: the gold final answer, as text (what the accuracy reward verifies against).
+        id: a stable identifier (the row's ``id`` / ``unique_id`` / ``idx``, else its index).
+        prompt: a ready prompt (string or chat messages) when the data carries one; it is then
+            used as is instead of a template.
+    """
+
+    question: str
+    answer: str
+    id: str
+    prompt: Prompt | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A named benchmark: its file in the data directory, its fields and its language."""
+
+    name: str
+    filename: str
+    question_field: str
+    answer_field: str = "answer"
+    language: str = "en"
+    description: str = ""
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b
+    for b in (
+        Benchmark("math500", "math500.jsonl", "problem", description="MATH-500 (competition math, LaTeX answers)"),
+        Benchmark("aime24", "aime24.jsonl", "problem", description="AIME 2024 I and II (integer answers)"),
+        Benchmark("amc23", "amc23.jsonl", "question", description="AMC 2023"),
+        Benchmark("gsm8k", "gsm8k_test.jsonl", "question", description="GSM8K test split (grade-school math)"),
+        Benchmark("cmath", "cmath_zh.jsonl", "question", language="zh", description="CMATH (Chinese grade-school math)"),
+    )
+}
+
+
+def default_data_dir() -> Path:
+    """Where named benchmarks are looked up when no ``data_dir`` is given."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    checkout = Path(__file__).resolve().parents[2]  # trl_r1/eval/benchmarks.py -> the repository root
+    return checkout.parent / "shared" / "data" / "benchmarks"
+
+
+def gold_answer(value: Any) -> str:
+    r"""The gold final answer of a row's answer field, as text.
+
+    JSON numbers that are whole become integers (``27.0`` -> ``"27"``), a GSM8K worked solution
+    gives the text after its last ``####``, and a worked solution with a ``\boxed{}`` gives the
+    boxed content; anything else is returned stripped.
+
+    >>> gold_answer(27.0), gold_answer("He pays 3 * 6 = 18.\n#### 18"), gold_answer(r"so $\boxed{\frac12}$")
+    ('27', '18', '\\frac12')
+    """
+    if isinstance(value, bool):
+        raise BenchmarkError(f"gold answer must be text or a number, got the boolean {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if not isinstance(value, str):
+        raise BenchmarkError(f"gold answer must be text or a number, got {type(value).__name__}")
+    if "####" in value:
+        return value.rpartition("####")[2].strip().replace(",", "")  # GSM8K writes 1,000 in its solutions
+    boxed = last_boxed(value)
+    return (boxed if boxed is not None else value).strip()
+
+
+def _row_id(row: Mapping[str, Any], index: int) -> str:
+    for key in ("id", "unique_id", "idx", "problem_id"):
+        if row.get(key) is not None:
+            return str(row[key])
+    return str(index)
+
+
+def _pick(columns: Iterable[str], explicit: str | None, candidates: Sequence[str], what: str, source: str) -> str:
+    columns = list(columns)
+    if explicit is not None:
+        if explicit not in columns:
+            raise BenchmarkError(f"{source}: no {what} field {explicit!r}; its fields are {sorted(columns)}")
+        return explicit
+    for name in candidates:
+        if name in columns:
+            return name
+    flag = "--question-field" if what == "question" else "--answer-field"
+    raise BenchmarkError(
+        f"{source}: no {what} field found (looked for {', '.join(candidates)}; its fields are {sorted(columns)}); "
+        f"rename the column or pass {flag} NAME"
+    )
+
+
+def problems_from_rows(
+    rows: Sequence[Mapping[str, Any]],
+    question_field: str | None = None,
+    answer_field: str | None = None,
+    source: str = "dataset",
+) -> list[Problem]:
+    """Rows (dicts, or a ``datasets.Dataset``) -> problems, with the fields found or given.
+
+    A ``prompt`` column (string or chat messages) is used as the prompt; the question then
+    defaults to the question field when there is one, else to the prompt's last user message.
+    Raises :class:`BenchmarkError` for missing fields or empty values, naming the row.
+    """
+    if len(rows) == 0:
+        raise BenchmarkError(f"{source}: no rows")
+    columns = rows.column_names if hasattr(rows, "column_names") else list(rows[0])
+    has_prompt = "prompt" in columns and question_field is None
+    if has_prompt and not any(c in columns for c in QUESTION_FIELDS):
+        q_field = "prompt"
+    else:
+        q_field = _pick(columns, question_field, QUESTION_FIELDS, "question", source)
+    a_field = _pick(columns, answer_field, ANSWER_FIELDS, "answer", source)
+    problems = []
+    for i, row in enumerate(rows):
+        prompt = row.get("prompt") if has_prompt else None
+        question = row.get(q_field)
+        if q_field == "prompt":
+            question = _last_user_text(prompt)
+        if not isinstance(question, str) or not question.strip():
+            raise BenchmarkError(f"{source}: row {i} has no {q_field!r} text (got {question!r})")
+        raw = row.get(a_field)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raise BenchmarkError(f"{source}: row {i} has an empty {a_field!r} (gold answer)")
+        try:
+            answer = gold_answer(raw)
+        except BenchmarkError as e:
+            raise BenchmarkError(f"{source}: row {i}, field {a_field!r}: {e}") from None
+        problems.append(Problem(question=question, answer=answer, id=_row_id(row, i), prompt=prompt))
+    return problems
+
+
+def _last_user_text(prompt: Any) -> str | None:
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, (list, tuple)):
+        users = [m.get("content") for m in prompt if isinstance(m, Mapping) and m.get("role") == "user"]
+        return users[-1] if users else None
+    return None
+
+
+def benchmark_language(name_or_spec: str) -> str | None:
+    """The language of a named benchmark (``None`` for files: it is then detected per prompt)."""
+    bench = BENCHMARKS.get(name_or_spec)
+    return bench.language if bench else None
+
+
+def resolve_benchmark(name_or_spec: str, data_dir: str | os.PathLike | None = None) -> tuple[str, str]:
+    """``(display name, path or spec to load)`` for a benchmark name, file or dataset spec.
+
+    Checks existence only (cheap), so a CLI can fail before loading a model.
+    """
+    if name_or_spec in BENCHMARKS:
+        bench = BENCHMARKS[name_or_spec]
+        where = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+        path = where / bench.filename
+        if not path.is_file():
+            origin = "--data-dir" if data_dir is not None else (
+                f"${DATA_DIR_ENV}" if os.environ.get(DATA_DIR_ENV) else "the default next to the checkout")
+            raise BenchmarkError(
+                f"benchmark {bench.name!r} needs {bench.filename}, not found in {where} ({origin}); "
+                f"pass --data-dir DIR (or set {DATA_DIR_ENV}) to the folder holding the benchmark files"
+            )
+        return bench.name, str(path)
+    if "://" in name_or_spec:
+        return name_or_spec, name_or_spec
+    path = Path(name_or_spec).expanduser()
+    if path.exists():
+        return path.stem if path.is_file() else path.name, str(path)
+    looks_like_file = path.suffix in (".jsonl", ".json", ".parquet", ".csv") or name_or_spec.startswith((".", "/", "~"))
+    if looks_like_file:
+        raise BenchmarkError(f"benchmark file {name_or_spec!r} does not exist")
+    raise BenchmarkError(
+        f"unknown benchmark {name_or_spec!r}: choose from {', '.join(BENCHMARKS)}, "
+        "or pass a .jsonl/.json/.parquet file with question and answer fields"
+    )
+
+
+def load_problems(
+    name_or_spec: str,
+    data_dir: str | os.PathLike | None = None,
+    limit: int | None = None,
+    question_field: str | None = None,
+    answer_field: str | None = None,
+) -> list[Problem]:
+    """Problems of a named benchmark, a file or a dataset spec; the first ``limit`` when given.
+
+    >>> problems = load_problems("gsm8k", limit=2)  # doctest: +SKIP
+    >>> problems[0].answer  # doctest: +SKIP
+    '18'
+    """
+    from trl_r1.data.loading import _read_json_rows, load_dataset_spec
+
+    if limit is not None and limit < 1:
+        raise BenchmarkError(f"limit must be >= 1, got {limit}")
+    name, spec = resolve_benchmark(name_or_spec, data_dir)
+    bench = BENCHMARKS.get(name_or_spec)
+    if bench is not None:
+        question_field = question_field or bench.question_field
+        answer_field = answer_field or bench.answer_field
+    try:
+        if Path(spec).suffix in (".jsonl", ".json") and Path(spec).is_file():
+            rows = _read_json_rows(Path(spec))  # plain dicts: answers may mix numbers and text (no Arrow schema)
+        else:
+            rows = load_dataset_spec(spec)
+    except (ValueError, FileNotFoundError) as e:
+        raise BenchmarkError(f"cannot read benchmark {name_or_spec!r}: {e}") from None
+    if limit is not None and limit < len(rows):
+        rows = rows[:limit] if isinstance(rows, list) else rows.select(range(limit))
+    return problems_from_rows(rows, question_field, answer_field, source=name)

@@ -1,0 +1,361 @@
+"""A GRPO stage of the R1 recipe, as a library call: R1-Zero, R1 stage 2 and R1 stage 4.
+
+:func:`train_grpo` is TRL's GRPO script with the R1 parts added: rewards chosen by name (or
+dotted path) with weights (``GRPOConfig.reward_weights``, same order), the stage-4 routing of rule
+rewards to verifiable rows and reward models to general rows, a window that turns the preference
+rewards on only for the last steps, the reflection monitor (the "aha moment" metrics), dataset mixtures, resume from the last
+checkpoint, and a saved model (LoRA adapters merged) that the next stage can start from.
+
+The stage scripts (``recipes/r1_zero.py``, ``recipes/r1_stage2.py``, ``recipes/r1_stage4.py``) and
+``trl-r1 run`` both call it::
+
+    parser = TrlParser((GRPOStageArguments, GRPOConfig, ModelConfig))
+    script_args, training_args, model_args = parser.parse_args_and_config()
+    train_grpo(script_args, training_args, model_args)
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Rule rewards by short name -> dotted path. The full function names are accepted too.
+RULE_REWARDS: dict[str, str] = {
+    "accuracy": "trl_r1.rewards.accuracy_reward",
+    "r1_zero_format": "trl_r1.rewards.r1_zero_format_reward",
+    "think_summary_format": "trl_r1.rewards.think_summary_format_reward",
+    "tag_count": "trl_r1.rewards.tag_count_reward",
+    "language_consistency": "trl_r1.rewards.language_consistency_reward",
+    "trl_accuracy": "trl.rewards.accuracy_reward",
+    "reasoning_accuracy": "trl.rewards.reasoning_accuracy_reward",
+    "think_format": "trl.rewards.think_format_reward",
+}
+# Reward models by name; they need a model path: ``helpfulness=PATH`` (script) or ``model: PATH`` (recipe).
+REWARD_MODEL_NAMES = ("reward_model", "helpfulness", "harmlessness")
+
+
+def known_reward_names() -> list[str]:
+    """Every reward name :func:`build_reward` accepts (besides dotted import paths)."""
+    return sorted(RULE_REWARDS) + list(REWARD_MODEL_NAMES)
+
+
+def _canonical(name: str) -> str:
+    if name.endswith("_reward") and name[: -len("_reward")] in RULE_REWARDS:
+        return name[: -len("_reward")]
+    return name
+
+
+def check_reward_name(name: str, model: str | None = None) -> str | None:
+    """``None`` if ``name`` (with ``model`` for reward models) can be built, else why not."""
+    name = _canonical(name)
+    if name in REWARD_MODEL_NAMES:
+        return None if model else f"reward {name!r} is a reward model and needs a model path (model: PATH)"
+    if model is not None:
+        return f"reward {name!r} takes no model; only {', '.join(REWARD_MODEL_NAMES)} do"
+    if name in RULE_REWARDS:
+        return None
+    if "." not in name:
+        return f"unknown reward {name!r}; known: {', '.join(known_reward_names())}, or a dotted import path"
+    module_name, _, attr = name.rpartition(".")
+    try:
+        sys.path.insert(0, os.getcwd())
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        return f"cannot import {module_name!r} for reward {name!r} ({e})"
+    finally:
+        sys.path.pop(0)
+    if not hasattr(module, attr):
+        return f"{module_name!r} has no attribute {attr!r} (reward {name!r})"
+    return None
+
+
+def build_reward(name: str, model: str | None = None) -> Any:
+    """A GRPO reward function from a name, a dotted import path, or a reward-model name + path.
+
+    >>> build_reward("accuracy").__name__
+    'accuracy_reward'
+    """
+    problem = check_reward_name(name, model)
+    if problem:
+        raise ValueError(problem)
+    name = _canonical(name)
+    if name in REWARD_MODEL_NAMES:
+        from trl_r1.reward_models import REWARD_MODELS
+
+        return REWARD_MODELS[name](model)
+    module_name, _, attr = RULE_REWARDS.get(name, name).rpartition(".")
+    sys.path.insert(0, os.getcwd())  # like TRL's script: rewards in the working directory import
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    finally:
+        sys.path.pop(0)
+
+
+def parse_reward_spec(spec: str) -> tuple[str, str | None]:
+    """``"accuracy"`` -> ``("accuracy", None)``; ``"helpfulness=/models/rm"`` -> ``("helpfulness", "/models/rm")``."""
+    name, sep, model = spec.partition("=")
+    return name.strip(), (model.strip() or None) if sep else None
+
+
+@dataclass
+class GRPOStageArguments:
+    """Script arguments of a GRPO stage (the rest is TRL's ``GRPOConfig`` and ``ModelConfig``)."""
+
+    dataset_name: str | None = field(
+        default=None,
+        metadata={"help": "Training data: a .jsonl/.json/.parquet file, a save_to_disk directory, a "
+                  "synthetic://arithmetic?... spec or a hub id (see trl_r1.data.loading)."},
+    )
+    dataset_mixture: list[str] | None = field(
+        default=None,
+        metadata={"help": "Several dataset specs, concatenated (e.g. reasoning + general prompts for R1 "
+                  "stage 4). Columns missing from one dataset are filled with None."},
+    )
+    dataset_train_split: str = field(default="train", metadata={"help": "Split of dataset dicts to train on."})
+    prompt_template: str | None = field(
+        default=None,
+        metadata={"help": "Build the 'prompt' column from question_column when the data has none: 'chat' (one "
+                  "user message), 'r1' (R1 instruction as system message) or 'r1_zero' (the paper's template)."},
+    )
+    question_column: str = field(
+        default="problem", metadata={"help": "Column holding the bare question, for prompt_template."}
+    )
+    eval_dataset_name: str | None = field(
+        default=None, metadata={"help": "Optional evaluation dataset spec (used when eval_strategy != 'no')."}
+    )
+    reward_funcs: list[str] = field(
+        default_factory=lambda: ["accuracy", "r1_zero_format"],
+        metadata={"help": "Rewards, in the order of GRPOConfig.reward_weights: names (" + ", ".join(RULE_REWARDS)
+                  + "), dotted import paths, or reward models as NAME=PATH with NAME in "
+                  + ", ".join(REWARD_MODEL_NAMES) + "."},
+    )
+    reward_routing: bool = field(
+        default=False,
+        metadata={"help": "R1 stage 4: rule rewards score only rows with a verifiable answer "
+                  "(verifiable_column), reward models only the other (general) rows."},
+    )
+    verifiable_column: str = field(
+        default="solution", metadata={"help": "Column holding the gold answer; empty/None marks a general row."}
+    )
+    preference_last_steps: int | None = field(
+        default=None,
+        metadata={"help": "Apply the reward models only in the last N optimizer steps (R1 stage 4 adds the "
+                  "preference reward in the final steps). None: always."},
+    )
+    reflection_monitor: bool = field(
+        default=True,
+        metadata={"help": "Log R1's reflection metrics (reasoning/reflective_words_per_1k_tokens, response "
+                  "length, truncation, language mixing) with trl_r1.callbacks.ReflectionMonitor, a reward "
+                  "that scores nothing (weight 0)."},
+    )
+    callbacks: list[str] | None = field(
+        default=None,
+        metadata={"help": "Trainer callbacks: class names in trl_r1.callbacks (e.g. DashboardCallback) or "
+                  "dotted paths."},
+    )
+    lora_merge: bool = field(
+        default=True,
+        metadata={"help": "With use_peft, save the merged full model (the next stage starts from full "
+                  "weights); False saves the adapter only."},
+    )
+
+    def __post_init__(self):
+        if not self.reward_funcs:
+            raise ValueError("reward_funcs is empty: GRPO needs at least one reward")
+        for spec in self.reward_funcs:
+            problem = check_reward_name(*parse_reward_spec(spec))
+            if problem:
+                raise ValueError(problem)
+        if self.preference_last_steps is not None and self.preference_last_steps < 1:
+            raise ValueError(f"preference_last_steps must be >= 1, got {self.preference_last_steps}")
+
+
+def build_rewards(script_args: GRPOStageArguments) -> list[Any]:
+    """The stage's reward functions, in ``reward_funcs`` order, windowed and routed as configured."""
+    from trl_r1.trainer import is_reward_model, route_rewards, windowed
+
+    rewards = [build_reward(*parse_reward_spec(spec)) for spec in script_args.reward_funcs]
+    if script_args.preference_last_steps is not None:
+        if not any(is_reward_model(r) for r in rewards):
+            raise ValueError("preference_last_steps is set but reward_funcs has no reward model")
+        rewards = [windowed(r, script_args.preference_last_steps) if is_reward_model(r) else r for r in rewards]
+    if script_args.reward_routing:
+        rewards = route_rewards(rewards, column=script_args.verifiable_column)
+    return rewards
+
+
+def load_mixture(specs: Sequence[str], split: str = "train") -> Any:
+    """Load and concatenate dataset specs; a column missing from one dataset becomes ``None`` there."""
+    from datasets import concatenate_datasets
+
+    from trl_r1.data.loading import load_dataset_spec
+
+    parts = [load_dataset_spec(s, split=split) for s in specs]
+    if len(parts) == 1:
+        return parts[0]
+    columns: dict[str, Any] = {}
+    for part in parts:
+        for name, feature in part.features.items():
+            columns.setdefault(name, feature)
+    aligned = []
+    for spec, part in zip(specs, parts):
+        for name, feature in columns.items():
+            if name not in part.column_names:
+                part = part.add_column(name, [None] * len(part), feature=feature)
+        aligned.append(part.select_columns(list(columns)))
+        logger.info("dataset %s: %d rows", spec, len(part))
+    return concatenate_datasets(aligned)
+
+
+def add_prompts(dataset: Any, script_args: GRPOStageArguments) -> Any:
+    """Add a ``prompt`` column built with ``prompt_template`` when the data has only questions."""
+    if script_args.prompt_template is None or "prompt" in dataset.column_names:
+        return dataset
+    from trl_r1.rejection.sampler import build_prompt
+
+    column = script_args.question_column
+    if column not in dataset.column_names:
+        raise ValueError(f"prompt_template needs the question column {column!r}, which is missing (columns: "
+                         f"{dataset.column_names}); set question_column")
+    build_prompt("", script_args.prompt_template)  # an unknown template fails here, not per row
+    return dataset.map(lambda row: {"prompt": build_prompt(row[column], script_args.prompt_template)})
+
+
+def check_dataset(dataset: Any, script_args: GRPOStageArguments, where: str) -> None:
+    """Fail before training when the data cannot feed the rewards."""
+    if "prompt" not in dataset.column_names:
+        raise ValueError(f"{where}: GRPO needs a 'prompt' column; found {dataset.column_names}")
+    needs_answer = any(_canonical(parse_reward_spec(s)[0]) in ("accuracy", "trl_accuracy", "reasoning_accuracy")
+                       for s in script_args.reward_funcs)
+    if (needs_answer or script_args.reward_routing) and script_args.verifiable_column not in dataset.column_names:
+        raise ValueError(f"{where}: the accuracy reward and routing read the {script_args.verifiable_column!r} "
+                         f"column, which is missing (columns: {dataset.column_names}); set verifiable_column")
+    if len(dataset) == 0:
+        raise ValueError(f"{where}: the training dataset is empty")
+
+
+def _resolve_resume(training_args: Any) -> str | None:
+    """``resume_from_checkpoint``: a path, or ``"auto"``/``"true"`` = the last checkpoint if there is one."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    value = training_args.resume_from_checkpoint
+    if value is None or str(value).lower() in ("false", "none", ""):
+        return None
+    if str(value).lower() in ("auto", "true", "last"):
+        out = Path(training_args.output_dir)
+        return get_last_checkpoint(str(out)) if out.is_dir() else None
+    if not Path(value).is_dir():
+        raise FileNotFoundError(f"resume_from_checkpoint {value!r} is not a checkpoint directory")
+    return value
+
+
+def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: Any) -> str:
+    """Run one GRPO stage and return the directory holding the trained model and its tokenizer.
+
+    Args:
+        script_args: data, rewards, routing, windows, monitors (:class:`GRPOStageArguments`).
+        training_args: TRL's ``GRPOConfig`` (``reward_weights`` follows ``reward_funcs``'s order;
+            ``resume_from_checkpoint`` may be ``"auto"`` to continue from the last checkpoint).
+        model_args: TRL's ``ModelConfig`` (``model_name_or_path``, ``use_peft`` and the LoRA fields);
+            ``trl-r1/tiny`` names the tiny offline model.
+    """
+    from trl import GRPOTrainer, get_peft_config
+
+    from trl_r1.data.loading import resolve_model
+    from trl_r1.trainer import make_callbacks
+
+    if not model_args.model_name_or_path:
+        raise ValueError("model_name_or_path is required")
+    specs = list(script_args.dataset_mixture or []) or ([script_args.dataset_name] if script_args.dataset_name else [])
+    if not specs:
+        raise ValueError("no training data: set dataset_name or dataset_mixture")
+    weights = training_args.reward_weights
+    if weights is not None and len(weights) != len(script_args.reward_funcs):
+        raise ValueError(f"reward_weights has {len(weights)} entries but reward_funcs has "
+                         f"{len(script_args.reward_funcs)}; give one weight per reward, in the same order")
+    train_dataset = add_prompts(load_mixture(specs, split=script_args.dataset_train_split), script_args)
+    check_dataset(train_dataset, script_args, "dataset " + ", ".join(specs))
+    eval_dataset = None
+    if script_args.eval_dataset_name and training_args.eval_strategy != "no":
+        eval_dataset = add_prompts(load_mixture([script_args.eval_dataset_name]), script_args)
+    rewards = build_rewards(script_args)
+    model_path = resolve_model(model_args.model_name_or_path)
+    if script_args.reflection_monitor:
+        from trl_r1.callbacks import ReflectionMonitor, with_monitor
+
+        monitor = ReflectionMonitor(eos_token_ids=_eos_token_ids(model_path))
+        rewards, training_args.reward_weights = with_monitor(rewards, training_args.reward_weights, monitor)
+    resume = _resolve_resume(training_args)
+
+    trainer = GRPOTrainer(
+        model=model_path,
+        reward_funcs=rewards,
+        args=training_args,
+        train_dataset=train_dataset,
+        eval_dataset=eval_dataset,
+        peft_config=get_peft_config(model_args),
+        callbacks=make_callbacks(script_args.callbacks) or None,
+    )
+    if resume:
+        logger.info("resuming from %s", resume)
+    result = trainer.train(resume_from_checkpoint=resume)
+    trainer.save_metrics("train", result.metrics)
+    trainer.save_state()
+    save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
+    trainer.end()
+    return training_args.output_dir
+
+
+def _eos_token_ids(model_path: str) -> list[int] | None:
+    """The ids that end a completion (TRL stops on every id of the generation config)."""
+    from transformers import GenerationConfig
+
+    try:
+        eos = GenerationConfig.from_pretrained(model_path).eos_token_id
+    except OSError:  # no generation_config.json: truncation is then not measured
+        return None
+    if eos is None:
+        return None
+    return list(eos) if isinstance(eos, (list, tuple)) else [eos]
+
+
+def save_trained_model(trainer: Any, output_dir: str, merge: bool = True) -> None:
+    """Save the policy and its tokenizer where the next stage loads them (LoRA merged when ``merge``)."""
+    from trl_r1.lora import save_for_next_stage
+
+    if not _is_peft(trainer.model):
+        trainer.save_model(output_dir)  # handles DeepSpeed/FSDP gathering
+        if trainer.accelerator.is_main_process:
+            trainer.processing_class.save_pretrained(output_dir)
+        return
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    if trainer.accelerator.is_main_process:
+        save_for_next_stage(model, trainer.processing_class, output_dir, merge=merge)
+    trainer.accelerator.wait_for_everyone()
+
+
+def _is_peft(model: Any) -> bool:
+    try:
+        from peft import PeftModel
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(model, PeftModel)
+
+
+def main(argv: list[str] | None = None) -> str:
+    """The stage scripts' entry: ``TrlParser`` over (:class:`GRPOStageArguments`, ``GRPOConfig``,
+    ``ModelConfig``) with ``--config x.yaml`` and command-line overrides, then :func:`train_grpo`."""
+    from trl import GRPOConfig, ModelConfig, TrlParser
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = TrlParser((GRPOStageArguments, GRPOConfig, ModelConfig))
+    script_args, training_args, model_args = parser.parse_args_and_config(args=argv)
+    return train_grpo(script_args, training_args, model_args)

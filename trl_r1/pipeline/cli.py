@@ -1,0 +1,81 @@
+"""``trl-r1 run RECIPE.yaml [--output-dir DIR] [--only STAGE ...] [--from STAGE] [--dry-run]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from trl_r1.cli import UsageError
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recipe", help="recipe YAML file (see recipes/r1.yaml, recipes/tiny/r1.yaml)")
+    parser.add_argument("--output-dir", default=None,
+                        help="where each stage writes its directory and summary.json goes "
+                             "(default: runs/<recipe name>)")
+    parser.add_argument("--only", nargs="+", metavar="STAGE", default=None,
+                        help="run only these stages (complete ones are still skipped)")
+    parser.add_argument("--from", dest="from_stage", metavar="STAGE", default=None,
+                        help="rerun from this stage: its directory and all later ones are deleted first")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate the recipe and print each stage's status and launch command")
+
+
+def run(args: argparse.Namespace) -> int:
+    from trl_r1.cli_utils import writable_dir
+    from trl_r1.pipeline.recipe import RecipeError, load_recipe
+    from trl_r1.pipeline.runner import StageFailed, run_recipe
+
+    try:
+        recipe = load_recipe(args.recipe)
+    except RecipeError as e:
+        raise UsageError(str(e)) from None
+    output_dir = args.output_dir or str(Path("runs") / recipe.name)
+    try:
+        output_dir = writable_dir(output_dir)
+    except argparse.ArgumentTypeError as e:
+        raise UsageError(str(e)) from None
+    if args.dry_run:
+        return _dry_run(recipe, output_dir, args.only, args.from_stage)
+    try:
+        summary = run_recipe(recipe, output_dir, only=args.only, from_stage=args.from_stage)
+    except RecipeError as e:
+        raise UsageError(str(e)) from None
+    except StageFailed as e:
+        logger.error("%s", e)
+        return 1
+    _print_table(summary)
+    print(f"summary: {Path(output_dir) / 'summary.json'}")
+    return 0
+
+
+def _print_table(summary: dict) -> None:
+    print(f"{'stage':<22} {'kind':<7} {'seconds':>8}  key metrics")
+    for row in summary["stages"]:
+        m = row["metrics"]
+        keys = [k for k in ("pass@1", "reward", "train_loss", "kept", "global_step") if k in m]
+        shown = ", ".join(f"{k}={m[k]:.4g}" for k in keys)
+        print(f"{row['name']:<22} {row['kind']:<7} {row['seconds']:>8.1f}  {shown}")
+
+
+def _dry_run(recipe, output_dir: str, only, from_stage) -> int:
+    from trl_r1.pipeline.runner import STAGE_CONFIG, _select, last_checkpoint, launch_command, read_marker
+
+    try:
+        stages = _select(recipe, only, from_stage)
+    except Exception as e:  # RecipeError
+        raise UsageError(str(e)) from None
+    for stage in stages:
+        sdir = Path(output_dir) / stage.name
+        if read_marker(sdir) and not from_stage:
+            status = "complete (skipped)"
+        elif last_checkpoint(sdir) and not from_stage:
+            status = f"resumes from {Path(last_checkpoint(sdir)).name}"
+        else:
+            status = "runs"
+        cmd = launch_command(stage, sdir / STAGE_CONFIG)
+        print(f"{stage.name:<22} {stage.kind:<7} {status:<24} {' '.join(cmd) if cmd else 'in-process'}")
+    return 0

@@ -1,0 +1,351 @@
+"""Run a recipe's stages in order, resumably.
+
+Each stage writes to ``OUTPUT_DIR/<stage name>/``:
+
+* its model and tokenizer (sft/grpo), selected dataset (sample) or scores (eval), and the Trainer's
+  ``checkpoint-*`` folders;
+* ``stage_config.yaml``: the flat arguments the stage ran with (usable with the stage scripts);
+* ``metrics.json``, then ``stage_complete.json``, the completion marker, written last and
+  atomically: a stage is complete if and only if its marker exists.
+
+Rerunning skips complete stages (after checking that their recipe entry did not change), and an
+interrupted training stage resumes from its last complete Trainer checkpoint. ``OUTPUT_DIR/summary.json``
+lists every complete stage::
+
+    {"stages": [{"name": str, "kind": str, "seconds": float, "metrics": {str: float}}],
+     "eval": {"<evaluated stage>": {"pass@1": float, "k": int, "n_problems": int}}}
+
+A stage runs in this process, or in a fresh one (``launcher: python``), or under
+``accelerate launch`` (an accelerate config: DeepSpeed ZeRO, FSDP, multi-node) or ``torchrun``
+with ``num_processes`` processes.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from trl_r1.pipeline.recipe import STAGE_REF, Recipe, RecipeError, Stage, load_recipe
+from trl_r1.pipeline.stages import KINDS, sample_output_dataset
+
+logger = logging.getLogger(__name__)
+
+MARKER = "stage_complete.json"
+METRICS = "metrics.json"
+STAGE_CONFIG = "stage_config.yaml"
+STAGE_SPEC = "stage_spec.json"
+SUMMARY = "summary.json"
+EVAL_KEYS = ("pass@1", "k", "n_problems")
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+class StageFailed(RuntimeError):
+    """A stage exited with an error; rerunning resumes it from its last checkpoint."""
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` so that readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_marker(stage_dir: str | Path) -> dict[str, Any] | None:
+    """The completion record of a stage directory, or ``None`` if the stage is not complete."""
+    path = Path(stage_dir) / MARKER
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def last_checkpoint(stage_dir: str | Path) -> str | None:
+    """The newest *complete* ``checkpoint-N`` (the Trainer writes ``trainer_state.json`` last, so a
+    checkpoint killed mid-save lacks it and is passed over)."""
+    root = Path(stage_dir)
+    if not root.is_dir():
+        return None
+    found = []
+    for p in root.glob("checkpoint-*"):
+        suffix = p.name.rpartition("-")[2]
+        if p.is_dir() and suffix.isdigit():
+            found.append((int(suffix), p))
+    for _, p in sorted(found, reverse=True):
+        if (p / "trainer_state.json").is_file():
+            return str(p)
+        logger.warning("ignoring incomplete checkpoint %s (interrupted while saving)", p)
+    return None
+
+
+def checkpoint_step(checkpoint: str) -> int:
+    return int(Path(checkpoint).name.rpartition("-")[2])
+
+
+def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str, Any]:
+    """The flat arguments of ``stage``: its ``args`` plus model, data, rewards, LoRA and output
+    directory filled in (``stage:NAME`` references resolved to ``output_dir/NAME``)."""
+    from trl_r1.data.loading import resolve_model
+    from trl_r1.grpo import RULE_REWARDS, _canonical
+
+    out = Path(output_dir)
+    spec = KINDS[stage.kind]
+    args = dict(stage.args)
+    sdir = out / stage.name
+    args[spec.output_key] = str(sdir)
+
+    def ref(value: str, dataset: bool) -> str:
+        if not value.startswith(STAGE_REF):
+            return value if dataset else resolve_model(value)
+        target = out / value[len(STAGE_REF) :]
+        return sample_output_dataset(target) if dataset else str(target)
+
+    args[spec.model_key] = ref(stage.model, dataset=False)
+    datasets = [ref(d, dataset=True) for d in stage.datasets]
+    if len(datasets) > 1:
+        args[spec.mixture_key] = datasets
+    else:
+        args[spec.dataset_key] = datasets[0]
+    if stage.eval_dataset:
+        args[spec.eval_dataset_key] = ref(stage.eval_dataset, dataset=True)
+    if stage.rewards and stage.kind == "grpo":
+        args["reward_funcs"] = [r.spec() for r in stage.rewards]
+        args["reward_weights"] = [r.weight for r in stage.rewards]
+    elif stage.rewards and stage.kind == "sample":
+        args["reward_funcs"] = [RULE_REWARDS.get(_canonical(r.name), r.name) for r in stage.rewards]
+        if any(r.threshold is not None for r in stage.rewards):
+            args["reward_thresholds"] = [1.0 if r.threshold is None else r.threshold for r in stage.rewards]
+    if spec.trains:
+        args["use_peft"] = stage.lora is not None
+        for key, value in (stage.lora or {}).items():
+            if key == "merge":
+                args["lora_merge"] = bool(value)
+            else:
+                args[_lora_field(key)] = value
+        checkpoint = last_checkpoint(sdir)
+        if checkpoint:
+            args["resume_from_checkpoint"] = checkpoint
+    return args
+
+
+def _lora_field(key: str) -> str:
+    from trl_r1.pipeline.recipe import LORA_KEYS
+
+    return LORA_KEYS[key]
+
+
+def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
+    """The command that runs ``stage`` in its own process(es), or ``None`` for an in-process stage."""
+    mode = stage.launch_mode()
+    worker = ["-m", "trl_r1.pipeline.worker", "--kind", stage.kind, str(config_path)]
+    if mode == "inprocess":
+        return None
+    if mode == "python":
+        return [sys.executable, *worker]
+    if mode == "torchrun":
+        cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(stage.num_processes)]
+        if not any(a.startswith(("--nnodes", "--rdzv", "--master")) for a in stage.launcher_args):
+            cmd.append("--standalone")  # one node, free port
+        return cmd + stage.launcher_args + worker
+    cmd = [sys.executable, "-m", "accelerate.commands.launch"]
+    if stage.accelerate_config:
+        cmd += ["--config_file", stage.accelerate_config]
+    if stage.num_processes > 1 or not stage.accelerate_config:
+        cmd += ["--num_processes", str(stage.num_processes)]
+    if stage.num_processes > 1 and not stage.accelerate_config:
+        # plain data parallel; `--cpu --num_processes N` would silently start ONE process (accelerate 1.15)
+        cmd.append("--multi_gpu")
+    return cmd + stage.launcher_args + worker
+
+
+def _dump_yaml(data: dict[str, Any]) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for key in sorted(set(old) | set(new), key=str):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys += _changed_keys(a, b, f"{prefix}{key}.")
+        elif json.dumps(a, sort_keys=True, default=str) != json.dumps(b, sort_keys=True, default=str):
+            keys.append(f"{prefix}{key}")
+    return keys
+
+
+def _check_unchanged(stage: Stage, recorded: dict[str, Any] | None, output_dir: Path, what: str) -> None:
+    if recorded is None or recorded.get("fingerprint") == stage.fingerprint():
+        return
+    changed = _changed_keys(recorded.get("spec", {}), json.loads(json.dumps(stage.fingerprint_data(), default=str)))
+    raise RecipeError(
+        f"stage {stage.name!r} in {output_dir} was {what} with other settings (changed: {', '.join(changed) or '?'}); "
+        f"rerun it with --from {stage.name}, or use another --output-dir"
+    )
+
+
+def _eval_target(recipe: Recipe, stage: Stage) -> str:
+    if stage.model and stage.model.startswith(STAGE_REF):
+        return stage.model[len(STAGE_REF) :]
+    return "base" if stage.model == recipe.model else stage.name
+
+
+def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
+    """The summary of every complete stage of ``recipe`` in ``output_dir``, in recipe order."""
+    rows, evals = [], {}
+    for stage in recipe.stages:
+        marker = read_marker(Path(output_dir) / stage.name)
+        if marker is None:
+            continue
+        metrics = {k: float(v) for k, v in marker.get("metrics", {}).items()}
+        rows.append({"name": stage.name, "kind": stage.kind, "seconds": float(marker.get("seconds", 0.0)),
+                     "metrics": metrics})
+        if stage.kind == "eval" and "pass@1" in metrics:
+            evals[_eval_target(recipe, stage)] = {
+                "pass@1": metrics["pass@1"], "k": int(metrics.get("k", 0)), "n_problems": int(metrics.get("n_problems", 0))
+            }
+    return {"stages": rows, "eval": evals}
+
+
+def _select(recipe: Recipe, only: Sequence[str] | None, from_stage: str | None) -> list[Stage]:
+    names = recipe.names()
+    for name in list(only or []) + ([from_stage] if from_stage else []):
+        if name not in names:
+            raise RecipeError(f"{recipe.source}: no stage {name!r}; stages: {', '.join(names)}")
+    start = names.index(from_stage) if from_stage else 0
+    return [s for s in recipe.stages if s.index >= start and (not only or s.name in only)]
+
+
+def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
+    metrics = KINDS[stage.kind].run(args)
+    gc.collect()
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except ImportError:  # pragma: no cover
+        pass
+    return metrics
+
+
+def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float]:
+    logger.info("stage %s: %s", stage.name, " ".join(cmd))
+    metrics_path = sdir / METRICS
+    metrics_path.unlink(missing_ok=True)
+    env = dict(os.environ)
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # the worker must import this trl_r1, also when it runs from a source checkout
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [str(Path(__file__).resolve().parents[2]),
+                                                     env.get("PYTHONPATH", "")] if p)
+    proc = subprocess.run(cmd, env=env)
+    if proc.returncode != 0:
+        raise StageFailed(f"stage {stage.name!r} failed (exit code {proc.returncode}; its output is above); "
+                          "rerunning resumes it from its last checkpoint")
+    if not metrics_path.is_file():
+        raise StageFailed(f"stage {stage.name!r} exited without writing {metrics_path}")
+    return json.loads(metrics_path.read_text())
+
+
+def run_recipe(
+    recipe: Recipe | str | Path,
+    output_dir: str | Path,
+    only: Sequence[str] | None = None,
+    from_stage: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run the recipe's stages in order into ``output_dir`` and return the summary (also written
+    to ``output_dir/summary.json``).
+
+    Args:
+        recipe: a :class:`Recipe` or the path of a recipe file.
+        output_dir: one directory per stage goes here.
+        only: run only these stages (complete ones are still skipped); the stages they read must
+            be complete or selected.
+        from_stage: rerun from this stage: its directory and those of all later stages are
+            deleted first, then it and the later (selected) stages run.
+        progress: called with ``{"event": "start"|"skip"|"done", "stage", "kind", "index",
+            "total", "seconds", "metrics"}`` for each selected stage (the demo prints a table
+            from it); events are logged either way.
+    """
+    if not isinstance(recipe, Recipe):
+        recipe = load_recipe(recipe)
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    selected = _select(recipe, only, from_stage)
+    if from_stage:
+        for stage in recipe.stages[recipe.names().index(from_stage) :]:
+            if (out / stage.name).exists():
+                logger.info("--from %s: deleting %s", from_stage, out / stage.name)
+                shutil.rmtree(out / stage.name)
+    chosen = {s.name for s in selected}
+    for stage in selected:  # every input must exist (or be produced first) before any work starts
+        for ref in stage.upstream():
+            if ref not in chosen and read_marker(out / ref) is None:
+                raise RecipeError(f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
+                                  f"run it too (add it to --only, or drop --only)")
+        _check_unchanged(stage, read_marker(out / stage.name), out, "completed")
+    write_atomic(out / "recipe.yaml", _dump_yaml(recipe.to_dict()))
+
+    def notify(event: str, stage: Stage, **info: Any) -> None:
+        payload = {"event": event, "stage": stage.name, "kind": stage.kind, "index": selected.index(stage),
+                   "total": len(selected), **info}
+        if progress is not None:
+            progress(payload)
+
+    for stage in selected:
+        sdir = out / stage.name
+        marker = read_marker(sdir)
+        if marker is not None:
+            logger.info("stage %s (%s): already complete, skipping", stage.name, stage.kind)
+            notify("skip", stage, seconds=float(marker.get("seconds", 0.0)), metrics=marker.get("metrics", {}))
+            continue
+        spec_path = sdir / STAGE_SPEC
+        if spec_path.is_file() and last_checkpoint(sdir):  # resuming under other settings would mix two runs
+            _check_unchanged(stage, json.loads(spec_path.read_text()), out, "started")
+        sdir.mkdir(parents=True, exist_ok=True)
+        record = {"fingerprint": stage.fingerprint(), "spec": stage.fingerprint_data()}
+        write_atomic(spec_path, json.dumps(record, indent=2, default=str))
+        args = stage_args(recipe, stage, out)
+        config_path = sdir / STAGE_CONFIG
+        write_atomic(config_path, _dump_yaml(args))
+        resumed = args.get("resume_from_checkpoint")
+        logger.info("stage %d/%d %s (%s)%s", selected.index(stage) + 1, len(selected), stage.name, stage.kind,
+                    f": resuming from {resumed}" if resumed else "")
+        notify("start", stage)
+        start = time.time()
+        cmd = launch_command(stage, config_path)
+        metrics = _run_in_process(stage, args) if cmd is None else _run_subprocess(stage, cmd, sdir)
+        seconds = time.time() - start
+        metrics = {k: float(v) for k, v in metrics.items()}
+        if resumed:
+            metrics["resumed_from_step"] = float(checkpoint_step(resumed))
+        write_atomic(sdir / METRICS, json.dumps(metrics, indent=2))
+        write_atomic(sdir / MARKER, json.dumps({**record, "name": stage.name, "kind": stage.kind,
+                                                 "seconds": seconds, "metrics": metrics,
+                                                 "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                                                indent=2, default=str))
+        logger.info("stage %s done in %.1fs", stage.name, seconds)
+        notify("done", stage, seconds=seconds, metrics=metrics)
+        write_atomic(out / SUMMARY, json.dumps(build_summary(recipe, out), indent=2))
+    summary = build_summary(recipe, out)
+    write_atomic(out / SUMMARY, json.dumps(summary, indent=2))
+    return summary

@@ -1,0 +1,37 @@
+"""Entry point of a stage run in its own process(es): ``python -m trl_r1.pipeline.worker --kind KIND CONFIG``.
+
+The runner starts it directly, or under ``accelerate launch`` / ``torchrun``; every rank runs the
+stage function and rank 0 writes ``metrics.json`` next to the stage's outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    import yaml
+
+    from trl_r1.pipeline.runner import METRICS, write_atomic
+    from trl_r1.pipeline.stages import KINDS
+
+    parser = argparse.ArgumentParser(prog="python -m trl_r1.pipeline.worker")
+    parser.add_argument("--kind", required=True, choices=sorted(KINDS))
+    parser.add_argument("config", help="the stage's flat arguments (stage_config.yaml)")
+    ns = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = yaml.safe_load(Path(ns.config).read_text(encoding="utf-8"))
+    kind = KINDS[ns.kind]
+    metrics = kind.run(args)
+    if int(os.environ.get("RANK", "0")) == 0:
+        write_atomic(Path(args[kind.output_key]) / METRICS, json.dumps(metrics, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""``trl-r1 plot RUN_DIR``: a PNG dashboard of a training run, from the Trainer's ``log_history``.
+
+One panel per reward function (``rewards/<name>/mean``), then the curves R1 reads the "aha
+moment" from: response length, truncation, reflective words per 1,000 tokens, language
+consistency and mixing (:mod:`trl_r1.callbacks`), then KL and loss. Evaluation points
+(``eval_`` keys) are drawn dashed in the same panels. Panels without data are left out, so the
+same dashboard works for GRPO and SFT runs.
+
+The log history is read from ``RUN_DIR/trainer_state.json`` (written by ``trainer.save_state()``),
+else from the newest ``checkpoint-*/trainer_state.json``. A multi-stage run directory (``trl-r1
+run``) gets one dashboard per stage. During training, :class:`trl_r1.callbacks.DashboardCallback`
+writes the same figure when training ends.
+
+Drawing uses matplotlib's Agg canvas directly (no ``pyplot``), so it changes no global state and
+needs no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "trainer_state.json"
+DEFAULT_FILENAME = "dashboard.png"
+_REWARD_KEY = re.compile(r"^rewards/(.+)/mean$")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One subplot: a title, the log keys drawn in it (train keys; ``eval_`` twins are added), a y label."""
+
+    title: str
+    keys: tuple[str, ...]
+    ylabel: str = ""
+
+
+# The fixed panels after the rewards: (title, candidate keys in order of preference per curve, y label).
+_MONITOR_PANELS = (
+    Panel("response length", ("completions/mean_length", "reasoning/response_length"), "tokens"),
+    Panel("truncation rate", ("completions/clipped_ratio", "reasoning/truncation_rate"), "fraction"),
+    Panel("reflective words", ("reasoning/reflective_words_per_1k_tokens",), "per 1,000 tokens"),
+    Panel("language", ("reasoning/language_consistency", "reasoning/language_mix_ratio"), "fraction"),
+    Panel("KL to reference", ("kl",), "nats/token"),
+    Panel("loss", ("loss",), ""),
+)
+# Keys that measure the same thing: only the first one present is drawn.
+_ALTERNATIVES = (("completions/mean_length", "reasoning/response_length"),
+                 ("completions/clipped_ratio", "reasoning/truncation_rate"))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return None if math.isnan(value) or math.isinf(value) else float(value)
+
+
+def series(log_history: Sequence[dict[str, Any]], key: str) -> tuple[list[float], list[float]]:
+    """``(steps, values)`` of ``key`` in a Trainer ``log_history`` (missing, None and NaN skipped)."""
+    steps, values = [], []
+    for entry in log_history:
+        value = _number(entry.get(key))
+        step = _number(entry.get("step"))
+        if value is not None and step is not None:
+            steps.append(step)
+            values.append(value)
+    return steps, values
+
+
+def dashboard_panels(log_history: Sequence[dict[str, Any]]) -> list[Panel]:
+    """The panels that have data: each reward function, then the monitors, KL and loss."""
+    present = {k for entry in log_history for k, v in entry.items() if _number(v) is not None}
+
+    def has(key: str) -> bool:
+        return key in present or f"eval_{key}" in present
+
+    rewards = sorted({m.group(1) for k in present if (m := _REWARD_KEY.match(k.removeprefix("eval_")))})
+    panels = [Panel(f"reward: {name}", (f"rewards/{name}/mean",), "mean reward") for name in rewards]
+    if has("reward") and len(rewards) > 1:
+        panels.append(Panel("total reward (weighted)", ("reward",), "mean reward"))
+    for panel in _MONITOR_PANELS:
+        keys = [k for k in panel.keys if has(k)]
+        for first, second in _ALTERNATIVES:
+            if first in keys and second in keys:
+                keys.remove(second)
+        if keys:
+            panels.append(Panel(panel.title, tuple(keys), panel.ylabel))
+    return panels
+
+
+def _smooth(values: list[float], window: int) -> list[float]:
+    if window <= 1 or len(values) < 2:
+        return values
+    out, total = [], 0.0
+    for i, v in enumerate(values):
+        total += v
+        if i >= window:
+            total -= values[i - window]
+        out.append(total / min(i + 1, window))
+    return out
+
+
+def plot_dashboard(
+    log_history: Sequence[dict[str, Any]],
+    output: str | os.PathLike,
+    title: str | None = None,
+    smooth: int = 1,
+    columns: int = 3,
+) -> Path:
+    """Draw the dashboard of ``log_history`` (a Trainer's ``state.log_history``) into a PNG.
+
+    Args:
+        log_history: the list of logged dicts, each with a ``step``.
+        output: the PNG path (parent folders are created).
+        title: figure title (e.g. the run name).
+        smooth: moving-average window in logged points (1: raw curves).
+        columns: panels per row.
+
+    Raises:
+        ValueError: when nothing in ``log_history`` can be plotted.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    panels = dashboard_panels(log_history)
+    if not panels:
+        raise ValueError("the log history holds no rewards, monitors or loss to plot (was anything logged?)")
+    columns = max(1, min(columns, len(panels)))
+    rows = math.ceil(len(panels) / columns)
+    fig = Figure(figsize=(4.8 * columns, 3.2 * rows), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    for i, panel in enumerate(panels):
+        ax = fig.add_subplot(rows, columns, i + 1)
+        for key in panel.keys:
+            label = key.rpartition("/")[2] if len(panel.keys) > 1 else None
+            has_eval = bool(series(log_history, "eval_" + key)[0])
+            for prefix, style in (("", "-"), ("eval_", "--")):
+                steps, values = series(log_history, prefix + key)
+                if not steps:
+                    continue
+                split = ("eval" if prefix else "train") if has_eval else None
+                tag = " ".join(filter(None, [label, f"({split})" if label and split else split])) or None
+                ax.plot(steps, _smooth(values, smooth), style, marker="o" if len(steps) < 3 else None,
+                        markersize=3, linewidth=1.4, label=tag)
+        ax.set_title(panel.title, fontsize=10)
+        ax.set_xlabel("step", fontsize=8)
+        ax.set_ylabel(panel.ylabel, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[1]:
+            ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
+def find_state_file(run_dir: str | os.PathLike) -> Path | None:
+    """``run_dir/trainer_state.json``, else the one of the newest complete checkpoint, else ``None``."""
+    run = Path(run_dir)
+    if run.is_file():
+        return run if run.name.endswith(".json") else None
+    if (run / STATE_FILE).is_file():
+        return run / STATE_FILE
+    checkpoints = []
+    for p in run.glob("checkpoint-*"):
+        step = p.name.rpartition("-")[2]
+        if step.isdigit() and (p / STATE_FILE).is_file():
+            checkpoints.append((int(step), p / STATE_FILE))
+    return max(checkpoints)[1] if checkpoints else None
+
+
+def load_log_history(run_dir: str | os.PathLike) -> list[dict[str, Any]]:
+    """The ``log_history`` of a run directory (see :func:`find_state_file`)."""
+    state = find_state_file(run_dir)
+    if state is None:
+        raise FileNotFoundError(f"no {STATE_FILE} in {run_dir} or its checkpoint-* folders")
+    try:
+        history = json.loads(state.read_text(encoding="utf-8")).get("log_history")
+    except (json.JSONDecodeError, AttributeError) as e:
+        raise ValueError(f"{state} is not a Trainer state file ({e})") from None
+    if not isinstance(history, list):
+        raise ValueError(f"{state} has no log_history list")
+    return history
+
+
+def find_runs(path: str | os.PathLike) -> list[Path]:
+    """The run directories under ``path``: itself if it holds a Trainer state, else its stage folders."""
+    root = Path(path)
+    if find_state_file(root) is not None:
+        return [root]
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and find_state_file(p) is not None)
+
+
+# ---------------------------------------------------------------------------------------------
+# trl-r1 plot
+# ---------------------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from trl_r1.cli_utils import existing_path, positive_int
+
+    parser.add_argument("run_dir", type=existing_path,
+                        help="a training output dir (trainer_state.json or checkpoint-*), or a `trl-r1 run` dir "
+                             "(one dashboard per stage)")
+    parser.add_argument("--output", default=None,
+                        help=f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)")
+    parser.add_argument("--smooth", type=positive_int, default=1, help="moving-average window in logged points")
+
+
+def run(args: argparse.Namespace) -> int:
+    from trl_r1.cli import UsageError
+
+    runs = find_runs(args.run_dir)
+    if not runs:
+        raise UsageError(f"no {STATE_FILE} in {args.run_dir}, its checkpoint-* folders or its stage folders; "
+                         "point at a Trainer output_dir (trainer.save_state() or a saved checkpoint writes it)")
+    if args.output and len(runs) > 1:
+        raise UsageError(f"--output names one file but {args.run_dir} holds {len(runs)} runs; leave it out to "
+                         f"write RUN/{DEFAULT_FILENAME} in each")
+    for run_dir in runs:
+        try:
+            history = load_log_history(run_dir)
+            output = Path(args.output) if args.output else run_dir / DEFAULT_FILENAME
+            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth)
+        except ValueError as e:
+            raise UsageError(f"{run_dir}: {e}") from None
+        print(path)
+    return 0

@@ -1,0 +1,98 @@
+"""R1 stage 3 as one call: rejection sampling, then SFT on the selected data (``recipes/r1_stage3.py``).
+
+The paper fine-tunes DeepSeek-V3-Base, not the RL checkpoint, on the ~800k selected samples for
+two epochs (section 2.3.3): ``sft_from: base`` (the default) trains ``model_name_or_path``;
+``sft_from: sampling_model`` continues from the checkpoint that was sampled.
+
+:class:`Stage3Arguments` holds every :class:`~trl_r1.rejection.config.RejectionSamplingConfig`
+field, renamed where ``SFTConfig`` / ``ModelConfig`` use the same name (``model`` ->
+``sampling_model``, ``dataset`` -> ``dataset_name``, ``output_dir`` -> ``samples_dir``,
+``push_to_hub`` -> ``push_samples_to_hub``; the seed is ``SFTConfig.seed``), so one ``TrlParser``
+reads the whole stage from one YAML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import typing
+from pathlib import Path
+from typing import Any
+
+from trl_r1.rejection.config import RejectionSamplingConfig
+
+logger = logging.getLogger(__name__)
+
+RENAMED = {"model": "sampling_model", "dataset": "dataset_name", "output_dir": "samples_dir",
+           "push_to_hub": "push_samples_to_hub"}
+FROM_TRAINING_ARGS = ("seed",)
+SFT_FROM = ("base", "sampling_model")
+
+
+def _stage3_fields() -> list[tuple[str, Any, Any]]:
+    hints = typing.get_type_hints(RejectionSamplingConfig)
+    # HfArgumentParser needs concrete types: callables become dotted paths.
+    concrete = {"reward_funcs": list[str], "judge": str | None}
+    out = []
+    for f in dataclasses.fields(RejectionSamplingConfig):
+        if f.name in FROM_TRAINING_ARGS:
+            continue
+        hint = concrete.get(f.name, hints[f.name])
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            hint, spec = hint | None, dataclasses.field(default=None, metadata=f.metadata)
+        elif f.default_factory is not dataclasses.MISSING:
+            spec = dataclasses.field(default_factory=f.default_factory, metadata=f.metadata)
+        else:
+            spec = dataclasses.field(default=f.default, metadata=f.metadata)
+        out.append((RENAMED.get(f.name, f.name), hint, spec))
+    out[[n for n, _, _ in out].index("samples_dir")][2].metadata = {
+        "help": "Where rejection sampling writes shards, dataset/ and report.json (default: <output_dir>/samples)."}
+    out.append(("sft_from", str, dataclasses.field(default="base", metadata={
+        "help": "What SFT starts from: 'base' (model_name_or_path, as the paper did) or 'sampling_model' "
+                "(continue from the sampled checkpoint)."})))
+    return out
+
+
+Stage3Arguments = dataclasses.make_dataclass("Stage3Arguments", _stage3_fields())
+Stage3Arguments.__module__ = __name__
+Stage3Arguments.__doc__ = ("Rejection-sampling options of R1 stage 3 (the fields of RejectionSamplingConfig, "
+                           "renamed where SFTConfig/ModelConfig clash) plus ``sft_from``.")
+
+
+def sampling_config(stage_args: Any, training_args: Any) -> RejectionSamplingConfig:
+    """The :class:`RejectionSamplingConfig` of a stage-3 run."""
+    inverse = {v: k for k, v in RENAMED.items()}
+    kwargs = {inverse.get(f.name, f.name): getattr(stage_args, f.name)
+              for f in dataclasses.fields(stage_args) if f.name != "sft_from"}
+    for name in ("model", "dataset"):
+        if not kwargs[name]:
+            raise ValueError(f"stage 3 needs {RENAMED[name]} (the {'RL checkpoint' if name == 'model' else 'prompts'} "
+                             "to sample)")
+    kwargs["output_dir"] = kwargs["output_dir"] or str(Path(training_args.output_dir) / "samples")
+    kwargs["seed"] = training_args.seed
+    return RejectionSamplingConfig(**kwargs)
+
+
+def train_stage3(stage_args: Any, training_args: Any, model_args: Any) -> str:
+    """Sample, verify, filter and mix (:func:`~trl_r1.rejection.rejection_sample`), then SFT with TRL's
+    ``SFTTrainer`` on the selected rows as they are (non-reasoning rows have no reasoning block, so
+    they are not re-formatted as cold-start data). Returns ``training_args.output_dir``.
+    """
+    from trl_r1.cold_start import ColdStartArguments
+    from trl_r1.pipeline.stages import train_sft_on_ready_data
+    from trl_r1.rejection.runner import rejection_sample
+
+    if stage_args.sft_from not in SFT_FROM:
+        raise ValueError(f"sft_from must be one of {SFT_FROM}, got {stage_args.sft_from!r}")
+    if stage_args.sft_from == "sampling_model":
+        model_args.model_name_or_path = stage_args.sampling_model
+    elif not model_args.model_name_or_path:
+        raise ValueError("sft_from=base needs model_name_or_path (the base model the paper fine-tunes again)")
+    report = rejection_sample(sampling_config(stage_args, training_args))
+    if not report["rows"]:
+        raise ValueError(f"rejection sampling kept no rows (see {report['dataset_path']}/../report.json): sample more "
+                         "(num_samples), train the sampled checkpoint longer, or relax thresholds and filters")
+    logger.info("stage 3: SFT of %s on %d rows (%d reasoning, %d non-reasoning)", model_args.model_name_or_path,
+                report["rows"], report["kept"], report["non_reasoning"])
+    script_args = ColdStartArguments(dataset_name=report["dataset_path"], readability_filters=False)
+    return train_sft_on_ready_data(script_args, training_args, model_args)

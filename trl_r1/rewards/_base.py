@@ -1,0 +1,82 @@
+"""What every trl_r1 reward shares: the TRL calling contract, column checks, metric plumbing.
+
+TRL calls a reward with keywords only (``prompts``, ``completions``, ``completion_ids``,
+``trainer_state``, ``log_extra``, ``log_metric`` and every dataset column but ``prompt``), and
+logs it under ``rewards/<__name__>/mean``. :class:`RewardFunction` gives each reward a
+``__name__`` and stays a plain picklable object, so rewards also run in a spawned process
+(TRL's async GRPO) and from ``trl grpo --reward_funcs trl_r1.rewards.<name>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from trl_r1.data.format import completion_text
+
+Reward = float | None
+
+
+class RewardFunction:
+    """Base of the trl_r1 rewards: a picklable callable with a ``__name__`` TRL logs under.
+
+    Subclasses implement ``__call__(self, completions, **kwargs) -> list[float | None]``.
+    """
+
+    __name__: str = "reward"
+
+    def __init__(self, name: str | None = None):
+        if name is not None:
+            self.__name__ = name
+
+    def __call__(self, completions: Sequence[Any], **kwargs: Any) -> list[Reward]:  # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.__name__!r})"
+
+    def log_metrics(self, log_metric: Callable[[str, float], None] | None, **values: float) -> None:
+        """Send ``<__name__>/<key>`` metrics through TRL's ``log_metric`` when TRL passes it."""
+        if log_metric is None:
+            return
+        for key, value in values.items():
+            log_metric(f"{self.__name__}/{key}", float(value))
+
+
+def texts_of(completions: Sequence[Any]) -> list[str]:
+    """Completion texts, for TRL's standard (``str``) and conversational (messages) formats."""
+    return [completion_text(c) for c in completions]
+
+
+def require_column(
+    values: Sequence[Any] | None, column: str, n: int, reward_name: str, how_to_add: str
+) -> Sequence[Any]:
+    """Check that the dataset column ``column`` reached the reward, with one value per completion.
+
+    TRL passes every dataset column except ``prompt`` as a keyword: a missing column arrives as
+    ``None``. Raising here, before any work, names the column and the fix.
+    """
+    if values is None:
+        raise ValueError(
+            f"reward {reward_name!r} needs the dataset column {column!r}, which the trainer did not pass. "
+            f"{how_to_add}"
+        )
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(
+            f"reward {reward_name!r}: column {column!r} must be a list (one value per completion), "
+            f"got {type(values).__name__}"
+        )
+    if len(values) != n:
+        raise ValueError(
+            f"reward {reward_name!r}: column {column!r} has {len(values)} values for {n} completions; "
+            "pass one value per completion"
+        )
+    return values
+
+
+def prompt_text(prompt: Any) -> str:
+    """The user-written part of a TRL prompt: the last user message, or the whole string."""
+    if isinstance(prompt, (list, tuple)):
+        users = [m for m in prompt if isinstance(m, dict) and m.get("role") == "user"]
+        return completion_text(users[-1] if users else list(prompt))
+    return completion_text(prompt)

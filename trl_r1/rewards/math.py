@@ -1,0 +1,730 @@
+r"""Accuracy reward: is the final answer mathematically right?
+
+DeepSeek-R1 (paper, section 2.2.2 "accuracy rewards") checks the final answer of a math
+problem, given "in a specified format (e.g., within a box)", with rules. Here:
+
+1. :func:`extract_final_answer` takes the answer from where the format puts it - the
+   ``<answer>`` block (R1-Zero), else the text after the last ``</think>`` (R1 summary) - using
+   the one completion parser :func:`trl_r1.data.format.parse_completion`; a ``\boxed{}`` inside
+   that part wins. An answer written only inside the reasoning never counts.
+2. math-verify parses and compares it with the gold answer, in a pool of worker processes
+   (:class:`VerifierPool`) that enforces a hard timeout from any thread: math-verify's own
+   timeouts use ``signal.alarm`` and TRL turns them off outside the main thread. A worker that
+   hangs is killed and replaced; the item scores 0.0 and is counted in ``<name>/timeouts``.
+3. Work is deduplicated: each distinct gold answer is parsed once per call, each distinct
+   (gold, answer) pair is verified once (and remembered across calls), and plain numbers
+   (``42``, ``-0.5``, ``\frac{1}{2}``) are compared exactly, without math-verify, unless the call is
+   close enough for math-verify's rounding to matter.
+
+Infrastructure failures (the pool cannot start, a worker dies) give ``None``, never 0.0: TRL
+then skips the completion instead of training on a wrong label.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import pickle
+import re
+import selectors
+import struct
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from trl_r1.data.format import ANSWER_START, last_boxed, parse_completion
+from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
+from trl_r1.rewards._verify_worker import TIMEOUT
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 5.0
+FAILED = "failed"  # a verdict: the pool could not run the item
+GOLD_TIMEOUT = "gold_timeout"  # a verdict: parsing the gold answer timed out
+NO_ANSWER_CLUSTER = -1
+
+# --------------------------------------------------------------------------------------------
+# Answer extraction (main process, cheap string work)
+# --------------------------------------------------------------------------------------------
+
+
+def extract_final_answer(text: str, fallback_to_full_text: bool = False) -> str | None:
+    r"""The answer string the accuracy reward verifies, or ``None`` when the completion has none.
+
+    The ``<answer>`` block if there is one after the reasoning, else the text after the last
+    ``</think>``; a ``\boxed{}`` inside that part wins (its content is returned). With
+    ``fallback_to_full_text=True`` a completion without tags is read whole (its last ``\boxed{}``
+    winning), for models that do not use the R1 format.
+
+    No answer (``None``), so no reward, for the usual ways to game an answer check: an answer only
+    inside the reasoning (including a reasoning block that never closes), an empty reasoning block,
+    several ``<answer>`` blocks, or several different ``\boxed{}`` answers in the final part.
+
+    >>> extract_final_answer("<think>maybe \\boxed{3}</think><answer>4</answer>")
+    '4'
+    >>> extract_final_answer("<think>...</think>So the answer is $\\boxed{\\frac{1}{2}}$.")
+    '\\frac{1}{2}'
+    >>> extract_final_answer("<think>...</think><answer>3</answer><answer>4</answer>") is None
+    True
+    >>> extract_final_answer("The answer is $\\boxed{4}$", fallback_to_full_text=True)
+    '4'
+    """
+    p = parse_completion(text)
+    region = p.final_answer_region
+    if p.summary is None and p.think_starts > 0:
+        region = None  # the reasoning never closed: everything is reasoning
+    elif p.summary is not None and not p.reasoning:
+        return None  # an empty reasoning block: an answer with no thinking is not an R1 answer
+    elif p.answer is not None and (text if p.summary is None else p.summary).count(ANSWER_START) > 1:
+        return None  # several answer blocks: a hedge, not an answer
+    if region is None:
+        if not fallback_to_full_text:
+            return None
+        region = text
+    boxed = _boxed_contents(region)
+    if len({b.strip() for b in boxed}) > 1:
+        return None  # several different boxed answers: a hedge
+    answer = (boxed[-1] if boxed else region).strip()
+    return answer or None
+
+
+def _boxed_contents(text: str) -> list[str]:
+    """Contents of every ``\\boxed{...}`` in ``text``, in order (via the parser's ``last_boxed``)."""
+    out = []
+    while (start := max(text.rfind("\\boxed"), text.rfind("\\fbox"))) >= 0:
+        content = last_boxed(text[start:])
+        if content is not None:
+            out.append(content)
+        text = text[:start]
+    return out[::-1]
+
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_FRACTION = re.compile(r"([+-]?)\\[dt]?frac\{([+-]?\d+)\}\{([+-]?\d+)\}|([+-]?\d+)/([+-]?\d+)")
+
+
+def _plain_number(s: str) -> Fraction | None:
+    r"""The exact value of a plain number (``-12``, ``0.5``, ``\frac{1}{2}``, ``3/4``), else ``None``."""
+    s = s.strip().strip("$").replace("\\!", "").replace(" ", "")
+    if len(s) > 40:
+        return None
+    try:
+        if _DECIMAL.fullmatch(s):
+            return Fraction(s)
+        m = _FRACTION.fullmatch(s)
+        if m is None:
+            return None
+        if m.group(2) is not None:
+            value = Fraction(int(m.group(2)), int(m.group(3)))
+            return -value if m.group(1) == "-" else value
+        return Fraction(int(m.group(4)), int(m.group(5)))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
+    """math-verify's verdict on two plain numbers without math-verify, or ``None`` when it is a close
+    call (math-verify rounds: ``1/3`` equals ``0.333333``), or not two plain numbers."""
+    g = _plain_number(gold)
+    if g is None:
+        return None
+    a = _plain_number(answer)
+    if a is None:
+        return None
+    if a == g:
+        return True
+    if abs(a - g) > Fraction(1, 1000) * max(1, abs(g)):
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# The parent side: tasks and the pool
+# --------------------------------------------------------------------------------------------
+
+
+class _Task:
+    """Work for one worker, one message per item; resumable on a new worker after a kill."""
+
+    def request(self, soft: float) -> tuple:
+        raise NotImplementedError
+
+    def first_deadline_items(self) -> int:
+        """How many item budgets the first message may take (reparsing state on a new worker)."""
+        return 1
+
+    def on_message(self, msg: tuple) -> None:
+        raise NotImplementedError
+
+    def on_lost_item(self, verdict: str) -> bool:
+        """The worker was killed (``TIMEOUT``) or died (``FAILED``) mid-item: record it for the
+        item in flight; return True when items remain to run on another worker."""
+        raise NotImplementedError
+
+    def on_failure(self) -> None:
+        """The pool cannot run this task: every item not done yet is ``FAILED``."""
+        raise NotImplementedError
+
+    @property
+    def finished(self) -> bool:
+        raise NotImplementedError
+
+
+class _VerifyTask(_Task):
+    """One gold answer and its distinct candidate answers: the gold is parsed once per worker."""
+
+    def __init__(self, gold: str, answers: list[str]):
+        self.gold, self.answers = gold, answers
+        self.gold_status: str | None = None  # "ok" | "unparseable" | TIMEOUT | FAILED
+        self.verdicts: list[Any] = []
+        self._gold_seen = False
+
+    def request(self, soft: float) -> tuple:
+        self._gold_seen = False
+        return ("verify", soft, (self.gold, self.answers[len(self.verdicts) :]))
+
+    def on_message(self, msg: tuple) -> None:
+        kind, value = msg
+        if kind == "gold":
+            self._gold_seen = True
+            self.gold_status = value
+        elif kind == "item":
+            self.verdicts.append(value)
+
+    def on_lost_item(self, verdict: str) -> bool:
+        if not self._gold_seen:
+            if self.gold_status is None:  # the gold itself never parsed
+                self.gold_status = verdict
+                return False
+            # the gold parsed on an earlier worker; this one died reparsing it: retry the rest
+        else:
+            self.verdicts.append(verdict)
+        return not self.finished
+
+    def on_failure(self) -> None:
+        if self.gold_status is None:
+            self.gold_status = FAILED
+        elif self.gold_status == "ok":
+            self.verdicts += [FAILED] * (len(self.answers) - len(self.verdicts))
+
+    @property
+    def finished(self) -> bool:
+        if self.gold_status is None:
+            return False
+        return self.gold_status != "ok" or len(self.verdicts) == len(self.answers)
+
+
+class _ClusterTask(_Task):
+    """Distinct answers to cluster by equivalence, greedily against one representative per cluster."""
+
+    def __init__(self, items: list[str]):
+        self.items = items
+        self.reps: list[tuple[str, bool]] = []  # (answer, parseable without timing out)
+        self.clusters: list[int] = []
+
+    def request(self, soft: float) -> tuple:
+        return ("cluster", soft, (list(self.reps), self.items[len(self.clusters) :]))
+
+    def first_deadline_items(self) -> int:
+        return 2 + sum(ok for _, ok in self.reps)
+
+    def on_message(self, msg: tuple) -> None:
+        kind, value = msg
+        if kind == "item":
+            cluster, ok = value
+            if cluster == len(self.reps):
+                self.reps.append((self.items[len(self.clusters)], ok))
+            self.clusters.append(cluster)
+
+    def on_lost_item(self, verdict: str) -> bool:
+        # The item in flight becomes its own cluster, compared by string from now on.
+        self.reps.append((self.items[len(self.clusters)], False))
+        self.clusters.append(len(self.reps) - 1)
+        return not self.finished
+
+    def on_failure(self) -> None:
+        for s in self.items[len(self.clusters) :]:
+            self.reps.append((s, False))
+            self.clusters.append(len(self.reps) - 1)
+
+    @property
+    def finished(self) -> bool:
+        return len(self.clusters) == len(self.items)
+
+
+_WORKER_SCRIPT = str(Path(__file__).with_name("_verify_worker.py"))
+
+
+class _Proc:
+    """One worker process, its read buffer and the task it runs."""
+
+    def __init__(self, startup_timeout: float):
+        # run_path (not "-m"): the worker imports neither trl_r1 nor the user's __main__ script.
+        code = f"import runpy; runpy.run_path({_WORKER_SCRIPT!r}, run_name='__main__')"
+        env = dict(os.environ, OMP_NUM_THREADS="1")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True
+        )
+        os.set_blocking(self.popen.stdout.fileno(), False)
+        self.buffer = b""
+        self.ready = False
+        self.deadline = time.monotonic() + startup_timeout
+        self.task: _Task | None = None
+
+    @property
+    def fd(self) -> int:
+        return self.popen.stdout.fileno()
+
+    def send(self, msg: Any) -> None:
+        data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+        self.popen.stdin.write(struct.pack("<I", len(data)) + data)
+        self.popen.stdin.flush()
+
+    def read_messages(self) -> list[Any] | None:
+        """Messages available now; ``None`` once the process has exited."""
+        try:
+            chunk = os.read(self.fd, 1 << 20)
+        except BlockingIOError:
+            return []
+        if not chunk:
+            return None
+        self.buffer += chunk
+        msgs = []
+        while len(self.buffer) >= 4:
+            n = struct.unpack("<I", self.buffer[:4])[0]
+            if len(self.buffer) < 4 + n:
+                break
+            msgs.append(pickle.loads(self.buffer[4 : 4 + n]))
+            self.buffer = self.buffer[4 + n :]
+        return msgs
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        for stream in (self.popen.stdin, self.popen.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            self.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a process that ignores SIGKILL
+            logger.warning("math-verify worker %s did not exit after SIGKILL", self.popen.pid)
+
+
+_POOLS: weakref.WeakSet[VerifierPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all_pools() -> None:
+    for pool in list(_POOLS):
+        pool.close()
+
+
+class VerifierPool:
+    """A lazily started pool of math-verify worker processes with a hard per-item timeout.
+
+    Workers are plain ``python -c`` subprocesses (not ``multiprocessing``): they do not re-import
+    the user's ``__main__`` script, are safe to start from any thread (TRL's async reward loop
+    included) and exit on their own when the parent goes away. Each worker runs one item at a time
+    under a soft interval timer (``0.8 * timeout``); an item still running at ``timeout`` (stuck
+    in C code, e.g. a huge integer power) gets its worker killed and replaced.
+
+    Args:
+        num_workers: worker processes (default: ``min(4, os.cpu_count())``).
+        timeout: seconds allowed for one item (parsing + verifying one answer).
+        startup_timeout: seconds a worker may take to start (imports sympy and math-verify).
+    """
+
+    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 120.0):
+        if timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        self.num_workers = max(1, num_workers or min(4, os.cpu_count() or 1))
+        self.timeout = float(timeout)
+        self.startup_timeout = startup_timeout
+        self._procs: list[_Proc | None] = [None] * self.num_workers
+        self._lock = threading.Lock()
+        self.timeouts = 0  # items that hit the hard timeout (their worker was killed) since creation
+        _POOLS.add(self)
+
+    def close(self) -> None:
+        """Stop every worker (also done at interpreter exit)."""
+        for i, proc in enumerate(self._procs):
+            if proc is not None:
+                proc.kill()
+                self._procs[i] = None
+
+    def __del__(self) -> None:  # pragma: no cover - depends on GC timing
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __getstate__(self) -> dict:
+        return {"num_workers": self.num_workers, "timeout": self.timeout, "startup_timeout": self.startup_timeout}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
+    def run(self, tasks: Sequence[_Task], timeout: float | None = None) -> None:
+        """Run ``tasks`` to completion (results are recorded on the task objects)."""
+        with self._lock:
+            self._run(list(tasks), self.timeout if timeout is None else float(timeout))
+
+    def _start(self, i: int) -> bool:
+        try:
+            self._procs[i] = _Proc(self.startup_timeout)
+            return True
+        except OSError as e:
+            logger.error("cannot start a math-verify worker process: %s", e)
+            self._procs[i] = None
+            return False
+
+    def _retire(self, i: int) -> None:
+        proc = self._procs[i]
+        if proc is not None:
+            proc.kill()
+        self._procs[i] = None
+
+    def _run(self, tasks: list[_Task], hard: float) -> None:
+        soft = 0.8 * hard
+        queue = deque(t for t in tasks if not t.finished)
+        max_failures = 2 * self.num_workers  # worker deaths/start failures tolerated in one call
+        failures = 0
+
+        def lose(i: int, verdict: str) -> None:
+            # The worker is gone: charge the item in flight, rerun the rest of its task elsewhere.
+            p = self._procs[i]
+            if p is not None and p.task is not None and p.task.on_lost_item(verdict):
+                queue.appendleft(p.task)
+            self._retire(i)
+            self._start(i)  # warm the replacement now, so the next call does not pay for it
+
+        with selectors.DefaultSelector() as sel:
+            while True:
+                if failures > max_failures:
+                    self._fail_all(queue)
+                    return
+                now = time.monotonic()
+                for i in range(self.num_workers):
+                    if self._procs[i] is None and queue and not self._start(i):
+                        failures += 1
+                        continue
+                    p = self._procs[i]
+                    if p is not None and p.ready and p.task is None and queue:
+                        task = queue.popleft()
+                        try:
+                            p.send(task.request(soft))
+                        except OSError:  # the worker died while idle: retry the task on a new one
+                            queue.appendleft(task)
+                            failures += 1
+                            self._retire(i)
+                            continue
+                        p.task, p.deadline = task, now + hard * task.first_deadline_items()
+                busy = [p for p in self._procs if p is not None and p.task is not None]
+                if not busy and not queue:
+                    return  # replacements still starting are not waited for: they warm up meanwhile
+                live = busy + ([p for p in self._procs if p is not None and not p.ready] if queue else [])
+                if not live:
+                    continue
+                for p in live:
+                    sel.register(p.fd, selectors.EVENT_READ, p)
+                events = sel.select(max(0.0, min(p.deadline for p in live) - time.monotonic()))
+                for p in live:
+                    sel.unregister(p.fd)
+                for key, _ in events:
+                    p = key.data
+                    msgs = p.read_messages()
+                    if msgs is None:
+                        logger.error("math-verify worker %s exited unexpectedly", p.popen.pid)
+                        failures += 1
+                        lose(self._procs.index(p), FAILED)
+                        continue
+                    for msg in msgs:
+                        if msg[0] == "ready":
+                            p.ready = True
+                        elif msg[0] == "done":
+                            p.task = None
+                        elif p.task is not None:
+                            p.task.on_message(msg)
+                            p.deadline = time.monotonic() + hard
+                now = time.monotonic()
+                for i, p in enumerate(self._procs):
+                    if p is None or now < p.deadline or (p.ready and p.task is None):
+                        continue
+                    if not p.ready:
+                        logger.error("a math-verify worker did not start within %.0f s", self.startup_timeout)
+                        failures = max_failures + 1
+                        self._retire(i)
+                    else:
+                        logger.warning("a math-verify item ran past %.1f s: killing and replacing its worker", hard)
+                        self.timeouts += 1
+                        lose(i, TIMEOUT)
+
+    def _fail_all(self, queue: deque) -> None:
+        logger.error("the math-verify worker pool failed; affected completions are scored None")
+        for task in queue:
+            task.on_failure()
+        queue.clear()
+        for i, p in enumerate(self._procs):
+            if p is not None and p.task is not None:
+                p.task.on_failure()
+            self._retire(i)
+
+
+_SHARED_POOLS: dict[int | None, VerifierPool] = {}
+_SHARED_POOLS_LOCK = threading.Lock()
+
+
+def shared_pool(num_workers: int | None = None) -> VerifierPool:
+    """The process-wide pool with ``num_workers`` workers, shared by every reward and helper that asks.
+
+    The timeout is per call (``VerifierPool.run(..., timeout=)``), so rewards with different
+    timeouts still share workers; calls from several threads take turns.
+    """
+    with _SHARED_POOLS_LOCK:
+        if num_workers not in _SHARED_POOLS:
+            _SHARED_POOLS[num_workers] = VerifierPool(num_workers)
+        return _SHARED_POOLS[num_workers]
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
+
+
+def group_equivalent(
+    answers: Sequence[str | None], timeout: float = DEFAULT_TIMEOUT, pool: VerifierPool | None = None
+) -> list[int]:
+    r"""Cluster final answers by mathematical equivalence: one cluster id per answer.
+
+    Ids are numbered by first appearance; ``None`` or empty answers get ``-1`` (no answer), so a
+    majority vote (cons@k) can ignore them. Identical strings are grouped without math-verify;
+    each distinct answer is parsed once and compared with one representative per cluster, in one
+    worker, under the hard per-item ``timeout`` (an answer that times out is its own cluster).
+
+    >>> group_equivalent([r"\frac{1}{2}", "0.5", "3", None, "1/2"])
+    [0, 0, 1, -1, 0]
+    """
+    keys = [a.strip() if isinstance(a, str) and a.strip() else None for a in answers]
+    distinct = list(dict.fromkeys(k for k in keys if k is not None))
+    if not distinct:
+        return [NO_ANSWER_CLUSTER] * len(keys)
+    task = _ClusterTask(distinct)
+    if len(distinct) > 1:
+        (pool or shared_pool()).run([task], timeout=timeout)
+    else:
+        task.clusters = [0]
+    cluster_of = dict(zip(distinct, task.clusters))
+    # Renumber by first appearance so ids are 0..k-1 whatever the worker returned.
+    order: dict[int, int] = {}
+    out = []
+    for k in keys:
+        if k is None:
+            out.append(NO_ANSWER_CLUSTER)
+        else:
+            out.append(order.setdefault(cluster_of[k], len(order)))
+    return out
+
+
+def answers_equivalent(a: str, b: str, timeout: float = DEFAULT_TIMEOUT, pool: VerifierPool | None = None) -> bool:
+    r"""Whether two final answers are the same mathematical answer (math-verify, either direction).
+
+    Runs under the same hard timeout as the accuracy reward (a timeout means "not equivalent").
+
+    >>> answers_equivalent(r"\frac{1}{2}", "0.5")
+    True
+    >>> answers_equivalent("3", "4")
+    False
+    """
+    c = group_equivalent([a, b], timeout=timeout, pool=pool)
+    return c[0] == c[1] != NO_ANSWER_CLUSTER
+
+
+class AccuracyReward(RewardFunction):
+    r"""R1 accuracy reward: 1.0 when the final answer equals the gold answer, else 0.0.
+
+    .. math:: r_{acc}(y) = \mathbb{1}[\mathrm{verify}(\mathrm{parse}(gold), \mathrm{parse}(\mathrm{final\_answer}(y)))]
+
+    Rule-based, as in DeepSeek-R1 (section 2.2.2 "accuracy rewards"): the final answer is taken
+    from the ``<answer>`` block or the summary after ``</think>`` (see
+    :func:`extract_final_answer`) and checked with math-verify against the gold in the
+    ``gold_column`` dataset column (``solution`` by default, as in TRL). Returns ``None`` (TRL
+    skips the row) when the gold cannot be parsed or the verifier pool fails; 0.0 when the
+    completion has no final answer or verification times out.
+
+    Logged through TRL's ``log_metric`` per call: ``<name>/timeouts`` (items that hit the
+    timeout), ``<name>/failures`` (items scored ``None`` because the pool failed),
+    ``<name>/unparseable_gold`` and ``<name>/no_answer`` (fractions of completions). Through
+    ``log_extra`` the completions table gets a ``<name>/final_answer`` column.
+
+    Args:
+        timeout: hard limit in seconds for parsing and verifying one answer (or parsing a gold).
+        fallback_to_full_text: read completions without R1 tags whole (not R1's rule: off by default).
+        num_workers: worker processes (default ``min(4, cpu_count)``).
+        gold_column: dataset column holding the gold answer.
+        cache_size: (gold, answer) verdicts remembered across calls.
+        name: the name TRL logs under.
+
+    Example:
+        >>> from trl_r1.rewards import accuracy_reward
+        >>> completions = [
+        ...     [{"role": "assistant", "content": "<think>1/2</think><answer>0.5</answer>"}],
+        ...     "<think>maybe \\boxed{1/2}</think>The answer is $\\boxed{1/3}$.",
+        ... ]
+        >>> accuracy_reward(completions, solution=[r"\frac{1}{2}", r"\frac{1}{2}"])
+        [1.0, 0.0]
+    """
+
+    __name__ = "accuracy_reward"
+
+    def __init__(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,
+        fallback_to_full_text: bool = False,
+        num_workers: int | None = None,
+        gold_column: str = "solution",
+        cache_size: int = 100_000,
+        name: str | None = None,
+    ):
+        if timeout <= 0:
+            raise ValueError(f"AccuracyReward: timeout must be > 0 seconds, got {timeout}")
+        if num_workers is not None and num_workers < 1:
+            raise ValueError(f"AccuracyReward: num_workers must be >= 1, got {num_workers}")
+        super().__init__(name)
+        self.timeout = float(timeout)
+        self.fallback_to_full_text = fallback_to_full_text
+        self.num_workers = num_workers
+        self.gold_column = gold_column
+        self.cache_size = cache_size
+        self._init_runtime()
+
+    def _init_runtime(self) -> None:
+        self._pool: VerifierPool | None = None
+        self._verdicts: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (gold, answer) -> verdict
+        self._gold_status: OrderedDict[str, str] = OrderedDict()  # gold -> "ok" | "unparseable" | TIMEOUT
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        # The pool, its pipes and the caches stay behind; a copy starts its own pool lazily.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_pool", "_verdicts", "_gold_status", "_lock")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._init_runtime()
+
+    @property
+    def pool(self) -> VerifierPool:
+        """The worker pool (shared process-wide by rewards asking for the same ``num_workers``)."""
+        if self._pool is None:
+            self._pool = shared_pool(self.num_workers)
+        return self._pool
+
+    def _remember(self, cache: OrderedDict, key: Any, value: Any) -> None:
+        cache[key] = value
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
+
+    def __call__(
+        self,
+        completions: Sequence[Any],
+        log_metric: Callable[[str, float], None] | None = None,
+        log_extra: Callable[[str, list], None] | None = None,
+        **kwargs: Any,
+    ) -> list[Reward]:
+        n = len(completions)
+        golds = require_column(
+            kwargs.get(self.gold_column),
+            self.gold_column,
+            n,
+            self.__name__,
+            f"Add a {self.gold_column!r} column with the gold final answer of each problem (e.g. "
+            f"dataset.rename_column('answer', {self.gold_column!r})), or pass "
+            f"AccuracyReward(gold_column=<your column>).",
+        )
+        golds = ["" if g is None else str(g).strip() for g in golds]
+        answers = [extract_final_answer(t, self.fallback_to_full_text) for t in texts_of(completions)]
+        with self._lock:
+            verdicts = self._judge(golds, answers)
+        rewards: list[Reward] = []
+        timeouts = failures = unparseable = 0
+        for v in verdicts:
+            if v == TIMEOUT:
+                timeouts += 1
+                rewards.append(0.0)
+            elif v == GOLD_TIMEOUT:
+                timeouts += 1
+                rewards.append(None)
+            elif v == FAILED:
+                failures += 1
+                rewards.append(None)
+            elif v is None:
+                unparseable += 1
+                rewards.append(None)
+            else:
+                rewards.append(float(v))
+        if failures:
+            logger.error("%s: %d of %d completions not scored (verifier pool failure)", self.__name__, failures, n)
+        self.log_metrics(
+            log_metric,
+            timeouts=timeouts,
+            failures=failures,
+            unparseable_gold=unparseable / max(n, 1),
+            no_answer=sum(a is None for a in answers) / max(n, 1),
+        )
+        if log_extra is not None:
+            log_extra(f"{self.__name__}/final_answer", answers)
+        return rewards
+
+    def _judge(self, golds: list[str], answers: list[str | None]) -> list[Any]:
+        """Verdict per completion: True / False / TIMEOUT / FAILED, or None when the gold is unusable
+        (unparseable, or its parse timed out: ``GOLD_TIMEOUT``)."""
+        out: list[Any] = [None] * len(golds)
+        todo: dict[str, dict[str, list[int]]] = {}  # gold -> distinct answer -> completion indices
+        for i, (g, a) in enumerate(zip(golds, answers)):
+            status = "ok" if _plain_number(g) is not None else self._gold_status.get(g)
+            if not g or status == "unparseable":
+                out[i] = None
+            elif status == TIMEOUT:
+                out[i] = GOLD_TIMEOUT
+            elif a is None:
+                out[i] = False  # no final answer where the format puts it
+                if status is None:
+                    todo.setdefault(g, {})  # still learn whether the gold parses (else: None)
+            elif (same := _compare_plain_numbers(g, a)) is not None:
+                out[i] = same  # plain numbers: math-verify's verdict without parsing LaTeX
+            elif (g, a) in self._verdicts:
+                self._verdicts.move_to_end((g, a))
+                out[i] = self._verdicts[(g, a)]
+            else:
+                todo.setdefault(g, {}).setdefault(a, []).append(i)
+        tasks = [_VerifyTask(g, list(by_answer)) for g, by_answer in todo.items()]
+        if tasks:
+            self.pool.run(tasks, timeout=self.timeout)
+        for task in tasks:
+            g, status = task.gold, task.gold_status
+            if status in ("ok", "unparseable", TIMEOUT):
+                self._remember(self._gold_status, g, status)
+            if status != "ok":
+                verdict = {"unparseable": None, TIMEOUT: GOLD_TIMEOUT}.get(status, FAILED)
+                for i, gi in enumerate(golds):
+                    if gi == g:
+                        out[i] = verdict
+                continue
+            for a, v in zip(task.answers, task.verdicts):
+                if v != FAILED:
+                    self._remember(self._verdicts, (g, a), v)
+                for i in todo[g][a]:
+                    out[i] = v
+        return out
+
+
+accuracy_reward = AccuracyReward()

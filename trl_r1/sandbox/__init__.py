@@ -1,0 +1,31 @@
+"""Run untrusted model-written programs safely: the execution layer behind the code reward.
+
+``LocalSandbox`` needs nothing but Linux and this package; remote sandboxes plug in through the
+``SandboxProvider`` interface.
+"""
+
+from trl_r1.sandbox.limits import LAYERS, SandboxConfig
+from trl_r1.sandbox.local import SANDBOX_ENV, LocalSandbox
+from trl_r1.sandbox.provider import (
+    CASE_STATUSES,
+    Case,
+    CaseResult,
+    Job,
+    JobResult,
+    SandboxProvider,
+    SandboxUnavailableError,
+)
+
+__all__ = [
+    "CASE_STATUSES",
+    "LAYERS",
+    "SANDBOX_ENV",
+    "Case",
+    "CaseResult",
+    "Job",
+    "JobResult",
+    "LocalSandbox",
+    "SandboxConfig",
+    "SandboxProvider",
+    "SandboxUnavailableError",
+]

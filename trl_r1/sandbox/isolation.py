@@ -1,0 +1,162 @@
+"""Which isolation layers this machine allows, and which one enforces each requirement.
+
+Each requirement of a run is enforced by the strongest layer available, with a fallback:
+
+============  ======================================================================
+requirement   layers, strongest first
+============  ======================================================================
+network       fresh net namespace > seccomp socket filter > Python audit hook
+filesystem    mount namespace (read-only root + private tmpfs) and/or Landlock > uid
+processes     pid namespace (kill all when init dies) + cgroup pids + per-uid RLIMIT_NPROC
+memory        cgroup memory limit (whole run) + RLIMIT_AS (per process)
+privileges    unprivileged uid, no_new_privs, seccomp syscall filter
+============  ======================================================================
+
+Layers are probed for real (each tried in a throw-away process), not guessed from kernel files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+
+def describe_layers(active: dict) -> dict[str, str]:
+    """Requirement -> human-readable layer(s) enforcing it, for logs and reports."""
+    fs = [name for name in ("mount_namespace", "landlock") if active.get(name)]
+    if active.get("uid") is not None:
+        fs.append("unprivileged uid")
+    procs = [name for name in ("pid_namespace", "cgroup") if active.get(name)]
+    procs.append("RLIMIT_NPROC per sandbox uid" if active.get("uid") is not None else "RLIMIT_NPROC (shared uid)")
+    memory = (["cgroup memory"] if active.get("cgroup") else []) + ["RLIMIT_AS"]
+    privileges = [f"uid {active['uid']}+" if active.get("uid") is not None else "same uid as trainer",
+                  "no_new_privs"] + (["seccomp"] if active.get("seccomp") else [])
+    return {
+        "network": active.get("network") or "NONE",
+        "filesystem": " + ".join(fs) or "NONE",
+        "processes": " + ".join(procs),
+        "memory": " + ".join(memory),
+        "privileges": " + ".join(privileges),
+    }
+
+
+# ----------------------------------------------------------------------------------------------- cgroups
+def _cgroup_dirs() -> dict[str, Path] | None:
+    """This process's cgroup directory for the ``memory`` and ``pids`` controllers (v1 or v2)."""
+    mounts: dict[str, Path] = {}
+    v2_mount = None
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        pre, _, post = line.partition(" - ")
+        fstype, _, options = post.split()[:3]
+        mountpoint = Path(pre.split()[4])
+        if fstype == "cgroup":
+            for controller in ("memory", "pids"):
+                if controller in options.split(","):
+                    mounts[controller] = mountpoint
+        elif fstype == "cgroup2":
+            v2_mount = mountpoint
+    paths: dict[str, str] = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        for controller in controllers.split(",") if controllers else [""]:
+            paths[controller] = path
+    if "memory" in mounts and "pids" in mounts:
+        return {c: mounts[c] / paths.get(c, "/").lstrip("/") for c in ("memory", "pids")}
+    if v2_mount is not None and "" in paths:
+        base = v2_mount / paths[""].lstrip("/")
+        enabled = (base / "cgroup.subtree_control").read_text().split() if base.exists() else []
+        if "memory" in enabled and "pids" in enabled:
+            return {"v2": base}
+    return None
+
+
+class RunCgroup:
+    """A cgroup per run capping the memory and process count of everything in it."""
+
+    def __init__(self, name: str, memory_bytes: int, max_pids: int):
+        bases = _cgroup_dirs()
+        if bases is None:
+            raise OSError("no writable memory+pids cgroup controllers")
+        self.dirs: list[Path] = []
+        try:
+            if "v2" in bases:
+                d = bases["v2"] / name
+                d.mkdir()
+                self.dirs.append(d)
+                (d / "memory.max").write_text(str(memory_bytes))
+                if (d / "memory.swap.max").exists():
+                    (d / "memory.swap.max").write_text("0")
+                (d / "pids.max").write_text(str(max_pids))
+            else:
+                mem, pids = bases["memory"] / name, bases["pids"] / name
+                mem.mkdir()
+                self.dirs.append(mem)
+                pids.mkdir()
+                self.dirs.append(pids)
+                (mem / "memory.limit_in_bytes").write_text(str(memory_bytes))
+                (pids / "pids.max").write_text(str(max_pids))
+        except OSError:
+            self.remove()
+            raise
+
+    def add(self, pid: int) -> None:
+        for d in self.dirs:
+            (d / "cgroup.procs").write_text(str(pid))
+
+    def pids(self) -> list[int]:
+        try:
+            return [int(p) for p in (self.dirs[-1] / "cgroup.procs").read_text().split()]
+        except OSError:
+            return []
+
+    def remove(self) -> None:
+        """Kill whatever is left in the cgroup, then delete it."""
+        deadline = time.monotonic() + 2.0
+        for d in self.dirs:
+            while d.exists():
+                for pid in self.pids():
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                try:
+                    d.rmdir()
+                except OSError:
+                    if time.monotonic() > deadline:
+                        logger.warning("could not remove cgroup %s", d)
+                        break
+                    time.sleep(0.01)
+
+
+def probe_cgroup() -> str | None:
+    """``None`` when a run cgroup can be created here, else the reason."""
+    try:
+        RunCgroup(f"trl_r1_probe_{os.getpid()}", 1 << 30, 8).remove()
+    except OSError as exc:
+        return str(exc)
+    return None
+
+
+def kill_uid_processes(uid: int) -> None:
+    """Kill every process of ``uid`` and wait until none is left (cleanup without a pid namespace)."""
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        found = False
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.stat(entry.path).st_uid != uid:
+                    continue
+                os.kill(int(entry.name), signal.SIGKILL)
+                found = True
+            except (OSError, ValueError):  # gone meanwhile; a zombie is still found (kill succeeds)
+                continue
+        if not found:
+            return
+        time.sleep(0.01)
