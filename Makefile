@@ -9,6 +9,8 @@ DEMO_DIR ?= runs/demo
 export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# Tiny models on a 2-core machine run fastest with one thread per process (no oversubscription).
+export OMP_NUM_THREADS ?= 1
 
 .PHONY: install demo test lint bench clean
 

@@ -3,14 +3,13 @@
 A batch of ``--completions`` R1-style completions (about ``--chars`` characters of English
 reasoning each, with reflective words, then a boxed answer) is scored, in the same run, by:
 
-* ``accuracy_reward`` (trl_r1's, verifier pool warmed up, verdict cache off, fraction answers so
-  that math-verify runs): the reward every R1 run has;
-* ``language_consistency_reward``: R1's language reward;
+* ``language_consistency_reward`` (baseline): R1's language reward, which stage-2 runs pay anyway;
+* ``accuracy_reward`` (trl_r1's, verifier pool warmed up, verdict cache off, fraction answers);
 * ``ReflectionMonitor`` (all metrics: reflective words, length, truncation, language consistency);
 * ``ReflectionMonitor(track_language=False)``: reflective words, length and truncation only.
 
-Reported: median milliseconds per batch over ``--repeats`` runs, and each row's time relative to
-the accuracy reward. Usage: ``python benchmarks/monitors.py [--completions 64] [--chars 4000]``
+Reported: median milliseconds per batch over ``--repeats`` runs, per completion, and relative to
+the baseline. Usage: ``python benchmarks/monitors.py [--completions 64] [--chars 4000]``
 """
 
 from __future__ import annotations
@@ -69,18 +68,18 @@ def main() -> None:
     full = ReflectionMonitor(language="en", eos_token_ids=[0])
     light = ReflectionMonitor(track_language=False, eos_token_ids=[0])
     rows = [
-        ("accuracy_reward (baseline)", lambda: accuracy_reward(completions, solution=golds)),
-        ("language_consistency_reward", lambda: language_consistency_reward(completions, prompts=prompts)),
+        ("language_consistency_reward (baseline)", lambda: language_consistency_reward(completions, prompts=prompts)),
+        ("accuracy_reward", lambda: accuracy_reward(completions, solution=golds)),
         ("ReflectionMonitor (all metrics)", lambda: full(completions=completions, completion_ids=ids, prompts=prompts)),
         ("ReflectionMonitor (no language)", lambda: light(completions=completions, completion_ids=ids)),
     ]
     results = [(name, timed(fn, args.repeats)) for name, fn in rows]
     base = results[0][1]
     print(f"{args.completions} completions x ~{args.chars} chars, median of {args.repeats} runs")
-    print(f"| {'scorer':<32} | {'ms / batch':>10} | {'x accuracy_reward':>17} |")
-    print(f"|{'-' * 34}|{'-' * 11}:|{'-' * 18}:|")
+    print(f"| {'scorer':<40} | {'ms / batch':>10} | {'ms / completion':>15} | {'x baseline':>10} |")
+    print(f"|{'-' * 42}|{'-' * 11}:|{'-' * 16}:|{'-' * 11}:|")
     for name, ms in results:
-        print(f"| {name:<32} | {ms:>10.1f} | {ms / base:>17.2f} |")
+        print(f"| {name:<40} | {ms:>10.1f} | {ms / args.completions:>15.2f} | {ms / base:>10.2f} |")
 
 
 if __name__ == "__main__":

@@ -76,9 +76,13 @@ def test_accepted_shapes_all_give_the_same_conversational_row():
         assert fmt(record) == expected, record
 
 
-def test_system_prompt_is_prepended():
-    row = ColdStartFormat(system_prompt="Be brief.")({"problem": "q", "reasoning": "r", "summary": "s"})
-    assert row["prompt"][0] == {"role": "system", "content": "Be brief."}
+def test_system_prompt_is_prepended_unless_the_record_has_one():
+    fmt = ColdStartFormat(system_prompt="Be brief.")
+    system = {"role": "system", "content": "Be brief."}
+    assert fmt({"problem": "q", "reasoning": "r", "summary": "s"})["prompt"] == [system, {"role": "user", "content": "q"}]
+    own = {"role": "system", "content": "Mine."}
+    messages = [own, {"role": "user", "content": "q"}, {"role": "assistant", "reasoning_content": "r", "content": "s"}]
+    assert fmt({"messages": messages})["prompt"] == messages[:2]
 
 
 def test_dataset_missing_a_field_fails_naming_it_and_the_accepted_shapes():

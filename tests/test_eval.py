@@ -93,12 +93,19 @@ def test_sampling_uses_r1_settings_and_by_default_fills_the_context_up_to_32768(
     assert big.calls[0].max_new_tokens == 32768
 
 
+@pytest.fixture(scope="module")
+def tiny_backend(tiny_model_dir):
+    from trl_r1.generation import TransformersBackend
+
+    return TransformersBackend(tiny_model_dir)  # loaded once for the five benchmarks
+
+
 @pytest.mark.parametrize("benchmark", sorted(BENCHMARKS))
 def test_tiny_model_evaluates_a_5_problem_slice_of_each_shared_benchmark_on_cpu(
-    benchmark, tiny_model_dir, benchmarks_dir
+    benchmark, tiny_backend, benchmarks_dir
 ):
-    results = evaluate(tiny_model_dir, benchmark, k=2, limit=5, max_new_tokens=8, data_dir=benchmarks_dir,
-                       backend="transformers", progress=False)
+    results = evaluate(tiny_backend, benchmark, k=2, limit=5, max_new_tokens=8, data_dir=benchmarks_dir,
+                       progress=False)
     assert results["n_problems"] == 5 and results["k"] == 2
     for key in ("pass@1", "pass@2", "cons@2", "format_compliance", "truncation_rate"):
         assert 0.0 <= results[key] <= 1.0, key

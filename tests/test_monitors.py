@@ -101,7 +101,7 @@ def _train(model_dir, output_dir, monitored):
         funcs, weights = with_monitor(funcs, weights, ReflectionMonitor(language="en", eos_token_ids=[eos]))
         callbacks = [DashboardCallback()]
     data = Dataset.from_list([{"prompt": f"Question {i}: wait, check {i}+{i}."} for i in range(8)])
-    args = GRPOConfig(output_dir=str(output_dir), max_steps=2, per_device_train_batch_size=4, num_generations=4,
+    args = GRPOConfig(output_dir=str(output_dir), max_steps=1, per_device_train_batch_size=4, num_generations=4,
                       max_completion_length=8, logging_steps=1, learning_rate=1e-2, seed=0, reward_weights=weights,
                       **cpu_training_args())
     trainer = GRPOTrainer(model=model_dir, reward_funcs=funcs, args=args, train_dataset=data, callbacks=callbacks)
@@ -119,8 +119,14 @@ def test_monitor_logs_through_trl_and_leaves_grpo_training_unchanged(tiny_model_
     for a, b in zip(plain.model.parameters(), watched.model.parameters(), strict=True):
         assert torch.equal(a, b)  # same samples, same advantages, same update
     logs = [entry for entry in watched.state.log_history if "reasoning/reflective_words_per_1k_tokens" in entry]
-    assert len(logs) == 2
-    assert all(e["reasoning/response_length"] > 0 and 0 <= e["reasoning/truncation_rate"] <= 1 for e in logs)
+    assert len(logs) == 1
+    assert logs[0]["reasoning/response_length"] > 0 and 0 <= logs[0]["reasoning/truncation_rate"] <= 1
     assert logs[0]["rewards/reflection_monitor/mean"] is None  # the monitor scored nothing
     png = tmp_path / "watched" / "dashboard.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # DashboardCallback drew it when training ended
+
+
+def test_a_language_column_the_detector_cannot_use_never_stops_training():
+    metrics = ReflectionMonitor().measure(["<think>We add them.</think>7", "print(7)"], [5, 3],
+                                          languages=["en", "python"])
+    assert metrics["reasoning/language_consistency"] == 1.0  # the python row is left out, not an exception

@@ -142,14 +142,15 @@ def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_st
 
 
 def test_a_grpo_stage_runs_in_two_processes_on_cpu_and_takes_the_expected_steps(tmp_path, step_log):
-    recipe = parse_recipe(two_stage_recipe(grpo_steps=2, num_processes=2, launcher="torchrun"))
-    summary = run_recipe(recipe, tmp_path)
+    data = two_stage_recipe(grpo_steps=2, num_processes=2, launcher="torchrun")
+    data["stages"] = data["stages"][1:]  # GRPO straight from the base model
+    summary = run_recipe(parse_recipe(data), tmp_path)
 
     calls = read_step_log(step_log)
     assert {e["rank"] for e in calls} == {0, 1}  # two real processes, not one
     for rank in (0, 1):
         assert sorted(e["step"] for e in calls if e["rank"] == rank) == [0, 1]  # one generation per step
-    assert summary["stages"][1]["metrics"]["global_step"] == 2
+    assert summary["stages"][0]["metrics"]["global_step"] == 2
 
 
 def test_lora_runs_through_stages_and_each_stage_hands_merged_full_weights_to_the_next(tmp_path):
@@ -170,6 +171,34 @@ def test_lora_runs_through_stages_and_each_stage_hands_merged_full_weights_to_th
     changed = [k for k, v in load_file(str(tmp_path / "cold_start" / "model.safetensors")).items()
                if not v.equal(base[k])]
     assert any("proj" in k for k in changed)  # the LoRA update was merged into the linear layers
+
+
+def test_only_needs_finished_inputs_and_a_changed_finished_stage_is_not_silently_reused(tmp_path):
+    from trl_r1.pipeline import RecipeError
+    from trl_r1.pipeline.runner import write_atomic
+
+    recipe = parse_recipe(two_stage_recipe())
+    with pytest.raises(RecipeError, match="reads stage 'cold_start', which is not complete"):
+        run_recipe(recipe, tmp_path, only=["reasoning_rl"])
+    assert not (tmp_path / "reasoning_rl").exists()  # refused before any work
+
+    stage = recipe.stage("cold_start")  # pretend stage 1 finished earlier with these settings
+    (tmp_path / "cold_start").mkdir()
+    write_atomic(tmp_path / "cold_start" / MARKER, json.dumps(
+        {"fingerprint": stage.fingerprint(), "spec": stage.fingerprint_data(), "seconds": 1.5,
+         "metrics": {"train_loss": 0.5}}))
+    summary = run_recipe(recipe, tmp_path, only=["cold_start"])
+    assert summary["stages"] == [{"name": "cold_start", "kind": "sft", "seconds": 1.5,
+                                  "metrics": {"train_loss": 0.5}}]
+
+    with pytest.raises(RecipeError, match="reads stage 'cold_start', which is not complete"):
+        run_recipe(recipe, tmp_path, only=["reasoning_rl"], from_stage="cold_start")  # --from would delete it
+    assert (tmp_path / "cold_start" / MARKER).is_file()  # ...so nothing was deleted
+
+    stage.args["learning_rate"] = 5e-4
+    with pytest.raises(RecipeError, match=r"completed with other settings \(changed: args.learning_rate\); "
+                                          r"rerun it with --from cold_start"):
+        run_recipe(recipe, tmp_path)
 
 
 def load_recipe_model() -> str:
@@ -197,7 +226,7 @@ def recipe_with(**stage) -> dict:
         (recipe_with(model="stage:cold"), r"stages\[0\]\.model: 'stage:cold' must name an earlier stage"),
         (recipe_with(args={"learning_rat": 1e-5}), r"stages\[0\]\.args\.learning_rat: not an argument of grpo "
                                                    r"stages; close: learning_rate"),
-        (recipe_with(args={"output_dir": "x"}), r"stages\[0\]\.args\.output_dir: set by the recipe's the stage"),
+        (recipe_with(args={"output_dir": "x"}), r"stages\[0\]\.args\.output_dir: set from the stage directory"),
         (recipe_with(rewards=[{"name": "helpfulness"}]), r"rewards\[0\]: reward 'helpfulness' is a reward model "
                                                          r"and needs a model path"),
         (recipe_with(rewards=[{"name": "accuracy", "wieght": 2}]), r"rewards\[0\]\.wieght: unknown key"),
@@ -244,6 +273,9 @@ def test_shipped_recipes_are_valid():
         if isinstance(data, dict) and "stages" in data:
             recipe = load_recipe(path)
             assert recipe.stages, path
+            # the copy the runner writes to OUTPUT_DIR/recipe.yaml describes the same stages
+            again = parse_recipe(yaml.safe_load(yaml.safe_dump(recipe.to_dict())))
+            assert [s.fingerprint() for s in again.stages] == [s.fingerprint() for s in recipe.stages], path
 
 
 def test_stage_script_configs_use_only_arguments_the_stage_scripts_accept():

@@ -98,11 +98,11 @@ def test_rows_longer_than_max_length_are_dropped_and_reported_not_truncated(tiny
 
 
 def lora_stage1(tiny_base_dir, out, merge):
-    script = ColdStartArguments(dataset_name="synthetic://arithmetic?split=sft&layout=r1&n=64&seed=0",
+    script = ColdStartArguments(dataset_name="synthetic://arithmetic?split=sft&layout=r1&n=32&seed=0",
                                 check_language=False, lora_merge=merge)
     model_args = ModelConfig(model_name_or_path=tiny_base_dir, dtype="float32", use_peft=True, lora_r=8,
                              lora_alpha=16, lora_target_modules=["q_proj", "v_proj"])
-    return train_cold_start(script, sft_args(out, max_steps=20), model_args)
+    return train_cold_start(script, sft_args(out, max_steps=10), model_args)
 
 
 def marker_rows(path):

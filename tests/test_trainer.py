@@ -105,3 +105,19 @@ def test_a_stage4_grpo_run_routes_mixed_prompts_and_logs_reflection_metrics(tmp_
     steps = [math_step, general_step]
     assert all("reasoning/reflective_words_per_1k_tokens" in e and "reasoning/truncation_rate" in e for e in steps)
     assert (Path(out) / "model.safetensors").is_file() and (Path(out) / "tokenizer_config.json").is_file()
+
+
+def test_a_mixture_gets_r1_prompts_for_bare_questions_and_no_gold_answer_on_general_rows(tmp_path):
+    from functools import partial
+
+    from trl_r1.grpo import add_prompts, load_mixture
+
+    questions = tmp_path / "math.jsonl"
+    questions.write_text('{"problem": "2+2", "solution": "4"}\n{"problem": "3+5", "solution": "8"}\n')
+    args = GRPOStageArguments(prompt_template="r1", question_column="problem")
+    data = load_mixture([str(questions), "synthetic://non_reasoning?n=3"], prepare=partial(add_prompts, script_args=args))
+    assert len(data) == 5
+    assert [m["role"] for m in data[0]["prompt"]] == ["system", "user"] and data[0]["prompt"][1]["content"] == "2+2"
+    assert data["solution"] == ["4", "8", None, None, None]  # general rows go to the reward models
+    with pytest.raises(ValueError, match="question column 'question'"):
+        add_prompts(load_mixture([str(questions)]), GRPOStageArguments(prompt_template="r1", question_column="question"))

@@ -169,6 +169,14 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
         script_args: data, format, filter and LoRA-saving options.
         training_args: a ``trl.SFTConfig`` (``eos_token`` is set here from the chat template).
         model_args: a ``trl.ModelConfig`` (model path or ``trl-r1/tiny-base``, dtype, LoRA fields).
+
+    Example (the tiny offline model on CPU, about 15 s):
+        >>> from trl import ModelConfig, SFTConfig
+        >>> out = train_cold_start(  # doctest: +SKIP
+        ...     ColdStartArguments(dataset_name="synthetic://arithmetic?split=sft&layout=r1&n=512"),
+        ...     SFTConfig(output_dir="runs/stage1", max_steps=300, learning_rate=3e-3, use_cpu=True, bf16=False,
+        ...               gradient_checkpointing=False, report_to="none"),
+        ...     ModelConfig(model_name_or_path="trl-r1/tiny-base"))
     """
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer

@@ -22,6 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,15 @@ def _canonical(name: str) -> str:
     if name.endswith("_reward") and name[: -len("_reward")] in RULE_REWARDS:
         return name[: -len("_reward")]
     return name
+
+
+def reward_import_path(name: str) -> str:
+    """The dotted import path of a rule reward name; a dotted path is returned as it is.
+
+    >>> reward_import_path("accuracy")
+    'trl_r1.rewards.accuracy_reward'
+    """
+    return RULE_REWARDS.get(_canonical(name), name)
 
 
 def check_reward_name(name: str, model: str | None = None) -> str | None:
@@ -91,7 +101,7 @@ def build_reward(name: str, model: str | None = None) -> Any:
         from trl_r1.reward_models import REWARD_MODELS
 
         return REWARD_MODELS[name](model)
-    module_name, _, attr = RULE_REWARDS.get(name, name).rpartition(".")
+    module_name, _, attr = reward_import_path(name).rpartition(".")
     sys.path.insert(0, os.getcwd())  # like TRL's script: rewards in the working directory import
     try:
         return getattr(importlib.import_module(module_name), attr)
@@ -192,26 +202,32 @@ def build_rewards(script_args: GRPOStageArguments) -> list[Any]:
     return rewards
 
 
-def load_mixture(specs: Sequence[str], split: str = "train") -> Any:
-    """Load and concatenate dataset specs; a column missing from one dataset becomes ``None`` there."""
+def load_mixture(specs: Sequence[str], split: str = "train", prepare: Any = None) -> Any:
+    """Load dataset specs (each passed through ``prepare`` if given) and concatenate them; a column
+    missing from one dataset becomes ``None`` in its rows (e.g. ``solution`` for general prompts)."""
     from datasets import concatenate_datasets
 
     from trl_r1.data.loading import load_dataset_spec
 
     parts = [load_dataset_spec(s, split=split) for s in specs]
+    if prepare is not None:
+        parts = [prepare(p) for p in parts]
     if len(parts) == 1:
         return parts[0]
-    columns: dict[str, Any] = {}
-    for part in parts:
+    columns: dict[str, tuple[str, Any]] = {}
+    for spec, part in zip(specs, parts):
         for name, feature in part.features.items():
-            columns.setdefault(name, feature)
+            first, known = columns.setdefault(name, (spec, feature))
+            if known != feature:
+                raise ValueError(f"column {name!r} has different types in {first} ({known}) and {spec} ({feature}); "
+                                 "use one format per column (e.g. chat messages for every prompt)")
     aligned = []
     for spec, part in zip(specs, parts):
-        for name, feature in columns.items():
+        logger.info("dataset %s: %d rows", spec, len(part))
+        for name, (_, feature) in columns.items():
             if name not in part.column_names:
                 part = part.add_column(name, [None] * len(part), feature=feature)
         aligned.append(part.select_columns(list(columns)))
-        logger.info("dataset %s: %d rows", spec, len(part))
     return concatenate_datasets(aligned)
 
 
@@ -281,11 +297,12 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     if weights is not None and len(weights) != len(script_args.reward_funcs):
         raise ValueError(f"reward_weights has {len(weights)} entries but reward_funcs has "
                          f"{len(script_args.reward_funcs)}; give one weight per reward, in the same order")
-    train_dataset = add_prompts(load_mixture(specs, split=script_args.dataset_train_split), script_args)
+    with_prompts = partial(add_prompts, script_args=script_args)
+    train_dataset = load_mixture(specs, split=script_args.dataset_train_split, prepare=with_prompts)
     check_dataset(train_dataset, script_args, "dataset " + ", ".join(specs))
     eval_dataset = None
     if script_args.eval_dataset_name and training_args.eval_strategy != "no":
-        eval_dataset = add_prompts(load_mixture([script_args.eval_dataset_name]), script_args)
+        eval_dataset = load_mixture([script_args.eval_dataset_name], prepare=with_prompts)
     rewards = build_rewards(script_args)
     model_path = resolve_model(model_args.model_name_or_path)
     if script_args.reflection_monitor:

@@ -9,21 +9,33 @@ from trl_r1.data.format import (
     last_boxed,
     parse_completion,
 )
-from trl_r1.data.loading import load_dataset_spec, resolve_model
-from trl_r1.data.synthetic import (
-    ArithmeticProblem,
-    make_non_reasoning,
-    make_problems,
-    make_splits,
-    split_problems,
-    to_dataset,
-)
 from trl_r1.data.templates import (
     R1_ZERO_INSTRUCTION,
     R1_ZERO_TEMPLATE,
     apply_r1_zero_template,
     r1_zero_prompt,
 )
+
+_LAZY = {
+    "ArithmeticProblem": "trl_r1.data.synthetic",
+    "make_non_reasoning": "trl_r1.data.synthetic",
+    "make_problems": "trl_r1.data.synthetic",
+    "make_splits": "trl_r1.data.synthetic",
+    "split_problems": "trl_r1.data.synthetic",
+    "to_dataset": "trl_r1.data.synthetic",
+    "load_dataset_spec": "trl_r1.data.loading",
+    "resolve_model": "trl_r1.data.loading",
+}
+
+
+def __getattr__(name: str):
+    # `datasets` is slow to import: load the modules that need it on first use (fast `--help`).
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'trl_r1.data' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MARKERS",

@@ -214,11 +214,14 @@ class ColdStartFormat:
         if isinstance(problem, list):  # already conversational
             if not problem or not all(isinstance(m, dict) and "role" in m and "content" in m for m in problem):
                 raise RowFormatError("bad_prompt", "a conversational prompt must be a non-empty list of messages")
-            return [{"role": m["role"], "content": m["content"]} for m in problem]
-        if not isinstance(problem, str) or not problem.strip():
+            messages = [{"role": m["role"], "content": m["content"]} for m in problem]
+        elif isinstance(problem, str) and problem.strip():
+            messages = [{"role": "user", "content": problem.strip()}]
+        else:
             raise RowFormatError("empty_problem", "the problem is empty or not text")
-        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
-        return [*system, {"role": "user", "content": problem.strip()}]
+        if self.system_prompt and messages[0]["role"] != "system":
+            messages.insert(0, {"role": "system", "content": self.system_prompt})
+        return messages
 
     def _from_trace(self, trace: Any) -> tuple[str, str]:
         text = completion_text(trace)
@@ -237,8 +240,6 @@ class ColdStartFormat:
         if not messages[:-1]:
             raise RowFormatError("no_user_turn", "there is no message before the assistant turn")
         prompt = self._prompt(messages[:-1])
-        if self.system_prompt and prompt[0]["role"] != "system":
-            prompt = [{"role": "system", "content": self.system_prompt}, *prompt]
         reasoning = next((last[k] for k in MESSAGE_REASONING_KEYS if isinstance(last.get(k), str)), None)
         if reasoning is None:  # no separate field: the content may itself be a trace
             return (prompt, *self._from_trace(last.get("content", "")))

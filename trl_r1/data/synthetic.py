@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from datasets import Dataset
+if TYPE_CHECKING:
+    from datasets import Dataset
 
 from trl_r1.data.format import ANSWER_END, ANSWER_START, THINK_END, THINK_START
 
@@ -107,6 +109,8 @@ def to_dataset(
 
     ``solution`` is the column name TRL's and trl_r1's accuracy rewards read.
     """
+    from datasets import Dataset
+
     rows = []
     for p in problems:
         row = {"question": p.question, "solution": str(p.answer)}

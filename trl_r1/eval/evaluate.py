@@ -419,12 +419,13 @@ def results_table(results: Mapping[str, Any]) -> str:
     """A markdown table of one evaluation (metric names as columns), plus its sampling settings."""
     k = results["k"]
     cfg = results.get("config", {})
-    metrics = [key for key in results if key.startswith("pass@") and not key.endswith("stderr")]
-    metrics += [f"cons@{k}", "format_compliance", "language_consistency", "reflective_words_per_1k_tokens",
-                "mean_response_tokens", "truncation_rate"]
-    header = ["model", "benchmark", "n", "k", *metrics]
+    columns = {key: key for key in results if key.startswith("pass@") and not key.endswith("stderr")}
+    columns.update({f"cons@{k}": f"cons@{k}", "format_compliance": "format", "language_consistency": "language",
+                    "reflective_words_per_1k_tokens": "reflective / 1k tok", "mean_response_tokens": "mean tokens",
+                    "truncation_rate": "truncated"})
+    header = ["model", "benchmark", "n", "k", *columns.values()]
     row = [str(results.get("model")), str(results.get("benchmark")), str(results["n_problems"]), str(k)]
-    row += [_fmt(results.get(m)) for m in metrics]
+    row += [_fmt(results.get(m)) for m in columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(row) + " |", ""]
     lines.append(f"Sampling: temperature {cfg.get('temperature')}, top-p {cfg.get('top_p')}, "
                  f"max new tokens {cfg.get('max_new_tokens')}, seed {cfg.get('seed')}, template {cfg.get('template')}, "

@@ -62,11 +62,18 @@ def _print_table(summary: dict) -> None:
 
 
 def _dry_run(recipe, output_dir: str, only, from_stage) -> int:
-    from trl_r1.pipeline.runner import STAGE_CONFIG, _select, last_checkpoint, launch_command, read_marker
+    from trl_r1.pipeline.recipe import RecipeError
+    from trl_r1.pipeline.runner import (
+        STAGE_CONFIG,
+        last_checkpoint,
+        launch_command,
+        read_marker,
+        select_stages,
+    )
 
     try:
-        stages = _select(recipe, only, from_stage)
-    except Exception as e:  # RecipeError
+        stages = select_stages(recipe, only, from_stage)
+    except RecipeError as e:
         raise UsageError(str(e)) from None
     for stage in stages:
         sdir = Path(output_dir) / stage.name

@@ -169,7 +169,8 @@ class Recipe:
             if s.eval_dataset:
                 entry["eval_dataset"] = s.eval_dataset
             if s.rewards:
-                entry["rewards"] = [{k: v for k, v in vars(r).items() if v is not None} for r in s.rewards]
+                entry["rewards"] = [{k: v for k, v in vars(r).items()
+                                     if v is not None and (k != "weight" or s.kind == "grpo")} for r in s.rewards]
             if s.args:
                 entry["args"] = copy.deepcopy(s.args)
             entry["lora"] = copy.deepcopy(s.lora) if s.lora is not None else False
@@ -203,14 +204,6 @@ def load_recipe(path: str | Path) -> Recipe:
     return parse_recipe(data, source=str(path), base_dir=path.parent)
 
 
-def _keys(where: str, data: dict[str, Any], allowed: dict[str, str], source: str) -> None:
-    for key in data:
-        if key not in allowed:
-            close = [k for k in allowed if k.startswith(str(key)[:3])]
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise RecipeError(f"{source}: {where}{key}: unknown key{hint}; allowed: {', '.join(allowed)}")
-
-
 def _local(value: str, base_dir: Path | None) -> str:
     """A relative path that exists next to the recipe (and not in the working directory) is made absolute."""
     if "://" in value or value.startswith(STAGE_REF) or Path(value).is_absolute() or Path(value).exists():
@@ -220,243 +213,255 @@ def _local(value: str, base_dir: Path | None) -> str:
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def parse_recipe(data: Any, source: str = "<recipe>", base_dir: str | Path | None = None) -> Recipe:
     """Validate a recipe given as a dict (the parsed YAML); see the module docstring."""
-    from trl_r1.grpo import check_reward_name
+    return _RecipeParser(source, Path(base_dir) if base_dir is not None else None).parse(data)
 
-    base = Path(base_dir) if base_dir is not None else None
-    if not isinstance(data, dict):
-        raise RecipeError(f"{source}: a recipe is a mapping with a 'stages' list, got {type(data).__name__}")
-    _keys("", data, TOP_KEYS, source)
-    stages_data = data.get("stages")
-    if not isinstance(stages_data, list) or not stages_data:
-        raise RecipeError(f"{source}: stages: a non-empty list of stages is required")
-    base_model = data.get("model")
-    if base_model is not None and (not isinstance(base_model, str) or base_model.startswith(STAGE_REF)):
-        raise RecipeError(f"{source}: model: the base model must be a path, hub id or alias, got {base_model!r}")
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise RecipeError(f"{source}: defaults: a mapping of arguments is required, got {type(defaults).__name__}")
 
-    stages: list[Stage] = []
-    used_defaults: dict[str, Any] = {}
-    seen: dict[str, Stage] = {}
-    last_trained: str | None = None
-    for i, raw in enumerate(stages_data):
+class _RecipeParser:
+    """One pass over a recipe dict; every error names ``source`` and the key path."""
+
+    def __init__(self, source: str, base: Path | None):
+        self.source, self.base = source, base
+        self.seen: dict[str, Stage] = {}
+        self.last_trained: str | None = None
+        self.base_model: str | None = None
+        self.defaults: dict[str, Any] = {}
+        self.used_defaults: set[str] = set()
+
+    def error(self, where: str, message: str) -> RecipeError:
+        return RecipeError(f"{self.source}: {where}{': ' if where else ''}{message}")
+
+    def keys(self, where: str, data: dict[str, Any], allowed: dict[str, str] | tuple[str, ...]) -> None:
+        for key in data:
+            if key not in allowed:
+                close = [k for k in allowed if k.startswith(str(key)[:3])]
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self.error(f"{where}{key}", f"unknown key{hint}; allowed: {', '.join(allowed)}")
+
+    def parse(self, data: Any) -> Recipe:
+        if not isinstance(data, dict):
+            raise self.error("", f"a recipe is a mapping with a 'stages' list, got {type(data).__name__}")
+        self.keys("", data, TOP_KEYS)
+        stages_data = data.get("stages")
+        if not isinstance(stages_data, list) or not stages_data:
+            raise self.error("stages", "a non-empty list of stages is required")
+        self.base_model = data.get("model")
+        if self.base_model is not None and (not isinstance(self.base_model, str)
+                                            or self.base_model.startswith(STAGE_REF)):
+            raise self.error("model", f"the base model must be a path, hub id or alias, got {self.base_model!r}")
+        self.defaults = data.get("defaults") or {}
+        if not isinstance(self.defaults, dict):
+            raise self.error("defaults", f"a mapping of arguments is required, got {type(self.defaults).__name__}")
+        stages = [self.stage(raw, i) for i, raw in enumerate(stages_data)]
+        unused = [k for k in self.defaults if k not in self.used_defaults]
+        if unused:
+            raise self.error(f"defaults.{unused[0]}", "not an argument of any sft or grpo stage in this recipe "
+                             "(defaults apply to the training stages that accept them)")
+        return Recipe(stages=stages, model=self.base_model, name=str(data.get("name") or Path(self.source).stem),
+                      description=str(data.get("description") or ""), source=self.source)
+
+    def stage(self, raw: Any, i: int) -> Stage:
         at = f"stages[{i}]"
         if not isinstance(raw, dict):
-            raise RecipeError(f"{source}: {at}: a stage is a mapping with name and kind, got {raw!r}")
-        _keys(f"{at}.", raw, STAGE_KEYS, source)
+            raise self.error(at, f"a stage is a mapping with name and kind, got {raw!r}")
+        self.keys(f"{at}.", raw, STAGE_KEYS)
         name = raw.get("name")
         if not isinstance(name, str) or not _NAME.match(name):
-            raise RecipeError(f"{source}: {at}.name: required, letters/digits/_ . - only (it names a directory), "
-                              f"got {name!r}")
-        if name in seen:
-            raise RecipeError(f"{source}: {at}.name: duplicate stage name {name!r}")
+            raise self.error(f"{at}.name", f"required, letters/digits/_ . - only (it names a directory), got {name!r}")
+        if name in self.seen:
+            raise self.error(f"{at}.name", f"duplicate stage name {name!r}")
         kind = raw.get("kind")
         if kind not in KINDS:
-            raise RecipeError(f"{source}: {at}.kind: must be one of {', '.join(KINDS)}, got {kind!r}")
-        spec = KINDS[kind]
+            raise self.error(f"{at}.kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
         stage = Stage(name=name, kind=kind, index=i)
+        self.model(stage, raw, at)
+        self.datasets(stage, raw, at)
+        self.rewards(stage, raw, at)
+        self.args(stage, raw, at)
+        self.lora(stage, raw, at)
+        self.launch(stage, raw, at)
+        self.seen[name] = stage
+        if KINDS[kind].trains:
+            self.last_trained = name
+        return stage
 
-        # model
+    def ref_or_local(self, value: str, where: str, want_model: bool) -> str:
+        if not value.startswith(STAGE_REF):
+            return _local(value, self.base)
+        ref = value[len(STAGE_REF) :]
+        if ref not in self.seen:
+            raise self.error(where, f"{value!r} must name an earlier stage (earlier stages: "
+                             f"{', '.join(self.seen) or 'none'})")
+        kind = self.seen[ref].kind
+        if want_model and not KINDS[kind].trains:
+            raise self.error(where, f"stage {ref!r} is a {kind} stage and saves no model; point at an sft or grpo "
+                             "stage")
+        if not want_model and kind != "sample":
+            raise self.error(where, f"stage {ref!r} is a {kind} stage; only sample stages produce datasets")
+        return value
+
+    def model(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
         model = raw.get("model")
-        if model is None:
-            model = f"{STAGE_REF}{last_trained}" if last_trained else base_model
+        if model is None:  # default: continue from the latest training stage
+            model = f"{STAGE_REF}{self.last_trained}" if self.last_trained else self.base_model
         elif model == "base":
-            model = base_model
+            model = self.base_model
         if model is None:
-            raise RecipeError(f"{source}: {at}.model: no model to start from; set the recipe's top-level "
-                              "'model' (the base) or this stage's model")
+            raise self.error(f"{at}.model", "no model to start from; set the recipe's top-level 'model' (the base) "
+                             "or this stage's model")
         if not isinstance(model, str):
-            raise RecipeError(f"{source}: {at}.model: expected a string, got {model!r}")
-        stage.model = _ref_or_local(model, f"{at}.model", seen, source, base, want_model=True)
+            raise self.error(f"{at}.model", f"expected a string, got {model!r}")
+        stage.model = self.ref_or_local(model, f"{at}.model", want_model=True)
 
-        # datasets
+    def datasets(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
+        spec = KINDS[stage.kind]
         ds = raw.get("dataset")
         if ds is None:
-            raise RecipeError(f"{source}: {at}.dataset: required (a dataset spec, or stage:NAME of a sample stage)")
+            raise self.error(f"{at}.dataset", "required (a dataset spec, or stage:NAME of a sample stage)")
         ds_list = ds if isinstance(ds, list) else [ds]
         if not ds_list or not all(isinstance(d, str) and d for d in ds_list):
-            raise RecipeError(f"{source}: {at}.dataset: expected a dataset spec or a list of them, got {ds!r}")
+            raise self.error(f"{at}.dataset", f"expected a dataset spec or a list of them, got {ds!r}")
         if len(ds_list) > 1 and spec.mixture_key is None:
-            raise RecipeError(f"{source}: {at}.dataset: {kind} stages take one dataset, got {len(ds_list)}; "
-                              "mixtures are for grpo stages (or prepare one file)")
-        stage.datasets = [_ref_or_local(d, f"{at}.dataset", seen, source, base, want_model=False) for d in ds_list]
+            raise self.error(f"{at}.dataset", f"{stage.kind} stages take one dataset, got {len(ds_list)}; mixtures "
+                             "are for grpo stages (or prepare one file)")
+        stage.datasets = [self.ref_or_local(d, f"{at}.dataset", want_model=False) for d in ds_list]
         if raw.get("eval_dataset") is not None:
             if spec.eval_dataset_key is None:
-                raise RecipeError(f"{source}: {at}.eval_dataset: only grpo stages take one")
-            stage.eval_dataset = _ref_or_local(str(raw["eval_dataset"]), f"{at}.eval_dataset", seen, source, base,
-                                               want_model=False)
+                raise self.error(f"{at}.eval_dataset", "only grpo stages take one")
+            stage.eval_dataset = self.ref_or_local(str(raw["eval_dataset"]), f"{at}.eval_dataset", want_model=False)
 
-        # rewards
+    def rewards(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
         rewards = raw.get("rewards")
-        if rewards is not None:
-            if spec.rewards_key is None:
-                raise RecipeError(f"{source}: {at}.rewards: {kind} stages take no rewards (grpo and sample do)")
-            if not isinstance(rewards, list) or not rewards:
-                raise RecipeError(f"{source}: {at}.rewards: a non-empty list is required, got {rewards!r}")
-            for j, r in enumerate(rewards):
-                stage.rewards.append(_reward(r, f"{at}.rewards[{j}]", kind, source, base, check_reward_name))
-        elif kind == "grpo":
-            raise RecipeError(f"{source}: {at}.rewards: a grpo stage needs rewards, e.g. [accuracy, r1_zero_format]")
+        if rewards is None:
+            if stage.kind == "grpo":
+                raise self.error(f"{at}.rewards", "a grpo stage needs rewards, e.g. [accuracy, r1_zero_format]")
+            return
+        if KINDS[stage.kind].rewards_key is None:
+            raise self.error(f"{at}.rewards", f"{stage.kind} stages take no rewards (grpo and sample do)")
+        if not isinstance(rewards, list) or not rewards:
+            raise self.error(f"{at}.rewards", f"a non-empty list is required, got {rewards!r}")
+        stage.rewards = [self.reward(r, f"{at}.rewards[{j}]", stage.kind) for j, r in enumerate(rewards)]
 
-        # args
-        args = raw.get("args") or {}
-        if not isinstance(args, dict):
-            raise RecipeError(f"{source}: {at}.args: a mapping of arguments is required, got {type(args).__name__}")
-        known = _known_args(spec, stage, at, source)
-        shared = {k: v for k, v in defaults.items() if spec.trains and k in known}
-        used_defaults.update(shared)
-        merged = {**shared, **args}
-        _check_args(merged, args, stage, spec, known, at, source)
+    def reward(self, raw: Any, where: str, kind: str) -> RewardSpec:
+        from trl_r1.grpo import check_reward_name
+
+        if isinstance(raw, str):
+            raw = {"name": raw}
+        if not isinstance(raw, dict):
+            raise self.error(where, f"a reward name or {{name, weight, model, threshold}}, got {raw!r}")
+        self.keys(f"{where}.", raw, ("name", "weight", "model", "threshold"))
+        name, model, weight, threshold = raw.get("name"), raw.get("model"), raw.get("weight", 1.0), raw.get("threshold")
+        if not isinstance(name, str) or not name:
+            raise self.error(f"{where}.name", "required (a reward name or dotted path)")
+        if model is not None:
+            if kind != "grpo":
+                raise self.error(f"{where}.model", "reward models apply to grpo stages")
+            model = _local(str(model), self.base)
+        problem = check_reward_name(name, model)
+        if problem:
+            raise self.error(where, problem)
+        if not _is_number(weight):
+            raise self.error(f"{where}.weight", f"a number is required, got {weight!r}")
+        if "weight" in raw and kind != "grpo":
+            raise self.error(f"{where}.weight", "weights apply to grpo rewards; sample stages use threshold")
+        if threshold is not None:
+            if kind != "sample":
+                raise self.error(f"{where}.threshold", "thresholds apply to sample stages; grpo uses weight")
+            if not _is_number(threshold):
+                raise self.error(f"{where}.threshold", f"a number is required, got {threshold!r}")
+            threshold = float(threshold)
+        return RewardSpec(name=name, weight=float(weight), model=model, threshold=threshold)
+
+    def args(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
+        spec = KINDS[stage.kind]
+        own = raw.get("args") or {}
+        if not isinstance(own, dict):
+            raise self.error(f"{at}.args", f"a mapping of arguments is required, got {type(own).__name__}")
+        try:
+            known = spec.argument_names()
+        except ImportError as e:
+            raise self.error(f"{at}.kind", f"{stage.kind} stages need a module that is not available ({e})") from None
+        shared = {k: v for k, v in self.defaults.items() if spec.trains and k in known}
+        self.used_defaults.update(shared)
+        merged = {**shared, **own}
+        filled = _filled_keys(spec, stage.kind)
+        for key in merged:
+            where = f"{at}.args.{key}" if key in own else f"defaults.{key}"
+            if key in filled and key in known:
+                raise self.error(where, f"set from {filled[key]}; remove it from args")
+            if key not in known:
+                close = sorted(k for k in known if k.startswith(key[:4]))[:5]
+                hint = f"; close: {', '.join(close)}" if close else ""
+                raise self.error(where, f"not an argument of {stage.kind} stages{hint} (args take the fields of "
+                                 f"{', '.join(t.rpartition('.')[2] for t in spec.argument_types)})")
         stage.args = merged
 
-        # lora
+    def lora(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
         lora = raw.get("lora", False)
-        if lora not in (None, False):
-            if not spec.trains:
-                raise RecipeError(f"{source}: {at}.lora: only sft and grpo stages train adapters")
-            if lora is True:
-                lora = {}
-            if not isinstance(lora, dict):
-                raise RecipeError(f"{source}: {at}.lora: expected true/false or a mapping, got {lora!r}")
-            for key in lora:
-                if key not in LORA_KEYS and key != "merge":
-                    raise RecipeError(f"{source}: {at}.lora.{key}: unknown key; allowed: "
-                                      f"{', '.join(list(LORA_KEYS) + ['merge'])}")
-            stage.lora = dict(lora)
+        if lora in (None, False):
+            return
+        if not KINDS[stage.kind].trains:
+            raise self.error(f"{at}.lora", "only sft and grpo stages train adapters")
+        if lora is True:
+            lora = {}
+        if not isinstance(lora, dict):
+            raise self.error(f"{at}.lora", f"expected true/false or a mapping, got {lora!r}")
+        self.keys(f"{at}.lora.", lora, (*LORA_KEYS, "merge"))
+        stage.lora = dict(lora)
 
-        # launching
-        n = raw.get("num_processes", 1)
+    def launch(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
+        n, launcher, cfg = raw.get("num_processes", 1), raw.get("launcher", "auto"), raw.get("accelerate_config")
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise RecipeError(f"{source}: {at}.num_processes: a positive integer is required, got {n!r}")
-        stage.num_processes = n
-        launcher = raw.get("launcher", "auto")
+            raise self.error(f"{at}.num_processes", f"a positive integer is required, got {n!r}")
         if launcher not in LAUNCHERS:
-            raise RecipeError(f"{source}: {at}.launcher: must be one of {', '.join(LAUNCHERS)}, got {launcher!r}")
-        stage.launcher = launcher
-        cfg = raw.get("accelerate_config")
+            raise self.error(f"{at}.launcher", f"must be one of {', '.join(LAUNCHERS)}, got {launcher!r}")
         if cfg is not None:
-            stage.accelerate_config = _accelerate_config(cfg, f"{at}.accelerate_config", source, base)
-        if (n > 1 or cfg) and not spec.distributed:
-            raise RecipeError(f"{source}: {at}.num_processes: {kind} stages run in one process (only sft and grpo "
-                              "stages are distributed)")
+            stage.accelerate_config = self.accelerate_config(cfg, f"{at}.accelerate_config")
+        if (n > 1 or cfg) and not KINDS[stage.kind].distributed:
+            raise self.error(f"{at}.num_processes", f"{stage.kind} stages run in one process (only sft and grpo "
+                             "stages are distributed)")
         if launcher == "inprocess" and (n > 1 or cfg):
-            raise RecipeError(f"{source}: {at}.launcher: 'inprocess' runs one process; use accelerate or torchrun "
-                              f"for num_processes={n}" + (" with an accelerate_config" if cfg else ""))
+            raise self.error(f"{at}.launcher", f"'inprocess' runs one process; use accelerate or torchrun for "
+                             f"num_processes={n}" + (" with an accelerate_config" if cfg else ""))
         if launcher == "torchrun" and cfg:
-            raise RecipeError(f"{source}: {at}.accelerate_config: torchrun ignores accelerate configs; "
-                              "use launcher: accelerate")
-        largs = raw.get("launcher_args") or []
-        if not isinstance(largs, list) or not all(isinstance(a, (str, int)) for a in largs):
-            raise RecipeError(f"{source}: {at}.launcher_args: a list of command-line flags is required")
-        stage.launcher_args = [str(a) for a in largs]
+            raise self.error(f"{at}.accelerate_config", "torchrun ignores accelerate configs; use launcher: accelerate")
+        extra = raw.get("launcher_args") or []
+        if not isinstance(extra, list) or not all(isinstance(a, (str, int)) for a in extra):
+            raise self.error(f"{at}.launcher_args", "a list of command-line flags is required")
+        stage.num_processes, stage.launcher, stage.launcher_args = n, launcher, [str(a) for a in extra]
 
-        stages.append(stage)
-        seen[name] = stage
-        if spec.trains:
-            last_trained = name
-    unused = [k for k in defaults if k not in used_defaults]
-    if unused:
-        raise RecipeError(f"{source}: defaults.{unused[0]}: not an argument of any sft or grpo stage in this recipe "
-                          "(defaults apply to the training stages that accept them)")
-    return Recipe(stages=stages, model=base_model, name=str(data.get("name") or Path(source).stem),
-                  description=str(data.get("description") or ""), source=source)
+    def accelerate_config(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not value:
+            raise self.error(where, f"a file path or one of {', '.join(TRL_ACCELERATE_CONFIGS)}")
+        if value in TRL_ACCELERATE_CONFIGS:
+            import trl
 
-
-def _ref_or_local(value: str, where: str, seen: dict[str, Stage], source: str, base: Path | None,
-                  want_model: bool) -> str:
-    if not value.startswith(STAGE_REF):
-        return _local(value, base)
-    ref = value[len(STAGE_REF) :]
-    if ref not in seen:
-        earlier = ", ".join(seen) or "none"
-        raise RecipeError(f"{source}: {where}: {value!r} must name an earlier stage (earlier stages: {earlier})")
-    kind = seen[ref].kind
-    if want_model and not KINDS[kind].trains:
-        raise RecipeError(f"{source}: {where}: stage {ref!r} is a {kind} stage and saves no model; "
-                          "point at an sft or grpo stage")
-    if not want_model and kind != "sample":
-        raise RecipeError(f"{source}: {where}: stage {ref!r} is a {kind} stage; only sample stages produce "
-                          "datasets")
-    return value
+            return str(Path(trl.__file__).parent / "accelerate_configs" / f"{value}.yaml")
+        path = _local(value, self.base)
+        if not Path(path).is_file():
+            raise self.error(where, f"{value!r} does not exist; give an accelerate config file or one of TRL's: "
+                             f"{', '.join(TRL_ACCELERATE_CONFIGS)}")
+        return str(Path(path).resolve())
 
 
-def _reward(raw: Any, where: str, kind: str, source: str, base: Path | None, check) -> RewardSpec:
-    if isinstance(raw, str):
-        raw = {"name": raw}
-    if not isinstance(raw, dict):
-        raise RecipeError(f"{source}: {where}: a reward name or {{name, weight, model, threshold}}, got {raw!r}")
-    allowed = {"name": "", "weight": "", "model": "", "threshold": ""}
-    _keys(f"{where}.", raw, allowed, source)
-    name = raw.get("name")
-    if not isinstance(name, str) or not name:
-        raise RecipeError(f"{source}: {where}.name: required (a reward name or dotted path)")
-    model = raw.get("model")
-    if model is not None:
-        model = _local(str(model), base)
-    problem = check(name, model)
-    if problem:
-        raise RecipeError(f"{source}: {where}: {problem}")
-    weight = raw.get("weight", 1.0)
-    if not isinstance(weight, (int, float)) or isinstance(weight, bool):
-        raise RecipeError(f"{source}: {where}.weight: a number is required, got {weight!r}")
-    if "weight" in raw and kind != "grpo":
-        raise RecipeError(f"{source}: {where}.weight: weights apply to grpo rewards; sample stages use threshold")
-    threshold = raw.get("threshold")
-    if threshold is not None and kind != "sample":
-        raise RecipeError(f"{source}: {where}.threshold: thresholds apply to sample stages; grpo uses weight")
-    if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool)):
-        raise RecipeError(f"{source}: {where}.threshold: a number is required, got {threshold!r}")
-    if model is not None and kind != "grpo":
-        raise RecipeError(f"{source}: {where}.model: reward models apply to grpo stages")
-    return RewardSpec(name=name, weight=float(weight), model=model,
-                      threshold=float(threshold) if threshold is not None else None)
-
-
-def _known_args(spec: Any, stage: Stage, at: str, source: str) -> set[str]:
-    try:
-        return spec.argument_names()
-    except ImportError as e:
-        raise RecipeError(f"{source}: {at}.kind: {stage.kind} stages need a module that is not available ({e})") from None
-
-
-def _check_args(merged: dict[str, Any], own: dict[str, Any], stage: Stage, spec: Any, known: set[str], at: str,
-                source: str) -> None:
-    filled = {spec.model_key: "model", spec.output_key: "the stage directory (--output-dir/NAME)"}
+def _filled_keys(spec: Any, kind: str) -> dict[str, str]:
+    """Arguments the recipe's own keys fill in (an ``args`` entry for them would conflict)."""
+    filled = {spec.model_key: "the stage's model:", spec.output_key: "the stage directory (OUTPUT_DIR/NAME)"}
     if spec.dataset_key:
-        filled[spec.dataset_key] = "dataset"
+        filled[spec.dataset_key] = "the stage's dataset:"
     if spec.mixture_key:
-        filled[spec.mixture_key] = "dataset (a list)"
+        filled[spec.mixture_key] = "the stage's dataset: (a list)"
     if spec.rewards_key:
-        filled[spec.rewards_key] = "rewards"
+        filled[spec.rewards_key] = "the stage's rewards:"
     if spec.trains:
-        filled.update({"use_peft": "lora", "reward_weights": "rewards[].weight", "resume_from_checkpoint":
-                       "the runner (it resumes from the last checkpoint)"})
+        filled.update({"use_peft": "the stage's lora:", "lora_merge": "lora.merge", "reward_weights":
+                       "rewards[].weight", "resume_from_checkpoint": "the runner (it resumes from the last checkpoint)"})
         filled.update({v: f"lora.{k}" for k, v in LORA_KEYS.items()})
-    if stage.kind == "sample":
+    if kind == "sample":
         filled["reward_thresholds"] = "rewards[].threshold"
-    for key in merged:
-        where = f"{at}.args.{key}" if key in own else f"defaults.{key}"
-        if key in filled and key in known:
-            raise RecipeError(f"{source}: {where}: set by the recipe's {filled[key]}; remove it from args")
-        if key not in known:
-            close = sorted(k for k in known if k.startswith(key[:4]))[:5]
-            hint = f"; close: {', '.join(close)}" if close else ""
-            raise RecipeError(f"{source}: {where}: not an argument of {stage.kind} stages{hint} (args take the "
-                              f"fields of {', '.join(t.rpartition('.')[2] for t in spec.argument_types)})")
-
-
-def _accelerate_config(value: Any, where: str, source: str, base: Path | None) -> str:
-    if not isinstance(value, str) or not value:
-        raise RecipeError(f"{source}: {where}: a file path or one of {', '.join(TRL_ACCELERATE_CONFIGS)}")
-    if value in TRL_ACCELERATE_CONFIGS:
-        import trl
-
-        return str(Path(trl.__file__).parent / "accelerate_configs" / f"{value}.yaml")
-    path = _local(value, base)
-    if not Path(path).is_file():
-        raise RecipeError(f"{source}: {where}: {value!r} does not exist; give an accelerate config file or one "
-                          f"of TRL's: {', '.join(TRL_ACCELERATE_CONFIGS)}")
-    return str(Path(path).resolve())
+    return filled

@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from trl_r1.pipeline.recipe import STAGE_REF, Recipe, RecipeError, Stage, load_recipe
+from trl_r1.pipeline.recipe import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage, load_recipe
 from trl_r1.pipeline.stages import KINDS, sample_output_dataset
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
     """The flat arguments of ``stage``: its ``args`` plus model, data, rewards, LoRA and output
     directory filled in (``stage:NAME`` references resolved to ``output_dir/NAME``)."""
     from trl_r1.data.loading import resolve_model
-    from trl_r1.grpo import RULE_REWARDS, _canonical
+    from trl_r1.grpo import reward_import_path
 
     out = Path(output_dir)
     spec = KINDS[stage.kind]
@@ -129,7 +129,7 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
         args["reward_funcs"] = [r.spec() for r in stage.rewards]
         args["reward_weights"] = [r.weight for r in stage.rewards]
     elif stage.rewards and stage.kind == "sample":
-        args["reward_funcs"] = [RULE_REWARDS.get(_canonical(r.name), r.name) for r in stage.rewards]
+        args["reward_funcs"] = [reward_import_path(r.name) for r in stage.rewards]
         if any(r.threshold is not None for r in stage.rewards):
             args["reward_thresholds"] = [1.0 if r.threshold is None else r.threshold for r in stage.rewards]
     if spec.trains:
@@ -138,17 +138,11 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
             if key == "merge":
                 args["lora_merge"] = bool(value)
             else:
-                args[_lora_field(key)] = value
+                args[LORA_KEYS[key]] = value
         checkpoint = last_checkpoint(sdir)
         if checkpoint:
             args["resume_from_checkpoint"] = checkpoint
     return args
-
-
-def _lora_field(key: str) -> str:
-    from trl_r1.pipeline.recipe import LORA_KEYS
-
-    return LORA_KEYS[key]
 
 
 def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
@@ -225,7 +219,8 @@ def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
     return {"stages": rows, "eval": evals}
 
 
-def _select(recipe: Recipe, only: Sequence[str] | None, from_stage: str | None) -> list[Stage]:
+def select_stages(recipe: Recipe, only: Sequence[str] | None = None, from_stage: str | None = None) -> list[Stage]:
+    """The stages ``--only`` / ``--from`` pick, in recipe order (unknown names are an error)."""
     names = recipe.names()
     for name in list(only or []) + ([from_stage] if from_stage else []):
         if name not in names:
@@ -290,19 +285,20 @@ def run_recipe(
         recipe = load_recipe(recipe)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    selected = _select(recipe, only, from_stage)
-    if from_stage:
-        for stage in recipe.stages[recipe.names().index(from_stage) :]:
-            if (out / stage.name).exists():
-                logger.info("--from %s: deleting %s", from_stage, out / stage.name)
-                shutil.rmtree(out / stage.name)
+    selected = select_stages(recipe, only, from_stage)
+    rerun = set(recipe.names()[recipe.names().index(from_stage) :]) if from_stage else set()
     chosen = {s.name for s in selected}
-    for stage in selected:  # every input must exist (or be produced first) before any work starts
+    for stage in selected:  # every input must exist (or be produced first) before any work or deletion
         for ref in stage.upstream():
-            if ref not in chosen and read_marker(out / ref) is None:
+            if ref not in chosen and (ref in rerun or read_marker(out / ref) is None):
                 raise RecipeError(f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
                                   f"run it too (add it to --only, or drop --only)")
-        _check_unchanged(stage, read_marker(out / stage.name), out, "completed")
+        if stage.name not in rerun:
+            _check_unchanged(stage, read_marker(out / stage.name), out, "completed")
+    for name in recipe.names():
+        if name in rerun and (out / name).exists():
+            logger.info("--from %s: deleting %s", from_stage, out / name)
+            shutil.rmtree(out / name)
     write_atomic(out / "recipe.yaml", _dump_yaml(recipe.to_dict()))
 
     def notify(event: str, stage: Stage, **info: Any) -> None:

@@ -13,6 +13,7 @@ from trl_r1.rejection.runner import rejection_sample
 from trl_r1.rejection.sampler import ShardStore, shard_seed
 from trl_r1.rejection.scoring import RewardScorer, required_columns
 from trl_r1.rejection.selection import LengthBounds, RewardThreshold, Scorable, Selection, select_samples
+from trl_r1.rejection.stage3 import Stage3Arguments, train_stage3
 
 __all__ = [
     "InvalidInput",
@@ -23,6 +24,7 @@ __all__ = [
     "Scorable",
     "Selection",
     "ShardStore",
+    "Stage3Arguments",
     "mix_non_reasoning",
     "pass_rate_histogram",
     "rejection_sample",
@@ -30,4 +32,5 @@ __all__ = [
     "select_samples",
     "sft_pair",
     "shard_seed",
+    "train_stage3",
 ]

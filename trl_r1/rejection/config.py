@@ -65,15 +65,20 @@ class RejectionSamplingConfig:
     batch_size: int = field(default=64, metadata={"help": "Sequences per generate call (transformers backend)."})
     vllm_server_url: str = field(default="http://localhost:8000",
                                  metadata={"help": "URL of a `trl vllm-serve` server (vllm-server backend)."})
+    vllm_tensor_parallel_size: int = field(default=1, metadata={"help": "GPUs per vLLM engine (vllm backend)."})
+    vllm_gpu_memory_utilization: float = field(default=0.9, metadata={"help": "Share of GPU memory vLLM may take "
+                                                                              "(vllm backend)."})
     shard_size: int = field(default=64, metadata={"help": "Prompts per shard: the unit of resume and of work "
                                                           "split across processes."})
     reward_funcs: list[Any] = field(
-        default_factory=lambda: ["trl_r1.rewards.accuracy_reward"],
-        metadata={"help": "GRPO-signature reward functions (dotted paths or callables). The first is the "
-                          "correctness reward: the judge fills it in where it returns None."})
+        default_factory=lambda: ["accuracy"],
+        metadata={"help": "GRPO-signature reward functions: trl_r1 short names (accuracy, think_summary_format, "
+                          "language_consistency...), reward models (helpfulness=PATH), dotted paths, or callables. "
+                          "The first is the correctness reward: the judge fills it in where it returns None."})
     reward_thresholds: list[float] | None = field(
         default=None, metadata={"help": "Minimum value of each reward, in order (default 1.0 each: only fully "
-                                        "correct samples are kept). Use -inf to record a reward without filtering."})
+                                        "correct samples are kept). -inf records a reward without filtering (on the command line: "
+                                        "--reward-thresholds=-inf)."})
     judge: Any = field(default=None, metadata={"help": "Optional judge (dotted path or callable, GRPO signature) "
                                                        "scoring samples the correctness reward cannot check (None)."})
     readability: bool = field(default=True, metadata={"help": "Apply the readability filters of trl_r1.filters "

@@ -85,6 +85,9 @@ def _make_backend(name: str, model: str, config: RejectionSamplingConfig, device
         kwargs = {"batch_size": config.batch_size, "device": None if device.type == "cpu" else str(device)}
     elif name == "vllm-server":
         kwargs = {"base_url": config.vllm_server_url}
+    elif name == "vllm":
+        kwargs = {"tensor_parallel_size": config.vllm_tensor_parallel_size,
+                  "gpu_memory_utilization": config.vllm_gpu_memory_utilization}
     else:
         kwargs = {}
     logger.info("sampling from %s with the %s backend", model, name)

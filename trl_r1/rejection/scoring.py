@@ -9,7 +9,6 @@ turned into a wrong answer) and counted as unscorable by the selection step.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import logging
 from collections.abc import Callable, Sequence
@@ -24,16 +23,17 @@ TRL_REWARD_KWARGS = frozenset({"prompts", "completions", "completion_ids", "trai
 
 
 def resolve_callable(spec: str | Callable, what: str = "reward function") -> Callable:
-    """A callable from an object or a dotted path (``"trl.rewards.accuracy_reward"``)."""
+    """A callable from an object, a short trl_r1 reward name (``"accuracy"``), a reward-model spec
+    (``"helpfulness=PATH"``) or a dotted path (``"trl.rewards.accuracy_reward"``), resolved by
+    :func:`trl_r1.grpo.build_reward`, so stage 2 and stage 3 read the same reward names."""
     if callable(spec):
         return spec
-    module_name, _, attr = str(spec).rpartition(".")
-    if not module_name:
-        raise InvalidInput(f"{what} {spec!r} is not a dotted path like 'trl.rewards.accuracy_reward'")
+    from trl_r1.grpo import build_reward, parse_reward_spec
+
     try:
-        fn = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as e:
-        raise InvalidInput(f"cannot import {what} {spec!r} ({e})") from None
+        fn = build_reward(*parse_reward_spec(str(spec)))
+    except (ImportError, ValueError, AttributeError) as e:
+        raise InvalidInput(f"cannot build {what} {spec!r}: {e}") from None
     if not callable(fn):
         raise InvalidInput(f"{what} {spec!r} is not callable")
     return fn

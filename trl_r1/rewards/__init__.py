@@ -8,6 +8,7 @@ score a completion for reasons that are not the model's fault.
 """
 
 from trl_r1.rewards._base import RewardFunction
+from trl_r1.rewards.code import CodeReward, binary_code_reward, code_reward, extract_code, parse_test_cases
 from trl_r1.rewards.format import (
     R1ZeroFormatReward,
     TagCountReward,
@@ -32,10 +33,9 @@ from trl_r1.rewards.math import (
 )
 from trl_r1.rewards.window import RewardWindow
 
-# Code-execution reward (trl_r1/rewards/code.py): exports added by the lead.
-
 __all__ = [
     "AccuracyReward",
+    "CodeReward",
     "LanguageConsistencyReward",
     "R1ZeroFormatReward",
     "RewardFunction",
@@ -45,11 +45,15 @@ __all__ = [
     "VerifierPool",
     "accuracy_reward",
     "answers_equivalent",
+    "binary_code_reward",
+    "code_reward",
     "detect_language",
+    "extract_code",
     "extract_final_answer",
     "group_equivalent",
     "language_consistency",
     "language_consistency_reward",
+    "parse_test_cases",
     "r1_zero_format_reward",
     "tag_count_reward",
     "think_summary_format_reward",

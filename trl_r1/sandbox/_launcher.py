@@ -288,13 +288,15 @@ def _memfd(name: str, data: bytes = b"") -> int:
     return fd
 
 
-def _case_child(req: dict, case: dict, fds: tuple, workdir: str) -> None:
-    """Body of the forked case process: never returns."""
+def _case_child(req: dict, case: dict, fds: tuple, ready_fd: int, workdir: str) -> None:
+    """Body of the forked case process: never returns. Writes ``R`` to ``ready_fd`` once every layer is
+    in place, just before the program starts, so a setup failure is never mistaken for a wrong program."""
     status = 125
     try:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
-        os.closerange(3, 65536)
+        os.dup2(ready_fd, 3)
+        os.closerange(4, 65536)
         os.setpgid(0, 0)
         layers, limits = req["layers"], req["limits"]
         try:
@@ -321,6 +323,8 @@ def _case_child(req: dict, case: dict, fds: tuple, workdir: str) -> None:
             _audit_socket_block()
         sys.path[:] = [workdir] + [p for p in sys.path if p] + req.get("python_paths", [])
         source = req["code"] + ("\n\n" + case["append"] if case.get("append") else "")
+        os.write(3, b"R")
+        os.close(3)
         status = _run_program(source)
     except BaseException:
         try:
@@ -415,10 +419,12 @@ def run_case(req: dict, case: dict, workdir: str, in_pid_ns: bool) -> dict:
     cap = limits["output_bytes"]
     fds = (_memfd("stdin", case.get("stdin", "").encode("utf-8", "surrogateescape")), _memfd("stdout"),
            _memfd("stderr"))
+    ready_r, ready_w = os.pipe()
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        _case_child(req, case, fds, workdir)
+        _case_child(req, case, fds, ready_w, workdir)
+    os.close(ready_w)
     pidfd = os.pidfd_open(pid)
     poller = select.poll()
     poller.register(pidfd, select.POLLIN)
@@ -435,6 +441,10 @@ def run_case(req: dict, case: dict, workdir: str, in_pid_ns: bool) -> dict:
         outs.append(data)
     for fd in fds:
         os.close(fd)
+    ready = os.read(ready_r, 1) == b"R"
+    os.close(ready_r)
+    if not ready:
+        raise SetupError(f"case setup failed: {outs[1][-2000:].decode('utf-8', 'replace')}")
     sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
     code = os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else None
     cpu = usage.ru_utime + usage.ru_stime
