@@ -28,23 +28,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from trl_r1.data.format import THINK_END, THINK_START
+from trl_r1.testing import CHATML_TEMPLATE  # noqa: F401  (re-exported: the template surgery installs)
 
 logger = logging.getLogger(__name__)
 
 IM_START, IM_END = "<|im_start|>", "<|im_end|>"
 
 # ChatML; {% generation %} marks the assistant turn so SFT's assistant_only_loss also works.
-CHATML_TEMPLATE = (
-    "{%- for message in messages %}"
-    "{%- if message['role'] == 'assistant' %}"
-    "{{- '<|im_start|>assistant\\n' }}{% generation %}{{- message['content'] + '<|im_end|>' }}{% endgeneration %}"
-    "{{- '\\n' }}"
-    "{%- else %}"
-    "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
-    "{%- endif %}"
-    "{%- endfor %}"
-    "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
-)
 
 _PROBE_PROMPT = "Q"
 _PROBE_SUMMARY = "probe summary 42"

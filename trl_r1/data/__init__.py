@@ -17,6 +17,8 @@ from trl_r1.data.templates import (
 )
 
 _LAZY = {
+    "ColdStartFormat": "trl_r1.data.cold_start",
+    "DatasetShapeError": "trl_r1.data.cold_start",
     "ArithmeticProblem": "trl_r1.data.synthetic",
     "make_non_reasoning": "trl_r1.data.synthetic",
     "make_problems": "trl_r1.data.synthetic",
@@ -38,6 +40,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ColdStartFormat",
+    "DatasetShapeError",
     "DEFAULT_MARKERS",
     "R1_TAGS",
     "R1_ZERO_INSTRUCTION",
