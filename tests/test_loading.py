@@ -29,6 +29,10 @@ def test_synthetic_specs_are_disjoint_across_splits_and_carry_layouts():
     assert sft[0]["completion"][0]["role"] == "assistant" and "\\boxed{" in sft[0]["completion"][0]["content"]
     assert "completion" not in rl.column_names and rl[0]["prompt"].endswith("Assistant:")
     assert test.column_names == ["question", "solution"]
+    # held-out problems stay held out whatever seed a later stage samples its prompts with
+    other_seeds = set(load_dataset_spec("synthetic://arithmetic?split=rl&layout=none&n=3000&seed=7")["question"])
+    other_seeds |= set(load_dataset_spec("synthetic://arithmetic?split=sft&layout=none&n=1000&seed=3")["question"])
+    assert not other_seeds & set(load_dataset_spec("synthetic://arithmetic?split=test&layout=none&n=500")["question"])
     with pytest.raises(ValueError, match="only"):
         load_dataset_spec("synthetic://arithmetic?split=test&n=100000")
     with pytest.raises(ValueError, match="unknown option"):

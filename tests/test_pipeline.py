@@ -63,7 +63,7 @@ def shrink(recipe, steps: int = 1) -> None:
         if stage.kind in ("sft", "grpo"):
             stage.args.update(max_steps=steps, save_steps=1, logging_steps=1, disable_tqdm=True)
         if stage.kind == "grpo":
-            stage.args.update(max_completion_length=16, per_device_train_batch_size=4)
+            stage.args.update(max_completion_length=16, per_device_train_batch_size=4, num_generations=4)
         if stage.kind == "sample":
             # an untrained model rarely answers right: keep every sample so the next SFT has data
             stage.args.update(max_prompts=2, num_samples=2, max_new_tokens=16, drop_truncated=False,
@@ -113,6 +113,7 @@ def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_st
     recipe_path.write_text(yaml.safe_dump(two_stage_recipe(grpo_steps=4)))
     out = tmp_path / "run"
     proc = subprocess.Popen([TRL_R1, "run", str(recipe_path), "--output-dir", str(out)],
+                            env={**os.environ, "TRL_R1_TEST_STALL_AT": "2"},  # stalls after checkpoint-2
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 240
@@ -127,6 +128,7 @@ def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_st
     cold_start_marker = (out / "cold_start" / MARKER).read_bytes()
     killed_at = max(int(p.name.split("-")[1]) for p in (out / "reasoning_rl").glob("checkpoint-*")
                     if (p / "trainer_state.json").exists())
+    assert killed_at == 2
     first_run = read_step_log(step_log)
     step_log.unlink()
 

@@ -14,8 +14,11 @@ Datasets (:func:`load_dataset_spec`):
   ``test``, always disjoint. ``layout``: ``r1`` (conversational prompt; completion: reasoning block
   + summary with ``\\boxed{}``), ``r1_zero`` (the paper's R1-Zero template as a string prompt;
   completion ``<think>…</think><answer>…</answer>``) or ``none`` (``question`` + ``solution`` only).
+  ``prompt`` overrides the prompt style: ``chat`` (a user message; completions are assistant
+  messages), ``r1_zero`` (the paper's template) or ``plain`` (``"47+38="``, cheapest for tiny models).
   ``completion=1`` adds the worked solution (default: only for ``split=sft``);
-* ``synthetic://non_reasoning?n=100&seed=0`` - simple queries answered without a chain of thought;
+* ``synthetic://non_reasoning?n=100&seed=0&prompt=chat`` - simple queries answered without a chain of
+  thought (``prompt=plain`` for string prompts, to mix with plain arithmetic prompts);
 * anything else goes to ``datasets.load_dataset`` (hub ids; real recipes only).
 """
 
@@ -27,6 +30,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from datasets import Dataset, DatasetDict, load_from_disk
@@ -80,8 +84,8 @@ def resolve_model(name_or_path: str) -> str:
 
 def _synthetic(name: str, options: dict[str, str]) -> Dataset:
     allowed = {
-        "arithmetic": {"split", "layout", "n", "seed", "digits", "operands", "completion"},
-        "non_reasoning": {"n", "seed"},
+        "arithmetic": {"split", "layout", "prompt", "n", "seed", "digits", "operands", "completion"},
+        "non_reasoning": {"n", "seed", "prompt"},
     }
     if name not in allowed:
         raise ValueError(f"unknown synthetic dataset {name!r}; choose from {sorted(allowed)}")
@@ -90,11 +94,14 @@ def _synthetic(name: str, options: dict[str, str]) -> Dataset:
         raise ValueError(f"unknown option(s) {sorted(unknown)} for synthetic://{name}; allowed: {sorted(allowed[name])}")
     n, seed = int(options.get("n", 256)), int(options.get("seed", 0))
     if name == "non_reasoning":
-        rows = make_non_reasoning(n, seed=seed)
+        style = options.get("prompt", "chat")
+        if style not in ("chat", "plain"):
+            raise ValueError(f"prompt must be chat or plain for non_reasoning, got {style!r}")
         return Dataset.from_list([
             {"question": r["question"], "prompt": [{"role": "user", "content": r["question"]}],
              "completion": [{"role": "assistant", "content": r["response"]}]}
-            for r in rows
+            if style == "chat" else {"question": r["question"], "prompt": r["question"] + "=", "completion": r["response"]}
+            for r in make_non_reasoning(n, seed=seed)
         ])
     split = options.get("split", "rl")
     layout = options.get("layout", "r1")
@@ -103,17 +110,22 @@ def _synthetic(name: str, options: dict[str, str]) -> Dataset:
     with_completion = options.get("completion", "1" if split == "sft" else "0") in ("1", "true", "yes")
     problems = split_problems(split, n, seed=seed, digits=int(options.get("digits", 2)),
                               operands=int(options.get("operands", 2)))
+    prompt_style = options.get("prompt", {"r1": "chat", "r1_zero": "r1_zero"}.get(layout, "chat"))
+    if prompt_style not in ("chat", "r1_zero", "plain"):
+        raise ValueError(f"prompt must be chat, r1_zero or plain, got {prompt_style!r}")
     rows = []
     for p in problems:
         row: dict = {"question": p.question, "solution": str(p.answer)}
-        if layout == "r1":
-            row["prompt"] = [{"role": "user", "content": p.question}]
+        if layout != "none":
+            solution = p.r1_solution() if layout == "r1" else p.r1_zero_solution()
+            if prompt_style == "chat":  # conversational: chat messages in, an assistant message out
+                row["prompt"] = [{"role": "user", "content": p.question}]
+                completion: Any = [{"role": "assistant", "content": solution}]
+            else:  # standard: one string in, one string out
+                row["prompt"] = r1_zero_prompt(p.question) if prompt_style == "r1_zero" else f"{p.question}="
+                completion = solution
             if with_completion:
-                row["completion"] = [{"role": "assistant", "content": p.r1_solution()}]
-        elif layout == "r1_zero":
-            row["prompt"] = r1_zero_prompt(p.question)
-            if with_completion:
-                row["completion"] = p.r1_zero_solution()
+                row["completion"] = completion
         rows.append(row)
     return Dataset.from_list(rows)
 

@@ -148,21 +148,22 @@ def make_non_reasoning(n: int, seed: int = 0) -> list[dict[str, str]]:
     return rows
 
 
-# Fixed fractions of the problem space per split: membership depends only on the question and the
-# seed (a stable hash), so any two splits are disjoint whatever sizes are asked of each.
+# Fixed fractions of the problem space per split: membership depends only on the question (a stable
+# hash), never on the seed or the size asked, so splits stay disjoint across any seeds and sizes.
 SPLIT_BUCKETS: dict[str, tuple[float, float]] = {"test": (0.0, 0.1), "sft": (0.1, 0.3), "rl": (0.3, 1.0)}
 SPLIT_ALIASES = {"grpo": "rl", "train": "rl", "eval": "test", "heldout": "test", "cold_start": "sft"}
 
 
-def _bucket(question: str, seed: int) -> float:
+def _bucket(question: str) -> float:
     import hashlib
 
-    digest = hashlib.blake2b(f"{seed}:{question}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"trl_r1-split:{question}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") / 2**64
 
 
 def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands: int = 2) -> list[ArithmeticProblem]:
-    """``n`` problems of the named split (``sft``, ``rl``/``grpo``, ``test``), disjoint across splits.
+    """``n`` problems of the named split (``sft``, ``rl``/``grpo``, ``test``), disjoint across splits
+    whatever the seeds (``seed`` only chooses which problems of the split, and their order).
 
     >>> a = {p.question for p in split_problems("sft", 100)}
     >>> b = {p.question for p in split_problems("test", 100)}
@@ -182,7 +183,7 @@ def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands:
         pool = [
             ArithmeticProblem(ops)
             for ops in itertools.product(range(low, high + 1), repeat=operands)
-            if lo_frac <= _bucket("+".join(map(str, ops)), seed) < hi_frac
+            if lo_frac <= _bucket("+".join(map(str, ops))) < hi_frac
         ]
         if n > len(pool):
             raise ValueError(f"split {split!r} has only {len(pool)} problems with {digits} digits; ask for fewer "
@@ -193,7 +194,7 @@ def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands:
     out: list[ArithmeticProblem] = []
     while len(out) < n:
         ops = tuple(rng.randint(low, high) for _ in range(operands))
-        if ops not in seen and lo_frac <= _bucket("+".join(map(str, ops)), seed) < hi_frac:
+        if ops not in seen and lo_frac <= _bucket("+".join(map(str, ops))) < hi_frac:
             seen.add(ops)
             out.append(ArithmeticProblem(ops))
     return out

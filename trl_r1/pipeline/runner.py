@@ -51,7 +51,8 @@ Progress = Callable[[dict[str, Any]], None]
 
 
 class StageFailed(RuntimeError):
-    """A stage exited with an error; rerunning resumes it from its last checkpoint."""
+    """A stage stopped on an error (bad data or settings, or a failed subprocess); nothing is marked
+    complete, and rerunning resumes it from its last checkpoint."""
 
 
 def write_atomic(path: str | Path, text: str) -> None:
@@ -230,7 +231,10 @@ def select_stages(recipe: Recipe, only: Sequence[str] | None = None, from_stage:
 
 
 def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
-    metrics = KINDS[stage.kind].run(args)
+    try:
+        metrics = KINDS[stage.kind].run(args)
+    except (ValueError, FileNotFoundError) as e:  # bad data or settings: one clear line, not a traceback
+        raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {e}") from e
     gc.collect()
     try:
         import torch
