@@ -52,7 +52,7 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
                 stage["dataset"] = stage["dataset"].replace("n=128", "n=8")
                 args["k"] = 2
             if stage["kind"] == "sample":
-                stage["dataset"] = stage["dataset"].replace("n=512", "n=8")
+                stage["dataset"] = stage["dataset"].replace("n=1500", "n=8")
                 args["num_samples"] = 2
                 # a 4-step model writes nothing correct or readable: keep every sample so stage 3 has data
                 args.update(readability=False, drop_truncated=False)

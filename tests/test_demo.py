@@ -1,0 +1,71 @@
+"""`trl-r1 demo`: end to end (shortened), the summary.json contract, and one-line CLI errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from trl_r1.demo import demo_recipe
+from trl_r1.pipeline.recipe import parse_recipe
+
+
+def _cli(*args, cwd=None, timeout=600):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run([sys.executable, "-m", "trl_r1.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, env=env)
+
+
+def test_demo_recipe_is_valid_and_runs_r1s_stages_with_eval_after_training():
+    recipe = parse_recipe(demo_recipe(seed=3))
+    kinds = [s.kind for s in recipe.stages]
+    assert kinds == ["sft", "eval", "grpo", "eval", "sample", "sft", "eval", "grpo", "eval"]
+    grpo = [s for s in recipe.stages if s.kind == "grpo"][0]
+    assert {r.name for r in grpo.rewards} >= {"accuracy", "r1_zero_format"}  # rule rewards, as in R1
+    # held-out evaluation data is the same split everywhere, and it is never trained on
+    evals = {d for s in recipe.stages if s.kind == "eval" for d in s.datasets}
+    assert len(evals) == 1 and "split=test" in evals.pop()
+    assert all("split=test" not in d for s in recipe.stages if s.kind != "eval" for d in s.datasets)
+
+
+def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp_path):
+    out = tmp_path / "demo"
+    proc = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["kind"] for r in summary["stages"]] == ["sft", "eval", "grpo", "eval", "sample", "sft", "eval",
+                                                      "grpo", "eval"]
+    for row in summary["stages"]:
+        assert isinstance(row["name"], str) and isinstance(row["seconds"], float)
+        assert all(isinstance(v, float) for v in row["metrics"].values())
+    assert set(summary["eval"]) == {"cold_start", "reasoning_rl", "sft_on_samples", "all_scenario_rl"}
+    for ev in summary["eval"].values():
+        assert 0.0 <= ev["pass@1"] <= 1.0 and ev["k"] == 2 and ev["n_problems"] == 8
+    assert "| reasoning_rl | grpo |" in proc.stdout and "held-out pass@1" in proc.stdout
+    again = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
+    assert again.returncode == 0
+    assert again.stdout.count("already complete, skipped") == 9
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["demo", "--bogus"], "unrecognized arguments: --bogus"),
+        (["demo", "--seed", "abc"], "invalid int value: 'abc'"),
+        (["demo", "--output-dir", "/proc/trl_r1_cannot_write_here"], "not writable"),
+        (["nope"], "unknown command 'nope'"),
+    ],
+)
+def test_bad_cli_input_is_one_line_exit_2_no_traceback(args, message, tmp_path):
+    proc = _cli(*args, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_output_dir_that_is_a_file_is_rejected_before_any_work(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    proc = _cli("demo", "--output-dir", str(f), timeout=120)
+    assert proc.returncode == 2 and "is a file" in proc.stderr and "Traceback" not in proc.stderr
