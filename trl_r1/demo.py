@@ -73,11 +73,14 @@ def _print_event(event: dict[str, Any]) -> None:
         print(f"{head}: done in {event['seconds']:.0f}s {_fmt(shown)}", flush=True)
 
 
-_SHOWN = ("pass@1", "cons@4", "format", "train_loss", "kept", "generated", "mean_length")
+# metric -> short label in the progress lines and the table
+_SHOWN = {"pass@1": "pass@1", "cons@4": "cons@4", "train_loss": "loss", "rewards/accuracy_reward/mean": "accuracy_reward",
+          "rewards/r1_zero_format_reward/mean": "format_reward", "completions/mean_length": "length",
+          "generated": "generated", "kept": "kept"}
 
 
 def _fmt(metrics: dict[str, float]) -> str:
-    return " ".join(f"{k}={v:.3g}" for k, v in metrics.items())
+    return " ".join(f"{_SHOWN.get(k, k)}={v:.3g}" for k, v in metrics.items())
 
 
 def summary_table(summary: dict[str, Any]) -> str:

@@ -323,12 +323,39 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     )
     if resume:
         logger.info("resuming from %s", resume)
-    result = trainer.train(resume_from_checkpoint=resume)
+    quiet = _UnscoredRowsNote() if script_args.reward_routing and script_args.preference_last_steps else None
+    trl_logger = logging.getLogger("trl.trainer.grpo_trainer")
+    if quiet:
+        trl_logger.addFilter(quiet)
+    try:
+        result = trainer.train(resume_from_checkpoint=resume)
+    finally:
+        if quiet:
+            trl_logger.removeFilter(quiet)
     trainer.save_metrics("train", result.metrics)
     trainer.save_state()
     save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
     trainer.end()
     return training_args.output_dir
+
+
+class _UnscoredRowsNote(logging.Filter):
+    """TRL warns, with the whole row, on every batch holding a row no reward scored. Before the
+    preference window opens that is expected for general rows (R1 adds them only in the final
+    steps; their advantage is 0): say so once instead."""
+
+    def __init__(self):
+        super().__init__()
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "All reward functions returned None" not in str(record.msg):
+            return True
+        if not self.said:
+            self.said = True
+            logger.info("general rows get no reward (advantage 0) until the preference window opens "
+                        "(preference_last_steps); TRL's per-batch warning about them is silenced")
+        return False
 
 
 def _eos_token_ids(model_path: str) -> list[int] | None:
