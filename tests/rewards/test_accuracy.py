@@ -276,3 +276,16 @@ def test_group_equivalent_clusters_equal_answers_for_majority_voting():
     assert group_equivalent(answers) == [0, 0, 1, -1, 0, -1, 1, 2]
     assert answers_equivalent("\\frac{1}{2}", "0.5")
     assert not answers_equivalent("\\frac{1}{2}", "0.25")
+
+
+def test_close_integers_are_judged_exactly_and_agree_with_math_verify():
+    """Distinct integers are never equal, however close: no round trip to the verifier pool is needed."""
+    from math_verify import parse, verify
+
+    from trl_r1.rewards.math import _compare_plain_numbers
+
+    for gold, answer in [("1234", "1235"), ("1000000", "1000001"), ("-77", "-78"), ("1234", "1234.0")]:
+        ours = _compare_plain_numbers(gold, answer)
+        assert ours is not None, (gold, answer)
+        assert ours == verify(parse(gold), parse(answer)), (gold, answer)
+    assert _compare_plain_numbers("0.333333", "1/3") is None  # a real close call still goes to math-verify

@@ -132,7 +132,7 @@ def _plain_number(s: str) -> Fraction | None:
 
 def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
     """math-verify's verdict on two plain numbers without math-verify, or ``None`` when it is a close
-    call (math-verify rounds: ``1/3`` equals ``0.333333``), or not two plain numbers."""
+    call between non-integers (math-verify rounds: ``1/3`` equals ``0.333333``), or not two plain numbers."""
     g = _plain_number(gold)
     if g is None:
         return None
@@ -141,6 +141,8 @@ def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
         return None
     if a == g:
         return True
+    if a.denominator == 1 and g.denominator == 1:  # two integers: no rounding can make them equal
+        return False
     if abs(a - g) > Fraction(1, 1000) * max(1, abs(g)):
         return False
     return None
