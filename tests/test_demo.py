@@ -29,6 +29,16 @@ def test_demo_recipe_is_valid_and_runs_r1s_stages_with_eval_after_training():
     assert all("split=test" not in d for s in recipe.stages if s.kind != "eval" for d in s.datasets)
 
 
+def test_the_shipped_tiny_r1_recipe_is_the_demo():
+    import yaml
+    from conftest import REPO_ROOT
+
+    from trl_r1.demo import RECIPE
+
+    shipped = yaml.safe_load((REPO_ROOT / "recipes" / "tiny" / "r1.yaml").read_text())
+    assert shipped == yaml.safe_load(RECIPE.read_text()) == demo_recipe(seed=0)
+
+
 def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp_path):
     out = tmp_path / "demo"
     proc = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")

@@ -108,6 +108,7 @@ def test_tiny_r1_recipe_runs_every_stage_then_a_rerun_skips_them(tmp_path):
     assert markers == {s.name: (tmp_path / s.name / MARKER).stat().st_mtime_ns for s in recipe.stages}
 
 
+@pytest.mark.timeout(300)  # subprocesses: a hang must fail the test, not the CI job
 def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_stages_are_not_rerun(tmp_path, step_log):
     recipe_path = tmp_path / "recipe.yaml"
     recipe_path.write_text(yaml.safe_dump(two_stage_recipe(grpo_steps=4)))
@@ -143,6 +144,7 @@ def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_st
     assert metrics["global_step"] == 4 and metrics["resumed_from_step"] == killed_at
 
 
+@pytest.mark.timeout(300)  # subprocesses: a hang must fail the test, not the CI job
 def test_a_grpo_stage_runs_in_two_processes_on_cpu_and_takes_the_expected_steps(tmp_path, step_log):
     data = two_stage_recipe(grpo_steps=2, num_processes=2, launcher="torchrun")
     data["stages"] = data["stages"][1:]  # GRPO straight from the base model

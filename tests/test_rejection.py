@@ -24,17 +24,6 @@ from trl_r1.rejection.sampler import run_shards
 from trl_r1.rejection.selection import reward_filters
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """The tiny model gains nothing from intra-op threads, and on 2 shared cores they thrash."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 class HashReward:
     """Deterministic stand-in for a correctness check on random tiny-model text: crc32 parity."""
 

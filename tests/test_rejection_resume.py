@@ -10,22 +10,10 @@ import time
 import zlib
 from pathlib import Path
 
-import pytest
 from datasets import load_from_disk
 
 from trl_r1.cli import main as cli_main
 from trl_r1.rejection import RejectionSamplingConfig, rejection_sample
-
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """The tiny model gains nothing from intra-op threads, and on 2 shared cores they thrash."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 class ParityReward:

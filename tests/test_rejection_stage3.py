@@ -9,17 +9,6 @@ from transformers import AutoTokenizer
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """The tiny model gains nothing from intra-op threads, and on 2 shared cores they thrash."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_stage3_recipe_samples_then_fine_tunes_the_base_model(tmp_path, tiny_model_dir):
     from trl import ModelConfig, SFTConfig, TrlParser
 

@@ -248,7 +248,7 @@ class ReflectionMonitor:
                          column: Sequence[str | None] | None) -> list[float | None]:
         """R1 language consistency of each chain of thought; ``None`` where no target is known."""
         from trl_r1.rewards._base import prompt_text
-        from trl_r1.rewards.language import UNDETERMINED, _prompt_language, language_consistency
+        from trl_r1.rewards.language import UNDETERMINED, language_consistency, prompt_language
 
         detected: dict[str, str] = {}
         scores: list[float | None] = []
@@ -259,7 +259,7 @@ class ReflectionMonitor:
             if target is None and prompts is not None:
                 key = prompt_text(prompts[i])  # the user's text; the G completions of a group share it
                 if key not in detected:
-                    detected[key] = _prompt_language(key)  # as LanguageConsistencyReward decides it
+                    detected[key] = prompt_language(key)  # as LanguageConsistencyReward decides it
                 target = detected[key]
             if target is None or target == UNDETERMINED:
                 scores.append(None)

@@ -66,4 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m trl_r1.cli` runs this file as __main__: call the importable module's main, so
+    # subcommands raising trl_r1.cli.UsageError are caught as that same class
+    from trl_r1.cli import main as _main
+
+    sys.exit(_main())

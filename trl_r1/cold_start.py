@@ -219,7 +219,10 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
     peft_config = cold_start_lora_config(model, model_args) if model_args.use_peft else None
     trainer = SFTTrainer(model=model, args=training_args, train_dataset=Dataset.from_list(rows),
                          processing_class=tokenizer, peft_config=peft_config)
-    trainer.train()
+    # an interrupted stage continues from its last checkpoint (the runner passes it; None starts fresh)
+    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
+    trainer.save_metrics("train", result.metrics)
+    trainer.save_state()
 
     out = Path(training_args.output_dir)
     if peft_config is not None:

@@ -40,7 +40,7 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
 
     data = yaml.safe_load(RECIPE.read_text())
     data = copy.deepcopy(data)
-    data["model"] += f"&seed={seed}"
+    data["model"] = data["model"].replace("seed=0", f"seed={seed}")
     data["defaults"]["seed"] = seed
     if quick:
         for stage in data["stages"]:

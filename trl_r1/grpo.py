@@ -235,7 +235,7 @@ def add_prompts(dataset: Any, script_args: GRPOStageArguments) -> Any:
     """Add a ``prompt`` column built with ``prompt_template`` when the data has only questions."""
     if script_args.prompt_template is None or "prompt" in dataset.column_names:
         return dataset
-    from trl_r1.rejection.sampler import build_prompt
+    from trl_r1.data.templates import build_prompt
 
     column = script_args.question_column
     if column not in dataset.column_names:

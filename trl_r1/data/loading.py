@@ -130,7 +130,7 @@ def _synthetic(name: str, options: dict[str, str]) -> Dataset:
     return Dataset.from_list(rows)
 
 
-def _read_json_rows(path: Path) -> list[dict]:
+def read_json_rows(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".jsonl":
         rows = []
@@ -165,7 +165,7 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
     if path.suffix in (".jsonl", ".json"):
         if not path.exists():
             raise FileNotFoundError(f"dataset file {spec!r} does not exist")
-        return Dataset.from_list(_read_json_rows(path))
+        return Dataset.from_list(read_json_rows(path))
     if path.suffix == ".parquet":
         return Dataset.from_parquet(str(path))
     if path.suffix == ".csv":

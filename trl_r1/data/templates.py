@@ -75,3 +75,22 @@ def apply_r1_zero_template(
             "pass question_field=<the column that holds the problem>"
         )
     return {"prompt": r1_zero_prompt(example[question_field], conversational, prefill_think)}
+
+
+PROMPT_TEMPLATES = ("chat", "r1", "r1_zero")
+
+
+def build_prompt(question: str, template: str) -> str | list[dict[str, str]]:
+    """A prompt for a bare question: ``chat`` (one user message), ``r1`` (R1 instruction as the
+    system message) or ``r1_zero`` (the paper's R1-Zero string template).
+
+    >>> build_prompt("2+2", "chat")
+    [{'role': 'user', 'content': '2+2'}]
+    """
+    if template == "chat":
+        return [{"role": "user", "content": question}]
+    if template == "r1":
+        return [{"role": "system", "content": R1_INSTRUCTION}, {"role": "user", "content": question}]
+    if template == "r1_zero":
+        return r1_zero_prompt(question)
+    raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(PROMPT_TEMPLATES)}")

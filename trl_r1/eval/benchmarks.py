@@ -244,7 +244,7 @@ def load_problems(
     >>> problems[0].answer  # doctest: +SKIP
     '18'
     """
-    from trl_r1.data.loading import _read_json_rows, load_dataset_spec
+    from trl_r1.data.loading import load_dataset_spec, read_json_rows
 
     if limit is not None and limit < 1:
         raise BenchmarkError(f"limit must be >= 1, got {limit}")
@@ -255,7 +255,7 @@ def load_problems(
         answer_field = answer_field or bench.answer_field
     try:
         if Path(spec).suffix in (".jsonl", ".json") and Path(spec).is_file():
-            rows = _read_json_rows(Path(spec))  # plain dicts: answers may mix numbers and text (no Arrow schema)
+            rows = read_json_rows(Path(spec))  # plain dicts: answers may mix numbers and text (no Arrow schema)
         else:
             rows = load_dataset_spec(spec)
     except (ValueError, FileNotFoundError) as e:

@@ -63,7 +63,7 @@ def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool =
     [{'role': 'user', 'content': '1+1'}]
     """
     from trl_r1.data.format import THINK_START
-    from trl_r1.rejection.sampler import build_prompt as template_prompt
+    from trl_r1.data.templates import build_prompt as template_prompt
 
     if template not in TEMPLATES:
         raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")

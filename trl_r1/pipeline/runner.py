@@ -255,7 +255,16 @@ def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float
     # the worker must import this trl_r1, also when it runs from a source checkout
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(Path(__file__).resolve().parents[2]),
                                                      env.get("PYTHONPATH", "")] if p)
-    proc = subprocess.run(cmd, env=env)
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        proc.wait()
+    except BaseException:  # Ctrl-C or a timeout: SIGTERM lets torchrun/accelerate stop their workers too
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise
     if proc.returncode != 0:
         raise StageFailed(f"stage {stage.name!r} failed (exit code {proc.returncode}; its output is above); "
                           "rerunning resumes it from its last checkpoint")

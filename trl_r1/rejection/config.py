@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-PROMPT_TEMPLATES = ("chat", "r1", "r1_zero")
+from trl_r1.data.templates import PROMPT_TEMPLATES  # noqa: F401  (part of this module's settings API)
+
 SELECTIONS = ("shortest", "diverse")
 
 

@@ -23,29 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from trl_r1.data.templates import R1_INSTRUCTION, r1_zero_prompt
+from trl_r1.data.templates import build_prompt
 from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig
 
 logger = logging.getLogger(__name__)
 
 QUESTION_COLUMNS = ("question", "problem")
 MANIFEST = "run.json"
-
-
-def build_prompt(question: str, template: str) -> Any:
-    """A prompt for a bare question: ``chat`` (one user message), ``r1`` (R1 instruction as the
-    system message) or ``r1_zero`` (the paper's R1-Zero string template).
-
-    >>> build_prompt("2+2", "chat")
-    [{'role': 'user', 'content': '2+2'}]
-    """
-    if template == "chat":
-        return [{"role": "user", "content": question}]
-    if template == "r1":
-        return [{"role": "system", "content": R1_INSTRUCTION}, {"role": "user", "content": question}]
-    if template == "r1_zero":
-        return r1_zero_prompt(question)
-    raise InvalidInput(f"unknown prompt template {template!r}; choose chat, r1 or r1_zero")
 
 
 def prepare_prompts(rows: list[dict[str, Any]], config: RejectionSamplingConfig) -> list[dict[str, Any]]:

@@ -148,7 +148,7 @@ def select_samples(
     ...              rewards={"acc": r}) for i, (c, r) in enumerate([("a b c", 1.0), ("a b c", 1.0), ("x", 0.0)])]
     >>> s = select_samples(rows, reward_filters(["acc"], [1.0]))
     >>> [r["sample_index"] for r in s.kept], dict(s.dropped)
-    ([0], {'unscorable:acc': 0, 'reward:acc': 1, 'duplicate': 1, 'near_duplicate': 0})
+    ([0], {'unscorable:acc': 0, 'reward:acc': 1, 'duplicate': 1, 'near_duplicate': 0, 'per_prompt_cap': 0})
     """
     if selection not in ("shortest", "diverse"):
         raise ValueError(f"selection must be 'shortest' or 'diverse', got {selection!r}")
@@ -156,10 +156,8 @@ def select_samples(
     result = Selection(dropped=Counter(filtered.dropped))
     result.dropped_rows = [(row, reason) for reason, dropped in filtered.dropped_rows.items() for row in dropped]
     passed = filtered.kept
-    for reason, enabled in (("duplicate", dedupe), ("near_duplicate", near_duplicate_threshold is not None),
-                            ("per_prompt_cap", max_per_prompt is not None)):
-        if enabled:
-            result.dropped[reason] += 0
+    for reason in ("duplicate", "near_duplicate", "per_prompt_cap"):  # every reason is reported, 0 when off
+        result.dropped[reason] += 0
     for _, group_iter in groupby(sorted(passed, key=lambda r: r["prompt_index"]), key=lambda r: r["prompt_index"]):
         group = sorted(group_iter, key=_preference)
         if dedupe:

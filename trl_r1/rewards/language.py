@@ -332,7 +332,7 @@ def detect_language(text: str) -> str:
 _TEMPLATE_INSTRUCTIONS = (R1_ZERO_INSTRUCTION, R1_INSTRUCTION)
 
 
-def _prompt_language(text: str) -> str:
+def prompt_language(text: str) -> str:
     for instruction in _TEMPLATE_INSTRUCTIONS:  # our templates' English instructions are not the user's language
         text = text.replace(instruction, " ")
     return detect_language(text)
@@ -411,7 +411,7 @@ class LanguageConsistencyReward(RewardFunction):
             elif prompts is not None:
                 key = prompt_text(prompts[i])
                 if key not in detected:
-                    detected[key] = _prompt_language(key)
+                    detected[key] = prompt_language(key)
                 target = detected[key]
             else:
                 target = UNDETERMINED
