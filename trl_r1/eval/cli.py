@@ -13,31 +13,11 @@ import logging
 import shlex
 from pathlib import Path
 
-from trl_r1.cli_utils import positive_int, writable_dir
+from trl_r1.cli_utils import non_negative_float, positive_int, probability, writable_dir
 from trl_r1.eval.benchmarks import BENCHMARKS
 from trl_r1.eval.evaluate import TEMPLATES
 
 logger = logging.getLogger(__name__)
-
-
-def _probability(value: str) -> float:
-    try:
-        x = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if not 0 < x <= 1:
-        raise argparse.ArgumentTypeError(f"expected a value in (0, 1], got {x}")
-    return x
-
-
-def _non_negative_float(value: str) -> float:
-    try:
-        x = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if x < 0:
-        raise argparse.ArgumentTypeError(f"expected a value >= 0, got {x}")
-    return x
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="k values for unbiased pass@k (default: powers of two up to --k, and --k)")
     parser.add_argument("--output-dir", type=writable_dir, default=None,
                         help="write results.json, results.md and samples.jsonl here")
-    parser.add_argument("--temperature", type=_non_negative_float, default=0.6, help="R1: 0.6")
-    parser.add_argument("--top-p", type=_probability, default=0.95, help="R1: 0.95")
+    parser.add_argument("--temperature", type=non_negative_float, default=0.6, help="R1: 0.6")
+    parser.add_argument("--top-p", type=probability, default=0.95, help="R1: 0.95")
     parser.add_argument("--max-new-tokens", type=positive_int, default=None,
                         help="completion budget (default: R1's 32768, capped so the longest prompt plus completion "
                              "fits the model's context)")
