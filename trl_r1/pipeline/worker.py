@@ -30,7 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     metrics = kind.run(args)
     if int(os.environ.get("RANK", "0")) == 0:
         write_atomic(Path(args[kind.output_key]) / METRICS, json.dumps(metrics, indent=2))
+    _leave_process_group()
     return 0
+
+
+def _leave_process_group() -> None:
+    """Let every rank finish together, then tear the process group down: a rank exiting with a live
+    gloo/NCCL group can leave its peer (and so the launcher) waiting at shutdown."""
+    try:
+        import torch.distributed as dist
+    except ImportError:  # pragma: no cover
+        return
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":
