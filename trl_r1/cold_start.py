@@ -183,7 +183,7 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
     from trl import SFTTrainer
 
     from trl_r1.data.loading import resolve_model
-    from trl_r1.lora import cold_start_lora_config, save_for_next_stage
+    from trl_r1.lora import cold_start_lora_config, finish_distributed, save_for_next_stage
     from trl_r1.tokenizer_surgery import add_reasoning_tokens
 
     if not model_args.model_name_or_path:
@@ -240,4 +240,5 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
             for d in data.dropped:
                 f.write(json.dumps(d, ensure_ascii=False, default=str) + "\n")
         logger.info("cold-start SFT done: %s (report: %s)", out, out / REPORT_FILE)
+    finish_distributed(trainer)
     return str(out)

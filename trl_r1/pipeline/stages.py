@@ -141,7 +141,7 @@ def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: An
     from trl import SFTTrainer
 
     from trl_r1.data.loading import load_dataset_spec, resolve_model
-    from trl_r1.lora import cold_start_lora_config, save_for_next_stage
+    from trl_r1.lora import cold_start_lora_config, finish_distributed, save_for_next_stage
     from trl_r1.tokenizer_surgery import add_reasoning_tokens
 
     dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_split)
@@ -174,6 +174,7 @@ def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: An
         trainer.accelerator.wait_for_everyone()
     else:
         trainer.save_model(training_args.output_dir)
+    finish_distributed(trainer)
     return training_args.output_dir
 
 
