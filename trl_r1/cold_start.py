@@ -183,8 +183,9 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
     from trl import SFTTrainer
 
     from trl_r1.data.loading import resolve_model
-    from trl_r1.lora import cold_start_lora_config, finish_distributed, save_for_next_stage
+    from trl_r1.lora import cold_start_lora_config, save_for_next_stage
     from trl_r1.tokenizer_surgery import add_reasoning_tokens
+    from trl_r1.trainer import finish_distributed
 
     if not model_args.model_name_or_path:
         raise ValueError("no model: set model_name_or_path (a path, a hub id or trl-r1/tiny-base)")

@@ -10,7 +10,6 @@ training stage. Prints a table and writes ``DIR/summary.json``; rerunning skips 
 from __future__ import annotations
 
 import argparse
-import copy
 import logging
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,6 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
     import yaml
 
     data = yaml.safe_load(RECIPE.read_text())
-    data = copy.deepcopy(data)
     data["model"] = data["model"].replace("seed=0", f"seed={seed}")
     data["defaults"]["seed"] = seed
     if quick:

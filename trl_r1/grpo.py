@@ -335,7 +335,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     trainer.save_metrics("train", result.metrics)
     trainer.save_state()
     save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
-    from trl_r1.lora import finish_distributed
+    from trl_r1.trainer import finish_distributed
 
     finish_distributed(trainer)
     trainer.end()

@@ -122,13 +122,3 @@ def save_for_next_stage(model: Any, tokenizer: Any, output_dir: str | os.PathLik
     logger.info("saved %s model and tokenizer to %s", "adapter" if is_peft and not merge else "full", out)
     return str(out)
 
-
-def finish_distributed(trainer) -> None:
-    """Wait for every rank before ``trainer`` is freed.
-
-    Freeing a DDP model tears down its gloo process group, which joins gloo's worker thread while the
-    main thread holds the GIL; if that thread is still releasing the last async collective (which needs
-    the GIL) the rank deadlocks at exit. A barrier here, with the GIL released while waiting, lets gloo
-    drain its queue first. A no-op in a single process.
-    """
-    trainer.accelerator.wait_for_everyone()

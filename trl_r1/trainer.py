@@ -138,3 +138,14 @@ def make_callbacks(names: Sequence[str] | None) -> list[Any]:
             raise ValueError(f"callback {name!r} not found in {module.__name__}") from None
         out.append(factory() if isinstance(factory, type) else factory)
     return out
+
+
+def finish_distributed(trainer: Any) -> None:
+    """Wait for every rank before ``trainer`` is freed.
+
+    Freeing a DDP model tears down its gloo process group, which joins gloo's worker thread while the
+    main thread holds the GIL; if that thread is still releasing the last async collective (which needs
+    the GIL) the rank deadlocks at exit. A barrier here, with the GIL released while waiting, lets gloo
+    drain its queue first. A no-op in a single process.
+    """
+    trainer.accelerator.wait_for_everyone()

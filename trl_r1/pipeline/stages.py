@@ -141,8 +141,9 @@ def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: An
     from trl import SFTTrainer
 
     from trl_r1.data.loading import load_dataset_spec, resolve_model
-    from trl_r1.lora import cold_start_lora_config, finish_distributed, save_for_next_stage
+    from trl_r1.lora import cold_start_lora_config, save_for_next_stage
     from trl_r1.tokenizer_surgery import add_reasoning_tokens
+    from trl_r1.trainer import finish_distributed
 
     dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_split)
     if not ({"prompt", "completion"} <= set(dataset.column_names) or "messages" in dataset.column_names):

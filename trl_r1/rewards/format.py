@@ -14,7 +14,7 @@ empty reasoning or an empty answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from trl_r1.data.format import DEFAULT_MARKERS, Markers, ParsedCompletion, completion_text, parse_completion
@@ -89,7 +89,22 @@ def tag_count_score(
     return sum(checks) / len(checks)
 
 
-class R1ZeroFormatReward(RewardFunction):
+class _LayoutFormatReward(RewardFunction):
+    """A format reward scoring each completion alone with ``score(text, prefilled, markers)``; whether the
+    prompt opened ``<think>`` is read from ``prompts``."""
+
+    score: Callable[[str, bool | None, Markers], float]
+
+    def __init__(self, markers: Markers = DEFAULT_MARKERS, name: str | None = None):
+        super().__init__(name)
+        self.markers = markers
+
+    def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
+        flags = _prefill_flags(prompts, len(completions), self.markers)
+        return [self.score(t, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+
+
+class R1ZeroFormatReward(_LayoutFormatReward):
     """R1-Zero format reward: 1.0 for ``<think> reasoning </think> <answer> answer </answer>``, else 0.0.
 
     Rule (DeepSeek-R1 paper, section 2.2.2 "format rewards" with the Table 1 template): exactly
@@ -106,17 +121,10 @@ class R1ZeroFormatReward(RewardFunction):
     """
 
     __name__ = "r1_zero_format_reward"
-
-    def __init__(self, markers: Markers = DEFAULT_MARKERS, name: str | None = None):
-        super().__init__(name)
-        self.markers = markers
-
-    def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
-        flags = _prefill_flags(prompts, len(completions), self.markers)
-        return [r1_zero_format_score(t, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+    score = staticmethod(r1_zero_format_score)
 
 
-class ThinkSummaryFormatReward(RewardFunction):
+class ThinkSummaryFormatReward(_LayoutFormatReward):
     """R1 format reward: 1.0 for one non-empty ``<think>`` block followed by a non-empty summary.
 
     Rule (DeepSeek-R1 paper, section 2.3.1 "cold start": ``|special_token|<reasoning_process>
@@ -130,14 +138,7 @@ class ThinkSummaryFormatReward(RewardFunction):
     """
 
     __name__ = "think_summary_format_reward"
-
-    def __init__(self, markers: Markers = DEFAULT_MARKERS, name: str | None = None):
-        super().__init__(name)
-        self.markers = markers
-
-    def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
-        flags = _prefill_flags(prompts, len(completions), self.markers)
-        return [think_summary_format_score(t, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+    score = staticmethod(think_summary_format_score)
 
 
 class TagCountReward(RewardFunction):
