@@ -19,8 +19,8 @@ import random
 import statistics
 import time
 
-from trl_r1.callbacks import ReflectionMonitor
 from trl_r1.rewards import AccuracyReward, language_consistency_reward
+from trl_r1.rewards.monitor import ReflectionMonitor
 
 SENTENCES = [
     "Let us compute the sum of the first {a} terms of the sequence.",

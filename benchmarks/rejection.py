@@ -25,9 +25,9 @@ import torch
 
 from trl_r1.data.synthetic import make_problems
 from trl_r1.generation import Sample, SamplingParams, TransformersBackend
+from trl_r1.models.tiny import save_tiny_model
 from trl_r1.rejection import RejectionSamplingConfig, RewardScorer, select_samples
 from trl_r1.rejection.runner import build_filters
-from trl_r1.testing import save_tiny_model
 
 
 def bench_generation(model_dir: str, prompts: int, k: int, max_new_tokens: int) -> list[tuple[str, float]]:

@@ -11,7 +11,8 @@ import argparse
 
 from trl import GRPOConfig, GRPOTrainer
 
-from trl_r1.data import load_dataset_spec, resolve_model
+from trl_r1.data import load_dataset_spec
+from trl_r1.models import resolve_model
 from trl_r1.rewards import LanguageConsistencyReward, accuracy_reward, r1_zero_format_reward
 
 

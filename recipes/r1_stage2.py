@@ -5,12 +5,12 @@
 
 Rewards (paper, section 2.3.2): accuracy on the verifiable answer, the reasoning format, and
 language consistency of the chain of thought, summed with ``reward_weights``. YAML keys are the
-fields of ``trl_r1.grpo.GRPOStageArguments``, ``trl.GRPOConfig`` and ``trl.ModelConfig``;
+fields of ``trl_r1.training.grpo.GRPOStageArguments``, ``trl.GRPOConfig`` and ``trl.ModelConfig``;
 command-line flags override them (``--max_steps 10``). ``resume_from_checkpoint: auto``
 continues from the last checkpoint in ``output_dir``.
 """
 
-from trl_r1.grpo import main
+from trl_r1.training.grpo import main
 
 if __name__ == "__main__":
     main()

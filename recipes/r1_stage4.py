@@ -9,7 +9,7 @@ the summary after the reasoning (``helpfulness=PATH``), harmlessness on the whol
 (``harmlessness=PATH``); the preference rewards only in the last steps (``preference_last_steps``).
 """
 
-from trl_r1.grpo import main
+from trl_r1.training.grpo import main
 
 if __name__ == "__main__":
     main()

@@ -6,10 +6,10 @@
 Paper, section 2.2: the R1-Zero template (``<think>…</think><answer>…</answer>``), an accuracy
 reward and a format reward, no SFT and no neural reward model. Data with the template applied:
 ``synthetic://arithmetic?layout=r1_zero`` or any dataset whose ``prompt`` uses
-``trl_r1.data.templates.r1_zero_prompt``.
+``trl_r1.text.templates.r1_zero_prompt``.
 """
 
-from trl_r1.grpo import main
+from trl_r1.training.grpo import main
 
 if __name__ == "__main__":
     main()

@@ -20,14 +20,14 @@ BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "data" / "benchmarks"
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> str:
     """The tiny random Qwen2 + byte tokenizer, saved once per test session (reloadable by path)."""
-    from trl_r1.testing import save_tiny_model
+    from trl_r1.models.tiny import save_tiny_model
 
     return save_tiny_model(tmp_path_factory.mktemp("tiny") / "model", hidden_size=64)
 
 
 @pytest.fixture(scope="session")
 def tiny_reward_model_dir(tmp_path_factory) -> str:
-    from trl_r1.testing import save_tiny_reward_model
+    from trl_r1.models.tiny import save_tiny_reward_model
 
     return save_tiny_reward_model(tmp_path_factory.mktemp("tiny_rm") / "model")
 

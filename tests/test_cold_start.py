@@ -4,12 +4,12 @@ import pytest
 import torch
 from datasets import Dataset
 
-from trl_r1.cold_start import ColdStartArguments, prepare_cold_start_data
 from trl_r1.data.cold_start import ColdStartFormat, DatasetShapeError
-from trl_r1.data.format import parse_completion
-from trl_r1.lora import cold_start_lora_config, ties_embeddings
-from trl_r1.testing import build_tiny_model
-from trl_r1.tokenizer_surgery import CHATML_TEMPLATE, TokenizerSurgeryError, add_reasoning_tokens
+from trl_r1.models.lora import cold_start_lora_config, ties_embeddings
+from trl_r1.models.tiny import build_tiny_model
+from trl_r1.models.tokenizer_surgery import CHATML_TEMPLATE, TokenizerSurgeryError, add_reasoning_tokens
+from trl_r1.text.completion import parse_completion
+from trl_r1.training.sft import ColdStartArguments, prepare_cold_start_data
 
 EN = ("First, 17 + 25: 7 + 5 = 12, write 2 carry 1.\n\nThen 1 + 2 + 1 = 4, so 42.", "The sum is $\\boxed{42}$.")
 ZH = ("首先计算个位：7 加 5 等于 12，进一。\n\n然后十位：1 加 2 再加 1 等于 4，所以是 42。", "答案是 $\\boxed{42}$。")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from trl_r1.demo import demo_recipe
+from trl_r1.cli.demo import demo_recipe
 from trl_r1.pipeline.recipe import parse_recipe
 
 
@@ -33,7 +33,7 @@ def test_the_shipped_tiny_r1_recipe_is_the_demo():
     import yaml
     from conftest import REPO_ROOT
 
-    from trl_r1.demo import RECIPE
+    from trl_r1.cli.demo import RECIPE
 
     shipped = yaml.safe_load((REPO_ROOT / "recipes" / "tiny" / "r1.yaml").read_text())
     assert shipped == yaml.safe_load(RECIPE.read_text()) == demo_recipe(seed=0)

@@ -128,7 +128,7 @@ def test_contract_command_writes_results_json(tiny_model_dir, benchmarks_dir, tm
 
 
 def test_synthetic_task_and_an_in_memory_model_evaluate_with_the_datas_own_prompts():
-    from trl_r1.testing import build_tiny_model
+    from trl_r1.models.tiny import build_tiny_model
 
     model, tok = build_tiny_model(hidden_size=32)
     results = evaluate((model, tok), "synthetic://arithmetic?split=test&layout=r1_zero&n=3", k=2,

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from trl_r1.filters import (
+from trl_r1.data.filters import (
     CodeBlockFilter,
     FormatFilter,
     LanguageMixingFilter,

@@ -5,7 +5,8 @@ import json
 import pytest
 from transformers import AutoTokenizer
 
-from trl_r1.data.loading import load_dataset_spec, resolve_model
+from trl_r1.data.loading import load_dataset_spec
+from trl_r1.models.resolve import resolve_model
 
 
 def test_tiny_aliases_build_once_with_and_without_r1_tags(tmp_path, monkeypatch):

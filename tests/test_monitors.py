@@ -4,14 +4,9 @@ import pytest
 import torch
 from conftest import cpu_training_args
 
-from trl_r1.callbacks import (
-    REFLECTIVE_WORDS_EN,
-    DashboardCallback,
-    ReflectionMonitor,
-    ReflectiveWords,
-    reflective_words_per_1k_tokens,
-    with_monitor,
-)
+from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
+from trl_r1.text.reflection import REFLECTIVE_WORDS_EN, ReflectiveWords, reflective_words_per_1k_tokens
+from trl_r1.training.callbacks import DashboardCallback
 
 
 def test_reflective_words_are_counted_as_a_person_would_count_them():
@@ -84,7 +79,7 @@ def test_monitor_is_picklable_for_trls_spawned_reward_processes():
 
 
 def _length_reward(completions, **kwargs):
-    from trl_r1.data.format import completion_text
+    from trl_r1.text.completion import completion_text
 
     return [float(len(completion_text(c)) % 5) for c in completions]
 

@@ -206,7 +206,7 @@ def test_only_needs_finished_inputs_and_a_changed_finished_stage_is_not_silently
 
 
 def load_recipe_model() -> str:
-    from trl_r1.data.loading import resolve_model
+    from trl_r1.models.resolve import resolve_model
 
     return resolve_model(TINY)
 

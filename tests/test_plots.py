@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from trl_r1.cli import main
-from trl_r1.plots import dashboard_panels, load_log_history, plot_dashboard
+from trl_r1.eval.plots import dashboard_panels, load_log_history, plot_dashboard
 
 
 def _history(steps=6):

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_stage3_recipe_samples_then_fine_tunes_the_base_model(tmp_path, tiny_model_dir):
     from trl import ModelConfig, SFTConfig, TrlParser
 
-    from trl_r1.rejection.stage3 import Stage3Arguments, train_stage3
+    from trl_r1.training.stage3 import Stage3Arguments, train_stage3
 
     parser = TrlParser((Stage3Arguments, SFTConfig, ModelConfig))
     stage, training, model = parser.parse_args_and_config(args=[
@@ -36,7 +36,7 @@ def test_stage3_recipe_samples_then_fine_tunes_the_base_model(tmp_path, tiny_mod
 def test_stage3_refuses_to_fine_tune_on_nothing(tmp_path, tiny_model_dir):
     from trl import ModelConfig, SFTConfig
 
-    from trl_r1.rejection.stage3 import Stage3Arguments, train_stage3
+    from trl_r1.training.stage3 import Stage3Arguments, train_stage3
 
     stage = Stage3Arguments(sampling_model=tiny_model_dir, dataset_name="synthetic://arithmetic?split=rl&n=2",
                             reward_funcs=["trl.rewards.accuracy_reward"], max_new_tokens=4, num_samples=2,

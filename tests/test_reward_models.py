@@ -4,11 +4,11 @@ import pickle
 
 import pytest
 
-from trl_r1.reward_models import (
+from trl_r1.models.resolve import resolve_model
+from trl_r1.rewards.reward_models import (
     HarmlessnessReward,
     HelpfulnessReward,
     SequenceClassificationReward,
-    resolve_reward_model,
 )
 
 PROMPT = [{"role": "user", "content": "How do I boil an egg?"}]
@@ -74,6 +74,6 @@ def test_reward_models_are_named_picklable_and_fail_early_on_a_missing_path(tiny
 
 def test_the_tiny_reward_model_alias_builds_an_offline_model_once(tmp_path, monkeypatch):
     monkeypatch.setenv("TRL_R1_CACHE", str(tmp_path))
-    path = resolve_reward_model("trl-r1/tiny-reward")
-    assert path.startswith(str(tmp_path)) and resolve_reward_model("trl-r1/tiny-reward") == path
+    path = resolve_model("trl-r1/tiny-reward")
+    assert path.startswith(str(tmp_path)) and resolve_model("trl-r1/tiny-reward") == path
     assert len(score(HelpfulnessReward("trl-r1/tiny-reward"), "<think>a</think>b")) == 1

@@ -12,11 +12,11 @@ from conftest import REPO_ROOT, cpu_training_args
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from trl import ModelConfig, SFTConfig
 
-from trl_r1.cold_start import DROPPED_FILE, REPORT_FILE, ColdStartArguments, train_cold_start
 from trl_r1.data.cold_start import ColdStartFormat, DatasetShapeError
 from trl_r1.data.loading import load_dataset_spec
 from trl_r1.generation import SamplingParams, TransformersBackend
-from trl_r1.testing import save_tiny_model
+from trl_r1.models.tiny import save_tiny_model
+from trl_r1.training.sft import DROPPED_FILE, REPORT_FILE, ColdStartArguments, train_cold_start
 
 MARKERS = ("<think>", "</think>")
 SFT_DATA = "synthetic://arithmetic?split=sft&layout=r1&n=512&seed=0"

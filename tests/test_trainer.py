@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from conftest import cpu_training_args
 
-from trl_r1.grpo import GRPOStageArguments, build_rewards, train_grpo
-from trl_r1.reward_models import HelpfulnessReward
-from trl_r1.trainer import GENERAL, VERIFIABLE, RoutedReward, route_rewards
+from trl_r1.rewards.reward_models import HelpfulnessReward
+from trl_r1.rewards.routing import GENERAL, VERIFIABLE, RoutedReward, route_rewards
+from trl_r1.training.grpo import GRPOStageArguments, build_rewards, train_grpo
 
 MATH = [{"role": "user", "content": "47+38"}]
 CHAT = [{"role": "user", "content": "Repeat: apple"}]
@@ -110,7 +110,7 @@ def test_a_stage4_grpo_run_routes_mixed_prompts_and_logs_reflection_metrics(tmp_
 def test_a_mixture_gets_r1_prompts_for_bare_questions_and_no_gold_answer_on_general_rows(tmp_path):
     from functools import partial
 
-    from trl_r1.grpo import add_prompts, load_mixture
+    from trl_r1.training.grpo import add_prompts, load_mixture
 
     questions = tmp_path / "math.jsonl"
     questions.write_text('{"problem": "2+2", "solution": "4"}\n{"problem": "3+5", "solution": "8"}\n')

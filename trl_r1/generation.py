@@ -272,21 +272,31 @@ def vllm_available() -> bool:
     return importlib.util.find_spec("vllm") is not None
 
 
+def backend_name(requested: str = "auto") -> str:
+    """The backend ``requested`` names: ``"auto"`` is vLLM when installed, else Transformers.
+
+    >>> backend_name("transformers")
+    'transformers'
+    """
+    if requested == "auto":
+        return "vllm" if vllm_available() else "transformers"
+    if requested not in BACKENDS:
+        raise ValueError(f"unknown generation backend {requested!r}; choose from auto, {', '.join(BACKENDS)}")
+    return requested
+
+
 def make_backend(model: str, backend: str = "auto", **kwargs: Any) -> GenerationBackend:
-    """Pick a generation backend for a model path.
+    """The one backend factory (evaluation and rejection sampling): a backend for a model path.
 
     ``backend``: ``"auto"`` (vLLM when installed, else Transformers), ``"transformers"``,
     ``"vllm"`` or ``"vllm-server"``. Extra keyword arguments go to the backend's constructor.
     """
     from pathlib import Path
 
-    if backend not in BACKENDS and backend != "auto":
-        raise ValueError(f"unknown generation backend {backend!r}; choose from auto, {', '.join(BACKENDS)}")
+    backend = backend_name(backend)
     if backend != "vllm-server" and "/" in model and not Path(model).exists() and model.startswith((".", "/")):
         raise FileNotFoundError(f"model path {model!r} does not exist")
-    if backend == "auto":
-        backend = "vllm" if vllm_available() else "transformers"
-    logger.info("sampling with the %s backend", backend)
+    logger.info("sampling from %s with the %s backend", model, backend)
     return BACKENDS[backend](model, **kwargs)
 
 

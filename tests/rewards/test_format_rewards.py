@@ -2,13 +2,13 @@
 
 import pytest
 
-from trl_r1.data.templates import r1_zero_prompt
 from trl_r1.rewards import (
     TagCountReward,
     r1_zero_format_reward,
     tag_count_reward,
     think_summary_format_reward,
 )
+from trl_r1.text.templates import r1_zero_prompt
 
 BAD_LAYOUTS = {
     "two-think-blocks": "<think>a</think><think>b</think><answer>1</answer>",

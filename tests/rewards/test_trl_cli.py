@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trl_r1.data.templates import r1_zero_prompt
+from trl_r1.text.templates import r1_zero_prompt
 
 
 def test_trl_grpo_cli_trains_to_completion_with_our_rewards_by_dotted_path(tiny_model_dir, tmp_path):

@@ -1,6 +1,6 @@
 """Data: prompt templates, the R1 completion formats and the synthetic verifiable task."""
 
-from trl_r1.data.format import (
+from trl_r1.text.completion import (
     DEFAULT_MARKERS,
     R1_TAGS,
     Markers,
@@ -9,7 +9,7 @@ from trl_r1.data.format import (
     last_boxed,
     parse_completion,
 )
-from trl_r1.data.templates import (
+from trl_r1.text.templates import (
     R1_ZERO_INSTRUCTION,
     R1_ZERO_TEMPLATE,
     apply_r1_zero_template,
@@ -26,7 +26,7 @@ _LAZY = {
     "split_problems": "trl_r1.data.synthetic",
     "to_dataset": "trl_r1.data.synthetic",
     "load_dataset_spec": "trl_r1.data.loading",
-    "resolve_model": "trl_r1.data.loading",
+    "resolve_model": "trl_r1.models.resolve",
 }
 
 

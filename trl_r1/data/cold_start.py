@@ -12,7 +12,7 @@ that people can read them: a reasoning block between two markers, then a summary
   (``reasoning_content`` or ``reasoning``) and the summary in ``content``.
 
 The inverse, splitting a completion back into reasoning and summary, is
-:func:`trl_r1.data.format.parse_completion`, the parser every reward and filter uses.
+:func:`trl_r1.text.completion.parse_completion`, the parser every reward and filter uses.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trl_r1.data.format import THINK_END, THINK_START, Markers, completion_text, parse_completion
+from trl_r1.text.completion import THINK_END, THINK_START, Markers, completion_text, parse_completion
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class ColdStartFormat:
 
     @property
     def markers(self) -> Markers:
-        """The markers as :class:`~trl_r1.data.format.Markers`, for ``parse_completion``."""
+        """The markers as :class:`~trl_r1.text.completion.Markers`, for ``parse_completion``."""
         return Markers(think_start=self.think_start, think_end=self.think_end)
 
     # -- one completion ------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class ColdStartFormat:
     def split(self, completion: Any) -> tuple[str, str] | None:
         """Inverse of :meth:`render`: ``(reasoning, summary)``, or ``None`` when not in the format.
 
-        Uses :func:`~trl_r1.data.format.parse_completion`, so it agrees with every reward and filter.
+        Uses :func:`~trl_r1.text.completion.parse_completion`, so it agrees with every reward and filter.
         """
         parsed = parse_completion(completion_text(completion), self.markers, prefilled=False)
         if parsed.reasoning is None or parsed.summary is None:

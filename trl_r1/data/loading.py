@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -36,50 +33,14 @@ from urllib.parse import parse_qsl, urlsplit
 from datasets import Dataset, DatasetDict, load_from_disk
 
 from trl_r1.data.synthetic import make_non_reasoning, split_problems
-from trl_r1.data.templates import r1_zero_prompt
+from trl_r1.text.templates import r1_zero_prompt
 
 logger = logging.getLogger(__name__)
 
-TINY_ALIASES = {"trl-r1/tiny": True, "trl-r1/tiny-base": False}  # alias -> with R1 tags
-_TINY_OPTIONS = {"hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "seed"}
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("TRL_R1_CACHE", Path.home() / ".cache" / "trl_r1"))
 
 
-def is_tiny_alias(name: str) -> bool:
-    return urlsplit(name).path in TINY_ALIASES and "://" not in name
-
-
-def resolve_model(name_or_path: str) -> str:
-    """A loadable path or hub id for ``name_or_path`` (tiny aliases are built and cached)."""
-    if not is_tiny_alias(name_or_path):
-        return name_or_path
-    parts = urlsplit(name_or_path)
-    options = dict(parse_qsl(parts.query))
-    unknown = set(options) - _TINY_OPTIONS
-    if unknown:
-        raise ValueError(f"unknown tiny-model option(s) {sorted(unknown)} in {name_or_path!r}; "
-                         f"allowed: {sorted(_TINY_OPTIONS)}")
-    kwargs = {k: int(v) for k, v in options.items()}
-    with_tags = TINY_ALIASES[parts.path]
-    key = parts.path.replace("/", "_") + "".join(f"-{k}{v}" for k, v in sorted(kwargs.items()))
-    target = cache_dir() / "models" / key
-    if (target / "config.json").exists():
-        return str(target)
-    from trl_r1.data.format import R1_TAGS
-    from trl_r1.testing import save_tiny_model
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}-"))
-    save_tiny_model(tmp, extra_tokens=R1_TAGS if with_tags else (), **kwargs)
-    try:
-        tmp.rename(target)  # atomic: concurrent builders cannot leave a half-written model
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
-    logger.info("built tiny model %s at %s", name_or_path, target)
-    return str(target)
 
 
 def _synthetic(name: str, options: dict[str, str]) -> Dataset:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datasets import Dataset
 
-from trl_r1.data.format import ANSWER_END, ANSWER_START, THINK_END, THINK_START
+from trl_r1.text.completion import ANSWER_END, ANSWER_START, THINK_END, THINK_START
 
 
 @dataclass(frozen=True)

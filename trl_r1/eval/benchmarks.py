@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trl_r1.data.format import last_boxed
 from trl_r1.generation import Prompt
+from trl_r1.text.completion import last_boxed
 
 logger = logging.getLogger(__name__)
 

@@ -43,27 +43,20 @@ logger = logging.getLogger(__name__)
 
 R1_MAX_NEW_TOKENS = 32768  # DeepSeek-R1's maximum generation length in its evaluations
 TEMPLATES = ("auto", "r1", "r1_zero", "chat", "deepseek")
-DEEPSEEK_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
 RESULTS_FILE, TABLE_FILE, SAMPLES_FILE = "results.json", "results.md", "samples.jsonl"
 
 __all__ = ["evaluate", "build_prompt", "TEMPLATES", "Benchmark"]
 
 
 def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool = False) -> Prompt:
-    r"""The prompt for ``problem``.
-
-    Templates: ``auto`` (the data's own ``prompt`` when it has one, else ``r1``), ``r1`` (R1
-    instruction as system message: reason in ``<think>``, then a summary with ``\boxed{}``),
-    ``r1_zero`` (the paper's R1-Zero string template), ``chat`` (the bare question as a user
-    message), ``deepseek`` (the question followed by DeepSeek's recommended evaluation instruction
-    "Please reason step by step, and put your final answer within \boxed{}.", for released R1 and
-    R1-distill models). ``prefill_think`` ends the prompt with an opened ``<think>``.
+    r"""The prompt for ``problem``: ``auto`` is the data's own ``prompt`` when it has one (then
+    ``prefill_think`` does not apply), else ``r1``; any other template is
+    :func:`trl_r1.text.templates.build_prompt`.
 
     >>> build_prompt(Problem("1+1", "2", "0"), "chat")
     [{'role': 'user', 'content': '1+1'}]
     """
-    from trl_r1.data.format import THINK_START
-    from trl_r1.data.templates import build_prompt as template_prompt
+    from trl_r1.text.templates import build_prompt as template_prompt
 
     if template not in TEMPLATES:
         raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")
@@ -71,15 +64,7 @@ def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool =
         if problem.prompt is not None:
             return problem.prompt
         template = "r1"
-    if template == "deepseek":
-        prompt: Prompt = [{"role": "user", "content": f"{problem.question}\n{DEEPSEEK_INSTRUCTION}"}]
-    else:
-        prompt = template_prompt(problem.question, template)
-    if not prefill_think:
-        return prompt
-    if isinstance(prompt, str):
-        return f"{prompt} {THINK_START}"
-    return [*prompt, {"role": "assistant", "content": THINK_START + "\n"}]
+    return template_prompt(problem.question, template, prefill_think=prefill_think)
 
 
 def _prompt_text(prompt: Prompt) -> str:
@@ -90,7 +75,7 @@ def _prompt_text(prompt: Prompt) -> str:
 
 def format_layout(prompt: Prompt) -> str:
     """``"r1_zero"`` when the prompt asks for ``<answer>`` tags, else ``"r1"`` (reasoning + summary)."""
-    from trl_r1.data.format import ANSWER_START
+    from trl_r1.text.completion import ANSWER_START
 
     return "r1_zero" if ANSWER_START in _prompt_text(prompt) else "r1"
 
@@ -121,7 +106,7 @@ def _file_digest(source: str | None) -> str | None:
 
 def _make_backend(model: Any, backend: str, batch_size: int, backend_kwargs: Mapping[str, Any] | None) -> Any:
     """A generation backend for a path/alias, a ``(model, tokenizer)`` pair, or a ready backend."""
-    from trl_r1.generation import BACKENDS, TransformersBackend, vllm_available
+    from trl_r1.generation import TransformersBackend, backend_name, make_backend
 
     if hasattr(model, "generate") and hasattr(model, "name") and not hasattr(model, "config"):
         return model  # a GenerationBackend
@@ -132,17 +117,14 @@ def _make_backend(model: Any, backend: str, batch_size: int, backend_kwargs: Map
     if not isinstance(model, str):
         raise ValueError(f"model must be a path, a (model, tokenizer) pair or a generation backend, got "
                          f"{type(model).__name__}")
-    name = ("vllm" if vllm_available() else "transformers") if backend == "auto" else backend
-    if name not in BACKENDS:
-        raise ValueError(f"unknown generation backend {backend!r}; choose from auto, {', '.join(BACKENDS)}")
+    name = backend_name(backend)
     kwargs = dict(backend_kwargs or {})
     if name == "transformers":
         import torch
 
         kwargs.setdefault("batch_size", batch_size)
         kwargs.setdefault("device", "cuda" if torch.cuda.is_available() else None)
-    logger.info("sampling from %s with the %s backend", model, name)
-    return BACKENDS[name](model, **kwargs)
+    return make_backend(model, name, **kwargs)
 
 
 def _model_name(model: Any) -> str:
@@ -265,7 +247,7 @@ def evaluate(
         >>> results["pass@1"], results["cons@4"]  # doctest: +SKIP
         (0.0, 0.0)
     """
-    from trl_r1.data.loading import resolve_model
+    from trl_r1.models.resolve import resolve_model
     from trl_r1.rewards import AccuracyReward, accuracy_reward
 
     started = time.monotonic()
@@ -353,8 +335,8 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
 def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], scorer: Any,
                language: str | None) -> dict[str, Any]:
     """pass@k, cons@k and the quality metrics over all records (annotates each with its vote)."""
-    from trl_r1.callbacks import ReflectionMonitor
     from trl_r1.rewards import group_equivalent
+    from trl_r1.rewards.monitor import ReflectionMonitor
 
     for r in records:  # a None verdict: the gold could not be parsed or the verifier failed (not the model's fault)
         r["scored"] = all(v is not None for v in r["verdicts"])

@@ -348,7 +348,7 @@ class _RecipeParser:
         stage.rewards = [self.reward(r, f"{at}.rewards[{j}]", stage.kind) for j, r in enumerate(rewards)]
 
     def reward(self, raw: Any, where: str, kind: str) -> RewardSpec:
-        from trl_r1.grpo import check_reward_name
+        from trl_r1.rewards.registry import check_reward_name
 
         if isinstance(raw, str):
             raw = {"name": raw}

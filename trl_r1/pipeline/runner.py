@@ -29,14 +29,15 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from trl_r1._runtime import write_atomic
 from trl_r1.pipeline.recipe import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage, load_recipe
 from trl_r1.pipeline.stages import KINDS, sample_output_dataset
+from trl_r1.training.stage import last_checkpoint
 
 logger = logging.getLogger(__name__)
 
@@ -55,45 +56,12 @@ class StageFailed(RuntimeError):
     complete, and rerunning resumes it from its last checkpoint."""
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` so that readers see the old file or the whole new one, never a part."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def read_marker(stage_dir: str | Path) -> dict[str, Any] | None:
     """The completion record of a stage directory, or ``None`` if the stage is not complete."""
     path = Path(stage_dir) / MARKER
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def last_checkpoint(stage_dir: str | Path) -> str | None:
-    """The newest *complete* ``checkpoint-N`` (the Trainer writes ``trainer_state.json`` last, so a
-    checkpoint killed mid-save lacks it and is passed over)."""
-    root = Path(stage_dir)
-    if not root.is_dir():
-        return None
-    found = []
-    for p in root.glob("checkpoint-*"):
-        suffix = p.name.rpartition("-")[2]
-        if p.is_dir() and suffix.isdigit():
-            found.append((int(suffix), p))
-    for _, p in sorted(found, reverse=True):
-        if (p / "trainer_state.json").is_file():
-            return str(p)
-        logger.warning("ignoring incomplete checkpoint %s (interrupted while saving)", p)
-    return None
 
 
 def checkpoint_step(checkpoint: str) -> int:
@@ -103,8 +71,8 @@ def checkpoint_step(checkpoint: str) -> int:
 def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str, Any]:
     """The flat arguments of ``stage``: its ``args`` plus model, data, rewards, LoRA and output
     directory filled in (``stage:NAME`` references resolved to ``output_dir/NAME``)."""
-    from trl_r1.data.loading import resolve_model
-    from trl_r1.grpo import reward_import_path
+    from trl_r1.models.resolve import resolve_model
+    from trl_r1.rewards.registry import reward_import_path
 
     out = Path(output_dir)
     spec = KINDS[stage.kind]

@@ -8,9 +8,9 @@ arguments + TRL config + ``ModelConfig`` in one namespace), so a stage written b
 =======  =========================================  ==========================================
 kind     library call                               R1 stage
 =======  =========================================  ==========================================
-sft      :func:`trl_r1.cold_start.train_cold_start`  1 (cold start), 3 (SFT on sampled data),
+sft      :func:`trl_r1.training.sft.train_cold_start`  1 (cold start), 3 (SFT on sampled data),
                                                     distillation
-grpo     :func:`trl_r1.grpo.train_grpo`              R1-Zero, 2 (reasoning RL), 4 (all scenarios)
+grpo     :func:`trl_r1.training.grpo.train_grpo`              R1-Zero, 2 (reasoning RL), 4 (all scenarios)
 sample   :func:`trl_r1.rejection.rejection_sample`   3 (rejection sampling)
 eval     :func:`trl_r1.eval.evaluate`                pass@1 of a stage's model
 =======  =========================================  ==========================================
@@ -108,7 +108,7 @@ def _parse(types: tuple[type, ...], args: dict[str, Any]) -> tuple[Any, ...]:
 
 @dataclass
 class SFTStageOptions:
-    """What an ``sft`` stage trains on, besides :class:`trl_r1.cold_start.ColdStartArguments`."""
+    """What an ``sft`` stage trains on, besides :class:`trl_r1.training.sft.ColdStartArguments`."""
 
     cold_start_format: bool = dataclasses.field(
         default=True,
@@ -119,12 +119,12 @@ class SFTStageOptions:
 
 
 def run_sft_stage(args: dict[str, Any]) -> dict[str, float]:
-    """SFT via :func:`trl_r1.cold_start.train_cold_start` (stage 1, distillation), or on ready
+    """SFT via :func:`trl_r1.training.sft.train_cold_start` (stage 1, distillation), or on ready
     prompt/completion rows with ``cold_start_format: false`` (stage 3, whose data mixes
     non-reasoning rows that have no reasoning block)."""
     from trl import ModelConfig, SFTConfig
 
-    from trl_r1.cold_start import ColdStartArguments, train_cold_start
+    from trl_r1.training.sft import ColdStartArguments, train_cold_start, train_sft_on_ready_data
 
     script_args, training_args, model_args, options = _parse(
         (ColdStartArguments, SFTConfig, ModelConfig, SFTStageOptions), args
@@ -134,56 +134,11 @@ def run_sft_stage(args: dict[str, Any]) -> dict[str, float]:
     return trainer_metrics(output_dir)
 
 
-def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: Any) -> str:
-    """TRL's ``SFTTrainer`` on prompt/completion (or messages) rows as they are, after the same
-    tokenizer surgery and LoRA set-up as cold start; resumes from ``resume_from_checkpoint``."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    from trl import SFTTrainer
-
-    from trl_r1.data.loading import load_dataset_spec, resolve_model
-    from trl_r1.lora import cold_start_lora_config, save_for_next_stage
-    from trl_r1.tokenizer_surgery import add_reasoning_tokens
-    from trl_r1.trainer import finish_distributed
-
-    dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_split)
-    if not ({"prompt", "completion"} <= set(dataset.column_names) or "messages" in dataset.column_names):
-        raise ValueError(f"{script_args.dataset_name}: SFT on ready data needs prompt + completion (or messages) "
-                         f"columns, found {dataset.column_names}; set cold_start_format: true to format raw data")
-    if len(dataset) == 0:
-        raise ValueError(f"{script_args.dataset_name}: the dataset is empty")
-    if script_args.max_samples is not None:
-        dataset = dataset.select(range(min(script_args.max_samples, len(dataset))))
-    keep = ["messages"] if "messages" in dataset.column_names else ["prompt", "completion"]
-    dataset = dataset.select_columns(keep)
-    path = resolve_model(model_args.model_name_or_path)
-    tokenizer = AutoTokenizer.from_pretrained(path, revision=model_args.model_revision)
-    model = AutoModelForCausalLM.from_pretrained(path, revision=model_args.model_revision,
-                                                 dtype=model_args.dtype or "auto",
-                                                 **(training_args.model_init_kwargs or {}))
-    surgery = add_reasoning_tokens(model, tokenizer, markers=(script_args.think_start, script_args.think_end))
-    training_args.eos_token = training_args.eos_token or surgery.eos_token
-    peft_config = cold_start_lora_config(model, model_args) if model_args.use_peft else None
-    trainer = SFTTrainer(model=model, args=training_args, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=peft_config)
-    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-    if peft_config is not None:
-        if trainer.accelerator.is_main_process:
-            save_for_next_stage(trainer.accelerator.unwrap_model(trainer.model), tokenizer,
-                                training_args.output_dir, merge=script_args.lora_merge)
-        trainer.accelerator.wait_for_everyone()
-    else:
-        trainer.save_model(training_args.output_dir)
-    finish_distributed(trainer)
-    return training_args.output_dir
-
-
 def run_grpo_stage(args: dict[str, Any]) -> dict[str, float]:
-    """GRPO (R1-Zero, stage 2, stage 4) via :func:`trl_r1.grpo.train_grpo`."""
+    """GRPO (R1-Zero, stage 2, stage 4) via :func:`trl_r1.training.grpo.train_grpo`."""
     from trl import GRPOConfig, ModelConfig
 
-    from trl_r1.grpo import GRPOStageArguments, train_grpo
+    from trl_r1.training.grpo import GRPOStageArguments, train_grpo
 
     script_args, training_args, model_args = _parse((GRPOStageArguments, GRPOConfig, ModelConfig), args)
     output_dir = train_grpo(script_args, training_args, model_args)
@@ -227,7 +182,7 @@ KINDS: dict[str, StageKind] = {
     "sft": StageKind(
         name="sft",
         run=run_sft_stage,
-        argument_types=("trl_r1.cold_start.ColdStartArguments", "trl.SFTConfig", "trl.ModelConfig",
+        argument_types=("trl_r1.training.sft.ColdStartArguments", "trl.SFTConfig", "trl.ModelConfig",
                         "trl_r1.pipeline.stages.SFTStageOptions"),
         model_key="model_name_or_path",
         dataset_key="dataset_name",
@@ -238,7 +193,7 @@ KINDS: dict[str, StageKind] = {
     "grpo": StageKind(
         name="grpo",
         run=run_grpo_stage,
-        argument_types=("trl_r1.grpo.GRPOStageArguments", "trl.GRPOConfig", "trl.ModelConfig"),
+        argument_types=("trl_r1.training.grpo.GRPOStageArguments", "trl.GRPOConfig", "trl.ModelConfig"),
         model_key="model_name_or_path",
         dataset_key="dataset_name",
         mixture_key="dataset_mixture",

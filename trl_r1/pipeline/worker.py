@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -17,14 +16,15 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     import yaml
 
-    from trl_r1.pipeline.runner import METRICS, write_atomic
+    from trl_r1._runtime import setup_logging, write_atomic
+    from trl_r1.pipeline.runner import METRICS
     from trl_r1.pipeline.stages import KINDS
 
     parser = argparse.ArgumentParser(prog="python -m trl_r1.pipeline.worker")
     parser.add_argument("--kind", required=True, choices=sorted(KINDS))
     parser.add_argument("config", help="the stage's flat arguments (stage_config.yaml)")
     ns = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging()
     args = yaml.safe_load(Path(ns.config).read_text(encoding="utf-8"))
     kind = KINDS[ns.kind]
     metrics = kind.run(args)

@@ -3,7 +3,7 @@
 "When reasoning-oriented RL converges, we utilize the resulting checkpoint to collect SFT data":
 sample several responses per prompt, keep the correct ones (rule rewards, or a judge), drop
 unreadable ones, mix in non-reasoning data (3:1), and fine-tune. :func:`rejection_sample` does
-the data part; ``recipes/r1_stage3.py`` adds the fine-tuning; ``trl-r1 sample`` is the CLI.
+the data part; :mod:`trl_r1.training.stage3` (``recipes/r1_stage3.py``) adds the fine-tuning; ``trl-r1 sample`` is the CLI.
 """
 
 from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig
@@ -13,7 +13,6 @@ from trl_r1.rejection.runner import rejection_sample
 from trl_r1.rejection.sampler import ShardStore, shard_seed
 from trl_r1.rejection.scoring import RewardScorer, required_columns
 from trl_r1.rejection.selection import LengthBounds, RewardThreshold, Scorable, Selection, select_samples
-from trl_r1.rejection.stage3 import Stage3Arguments, train_stage3
 
 __all__ = [
     "InvalidInput",
@@ -24,7 +23,6 @@ __all__ = [
     "Scorable",
     "Selection",
     "ShardStore",
-    "Stage3Arguments",
     "mix_non_reasoning",
     "pass_rate_histogram",
     "rejection_sample",
@@ -32,5 +30,4 @@ __all__ = [
     "select_samples",
     "sft_pair",
     "shard_seed",
-    "train_stage3",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from trl_r1.data.templates import PROMPT_TEMPLATES  # noqa: F401  (part of this module's settings API)
+from trl_r1.text.templates import PROMPT_TEMPLATES  # noqa: F401  (part of this module's settings API)
 
 SELECTIONS = ("shortest", "diverse")
 
@@ -82,7 +82,7 @@ class RejectionSamplingConfig:
                                         "--reward-thresholds=-inf)."})
     judge: Any = field(default=None, metadata={"help": "Optional judge (dotted path or callable, GRPO signature) "
                                                        "scoring samples the correctness reward cannot check (None)."})
-    readability: bool = field(default=True, metadata={"help": "Apply the readability filters of trl_r1.filters "
+    readability: bool = field(default=True, metadata={"help": "Apply the readability filters of trl_r1.data.filters "
                                                               "(truncation, missing summary, bad format, repetition, "
                                                               "long paragraphs, code blocks, mixed languages)."})
     language: str | None = field(default=None, metadata={"help": "Language the reasoning must be in, for rows "

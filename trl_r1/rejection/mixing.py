@@ -11,8 +11,8 @@ import logging
 import random
 from typing import Any
 
-from trl_r1.data.format import THINK_START
 from trl_r1.rejection.config import InvalidInput
+from trl_r1.text.completion import THINK_START
 
 logger = logging.getLogger(__name__)
 

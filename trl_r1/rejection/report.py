@@ -7,8 +7,9 @@ import math
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
+
+from trl_r1._runtime import write_atomic
 
 
 def pass_rate_histogram(records: Iterable[dict[str, Any]], is_correct: Callable[[dict[str, Any]], bool],
@@ -41,7 +42,4 @@ def reward_summary(records: list[dict[str, Any]], names: list[str]) -> dict[str,
 
 def write_json(path: str | os.PathLike, data: dict[str, Any]) -> None:
     """Write atomically (readers never see half a report)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -32,7 +32,7 @@ OUTPUT_COLUMNS = ("prompt", "completion", "kind", "source", "prompt_index", "sam
 def check_model(name: str) -> str:
     """The loadable model path or hub id for ``name``; a local path that does not exist fails here,
     naming it, before anything is loaded."""
-    from trl_r1.data.loading import resolve_model
+    from trl_r1.models.resolve import resolve_model
 
     resolved = resolve_model(name)
     path = Path(resolved).expanduser()
@@ -47,7 +47,7 @@ def check_model(name: str) -> str:
 
 def build_filters(config: RejectionSamplingConfig, reward_names: list[str]) -> list[Any]:
     """Row filters, cheapest first: rewards, truncation, length, then R1's readability filters."""
-    from trl_r1.filters import TruncationFilter, readability_filters
+    from trl_r1.data.filters import TruncationFilter, readability_filters
 
     filters: list[Any] = reward_filters(reward_names, config.thresholds())
     if config.drop_truncated:
@@ -69,17 +69,16 @@ def _load(spec: str, split: str = "train") -> list[dict[str, Any]]:
 
 
 def _backend_name(requested: str) -> str:
-    from trl_r1.generation import BACKENDS, vllm_available
+    from trl_r1.generation import backend_name
 
-    if requested == "auto":
-        return "vllm" if vllm_available() else "transformers"
-    if requested not in BACKENDS:
-        raise InvalidInput(f"unknown backend {requested!r}; choose from auto, {', '.join(BACKENDS)}")
-    return requested
+    try:
+        return backend_name(requested)
+    except ValueError as e:
+        raise InvalidInput(str(e)) from None
 
 
 def _make_backend(name: str, model: str, config: RejectionSamplingConfig, device: Any) -> Any:
-    from trl_r1.generation import BACKENDS
+    from trl_r1.generation import make_backend
 
     if name == "transformers":
         kwargs = {"batch_size": config.batch_size, "device": None if device.type == "cpu" else str(device)}
@@ -90,8 +89,7 @@ def _make_backend(name: str, model: str, config: RejectionSamplingConfig, device
                   "gpu_memory_utilization": config.vllm_gpu_memory_utilization}
     else:
         kwargs = {}
-    logger.info("sampling from %s with the %s backend", model, name)
-    return BACKENDS[name](model, **kwargs)
+    return make_backend(model, name, **kwargs)
 
 
 def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progress: bool = True) -> dict[str, Any]:

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from trl_r1.data.templates import build_prompt
+from trl_r1._runtime import write_atomic
 from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig
+from trl_r1.text.templates import build_prompt
 
 logger = logging.getLogger(__name__)
 
@@ -96,14 +97,7 @@ class ShardStore:
 
     def write(self, shard: int, rows: list[dict[str, Any]]) -> None:
         """Write atomically: a reader sees the whole shard or no shard."""
-        final = self.path(shard)
-        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-        with open(tmp, "w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, final)
+        write_atomic(self.path(shard), "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
     def read(self, shard: int) -> list[dict[str, Any]]:
         with open(self.path(shard), encoding="utf-8") as f:
@@ -128,12 +122,10 @@ class ShardStore:
                 logger.warning("discarding the shards of an earlier run in %s (--overwrite)", self.dir)
                 shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        for partial in self.dir.glob(".shard-*.tmp-*"):  # left by a killed run
+        for partial in self.dir.glob(".shard-*.jsonl.*"):  # left by a killed run
             partial.unlink()
         if not path.exists():
-            tmp = path.with_name(f".{MANIFEST}.tmp")
-            tmp.write_text(json.dumps(manifest, indent=2))
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(manifest, indent=2))
         return len(list(self.dir.glob("shard-*.jsonl")))
 
 

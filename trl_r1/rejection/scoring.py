@@ -25,10 +25,10 @@ TRL_REWARD_KWARGS = frozenset({"prompts", "completions", "completion_ids", "trai
 def resolve_callable(spec: str | Callable, what: str = "reward function") -> Callable:
     """A callable from an object, a short trl_r1 reward name (``"accuracy"``), a reward-model spec
     (``"helpfulness=PATH"``) or a dotted path (``"trl.rewards.accuracy_reward"``), resolved by
-    :func:`trl_r1.grpo.build_reward`, so stage 2 and stage 3 read the same reward names."""
+    :func:`trl_r1.training.grpo.build_reward`, so stage 2 and stage 3 read the same reward names."""
     if callable(spec):
         return spec
-    from trl_r1.grpo import build_reward, parse_reward_spec
+    from trl_r1.rewards.registry import build_reward, parse_reward_spec
 
     try:
         fn = build_reward(*parse_reward_spec(str(spec)))

@@ -1,8 +1,8 @@
 """Which samples survive rejection sampling, and why each other one was dropped.
 
-Row filters follow the protocol of :mod:`trl_r1.filters` (a ``name`` and ``__call__(row) -> bool``,
+Row filters follow the protocol of :mod:`trl_r1.data.filters` (a ``name`` and ``__call__(row) -> bool``,
 ``True`` = keep), so the readability filters and the ones here run in one pass of
-:func:`trl_r1.filters.apply_filters`, and each dropped sample is counted once, under the first
+:func:`trl_r1.data.filters.apply_filters`, and each dropped sample is counted once, under the first
 filter that rejects it. Then, per prompt: exact
 duplicates, near duplicates, and the per-prompt cap. Every reason ends up in ``report.json``.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from trl_r1.filters import apply_filters
+from trl_r1.data.filters import apply_filters
 
 Row = dict[str, Any]
 

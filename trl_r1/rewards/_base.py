@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from trl_r1.data.format import completion_text
+from trl_r1.text.completion import completion_text
 
 Reward = float | None
 

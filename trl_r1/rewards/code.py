@@ -34,9 +34,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trl_r1.data.format import last_code_block, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, texts_of
 from trl_r1.sandbox import Case, Job, JobResult, LocalSandbox, SandboxConfig, SandboxProvider
+from trl_r1.text.completion import last_code_block, parse_completion
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from trl_r1.data.format import DEFAULT_MARKERS, Markers, ParsedCompletion, completion_text, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, texts_of
+from trl_r1.text.completion import (
+    DEFAULT_MARKERS,
+    Markers,
+    ParsedCompletion,
+    completion_text,
+    parse_completion,
+)
 
 LAYOUTS = ("r1_zero", "r1")
 

@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from trl_r1.data.format import parse_completion
-from trl_r1.data.templates import R1_INSTRUCTION, R1_ZERO_INSTRUCTION
 from trl_r1.rewards._base import Reward, RewardFunction, prompt_text, require_column, texts_of
+from trl_r1.text.completion import parse_completion
+from trl_r1.text.templates import R1_INSTRUCTION, R1_ZERO_INSTRUCTION
 
 logger = logging.getLogger(__name__)
 

@@ -40,9 +40,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from trl_r1.data.format import ANSWER_START, last_boxed, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
 from trl_r1.rewards._verify_worker import TIMEOUT
+from trl_r1.text.completion import ANSWER_START, last_boxed, parse_completion
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
-"""``trl-r1 tiny-model DIR``: write the tiny offline model and tokenizer (see :mod:`trl_r1.testing`)."""
+"""``trl-r1 tiny-model DIR``: write the tiny offline model and tokenizer (see :mod:`trl_r1.models.tiny`)."""
 
 from __future__ import annotations
 
 import argparse
 
-from trl_r1.cli_utils import writable_dir
+from trl_r1.cli._types import writable_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from trl_r1.testing import save_tiny_model, save_tiny_reward_model
+    from trl_r1.models.tiny import save_tiny_model, save_tiny_reward_model
 
     if args.reward_model:
         path = save_tiny_reward_model(args.output_dir, seed=args.seed)

@@ -8,13 +8,13 @@ is the whole stage, callable in-process by the multi-stage runner and from
 
 1. load the dataset and check its shape *before* any model is loaded
    (:class:`~trl_r1.data.cold_start.ColdStartFormat`);
-2. format every row, then apply the readability filters (:mod:`trl_r1.filters`); every row that
+2. format every row, then apply the readability filters (:mod:`trl_r1.data.filters`); every row that
    fails is counted by reason, logged, and written to ``cold_start_dropped.jsonl``;
-3. tokenizer surgery (:mod:`trl_r1.tokenizer_surgery`): markers as single non-special tokens,
+3. tokenizer surgery (:mod:`trl_r1.models.tokenizer_surgery`): markers as single non-special tokens,
    embeddings resized and mean-initialised, chat template checked, EOS = end of the assistant turn;
 4. drop (and count) rows longer than ``max_length``: truncated targets lose their EOS and teach
    the model not to stop;
-5. ``SFTTrainer`` (full or LoRA, :mod:`trl_r1.lora`), then save model + tokenizer to
+5. ``SFTTrainer`` (full or LoRA, :mod:`trl_r1.models.lora`), then save model + tokenizer to
    ``output_dir`` so stage 2 loads one path; ``cold_start_report.json`` records every count.
 """
 
@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trl import ScriptArguments
+
+from trl_r1._runtime import write_atomic
 from trl_r1.data.cold_start import ColdStartFormat, FormatReport
-from trl_r1.data.format import THINK_END, THINK_START
-from trl_r1.filters import FilterResult, apply_filters, readability_filters
+from trl_r1.data.filters import FilterResult, apply_filters, readability_filters
+from trl_r1.text.completion import THINK_END, THINK_START
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +42,15 @@ _PASSTHROUGH = ("language", "domain", "finished")  # read by filters, not traine
 
 
 @dataclass
-class ColdStartArguments:
-    """Stage-1 options that are not ``SFTConfig`` / ``ModelConfig`` ones (TrlParser reads all three)."""
+class ColdStartArguments(ScriptArguments):
+    """Stage-1 options that are not ``SFTConfig`` / ``ModelConfig`` ones (TrlParser reads all three); the
+    dataset fields are TRL's ``ScriptArguments`` (``dataset_name``, ``dataset_train_split``, ...)."""
 
     dataset_name: str | None = field(
         default=None,
         metadata={"help": "Dataset: a local .jsonl/.json/.parquet/.csv file, a save_to_disk directory, "
                   "'synthetic://arithmetic?split=sft&layout=r1&n=512' or a hub id."},
     )
-    dataset_split: str = field(default="train", metadata={"help": "Split to use for hub ids and dataset dicts."})
     max_samples: int | None = field(default=None, metadata={"help": "Use only the first N rows (None: all)."})
     problem_field: str | None = field(
         default=None, metadata={"help": "Column with the problem (default: first of problem, prompt, question)."})
@@ -134,7 +138,7 @@ def prepare_cold_start_data(script_args: ColdStartArguments, dataset: Any = None
             raise ValueError("no dataset: set dataset_name (a file, a saved dataset dir, synthetic://… or a hub id)")
         from trl_r1.data.loading import load_dataset_spec
 
-        dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_split)
+        dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_train_split)
     fmt = script_args.cold_start_format()
     columns = list(dataset.column_names)
     fmt.resolve_shape(columns)  # fail fast, before iterating
@@ -162,6 +166,50 @@ def _sequence_length(tokenizer: Any, row: dict[str, Any]) -> int:
     return len(ids["input_ids"] if isinstance(ids, dict) else ids)
 
 
+@dataclass
+class SFTResult:
+    """What :func:`run_sft` trained: the trainer (alive until :func:`finish_distributed`), the surgery
+    report, and whether LoRA was used."""
+
+    trainer: Any
+    surgery: Any
+    lora: bool
+
+
+def run_sft(script_args: Any, training_args: Any, model_args: Any, make_dataset: Callable[[Any], Any]) -> SFTResult:
+    """The one SFT core of the R1 stages (cold start, stage 3, distillation): load the model
+    (:func:`~trl_r1.training.stage.load_policy`), tokenizer surgery (EOS = end of the assistant turn),
+    ``make_dataset(tokenizer)``, TRL's ``SFTTrainer`` (full or LoRA), resume
+    (:func:`~trl_r1.training.stage.resolve_checkpoint`), save for the next stage. The caller writes
+    its report, then calls :func:`~trl_r1.training.stage.finish_distributed` on ``result.trainer``."""
+    from trl import SFTTrainer
+
+    from trl_r1.models.lora import cold_start_lora_config
+    from trl_r1.models.tokenizer_surgery import add_reasoning_tokens
+    from trl_r1.training.stage import load_policy, resolve_checkpoint, save_trained_model
+
+    if not model_args.model_name_or_path:
+        raise ValueError("no model: set model_name_or_path (a path, a hub id or trl-r1/tiny-base)")
+    model, tokenizer = load_policy(model_args, training_args)
+    surgery = add_reasoning_tokens(model, tokenizer, markers=(script_args.think_start, script_args.think_end))
+    if training_args.eos_token not in (None, surgery.eos_token):
+        logger.warning("SFTConfig.eos_token=%r differs from the chat template's end of turn %r: the model will be "
+                       "trained to stop on the template's token but generation stops on yours",
+                       training_args.eos_token, surgery.eos_token)
+    else:
+        training_args.eos_token = surgery.eos_token
+    dataset = make_dataset(tokenizer)
+    peft_config = cold_start_lora_config(model, model_args) if model_args.use_peft else None
+    trainer = SFTTrainer(model=model, args=training_args, train_dataset=dataset, processing_class=tokenizer,
+                         peft_config=peft_config)
+    # an interrupted stage continues from its last complete checkpoint (None starts fresh)
+    result = trainer.train(resume_from_checkpoint=resolve_checkpoint(training_args))
+    trainer.save_metrics("train", result.metrics)
+    trainer.save_state()
+    save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
+    return SFTResult(trainer=trainer, surgery=surgery, lora=peft_config is not None)
+
+
 def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_args: Any) -> str:
     """Run R1 stage 1 and return ``training_args.output_dir`` (model + tokenizer, loadable by path).
 
@@ -179,67 +227,75 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
         ...     ModelConfig(model_name_or_path="trl-r1/tiny-base"))
     """
     from datasets import Dataset
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    from trl import SFTTrainer
 
-    from trl_r1.data.loading import resolve_model
-    from trl_r1.lora import cold_start_lora_config, save_for_next_stage
-    from trl_r1.tokenizer_surgery import add_reasoning_tokens
-    from trl_r1.trainer import finish_distributed
+    from trl_r1.training.stage import finish_distributed
 
     if not model_args.model_name_or_path:
         raise ValueError("no model: set model_name_or_path (a path, a hub id or trl-r1/tiny-base)")
     data = prepare_cold_start_data(script_args)
+    kept: dict[str, list] = {"rows": data.rows, "too_long": []}
 
-    path = resolve_model(model_args.model_name_or_path)
-    load_kwargs = dict(revision=model_args.model_revision, trust_remote_code=training_args.trust_remote_code)
-    tokenizer = AutoTokenizer.from_pretrained(path, **load_kwargs)
-    model_kwargs = dict(dtype=model_args.dtype or "auto", attn_implementation=model_args.attn_implementation,
-                        **load_kwargs, **(training_args.model_init_kwargs or {}))
-    model = AutoModelForCausalLM.from_pretrained(path, **model_kwargs)
-    surgery = add_reasoning_tokens(model, tokenizer, markers=(script_args.think_start, script_args.think_end))
-    if training_args.eos_token not in (None, surgery.eos_token):
-        logger.warning("SFTConfig.eos_token=%r differs from the chat template's end of turn %r: the model will be "
-                       "trained to stop on the template's token but generation stops on yours",
-                       training_args.eos_token, surgery.eos_token)
-    else:
-        training_args.eos_token = surgery.eos_token
+    def make_dataset(tokenizer: Any) -> Any:
+        rows = data.rows
+        if training_args.max_length is not None:
+            lengths = [_sequence_length(tokenizer, r) for r in rows]
+            kept["too_long"] = [r for r, n in zip(rows, lengths) if n > training_args.max_length]
+            rows = [r for r, n in zip(rows, lengths) if n <= training_args.max_length]
+            if kept["too_long"]:
+                logger.warning("dropped %d rows longer than max_length=%d tokens (truncation would cut off EOS); "
+                               "raise max_length to keep them", len(kept["too_long"]), training_args.max_length)
+            if not rows:
+                raise ValueError(f"every row is longer than max_length={training_args.max_length}; raise max_length")
+        kept["rows"] = rows
+        return Dataset.from_list(rows)
 
-    rows, too_long = data.rows, []
-    if training_args.max_length is not None:
-        lengths = [_sequence_length(tokenizer, r) for r in rows]
-        too_long = [r for r, n in zip(rows, lengths) if n > training_args.max_length]
-        rows = [r for r, n in zip(rows, lengths) if n <= training_args.max_length]
-        if too_long:
-            logger.warning("dropped %d rows longer than max_length=%d tokens (truncation would cut off EOS); raise "
-                           "max_length to keep them", len(too_long), training_args.max_length)
-        if not rows:
-            raise ValueError(f"every row is longer than max_length={training_args.max_length}; raise max_length")
+    sft = run_sft(script_args, training_args, model_args, make_dataset)
+    too_long = kept["too_long"]
     data.dropped += [{"reason": "too_long", "row": r} for r in too_long]
-
-    peft_config = cold_start_lora_config(model, model_args) if model_args.use_peft else None
-    trainer = SFTTrainer(model=model, args=training_args, train_dataset=Dataset.from_list(rows),
-                         processing_class=tokenizer, peft_config=peft_config)
-    # an interrupted stage continues from its last checkpoint (the runner passes it; None starts fresh)
-    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-
     out = Path(training_args.output_dir)
-    if peft_config is not None:
-        if trainer.accelerator.is_main_process:
-            save_for_next_stage(trainer.accelerator.unwrap_model(trainer.model), tokenizer, out,
-                                merge=script_args.lora_merge)
-        trainer.accelerator.wait_for_everyone()
-    else:
-        trainer.save_model(str(out))  # gathers sharded weights; saves the tokenizer and generation config
-    if trainer.accelerator.is_main_process:
-        report = {**data.counts(), "too_long": len(too_long), "train_rows": len(rows), "surgery": surgery.to_dict(),
-                  "lora": peft_config is not None, "merged": bool(peft_config is not None and script_args.lora_merge)}
-        (out / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False))
-        with open(out / DROPPED_FILE, "w", encoding="utf-8") as f:
-            for d in data.dropped:
-                f.write(json.dumps(d, ensure_ascii=False, default=str) + "\n")
+    if sft.trainer.accelerator.is_main_process:
+        report = {**data.counts(), "too_long": len(too_long), "train_rows": len(kept["rows"]),
+                  "surgery": sft.surgery.to_dict(), "lora": sft.lora, "merged": bool(sft.lora and script_args.lora_merge)}
+        write_atomic(out / REPORT_FILE, json.dumps(report, indent=2, ensure_ascii=False))
+        write_atomic(out / DROPPED_FILE, "".join(json.dumps(d, ensure_ascii=False, default=str) + "\n"
+                                                 for d in data.dropped))
         logger.info("cold-start SFT done: %s (report: %s)", out, out / REPORT_FILE)
-    finish_distributed(trainer)
-    return str(out)
+    finish_distributed(sft.trainer)
+    return training_args.output_dir
+
+
+def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: Any) -> str:
+    """:func:`run_sft` on prompt/completion (or messages) rows as they are (stage 3's mixture, whose
+    non-reasoning rows have no reasoning block; distillation traces). Returns ``output_dir``."""
+    from trl_r1.data.loading import load_dataset_spec
+    from trl_r1.training.stage import finish_distributed
+
+    dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_train_split)
+    if not ({"prompt", "completion"} <= set(dataset.column_names) or "messages" in dataset.column_names):
+        raise ValueError(f"{script_args.dataset_name}: SFT on ready data needs prompt + completion (or messages) "
+                         f"columns, found {dataset.column_names}; set cold_start_format: true to format raw data")
+    if len(dataset) == 0:
+        raise ValueError(f"{script_args.dataset_name}: the dataset is empty")
+    if script_args.max_samples is not None:
+        dataset = dataset.select(range(min(script_args.max_samples, len(dataset))))
+    keep = ["messages"] if "messages" in dataset.column_names else ["prompt", "completion"]
+    dataset = dataset.select_columns(keep)
+    sft = run_sft(script_args, training_args, model_args, lambda tokenizer: dataset)
+    finish_distributed(sft.trainer)
+    return training_args.output_dir
+
+
+def make_parser() -> Any:
+    """``TrlParser`` over (:class:`ColdStartArguments`, ``SFTConfig``, ``ModelConfig``)."""
+    from trl import ModelConfig, SFTConfig, TrlParser
+
+    return TrlParser((ColdStartArguments, SFTConfig, ModelConfig))
+
+
+def main(argv: list[str] | None = None) -> str:
+    """Stage 1's script entry (``recipes/r1_stage1.py``): parse, set up logging, :func:`train_cold_start`."""
+    from trl_r1._runtime import setup_logging
+
+    script_args, training_args, model_args = make_parser().parse_args_and_config(args=argv)
+    setup_logging(training_args)
+    return train_cold_start(script_args, training_args, model_args)

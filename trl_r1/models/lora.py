@@ -12,15 +12,11 @@ the LM head in ``modules_to_save`` (a full trainable copy; for a tied model one 
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-BASE_SUBDIR = "base_model"
 
 
 def _module_name(model: Any, module: Any) -> str | None:
@@ -53,7 +49,7 @@ def cold_start_lora_config(model: Any, model_args: Any = None, train_new_tokens:
     ``LoraConfig`` fields. With ``train_new_tokens`` the embedding and LM-head modules go to
     ``modules_to_save``; for a tied model ``ensure_weight_tying`` keeps them one matrix.
 
-    >>> from trl_r1.testing import build_tiny_model
+    >>> from trl_r1.models.tiny import build_tiny_model
     >>> model, _ = build_tiny_model()
     >>> sorted(cold_start_lora_config(model).modules_to_save)
     ['embed_tokens', 'lm_head']
@@ -87,38 +83,4 @@ def cold_start_lora_config(model: Any, model_args: Any = None, train_new_tokens:
     return config
 
 
-def save_for_next_stage(model: Any, tokenizer: Any, output_dir: str | os.PathLike, merge: bool = True) -> str:
-    """Save ``model`` (plain or PEFT) and ``tokenizer`` so the next stage loads ``output_dir`` by path.
-
-    * plain model, or PEFT with ``merge=True``: full weights (adapters merged) + tokenizer +
-      generation config; ``AutoModelForCausalLM.from_pretrained(output_dir)`` and any TRL trainer
-      given the path load it.
-    * PEFT with ``merge=False``: the adapter (with the ``modules_to_save`` embedding copies) in
-      ``output_dir``, the base model *as resized by tokenizer surgery* in
-      ``output_dir/base_model``, and ``adapter_config.json`` pointing at that base, so
-      ``from_pretrained(output_dir)`` (transformers with peft installed) still loads it in one call.
-
-    A PEFT model is unwrapped in place (merged or unloaded): call this once, at the end of a stage.
-    Returns ``output_dir`` as a string.
-    """
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    is_peft = hasattr(model, "peft_config") and hasattr(model, "merge_and_unload")
-    if is_peft and merge:
-        model = model.merge_and_unload()
-        logger.info("merged LoRA adapters into the base weights")
-    if is_peft and not merge:
-        model.save_pretrained(out)  # adapter weights + the modules_to_save embedding copies
-        base_dir = out / BASE_SUBDIR
-        model.unload().save_pretrained(base_dir)  # LoRA layers dropped, not merged: the base as resized
-        tokenizer.save_pretrained(base_dir)
-        config_path = out / "adapter_config.json"
-        config = json.loads(config_path.read_text())
-        config["base_model_name_or_path"] = str(base_dir.resolve())
-        config_path.write_text(json.dumps(config, indent=2))
-    else:
-        model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    logger.info("saved %s model and tokenizer to %s", "adapter" if is_peft and not merge else "full", out)
-    return str(out)
 

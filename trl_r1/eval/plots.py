@@ -2,13 +2,13 @@
 
 One panel per reward function (``rewards/<name>/mean``), then the curves R1 reads the "aha
 moment" from: response length, truncation, reflective words per 1,000 tokens, language
-consistency and mixing (:mod:`trl_r1.callbacks`), then KL and loss. Evaluation points
+consistency and mixing (:mod:`trl_r1.rewards.monitor`), then KL and loss. Evaluation points
 (``eval_`` keys) are drawn dashed in the same panels. Panels without data are left out, so the
 same dashboard works for GRPO and SFT runs.
 
 The log history is read from ``RUN_DIR/trainer_state.json`` (written by ``trainer.save_state()``),
 else from the newest ``checkpoint-*/trainer_state.json``. A multi-stage run directory (``trl-r1
-run``) gets one dashboard per stage. During training, :class:`trl_r1.callbacks.DashboardCallback`
+run``) gets one dashboard per stage. During training, :class:`trl_r1.rewards.monitor.DashboardCallback`
 writes the same figure when training ends.
 
 Drawing uses matplotlib's Agg canvas directly (no ``pyplot``), so it changes no global state and
@@ -17,7 +17,6 @@ needs no display.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
@@ -203,40 +202,3 @@ def find_runs(path: str | os.PathLike) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and find_state_file(p) is not None)
-
-
-# ---------------------------------------------------------------------------------------------
-# trl-r1 plot
-# ---------------------------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trl_r1.cli_utils import existing_path, positive_int
-
-    parser.add_argument("run_dir", type=existing_path,
-                        help="a training output dir (trainer_state.json or checkpoint-*), or a `trl-r1 run` dir "
-                             "(one dashboard per stage)")
-    parser.add_argument("--output", default=None,
-                        help=f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)")
-    parser.add_argument("--smooth", type=positive_int, default=1, help="moving-average window in logged points")
-
-
-def run(args: argparse.Namespace) -> int:
-    from trl_r1.cli import UsageError
-
-    runs = find_runs(args.run_dir)
-    if not runs:
-        raise UsageError(f"no {STATE_FILE} in {args.run_dir}, its checkpoint-* folders or its stage folders; "
-                         "point at a Trainer output_dir (trainer.save_state() or a saved checkpoint writes it)")
-    if args.output and len(runs) > 1:
-        raise UsageError(f"--output names one file but {args.run_dir} holds {len(runs)} runs; leave it out to "
-                         f"write RUN/{DEFAULT_FILENAME} in each")
-    for run_dir in runs:
-        try:
-            history = load_log_history(run_dir)
-            output = Path(args.output) if args.output else run_dir / DEFAULT_FILENAME
-            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth)
-        except ValueError as e:
-            raise UsageError(f"{run_dir}: {e}") from None
-        print(path)
-    return 0

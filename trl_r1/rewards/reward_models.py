@@ -13,9 +13,9 @@ Any ``AutoModelForSequenceClassification`` checkpoint with a scalar head works (
 hub id). The wrappers are callable classes with a ``__name__`` (TRL logs ``rewards/<name>/mean``)
 and they pickle without their weights, so they also run in TRL's spawned reward processes. Where
 the completion came from, and which part of it is scored, is decided by
-:func:`trl_r1.data.format.parse_completion`, the one parser every reward uses.
+:func:`trl_r1.text.completion.parse_completion`, the one parser every reward uses.
 
->>> from trl_r1.testing import save_tiny_reward_model
+>>> from trl_r1.models.tiny import save_tiny_reward_model
 >>> path = save_tiny_reward_model("/tmp/trl_r1-doctest-rm")
 >>> helpful = HelpfulnessReward(path)
 >>> prompts = [[{"role": "user", "content": "Say hi"}]] * 2
@@ -33,33 +33,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from trl_r1.data.format import completion_text, parse_completion
+from trl_r1.text.completion import completion_text, parse_completion
 
 logger = logging.getLogger(__name__)
 
 
-TINY_REWARD_MODEL = "trl-r1/tiny-reward"
 
 
-def resolve_reward_model(name_or_path: str) -> str:
-    """A loadable path or hub id; ``trl-r1/tiny-reward`` builds (once, cached) the tiny offline
-    reward model of :func:`trl_r1.testing.save_tiny_reward_model`."""
-    if name_or_path != TINY_REWARD_MODEL:
-        return name_or_path
-    from trl_r1.data.loading import cache_dir
-    from trl_r1.testing import save_tiny_reward_model
-
-    target = cache_dir() / "models" / "trl-r1_tiny-reward"
-    if not (target / "config.json").exists():
-        tmp = target.with_name(f".{target.name}-{os.getpid()}")
-        save_tiny_reward_model(tmp)
-        try:
-            tmp.rename(target)  # atomic: a concurrent builder cannot leave a half-written model
-        except OSError:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-    return str(target)
 
 
 class SequenceClassificationReward:
@@ -124,11 +104,13 @@ class SequenceClassificationReward:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+        from trl_r1.models.resolve import resolve_model
+
         device = self.device
         if device is None:
             device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu"
         dtype = self.dtype or ("bfloat16" if str(device).startswith("cuda") else "float32")
-        path = resolve_reward_model(self.model_name_or_path)
+        path = resolve_model(self.model_name_or_path)
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForSequenceClassification.from_pretrained(path, dtype=getattr(torch, dtype))
         if self.label >= model.config.num_labels:

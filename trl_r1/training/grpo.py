@@ -16,108 +16,44 @@ The stage scripts (``recipes/r1_zero.py``, ``recipes/r1_stage2.py``, ``recipes/r
 
 from __future__ import annotations
 
-import importlib
 import logging
-import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any
+
+from trl import ScriptArguments
+
+from trl_r1.rewards.registry import (
+    REWARD_MODEL_NAMES,
+    RULE_REWARDS,
+    _canonical,
+    build_reward,
+    check_reward_name,
+    parse_reward_spec,
+)
+from trl_r1.training.stage import eos_token_ids, resolve_checkpoint, save_trained_model
 
 logger = logging.getLogger(__name__)
 
-# Rule rewards by short name -> dotted path. The full function names are accepted too.
-RULE_REWARDS: dict[str, str] = {
-    "accuracy": "trl_r1.rewards.accuracy_reward",
-    "r1_zero_format": "trl_r1.rewards.r1_zero_format_reward",
-    "think_summary_format": "trl_r1.rewards.think_summary_format_reward",
-    "tag_count": "trl_r1.rewards.tag_count_reward",
-    "language_consistency": "trl_r1.rewards.language_consistency_reward",
-    "trl_accuracy": "trl.rewards.accuracy_reward",
-    "reasoning_accuracy": "trl.rewards.reasoning_accuracy_reward",
-    "think_format": "trl.rewards.think_format_reward",
-}
-# Reward models by name; they need a model path: ``helpfulness=PATH`` (script) or ``model: PATH`` (recipe).
-REWARD_MODEL_NAMES = ("reward_model", "helpfulness", "harmlessness")
 
 
-def known_reward_names() -> list[str]:
-    """Every reward name :func:`build_reward` accepts (besides dotted import paths)."""
-    return sorted(RULE_REWARDS) + list(REWARD_MODEL_NAMES)
 
 
-def _canonical(name: str) -> str:
-    if name.endswith("_reward") and name[: -len("_reward")] in RULE_REWARDS:
-        return name[: -len("_reward")]
-    return name
 
 
-def reward_import_path(name: str) -> str:
-    """The dotted import path of a rule reward name; a dotted path is returned as it is.
-
-    >>> reward_import_path("accuracy")
-    'trl_r1.rewards.accuracy_reward'
-    """
-    return RULE_REWARDS.get(_canonical(name), name)
 
 
-def check_reward_name(name: str, model: str | None = None) -> str | None:
-    """``None`` if ``name`` (with ``model`` for reward models) can be built, else why not."""
-    name = _canonical(name)
-    if name in REWARD_MODEL_NAMES:
-        return None if model else f"reward {name!r} is a reward model and needs a model path (model: PATH)"
-    if model is not None:
-        return f"reward {name!r} takes no model; only {', '.join(REWARD_MODEL_NAMES)} do"
-    if name in RULE_REWARDS:
-        return None
-    if "." not in name:
-        return f"unknown reward {name!r}; known: {', '.join(known_reward_names())}, or a dotted import path"
-    module_name, _, attr = name.rpartition(".")
-    try:
-        sys.path.insert(0, os.getcwd())
-        module = importlib.import_module(module_name)
-    except ImportError as e:
-        return f"cannot import {module_name!r} for reward {name!r} ({e})"
-    finally:
-        sys.path.pop(0)
-    if not hasattr(module, attr):
-        return f"{module_name!r} has no attribute {attr!r} (reward {name!r})"
-    return None
 
 
-def build_reward(name: str, model: str | None = None) -> Any:
-    """A GRPO reward function from a name, a dotted import path, or a reward-model name + path.
-
-    >>> build_reward("accuracy").__name__
-    'accuracy_reward'
-    """
-    problem = check_reward_name(name, model)
-    if problem:
-        raise ValueError(problem)
-    name = _canonical(name)
-    if name in REWARD_MODEL_NAMES:
-        from trl_r1.reward_models import REWARD_MODELS
-
-        return REWARD_MODELS[name](model)
-    module_name, _, attr = reward_import_path(name).rpartition(".")
-    sys.path.insert(0, os.getcwd())  # like TRL's script: rewards in the working directory import
-    try:
-        return getattr(importlib.import_module(module_name), attr)
-    finally:
-        sys.path.pop(0)
 
 
-def parse_reward_spec(spec: str) -> tuple[str, str | None]:
-    """``"accuracy"`` -> ``("accuracy", None)``; ``"helpfulness=/models/rm"`` -> ``("helpfulness", "/models/rm")``."""
-    name, sep, model = spec.partition("=")
-    return name.strip(), (model.strip() or None) if sep else None
 
 
 @dataclass
-class GRPOStageArguments:
-    """Script arguments of a GRPO stage (the rest is TRL's ``GRPOConfig`` and ``ModelConfig``)."""
+class GRPOStageArguments(ScriptArguments):
+    """Script arguments of a GRPO stage (the rest is TRL's ``GRPOConfig`` and ``ModelConfig``); the dataset
+    fields extend TRL's ``ScriptArguments``."""
 
     dataset_name: str | None = field(
         default=None,
@@ -129,7 +65,6 @@ class GRPOStageArguments:
         metadata={"help": "Several dataset specs, concatenated (e.g. reasoning + general prompts for R1 "
                   "stage 4). Columns missing from one dataset are filled with None."},
     )
-    dataset_train_split: str = field(default="train", metadata={"help": "Split of dataset dicts to train on."})
     prompt_template: str | None = field(
         default=None,
         metadata={"help": "Build the 'prompt' column from question_column when the data has none: 'chat' (one "
@@ -163,12 +98,12 @@ class GRPOStageArguments:
     reflection_monitor: bool = field(
         default=True,
         metadata={"help": "Log R1's reflection metrics (reasoning/reflective_words_per_1k_tokens, response "
-                  "length, truncation, language mixing) with trl_r1.callbacks.ReflectionMonitor, a reward "
+                  "length, truncation, language mixing) with trl_r1.rewards.monitor.ReflectionMonitor, a reward "
                   "that scores nothing (weight 0)."},
     )
     callbacks: list[str] | None = field(
         default=None,
-        metadata={"help": "Trainer callbacks: class names in trl_r1.callbacks (e.g. DashboardCallback) or "
+        metadata={"help": "Trainer callbacks: class names in trl_r1.rewards.monitor (e.g. DashboardCallback) or "
                   "dotted paths."},
     )
     lora_merge: bool = field(
@@ -190,7 +125,7 @@ class GRPOStageArguments:
 
 def build_rewards(script_args: GRPOStageArguments) -> list[Any]:
     """The stage's reward functions, in ``reward_funcs`` order, windowed and routed as configured."""
-    from trl_r1.trainer import is_reward_model, route_rewards, windowed
+    from trl_r1.rewards.routing import is_reward_model, route_rewards, windowed
 
     rewards = [build_reward(*parse_reward_spec(spec)) for spec in script_args.reward_funcs]
     if script_args.preference_last_steps is not None:
@@ -235,7 +170,7 @@ def add_prompts(dataset: Any, script_args: GRPOStageArguments) -> Any:
     """Add a ``prompt`` column built with ``prompt_template`` when the data has only questions."""
     if script_args.prompt_template is None or "prompt" in dataset.column_names:
         return dataset
-    from trl_r1.data.templates import build_prompt
+    from trl_r1.text.templates import build_prompt
 
     column = script_args.question_column
     if column not in dataset.column_names:
@@ -258,19 +193,6 @@ def check_dataset(dataset: Any, script_args: GRPOStageArguments, where: str) -> 
         raise ValueError(f"{where}: the training dataset is empty")
 
 
-def _resolve_resume(training_args: Any) -> str | None:
-    """``resume_from_checkpoint``: a path, or ``"auto"``/``"true"`` = the last checkpoint if there is one."""
-    from transformers.trainer_utils import get_last_checkpoint
-
-    value = training_args.resume_from_checkpoint
-    if value is None or str(value).lower() in ("false", "none", ""):
-        return None
-    if str(value).lower() in ("auto", "true", "last"):
-        out = Path(training_args.output_dir)
-        return get_last_checkpoint(str(out)) if out.is_dir() else None
-    if not Path(value).is_dir():
-        raise FileNotFoundError(f"resume_from_checkpoint {value!r} is not a checkpoint directory")
-    return value
 
 
 def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: Any) -> str:
@@ -285,8 +207,8 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     """
     from trl import GRPOTrainer, get_peft_config
 
-    from trl_r1.data.loading import resolve_model
-    from trl_r1.trainer import make_callbacks
+    from trl_r1.models.resolve import resolve_model
+    from trl_r1.training.callbacks import make_callbacks
 
     if not model_args.model_name_or_path:
         raise ValueError("model_name_or_path is required")
@@ -306,11 +228,11 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     rewards = build_rewards(script_args)
     model_path = resolve_model(model_args.model_name_or_path)
     if script_args.reflection_monitor:
-        from trl_r1.callbacks import ReflectionMonitor, with_monitor
+        from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
 
-        monitor = ReflectionMonitor(eos_token_ids=_eos_token_ids(model_path))
+        monitor = ReflectionMonitor(eos_token_ids=eos_token_ids(model_path))
         rewards, training_args.reward_weights = with_monitor(rewards, training_args.reward_weights, monitor)
-    resume = _resolve_resume(training_args)
+    resume = resolve_checkpoint(training_args)
 
     trainer = GRPOTrainer(
         model=model_path,
@@ -335,7 +257,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     trainer.save_metrics("train", result.metrics)
     trainer.save_state()
     save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
-    from trl_r1.trainer import finish_distributed
+    from trl_r1.training.stage import finish_distributed
 
     finish_distributed(trainer)
     trainer.end()
@@ -361,48 +283,24 @@ class _UnscoredRowsNote(logging.Filter):
         return False
 
 
-def _eos_token_ids(model_path: str) -> list[int] | None:
-    """The ids that end a completion (TRL stops on every id of the generation config)."""
-    from transformers import GenerationConfig
-
-    try:
-        eos = GenerationConfig.from_pretrained(model_path).eos_token_id
-    except OSError:  # no generation_config.json: truncation is then not measured
-        return None
-    if eos is None:
-        return None
-    return list(eos) if isinstance(eos, (list, tuple)) else [eos]
 
 
-def save_trained_model(trainer: Any, output_dir: str, merge: bool = True) -> None:
-    """Save the policy and its tokenizer where the next stage loads them (LoRA merged when ``merge``)."""
-    from trl_r1.lora import save_for_next_stage
-
-    if not _is_peft(trainer.model):
-        trainer.save_model(output_dir)  # handles DeepSpeed/FSDP gathering
-        if trainer.accelerator.is_main_process:
-            trainer.processing_class.save_pretrained(output_dir)
-        return
-    model = trainer.accelerator.unwrap_model(trainer.model)
-    if trainer.accelerator.is_main_process:
-        save_for_next_stage(model, trainer.processing_class, output_dir, merge=merge)
-    trainer.accelerator.wait_for_everyone()
 
 
-def _is_peft(model: Any) -> bool:
-    try:
-        from peft import PeftModel
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(model, PeftModel)
+
+
+def make_parser() -> Any:
+    """``TrlParser`` over (:class:`GRPOStageArguments`, ``GRPOConfig``, ``ModelConfig``): ``--config x.yaml``
+    plus command-line overrides, as TRL's own scripts."""
+    from trl import GRPOConfig, ModelConfig, TrlParser
+
+    return TrlParser((GRPOStageArguments, GRPOConfig, ModelConfig))
 
 
 def main(argv: list[str] | None = None) -> str:
-    """The stage scripts' entry: ``TrlParser`` over (:class:`GRPOStageArguments`, ``GRPOConfig``,
-    ``ModelConfig``) with ``--config x.yaml`` and command-line overrides, then :func:`train_grpo`."""
-    from trl import GRPOConfig, ModelConfig, TrlParser
+    """The GRPO stage scripts' entry (``recipes/r1_zero.py``, ``r1_stage2.py``, ``r1_stage4.py``)."""
+    from trl_r1._runtime import setup_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    parser = TrlParser((GRPOStageArguments, GRPOConfig, ModelConfig))
-    script_args, training_args, model_args = parser.parse_args_and_config(args=argv)
+    script_args, training_args, model_args = make_parser().parse_args_and_config(args=argv)
+    setup_logging(training_args)
     return train_grpo(script_args, training_args, model_args)

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from trl_r1.cli_utils import writable_dir
+    from trl_r1.cli._types import writable_dir
     from trl_r1.pipeline.recipe import RecipeError, load_recipe
     from trl_r1.pipeline.runner import StageFailed, run_recipe
 

@@ -11,7 +11,7 @@ A row is a dict with at least ``completion`` (a string, or conversational assist
 optional keys: ``finished`` (``False`` = stopped by the length limit, not by EOS), ``prompt``,
 ``language`` (the language the reasoning should be in, e.g. ``"en"``), ``domain``.
 
-Completions are split with :func:`trl_r1.data.format.parse_completion`, the one parser of R1
+Completions are split with :func:`trl_r1.text.completion.parse_completion`, the one parser of R1
 completions, so filters and rewards agree on what "the reasoning" and "the summary" are.
 
 >>> rows = [{"completion": "<think>\\n2+2 is 4.\\n</think>\\n\\nThe answer is 4.", "finished": True},
@@ -29,7 +29,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from trl_r1.data.format import DEFAULT_MARKERS, Markers, ParsedCompletion, completion_text, parse_completion
+from trl_r1.text.completion import (
+    DEFAULT_MARKERS,
+    Markers,
+    ParsedCompletion,
+    completion_text,
+    parse_completion,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -78,9 +78,8 @@ def train_stage3(stage_args: Any, training_args: Any, model_args: Any) -> str:
     ``SFTTrainer`` on the selected rows as they are (non-reasoning rows have no reasoning block, so
     they are not re-formatted as cold-start data). Returns ``training_args.output_dir``.
     """
-    from trl_r1.cold_start import ColdStartArguments
-    from trl_r1.pipeline.stages import train_sft_on_ready_data
     from trl_r1.rejection.runner import rejection_sample
+    from trl_r1.training.sft import ColdStartArguments, train_sft_on_ready_data
 
     if stage_args.sft_from not in SFT_FROM:
         raise ValueError(f"sft_from must be one of {SFT_FROM}, got {stage_args.sft_from!r}")
@@ -96,3 +95,19 @@ def train_stage3(stage_args: Any, training_args: Any, model_args: Any) -> str:
                 report["rows"], report["kept"], report["non_reasoning"])
     script_args = ColdStartArguments(dataset_name=report["dataset_path"], readability_filters=False)
     return train_sft_on_ready_data(script_args, training_args, model_args)
+
+
+def make_parser() -> Any:
+    """``TrlParser`` over (:class:`Stage3Arguments`, ``SFTConfig``, ``ModelConfig``)."""
+    from trl import ModelConfig, SFTConfig, TrlParser
+
+    return TrlParser((Stage3Arguments, SFTConfig, ModelConfig))
+
+
+def main(argv: list[str] | None = None) -> str:
+    """Stage 3's script entry (``recipes/r1_stage3.py``): parse, set up logging, :func:`train_stage3`."""
+    from trl_r1._runtime import setup_logging
+
+    stage_args, training_args, model_args = make_parser().parse_args_and_config(args=argv)
+    setup_logging(training_args)
+    return train_stage3(stage_args, training_args, model_args)

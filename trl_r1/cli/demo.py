@@ -1,6 +1,6 @@
 """``trl-r1 demo``: the R1 recipe end to end on a 2-core CPU, offline, in minutes.
 
-Runs :data:`RECIPE` (``trl_r1/demo_recipe.yaml``) with the multi-stage runner: cold-start SFT of a
+Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``) with the multi-stage runner: cold-start SFT of a
 tiny random Qwen2 on worked arithmetic solutions, reasoning GRPO with rule rewards (accuracy +
 format) on a disjoint, larger problem set given with final answers only, rejection sampling + SFT,
 and all-scenario GRPO, with held-out pass@1 (k samples at temperature 0.6, top-p 0.95) after each
@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from trl_r1.cli_utils import writable_dir
+from trl_r1.cli._types import writable_dir
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trl_r1.data.format import THINK_START
+from trl_r1.text.completion import THINK_START
 
 R1_ZERO_INSTRUCTION = (
     "A conversation between User and Assistant. The user asks a question, and the Assistant "
@@ -77,20 +77,33 @@ def apply_r1_zero_template(
     return {"prompt": r1_zero_prompt(example[question_field], conversational, prefill_think)}
 
 
-PROMPT_TEMPLATES = ("chat", "r1", "r1_zero")
+PROMPT_TEMPLATES = ("chat", "r1", "r1_zero", "deepseek")
+DEEPSEEK_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
 
 
-def build_prompt(question: str, template: str) -> str | list[dict[str, str]]:
-    """A prompt for a bare question: ``chat`` (one user message), ``r1`` (R1 instruction as the
-    system message) or ``r1_zero`` (the paper's R1-Zero string template).
+def build_prompt(question: str, template: str, prefill_think: bool = False) -> str | list[dict[str, str]]:
+    r"""The one prompt builder (GRPO prompts, rejection sampling, evaluation) for a bare question.
+
+    Templates: ``chat`` (one user message), ``r1`` (R1 instruction as the system message: reason in
+    ``<think>``, then a summary with ``\boxed{}``), ``r1_zero`` (the paper's R1-Zero string template),
+    ``deepseek`` (the question followed by DeepSeek's recommended evaluation instruction, for released
+    R1 and R1-distill models). ``prefill_think`` ends the prompt with an opened ``<think>``.
 
     >>> build_prompt("2+2", "chat")
     [{'role': 'user', 'content': '2+2'}]
     """
     if template == "chat":
-        return [{"role": "user", "content": question}]
-    if template == "r1":
-        return [{"role": "system", "content": R1_INSTRUCTION}, {"role": "user", "content": question}]
-    if template == "r1_zero":
-        return r1_zero_prompt(question)
-    raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(PROMPT_TEMPLATES)}")
+        prompt: str | list[dict[str, str]] = [{"role": "user", "content": question}]
+    elif template == "r1":
+        prompt = [{"role": "system", "content": R1_INSTRUCTION}, {"role": "user", "content": question}]
+    elif template == "r1_zero":
+        prompt = r1_zero_prompt(question)
+    elif template == "deepseek":
+        prompt = [{"role": "user", "content": f"{question}\n{DEEPSEEK_INSTRUCTION}"}]
+    else:
+        raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(PROMPT_TEMPLATES)}")
+    if not prefill_think:
+        return prompt
+    if isinstance(prompt, str):
+        return f"{prompt} {THINK_START}"
+    return [*prompt, {"role": "assistant", "content": THINK_START + "\n"}]

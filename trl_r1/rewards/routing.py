@@ -10,13 +10,12 @@ No trainer subclass is needed: TRL's reward-function contract already lets a rew
   only those rows, reward models only the others.
 * **reward windows**: a preference reward applied only in the last steps of training, with
   :class:`trl_r1.rewards.RewardWindow` (:func:`windowed`).
-* **reflection metrics**: the monitors of :mod:`trl_r1.callbacks`, passed to the trainer as
+* **reflection metrics**: the monitors of :mod:`trl_r1.rewards.monitor`, passed to the trainer as
   ordinary callbacks (:func:`make_callbacks`).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -99,7 +98,7 @@ def is_reward_model(reward: Any) -> bool:
     """
     import torch
 
-    from trl_r1.reward_models import SequenceClassificationReward
+    from trl_r1.rewards.reward_models import SequenceClassificationReward
 
     while hasattr(reward, "reward") and callable(reward.reward):
         reward = reward.reward
@@ -123,29 +122,5 @@ def windowed(reward: Any, last_steps: int) -> Any:
     return RewardWindow(reward, last_n_steps=last_steps)
 
 
-def make_callbacks(names: Sequence[str] | None) -> list[Any]:
-    """Trainer callbacks from names in :mod:`trl_r1.callbacks` or dotted paths to a callback class.
-
-    Each name is instantiated with no arguments (the R1 reflection monitors need none).
-    """
-    out = []
-    for name in names or []:
-        module_name, _, attr = name.rpartition(".")
-        module = importlib.import_module(module_name or "trl_r1.callbacks")
-        try:
-            factory = getattr(module, attr)
-        except AttributeError:
-            raise ValueError(f"callback {name!r} not found in {module.__name__}") from None
-        out.append(factory() if isinstance(factory, type) else factory)
-    return out
 
 
-def finish_distributed(trainer: Any) -> None:
-    """Wait for every rank before ``trainer`` is freed.
-
-    Freeing a DDP model tears down its gloo process group, which joins gloo's worker thread while the
-    main thread holds the GIL; if that thread is still releasing the last async collective (which needs
-    the GIL) the rank deadlocks at exit. A barrier here, with the GIL released while waiting, lets gloo
-    drain its queue first. A no-op in a single process.
-    """
-    trainer.accelerator.wait_for_everyone()

@@ -13,7 +13,7 @@ import logging
 import shlex
 from pathlib import Path
 
-from trl_r1.cli_utils import non_negative_float, positive_int, probability, writable_dir
+from trl_r1.cli._types import non_negative_float, positive_int, probability, writable_dir
 from trl_r1.eval.benchmarks import BENCHMARKS
 from trl_r1.eval.evaluate import TEMPLATES
 
@@ -121,6 +121,6 @@ def command_line(args: argparse.Namespace) -> str:
 
 def _looks_local(model: str) -> bool:
     """A path rather than a hub id (``org/name``) or a ``trl-r1/tiny`` alias."""
-    from trl_r1.data.loading import is_tiny_alias
+    from trl_r1.models.resolve import is_tiny_alias
 
     return not is_tiny_alias(model) and (model.startswith((".", "/", "~")) or model.count("/") > 1)

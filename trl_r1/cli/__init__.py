@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("trl_r1.demo", "tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each"),
-    "tiny-model": ("trl_r1.testing_cli", "write the tiny offline model (and tokenizer) to a directory"),
-    "eval": ("trl_r1.eval.cli", "R1-style evaluation: pass@1 over k samples, cons@k"),
-    "plot": ("trl_r1.plots", "PNG dashboard of a training run's rewards and monitors"),
-    "sample": ("trl_r1.rejection.cli", "rejection sampling: sample, verify, filter, mix (R1 stage 3)"),
-    "run": ("trl_r1.pipeline.cli", "run a multi-stage recipe file (R1, R1-Zero, distillation)"),
+    "demo": ("trl_r1.cli.demo", "tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each"),
+    "tiny-model": ("trl_r1.cli.tiny_model", "write the tiny offline model (and tokenizer) to a directory"),
+    "eval": ("trl_r1.cli.eval", "R1-style evaluation: pass@1 over k samples, cons@k"),
+    "plot": ("trl_r1.cli.plot", "PNG dashboard of a training run's rewards and monitors"),
+    "sample": ("trl_r1.cli.sample", "rejection sampling: sample, verify, filter, mix (R1 stage 3)"),
+    "run": ("trl_r1.cli.run", "run a multi-stage recipe file (R1, R1-Zero, distillation)"),
 }
 
 
@@ -57,17 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     parser, module = _subparser(name)
     args = parser.parse_args(argv[1:])
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from trl_r1._runtime import setup_logging
+
+    setup_logging()
     try:
         return int(module.run(args) or 0)
     except UsageError as e:
         print(f"trl-r1 {name}: error: {e}", file=sys.stderr)
         return 2
 
-
-if __name__ == "__main__":
-    # `python -m trl_r1.cli` runs this file as __main__: call the importable module's main, so
-    # subcommands raising trl_r1.cli.UsageError are caught as that same class
-    from trl_r1.cli import main as _main
-
-    sys.exit(_main())
