@@ -15,6 +15,8 @@ import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "data" / "benchmarks"
+# Named benchmarks come from the Hub by default; tests read the offline copies, explicitly.
+os.environ.setdefault("TRL_R1_BENCHMARKS_DIR", str(BENCHMARKS_DIR))
 
 
 @pytest.fixture(scope="session")

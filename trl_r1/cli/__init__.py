@@ -1,7 +1,9 @@
 """``trl-r1``: one command with a subcommand per R1 tool.
 
-Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
-only the chosen one is imported, so ``trl-r1 --help`` stays fast. Usage errors print one line and
+Each subcommand lives in its own module of :mod:`trl_r1.cli`, exposing ``make_parser()`` (TRL's
+``TrlParser`` over its config dataclass: ``--config x.yaml`` plus command-line overrides) and
+``main(argv) -> int``, or, for the few whose options are a path or two, ``add_arguments(parser)`` and
+``run(args) -> int``; only the chosen one is imported, so ``trl-r1 --help`` stays fast. Usage errors print one line and
 exit with code 2, without a traceback.
 """
 
@@ -54,13 +56,19 @@ def main(argv: list[str] | None = None) -> int:
     if name not in SUBCOMMANDS:
         print(f"trl-r1: error: unknown command {name!r} (choose from {', '.join(SUBCOMMANDS)})", file=sys.stderr)
         return 2
-    parser, module = _subparser(name)
-    args = parser.parse_args(argv[1:])
+    module = importlib.import_module(SUBCOMMANDS[name][0])
+    if hasattr(module, "make_parser"):  # a TrlParser subcommand: dataclass options, --config x.yaml
+        run = module.main
+        args = argv[1:]
+    else:
+        parser, module = _subparser(name)
+        run = module.run
+        args = parser.parse_args(argv[1:])
     from trl_r1._runtime import setup_logging
 
     setup_logging()
     try:
-        return int(module.run(args) or 0)
+        return int(run(args) or 0)
     except UsageError as e:
         print(f"trl-r1 {name}: error: {e}", file=sys.stderr)
         return 2

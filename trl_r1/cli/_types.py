@@ -60,3 +60,4 @@ def non_negative_float(value: str) -> float:
     if x < 0:
         raise argparse.ArgumentTypeError(f"expected a value >= 0, got {x}")
     return x
+

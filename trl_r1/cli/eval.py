@@ -1,69 +1,125 @@
 """``trl-r1 eval``: R1-style evaluation of a model on a benchmark (see :mod:`trl_r1.eval.evaluate`).
 
     trl-r1 eval --model DIR --benchmark math500 --k 16 --output-dir eval/math500
+    trl-r1 eval --config eval.yaml --k 64          # YAML keys are the fields of EvalArguments
 
-Every input is checked (benchmark found and readable, fields recognised, k and pass@k values
-valid) before the model is loaded; bad input is one line on stderr and exit code 2.
+Options are :class:`EvalArguments`, parsed by TRL's ``TrlParser``; their defaults are those of
+:func:`~trl_r1.eval.evaluate.evaluate` (read from its signature, written once). Every input is checked
+(benchmark found and readable, fields recognised, k and pass@k values valid) before the model is
+loaded; bad input is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import shlex
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
+from trl_r1.cli._parser import ArgumentParser
 from trl_r1.cli._types import non_negative_float, positive_int, probability, writable_dir
 from trl_r1.eval.benchmarks import BENCHMARKS
-from trl_r1.eval.evaluate import TEMPLATES
+from trl_r1.eval.evaluate import TEMPLATES, evaluate
 
 logger = logging.getLogger(__name__)
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", required=True,
-                        help="model directory, hub id, or trl-r1/tiny (the offline tiny model)")
-    parser.add_argument("--benchmark", required=True,
-                        help=f"one of {', '.join(BENCHMARKS)}, or a .jsonl/.json/.parquet file (or synthetic:// spec) "
-                             "with question and answer fields")
-    parser.add_argument("--k", type=positive_int, default=4, help="samples per problem (R1: 4 to 64; default 4)")
-    parser.add_argument("--limit", type=positive_int, default=None, help="evaluate only the first N problems")
-    parser.add_argument("--pass-k", type=positive_int, nargs="+", default=None, metavar="K",
-                        help="k values for unbiased pass@k (default: powers of two up to --k, and --k)")
-    parser.add_argument("--output-dir", type=writable_dir, default=None,
-                        help="write results.json, results.md and samples.jsonl here")
-    parser.add_argument("--temperature", type=non_negative_float, default=0.6, help="R1: 0.6")
-    parser.add_argument("--top-p", type=probability, default=0.95, help="R1: 0.95")
-    parser.add_argument("--max-new-tokens", type=positive_int, default=None,
-                        help="completion budget (default: R1's 32768, capped so the longest prompt plus completion "
-                             "fits the model's context)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--template", choices=TEMPLATES, default="auto",
-                        help="prompt: auto (the data's prompt column, else r1), r1 (R1 system instruction), "
-                             "r1_zero (R1-Zero string template), chat (bare question), deepseek (question + "
-                             "'Please reason step by step...\\boxed{}', for released R1/distill models)")
-    parser.add_argument("--prefill-think", action="store_true", help="end every prompt with an opened <think>")
-    parser.add_argument("--language", default=None,
-                        help="target language for language consistency (default: the benchmark's; detected for files)")
-    parser.add_argument("--answer-fallback", action="store_true",
-                        help="read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)")
-    parser.add_argument("--backend", choices=("auto", "transformers", "vllm", "vllm-server"), default="auto",
-                        help="auto: vLLM when installed, else Transformers")
-    parser.add_argument("--vllm-server-url", default="http://localhost:8000", help="for --backend vllm-server")
-    parser.add_argument("--batch-size", type=positive_int, default=64,
-                        help="sequences per generate call (Transformers backend)")
-    parser.add_argument("--data-dir", default=None,
-                        help="folder holding the named benchmark files (default: $TRL_R1_BENCHMARKS_DIR, else "
-                             "shared/data/benchmarks next to the checkout)")
-    parser.add_argument("--question-field", default=None, help="question field of a benchmark file")
-    parser.add_argument("--answer-field", default=None, help="gold answer field of a benchmark file")
-    parser.add_argument("--no-samples", action="store_true", help="do not write samples.jsonl")
-    parser.add_argument("--threads", type=positive_int, default=None,
-                        help="CPU threads for PyTorch (default: its own choice); on a CPU shared with other jobs, "
-                             "--threads 1 avoids idle threads spinning (many times faster there)")
+_DEFAULTS = {name: p.default for name, p in inspect.signature(evaluate).parameters.items()}
+Template = Literal[TEMPLATES]  # type: ignore[valid-type]
+Backend = Literal["auto", "transformers", "vllm", "vllm-server"]
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass
+class EvalArguments:
+    """The options of ``trl-r1 eval`` (``--config x.yaml`` holds any of them)."""
+
+    model: str = field(metadata={"help": "model directory, hub id, or trl-r1/tiny (the offline tiny model)"})
+    benchmark: str = field(
+        metadata={"help": f"one of {', '.join(BENCHMARKS)}, or a .jsonl/.json/.parquet file (or synthetic:// spec) "
+                          "with question and answer fields"})
+    k: int = field(default=_DEFAULTS["k"], metadata={"help": "samples per problem (R1: 4 to 64)"})
+    limit: int | None = field(default=_DEFAULTS["limit"], metadata={"help": "evaluate only the first N problems"})
+    pass_k: list[int] | None = field(
+        default=_DEFAULTS["pass_k"],
+        metadata={"help": "k values for unbiased pass@k (default: powers of two up to --k, and --k)"})
+    output_dir: str | None = field(default=_DEFAULTS["output_dir"],
+                                   metadata={"help": "write results.json, results.md and samples.jsonl here"})
+    temperature: float = field(default=_DEFAULTS["temperature"], metadata={"help": "R1: 0.6"})
+    top_p: float = field(default=_DEFAULTS["top_p"], metadata={"help": "R1: 0.95"})
+    max_new_tokens: int | None = field(
+        default=_DEFAULTS["max_new_tokens"],
+        metadata={"help": "completion budget (default: R1's 32768, capped so the longest prompt plus completion "
+                          "fits the model's context)"})
+    seed: int = field(default=_DEFAULTS["seed"], metadata={"help": "sampling seed"})
+    template: Template = field(
+        default=_DEFAULTS["template"],
+        metadata={"help": "prompt: auto (the data's prompt column, else r1), r1 (R1 system instruction), "
+                          "r1_zero (R1-Zero string template), chat (bare question), deepseek (question + "
+                          "'Please reason step by step...\\boxed{}', for released R1/distill models)"})
+    prefill_think: bool = field(default=_DEFAULTS["prefill_think"],
+                                metadata={"help": "end every prompt with an opened <think>"})
+    language: str | None = field(
+        default=_DEFAULTS["language"],
+        metadata={"help": "target language for language consistency (default: the benchmark's; detected for files)"})
+    answer_fallback: bool = field(
+        default=_DEFAULTS["answer_fallback"],
+        metadata={"help": "read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)"})
+    backend: Backend = field(default=_DEFAULTS["backend"],
+                             metadata={"help": "auto: vLLM when installed, else Transformers"})
+    vllm_server_url: str = field(default="http://localhost:8000", metadata={"help": "for --backend vllm-server"})
+    batch_size: int = field(default=_DEFAULTS["batch_size"],
+                            metadata={"help": "sequences per generate call (Transformers backend)"})
+    data_dir: str | None = field(
+        default=_DEFAULTS["data_dir"],
+        metadata={"help": "folder holding local copies of the named benchmarks (math500.jsonl, ...); default: "
+                          "$TRL_R1_BENCHMARKS_DIR, else their Hub datasets through `datasets`"})
+    question_field: str | None = field(default=_DEFAULTS["question_field"],
+                                       metadata={"help": "question field of a benchmark file"})
+    answer_field: str | None = field(default=_DEFAULTS["answer_field"],
+                                     metadata={"help": "gold answer field of a benchmark file"})
+    no_samples: bool = field(default=not _DEFAULTS["save_samples"], metadata={"help": "do not write samples.jsonl"})
+    threads: int | None = field(
+        default=None,
+        metadata={"help": "CPU threads for PyTorch (default: its own choice); on a CPU shared with other jobs, "
+                          "--threads 1 avoids idle threads spinning (many times faster there)"})
+
+    def __post_init__(self) -> None:
+        checks = {"k": positive_int, "limit": positive_int, "max_new_tokens": positive_int,
+                  "batch_size": positive_int, "threads": positive_int, "temperature": non_negative_float,
+                  "top_p": probability, "output_dir": writable_dir}
+        for name, check in checks.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                setattr(self, name, check(str(value)))
+            except argparse.ArgumentTypeError as e:
+                raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
+        for value in self.pass_k or []:
+            if value < 1:
+                raise ValueError(f"--pass-k: expected a positive integer, got {value}")
+
+
+def make_parser() -> ArgumentParser:
+    """``TrlParser`` over :class:`EvalArguments` (``--config x.yaml`` plus command-line overrides)."""
+    return ArgumentParser((EvalArguments,), prog="trl-r1 eval",
+                          description="R1-style evaluation: pass@1 over k samples, cons@k")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``trl-r1 eval ARGS``: parse, check, evaluate, print the table."""
+    from trl_r1.cli import UsageError
+
+    try:
+        (args,) = make_parser().parse_args_and_config(args=argv)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return run(args)
+
+
+def run(args: EvalArguments) -> int:
     from trl_r1.cli import UsageError
     from trl_r1.eval.benchmarks import BenchmarkError, load_problems
     from trl_r1.eval.evaluate import evaluate, results_table
@@ -103,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_line(args: argparse.Namespace) -> str:
+def command_line(args: Any) -> str:
     """The ``trl-r1 eval`` command with every option spelled out (defaults included)."""
     parts = ["trl-r1", "eval"]
     for key, value in vars(args).items():

@@ -124,7 +124,7 @@ class LanguageMixingFilter(_CompletionFilter):
     ``min_consistency``.
 
     The target language is ``row["language"]``, else ``language``, else the language of the
-    prompt's user message, else the reasoning's own dominant language (then the filter measures
+    prompt's user message (:func:`~trl_r1.rewards.language.prompt_language`), else the reasoning's own dominant language (then the filter measures
     pure mixing). Math, code and numbers count for no language.
 
     >>> LanguageMixingFilter(language="en")({"completion": "<think>\\nWe add them. 我们把两个数相加。\\n</think>\\n\\n4"})
@@ -138,14 +138,19 @@ class LanguageMixingFilter(_CompletionFilter):
     name: str = "mixed_language"
 
     def __call__(self, row: dict[str, Any]) -> bool:
-        from trl_r1.rewards.language import UNDETERMINED, detect_language, language_consistency
+        from trl_r1.rewards.language import (
+            UNDETERMINED,
+            detect_language,
+            language_consistency,
+            prompt_language,
+        )
 
         reasoning = self.parse(row).reasoning
         if not reasoning:
             return True
         target = row.get("language") or self.language
         if not target:
-            target = detect_language(_user_text(row.get("prompt")))
+            target = prompt_language(_user_text(row.get("prompt")) or "")  # the one target-language rule
             if target == UNDETERMINED:
                 target = detect_language(reasoning)
         if target == UNDETERMINED:

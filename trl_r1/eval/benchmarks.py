@@ -1,20 +1,21 @@
 r"""The benchmarks R1 reports, and any file of question/answer rows, as a list of :class:`Problem`.
 
-Named benchmarks (offline copies, see ``../shared/data/benchmarks/README.md`` next to the
-checkout):
+Named benchmarks load from their Hub datasets through ``datasets`` (cached as ``datasets`` caches),
+or from local copies with the file names below:
 
-=========  ====================  =========  ========================================================
-name       file                  language   gold answer
-=========  ====================  =========  ========================================================
-math500    ``math500.jsonl``     en         ``answer`` (LaTeX)
-aime24     ``aime24.jsonl``      en         ``answer`` (integer)
-amc23      ``amc23.jsonl``       en         ``answer`` (a JSON number such as ``27.0``: read as ``27``)
-gsm8k      ``gsm8k_test.jsonl``  en         ``answer``: the text after ``####``
-cmath      ``cmath_zh.jsonl``    zh         ``answer``
-=========  ====================  =========  ========================================================
+=========  ==============================  ====================  ========  ===========================================
+name       Hub dataset (split)             local file            language  gold answer
+=========  ==============================  ====================  ========  ===========================================
+math500    HuggingFaceH4/MATH-500 (test)   ``math500.jsonl``     en        ``answer`` (LaTeX)
+aime24     HuggingFaceH4/aime_2024 (train) ``aime24.jsonl``      en        ``answer`` (integer)
+amc23      math-ai/amc23 (test)            ``amc23.jsonl``       en        ``answer`` (a number such as ``27.0``: ``27``)
+gsm8k      openai/gsm8k, main (test)       ``gsm8k_test.jsonl``  en        ``answer``: the text after ``####``
+cmath      weitianwen/cmath (validation)   ``cmath_zh.jsonl``    zh        ``answer`` (``golden`` on the Hub)
+=========  ==============================  ====================  ========  ===========================================
 
-The data directory is, in order: the ``data_dir`` argument (``--data-dir``), the
-``TRL_R1_BENCHMARKS_DIR`` environment variable, ``shared/data/benchmarks`` next to the checkout.
+(AIME 2024 and AMC 2023 are the sets lighteval evaluates.) A local directory is used when given: the
+``data_dir`` argument (``--data-dir``), else the ``TRL_R1_BENCHMARKS_DIR`` environment variable;
+otherwise the Hub dataset is loaded (``HF_DATASETS_OFFLINE=1`` then needs it in the ``datasets`` cache).
 
 Anything else is a dataset spec for :func:`trl_r1.data.loading.load_dataset_spec` (a ``.jsonl`` /
 ``.json`` / ``.parquet`` / ``.csv`` file, a ``save_to_disk`` directory, ``synthetic://...``) whose
@@ -75,27 +76,35 @@ class Benchmark:
     answer_field: str = "answer"
     language: str = "en"
     description: str = ""
+    hub: tuple[str, str | None, str] = ("", None, "test")
+    """``(dataset id, config, split)`` on the Hugging Face Hub."""
+    hub_fields: tuple[str, str] | None = None
+    """``(question, answer)`` fields of the Hub dataset when they differ from the local file's."""
 
 
 BENCHMARKS: dict[str, Benchmark] = {
     b.name: b
     for b in (
-        Benchmark("math500", "math500.jsonl", "problem", description="MATH-500 (competition math, LaTeX answers)"),
-        Benchmark("aime24", "aime24.jsonl", "problem", description="AIME 2024 I and II (integer answers)"),
-        Benchmark("amc23", "amc23.jsonl", "question", description="AMC 2023"),
-        Benchmark("gsm8k", "gsm8k_test.jsonl", "question", description="GSM8K test split (grade-school math)"),
-        Benchmark("cmath", "cmath_zh.jsonl", "question", language="zh", description="CMATH (Chinese grade-school math)"),
+        Benchmark("math500", "math500.jsonl", "problem", description="MATH-500 (competition math, LaTeX answers)",
+                  hub=("HuggingFaceH4/MATH-500", None, "test")),
+        Benchmark("aime24", "aime24.jsonl", "problem", description="AIME 2024 I and II (integer answers)",
+                  hub=("HuggingFaceH4/aime_2024", None, "train")),
+        Benchmark("amc23", "amc23.jsonl", "question", description="AMC 2023", hub=("math-ai/amc23", None, "test")),
+        Benchmark("gsm8k", "gsm8k_test.jsonl", "question", description="GSM8K test split (grade-school math)",
+                  hub=("openai/gsm8k", "main", "test")),
+        Benchmark("cmath", "cmath_zh.jsonl", "question", language="zh", description="CMATH (Chinese grade-school math)",
+                  hub=("weitianwen/cmath", None, "validation"), hub_fields=("question", "golden")),
     )
 }
 
 
-def default_data_dir() -> Path:
-    """Where named benchmarks are looked up when no ``data_dir`` is given."""
+HUB_PREFIX = "hf-benchmark://"
+
+
+def default_data_dir() -> Path | None:
+    """The local benchmark directory of ``$TRL_R1_BENCHMARKS_DIR``; ``None``: load from the Hub."""
     env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
-    checkout = Path(__file__).resolve().parents[2]  # trl_r1/eval/benchmarks.py -> the repository root
-    return checkout.parent / "shared" / "data" / "benchmarks"
+    return Path(env).expanduser() if env else None
 
 
 def gold_answer(value: Any) -> str:
@@ -203,15 +212,17 @@ def benchmark_language(name_or_spec: str) -> str | None:
 def resolve_benchmark(name_or_spec: str, data_dir: str | os.PathLike | None = None) -> tuple[str, str]:
     """``(display name, path or spec to load)`` for a benchmark name, file or dataset spec.
 
-    Checks existence only (cheap), so a CLI can fail before loading a model.
+    Checks existence only (cheap), so a CLI can fail before loading a model. A named benchmark with
+    no local directory resolves to ``hf-benchmark://NAME`` (its Hub dataset, loaded by :func:`load_problems`).
     """
     if name_or_spec in BENCHMARKS:
         bench = BENCHMARKS[name_or_spec]
         where = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+        if where is None:
+            return bench.name, HUB_PREFIX + bench.name
         path = where / bench.filename
         if not path.is_file():
-            origin = "--data-dir" if data_dir is not None else (
-                f"${DATA_DIR_ENV}" if os.environ.get(DATA_DIR_ENV) else "the default next to the checkout")
+            origin = "--data-dir" if data_dir is not None else f"${DATA_DIR_ENV}"
             raise BenchmarkError(
                 f"benchmark {bench.name!r} needs {bench.filename}, not found in {where} ({origin}); "
                 f"pass --data-dir DIR (or set {DATA_DIR_ENV}) to the folder holding the benchmark files"
@@ -251,15 +262,35 @@ def load_problems(
     name, spec = resolve_benchmark(name_or_spec, data_dir)
     bench = BENCHMARKS.get(name_or_spec)
     if bench is not None:
-        question_field = question_field or bench.question_field
-        answer_field = answer_field or bench.answer_field
+        own_question, own_answer = bench.hub_fields if spec.startswith(HUB_PREFIX) and bench.hub_fields else (
+            bench.question_field, bench.answer_field)
+        question_field, answer_field = question_field or own_question, answer_field or own_answer
     try:
-        if Path(spec).suffix in (".jsonl", ".json") and Path(spec).is_file():
+        if spec.startswith(HUB_PREFIX):
+            rows = _hub_rows(bench)
+        elif Path(spec).suffix in (".jsonl", ".json") and Path(spec).is_file():
             rows = read_json_rows(Path(spec))  # plain dicts: answers may mix numbers and text (no Arrow schema)
         else:
             rows = load_dataset_spec(spec)
+    except BenchmarkError:
+        raise
     except (ValueError, FileNotFoundError) as e:
         raise BenchmarkError(f"cannot read benchmark {name_or_spec!r}: {e}") from None
     if limit is not None and limit < len(rows):
         rows = rows[:limit] if isinstance(rows, list) else rows.select(range(limit))
     return problems_from_rows(rows, question_field, answer_field, source=name)
+
+
+def _hub_rows(bench: Benchmark) -> Any:
+    """The rows of a named benchmark's Hub dataset (``datasets`` caches it)."""
+    from datasets import load_dataset
+
+    repo, config, split = bench.hub
+    try:
+        return load_dataset(repo, config, split=split)
+    except Exception as e:  # offline without a cached copy, no network, a renamed dataset...
+        raise BenchmarkError(
+            f"cannot load benchmark {bench.name!r} from the Hub dataset {repo} ({type(e).__name__}: "
+            f"{str(e).splitlines()[0] if str(e) else ''}); pass --data-dir DIR (or set {DATA_DIR_ENV}) to a folder "
+            f"holding {bench.filename}"
+        ) from None

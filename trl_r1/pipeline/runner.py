@@ -220,9 +220,7 @@ def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float
     metrics_path.unlink(missing_ok=True)
     env = dict(os.environ)
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # the worker must import this trl_r1, also when it runs from a source checkout
-    env["PYTHONPATH"] = os.pathsep.join(p for p in [str(Path(__file__).resolve().parents[2]),
-                                                     env.get("PYTHONPATH", "")] if p)
+    # the worker imports trl_r1 as this process does: from the installed package (or the caller's PYTHONPATH)
     proc = subprocess.Popen(cmd, env=env)
     try:
         proc.wait()
