@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from trl_r1.text.templates import PROMPT_TEMPLATES  # noqa: F401  (part of this module's settings API)
 
@@ -142,3 +144,63 @@ class RejectionSamplingConfig:
         """One minimum per reward function (``-inf`` = record only)."""
         values = self.reward_thresholds or [1.0] * len(self.reward_funcs)
         return [float(v) if not (isinstance(v, float) and math.isnan(v)) else -math.inf for v in values]
+
+
+class _NoneOr:
+    """A command-line type that reads ``none`` as ``None`` (``--max-per-prompt none``)."""
+
+    convert: Any = str
+
+    def __new__(cls, value: str) -> Any:
+        return None if str(value).lower() == "none" else cls.convert(value)
+
+
+class IntOrNone(_NoneOr):
+    convert = int
+
+
+class FloatOrNone(_NoneOr):
+    convert = float
+
+
+# What TrlParser reads for each field whose library type it cannot parse (callables become dotted paths).
+_SCRIPT_TYPES: dict[str, Any] = {
+    "reward_funcs": list[str],
+    "judge": str | None,
+    "prompt_template": Literal[PROMPT_TEMPLATES],  # type: ignore[valid-type]
+    "selection": Literal[SELECTIONS],  # type: ignore[valid-type]
+    "backend": Literal["auto", "transformers", "vllm", "vllm-server"],
+}
+
+
+def script_fields(renamed: Mapping[str, str] | None = None, skip: Sequence[str] = (),
+                  required: bool = True) -> list[tuple[str, Any, Any]]:
+    """The fields of :class:`RejectionSamplingConfig` as ``dataclasses.make_dataclass`` entries with the
+    types ``TrlParser`` parses (names, defaults and help are the config's own, written once here).
+
+    Args:
+        renamed: field -> option name, where another dataclass of the same parser has that name.
+        skip: fields left out (read from another dataclass of the same parser).
+        required: keep the fields without a default required (else they default to ``None``).
+    """
+    renamed = renamed or {}
+    hints = typing.get_type_hints(RejectionSamplingConfig)
+    out = []
+    for f in dataclasses.fields(RejectionSamplingConfig):
+        if f.name in skip:
+            continue
+        hint = _SCRIPT_TYPES.get(f.name, hints[f.name])
+        if hint == int | None:
+            hint = IntOrNone | None
+        elif hint == float | None:
+            hint = FloatOrNone | None
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            spec = dataclasses.field(metadata=f.metadata)
+            if not required:
+                hint, spec = hint | None, dataclasses.field(default=None, metadata=f.metadata)
+        elif f.default_factory is not dataclasses.MISSING:
+            spec = dataclasses.field(default_factory=f.default_factory, metadata=f.metadata)
+        else:
+            spec = dataclasses.field(default=f.default, metadata=f.metadata)
+        out.append((renamed.get(f.name, f.name), hint, spec))
+    return out

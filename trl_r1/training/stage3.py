@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import typing
 from pathlib import Path
 from typing import Any
 
-from trl_r1.rejection.config import RejectionSamplingConfig
+from trl_r1.rejection.config import RejectionSamplingConfig, script_fields
 
 logger = logging.getLogger(__name__)
 
@@ -30,21 +29,7 @@ SFT_FROM = ("base", "sampling_model")
 
 
 def _stage3_fields() -> list[tuple[str, Any, Any]]:
-    hints = typing.get_type_hints(RejectionSamplingConfig)
-    # HfArgumentParser needs concrete types: callables become dotted paths.
-    concrete = {"reward_funcs": list[str], "judge": str | None}
-    out = []
-    for f in dataclasses.fields(RejectionSamplingConfig):
-        if f.name in FROM_TRAINING_ARGS:
-            continue
-        hint = concrete.get(f.name, hints[f.name])
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            hint, spec = hint | None, dataclasses.field(default=None, metadata=f.metadata)
-        elif f.default_factory is not dataclasses.MISSING:
-            spec = dataclasses.field(default_factory=f.default_factory, metadata=f.metadata)
-        else:
-            spec = dataclasses.field(default=f.default, metadata=f.metadata)
-        out.append((RENAMED.get(f.name, f.name), hint, spec))
+    out = script_fields(renamed=RENAMED, skip=FROM_TRAINING_ARGS, required=False)
     out[[n for n, _, _ in out].index("samples_dir")][2].metadata = {
         "help": "Where rejection sampling writes shards, dataset/ and report.json (default: <output_dir>/samples)."}
     out.append(("sft_from", str, dataclasses.field(default="base", metadata={
