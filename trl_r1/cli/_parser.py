@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from trl import TrlParser
 
 
@@ -11,3 +13,15 @@ class ArgumentParser(TrlParser):
 
     def error(self, message: str):  # one line, no usage dump, exit 2
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parse_options(parser: TrlParser, argv: list[str] | None) -> Any:
+    """The one config dataclass of a ``trl-r1`` subcommand, from ``--config x.yaml`` and ``argv``; a value a
+    dataclass refuses (``ValueError``) is a usage error: one line, exit code 2."""
+    from trl_r1.cli import UsageError
+
+    try:
+        (options,) = parser.parse_args_and_config(args=argv)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return options

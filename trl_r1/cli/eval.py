@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from trl_r1.cli._parser import ArgumentParser
+from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.cli._types import non_negative_float, positive_int, probability, writable_dir
 from trl_r1.eval.benchmarks import BENCHMARKS
 from trl_r1.eval.evaluate import TEMPLATES, evaluate
@@ -110,19 +110,14 @@ def make_parser() -> ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 eval ARGS``: parse, check, evaluate, print the table."""
-    from trl_r1.cli import UsageError
-
-    try:
-        (args,) = make_parser().parse_args_and_config(args=argv)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    return run(args)
+    return run(parse_options(make_parser(), argv))
 
 
 def run(args: EvalArguments) -> int:
     from trl_r1.cli import UsageError
     from trl_r1.eval.benchmarks import BenchmarkError, load_problems
-    from trl_r1.eval.evaluate import evaluate, results_table
+    from trl_r1.eval.evaluate import evaluate
+    from trl_r1.eval.results import results_table
     from trl_r1.rewards.language import language_consistency
 
     if args.pass_k and max(args.pass_k) > args.k:

@@ -12,7 +12,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from trl_r1.cli._parser import ArgumentParser
+from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig, script_fields
 
 EPILOG = """\
@@ -40,13 +40,7 @@ def make_parser() -> ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 sample ARGS``: parse, sample, print the report."""
-    from trl_r1.cli import UsageError
-
-    try:
-        (args,) = make_parser().parse_args_and_config(args=argv)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    return run(args)
+    return run(parse_options(make_parser(), argv))
 
 
 def run(args: Any) -> int:

@@ -5,8 +5,9 @@
 """
 
 from trl_r1.eval.benchmarks import BENCHMARKS, Benchmark, BenchmarkError, Problem, load_problems
-from trl_r1.eval.evaluate import build_prompt, evaluate, results_table
+from trl_r1.eval.evaluate import build_prompt, evaluate
 from trl_r1.eval.passk import cons_at_k, majority_vote, mean_pass_at_k, pass_at_k
+from trl_r1.eval.results import results_table
 
 __all__ = [
     "BENCHMARKS",

@@ -18,7 +18,6 @@ With ``output_dir`` it writes ``results.json`` (every number plus the settings t
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
 import os
@@ -37,13 +36,13 @@ from trl_r1.eval.benchmarks import (
     resolve_benchmark,
 )
 from trl_r1.eval.passk import cons_at_k, default_pass_ks, mean_pass_at_k
+from trl_r1.eval.results import package_versions, write_results
 from trl_r1.generation import Prompt, SamplingParams
 
 logger = logging.getLogger(__name__)
 
 R1_MAX_NEW_TOKENS = 32768  # DeepSeek-R1's maximum generation length in its evaluations
 TEMPLATES = ("auto", "r1", "r1_zero", "chat", "deepseek")
-RESULTS_FILE, TABLE_FILE, SAMPLES_FILE = "results.json", "results.md", "samples.jsonl"
 
 __all__ = ["evaluate", "build_prompt", "TEMPLATES", "Benchmark"]
 
@@ -288,7 +287,7 @@ def evaluate(
         "n_problems": len(problems), "limit": limit, "k": k, "pass_k": pass_ks, "temperature": temperature,
         "top_p": top_p, "max_new_tokens": params.max_new_tokens, "seed": seed, "template": template,
         "prefill_think": prefill_think, "language": language, "answer_fallback": answer_fallback,
-        "backend": getattr(gen, "name", type(gen).__name__), "versions": _versions(), **(provenance or {}),
+        "backend": getattr(gen, "name", type(gen).__name__), "versions": package_versions(), **(provenance or {}),
     }
     results["seconds"] = round(time.monotonic() - started, 2)
     if output_dir is not None:
@@ -379,53 +378,9 @@ def _stderr(values: list[float]) -> float | None:
     return math.sqrt(sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1) / len(values))
 
 
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for package in ("trl-r1", "trl", "transformers", "torch", "vllm", "math-verify"):
-        try:
-            out[package] = version(package)
-        except PackageNotFoundError:
-            continue
-    return out
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def results_table(results: Mapping[str, Any]) -> str:
-    """A markdown table of one evaluation (metric names as columns), plus its sampling settings."""
-    k = results["k"]
-    cfg = results.get("config", {})
-    columns = {key: key for key in results if key.startswith("pass@") and not key.endswith("stderr")}
-    columns.update({f"cons@{k}": f"cons@{k}", "format_compliance": "format", "language_consistency": "language",
-                    "reflective_words_per_1k_tokens": "reflective / 1k tok", "mean_response_tokens": "mean tokens",
-                    "truncation_rate": "truncated"})
-    header = ["model", "benchmark", "n", "k", *columns.values()]
-    row = [str(results.get("model")), str(results.get("benchmark")), str(results["n_problems"]), str(k)]
-    row += [_fmt(results.get(m)) for m in columns]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(row) + " |", ""]
-    lines.append(f"Sampling: temperature {cfg.get('temperature')}, top-p {cfg.get('top_p')}, "
-                 f"max new tokens {cfg.get('max_new_tokens')}, seed {cfg.get('seed')}, template {cfg.get('template')}, "
-                 f"backend {cfg.get('backend')}. pass@1 standard error: {_fmt(results.get('pass@1_stderr'))}; "
-                 f"{results.get('n_scored')} of {results['n_problems']} problems scored.")
-    return "\n".join(lines) + "\n"
 
 
-def write_results(results: Mapping[str, Any], records: list[dict[str, Any]] | None,
-                  output_dir: str | os.PathLike) -> Path:
-    """Write ``results.json``, ``results.md`` and (when ``records`` is given) ``samples.jsonl``."""
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / RESULTS_FILE).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / TABLE_FILE).write_text(results_table(results), encoding="utf-8")
-    if records is not None:
-        with open(out / SAMPLES_FILE, "w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    logger.info("wrote %s", out / RESULTS_FILE)
-    return out

@@ -299,8 +299,6 @@ def make_parser() -> Any:
 
 def main(argv: list[str] | None = None) -> str:
     """The GRPO stage scripts' entry (``recipes/r1_zero.py``, ``r1_stage2.py``, ``r1_stage4.py``)."""
-    from trl_r1._runtime import setup_logging
+    from trl_r1.training.stage import run_stage_script
 
-    script_args, training_args, model_args = make_parser().parse_args_and_config(args=argv)
-    setup_logging(training_args)
-    return train_grpo(script_args, training_args, model_args)
+    return run_stage_script(make_parser(), train_grpo, argv)

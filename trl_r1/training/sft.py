@@ -294,8 +294,6 @@ def make_parser() -> Any:
 
 def main(argv: list[str] | None = None) -> str:
     """Stage 1's script entry (``recipes/r1_stage1.py``): parse, set up logging, :func:`train_cold_start`."""
-    from trl_r1._runtime import setup_logging
+    from trl_r1.training.stage import run_stage_script
 
-    script_args, training_args, model_args = make_parser().parse_args_and_config(args=argv)
-    setup_logging(training_args)
-    return train_cold_start(script_args, training_args, model_args)
+    return run_stage_script(make_parser(), train_cold_start, argv)

@@ -140,3 +140,13 @@ def _is_peft(model: Any) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(model, PeftModel)
+
+
+def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> str:
+    """A stage script's ``main``: ``parser.parse_args_and_config`` (``--config x.yaml`` plus command-line
+    overrides), rank-aware logging from the parsed training arguments, then ``train(*parsed)``."""
+    from trl_r1._runtime import setup_logging
+
+    parsed = parser.parse_args_and_config(args=argv)
+    setup_logging(parsed[1])
+    return train(*parsed)

@@ -91,8 +91,6 @@ def make_parser() -> Any:
 
 def main(argv: list[str] | None = None) -> str:
     """Stage 3's script entry (``recipes/r1_stage3.py``): parse, set up logging, :func:`train_stage3`."""
-    from trl_r1._runtime import setup_logging
+    from trl_r1.training.stage import run_stage_script
 
-    stage_args, training_args, model_args = make_parser().parse_args_and_config(args=argv)
-    setup_logging(training_args)
-    return train_stage3(stage_args, training_args, model_args)
+    return run_stage_script(make_parser(), train_stage3, argv)
