@@ -21,7 +21,9 @@ def parse_options(parser: TrlParser, argv: list[str] | None) -> Any:
     from trl_r1.cli import UsageError
 
     try:
-        (options,) = parser.parse_args_and_config(args=argv)
+        options, unknown = parser.parse_args_and_config(args=argv, return_remaining_strings=True)
     except ValueError as e:
         raise UsageError(str(e)) from None
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return options

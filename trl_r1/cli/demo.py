@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.cli._types import writable_dir
 
 logger = logging.getLogger(__name__)
@@ -24,13 +26,33 @@ BEFORE, AFTER = "cold_start", "reasoning_rl"
 TARGET_GAIN = 0.15
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output-dir", type=writable_dir, default="runs/demo", help="where stages and summary.json go")
-    parser.add_argument("--seed", type=int, default=0, help="model initialisation and training seed (data is fixed)")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch threads per process (default 1: the tiny model runs fastest single-threaded)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a few steps per stage: checks the plumbing in about a minute, learns nothing")
+@dataclass
+class DemoArguments:
+    """The options of ``trl-r1 demo`` (``--config x.yaml`` holds any of them)."""
+
+    output_dir: str = field(default="runs/demo", metadata={"help": "where stages and summary.json go"})
+    seed: int = field(default=0, metadata={"help": "model initialisation and training seed (data is fixed)"})
+    threads: int = field(default=1, metadata={"help": "torch threads per process (default 1: the tiny model runs "
+                                                      "fastest single-threaded)"})
+    quick: bool = field(default=False, metadata={"help": "a few steps per stage: checks the plumbing in about a "
+                                                         "minute, learns nothing"})
+
+    def __post_init__(self) -> None:
+        try:
+            self.output_dir = writable_dir(self.output_dir)
+        except argparse.ArgumentTypeError as e:
+            raise ValueError(f"--output-dir: {e}") from None
+
+
+def make_parser() -> ArgumentParser:
+    """``TrlParser`` over :class:`DemoArguments`."""
+    return ArgumentParser((DemoArguments,), prog="trl-r1 demo",
+                          description="tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``trl-r1 demo ARGS``."""
+    return run(parse_options(make_parser(), argv))
 
 
 def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
@@ -96,7 +118,7 @@ def summary_table(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: DemoArguments) -> int:
     import torch
 
     from trl_r1.pipeline.recipe import parse_recipe
