@@ -33,7 +33,7 @@ def test_sample_reads_its_options_from_a_yaml_config(tmp_path, capsys, monkeypat
     prompts = tmp_path / "prompts.jsonl"
     prompts.write_text('{"question": "1+1", "answer": "2"}\n')
     config = tmp_path / "sample.yaml"
-    config.write_text(yaml.safe_dump({"model": str(tmp_path), "dataset": str(prompts),
+    config.write_text(yaml.safe_dump({"model": str(tmp_path), "dataset_name": str(prompts),
                                       "output_dir": str(tmp_path / "out"), "num_samples": 2}))
     assert main(["sample", "--config", str(config)]) == 2
     err = capsys.readouterr().err  # the model named in the file was checked before anything was sampled

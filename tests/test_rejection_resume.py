@@ -75,7 +75,7 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(tmp_path, tiny_m
     assert report["shards"]["resumed"] == len(before)
 
     clean = tmp_path / "clean"
-    expected = rejection_sample(RejectionSamplingConfig(model=tiny_model_dir, dataset=DATASET, output_dir=str(clean),
+    expected = rejection_sample(RejectionSamplingConfig(model=tiny_model_dir, dataset_name=DATASET, output_dir=str(clean),
                                                         reward_funcs=[parity_reward], **SETTINGS), progress=False)
     assert [v for _, v in sorted(_shards(clean).items())] != []
     assert {k: v[1] for k, v in _shards(clean).items()} == {k: v[1] for k, v in after.items()}

@@ -15,11 +15,18 @@ class ArgumentParser(TrlParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def parse_options(parser: TrlParser, argv: list[str] | None) -> Any:
+def parse_options(parser: TrlParser, argv: list[str] | None, positional: str | None = None) -> Any:
     """The one config dataclass of a ``trl-r1`` subcommand, from ``--config x.yaml`` and ``argv``; a value a
-    dataclass refuses (``ValueError``) is a usage error: one line, exit code 2."""
+    dataclass refuses (``ValueError``) is a usage error: one line, exit code 2.
+
+    ``positional`` names the field a leading bare argument fills (``trl-r1 run RECIPE.yaml`` is
+    ``trl-r1 run --recipe RECIPE.yaml``), so the short form of a path-taking command keeps working.
+    """
     from trl_r1.cli import UsageError
 
+    argv = list(argv or [])
+    if positional and argv and not argv[0].startswith("-"):
+        argv = [f"--{positional}", argv[0], *argv[1:]]
     try:
         options, unknown = parser.parse_args_and_config(args=argv, return_remaining_strings=True)
     except ValueError as e:

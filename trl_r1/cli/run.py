@@ -1,30 +1,51 @@
-"""``trl-r1 run RECIPE.yaml [--output-dir DIR] [--only STAGE ...] [--from STAGE] [--dry-run]``."""
+"""``trl-r1 run RECIPE.yaml [--output-dir DIR] [--only STAGE ...] [--from STAGE] [--dry-run]``.
+
+Options are :class:`RunArguments`, parsed by TRL's ``TrlParser``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from trl_r1.cli import UsageError
+from trl_r1.cli._parser import ArgumentParser, parse_options
 
 logger = logging.getLogger(__name__)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("recipe", help="recipe YAML file (see recipes/r1.yaml, recipes/tiny/r1.yaml)")
-    parser.add_argument("--output-dir", default=None,
-                        help="where each stage writes its directory and summary.json goes "
-                             "(default: runs/<recipe name>)")
-    parser.add_argument("--only", nargs="+", metavar="STAGE", default=None,
-                        help="run only these stages (complete ones are still skipped)")
-    parser.add_argument("--from", dest="from_stage", metavar="STAGE", default=None,
-                        help="rerun from this stage: its directory and all later ones are deleted first")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="validate the recipe and print each stage's status and launch command")
+@dataclass
+class RunArguments:
+    """The options of ``trl-r1 run`` (the recipe is also the first bare argument)."""
+
+    recipe: str = field(metadata={"help": "recipe YAML file (see recipes/r1.yaml, recipes/tiny/r1.yaml)"})
+    output_dir: str | None = field(
+        default=None, metadata={"help": "where each stage writes its directory and summary.json goes "
+                                        "(default: runs/<recipe name>)"})
+    only: list[str] | None = field(
+        default=None, metadata={"help": "run only these stages (complete ones are still skipped)", "nargs": "+",
+                                "metavar": "STAGE"})
+    from_stage: str | None = field(
+        default=None, metadata={"aliases": ["--from"], "metavar": "STAGE",
+                                "help": "rerun from this stage: its directory and all later ones are deleted first"})
+    dry_run: bool = field(default=False,
+                          metadata={"help": "validate the recipe and print each stage's status and launch command"})
 
 
-def run(args: argparse.Namespace) -> int:
+def make_parser() -> ArgumentParser:
+    """``TrlParser`` over :class:`RunArguments`."""
+    return ArgumentParser((RunArguments,), prog="trl-r1 run",
+                          description="run a multi-stage recipe file (R1, R1-Zero, distillation)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``trl-r1 run RECIPE.yaml [options]``: parse, validate, run every stage, print the table."""
+    return run(parse_options(make_parser(), argv, positional="recipe"))
+
+
+def run(args: RunArguments) -> int:
     from trl_r1.cli._types import writable_dir
     from trl_r1.pipeline.recipe import RecipeError, load_recipe
     from trl_r1.pipeline.runner import StageFailed, run_recipe

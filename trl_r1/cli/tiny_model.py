@@ -1,21 +1,51 @@
-"""``trl-r1 tiny-model DIR``: write the tiny offline model and tokenizer (see :mod:`trl_r1.models.tiny`)."""
+"""``trl-r1 tiny-model DIR``: write the tiny offline model and tokenizer (see :mod:`trl_r1.models.tiny`).
+
+    trl-r1 tiny-model runs/tiny                      # the tiny policy (Qwen2, byte-level tokenizer)
+    trl-r1 tiny-model runs/tiny-rm --reward-model    # the tiny reward model
+
+Options are :class:`TinyModelArguments`, parsed by TRL's ``TrlParser`` (``DIR`` is ``--output_dir``).
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass, field
 
-from trl_r1.cli._types import writable_dir
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("output_dir", type=writable_dir, help="directory to write the model into")
-    parser.add_argument("--hidden-size", type=int, default=128)
-    parser.add_argument("--num-layers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--reward-model", action="store_true", help="write the tiny reward model instead")
+from trl_r1.cli._parser import ArgumentParser, parse_options
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass
+class TinyModelArguments:
+    """The options of ``trl-r1 tiny-model`` (``--config x.yaml`` holds any of them)."""
+
+    output_dir: str = field(metadata={"help": "directory to write the model into (also the first bare argument)"})
+    hidden_size: int = field(default=128, metadata={"help": "hidden size of the tiny policy"})
+    num_layers: int = field(default=2, metadata={"help": "decoder layers of the tiny policy"})
+    seed: int = field(default=0, metadata={"help": "seed of the random weights"})
+    reward_model: bool = field(default=False, metadata={"help": "write the tiny reward model instead"})
+
+    def __post_init__(self) -> None:
+        from trl_r1.cli._types import positive_int, writable_dir
+
+        for name, check in (("hidden_size", positive_int), ("num_layers", positive_int), ("output_dir", writable_dir)):
+            try:
+                setattr(self, name, check(str(getattr(self, name))))
+            except argparse.ArgumentTypeError as e:
+                raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
+
+
+def make_parser() -> ArgumentParser:
+    """``TrlParser`` over :class:`TinyModelArguments`."""
+    return ArgumentParser((TinyModelArguments,), prog="trl-r1 tiny-model",
+                          description="write the tiny offline model (and tokenizer) to a directory")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``trl-r1 tiny-model DIR [options]``: parse, build, save, print the path."""
+    return run(parse_options(make_parser(), argv, positional="output_dir"))
+
+
+def run(args: TinyModelArguments) -> int:
     from trl_r1.models.tiny import save_tiny_model, save_tiny_reward_model
 
     if args.reward_model:

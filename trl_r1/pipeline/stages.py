@@ -208,7 +208,7 @@ KINDS: dict[str, StageKind] = {
         run=run_sample_stage,
         argument_types=("trl_r1.rejection.RejectionSamplingConfig",),
         model_key="model",
-        dataset_key="dataset",
+        dataset_key="dataset_name",
         output_key="output_dir",
         rewards_key="reward_funcs",
     ),

@@ -29,7 +29,7 @@ class RejectionSamplingConfig:
     Filters and mixing are not: re-running with other thresholds re-selects from the saved shards
     without generating again.
 
-    >>> cfg = RejectionSamplingConfig(model="trl-r1/tiny", dataset="synthetic://arithmetic?n=8",
+    >>> cfg = RejectionSamplingConfig(model="trl-r1/tiny", dataset_name="synthetic://arithmetic?n=8",
     ...                               output_dir="/tmp/rs", num_samples=4, max_per_prompt=2)
     >>> cfg.thresholds()
     [1.0]
@@ -37,13 +37,14 @@ class RejectionSamplingConfig:
 
     model: str = field(metadata={"help": "Model to sample from (the RL checkpoint): a local directory, a hub id, "
                                           "or trl-r1/tiny."})
-    dataset: str = field(metadata={"help": "Prompts: a .jsonl/.json/.parquet file, a save_to_disk directory, "
+    dataset_name: str = field(metadata={"aliases": ["--dataset"], "help": "Prompts: a .jsonl/.json/.parquet file, a save_to_disk directory, "
                                             "synthetic://arithmetic?..., or a hub id. Columns: 'prompt' (string or chat "
                                             "messages), or 'question'/'problem' turned into a prompt by --prompt-template; "
                                             "gold answers in 'solution' (or 'answer', used when 'solution' is absent)."})
     output_dir: str = field(metadata={"help": "Where shards, dataset/, report.json and dropped.jsonl go. Re-running "
                                                "with the same directory resumes."})
-    dataset_split: str = field(default="train", metadata={"help": "Split, for hub datasets and DatasetDicts."})
+    dataset_train_split: str = field(default="train", metadata={"help": "Split, for hub datasets and DatasetDicts "
+                                                                        "(TRL's ScriptArguments name)."})
     prompt_column: str = field(default="prompt", metadata={"help": "Column holding ready prompts."})
     question_column: str | None = field(
         default=None, metadata={"help": "Column holding bare questions, used when there is no prompt column "

@@ -120,7 +120,7 @@ def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progr
     model = check_model(config.model) if backend is None else config.model
     scorer = RewardScorer(config.reward_funcs, config.judge)
     filters = build_filters(config, scorer.names)
-    prompts = prepare_prompts(_load(config.dataset, config.dataset_split), config)
+    prompts = prepare_prompts(_load(config.dataset_name, config.dataset_train_split), config)
     check_columns(scorer.reward_funcs, list(prompts[0]))
     scorer.probe(prompts[0])
     backend_name = backend.name if backend is not None else _backend_name(config.backend)
@@ -217,7 +217,7 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
         "judged": sum(bool(r["judged"]) for r in records),
         "samples_per_prompt": config.num_samples,
         "source_model": config.model,
-        "dataset": config.dataset,
+        "dataset": config.dataset_name,
         "non_reasoning_dataset": config.non_reasoning_dataset,
         "dataset_path": str(dataset_path),
         "shards": {"total": num_shards, "sampled_this_run": stats["shards_sampled"],

@@ -37,7 +37,7 @@ def prepare_prompts(rows: list[dict[str, Any]], config: RejectionSamplingConfig)
     """Rows with a ``prompt`` (built from a question column if needed) and a ``solution`` (copied
     from ``solution_column``, or from ``answer`` when there is no ``solution``)."""
     if not rows:
-        raise InvalidInput(f"dataset {config.dataset!r} has no rows")
+        raise InvalidInput(f"dataset {config.dataset_name!r} has no rows")
     columns = list(rows[0])
     out = [dict(r) for r in rows[: config.max_prompts]]
     if config.prompt_column in columns:
@@ -48,7 +48,7 @@ def prepare_prompts(rows: list[dict[str, Any]], config: RejectionSamplingConfig)
         question = config.question_column or next((c for c in QUESTION_COLUMNS if c in columns), None)
         if question is None or question not in columns:
             raise InvalidInput(
-                f"dataset {config.dataset!r} has no prompt column {config.prompt_column!r} and no question column "
+                f"dataset {config.dataset_name!r} has no prompt column {config.prompt_column!r} and no question column "
                 f"({config.question_column or ' or '.join(QUESTION_COLUMNS)}); columns: {columns}. "
                 "Pass --prompt-column or --question-column"
             )
@@ -57,7 +57,7 @@ def prepare_prompts(rows: list[dict[str, Any]], config: RejectionSamplingConfig)
     source = config.solution_column or ("answer" if "solution" not in columns and "answer" in columns else None)
     if source is not None and source != "solution":
         if source not in columns:
-            raise InvalidInput(f"--solution-column {source!r} is not a column of {config.dataset!r} (columns: {columns})")
+            raise InvalidInput(f"--solution-column {source!r} is not a column of {config.dataset_name!r} (columns: {columns})")
         logger.info("using column %r as the gold 'solution'", source)
         for r in out:
             r["solution"] = None if r[source] is None else str(r[source])

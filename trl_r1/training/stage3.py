@@ -6,7 +6,7 @@ two epochs (section 2.3.3): ``sft_from: base`` (the default) trains ``model_name
 
 :class:`Stage3Arguments` holds every :class:`~trl_r1.rejection.config.RejectionSamplingConfig`
 field, renamed where ``SFTConfig`` / ``ModelConfig`` use the same name (``model`` ->
-``sampling_model``, ``dataset`` -> ``dataset_name``, ``output_dir`` -> ``samples_dir``,
+``sampling_model``, ``output_dir`` -> ``samples_dir``,
 ``push_to_hub`` -> ``push_samples_to_hub``; the seed is ``SFTConfig.seed``), so one ``TrlParser``
 reads the whole stage from one YAML.
 """
@@ -22,7 +22,7 @@ from trl_r1.rejection.config import RejectionSamplingConfig, script_fields
 
 logger = logging.getLogger(__name__)
 
-RENAMED = {"model": "sampling_model", "dataset": "dataset_name", "output_dir": "samples_dir",
+RENAMED = {"model": "sampling_model", "output_dir": "samples_dir",
            "push_to_hub": "push_samples_to_hub"}
 FROM_TRAINING_ARGS = ("seed",)
 SFT_FROM = ("base", "sampling_model")
@@ -49,9 +49,9 @@ def sampling_config(stage_args: Any, training_args: Any) -> RejectionSamplingCon
     inverse = {v: k for k, v in RENAMED.items()}
     kwargs = {inverse.get(f.name, f.name): getattr(stage_args, f.name)
               for f in dataclasses.fields(stage_args) if f.name != "sft_from"}
-    for name in ("model", "dataset"):
+    for name in ("model", "dataset_name"):
         if not kwargs[name]:
-            raise ValueError(f"stage 3 needs {RENAMED[name]} (the {'RL checkpoint' if name == 'model' else 'prompts'} "
+            raise ValueError(f"stage 3 needs {RENAMED.get(name, name)} (the {'RL checkpoint' if name == 'model' else 'prompts'} "
                              "to sample)")
     kwargs["output_dir"] = kwargs["output_dir"] or str(Path(training_args.output_dir) / "samples")
     kwargs["seed"] = training_args.seed
