@@ -116,34 +116,57 @@ class RunCgroup:
 
     def remove(self) -> None:
         """Kill whatever is left in the cgroup, then delete it."""
-        deadline = time.monotonic() + 2.0
         for d in self.dirs:
-            while d.exists():
-                for pid in self.pids():
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                try:
-                    d.rmdir()
-                except OSError:
-                    if time.monotonic() > deadline:
-                        logger.warning("could not remove cgroup %s", d)
-                        break
-                    time.sleep(0.01)
+            remove_cgroup_dir(d)
+
+
+def cgroup_bases() -> list[Path]:
+    """The directories run cgroups are created in (one for v2, the memory and pids ones for v1)."""
+    try:
+        bases = _cgroup_dirs()
+    except OSError:
+        return []
+    return list(bases.values()) if bases else []
+
+
+def remove_cgroup_dir(d: Path) -> bool:
+    """Kill every process in cgroup ``d``, then delete it; ``True`` when it is gone."""
+    deadline = time.monotonic() + 2.0
+    while d.exists():
+        try:
+            pids = [int(p) for p in (d / "cgroup.procs").read_text().split()]
+        except OSError:
+            pids = []
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            d.rmdir()
+        except FileNotFoundError:
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                logger.warning("could not remove cgroup %s", d)
+                return False
+            time.sleep(0.01)
+    return True
 
 
 def probe_cgroup() -> str | None:
     """``None`` when a run cgroup can be created here, else the reason."""
     try:
-        RunCgroup(f"trl_r1_probe_{os.getpid()}", 1 << 30, 8).remove()
+        RunCgroup(f"trl_r1_probe_{os.getpid()}_{time.monotonic_ns()}", 1 << 30, 8).remove()
     except OSError as exc:
         return str(exc)
     return None
 
 
-def kill_uid_processes(uid: int) -> None:
-    """Kill every process of ``uid`` and wait until none is left (cleanup without a pid namespace)."""
+def kill_uid_processes(uid: int) -> bool:
+    """Kill every process of ``uid`` and wait until none is left (cleanup without a pid namespace);
+    ``True`` when there was one."""
+    killed = False
     deadline = time.monotonic() + 5.0
     while time.monotonic() < deadline:
         found = False
@@ -158,5 +181,7 @@ def kill_uid_processes(uid: int) -> None:
             except (OSError, ValueError):  # gone meanwhile; a zombie is still found (kill succeeds)
                 continue
         if not found:
-            return
+            return killed
+        killed = True
         time.sleep(0.01)
+    return killed
