@@ -255,52 +255,10 @@ HONEST_ADD_TESTS = [{"assert": "assert add(2, 2) == 4"}, {"assert": "assert add(
 ADD = "def add(a, b):\n    return a + b\n"
 
 
-@pytest.mark.parametrize("tail", [
-    "import sys; sys.exit(0)",
-    "raise SystemExit",
-    "import os; os._exit(0)",
-    "import atexit, os; atexit.register(os._exit, 0)",
-    "import os, signal; os.kill(os.getpid(), signal.SIGKILL)",
-    "import builtins; builtins.AssertionError = type('Never', (Exception,), {})",
-    "import sys; sys.settrace(None); sys.excepthook = lambda *a: None\nimport os; os.write(3, b'{\"done\": \"x\"}\\n')",
-], ids=["sys_exit", "raise_system_exit", "os_exit", "atexit_os_exit", "self_sigkill", "patched_assertion_error",
-        "forged_report"])
-def test_exiting_or_tampering_before_the_asserts_scores_zero(reward, tail):
-    assert reward(completions=[solution(ADD + tail)], test_cases=[ADD_TESTS]) == [0.0]
-
-
 @pytest.mark.parametrize("tail", ["", "import atexit; atexit.register(print, 'bye')", "import os\nos.environ['X'] = '1'"],
                          ids=["plain", "harmless_atexit", "env_change"])
 def test_honest_solutions_with_exit_hooks_still_score_one(reward, tail):
     assert reward(completions=[solution(ADD + tail)], test_cases=[HONEST_ADD_TESTS]) == [1.0]
-
-
-def test_a_result_whose_eq_always_holds_scores_zero(reward):
-    always_equal = ("class Anything:\n    def __eq__(self, other):\n        return True\n    __hash__ = None\n"
-                    "def add(a, b):\n    return Anything()\n")
-    int_subclass = "class Lie(int):\n    def __eq__(self, other):\n        return True\ndef add(a, b):\n    return Lie(0)\n"
-    truthy = "class Yes:\n    def __bool__(self):\n        return True\ndef is_even(n):\n    return Yes()\n"
-    scores = reward(completions=[solution(always_equal), solution(int_subclass), solution(truthy)],
-                    test_cases=[ADD_TESTS, ADD_TESTS, [{"assert": "assert is_even(4)"}, {"assert": "assert is_even(8)"}]])
-    assert scores == [0.0, 0.0, 0.0]
-
-
-def test_an_assert_comparing_with_a_literal_keeps_the_literal_out_of_the_sandbox(reward):
-    snoop = ("import gc\nseen = repr([o for o in gc.get_objects() if isinstance(o, (str, dict, list, tuple))])\n"
-             "marks = [''.join(['=', '=', ' ', '5']), ''.join(['add(2, 2)', ' ', '='])]\n"  # built at run time only
-             "def add(a, b):\n    return 5 if any(m in seen for m in marks) else a + b\n")
-    assert reward(completions=[solution(snoop)], test_cases=[ADD_TESTS]) == [0.0]
-
-
-def test_truncated_output_fails_and_large_correct_output_passes(reward):
-    padded = "print(42)\nprint('\\n' * 100000)\nprint('WRONG ANSWER')"
-    big = "for i in range(20000):\n    print(i)"  # about 108 KB, above the default 64 KB cap
-    expected_big = "\n".join(str(i) for i in range(20000)) + "\n"
-    metrics = Metrics()
-    scores = reward(completions=[solution(padded), solution(big)],
-                    test_cases=[[{"input": "", "output": "42"}], [{"input": "", "output": expected_big}]],
-                    log_metric=metrics)
-    assert scores == [0.0, 1.0]
 
 
 def test_assert_tests_judge_literals_outside_and_keep_python_semantics(reward):
