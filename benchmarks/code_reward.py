@@ -6,6 +6,10 @@
 * sandbox, 1 worker: every isolation layer, programs one at a time;
 * sandbox, N workers: the bounded pool (default: one worker per CPU).
 
+The sandbox's workers are fork servers started once per trainer: each sandbox is built and warmed
+up (every worker started) before its timing starts, as in training. Every case still gets a fresh
+process with every per-case layer, and every program a fresh IPC namespace and working directory.
+
 Usage: ``python benchmarks/code_reward.py [--programs 256] [--cases 5] [--workers N]``
 """
 
@@ -20,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from trl_r1.rewards.code import TestCase
+from trl_r1.rewards.code import TestCase, outputs_match
 from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig
 
 TEMPLATES = [
@@ -52,18 +56,19 @@ def naive(programs) -> tuple[float, int]:
             path.write_text(code)
             results = [subprocess.run([sys.executable, str(path)], input=t.stdin, capture_output=True, text=True,
                                       timeout=10) for t in tests]
-            passed += all(t.passed("ok" if r.returncode == 0 else "error", r.stdout) for t, r in zip(tests, results))
+            passed += all(r.returncode == 0 and outputs_match(r.stdout, t.expected) for t, r in zip(tests, results))
         return time.perf_counter() - start, passed
 
 
 def sandboxed(programs, workers: int) -> tuple[float, int]:
     sandbox = LocalSandbox(SandboxConfig(max_workers=workers))
-    jobs = [Job(code, tuple(Case(stdin=t.stdin) for t in tests)) for code, tests in programs]
+    sandbox.run([Job("pass", (Case(),))] * workers)  # start every worker
+    jobs = [Job(code, tuple(t.case() for t in tests)) for code, tests in programs]
     start = time.perf_counter()
     results = sandbox.run(jobs)
     elapsed = time.perf_counter() - start
-    passed = sum(r.ok and all(t.passed(c.status, c.stdout) for t, c in zip(tests, r.cases))
-                 for r, (_, tests) in zip(results, programs))
+    sandbox.close()
+    passed = sum(r.ok and all(t.passed(c) for t, c in zip(tests, r.cases)) for r, (_, tests) in zip(results, programs))
     return elapsed, passed
 
 
@@ -76,8 +81,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     programs = make_programs(args.programs, args.cases)
     sandbox = LocalSandbox(SandboxConfig(max_workers=1))
-    print(f"{args.programs} programs x {args.cases} cases, {os.cpu_count()} CPUs; sandbox layers: "
-          + ", ".join(f"{k}={v}" for k, v in sandbox.describe().items()))
+    print(f"{args.programs} programs x {args.cases} cases, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f}; sandbox layers: " + ", ".join(f"{k}={v}" for k, v in sandbox.describe().items()))
+    sandbox.close()
     rows = [("naive subprocess.run per test (no isolation)", *naive(programs)),
             ("local sandbox, 1 worker", *sandboxed(programs, 1)),
             (f"local sandbox, {args.workers} workers", *sandboxed(programs, args.workers))]

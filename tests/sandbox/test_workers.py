@@ -200,3 +200,22 @@ def test_no_state_survives_from_one_program_to_the_next(one_worker):
     assert not {"shm -1", "msg -1", "sem -1"} & set(left.stdout.splitlines())  # planting worked inside the run
     found = one_worker.run([Job(FIND_STATE, (Case(),))])[0].cases[0]
     assert found.stdout.strip() == "FOUND []", found.stdout + found.stderr
+
+
+def test_workers_started_from_a_pool_thread_outlive_that_thread():
+    """PR_SET_PDEATHSIG fires when the starting thread exits: workers must not die with it."""
+    import threading
+
+    sandbox = LocalSandbox(SandboxConfig(max_workers=2))
+    try:
+        for _ in range(3):  # every call runs on a fresh thread pool whose threads exit afterwards
+            results = sandbox.run([Job("print(1)", (Case(),))] * 2)
+            assert all(r.ok for r in results)
+        pids = sandbox.worker_pids()
+        thread = threading.Thread(target=lambda: sandbox.run([Job("print(2)", (Case(),))] * 2))
+        thread.start()
+        thread.join()
+        assert len(pids) == 2 and sandbox.worker_pids() == pids  # nobody was replaced
+        assert all(w.starts == 1 for w in sandbox._workers)
+    finally:
+        sandbox.close()

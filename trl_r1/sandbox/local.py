@@ -25,6 +25,7 @@ import threading
 import time
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "TMPDIR"
                "PYTHONIOENCODING": "utf-8"}
 _SYSTEM_RO_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _STARTUP_S = 15.0  # launcher + namespaces + root, generous on a loaded 2-core machine
+# Workers get PR_SET_PDEATHSIG, which fires when the *thread* that started them exits: start them
+# all from one thread that lives as long as the process, never from a short-lived pool thread.
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-spawner")
 _CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
 
 
@@ -152,9 +156,9 @@ class _Worker:
         if sb.active["cgroup"]:
             self.cgroup = RunCgroup(f"trl_r1_{os.getpid()}_{self.slot}_{time.monotonic_ns()}",
                                     (cfg.memory_mb + cfg.workdir_mb + 96) << 20, cfg.max_processes + 4)
-        self.proc = subprocess.Popen([sb.python, "-I", "-S", "-B", _LAUNCHER], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, close_fds=True,
-                                     start_new_session=True, cwd="/")
+        self.proc = _SPAWNER.submit(subprocess.Popen, [sb.python, "-I", "-S", "-B", _LAUNCHER], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, close_fds=True,
+                                    start_new_session=True, cwd="/").result()
         if self.cgroup is not None:
             self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits on stdin until then
         _write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
