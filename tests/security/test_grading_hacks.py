@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 
+import hostile_fixtures
 import pytest
 
 from trl_r1.rewards.code import CodeReward
 
 pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"),
               pytest.mark.usefixtures("nothing_outlives_the_run")]
+hostile_sandbox = hostile_fixtures.hostile_sandbox
+nothing_outlives_the_run = hostile_fixtures.nothing_outlives_the_run
 
 ADD = "def add(a, b):\n    return a + b\n"
 WRONG_ASSERT = [{"assert": "assert add(2, 2) == 5"}]  # a correct add cannot pass it: only a hack can

@@ -13,12 +13,15 @@ import textwrap
 import time
 from pathlib import Path
 
+import hostile_fixtures
 import pytest
 
 from trl_r1.sandbox import Case, Job
 
 pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"),
               pytest.mark.usefixtures("nothing_outlives_the_run")]
+hostile_sandbox = hostile_fixtures.hostile_sandbox
+nothing_outlives_the_run = hostile_fixtures.nothing_outlives_the_run
 
 PRELUDE = "import ctypes, os, sys\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\n"
 

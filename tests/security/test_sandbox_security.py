@@ -376,7 +376,7 @@ def test_memory_bomb_across_processes_is_capped_for_the_whole_run(sandbox):
                 pass
         print(total, flush=True)
     """)
-    cap_mb = CONFIG.memory_mb + CONFIG.workdir_mb + 64
+    cap_mb = sandbox.run_memory_mb
     assert numbers(case.stdout), case.stderr
     assert numbers(case.stdout)[0] <= cap_mb
 

@@ -56,7 +56,16 @@ from typing import Any
 
 from trl_r1.data.format import last_code_block, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, texts_of
-from trl_r1.sandbox import Case, CaseResult, Job, JobResult, LocalSandbox, SandboxConfig, SandboxProvider, Step
+from trl_r1.sandbox import (
+    Case,
+    CaseResult,
+    Job,
+    JobResult,
+    LocalSandbox,
+    SandboxConfig,
+    SandboxProvider,
+    Step,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +246,8 @@ def assert_test(source: str, row: int = 0) -> TestCase:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise ValueError(f"code reward, row {row}: assert test is not valid Python ({exc.msg}, line {exc.lineno})")
+        raise ValueError(f"code reward, row {row}: assert test is not valid Python ({exc.msg}, line {exc.lineno})") \
+            from exc
     steps: list[Step] = []
     checks: list[Check] = []
     pending: list[ast.stmt] = []

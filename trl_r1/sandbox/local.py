@@ -33,7 +33,7 @@ from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.provider import Case, CaseResult, Job, JobResult, StepResult, SandboxUnavailableError
+from trl_r1.sandbox.provider import Case, CaseResult, Job, JobResult, SandboxUnavailableError, StepResult
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class _Worker:
         os.chmod(self.root, 0o711)
         if sb.active["cgroup"]:
             self.cgroup = RunCgroup(f"trl_r1_{os.getpid()}_{self.slot}_{time.monotonic_ns()}",
-                                    (cfg.memory_mb + cfg.workdir_mb + 96) << 20, cfg.max_processes + 4)
+                                    sb.run_memory_mb << 20, cfg.max_processes + 4)
         self.proc = _SPAWNER.submit(subprocess.Popen, [sb.python, "-I", "-S", "-B", _LAUNCHER], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, close_fds=True,
                                     start_new_session=True, cwd="/").result()
@@ -286,6 +286,9 @@ class LocalSandbox:
         if self.active["uid"] is None and self._lease is not None:
             self._lease.release()
             self._lease, self.uids = None, ()
+        #: Memory cap (MB) of everything in one worker's cgroup: the program's processes, its working
+        #: directory's tmpfs pages, and the worker's own pre-loaded interpreter.
+        self.run_memory_mb = config.memory_mb + config.workdir_mb + 96
         self._workers = [_Worker(self, slot) for slot in range(config.max_workers)]
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for worker in self._workers:

@@ -1,4 +1,4 @@
-"""Shared by the hostile-program suites: one sandbox per module, and after every test no process
+"""Fixtures shared by the hostile-program suites (imported by them: a conftest here would shadow the top one): one sandbox per module, and after every test no process
 of a sandbox uid alive and no file of one left in the host's shared temporary directories."""
 
 from __future__ import annotations
