@@ -351,3 +351,18 @@ def test_unsupported_language_gives_none_and_a_metric():
     scores = CodeReward(PythonOnly())(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS],
                                       log_metric=metrics)
     assert scores == [None] and metrics["code_reward/unsupported_language"] == 1
+
+
+def test_asserts_judged_inside_the_sandbox_are_counted_as_untrusted(reward):
+    metrics = Metrics()
+    tests = [[{"assert": "for x, y in [(1, 2), (2, 4)]:\n    assert double(x) == y"}],
+             [{"assert": "assert double(1) == double(1) + 0"}], [{"assert": "assert double(2) == 4"}]]
+    code = solution("def double(n):\n    return 2 * n")
+    assert reward(completions=[code] * 3, test_cases=tests, log_metric=metrics) == [1.0, 1.0, 1.0]
+    assert metrics["code_reward/untrusted_tests"] == 2
+
+
+def test_a_call_based_solution_printing_past_the_cap_still_passes(reward):
+    io = {"fn_name": "double", "inputs": [[3]], "outputs": [6]}
+    code = solution("def double(n):\n    print('debug ' * 20000)\n    return 2 * n")
+    assert reward(completions=[code], input_output=[io]) == [1.0]

@@ -92,6 +92,9 @@ class Check:
 
     op: str
     expected: Any = None
+    #: False when the verdict is reached inside the sandbox (a statement block with asserts in it, or an
+    #: assert with no literal side): a program that tampers with the interpreter can forge it.
+    trusted: bool = True
 
     def holds(self, value: Any) -> bool:
         try:
@@ -128,13 +131,19 @@ class TestCase:
             size = sum(len(repr(c.expected)) for c in self.checks)
         return Case(stdin=self.stdin, steps=self.steps, output_bytes=min(4 * size + 4096, _MAX_CAPTURE))
 
+    @property
+    def trusted(self) -> bool:
+        """Every verdict is reached here, on reported values (see :attr:`Check.trusted`)."""
+        return all(check.trusted for check in self.checks)
+
     def passed(self, result: CaseResult, float_tolerance: float = 1e-6) -> bool:
-        """Whether ``result`` passes: exit 0, nothing truncated, and the output or every step's
-        value as expected (a step never reported, or a missing nonce, fails the case)."""
-        if result.status != "ok" or result.truncated:
+        """Whether ``result`` passes: exit 0, and the output (not truncated) or every step's value
+        as expected (a step never reported, or a missing nonce, fails the case)."""
+        if result.status != "ok":
             return False
         if self.steps is None:
-            return self.expected is None or outputs_match(result.stdout, self.expected, float_tolerance)
+            return not result.truncated and (self.expected is None
+                                             or outputs_match(result.stdout, self.expected, float_tolerance))
         if not result.complete or result.steps is None or len(result.steps) != len(self.checks):
             return False
         return all(step is not None and step.ok and check.holds(step.value)
@@ -228,8 +237,13 @@ def _assert_step(test: ast.expr) -> tuple[Step, Check]:
         if is_lit and op == "in":
             return Step("eval", ast.unparse(right)), Check("contains", value)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return Step("eval", ast.unparse(test.operand)), Check("falsy")
-    return Step("eval", ast.unparse(test)), Check("truthy")
+        return Step("eval", ast.unparse(test.operand)), Check("falsy", trusted=not isinstance(test.operand, ast.Compare))
+    return Step("eval", ast.unparse(test)), Check("truthy", trusted=not isinstance(test, ast.Compare))
+
+
+def _exec_step(body: list[ast.stmt]) -> tuple[Step, Check]:
+    nested_asserts = any(isinstance(node, ast.Assert) for stmt in body for node in ast.walk(stmt))
+    return Step("exec", ast.unparse(ast.Module(body=body, type_ignores=[]))), Check("ran", trusted=not nested_asserts)
 
 
 def assert_test(source: str, row: int = 0) -> TestCase:
@@ -240,8 +254,8 @@ def assert_test(source: str, row: int = 0) -> TestCase:
         ValueError: the test code is not valid Python (names the row).
 
     >>> case = assert_test("x = 2\\nassert add(x, 2) == 4")
-    >>> [s.source for s in case.steps], case.checks[1]
-    (['x = 2', 'add(x, 2)'], Check(op='==', expected=4))
+    >>> [s.source for s in case.steps], case.checks[1].op, case.checks[1].expected
+    (['x = 2', 'add(x, 2)'], '==', 4)
     """
     try:
         tree = ast.parse(source)
@@ -254,8 +268,9 @@ def assert_test(source: str, row: int = 0) -> TestCase:
     for stmt in tree.body:
         if isinstance(stmt, ast.Assert):
             if pending:
-                steps.append(Step("exec", ast.unparse(ast.Module(body=pending, type_ignores=[]))))
-                checks.append(Check("ran"))
+                step, check = _exec_step(pending)
+                steps.append(step)
+                checks.append(check)
                 pending = []
             step, check = _assert_step(stmt.test)
             steps.append(step)
@@ -263,8 +278,9 @@ def assert_test(source: str, row: int = 0) -> TestCase:
         else:
             pending.append(stmt)
     if pending:
-        steps.append(Step("exec", ast.unparse(ast.Module(body=pending, type_ignores=[]))))
-        checks.append(Check("ran"))
+        step, check = _exec_step(pending)
+        steps.append(step)
+        checks.append(check)
     return TestCase(steps=tuple(steps), checks=tuple(checks))
 
 
@@ -300,7 +316,7 @@ def parse_test_cases(value: Any, row: int = 0, fn_name: str | None = None) -> li
         ValueError: a case has none of the known shapes (names the row, the case and the shapes).
 
     >>> parse_test_cases([{"input": "2\\n", "output": "4\\n"}, {"assert": "assert f(2) == 4"}])[1].checks
-    (Check(op='==', expected=4),)
+    (Check(op='==', expected=4, trusted=True),)
     """
     cases = _loads(value)
     if isinstance(cases, dict) and "inputs" in cases:
@@ -430,6 +446,7 @@ class CodeReward(RewardFunction):
         else:
             self.config, self._provider = None, sandbox
         self._lock = threading.Lock()
+        self._warned_untrusted = False
 
     def __getstate__(self) -> dict:  # picklable for TRL's spawned rewards: the sandbox is rebuilt there
         state = self.__dict__.copy()
@@ -473,6 +490,12 @@ class CodeReward(RewardFunction):
         rewards: list[Reward] = [None] * len(completions)
         jobs: dict[Job, list[int]] = {}  # identical programs on identical tests run once
         unscorable = no_code = unsupported = 0
+        untrusted = sum(bool(tests) and not all(t.trusted for t in tests) for _, tests in rows)
+        if untrusted and not self._warned_untrusted:
+            self._warned_untrusted = True
+            logger.warning("code reward: %d row(s) have asserts judged inside the sandbox (asserts in a block, "
+                           "or with no literal side): a program that tampers with the interpreter can pass them. "
+                           "Compare with literal expected values, or use call-based tests.", untrusted)
         for i, (text, (language, tests)) in enumerate(zip(texts_of(completions), rows)):
             if not tests:
                 unscorable += 1
@@ -511,7 +534,7 @@ class CodeReward(RewardFunction):
             logger.warning("code reward: %d completion(s) in a language the sandbox does not run (it runs %s) "
                            "scored None", unsupported, sorted(supported))
         self.log_metrics(log_metric, sandbox_errors=sandbox_errors, unscorable=unscorable, no_code=no_code,
-                         timeouts=timeouts, unsupported_language=unsupported)
+                         timeouts=timeouts, unsupported_language=unsupported, untrusted_tests=untrusted)
         return rewards
 
     def _score(self, result: JobResult, tests: list[TestCase]) -> float | None:
