@@ -219,3 +219,20 @@ def test_workers_started_from_a_pool_thread_outlive_that_thread():
         assert all(w.starts == 1 for w in sandbox._workers)
     finally:
         sandbox.close()
+
+
+@needs_root
+def test_clean_kills_leftovers_of_unleased_sandbox_uids_and_spares_leased_ones(tmp_path):
+    held = UidLease(62000, 1, 8, str(tmp_path))
+    (tmp_path / "uid-62005.lock").touch()  # a lease its dead trainer no longer holds
+    spared = subprocess.Popen(["sleep", "60"], user=held.uids[0])
+    orphan = subprocess.Popen(["sleep", "60"], user=62005)
+    try:
+        counts = clean_stale(str(tmp_path))
+        assert orphan.wait(timeout=10) == -signal.SIGKILL
+        assert spared.poll() is None and counts["uids"] == 1
+    finally:
+        for proc in (spared, orphan):
+            proc.kill()
+            proc.wait()
+        held.release()

@@ -98,6 +98,17 @@ class UidLease:
         self._fds.clear()
 
 
+def _process_uids() -> set[int]:
+    uids = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                uids.add(entry.stat().st_uid)
+            except OSError:
+                continue
+    return uids
+
+
 def clean_stale(lock_dir: str = DEFAULT_LOCK_DIR, tmp_dir: str | None = None) -> dict[str, int]:
     """Remove what dead trainers left: worker root directories and cgroups whose trainer pid is
     gone, and processes of sandbox uids no live sandbox holds. Safe while other trainers run.
@@ -124,11 +135,14 @@ def clean_stale(lock_dir: str = DEFAULT_LOCK_DIR, tmp_dir: str | None = None) ->
             if match and entry.is_dir() and not pid_alive(int(match.group(1))):
                 counts["cgroups"] += remove_cgroup_dir(entry)
     directory = Path(lock_dir)
+    running = _process_uids()
     if directory.is_dir():
         for path in directory.glob("uid-*.lock"):
             try:
                 uid = int(path.name[4:-5])
             except ValueError:
+                continue
+            if uid not in running:
                 continue
             fd = _try_lock(path)
             if fd is None:  # a live sandbox holds it
