@@ -176,9 +176,12 @@ def kill_uid_processes(uid: int) -> bool:
             try:
                 if os.stat(entry.path).st_uid != uid:
                     continue
+                with open(f"{entry.path}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":  # dead already, waits for its parent
+                        continue
                 os.kill(int(entry.name), signal.SIGKILL)
                 found = True
-            except (OSError, ValueError):  # gone meanwhile; a zombie is still found (kill succeeds)
+            except (OSError, ValueError, IndexError):  # gone meanwhile
                 continue
         if not found:
             return killed
