@@ -6,13 +6,16 @@ Each requirement of a run is enforced by the strongest layer available, with a f
 requirement   layers, strongest first
 ============  ======================================================================
 network       fresh net namespace > seccomp socket filter > Python audit hook
-filesystem    mount namespace (read-only root + private tmpfs) and/or Landlock > uid
-processes     pid namespace (kill all when init dies) + cgroup pids + per-uid RLIMIT_NPROC
+filesystem    mount namespace (pivot_root to a read-only root, fresh tmpfs per program) and/or Landlock > uid
+processes     pid namespace (all killed after each case) + cgroup pids + per-uid RLIMIT_NPROC
+ipc           a fresh IPC namespace per program (with the mount-namespace layer)
 memory        cgroup memory limit (whole run) + RLIMIT_AS (per process)
 privileges    unprivileged uid, no_new_privs, seccomp syscall filter
 ============  ======================================================================
 
 Layers are probed for real (each tried in a throw-away process), not guessed from kernel files.
+Namespaces, the root and the cgroup belong to a pool worker (a fork server, made once); the uid,
+rlimits, no_new_privs, Landlock and seccomp are applied in every test case's own process.
 """
 
 from __future__ import annotations
