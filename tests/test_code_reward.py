@@ -25,7 +25,9 @@ def solution(code: str, reasoning: str = "Read n and print twice n.") -> str:
 
 @pytest.fixture(scope="module")
 def sandbox() -> LocalSandbox:
-    return LocalSandbox(CONFIG)
+    sandbox = LocalSandbox(CONFIG)
+    yield sandbox
+    sandbox.close()
 
 
 @pytest.fixture(scope="module")

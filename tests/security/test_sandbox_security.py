@@ -27,7 +27,9 @@ SECRET = f"trl-r1-secret-{os.getpid()}-{time.time_ns()}"
 
 @pytest.fixture(scope="module")
 def sandbox() -> LocalSandbox:
-    return LocalSandbox(CONFIG)
+    sandbox = LocalSandbox(CONFIG)
+    yield sandbox
+    sandbox.close()
 
 
 def _live_processes() -> list[tuple[int, int, str]]:
