@@ -236,3 +236,16 @@ def test_clean_kills_leftovers_of_unleased_sandbox_uids_and_spares_leased_ones(t
             proc.kill()
             proc.wait()
         held.release()
+
+
+@needs_root
+def test_without_the_uid_layer_mount_and_unshare_stay_denied_to_programs_running_as_root():
+    sandbox = LocalSandbox(SandboxConfig(max_workers=1, disable_layers=["uid"]))
+    try:
+        code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nos.makedirs('m')\n"
+                "print(os.getuid(), libc.mount(b'none', b'm', b'tmpfs', 0, None), libc.unshare(0x08000000),"
+                " libc.umount2(b'/proc', 2))")
+        case = sandbox.run([Job(code, (Case(),))])[0].cases[0]
+        assert case.stdout.split() == ["0", "-1", "-1", "-1"], case.stdout + case.stderr
+    finally:
+        sandbox.close()

@@ -160,6 +160,15 @@ PROGRAMS = {
             except OSError:
                 pass
     """,
+    "mount_umount_and_new_ipc_namespace": """
+        os.makedirs("m", exist_ok=True)
+        if libc.mount(b"none", b"m", b"tmpfs", 0, None) == 0:
+            print("GOAL mount")
+        if libc.umount2(b"/work", 2) == 0 or libc.umount2(b"/proc", 2) == 0:
+            print("GOAL umount")
+        if libc.unshare(0x08000000) == 0:  # CLONE_NEWIPC
+            print("GOAL unshare")
+    """,
     "device_node_for_host_memory": """
         if libc.mknod(b"mem", 0o20666, os.makedev(1, 1)) == 0:
             try:
