@@ -249,3 +249,16 @@ def test_without_the_uid_layer_mount_and_unshare_stay_denied_to_programs_running
         assert case.stdout.split() == ["0", "-1", "-1", "-1"], case.stdout + case.stderr
     finally:
         sandbox.close()
+
+
+def test_a_sandbox_nobody_references_stops_its_workers():
+    import gc
+
+    sandbox = LocalSandbox(CONFIG)
+    pids = sandbox.worker_pids()
+    assert pids
+    del sandbox
+    gc.collect()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

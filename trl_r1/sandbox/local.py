@@ -137,8 +137,10 @@ class _Worker:
     """One fork server and everything it holds (root directory, cgroup); started on first use."""
 
     def __init__(self, sandbox: LocalSandbox, slot: int):
-        self.sandbox, self.slot = sandbox, slot
+        self.sandbox = weakref.proxy(sandbox)  # no cycle: an unreferenced sandbox is collected, stopping us
+        self.slot = slot
         self.uid = sandbox.uids[slot] if sandbox.uids else None
+        self.pid_namespace = sandbox.active["pid_namespace"]
         self.proc: subprocess.Popen | None = None
         self.cgroup: RunCgroup | None = None
         self.root: str | None = None
@@ -184,7 +186,7 @@ class _Worker:
         if self.cgroup is not None:
             self.cgroup.remove()
             self.cgroup = None
-        if self.uid is not None and not self.sandbox.active["pid_namespace"]:
+        if self.uid is not None and not self.pid_namespace:
             kill_uid_processes(self.uid)
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
