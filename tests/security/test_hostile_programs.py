@@ -23,6 +23,21 @@ pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="t
 hostile_sandbox = hostile_fixtures.hostile_sandbox
 nothing_outlives_the_run = hostile_fixtures.nothing_outlives_the_run
 
+FULL_ISOLATION = ("mount_namespace", "pid_namespace", "landlock", "seccomp", "cgroup")
+
+
+@pytest.fixture(autouse=True)
+def full_isolation(hostile_sandbox):
+    """These programs target the layers root gives; elsewhere they would test a weaker sandbox."""
+    missing = [name for name in FULL_ISOLATION if not hostile_sandbox.active.get(name)]
+    if hostile_sandbox.active.get("uid") is None:
+        missing.append("uid")
+    if hostile_sandbox.active.get("network") != "net_namespace":
+        missing.append("net_namespace")
+    if missing:
+        pytest.skip(f"layer(s) {missing} unavailable here (they need root and a recent kernel)")
+
+
 PRELUDE = "import ctypes, os, sys\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\n"
 
 
