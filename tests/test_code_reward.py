@@ -368,3 +368,15 @@ def test_a_call_based_solution_printing_past_the_cap_still_passes(reward):
     io = {"fn_name": "double", "inputs": [[3]], "outputs": [6]}
     code = solution("def double(n):\n    print('debug ' * 20000)\n    return 2 * n")
     assert reward(completions=[code], input_output=[io]) == [1.0]
+
+
+def test_a_compiler_that_cannot_work_in_the_sandbox_gives_none_not_zero():
+    sandbox = LocalSandbox(SandboxConfig(max_workers=1, cpp_compiler="/bin/false"))  # "compiles" nothing
+    try:
+        metrics = Metrics()
+        scores = CodeReward(sandbox)(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS],
+                                     log_metric=metrics)
+        assert scores == [None] and metrics["code_reward/sandbox_errors"] == 1
+        assert "cpp" not in sandbox.languages
+    finally:
+        sandbox.close()

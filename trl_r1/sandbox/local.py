@@ -296,7 +296,8 @@ class LocalSandbox:
         for worker in self._workers:
             self._idle.put(worker)
         self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._lease)
-        self._compiler_checked = threading.Lock()
+        self._compiler_lock = threading.Lock()
+        self._compilers_checked = False
         self._compiler_error: str | None = None
         logger.info("code sandbox (local) active layers: %s",
                     ", ".join(f"{k}={v}" for k, v in self.describe().items()))
@@ -396,8 +397,8 @@ class LocalSandbox:
     def _check_compilers(self) -> None:
         """Compile a trivial C++ program once: a toolchain that cannot run in the sandbox makes
         every C++ job a sandbox error, never a wrong answer."""
-        with self._compiler_checked:
-            if "cpp" not in self._compilers or getattr(self, "_cpp_ok", False):
+        with self._compiler_lock:
+            if "cpp" not in self._compilers or self._compilers_checked:
                 return
             worker = self._idle.get()
             try:
@@ -405,9 +406,8 @@ class LocalSandbox:
                                     time.monotonic() + 60)
             finally:
                 self._idle.put(worker)
-            if result.ok and result.cases and result.cases[0].status == "ok":
-                self._cpp_ok = True
-            else:
+            self._compilers_checked = True
+            if not (result.ok and result.cases and result.cases[0].status == "ok"):
                 self._compiler_error = result.error or result.compile_output[-500:] or result.cases[0].status
                 logger.warning("C++ compiler unusable in the sandbox, C++ jobs fail as sandbox errors: %s",
                                self._compiler_error)
@@ -422,10 +422,8 @@ class LocalSandbox:
         """
         if any(job.language == "cpp" for job in jobs):
             self._check_compilers()
-        for job in jobs:
-            if job.language not in self.languages:
-                if job.language == "cpp" and self._compiler_error:
-                    continue  # answered with an error below
+        for job in jobs:  # a C++ compiler found unusable answers its jobs with an error, below
+            if job.language not in self.languages and not (job.language == "cpp" and self._compiler_error):
                 raise ValueError(f"the local sandbox runs {sorted(self.languages)}, got language={job.language!r}")
         return run_bounded(self._run_in_slot, list(jobs), self.config.max_workers, budget_s,
                            on_skip=lambda job: JobResult(error="time budget exhausted before the program started"))
