@@ -10,7 +10,7 @@ from trl_r1.sandbox.cleanup import DEFAULT_LOCK_DIR, clean_stale
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m trl_r1.sandbox", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m trl_r1.sandbox", description="Sandbox maintenance for the code reward.")
     sub = parser.add_subparsers(dest="command", required=True)
     clean = sub.add_parser("clean", help="remove stale sandbox roots and cgroups of dead trainers, kill "
                                          "leftover processes of unleased sandbox uids")
