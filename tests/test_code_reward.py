@@ -380,3 +380,10 @@ def test_a_compiler_that_cannot_work_in_the_sandbox_gives_none_not_zero():
         assert "cpp" not in sandbox.languages
     finally:
         sandbox.close()
+
+
+def test_a_program_that_does_not_compile_scores_zero_not_none(reward):
+    metrics = Metrics()
+    broken = [solution("def f(:\n    pass"), solution("x = " + "(" * 300 + ")" * 300)]
+    assert reward(completions=broken, test_cases=[DOUBLE_TESTS] * 2, log_metric=metrics) == [0.0, 0.0]
+    assert metrics["code_reward/sandbox_errors"] == 0

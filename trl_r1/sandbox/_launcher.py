@@ -11,12 +11,15 @@ Process tree of one worker (pid namespace active)::
     trainer (root) ── launcher (root, host pid ns; unshares, then waits)
                          └─ init (root, pid 1 of a new pid ns; builds the read-only root once,
                               │    then per job: fresh IPC namespace, fresh tmpfs /work)
-                              └─ case (sandbox uid, rlimits, no_new_privs, Landlock, seccomp)
-                                   └─ whatever the program forks
+                              └─ job (root; compiles the program; child subreaper, kills leftovers)
+                                   └─ case (sandbox uid, rlimits, no_new_privs, Landlock; seccomp
+                                        │     inherited from init)
+                                        └─ whatever the program forks
 
-Each test case runs in a fork of ``init`` (a pre-loaded interpreter, like Android's zygote), not
-through a fresh ``execve`` of Python; every process of a case is killed before the next case
-starts, and every file, IPC object and environment change of a job is gone before the next job.
+Each job runs in a fork of ``init`` (a pre-loaded interpreter, like Android's zygote) that compiles
+the program once; each test case runs in a fork of that job process, not through a fresh ``execve``
+of Python. Every process of a case is killed before the next case starts, and every file, IPC
+object and environment change of a job is gone before the next job.
 When ``init`` exits the kernel kills everything left in its namespace.
 
 Grading channel: a Python case with ``steps`` (test code after the program: ``exec`` statements,
@@ -416,9 +419,10 @@ def _run_steps(steps: list, namespace: dict, nonce: str, budget: int) -> None:
     _report({"done": nonce})
 
 
-def _run_program(source: str, steps, nonce: str, budget: int) -> int:
-    """Run ``source`` as ``__main__`` the way ``python solution.py`` would, then ``steps`` (if any),
-    and return its exit status. Steps run only when the program itself ran to its end."""
+def _run_program(source: str, steps, nonce: str, budget: int, code=None) -> int:
+    """Run ``source`` (``code``: it compiled once per job) as ``__main__`` the way ``python
+    solution.py`` would, then ``steps`` (if any), and return its exit status. Steps run only when
+    the program itself ran to its end."""
     builtins.exit = builtins.quit = _Quitter()
     sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", errors="surrogateescape", closefd=False)
     sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", errors="surrogateescape", closefd=False)
@@ -431,7 +435,7 @@ def _run_program(source: str, steps, nonce: str, budget: int) -> int:
     sys.modules["__main__"] = main
     finished = False
     try:
-        exec(compile(source, "solution.py", "exec"), main.__dict__)
+        exec(code if code is not None else compile(source, "solution.py", "exec"), main.__dict__)
         status, finished = 0, True
     except SystemExit as exc:
         status = _exit_status(exc.code)
@@ -500,6 +504,7 @@ class Server:
         self.workdir = "/work"
         self.jobs = 0
         self.ruleset = None
+        self.code = None  # the job's compiled program, in the job process
 
     # ------------------------------------------------------------------------------- confinement
     def confine(self, limits: dict) -> None:
@@ -599,8 +604,8 @@ class Server:
     def reap_all(self, pgid: int) -> None:
         """Remove every process the case left behind (daemons included)."""
         if self.in_pid_ns:
-            try:
-                os.kill(-1, signal.SIGKILL)  # from pid 1: everything in the namespace but init
+            try:  # everything in the namespace but init and the caller (the job process or init)
+                os.kill(-1, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         else:
@@ -654,11 +659,67 @@ class Server:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     def run_job(self, job: dict) -> dict:
+        """Run one job in a job process forked from init: it compiles the program once (its case
+        processes inherit the code object), runs the cases, and, as a child subreaper, kills and
+        reaps everything they leave (``kill(-1)`` spares init and itself). Init only waits."""
         self.begin_job()
         try:
-            return self._run_job(job)
+            out = _memfd("reply")
+            pid = os.fork()
+            if pid == 0:
+                status = 3
+                try:
+                    reply = self._job_process(job)
+                    status = 0
+                except SetupError as exc:
+                    reply = {"error": str(exc)}
+                except BaseException as exc:
+                    reply = {"error": f"{type(exc).__name__}: {exc}"}
+                try:
+                    os.write(out, json.dumps(reply).encode())
+                finally:
+                    os._exit(status)
+            limit = len(job["cases"]) * (self.limits["wall_s"] + 1.0) + self.setup["compile_limits"]["wall_s"] + 5
+            pidfd = os.pidfd_open(pid)
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            if not poller.poll(limit * 1000):
+                os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            os.close(pidfd)
+            self.reap_all(pid)
+            data = os.pread(out, 1 << 30, 0)
+            os.close(out)
+            if not data:
+                raise SetupError(f"job process ended without a reply (wait status {status})")
+            return json.loads(data)
         finally:
             self.end_job()
+
+    def _job_process(self, job: dict) -> dict:
+        global _TASK_DIR_FD
+        _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
+        if not self.in_pid_ns:
+            try:
+                _TASK_DIR_FD = os.open(f"/proc/{os.getpid()}/task", os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                pass
+        self.code = None
+        if job.get("language", "python") == "python":
+            self.code = self._compile_python(job["code"])
+        return self._run_job(job)
+
+    def _compile_python(self, source: str):
+        """The program compiled under a CPU limit; ``None`` when it does not compile (each case
+        then compiles it and reports the error as Python would) or the compiler gave up."""
+        cpu = resource.getrlimit(resource.RLIMIT_CPU)
+        try:
+            resource.setrlimit(resource.RLIMIT_CPU, (int(self.limits["cpu_s"]) + 1, cpu[1]))
+            return compile(source, "solution.py", "exec")
+        except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
+            return None
+        finally:
+            resource.setrlimit(resource.RLIMIT_CPU, cpu)
 
     def _run_job(self, job: dict) -> dict:
         limits = self.limits
@@ -686,7 +747,7 @@ class Server:
             else:
                 def run(steps=steps, nonce=nonce, cap=cap):
                     sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
-                    return _run_program(job["code"], steps, nonce, cap // 8)
+                    return _run_program(job["code"], steps, nonce, cap // 8, self.code)
             result = self.run_process(run, case.get("stdin", "").encode("utf-8", "surrogateescape"), limits, cap)
             report = result.pop("report")
             if steps is not None:
