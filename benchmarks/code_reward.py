@@ -6,6 +6,14 @@
 * sandbox, 1 worker: every isolation layer, programs one at a time;
 * sandbox, N workers: the bounded pool (default: one worker per CPU).
 
+The runners take turns on slices of the programs (``--rounds``), so a background load that changes
+during the run weighs on all rows alike. ``CPU ms/program`` counts every process of a runner (the
+trainer, the naive runner's children, the sandbox's workers and their case processes).
+
+The sandbox's workers are fork servers started once per trainer: each sandbox is built and warmed
+up (every worker started) before its timing starts, as in training. Every case still gets a fresh
+process with every per-case layer, and every program a fresh IPC namespace and working directory.
+
 Usage: ``python benchmarks/code_reward.py [--programs 256] [--cases 5] [--workers N]``
 """
 
@@ -14,13 +22,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from trl_r1.rewards.code import TestCase
+from trl_r1.rewards.code import TestCase, outputs_match
 from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig
 
 TEMPLATES = [
@@ -43,28 +52,62 @@ def make_programs(n: int, cases: int) -> list[tuple[str, list[TestCase]]]:
     return programs
 
 
-def naive(programs) -> tuple[float, int]:
-    passed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds of ``pid``, its live children, and everything they reaped (from /proc)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split()]
+        except OSError:
+            continue
+    return total / hz
+
+
+class Naive:
+    """``subprocess.run`` per test case, one after another, no isolation."""
+
+    name = "naive subprocess.run per test (no isolation)"
+
+    def __init__(self):
+        self._dir = tempfile.TemporaryDirectory()
+
+    def cpu_s(self) -> float:
+        own, kids = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.user + own.system + kids.ru_utime + kids.ru_stime
+
+    def run(self, programs) -> int:
+        passed = 0
         for i, (code, tests) in enumerate(programs):
-            path = Path(tmp, f"sol{i}.py")
+            path = Path(self._dir.name, f"sol{i}.py")
             path.write_text(code)
             results = [subprocess.run([sys.executable, str(path)], input=t.stdin, capture_output=True, text=True,
                                       timeout=10) for t in tests]
-            passed += all(t.passed("ok" if r.returncode == 0 else "error", r.stdout) for t, r in zip(tests, results))
-        return time.perf_counter() - start, passed
+            passed += all(r.returncode == 0 and outputs_match(r.stdout, t.expected) for t, r in zip(tests, results))
+        return passed
 
 
-def sandboxed(programs, workers: int) -> tuple[float, int]:
-    sandbox = LocalSandbox(SandboxConfig(max_workers=workers))
-    jobs = [Job(code, tuple(Case(stdin=t.stdin) for t in tests)) for code, tests in programs]
-    start = time.perf_counter()
-    results = sandbox.run(jobs)
-    elapsed = time.perf_counter() - start
-    passed = sum(r.ok and all(t.passed(c.status, c.stdout) for t, c in zip(tests, r.cases))
-                 for r, (_, tests) in zip(results, programs))
-    return elapsed, passed
+class Sandboxed:
+    """The local sandbox, every layer on, its workers started before timing."""
+
+    def __init__(self, workers: int):
+        self.name = f"local sandbox, {workers} worker{'s' if workers > 1 else ''}"
+        self.sandbox = LocalSandbox(SandboxConfig(max_workers=workers))
+        self.sandbox.run([Job("pass", (Case(),))] * workers)  # start every worker
+
+    def cpu_s(self) -> float:
+        own = os.times()
+        return own.user + own.system + sum(_tree_cpu_s(pid) for pid in self.sandbox.worker_pids())
+
+    def run(self, programs) -> int:
+        jobs = [Job(code, tuple(t.case() for t in tests)) for code, tests in programs]
+        results = self.sandbox.run(jobs)
+        return sum(r.ok and all(t.passed(c) for t, c in zip(tests, r.cases)) for r, (_, tests) in zip(results, programs))
 
 
 def main() -> None:
@@ -72,20 +115,35 @@ def main() -> None:
     parser.add_argument("--programs", type=int, default=256)
     parser.add_argument("--cases", type=int, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=8,
+                        help="runners take turns on 1/rounds of the programs, so a changing background load "
+                             "falls on all of them alike")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     programs = make_programs(args.programs, args.cases)
-    sandbox = LocalSandbox(SandboxConfig(max_workers=1))
-    print(f"{args.programs} programs x {args.cases} cases, {os.cpu_count()} CPUs; sandbox layers: "
-          + ", ".join(f"{k}={v}" for k, v in sandbox.describe().items()))
-    rows = [("naive subprocess.run per test (no isolation)", *naive(programs)),
-            ("local sandbox, 1 worker", *sandboxed(programs, 1)),
-            (f"local sandbox, {args.workers} workers", *sandboxed(programs, args.workers))]
-    base = args.programs / rows[0][1]
-    print(f"{'runner':<46} {'seconds':>8} {'programs/s':>11} {'vs naive':>9} {'all pass':>9}")
-    for name, seconds, passed in rows:
-        rate = args.programs / seconds
-        print(f"{name:<46} {seconds:>8.2f} {rate:>11.1f} {rate / base:>8.2f}x {passed:>5}/{args.programs}")
+    runners = [Naive(), Sandboxed(1), Sandboxed(args.workers)]
+    print(f"{args.programs} programs x {args.cases} cases, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f}; sandbox layers: "
+          + ", ".join(f"{k}={v}" for k, v in runners[1].sandbox.describe().items()))
+    seconds, cpu, passed = [0.0] * 3, [0.0] * 3, [0] * 3
+    step = -(-len(programs) // args.rounds)
+    for start in range(0, len(programs), step):
+        chunk = programs[start:start + step]
+        for i, runner in enumerate(runners):
+            cpu0, t0 = runner.cpu_s(), time.perf_counter()
+            passed[i] += runner.run(chunk)
+            seconds[i] += time.perf_counter() - t0
+            cpu[i] += runner.cpu_s() - cpu0
+    for runner in runners[1:]:
+        runner.sandbox.close()
+    base_rate, base_cpu = args.programs / seconds[0], cpu[0] / args.programs
+    print(f"{'runner':<46} {'seconds':>8} {'programs/s':>11} {'vs naive':>9} {'CPU ms/program':>15} "
+          f"{'CPU vs naive':>13} {'all pass':>9}")
+    for runner, secs, used, ok in zip(runners, seconds, cpu, passed):
+        rate, per = args.programs / secs, used / args.programs
+        print(f"{runner.name:<46} {secs:>8.2f} {rate:>11.1f} {rate / base_rate:>8.2f}x {1000 * per:>15.1f} "
+              f"{base_cpu / per:>12.2f}x {ok:>5}/{args.programs}")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}; rows ran in {args.rounds} interleaved rounds")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "plot": ("trl_r1.cli.plot", "PNG dashboard of a training run's rewards and monitors"),
     "sample": ("trl_r1.cli.sample", "rejection sampling: sample, verify, filter, mix (R1 stage 3)"),
     "run": ("trl_r1.cli.run", "run a multi-stage recipe file (R1, R1-Zero, distillation)"),
+    "sandbox": ("trl_r1.cli.sandbox", "code-sandbox maintenance: `trl-r1 sandbox clean` removes what killed trainers left"),
 }
 
 

@@ -1,9 +1,11 @@
 """Run untrusted model-written programs safely: the execution layer behind the code reward.
 
 ``LocalSandbox`` needs nothing but Linux and this package; remote sandboxes plug in through the
-``SandboxProvider`` interface.
+``SandboxProvider`` interface. ``trl-r1 sandbox clean`` removes what killed trainers
+left behind (:func:`clean_stale`).
 """
 
+from trl_r1.sandbox.cleanup import UidLease, clean_stale
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.local import SANDBOX_ENV, LocalSandbox
 from trl_r1.sandbox.provider import (
@@ -14,6 +16,8 @@ from trl_r1.sandbox.provider import (
     JobResult,
     SandboxProvider,
     SandboxUnavailableError,
+    Step,
+    StepResult,
 )
 
 __all__ = [
@@ -28,4 +32,8 @@ __all__ = [
     "SandboxConfig",
     "SandboxProvider",
     "SandboxUnavailableError",
+    "Step",
+    "StepResult",
+    "UidLease",
+    "clean_stale",
 ]

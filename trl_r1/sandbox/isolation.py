@@ -6,13 +6,16 @@ Each requirement of a run is enforced by the strongest layer available, with a f
 requirement   layers, strongest first
 ============  ======================================================================
 network       fresh net namespace > seccomp socket filter > Python audit hook
-filesystem    mount namespace (read-only root + private tmpfs) and/or Landlock > uid
-processes     pid namespace (kill all when init dies) + cgroup pids + per-uid RLIMIT_NPROC
+filesystem    mount namespace (pivot_root to a read-only root, fresh tmpfs per program) and/or Landlock > uid
+processes     pid namespace (all killed after each case) + cgroup pids + per-uid RLIMIT_NPROC
+ipc           a fresh IPC namespace per program (with the mount-namespace layer)
 memory        cgroup memory limit (whole run) + RLIMIT_AS (per process)
 privileges    unprivileged uid, no_new_privs, seccomp syscall filter
 ============  ======================================================================
 
 Layers are probed for real (each tried in a throw-away process), not guessed from kernel files.
+Namespaces, the root and the cgroup belong to a pool worker (a fork server, made once); the uid,
+rlimits, no_new_privs, Landlock and seccomp are applied in every test case's own process.
 """
 
 from __future__ import annotations
@@ -116,34 +119,57 @@ class RunCgroup:
 
     def remove(self) -> None:
         """Kill whatever is left in the cgroup, then delete it."""
-        deadline = time.monotonic() + 2.0
         for d in self.dirs:
-            while d.exists():
-                for pid in self.pids():
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                try:
-                    d.rmdir()
-                except OSError:
-                    if time.monotonic() > deadline:
-                        logger.warning("could not remove cgroup %s", d)
-                        break
-                    time.sleep(0.01)
+            remove_cgroup_dir(d)
+
+
+def cgroup_bases() -> list[Path]:
+    """The directories run cgroups are created in (one for v2, the memory and pids ones for v1)."""
+    try:
+        bases = _cgroup_dirs()
+    except OSError:
+        return []
+    return list(bases.values()) if bases else []
+
+
+def remove_cgroup_dir(d: Path) -> bool:
+    """Kill every process in cgroup ``d``, then delete it; ``True`` when it is gone."""
+    deadline = time.monotonic() + 2.0
+    while d.exists():
+        try:
+            pids = [int(p) for p in (d / "cgroup.procs").read_text().split()]
+        except OSError:
+            pids = []
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            d.rmdir()
+        except FileNotFoundError:
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                logger.warning("could not remove cgroup %s", d)
+                return False
+            time.sleep(0.01)
+    return True
 
 
 def probe_cgroup() -> str | None:
     """``None`` when a run cgroup can be created here, else the reason."""
     try:
-        RunCgroup(f"trl_r1_probe_{os.getpid()}", 1 << 30, 8).remove()
+        RunCgroup(f"trl_r1_probe_{os.getpid()}_{time.monotonic_ns()}", 1 << 30, 8).remove()
     except OSError as exc:
         return str(exc)
     return None
 
 
-def kill_uid_processes(uid: int) -> None:
-    """Kill every process of ``uid`` and wait until none is left (cleanup without a pid namespace)."""
+def kill_uid_processes(uid: int) -> bool:
+    """Kill every process of ``uid`` and wait until none is left (cleanup without a pid namespace);
+    ``True`` when there was one."""
+    killed = False
     deadline = time.monotonic() + 5.0
     while time.monotonic() < deadline:
         found = False
@@ -153,10 +179,15 @@ def kill_uid_processes(uid: int) -> None:
             try:
                 if os.stat(entry.path).st_uid != uid:
                     continue
+                with open(f"{entry.path}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":  # dead already, waits for its parent
+                        continue
                 os.kill(int(entry.name), signal.SIGKILL)
                 found = True
-            except (OSError, ValueError):  # gone meanwhile; a zombie is still found (kill succeeds)
+            except (OSError, ValueError, IndexError):  # gone meanwhile
                 continue
         if not found:
-            return
+            return killed
+        killed = True
         time.sleep(0.01)
+    return killed

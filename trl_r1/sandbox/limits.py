@@ -32,7 +32,9 @@ class SandboxConfig:
         default=64, metadata={"help": "Size of the private tmpfs working directory (mount-namespace layer)."}
     )
     max_output_bytes: int = field(
-        default=65536, metadata={"help": "stdout and stderr are each captured up to this many bytes."}
+        default=65536,
+        metadata={"help": "stdout and stderr are each captured up to this many bytes (a case may ask for more: "
+                          "the code reward asks for 4x its expected output)."}
     )
     max_workers: int = field(
         default_factory=lambda: os.cpu_count() or 1,
@@ -52,7 +54,23 @@ class SandboxConfig:
     sandbox_uid: int = field(
         default=60000,
         metadata={"help": "When running as root, programs run as unprivileged uids from this one up "
-                          "(one per pool slot, so process limits do not add up across runs)."},
+                          "(one per pool slot, leased machine-wide, so no two live sandboxes share one)."},
+    )
+    uid_span: int = field(
+        default=4096, metadata={"help": "How many uids from sandbox_uid up may be leased (accounts are skipped)."}
+    )
+    lock_dir: str = field(
+        default="/tmp/trl_r1_sandbox_locks",
+        metadata={"help": "Directory of the uid lease lock files; every trainer on a machine must use the same."},
+    )
+    cpp_compiler: str | None = field(
+        default="g++", metadata={"help": "C++ compiler run inside the sandbox; None (or absent) disables C++."}
+    )
+    compile_timeout_s: float = field(
+        default=20.0, metadata={"help": "Wall-clock (and CPU-time) limit of one compilation, in seconds."}
+    )
+    compile_memory_mb: int = field(
+        default=2048, metadata={"help": "Address space of the compiler's processes (RLIMIT_AS), in MB."}
     )
     python: str | None = field(
         default=None, metadata={"help": "Interpreter running the programs; defaults to this Python's."}
@@ -64,7 +82,8 @@ class SandboxConfig:
 
     def __post_init__(self):
         for name in ("timeout_s", "cpu_time_s", "memory_mb", "max_processes", "max_file_size_mb",
-                     "max_open_files", "workdir_mb", "max_output_bytes", "max_workers", "budget_s"):
+                     "max_open_files", "workdir_mb", "max_output_bytes", "max_workers", "budget_s", "uid_span",
+                     "compile_timeout_s", "compile_memory_mb"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"SandboxConfig.{name} must be > 0, got {getattr(self, name)!r}")
         if self.max_open_files < 16:

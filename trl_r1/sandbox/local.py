@@ -1,31 +1,39 @@
-"""The local provider: untrusted Python on this machine, with Linux isolation layers and no service.
+"""The local provider: untrusted programs on this machine, with Linux isolation layers and no service.
 
-Each job runs in a fresh launcher process (see ``_launcher.py``): new namespaces, a read-only
-root holding only the interpreter, a private tmpfs working directory, an unprivileged uid,
-rlimits, a cgroup, ``no_new_privs``, Landlock and a seccomp filter, whichever of these the
-machine allows. The layers are probed once, at construction, and logged.
+Each pool worker is a fork server (see ``_launcher.py``) started once: new namespaces, a
+read-only root holding only the interpreter (and the C++ toolchain), a cgroup, then per job a
+fresh IPC namespace and a fresh tmpfs working directory, and per test case a fresh process with
+an unprivileged uid, rlimits, ``no_new_privs``, Landlock and a seccomp filter, whichever of these
+the machine allows. The layers are probed once, at construction, and logged. A worker that dies
+is replaced; one that overruns its job is killed and replaced.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
 import queue
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.provider import Case, CaseResult, Job, JobResult, SandboxUnavailableError
+from trl_r1.sandbox.provider import Case, CaseResult, Job, JobResult, SandboxUnavailableError, StepResult
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +42,201 @@ _LAUNCHER = str(Path(__file__).with_name("_launcher.py"))
 SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "TMPDIR": "/work", "LANG": "C.UTF-8",
                "PYTHONIOENCODING": "utf-8"}
 _SYSTEM_RO_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-_INSTANCES = itertools.count()
-_STARTUP_S = 10.0  # launcher + namespaces + interpreter, generous on a loaded 2-core machine
+_STARTUP_S = 15.0  # launcher + namespaces + root, generous on a loaded 2-core machine
+# Workers get PR_SET_PDEATHSIG, which fires when the *thread* that started them exits: start them
+# all from one thread that lives as long as the process, never from a short-lived pool thread.
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-spawner")
+_CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
+
+
+class WorkerDied(Exception):
+    """The fork server exited or closed its pipe."""
+
+
+def _read_frame(fd: int, deadline: float) -> Any:
+    """One frame from the worker; ``TimeoutError`` past ``deadline``, ``WorkerDied`` at end of file."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP)
+    buf = b""
+    need = 4
+    length = None
+    while True:
+        while len(buf) < need:
+            left = deadline - time.monotonic()
+            if left <= 0 or not poller.poll(left * 1000):
+                raise TimeoutError
+            chunk = os.read(fd, max(need - len(buf), 1 << 16))
+            if not chunk:
+                raise WorkerDied("sandbox worker exited")
+            buf += chunk
+        if length is None:
+            length = struct.unpack(">I", buf[:4])[0]
+            buf, need = buf[4:], length
+            continue
+        return json.loads(buf[:length])
+
+
+def _write_frame(fd: int, obj: Any) -> None:
+    data = json.dumps(obj).encode()
+    data = struct.pack(">I", len(data)) + data
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except OSError as exc:  # broken pipe: the worker is gone
+        raise WorkerDied(f"sandbox worker gone: {exc}") from exc
+
+
+def decode_value(tagged: Any) -> Any:
+    """A step's value from the launcher's tagged encoding (builtin data only)."""
+    tag = tagged[0]
+    if tag == "n":
+        return None
+    if tag == "b":
+        return bool(tagged[1])
+    if tag == "i":
+        return int(tagged[1])
+    if tag == "f":
+        return float(tagged[1])
+    if tag == "c":
+        return complex(tagged[1])
+    if tag == "s":
+        if not isinstance(tagged[1], str):
+            raise TypeError("bad string")
+        return tagged[1]
+    if tag == "y":
+        return bytes.fromhex(tagged[1])
+    if tag == "d":
+        return {decode_value(k): decode_value(v) for k, v in tagged[1]}
+    container = {"l": list, "t": tuple, "S": set, "F": frozenset}[tag]
+    return container(decode_value(v) for v in tagged[1])
+
+
+def _step_result(record: dict | None) -> StepResult | None:
+    if record is None:
+        return None
+    if "error" in record:
+        return StepResult(error=str(record["error"]))
+    if "v" not in record:
+        return StepResult()
+    try:
+        return StepResult(value=decode_value(record["v"]))
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
+        return StepResult(error=f"unreadable value: {exc}")
+
+
+def _case_result(raw: dict) -> CaseResult:
+    steps = raw.pop("steps", None)
+    fields = {k: raw[k] for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s",
+                                  "truncated", "complete") if k in raw}
+    if steps is not None:
+        fields["steps"] = tuple(_step_result(s) for s in steps)
+    return CaseResult(**fields)
+
+
+class _Worker:
+    """One fork server and everything it holds (root directory, cgroup); started on first use."""
+
+    def __init__(self, sandbox: LocalSandbox, slot: int):
+        self.sandbox = weakref.proxy(sandbox)  # no cycle: an unreferenced sandbox is collected, stopping us
+        self.slot = slot
+        self.uid = sandbox.uids[slot] if sandbox.uids else None
+        self.pid_namespace = sandbox.active["pid_namespace"]
+        self.proc: subprocess.Popen | None = None
+        self.cgroup: RunCgroup | None = None
+        self.root: str | None = None
+        self.starts = 0
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> None:
+        sb, cfg = self.sandbox, self.sandbox.config
+        self.stop()
+        self.starts += 1
+        self.root = tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}_{self.slot}_")
+        os.chmod(self.root, 0o711)
+        if sb.active["cgroup"]:
+            self.cgroup = RunCgroup(f"trl_r1_{os.getpid()}_{self.slot}_{time.monotonic_ns()}",
+                                    sb.run_memory_mb << 20, cfg.max_processes + 4)
+        self.proc = _SPAWNER.submit(subprocess.Popen, [sb.python, "-I", "-S", "-B", _LAUNCHER], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, close_fds=True,
+                                    start_new_session=True, cwd="/").result()
+        if self.cgroup is not None:
+            self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits on stdin until then
+        _write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
+        reply = _read_frame(self.proc.stdout.fileno(), time.monotonic() + _STARTUP_S)
+        if "error" in reply:
+            raise WorkerDied(f"sandbox setup failed: {reply['error']}")
+        self.root_method = reply.get("root")
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+        if self.uid is not None and not self.pid_namespace:
+            kill_uid_processes(self.uid)
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
+
+    def run(self, job: Job, deadline: float) -> JobResult:
+        cfg = self.sandbox.config
+        own_limit = len(job.cases) * (cfg.timeout_s + 1.0) + 5.0
+        if job.language != "python":
+            own_limit += cfg.compile_timeout_s + 1.0
+        request = {"language": job.language, "code": job.code, "fail_fast": job.fail_fast,
+                   "cases": [{"stdin": c.stdin, "output_bytes": c.output_bytes,
+                              "steps": None if c.steps is None else [s.wire() for s in c.steps]} for c in job.cases]}
+        for attempt in (1, 2):
+            own_deadline = time.monotonic() + own_limit
+            try:
+                if not self.alive():
+                    self.start()
+                    own_deadline = time.monotonic() + own_limit
+                _write_frame(self.proc.stdin.fileno(), request)
+                reply = _read_frame(self.proc.stdout.fileno(), min(own_deadline, deadline))
+            except TimeoutError:
+                self.stop()
+                why = "call time budget exhausted" if deadline < own_deadline else "sandbox did not finish"
+                return JobResult(error=f"{why}: program killed")
+            except (WorkerDied, OSError, ValueError) as exc:
+                self.stop()
+                if attempt == 1 and time.monotonic() < deadline:
+                    logger.warning("code sandbox worker %d died (%s); replacing it", self.slot, exc)
+                    continue
+                return JobResult(error=f"sandbox worker failed: {exc}")
+            if "error" in reply:
+                self.stop()  # a setup failure may have left the worker in a bad state
+                return JobResult(error=f"sandbox setup failed: {reply['error']}")
+            compiled = reply.get("compile") or {}
+            return JobResult(cases=tuple(_case_result(c) for c in reply["cases"]),
+                             compile_output=compiled.get("stderr", ""))
+        raise AssertionError("unreachable")
+
+
+def _shutdown(workers: list[_Worker], lease: UidLease | None) -> None:
+    for worker in workers:
+        worker.stop()
+    if lease is not None:
+        lease.release()
 
 
 class LocalSandbox:
-    """Runs Python programs on this machine inside every isolation layer it allows.
+    """Runs Python (and, with a C++ compiler, C++) programs on this machine inside every isolation
+    layer it allows, one fork-server worker per pool slot.
 
     Args:
         config: limits and layer choices; defaults are :class:`SandboxConfig`'s.
@@ -47,6 +244,9 @@ class LocalSandbox:
     Raises:
         SandboxUnavailableError: a layer in ``config.require_layers`` is unavailable here, or a
             trivial program fails to run (checked once, at construction).
+
+    Starting removes what dead trainers left behind (:func:`trl_r1.sandbox.clean_stale`).
+    Call :meth:`close` (or let it be garbage-collected) to stop the workers.
 
     >>> sandbox = LocalSandbox()                                      # doctest: +SKIP
     >>> sandbox.run([Job("print(int(input()) * 2)", (Case(stdin="21"),))])[0].cases[0].stdout  # doctest: +SKIP
@@ -64,17 +264,41 @@ class LocalSandbox:
         prefixes = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)} if config.python is None \
             else {os.path.dirname(os.path.dirname(os.path.realpath(self.python)))}
         self.ro_paths = sorted(set(_SYSTEM_RO_PATHS) | prefixes | {os.path.realpath(p) for p in config.python_paths})
-        # Disjoint uid blocks per process and per sandbox, so concurrent sandboxes never share a uid.
-        block = (os.getpid() % 512) * 8 + next(_INSTANCES) % 8
-        self._uid_base = config.sandbox_uid + block * config.max_workers
-        self._slots: queue.Queue[int] = queue.Queue()
-        for slot in range(config.max_workers):
-            self._slots.put(slot)
+        self._compilers: dict[str, dict] = {}
+        if config.cpp_compiler:
+            gxx = shutil.which(config.cpp_compiler)
+            if gxx is not None:
+                self._compilers["cpp"] = {"argv": [os.path.realpath(gxx), *_CPP_ARGV], "source": "solution.cpp"}
+        try:
+            clean_stale(config.lock_dir)
+        except OSError as exc:
+            logger.warning("sandbox cleanup of dead trainers' leftovers failed: %s", exc)
+        self._lease: UidLease | None = None
+        if os.geteuid() == 0 and "uid" not in config.disable_layers:
+            try:
+                self._lease = UidLease(config.sandbox_uid, config.max_workers, config.uid_span, config.lock_dir)
+            except (RuntimeError, OSError) as exc:
+                if "uid" in config.require_layers:
+                    raise SandboxUnavailableError(f"required sandbox layer uid unavailable: {exc}") from exc
+                logger.warning("no sandbox uids leased: %s", exc)
+        #: The unprivileged uids programs run as (one per pool slot); empty without the uid layer.
+        self.uids: tuple[int, ...] = tuple(self._lease.uids) if self._lease else ()
         self.probe_report = self._probe()
         self.active = self._select_layers(self.probe_report)
-        #: The unprivileged uids programs run as (one per pool slot); empty without the uid layer.
-        self.uids = range(self._uid_base, self._uid_base + config.max_workers) if self.active["uid"] is not None \
-            else range(0)
+        if self.active["uid"] is None and self._lease is not None:
+            self._lease.release()
+            self._lease, self.uids = None, ()
+        #: Memory cap (MB) of everything in one worker's cgroup: the program's processes, its working
+        #: directory's tmpfs pages, and the worker's own pre-loaded interpreter.
+        self.run_memory_mb = config.memory_mb + config.workdir_mb + 96
+        self._workers = [_Worker(self, slot) for slot in range(config.max_workers)]
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for worker in self._workers:
+            self._idle.put(worker)
+        self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._lease)
+        self._compiler_lock = threading.Lock()
+        self._compilers_checked = False
+        self._compiler_error: str | None = None
         logger.info("code sandbox (local) active layers: %s",
                     ", ".join(f"{k}={v}" for k, v in self.describe().items()))
         self._smoke_test()
@@ -82,21 +306,50 @@ class LocalSandbox:
     def __reduce__(self):  # rebuilt (and re-probed) in the receiving process, e.g. TRL's spawned rewards
         return (LocalSandbox, (self.config,))
 
+    @property
+    def languages(self) -> frozenset[str]:
+        """``Job.language`` values this sandbox runs: ``python``, and ``cpp`` when a compiler is present."""
+        return frozenset({"python", *self._compilers})
+
+    def close(self) -> None:
+        """Stop every worker and release the sandbox uids."""
+        self._finalizer()
+
     # ----------------------------------------------------------------------------------- layers
+    def setup_request(self, root: str, uid: int | None, probe: bool = False) -> dict:
+        """The launcher's setup frame (static for a worker's lifetime)."""
+        cfg = self.config
+        if probe:
+            return {"parent_pid": os.getpid(), "probe": True, "root": root, "ro_paths": self.ro_paths,
+                    "layers": {"uid": uid}}
+        limits = {"cpu_s": cfg.cpu_time_s, "wall_s": cfg.timeout_s, "memory_bytes": cfg.memory_mb << 20,
+                  "nproc": cfg.max_processes if uid is not None else None, "fsize_bytes": cfg.max_file_size_mb << 20,
+                  "nofile": cfg.max_open_files, "output_bytes": cfg.max_output_bytes,
+                  "tmpfs_bytes": cfg.workdir_mb << 20}
+        compile_limits = {"cpu_s": int(cfg.compile_timeout_s) + 1, "wall_s": cfg.compile_timeout_s,
+                          "memory_bytes": max(cfg.memory_mb, cfg.compile_memory_mb) << 20}
+        return {"parent_pid": os.getpid(), "root": root, "ro_paths": self.ro_paths, "env": SANDBOX_ENV,
+                "python_paths": [os.path.realpath(p) for p in cfg.python_paths],
+                "layers": {**self.active, "uid": uid}, "limits": limits, "compile_limits": compile_limits,
+                "compilers": self._compilers}
+
     def _probe(self) -> dict:
-        root = tempfile.mkdtemp(prefix="trl_r1_probe_")
+        root = tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}_probe_")
         try:
-            req = {"parent_pid": os.getpid(), "probe": True, "root": root, "ro_paths": self.ro_paths,
-                   "layers": {"uid": self._uid_base + self.config.max_workers - 1 if os.geteuid() == 0 else None}}
-            proc = subprocess.run([self.python, "-I", "-S", "-B", _LAUNCHER], input=json.dumps(req).encode(),
+            req = self.setup_request(root, self.uids[-1] if self.uids else None, probe=True)
+            data = json.dumps(req).encode()
+            proc = subprocess.run([self.python, "-I", "-S", "-B", _LAUNCHER], input=struct.pack(">I", len(data)) + data,
                                   capture_output=True, env={}, timeout=60, cwd="/")
-            report = json.loads(proc.stdout or b"null")
+            out = proc.stdout
+            report = json.loads(out[4:4 + struct.unpack(">I", out[:4])[0]]) if len(out) >= 4 else None
             if not isinstance(report, dict):
                 raise SandboxUnavailableError(f"sandbox launcher failed to start: {proc.stderr.decode()[-2000:]}")
-        except (OSError, subprocess.SubprocessError) as exc:
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise SandboxUnavailableError(f"sandbox launcher failed to start: {exc}") from exc
         finally:
             shutil.rmtree(root, ignore_errors=True)
+        if os.geteuid() == 0 and not self.uids and report.get("uid") is None:
+            report["uid"] = "no free sandbox uid"
         report["cgroup"] = probe_cgroup()
         return report
 
@@ -124,7 +377,7 @@ class LocalSandbox:
         else:
             network = "audit_hook"
             logger.warning("sandbox network block falls back to a Python audit hook, which ctypes can bypass")
-        return {"uid": self._uid_base if usable["uid"] else None, "network": network,
+        return {"uid": (self.uids[0] if self.uids else None) if usable["uid"] else None, "network": network,
                 **{name: usable[name] for name in ("pid_namespace", "mount_namespace", "landlock", "seccomp",
                                                     "cgroup")}}
 
@@ -137,77 +390,53 @@ class LocalSandbox:
         case = result.cases[0] if result.ok else None
         if case is None or case.status != "ok" or case.stdout != "ok\n":
             detail = result.error or f"{case.status}: {case.stderr[-1000:]}"
+            self.close()
             raise SandboxUnavailableError(f"sandbox cannot run a trivial program ({detail}); "
                                           "try SandboxConfig.disable_layers to find the failing layer")
 
+    def _check_compilers(self) -> None:
+        """Compile a trivial C++ program once: a toolchain that cannot run in the sandbox makes
+        every C++ job a sandbox error, never a wrong answer."""
+        with self._compiler_lock:
+            if "cpp" not in self._compilers or self._compilers_checked:
+                return
+            worker = self._idle.get()
+            try:
+                result = worker.run(Job("int main() { return 0; }", (Case(),), language="cpp"),
+                                    time.monotonic() + 60)
+            finally:
+                self._idle.put(worker)
+            self._compilers_checked = True
+            if not (result.ok and result.cases and result.cases[0].status == "ok"):
+                self._compiler_error = result.error or result.compile_output[-500:] or result.cases[0].status
+                logger.warning("C++ compiler unusable in the sandbox, C++ jobs fail as sandbox errors: %s",
+                               self._compiler_error)
+                self._compilers.pop("cpp")
+
     # ----------------------------------------------------------------------------------- running
     def run(self, jobs: Sequence[Job], budget_s: float | None = None) -> list[JobResult]:
-        """Run ``jobs`` on the bounded pool; those not done within ``budget_s`` come back with ``error``."""
-        for job in jobs:
-            if job.language != "python":
-                raise ValueError(f"the local sandbox runs Python only, got language={job.language!r}")
+        """Run ``jobs`` on the bounded pool; those not done within ``budget_s`` come back with ``error``.
+
+        Raises:
+            ValueError: a job's language is not one of :attr:`languages`.
+        """
+        if any(job.language == "cpp" for job in jobs):
+            self._check_compilers()
+        for job in jobs:  # a C++ compiler found unusable answers its jobs with an error, below
+            if job.language not in self.languages and not (job.language == "cpp" and self._compiler_error):
+                raise ValueError(f"the local sandbox runs {sorted(self.languages)}, got language={job.language!r}")
         return run_bounded(self._run_in_slot, list(jobs), self.config.max_workers, budget_s,
                            on_skip=lambda job: JobResult(error="time budget exhausted before the program started"))
 
     def _run_in_slot(self, job: Job, deadline: float) -> JobResult:
-        slot = self._slots.get()
+        if job.language not in self.languages:
+            return JobResult(error=f"C++ compiler unusable in the sandbox: {self._compiler_error}")
+        worker = self._idle.get()
         try:
-            return self._run_job(job, deadline, slot)
+            return worker.run(job, deadline)
         finally:
-            self._slots.put(slot)
+            self._idle.put(worker)
 
-    def _request(self, job: Job, root: str, uid: int | None) -> dict:
-        cfg = self.config
-        limits = {"cpu_s": cfg.cpu_time_s, "wall_s": cfg.timeout_s, "memory_bytes": cfg.memory_mb << 20,
-                  "nproc": cfg.max_processes if uid is not None else None, "fsize_bytes": cfg.max_file_size_mb << 20,
-                  "nofile": cfg.max_open_files, "output_bytes": cfg.max_output_bytes,
-                  "tmpfs_bytes": cfg.workdir_mb << 20}
-        return {"parent_pid": os.getpid(), "root": root, "ro_paths": self.ro_paths, "env": SANDBOX_ENV,
-                "python_paths": [os.path.realpath(p) for p in cfg.python_paths],
-                "layers": {**self.active, "uid": uid}, "limits": limits, "code": job.code,
-                "cases": [{"stdin": c.stdin, "append": c.append} for c in job.cases], "fail_fast": job.fail_fast}
-
-    def _run_job(self, job: Job, deadline: float, slot: int) -> JobResult:
-        cfg = self.config
-        uid = self._uid_base + slot if self.active["uid"] is not None else None
-        root = tempfile.mkdtemp(prefix="trl_r1_sandbox_")
-        os.chmod(root, 0o711)
-        cgroup = proc = None
-        try:
-            if self.active["cgroup"]:
-                cgroup = RunCgroup(f"trl_r1_{os.getpid()}_{slot}_{time.monotonic_ns()}",
-                                   (cfg.memory_mb + cfg.workdir_mb + 64) << 20, cfg.max_processes + 4)
-            proc = subprocess.Popen([self.python, "-I", "-S", "-B", _LAUNCHER], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={}, close_fds=True,
-                                    start_new_session=True, cwd="/")
-            if cgroup is not None:
-                cgroup.add(proc.pid)  # before the request is sent: the launcher waits on stdin until then
-            own_limit = len(job.cases) * (cfg.timeout_s + 0.5) + _STARTUP_S
-            timeout = min(own_limit, deadline - time.monotonic())
-            try:
-                out, err = proc.communicate(json.dumps(self._request(job, root, uid)).encode(),
-                                            timeout=max(timeout, 0.01))
-            except subprocess.TimeoutExpired:
-                why = "call time budget exhausted" if timeout < own_limit else "sandbox did not finish"
-                return JobResult(error=f"{why}: program killed after {timeout:.1f}s")
-            try:
-                reply = json.loads(out)
-            except ValueError:
-                return JobResult(error=f"sandbox launcher exited {proc.returncode}: {err.decode()[-2000:]}")
-            if "error" in reply:
-                return JobResult(error=f"sandbox setup failed: {reply['error']}")
-            return JobResult(cases=tuple(CaseResult(**c) for c in reply["cases"]))
-        except OSError as exc:
-            return JobResult(error=f"sandbox could not start: {exc}")
-        finally:
-            if proc is not None and proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait()
-            if cgroup is not None:
-                cgroup.remove()
-            if uid is not None and not self.active["pid_namespace"]:
-                kill_uid_processes(uid)
-            shutil.rmtree(root, ignore_errors=True)
+    def worker_pids(self) -> list[int]:
+        """Pids of the running fork servers (for monitoring and tests)."""
+        return [w.proc.pid for w in self._workers if w.alive()]
