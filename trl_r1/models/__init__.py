@@ -1,0 +1,1 @@
+"""Models: resolving names, tokenizer surgery, LoRA, tiny offline models (layer 4)."""
