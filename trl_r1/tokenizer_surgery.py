@@ -171,7 +171,7 @@ def add_reasoning_tokens(
     if chat_template is not None or not getattr(tokenizer, "chat_template", None):
         tokenizer.chat_template = chat_template or CHATML_TEMPLATE
         report.chat_template_installed = True
-        if chat_template is None:
+        if tokenizer.chat_template == CHATML_TEMPLATE:  # given or by default: its turn tokens must exist
             missing = [t for t in (IM_START, IM_END) if t not in tokenizer.get_added_vocab()]
             if missing:
                 tokenizer.add_tokens([AddedToken(t, special=True, normalized=False) for t in missing],

@@ -201,5 +201,6 @@ def test_real_recipe_stage_consumes_its_hub_dataset(stage, tmp_path):
                                   "recipes/qwen2.5-7b/stage1.yaml"])
 def test_stage_script_configs_filter_openr1_math_to_verified_traces(path):
     config = yaml.safe_load((REPO / path).read_text())
-    data = cold_start_rows(local(config["dataset_name"]), config)
+    dataset = local(config.pop("dataset_name"))
+    data = cold_start_rows(dataset, config)
     assert data.format_report.total == 2 and data.rows

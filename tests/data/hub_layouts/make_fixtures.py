@@ -53,7 +53,7 @@ for i, (problem, answer, reasoning, summary, verified) in enumerate([
 # open-r1/Mixture-of-Thoughts (configs all | code | math | science, split "train"): messages whose
 # assistant turn holds "<think>…</think>" and the answer; num_tokens; source.
 MOT = [
-    {"messages": [{"content": f"Return your final response within \\boxed{{}}. What is $7 \\times 8 - 6$?",
+    {"messages": [{"content": "Return your final response within \\boxed{}. What is $7 \\times 8 - 6$?",
                    "role": "user"},
                   {"content": trace("Seven times eight is 56. Subtracting six gives 50.\n\nLet me double check: "
                                     "56 minus 6 is 50.", "$7 \\times 8 - 6 = 56 - 6 = \\boxed{50}$"),
