@@ -204,3 +204,15 @@ def test_stage_script_configs_filter_openr1_math_to_verified_traces(path):
     dataset = local(config.pop("dataset_name"))
     data = cold_start_rows(dataset, config)
     assert data.format_report.total == 2 and data.rows
+
+
+def test_a_fixture_next_to_the_recipe_keeps_its_dataset_options(tmp_path):
+    import shutil
+
+    shutil.copy(LAYOUTS / "deepscaler_preview.jsonl", tmp_path / "deepscaler.jsonl")
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump({"model": "trl-r1/tiny", "stages": [
+        {"name": "rl", "kind": "grpo", "rewards": ["accuracy"], "dataset": "deepscaler.jsonl?rename=answer:solution",
+         "args": {"prompt_template": "r1", "question_column": "problem"}}]}))
+    spec = load_recipe(tmp_path / "r.yaml").stages[0].datasets[0]
+    assert spec == f"{tmp_path / 'deepscaler.jsonl'}?rename=answer:solution"
+    assert load_dataset_spec(spec)["solution"][0] == "4"
