@@ -3,7 +3,8 @@
 Models: ``resolve_model("trl-r1/tiny")`` builds the tiny offline model once, caches it under
 ``$TRL_R1_CACHE`` (default ``~/.cache/trl_r1``) and returns its path; ``trl-r1/tiny-base`` is the
 same model *without* the R1 tags (a stand-in for a real base model, so tokenizer surgery has
-work to do). Options go in a query: ``trl-r1/tiny?hidden_size=64&num_hidden_layers=2&seed=1``.
+work to do); ``trl-r1/tiny-deepseek`` is a tiny random model over DeepSeek-V4's production
+vocabulary (:mod:`trl_r1.models.tiny_deepseek`). Options go in a query: ``trl-r1/tiny?hidden_size=64&num_hidden_layers=2&seed=1``.
 Any other name is returned unchanged (a local path or a hub id).
 
 Datasets (:func:`load_dataset_spec`):
@@ -20,6 +21,9 @@ Datasets (:func:`load_dataset_spec`):
 * ``synthetic://non_reasoning?n=100&seed=0&prompt=chat`` - simple queries answered without a chain of
   thought (``prompt=plain`` for string prompts, to mix with plain arithmetic prompts);
 * anything else goes to ``datasets.load_dataset`` (hub ids; real recipes only).
+
+Any non-synthetic spec may end in ``?config=…&split=…&rename=old:new&require=col&where=col:v1|v2&min=col:x``
+(a hub dataset's layout as it is, mapped with keys only: :mod:`trl_r1.data.views`).
 """
 
 from __future__ import annotations
@@ -115,6 +119,10 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
     if spec.startswith("synthetic://"):
         parts = urlsplit(spec)
         return _synthetic(parts.netloc, dict(parse_qsl(parts.query)))
+    if "?" in spec:  # a hub layout: config, split, renames, filters (trl_r1.data.views)
+        from trl_r1.data.views import load_view
+
+        return load_view(spec, split, lambda name, s: load_dataset_spec(name, split=s))
     path = Path(spec).expanduser()
     if path.is_dir():
         data = load_from_disk(str(path))

@@ -2,7 +2,8 @@
 
 ``trl-r1/tiny`` (with the R1 tags), ``trl-r1/tiny-base`` (without) and ``trl-r1/tiny-reward`` (a
 sequence-classification reward model) are the tiny random models of :mod:`trl_r1.models.tiny`,
-for tests and CPU recipes; ``trl-r1/tiny?hidden_size=64`` sets their size.
+for tests and CPU recipes; ``trl-r1/tiny-deepseek`` is a tiny random model over DeepSeek-V4's
+production vocabulary (:mod:`trl_r1.models.tiny_deepseek`); ``trl-r1/tiny?hidden_size=64`` sets their size.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from trl_r1._runtime import cache_dir
 logger = logging.getLogger(__name__)
 
 
-TINY_ALIASES = {"trl-r1/tiny": True, "trl-r1/tiny-base": False}  # causal-LM alias -> with R1 tags
+TINY_ALIASES = {"trl-r1/tiny": True, "trl-r1/tiny-base": False, "trl-r1/tiny-deepseek": True}  # alias -> R1 tags
 TINY_REWARD_MODEL = "trl-r1/tiny-reward"
 _TINY_OPTIONS = {"hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "seed"}
 _TINY_REWARD_OPTIONS = {"hidden_size", "seed"}
@@ -59,6 +60,10 @@ def resolve_model(name_or_path: str) -> str:
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}-"))
     if reward:
         save_tiny_reward_model(tmp, **kwargs)
+    elif parts.path == "trl-r1/tiny-deepseek":  # <think> tags are already in DeepSeek's vocabulary
+        from trl_r1.models.tiny_deepseek import save_tiny_deepseek_model
+
+        save_tiny_deepseek_model(tmp, **kwargs)
     else:
         save_tiny_model(tmp, extra_tokens=R1_TAGS if TINY_ALIASES[parts.path] else (), **kwargs)
     try:

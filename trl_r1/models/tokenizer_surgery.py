@@ -9,7 +9,9 @@ What :func:`add_reasoning_tokens` does to a ``(model, tokenizer)`` pair, and why
    new rows initialised to the **mean of the existing rows** (input and, if untied, output
    embeddings), which keeps the first SFT steps stable (Hewitt, 2021, "Initializing new word
    embeddings for pretrained language models").
-3. **A chat template that keeps the format**: a base model without a template gets ChatML; a
+3. **A chat template that keeps the format**: a base model without a template gets ChatML (a
+   DeepSeek vocabulary, which has its own turn tokens, gets
+   :data:`trl_r1.models.tiny_deepseek.DEEPSEEK_CHAT_TEMPLATE`, so nothing is added); a
    template that drops the reasoning of an assistant turn (as some distilled models' templates do)
    is refused with a clear error rather than training on truncated targets.
 4. **EOS = the token that ends the assistant turn.** Conversational SFT teaches the model to emit
@@ -133,7 +135,7 @@ def add_reasoning_tokens(
         markers: the reasoning markers of the cold-start format.
         pad_to_multiple_of: embedding rows are padded to a multiple of this when they must grow.
         chat_template: install this template; ``None`` keeps the tokenizer's own, or installs ChatML
-            when it has none.
+            when it has none (DeepSeek's turn layout when the vocabulary has DeepSeek's turn tokens).
 
     Returns:
         A :class:`SurgeryReport`; pass ``report.eos_token`` as ``SFTConfig.eos_token``.
@@ -161,10 +163,15 @@ def add_reasoning_tokens(
     report = SurgeryReport(embedding_rows_before=model.get_input_embeddings().weight.shape[0])
     old_len = len(tokenizer)
 
+    if chat_template is None and not getattr(tokenizer, "chat_template", None):
+        from trl_r1.models.tiny_deepseek import DEEPSEEK_CHAT_TEMPLATE, DEEPSEEK_TURN_TOKENS
+
+        if set(DEEPSEEK_TURN_TOKENS) <= set(tokenizer.get_vocab()):  # a DeepSeek vocabulary: use its own turns
+            chat_template = DEEPSEEK_CHAT_TEMPLATE
     if chat_template is not None or not getattr(tokenizer, "chat_template", None):
         tokenizer.chat_template = chat_template or CHATML_TEMPLATE
         report.chat_template_installed = True
-        if chat_template is None:
+        if tokenizer.chat_template == CHATML_TEMPLATE:  # given or by default: its turn tokens must exist
             missing = [t for t in (IM_START, IM_END) if t not in tokenizer.get_added_vocab()]
             if missing:
                 tokenizer.add_tokens([AddedToken(t, special=True, normalized=False) for t in missing],

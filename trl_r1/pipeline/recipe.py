@@ -81,8 +81,9 @@ def _local(value: str, base_dir: Path | None) -> str:
     """A relative path that exists next to the recipe (and not in the working directory) is made absolute."""
     if "://" in value or value.startswith(STAGE_REF) or Path(value).is_absolute() or Path(value).exists():
         return value
-    if base_dir is not None and (base_dir / value).exists():
-        return str((base_dir / value).resolve())
+    path, sep, options = value.partition("?")  # dataset options (trl_r1.data.views) stay as they are
+    if base_dir is not None and (base_dir / path).exists():
+        return str((base_dir / path).resolve()) + sep + options
     return value
 
 
