@@ -182,10 +182,9 @@ def _none_most_rows(completions, **kwargs):
 
 def test_bound_to_a_grpo_trainer_it_times_the_rewards_and_counts_unscored_rows(tiny_model_dir, tmp_path):
     """Neither signature is in TRL's logged metrics (the reward mean is 1.0): the doctor measures them."""
+    from conftest import cpu_training_args
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
-
-    from conftest import cpu_training_args
 
     data = Dataset.from_dict({"prompt": ["1+1=", "2+2=", "3+3=", "4+4="]})
     args = GRPOConfig(output_dir=str(tmp_path), max_steps=2, per_device_train_batch_size=4, num_generations=4,

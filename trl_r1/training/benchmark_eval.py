@@ -342,10 +342,13 @@ class BenchmarkEvalCallback(TrainerCallback):
                     self.k, _fmt(results[f"cons@{self.k}"]), _fmt(results["format_compliance"]),
                     _fmt(results["mean_length"]), _fmt(results["truncation_rate"]), len(self.problems), self.k, seconds)
         # Trainer.log itself, not GRPOTrainer.log: the latter would fold (and clear) the GRPO metrics it is
-        # averaging for the next regular logging step into this entry.
+        # averaging for the next regular logging step into this entry. Logging resets control.should_log,
+        # which would skip this step's regular log: it is put back.
         from transformers import Trainer
 
+        should_log = self.trainer.control.should_log
         Trainer.log(self.trainer, dict(metrics))
+        self.trainer.control.should_log = should_log
         self._append_log(step, metrics)
         return metrics
 
