@@ -1,9 +1,11 @@
 """``trl-r1 plot RUN_DIR``: a PNG dashboard of a training run, from the Trainer's ``log_history``.
 
-One panel per reward function (``rewards/<name>/mean``), then the curves R1 reads the "aha
+One panel per reward function (``rewards/<name>/mean``), one per benchmark evaluated during training
+(``bench/<name>/pass@1`` and ``cons@k``, :mod:`trl_r1.training.benchmark_eval`), then the curves R1 reads the "aha
 moment" from: response length, truncation, reflective words per 1,000 tokens, language
 consistency and mixing (:mod:`trl_r1.callbacks`), then KL and loss. Evaluation points
-(``eval_`` keys) are drawn dashed in the same panels. Panels without data are left out, so the
+(``eval_`` keys) are drawn dashed in the same panels; the steps where the run doctor raised a
+cause (``doctor.json``) are red dotted lines in every panel. Panels without data are left out, so the
 same dashboard works for GRPO and SFT runs.
 
 The log history is read from ``RUN_DIR/trainer_state.json`` (written by ``trainer.save_state()``),
@@ -85,6 +87,9 @@ def dashboard_panels(log_history: Sequence[dict[str, Any]]) -> list[Panel]:
 
     rewards = sorted({m.group(1) for k in present if (m := _REWARD_KEY.match(k.removeprefix("eval_")))})
     panels = [Panel(f"reward: {name}", (f"rewards/{name}/mean",), "mean reward") for name in rewards]
+    from trl_r1.training.benchmark_eval import benchmark_panels  # bench/<name>/pass@1, beside the rewards
+
+    panels += [Panel(title, keys, ylabel) for title, keys, ylabel in benchmark_panels(present)]
     if has("reward") and len(rewards) > 1:
         panels.append(Panel("total reward (weighted)", ("reward",), "mean reward"))
     for panel in _MONITOR_PANELS:
@@ -115,6 +120,7 @@ def plot_dashboard(
     title: str | None = None,
     smooth: int = 1,
     columns: int = 3,
+    marks: Sequence[tuple[float, str]] = (),
 ) -> Path:
     """Draw the dashboard of ``log_history`` (a Trainer's ``state.log_history``) into a PNG.
 
@@ -124,6 +130,8 @@ def plot_dashboard(
         title: figure title (e.g. the run name).
         smooth: moving-average window in logged points (1: raw curves).
         columns: panels per row.
+        marks: ``(step, label)`` pairs drawn as vertical lines in every panel (the run doctor's causes,
+            :func:`trl_r1.training.doctor.doctor_marks`).
 
     Raises:
         ValueError: when nothing in ``log_history`` can be plotted.
@@ -151,6 +159,10 @@ def plot_dashboard(
                 tag = " ".join(filter(None, [label, f"({split})" if label and split else split])) or None
                 ax.plot(steps, _smooth(values, smooth), style, marker="o" if len(steps) < 3 else None,
                         markersize=3, linewidth=1.4, label=tag)
+        for step, label in marks:
+            ax.axvline(step, color="tab:red", linestyle=":", linewidth=1.2)
+            ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"), fontsize=6, color="tab:red",
+                        rotation=90, ha="right", va="top")
         ax.set_title(panel.title, fontsize=10)
         ax.set_xlabel("step", fontsize=8)
         ax.set_ylabel(panel.ylabel, fontsize=8)
@@ -235,7 +247,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             history = load_log_history(run_dir)
             output = Path(args.output) if args.output else run_dir / DEFAULT_FILENAME
-            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth)
+            from trl_r1.training.doctor import doctor_marks
+
+            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth,
+                                  marks=doctor_marks(run_dir))
         except ValueError as e:
             raise UsageError(f"{run_dir}: {e}") from None
         print(path)

@@ -490,6 +490,20 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def benchmark_panels(keys: set[str] | Sequence[str]) -> list[tuple[str, tuple[str, ...], str]]:
+    """Dashboard panels ``(title, keys, y label)`` for the benchmarks among logged ``keys`` (pass@1, then cons@k).
+
+    >>> benchmark_panels({"loss", "bench/math500/pass@1", "bench/math500/cons@4", "bench/math500/seconds"})
+    [('benchmark: math500', ('bench/math500/pass@1', 'bench/math500/cons@4'), 'pass@1 / cons@k')]
+    """
+    names = sorted({m.group(1) for k in keys if (m := re.match(r"^bench/(.+)/pass@1$", k))})
+    panels = []
+    for name in names:
+        cons = sorted(k for k in keys if re.match(rf"^bench/{re.escape(name)}/cons@\d+$", k))
+        panels.append((f"benchmark: {name}", (f"bench/{name}/pass@1", *cons), "pass@1 / cons@k"))
+    return panels
+
+
 def benchmark_curves(run_dir: str | os.PathLike) -> dict[str, dict[str, Any]]:
     """The benchmark curves of a run (stage) directory, from ``trainer_state.json``'s ``log_history``:
     ``{name: {"steps": [...], "pass@1": [...], "seconds_per_eval": float}}`` (``{}`` when none)."""
@@ -518,3 +532,20 @@ def benchmark_curves(run_dir: str | os.PathLike) -> dict[str, dict[str, Any]]:
         seconds = curve.pop("seconds")
         curve["seconds_per_eval"] = sum(seconds) / len(seconds) if seconds else None
     return curves
+
+
+def curve_summary(curves: Mapping[str, Mapping[str, Any]]) -> str:
+    """One table cell for :func:`benchmark_curves`: first -> last pass@1 per benchmark, with the cost of one evaluation.
+
+    >>> curve_summary({"gsm8k": {"steps": [50, 100], "pass@1": [0.25, 0.5], "seconds_per_eval": 4.2}})
+    'gsm8k 0.250 -> 0.500 (2 evals, 4.2s each)'
+    """
+    cells = []
+    for name, curve in curves.items():
+        values = curve.get("pass@1") or []
+        if not values:
+            continue
+        cost = curve.get("seconds_per_eval")
+        each = f", {cost:.1f}s each" if cost is not None else ""
+        cells.append(f"{name} {values[0]:.3f} -> {values[-1]:.3f} ({len(values)} evals{each})")
+    return "; ".join(cells)

@@ -526,6 +526,13 @@ def read_doctor(run_dir: str | os.PathLike) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("causes"), list) else None
 
 
+def doctor_marks(run_dir: str | os.PathLike) -> list[tuple[float, str]]:
+    """``(step, cause id)`` of each cause in a run's ``doctor.json`` (``[]`` when none), for the dashboard."""
+    report = read_doctor(run_dir)
+    return [(float(c["step"]), str(c["id"])) for c in (report or {}).get("causes", [])
+            if isinstance(c, dict) and "step" in c and "id" in c]
+
+
 def doctor_verdict(report: Mapping[str, Any] | None) -> str:
     """One line for tables: ``"no problems found"`` or the cause ids with the step each was raised at.
 
