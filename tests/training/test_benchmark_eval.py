@@ -58,7 +58,8 @@ def grpo(model_dir, output_dir, callback=None, steps=3, peft_config=None):
 def evaluated_run(model_dir, benchmarks_dir, tmp_path_factory):
     """A 3-step GRPO run evaluated on 3 GSM8K problems every 2 steps, and the same run without the callback."""
     out = tmp_path_factory.mktemp("bench")
-    bench = BenchmarkEvalCallback("gsm8k", limit=3, k=2, eval_steps=2, max_new_tokens=8, data_dir=benchmarks_dir)
+    bench = BenchmarkEvalCallback("gsm8k", limit=3, k=2, eval_steps=2, max_new_tokens=8, data_dir=benchmarks_dir,
+                                  problems_per_batch=2)
     with_bench = grpo(model_dir, out / "with", bench)
     without = grpo(model_dir, out / "without")
     return bench, with_bench, without
@@ -124,18 +125,19 @@ def test_the_live_model_is_evaluated_and_the_same_weights_give_the_same_numbers(
             rows[eos] = saved
 
 
-def test_each_problem_has_its_own_seed_so_another_seed_draws_other_samples(evaluated_run):
-    bench, _, _ = evaluated_run
-    samples0 = bench._sample_transformers([0, 1])
-    samples_again = bench._sample_transformers([1])
-    assert [s.text for s in samples_again[0]] == [s.text for s in samples0[1]]  # problem 1 alone = problem 1 in a batch
+def test_a_block_of_problems_draws_the_same_samples_alone_or_with_others_and_other_ones_with_another_seed(
+        evaluated_run):
+    bench, _, _ = evaluated_run  # problems_per_batch=2: blocks {0, 1} and {2}
+    everything = bench._sample_transformers([0, 1, 2])
+    alone = bench._sample_transformers([2])
+    assert [s.token_ids for s in alone[0]] == [s.token_ids for s in everything[2]]  # what another process would draw
     bench.seed = 1
     try:
-        samples1 = bench._sample_transformers([1])
+        reseeded = bench._sample_transformers([2])
     finally:
         bench.seed = 0
-    assert problem_seed(0, 1) != problem_seed(1, 1)
-    assert [s.token_ids for s in samples1[0]] != [s.token_ids for s in samples0[1]]
+    assert problem_seed(0, 2) != problem_seed(1, 2)
+    assert [s.token_ids for s in reseeded[0]] != [s.token_ids for s in everything[2]]
 
 
 def test_it_evaluates_a_lora_policy(model_dir, tmp_path):
@@ -220,7 +222,9 @@ TWO_PROCESS_STAGE = {
     # lr 0: both runs keep the same weights whatever their batches, so their benchmark numbers must agree exactly
     "args": {"max_steps": 2, "per_device_train_batch_size": 4, "num_generations": 4, "max_completion_length": 8,
              "learning_rate": 0.0, "beta": 0.0, "reflection_monitor": False, "save_strategy": "no"},
-    "eval_benchmark": {"benchmark": ARITHMETIC, "limit": 5, "k": 3, "eval_steps": 1, "max_new_tokens": 12},
+    # blocks {0, 1} {2, 3} {4}: rank 0 samples two of them, rank 1 one
+    "eval_benchmark": {"benchmark": ARITHMETIC, "limit": 5, "k": 3, "eval_steps": 1, "max_new_tokens": 12,
+                       "problems_per_batch": 2},
 }
 
 

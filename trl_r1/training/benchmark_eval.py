@@ -16,11 +16,12 @@ top-p 0.95), scores them with :func:`trl_r1.eval.evaluate` (the same verifier an
 
 Each evaluation is also appended to ``<output_dir>/bench.jsonl``.
 
-**Processes.** Under ``accelerate launch`` / ``torchrun`` the problems are sharded across ranks
-(problem ``i`` goes to rank ``i % world_size``) and the results gathered, so every rank logs the
-same numbers. Problem ``i`` is sampled with its own seed, derived from ``(seed, i)`` and never from
-the rank, so an N-process run logs exactly what a one-process run logs for the same seed and
-weights. The training RNG streams (CPU and CUDA) are saved and restored around an evaluation:
+**Processes.** Problems are sampled in fixed blocks of ``problems_per_batch`` consecutive problems
+(one ``generate`` call each), every block with its own seed derived from ``(seed, index of its first
+problem)`` and never from the rank. Under ``accelerate launch`` / ``torchrun`` the blocks are sharded
+across ranks (block ``j`` goes to rank ``j % world_size``) and the results gathered, so every rank
+logs the same numbers, and an N-process run logs exactly what a one-process run logs for the same
+seed and weights. The training RNG streams (CPU and CUDA) are saved and restored around an evaluation:
 evaluating does not change what the run trains on.
 
 **Engines.** With the trainer's own vLLM engine (``use_vllm=True``, colocate mode, one GPU per
@@ -79,7 +80,10 @@ SETTINGS = {
     "temperature": ("eval_benchmark_temperature", "sampling temperature (R1: 0.6)"),
     "top_p": ("eval_benchmark_top_p", "nucleus sampling (R1: 0.95)"),
     "template": ("eval_benchmark_template", "prompt template: " + ", ".join(TEMPLATES)),
-    "seed": ("eval_benchmark_seed", "sampling seed; problem i uses a seed derived from (seed, i)"),
+    "seed": ("eval_benchmark_seed", "sampling seed; each block of problems uses a seed derived from (seed, its "
+                                    "first problem's index)"),
+    "problems_per_batch": ("eval_benchmark_problems_per_batch", "problems sampled together in one generate call "
+                                                                "(a block; blocks are what processes share out)"),
     "data_dir": ("eval_benchmark_data_dir", "folder holding the named benchmarks' files"),
 }
 
@@ -127,7 +131,7 @@ def _is_number(value: Any) -> bool:
 
 def check_settings(benchmark: Any, limit: Any = None, k: Any = 4, eval_steps: Any = 100, max_new_tokens: Any = None,
                    temperature: Any = 0.6, top_p: Any = 0.95, template: Any = "auto", seed: Any = 0,
-                   data_dir: Any = None, name: Any = None) -> list[Problem]:
+                   data_dir: Any = None, name: Any = None, problems_per_batch: Any = 8) -> list[Problem]:
     """Validate benchmark settings and return the problems to evaluate (everything is checked before training).
 
     Raises :class:`BenchmarkSettingError` naming the key: an unknown benchmark, ``limit`` larger than
@@ -154,6 +158,8 @@ def check_settings(benchmark: Any, limit: Any = None, k: Any = 4, eval_steps: An
     if template not in TEMPLATES:
         raise BenchmarkSettingError("template", f"unknown prompt template {template!r}; choose from "
                                                 f"{', '.join(TEMPLATES)}")
+    if not _is_int(problems_per_batch) or problems_per_batch < 1:
+        raise BenchmarkSettingError("problems_per_batch", f"must be an integer >= 1, got {problems_per_batch!r}")
     if not _is_int(seed):
         raise BenchmarkSettingError("seed", f"must be an integer, got {seed!r}")
     if name is not None and (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name)):
@@ -201,6 +207,7 @@ class BenchmarkEvalArguments:
     eval_benchmark_template: str = field(default="auto", metadata={"help": SETTINGS["template"][1]})
     eval_benchmark_seed: int = field(default=0, metadata={"help": SETTINGS["seed"][1]})
     eval_benchmark_data_dir: str | None = field(default=None, metadata={"help": SETTINGS["data_dir"][1]})
+    eval_benchmark_problems_per_batch: int = field(default=8, metadata={"help": SETTINGS["problems_per_batch"][1]})
 
     def benchmark_settings(self) -> dict[str, Any] | None:
         """The settings by recipe key (``None`` when no benchmark is set)."""
@@ -271,9 +278,10 @@ class BenchmarkEvalCallback(TrainerCallback):
         max_new_tokens: completion budget; default the trainer's ``max_completion_length``.
         temperature / top_p: sampling (R1: 0.6 / 0.95).
         template: prompt template (see :func:`trl_r1.eval.build_prompt`).
-        seed: problem ``i`` is sampled with :func:`problem_seed` ``(seed, i)``.
+        seed: the block of problems starting at ``i`` is sampled with :func:`problem_seed` ``(seed, i)``.
         data_dir: folder of the named benchmarks.
         name: the ``<name>`` in ``bench/<name>/...`` (default :func:`benchmark_metric_name`).
+        problems_per_batch: problems per ``generate`` call (Transformers; vLLM seeds each problem).
         trainer: the trainer to sample from and log through (or call :meth:`bind`).
 
     Every setting is checked, and the benchmark loaded, when the callback is built: a bad setting
@@ -283,15 +291,15 @@ class BenchmarkEvalCallback(TrainerCallback):
     def __init__(self, benchmark: str, limit: int | None = None, k: int = 4, eval_steps: int = 100,
                  max_new_tokens: int | None = None, temperature: float = 0.6, top_p: float = 0.95,
                  template: str = "auto", seed: int = 0, data_dir: str | os.PathLike | None = None,
-                 name: str | None = None, trainer: Any = None):
+                 name: str | None = None, problems_per_batch: int = 8, trainer: Any = None):
         try:
             self.problems = check_settings(benchmark, limit, k, eval_steps, max_new_tokens, temperature, top_p,
-                                           template, seed, data_dir, name)
+                                           template, seed, data_dir, name, problems_per_batch)
         except BenchmarkSettingError as e:
             raise ValueError(f"BenchmarkEvalCallback: {e.key}: {e.reason}") from None
         self.benchmark, self.limit, self.k, self.eval_steps = benchmark, limit, k, eval_steps
         self.max_new_tokens, self.temperature, self.top_p = max_new_tokens, temperature, top_p
-        self.template, self.seed = template, seed
+        self.template, self.seed, self.problems_per_batch = template, seed, problems_per_batch
         self.name = name or benchmark_metric_name(benchmark)
         self.language = benchmark_language(benchmark)
         self.prompts = [build_prompt(p, template) for p in self.problems]
@@ -367,7 +375,7 @@ class BenchmarkEvalCallback(TrainerCallback):
         if sampler == "server":  # the server client lives on the main process: it samples every problem
             mine = list(range(len(self.problems))) if accelerator.is_main_process else []
         else:
-            mine = list(range(rank, len(self.problems), world))
+            mine = [i for i in range(len(self.problems)) if (i // self.problems_per_batch) % world == rank]
         devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
         with torch.random.fork_rng(devices=devices):  # the training RNG streams continue as if nothing happened
             samples = self._sample(sampler, mine)
@@ -408,13 +416,21 @@ class BenchmarkEvalCallback(TrainerCallback):
     def _sample_transformers(self, indices: list[int]) -> list[list[Sample]]:
         from trl.models import unwrap_model_for_generation
 
-        trainer = self.trainer
+        trainer, size = self.trainer, self.problems_per_batch
+        blocks: dict[int, list[int]] = {}
+        for i in indices:
+            blocks.setdefault(i // size, []).append(i)
         gather = getattr(trainer.args, "ds3_gather_for_generation", True)
+        out: dict[int, list[Sample]] = {}
         with unwrap_model_for_generation(trainer.model_wrapped, trainer.accelerator,
                                          gather_deepspeed3_params=gather) as model:
-            # One generate call per problem: its k samples come from its own seed, whatever else runs.
-            backend = TransformersBackend(model, trainer.processing_class, batch_size=self.k)
-            return [backend.generate([self.prompts[i]], self._params(i))[0] for i in indices]
+            # One generate call per block, seeded from the block alone: the same block gives the same samples
+            # whichever process samples it and whatever else it samples.
+            backend = TransformersBackend(model, trainer.processing_class, batch_size=size * self.k)
+            for block, members in blocks.items():
+                groups = backend.generate([self.prompts[i] for i in members], self._params(block * size))
+                out.update(zip(members, groups, strict=True))
+        return [out[i] for i in indices]
 
     def _sample_vllm(self, indices: list[int], server: bool) -> list[list[Sample]]:
         trainer, tokenizer = self.trainer, self.trainer.processing_class

@@ -292,8 +292,10 @@ class RunDoctor(TrainerCallback):
             if self.causes:
                 logger.warning("run doctor: %d problem(s) found: %s (see %s)", len(self.causes),
                                ", ".join(c.id for c in self.causes), self._path() or DOCTOR_FILE)
-            else:
+            elif self.checked_steps:
                 logger.info("run doctor: no problems found in %d logged steps", self.checked_steps)
+            else:
+                logger.info("run doctor: no training step was logged, nothing to check (lower logging_steps)")
 
     # -- the checks ---------------------------------------------------------------------------------
 
@@ -534,10 +536,10 @@ def doctor_marks(run_dir: str | os.PathLike) -> list[tuple[float, str]]:
 
 
 def doctor_verdict(report: Mapping[str, Any] | None) -> str:
-    """One line for tables: ``"no problems found"`` or the cause ids with the step each was raised at.
+    """One line for tables: ``"no problems found"``, or the cause ids with the step each was raised at.
 
-    >>> doctor_verdict({"causes": [], "checked_steps": 5})
-    'no problems found'
+    >>> doctor_verdict({"causes": [], "checked_steps": 5}), doctor_verdict({"causes": [], "checked_steps": 0})
+    ('no problems found', 'nothing logged to check')
     >>> doctor_verdict({"causes": [{"id": "truncation", "step": 30, "message": "", "fix": ""}], "checked_steps": 5})
     'truncation@30'
     """
@@ -545,7 +547,7 @@ def doctor_verdict(report: Mapping[str, Any] | None) -> str:
         return ""
     causes = report.get("causes") or []
     if not causes:
-        return "no problems found"
+        return "no problems found" if report.get("checked_steps") else "nothing logged to check"
     return ", ".join(f"{c['id']}@{c['step']}" for c in causes)
 
 
