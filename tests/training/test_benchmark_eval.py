@@ -151,6 +151,19 @@ def test_it_evaluates_a_lora_policy(model_dir, tmp_path):
     assert entry["step"] == 1 and "bench/arithmetic/pass@1" in entry
 
 
+def test_a_plain_prompt_benchmark_checks_the_r1_zero_layout_when_told():
+    from trl_r1.generation import Sample
+
+    r1_zero = [Sample("<think>2+0=2,5+7=12</think><answer>122</answer>", 20, True),
+               Sample("<think>guess</think><answer>121</answer>", 9, True)]
+    auto = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2)
+    told = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2, format="r1_zero")
+    assert auto.problems[0].answer == "122" and auto.prompts[0] == "50+72="
+    assert auto._score(0, r1_zero)["format_compliance"] == 0.0  # a plain prompt: trl-r1 eval expects the R1 layout
+    told_scores = told._score(0, r1_zero)
+    assert told_scores["format_compliance"] == 1.0 and told_scores["pass@1"] == 0.5
+
+
 def test_an_unbound_callback_says_how_to_bind_it():
     bench = BenchmarkEvalCallback(ARITHMETIC, limit=2, k=1, temperature=0.0)
     with pytest.raises(RuntimeError, match=r"call callback.bind\(trainer\)"):
@@ -238,8 +251,14 @@ def test_two_processes_log_the_same_benchmark_numbers_as_one(model_dir, tmp_path
             "logging_steps": 1, "disable_tqdm": True}}
     one = {**base, "stages": [dict(TWO_PROCESS_STAGE)]}
     two = {**base, "stages": [{**TWO_PROCESS_STAGE, "num_processes": 2, "launcher": "torchrun"}]}
-    run_recipe(parse_recipe(one), tmp_path / "one")
+    summary = run_recipe(parse_recipe(one), tmp_path / "one")
     run_recipe(parse_recipe(two), tmp_path / "two")
+    # the stage's summary entry, metrics.json and doctor.json carry the benchmark and the doctor's verdict
+    assert summary["bench"]["rl"]["arithmetic"]["steps"] == [1, 2]
+    assert summary["doctor"]["rl"] == json.loads((tmp_path / "one" / "rl" / "doctor.json").read_text())
+    assert summary["doctor"]["rl"]["checked_steps"] == 2
+    metrics = json.loads((tmp_path / "one" / "rl" / "metrics.json").read_text())
+    assert metrics["bench/arithmetic/pass@1"] == summary["bench"]["rl"]["arithmetic"]["pass@1"][-1]
 
     def bench(run):
         return [{k: v for k, v in e.items() if k.startswith("bench/") and not k.endswith("/seconds")} | {"step": e["step"]}
@@ -251,3 +270,27 @@ def test_two_processes_log_the_same_benchmark_numbers_as_one(model_dir, tmp_path
     assert 0 < one_process[0]["bench/arithmetic/truncation_rate"] < 1  # varied samples: the comparison can fail
     config = yaml.safe_load((tmp_path / "two" / "rl" / "stage_config.yaml").read_text())
     assert config["eval_benchmark_limit"] == 5
+
+
+def test_the_dashboard_draws_the_benchmark_beside_the_rewards_and_marks_the_doctors_causes(evaluated_run, tmp_path):
+    import argparse
+
+    from trl_r1.plots import dashboard_panels, plot_dashboard, run
+
+    _, trainer, _ = evaluated_run
+    history = trainer.state.log_history
+    titles = [p.title for p in dashboard_panels(history)]
+    assert titles[:2] == ["reward: _length_reward", "benchmark: gsm8k"]
+    (bench,) = [p for p in dashboard_panels(history) if p.title == "benchmark: gsm8k"]
+    assert bench.keys == ("bench/gsm8k/pass@1", "bench/gsm8k/cons@2")
+    plain = plot_dashboard(history, tmp_path / "plain.png", title="run").read_bytes()
+    marked = plot_dashboard(history, tmp_path / "marked.png", title="run", marks=[(2.0, "truncation")]).read_bytes()
+    assert plain != marked
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "trainer_state.json").write_text(json.dumps({"log_history": history}))
+    (run_dir / "doctor.json").write_text(json.dumps({"causes": [{"id": "truncation", "step": 2, "message": "m",
+                                                                 "fix": "f"}], "checked_steps": 3}))
+    assert run(argparse.Namespace(run_dir=str(run_dir), output=None, smooth=1)) == 0
+    assert (run_dir / "dashboard.png").read_bytes() == marked  # `trl-r1 plot` read doctor.json's marks

@@ -68,6 +68,7 @@ BENCH_PREFIX = "bench/"
 BENCH_LOG = "bench.jsonl"
 DEFAULT_MAX_NEW_TOKENS = 256
 TEMPLATES = ("auto", "r1", "r1_zero", "chat", "deepseek")
+FORMATS = ("auto", "r1", "r1_zero")
 # recipe key -> (script argument, what it is); `benchmark` is the switch.
 SETTINGS = {
     "benchmark": ("eval_benchmark", "a benchmark name (math500, aime24, amc23, gsm8k, cmath) or a question/answer "
@@ -82,6 +83,8 @@ SETTINGS = {
     "template": ("eval_benchmark_template", "prompt template: " + ", ".join(TEMPLATES)),
     "seed": ("eval_benchmark_seed", "sampling seed; each block of problems uses a seed derived from (seed, its "
                                     "first problem's index)"),
+    "format": ("eval_benchmark_format", "the layout format_compliance checks: auto (from the prompt, as trl-r1 eval "
+                                        "does), r1 (<think> + summary) or r1_zero (<think> + <answer>)"),
     "problems_per_batch": ("eval_benchmark_problems_per_batch", "problems sampled together in one generate call "
                                                                 "(a block; blocks are what processes share out)"),
     "data_dir": ("eval_benchmark_data_dir", "folder holding the named benchmarks' files"),
@@ -131,7 +134,8 @@ def _is_number(value: Any) -> bool:
 
 def check_settings(benchmark: Any, limit: Any = None, k: Any = 4, eval_steps: Any = 100, max_new_tokens: Any = None,
                    temperature: Any = 0.6, top_p: Any = 0.95, template: Any = "auto", seed: Any = 0,
-                   data_dir: Any = None, name: Any = None, problems_per_batch: Any = 8) -> list[Problem]:
+                   data_dir: Any = None, name: Any = None, format: Any = "auto",
+                   problems_per_batch: Any = 8) -> list[Problem]:
     """Validate benchmark settings and return the problems to evaluate (everything is checked before training).
 
     Raises :class:`BenchmarkSettingError` naming the key: an unknown benchmark, ``limit`` larger than
@@ -158,6 +162,8 @@ def check_settings(benchmark: Any, limit: Any = None, k: Any = 4, eval_steps: An
     if template not in TEMPLATES:
         raise BenchmarkSettingError("template", f"unknown prompt template {template!r}; choose from "
                                                 f"{', '.join(TEMPLATES)}")
+    if format not in FORMATS:
+        raise BenchmarkSettingError("format", f"must be one of {', '.join(FORMATS)}, got {format!r}")
     if not _is_int(problems_per_batch) or problems_per_batch < 1:
         raise BenchmarkSettingError("problems_per_batch", f"must be an integer >= 1, got {problems_per_batch!r}")
     if not _is_int(seed):
@@ -207,6 +213,7 @@ class BenchmarkEvalArguments:
     eval_benchmark_template: str = field(default="auto", metadata={"help": SETTINGS["template"][1]})
     eval_benchmark_seed: int = field(default=0, metadata={"help": SETTINGS["seed"][1]})
     eval_benchmark_data_dir: str | None = field(default=None, metadata={"help": SETTINGS["data_dir"][1]})
+    eval_benchmark_format: str = field(default="auto", metadata={"help": SETTINGS["format"][1]})
     eval_benchmark_problems_per_batch: int = field(default=8, metadata={"help": SETTINGS["problems_per_batch"][1]})
 
     def benchmark_settings(self) -> dict[str, Any] | None:
@@ -281,6 +288,9 @@ class BenchmarkEvalCallback(TrainerCallback):
         seed: the block of problems starting at ``i`` is sampled with :func:`problem_seed` ``(seed, i)``.
         data_dir: folder of the named benchmarks.
         name: the ``<name>`` in ``bench/<name>/...`` (default :func:`benchmark_metric_name`).
+        format: the layout ``format_compliance`` checks: ``auto`` (``r1_zero`` when the prompt asks
+            for ``<answer>`` tags, else ``r1``, as :func:`trl_r1.eval.evaluate` decides), ``r1`` or
+            ``r1_zero`` (for plain prompts whose training data uses the R1-Zero layout).
         problems_per_batch: problems per ``generate`` call (Transformers; vLLM seeds each problem).
         trainer: the trainer to sample from and log through (or call :meth:`bind`).
 
@@ -291,15 +301,16 @@ class BenchmarkEvalCallback(TrainerCallback):
     def __init__(self, benchmark: str, limit: int | None = None, k: int = 4, eval_steps: int = 100,
                  max_new_tokens: int | None = None, temperature: float = 0.6, top_p: float = 0.95,
                  template: str = "auto", seed: int = 0, data_dir: str | os.PathLike | None = None,
-                 name: str | None = None, problems_per_batch: int = 8, trainer: Any = None):
+                 name: str | None = None, format: str = "auto", problems_per_batch: int = 8, trainer: Any = None):
         try:
             self.problems = check_settings(benchmark, limit, k, eval_steps, max_new_tokens, temperature, top_p,
-                                           template, seed, data_dir, name, problems_per_batch)
+                                           template, seed, data_dir, name, format, problems_per_batch)
         except BenchmarkSettingError as e:
             raise ValueError(f"BenchmarkEvalCallback: {e.key}: {e.reason}") from None
         self.benchmark, self.limit, self.k, self.eval_steps = benchmark, limit, k, eval_steps
         self.max_new_tokens, self.temperature, self.top_p = max_new_tokens, temperature, top_p
         self.template, self.seed, self.problems_per_batch = template, seed, problems_per_batch
+        self.format = format
         self.name = name or benchmark_metric_name(benchmark)
         self.language = benchmark_language(benchmark)
         self.prompts = [build_prompt(p, template) for p in self.problems]
@@ -390,7 +401,8 @@ class BenchmarkEvalCallback(TrainerCallback):
     def _max_new_tokens(self) -> int:
         if self.max_new_tokens is not None:
             return self.max_new_tokens
-        return int(getattr(self.trainer.args, "max_completion_length", None) or DEFAULT_MAX_NEW_TOKENS)
+        args = getattr(self.trainer, "args", None)
+        return int(getattr(args, "max_completion_length", None) or DEFAULT_MAX_NEW_TOKENS)
 
     def _params(self, index: int) -> SamplingParams:
         return SamplingParams(num_samples=self.k, temperature=self.temperature, top_p=self.top_p,
@@ -473,12 +485,23 @@ class BenchmarkEvalCallback(TrainerCallback):
     def _score(self, index: int, samples: list[Sample]) -> dict[str, float | None]:
         """One problem's numbers, scored by :func:`trl_r1.eval.evaluate` (its verifier and format rules)."""
         params = self._params(index)
-        result = evaluate(_FixedSamples(samples, self.trainer.processing_class), [self.problems[index]], k=self.k,
+        tokenizer = getattr(self.trainer, "processing_class", None)
+        result = evaluate(_FixedSamples(samples, tokenizer), [self.problems[index]], k=self.k,
                           pass_k=[1], temperature=self.temperature, top_p=self.top_p,
                           max_new_tokens=params.max_new_tokens, seed=params.seed, template=self.template,
                           language=self.language, progress=False, save_samples=False)
         keys = ("pass@1", f"cons@{self.k}", "format_compliance", "mean_response_tokens", "truncation_rate")
-        return {key: result.get(key) for key in keys}
+        out = {key: result.get(key) for key in keys}
+        if self.format != "auto":  # the layout is given, not read from the prompt
+            from trl_r1.data.format import THINK_START
+            from trl_r1.rewards.format import r1_zero_format_score, think_summary_format_score
+
+            score = r1_zero_format_score if self.format == "r1_zero" else think_summary_format_score
+            prompt = self.prompts[index]
+            text = prompt if isinstance(prompt, str) else str(prompt[-1].get("content", ""))
+            prefilled = True if text.rstrip().endswith(THINK_START) else None
+            out["format_compliance"] = sum(score(s.text, prefilled=prefilled) for s in samples) / len(samples)
+        return out
 
     def _append_log(self, step: int, metrics: Mapping[str, float]) -> None:
         trainer = self.trainer
