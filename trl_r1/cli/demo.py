@@ -4,7 +4,10 @@ Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``) with the multi-stage runne
 tiny random Qwen2 on worked arithmetic solutions, reasoning GRPO with rule rewards (accuracy +
 format) on a disjoint, larger problem set given with final answers only, rejection sampling + SFT,
 and all-scenario GRPO, with held-out pass@1 (k samples at temperature 0.6, top-p 0.95) after each
-training stage. Prints a table and writes ``DIR/summary.json``; rerunning skips finished stages.
+training stage. The GRPO stages also log held-out pass@1 during training and run the run doctor
+(:mod:`trl_r1.training`): the table shows the pass@1 curve (first -> last, with the cost of one
+evaluation) and the doctor's verdict. Prints a table and writes ``DIR/summary.json``; rerunning
+skips finished stages.
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
                 stage["rewards"] = [{"name": r, "threshold": float("-inf")} for r in stage["rewards"]]
             if "preference_last_steps" in args:
                 args["preference_last_steps"] = 2
+            if "eval_benchmark" in stage:  # two points on the in-training benchmark curve
+                stage["eval_benchmark"].update(limit=8, eval_steps=2)
     return data
 
 
@@ -105,14 +110,21 @@ def _fmt(metrics: dict[str, float]) -> str:
 
 def summary_table(summary: dict[str, Any]) -> str:
     """Markdown table of a demo/run summary: one row per stage, pass@1 where evaluated."""
-    lines = ["| stage | kind | seconds | held-out pass@1 | metrics |", "|---|---|---:|---:|---|"]
+    from trl_r1.eval.curves import curve_summary
+    from trl_r1.training.doctor import doctor_verdict
+
+    lines = ["| stage | kind | seconds | held-out pass@1 | pass@1 during training | run doctor | metrics |",
+             "|---|---|---:|---:|---|---|---|"]
     for row in summary["stages"]:
         if row["kind"] == "eval":
             continue
         ev = summary["eval"].get(row["name"])
         p1 = f"{ev['pass@1']:.3f} (k={ev['k']}, n={ev['n_problems']})" if ev else ""
         shown = {k: v for k, v in row["metrics"].items() if k in _SHOWN}
-        lines.append(f"| {row['name']} | {row['kind']} | {row['seconds']:.0f} | {p1} | {_fmt(shown)} |")
+        during = curve_summary(summary.get("bench", {}).get(row["name"], {}))
+        doctor = doctor_verdict(summary.get("doctor", {}).get(row["name"]))
+        lines.append(f"| {row['name']} | {row['kind']} | {row['seconds']:.0f} | {p1} | {during} | {doctor} | "
+                     f"{_fmt(shown)} |")
     total = sum(r["seconds"] for r in summary["stages"])
     lines.append(f"\ntotal stage time: {total:.0f}s")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from trl_r1.eval.plots import DEFAULT_FILENAME, STATE_FILE, find_runs, load_log_history, plot_dashboard
+from trl_r1.training.doctor import doctor_marks
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             history = load_log_history(run_dir)
             output = Path(args.output) if args.output else run_dir / DEFAULT_FILENAME
-            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth)
+            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth,
+                                  marks=doctor_marks(run_dir))
         except ValueError as e:
             raise UsageError(f"{run_dir}: {e}") from None
         print(path)

@@ -1,9 +1,11 @@
 """``trl-r1 plot RUN_DIR``: a PNG dashboard of a training run, from the Trainer's ``log_history``.
 
-One panel per reward function (``rewards/<name>/mean``), then the curves R1 reads the "aha
+One panel per reward function (``rewards/<name>/mean``), one per benchmark evaluated during training
+(``bench/<name>/pass@1`` and ``cons@k``, :mod:`trl_r1.training.benchmark_eval`), then the curves R1 reads the "aha
 moment" from: response length, truncation, reflective words per 1,000 tokens, language
 consistency and mixing (:mod:`trl_r1.rewards.monitor`), then KL and loss. Evaluation points
-(``eval_`` keys) are drawn dashed in the same panels. Panels without data are left out, so the
+(``eval_`` keys) are drawn dashed in the same panels; the steps where the run doctor raised a
+cause (``doctor.json``) are red dotted lines in every panel. Panels without data are left out, so the
 same dashboard works for GRPO and SFT runs.
 
 The log history is read from ``RUN_DIR/trainer_state.json`` (written by ``trainer.save_state()``),
@@ -84,6 +86,7 @@ def dashboard_panels(log_history: Sequence[dict[str, Any]]) -> list[Panel]:
 
     rewards = sorted({m.group(1) for k in present if (m := _REWARD_KEY.match(k.removeprefix("eval_")))})
     panels = [Panel(f"reward: {name}", (f"rewards/{name}/mean",), "mean reward") for name in rewards]
+    panels += [Panel(title, keys, ylabel) for title, keys, ylabel in benchmark_panels(present)]
     if has("reward") and len(rewards) > 1:
         panels.append(Panel("total reward (weighted)", ("reward",), "mean reward"))
     for panel in _MONITOR_PANELS:
@@ -114,6 +117,7 @@ def plot_dashboard(
     title: str | None = None,
     smooth: int = 1,
     columns: int = 3,
+    marks: Sequence[tuple[float, str]] = (),
 ) -> Path:
     """Draw the dashboard of ``log_history`` (a Trainer's ``state.log_history``) into a PNG.
 
@@ -123,6 +127,8 @@ def plot_dashboard(
         title: figure title (e.g. the run name).
         smooth: moving-average window in logged points (1: raw curves).
         columns: panels per row.
+        marks: ``(step, label)`` pairs drawn as vertical lines in every panel (the run doctor's causes,
+            :func:`trl_r1.training.doctor.doctor_marks`).
 
     Raises:
         ValueError: when nothing in ``log_history`` can be plotted.
@@ -150,6 +156,10 @@ def plot_dashboard(
                 tag = " ".join(filter(None, [label, f"({split})" if label and split else split])) or None
                 ax.plot(steps, _smooth(values, smooth), style, marker="o" if len(steps) < 3 else None,
                         markersize=3, linewidth=1.4, label=tag)
+        for step, label in marks:
+            ax.axvline(step, color="tab:red", linestyle=":", linewidth=1.2)
+            ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"), fontsize=6, color="tab:red",
+                        rotation=90, ha="right", va="top")
         ax.set_title(panel.title, fontsize=10)
         ax.set_xlabel("step", fontsize=8)
         ax.set_ylabel(panel.ylabel, fontsize=8)
@@ -202,3 +212,17 @@ def find_runs(path: str | os.PathLike) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and find_state_file(p) is not None)
+
+
+def benchmark_panels(keys: set[str] | Sequence[str]) -> list[tuple[str, tuple[str, ...], str]]:
+    """Dashboard panels ``(title, keys, y label)`` for the benchmarks among logged ``keys`` (pass@1, then cons@k).
+
+    >>> benchmark_panels({"loss", "bench/math500/pass@1", "bench/math500/cons@4", "bench/math500/seconds"})
+    [('benchmark: math500', ('bench/math500/pass@1', 'bench/math500/cons@4'), 'pass@1 / cons@k')]
+    """
+    names = sorted({m.group(1) for k in keys if (m := re.match(r"^bench/(.+)/pass@1$", k))})
+    panels = []
+    for name in names:
+        cons = sorted(k for k in keys if re.match(rf"^bench/{re.escape(name)}/cons@\d+$", k))
+        panels.append((f"benchmark: {name}", (f"bench/{name}/pass@1", *cons), "pass@1 / cons@k"))
+    return panels

@@ -19,6 +19,7 @@ A recipe is YAML::
         rewards: [accuracy, {name: think_summary_format, weight: 0.5}]
         accelerate_config: zero2      # TRL's shipped configs by name, or a path
         num_processes: 8
+        eval_benchmark: {benchmark: math500, limit: 64, k: 4, eval_steps: 100}   # pass@1 during training
 
 ``model: stage:NAME`` starts from an earlier stage's saved model; ``dataset: stage:NAME`` reads
 the data an earlier ``sample`` stage selected. ``args`` takes the keys of the kind's script
@@ -157,6 +158,7 @@ class _RecipeParser:
         self.datasets(stage, raw, at)
         self.rewards(stage, raw, at)
         self.args(stage, raw, at)
+        self.eval_benchmark(stage, raw, at)
         self.lora(stage, raw, at)
         self.launch(stage, raw, at)
         self.seen[name] = stage
@@ -274,6 +276,23 @@ class _RecipeParser:
                 raise self.error(where, f"not an argument of {stage.kind} stages{hint} (args take the fields of "
                                  f"{', '.join(t.rpartition('.')[2] for t in spec.argument_types)})")
         stage.args = merged
+
+    def eval_benchmark(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
+        """``eval_benchmark:`` -> the stage's ``eval_benchmark*`` arguments (trl_r1.training.benchmark_eval)."""
+        if raw.get("eval_benchmark") is None:
+            return
+        if stage.kind != "grpo":
+            raise self.error(f"{at}.eval_benchmark", "only grpo stages evaluate during training (use an eval stage)")
+        from trl_r1.training.benchmark_eval import BenchmarkSettingError, settings_to_arguments
+
+        try:
+            flat = settings_to_arguments(raw["eval_benchmark"])
+        except BenchmarkSettingError as e:
+            raise self.error(f"{at}.eval_benchmark.{e.key}", e.reason) from None
+        both = sorted(set(flat) & set(raw.get("args") or {}))
+        if both:
+            raise self.error(f"{at}.args.{both[0]}", "set it in eval_benchmark:, not in args")
+        stage.args.update(flat)
 
     def lora(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
         lora = raw.get("lora", False)

@@ -13,7 +13,9 @@ interrupted training stage resumes from its last complete Trainer checkpoint. ``
 lists every complete stage::
 
     {"stages": [{"name": str, "kind": str, "seconds": float, "metrics": {str: float}}],
-     "eval": {"<evaluated stage>": {"pass@1": float, "k": int, "n_problems": int}}}
+     "eval": {"<evaluated stage>": {"pass@1": float, "k": int, "n_problems": int}},
+     "doctor": {"<grpo stage>": <its doctor.json>},
+     "bench": {"<grpo stage>": {"<benchmark>": {"steps": [int], "pass@1": [float], "seconds_per_eval": float}}}}
 
 A stage runs in this process, or in a fresh one (``launcher: python``), or under
 ``accelerate launch`` (an accelerate config: DeepSpeed ZeRO, FSDP, multi-node) or ``torchrun``
@@ -173,11 +175,19 @@ def _eval_target(recipe: Recipe, stage: Stage) -> str:
 
 def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
     """The summary of every complete stage of ``recipe`` in ``output_dir``, in recipe order."""
-    rows, evals = [], {}
+    from trl_r1.eval.curves import benchmark_curves
+    from trl_r1.training.doctor import read_doctor
+
+    rows, evals, doctor, bench = [], {}, {}, {}
     for stage in recipe.stages:
         marker = read_marker(Path(output_dir) / stage.name)
         if marker is None:
             continue
+        if stage.kind == "grpo":  # the run doctor's verdict and the in-training benchmark curves (trl_r1.training)
+            if (report := read_doctor(Path(output_dir) / stage.name)) is not None:
+                doctor[stage.name] = report
+            if curves := benchmark_curves(Path(output_dir) / stage.name):
+                bench[stage.name] = curves
         metrics = {k: float(v) for k, v in marker.get("metrics", {}).items()}
         rows.append({"name": stage.name, "kind": stage.kind, "seconds": float(marker.get("seconds", 0.0)),
                      "metrics": metrics})
@@ -185,7 +195,7 @@ def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
             evals[_eval_target(recipe, stage)] = {
                 "pass@1": metrics["pass@1"], "k": int(metrics.get("k", 0)), "n_problems": int(metrics.get("n_problems", 0))
             }
-    return {"stages": rows, "eval": evals}
+    return {"stages": rows, "eval": evals, "doctor": doctor, "bench": bench}
 
 
 def select_stages(recipe: Recipe, only: Sequence[str] | None = None, from_stage: str | None = None) -> list[Stage]:

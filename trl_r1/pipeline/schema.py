@@ -38,6 +38,7 @@ STAGE_KEYS = {
     "num_processes": "processes for this stage (GPUs); > 1 launches a subprocess",
     "launcher": "auto | inprocess | python | accelerate | torchrun (auto: in-process unless distributed)",
     "launcher_args": "extra command-line flags for accelerate launch / torchrun (e.g. multi-node rendezvous)",
+    "eval_benchmark": "grpo: benchmark pass@1 during training, a name or {benchmark, limit, k, eval_steps, ...}",
 }
 
 

@@ -34,7 +34,10 @@ class DashboardCallback(TrainerCallback):
 
         path = Path(args.output_dir) / self.filename
         try:
-            plot_dashboard(state.log_history, path, title=Path(args.output_dir).name, smooth=self.smooth)
+            from trl_r1.training.doctor import doctor_marks
+
+            plot_dashboard(state.log_history, path, title=Path(args.output_dir).name, smooth=self.smooth,
+                           marks=doctor_marks(args.output_dir))
         except ValueError as e:  # nothing plottable yet: never fail a training run over a figure
             logger.warning("dashboard not written: %s", e)
             return

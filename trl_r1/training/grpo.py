@@ -32,28 +32,18 @@ from trl_r1.rewards.registry import (
     check_reward_name,
     parse_reward_spec,
 )
+from trl_r1.training.benchmark_eval import BenchmarkEvalArguments
+from trl_r1.training.doctor import DoctorArguments
 from trl_r1.training.stage import eos_token_ids, resolve_checkpoint, save_trained_model
 
 logger = logging.getLogger(__name__)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
 @dataclass
-class GRPOStageArguments(ScriptArguments):
+class GRPOStageArguments(ScriptArguments, BenchmarkEvalArguments, DoctorArguments):
     """Script arguments of a GRPO stage (the rest is TRL's ``GRPOConfig`` and ``ModelConfig``); the dataset
-    fields extend TRL's ``ScriptArguments``."""
+    fields extend TRL's ``ScriptArguments``, the ``eval_benchmark*`` and ``*doctor*`` fields come from
+    :mod:`trl_r1.training.benchmark_eval` and :mod:`trl_r1.training.doctor`."""
 
     dataset_name: str | None = field(
         default=None,
@@ -113,6 +103,8 @@ class GRPOStageArguments(ScriptArguments):
     )
 
     def __post_init__(self):
+        BenchmarkEvalArguments.__post_init__(self)
+        DoctorArguments.__post_init__(self)
         if not self.reward_funcs:
             raise ValueError("reward_funcs is empty: GRPO needs at least one reward")
         for spec in self.reward_funcs:
@@ -226,6 +218,9 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     if script_args.eval_dataset_name and training_args.eval_strategy != "no":
         eval_dataset = load_mixture([script_args.eval_dataset_name], prepare=with_prompts)
     rewards = build_rewards(script_args)
+    from trl_r1.training.benchmark_eval import callback_from_arguments
+
+    watchers = [w for w in (script_args.make_doctor(), callback_from_arguments(script_args)) if w is not None]
     model_path = resolve_model(model_args.model_name_or_path)
     if script_args.reflection_monitor:
         from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
@@ -241,8 +236,10 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
-        callbacks=make_callbacks(script_args.callbacks) or None,
+        callbacks=make_callbacks(script_args.callbacks) + watchers or None,  # the doctor first: it times steps
     )
+    for watcher in watchers:
+        watcher.bind(trainer)  # they log through the trainer and read its model and rewards
     if resume:
         logger.info("resuming from %s", resume)
     quiet = _UnscoredRowsNote() if script_args.reward_routing and script_args.preference_last_steps else None
