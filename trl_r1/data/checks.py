@@ -178,8 +178,8 @@ def changed_values(*objects: Any) -> dict[str, Any]:
             else:
                 default = dataclasses.MISSING
             value = getattr(obj, f.name)
-            if isinstance(value, enum.Enum):
-                continue  # converted by the class from a string it accepted
+            if isinstance(value, enum.Enum) or dataclasses.is_dataclass(value):
+                continue  # built by the class from a value it accepted (an enum, AcceleratorConfig)
             try:
                 same = value == default
             except Exception:  # pragma: no cover - exotic defaults
