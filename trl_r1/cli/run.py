@@ -75,6 +75,7 @@ def _print_table(summary: dict) -> None:
 
 
 def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:
+    from trl_r1.pipeline.estimate import stage_estimate
     from trl_r1.pipeline.recipe import RecipeError
     from trl_r1.pipeline.runner import (
         STAGE_CONFIG,
@@ -100,4 +101,6 @@ def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str])
             status = "runs"
         cmd = launch_command(stage, sdir / STAGE_CONFIG)
         print(f"{stage.name:<22} {stage.kind:<7} {status:<40} {' '.join(cmd) if cmd else 'in-process'}")
+        memory = stage_estimate(recipe, stage)
+        print(f"{'':<22} memory: {memory.describe() if memory else 'no estimate (the model config is not available here: download it, or run where it is cached)'}")
     return 0

@@ -73,12 +73,17 @@ def _build(stage: Stage, args: dict[str, Any], types: list[Any]) -> list[str]:
         if stage.kind == "grpo":
             probe["generation_batch_size"] = generation_batch(args, stage.num_processes)
             probe.pop("steps_per_generation", None)
+        quiet = logging.getLogger("transformers")
+        level = quiet.level
+        quiet.setLevel(logging.WARNING)  # "setting up devices": not news in a check
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 TrlParser(tuple(types)).parse_dict(probe)
         except Exception as e:  # the config classes' own checks: ValueError, TypeError, a missing package
             return [f"args: {_first_line(e)}"]
+        finally:
+            quiet.setLevel(level)
         return []
     if stage.kind == "sample":
         from trl_r1.rejection import RejectionSamplingConfig
