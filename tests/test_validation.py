@@ -308,3 +308,18 @@ def test_sampling_drops_a_huge_prompt_and_reports_it(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     report = json.loads((out / "report.json").read_text())
     assert report["prompts"] == 2 and report["prompts_too_long"] == 1
+
+
+def test_shipped_recipes_have_no_problem_but_missing_extras_and_data_you_bring(tmp_path):
+    from trl_r1.pipeline.recipe import load_recipe
+    from trl_r1.pipeline.validate import recipe_problems
+
+    root = Path(__file__).resolve().parents[1] / "recipes"
+    paths = [p for p in sorted(root.rglob("*.yaml")) if "stages" in (yaml.safe_load(p.read_text()) or {})]
+    assert len(paths) >= 5
+    for path in paths:
+        problems, _ = recipe_problems(load_recipe(path), tmp_path / path.stem)
+        unexpected = [p for p in problems if "is not installed" not in p and "does not exist" not in p]
+        assert unexpected == [], path
+        if "tiny" in path.parts:
+            assert problems == [], path  # the offline recipes run here as they are
