@@ -61,20 +61,6 @@ RANGES: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 def matches(value: Any, hint: Any) -> bool | None:
     """Whether ``value`` (as read from YAML) fits the type ``hint``; ``None`` when the hint is one this
     check does not know (the config class then has the last word)."""
@@ -274,7 +260,4 @@ def script_problems(parsed: Iterable[Any]) -> list[str]:
         problem = check_dataset_spec(spec) if isinstance(spec, str) and spec else None
         if problem:
             problems.append(f"dataset: {problem}")
-    report_to = everything.get("report_to")
-    if isinstance(report_to, list) and report_to == list(REPORT_BACKENDS) or report_to == ["all"]:
-        everything["report_to"] = []  # "all": whatever is installed
-    return problems + missing_extras(everything)
+    return problems + missing_extras(everything)  # report_to "all" is already the installed backends here

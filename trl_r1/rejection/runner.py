@@ -98,8 +98,11 @@ def _drop_long_prompts(prompts: list[dict[str, Any]], config: RejectionSamplingC
     from trl_r1.data.prompt_length import drop_long_prompts, drop_long_prompts_for_model
 
     where = f"dataset {config.dataset!r}"
+    if backend is not None and getattr(backend, "tokenizer", None) is None:
+        logger.info("prompt lengths not checked: the given backend has no tokenizer")
+        return prompts, 0
     try:
-        if backend is not None and getattr(backend, "tokenizer", None) is not None:
+        if backend is not None:
             kept, dropped = drop_long_prompts(prompts, backend.tokenizer, config.max_prompt_length, where=where)
             if dropped and not kept:
                 raise ValueError(f"{where}: every prompt is longer than max_prompt_length={config.max_prompt_length} "
