@@ -103,9 +103,18 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
 
 
 def read_json_rows(path: Path) -> list[dict]:
-    """The rows of a ``.jsonl`` / ``.json`` file, type-checked (:func:`check_rows`): a line that is not a
-    JSON object, a column whose type changes between rows, or a ``prompt`` that is neither text nor chat
-    messages fails here, naming the first bad line, before any model is loaded."""
+    """The rows of a ``.jsonl`` / ``.json`` file, each a JSON object (a line that is not fails here, naming
+    it). Column types are not checked (benchmarks mix numbers and strings in ``answer``); a dataset built
+    from the rows is (:func:`check_rows`, in :func:`load_dataset_spec`)."""
+    rows, where = _rows_and_lines(path)
+    for row, at in zip(rows, where):
+        if not isinstance(row, dict):
+            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {_kind(row)}")
+    return rows
+
+
+def _rows_and_lines(path: Path) -> tuple[list[Any], list[str]]:
+    """The parsed rows of a JSON/JSONL file and where each is (``FILE:LINE`` or ``FILE: row I``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -119,9 +128,8 @@ def read_json_rows(path: Path) -> list[dict]:
                     rows.append(json.loads(line))
                 except json.JSONDecodeError as e:
                     raise ValueError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-                lines.append(i)
-        check_rows(rows, [f"{path}:{i}" for i in lines])
-        return rows
+                lines.append(f"{path}:{i}")
+        return rows, lines
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -130,8 +138,15 @@ def read_json_rows(path: Path) -> list[dict]:
         data = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a JSON list of objects (or JSON Lines)")
-    check_rows(data, [f"{path}: row {i}" for i in range(len(data))])
-    return data
+    return data, [f"{path}: row {i}" for i in range(len(data))]
+
+
+def read_dataset_rows(path: Path) -> list[dict]:
+    """The rows of a JSON/JSONL dataset file, type-checked as a dataset needs them (:func:`check_rows`):
+    the first bad row is named by file and line, before any model is loaded."""
+    rows, where = _rows_and_lines(path)
+    check_rows(rows, where)
+    return rows
 
 
 def _kind(value: Any) -> str:
@@ -202,7 +217,7 @@ def check_dataset_spec(spec: str) -> str | None:
         return f"dataset {spec!r} does not exist; create it or point at an existing file or save_to_disk directory"
     if path.is_file() and path.suffix in (".jsonl", ".json"):
         try:
-            read_json_rows(path)
+            read_dataset_rows(path)
         except ValueError as e:
             return str(e)
     return None
@@ -224,7 +239,7 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
     if path.suffix in (".jsonl", ".json"):
         if not path.exists():
             raise FileNotFoundError(f"dataset file {spec!r} does not exist")
-        return Dataset.from_list(read_json_rows(path))
+        return Dataset.from_list(read_dataset_rows(path))
     if path.suffix == ".parquet":
         return Dataset.from_parquet(str(path))
     if path.suffix == ".csv":
