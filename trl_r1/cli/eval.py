@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: EvalArguments) -> int:
-    from trl_r1.cli import UsageError
+    from trl_r1.cli import UsageError, _checks
     from trl_r1.eval.benchmarks import BenchmarkError, load_problems
     from trl_r1.eval.evaluate import evaluate
     from trl_r1.eval.results import results_table
@@ -133,6 +133,8 @@ def run(args: EvalArguments) -> int:
         raise UsageError(str(e)) from None
     if _looks_local(args.model) and not Path(args.model).expanduser().exists():
         raise UsageError(f"model directory {args.model!r} does not exist")
+    if args.backend != "vllm-server":  # a server holds its own model
+        _checks.loadable_model(args.model)
     if args.threads is not None:
         import torch
 

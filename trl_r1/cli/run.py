@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +60,20 @@ def run(args: RunArguments) -> int:
         output_dir = writable_dir(output_dir)
     except argparse.ArgumentTypeError as e:
         raise UsageError(str(e)) from None
+    from trl_r1.pipeline.validate import recipe_problems
+
+    try:  # everything the run would fail on, before any work
+        problems, refused = recipe_problems(recipe, output_dir, args.only, args.from_stage)
+    except RecipeError as e:
+        raise UsageError(str(e)) from None
     if args.dry_run:
-        return _dry_run(recipe, output_dir, args.only, args.from_stage)
+        _dry_run(recipe, output_dir, args.only, args.from_stage, refused)
+    if problems:
+        for problem in problems:
+            print(f"trl-r1 run: error: {problem}", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        return 0
     try:
         summary = run_recipe(recipe, output_dir, only=args.only, from_stage=args.from_stage)
     except RecipeError as e:
@@ -82,7 +95,8 @@ def _print_table(summary: dict) -> None:
         print(f"{row['name']:<22} {row['kind']:<7} {row['seconds']:>8.1f}  {shown}")
 
 
-def _dry_run(recipe, output_dir: str, only, from_stage) -> int:
+def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:
+    from trl_r1.pipeline.estimate import stage_estimate
     from trl_r1.pipeline.recipe import RecipeError
     from trl_r1.pipeline.runner import (
         STAGE_CONFIG,
@@ -98,12 +112,16 @@ def _dry_run(recipe, output_dir: str, only, from_stage) -> int:
         raise UsageError(str(e)) from None
     for stage in stages:
         sdir = Path(output_dir) / stage.name
-        if read_marker(sdir) and not from_stage:
+        if stage.name in refused:
+            status = refused[stage.name]
+        elif read_marker(sdir) and not from_stage:
             status = "complete (skipped)"
         elif last_checkpoint(sdir) and not from_stage:
             status = f"resumes from {Path(last_checkpoint(sdir)).name}"
         else:
             status = "runs"
         cmd = launch_command(stage, sdir / STAGE_CONFIG)
-        print(f"{stage.name:<22} {stage.kind:<7} {status:<24} {' '.join(cmd) if cmd else 'in-process'}")
+        print(f"{stage.name:<22} {stage.kind:<7} {status:<40} {' '.join(cmd) if cmd else 'in-process'}")
+        memory = stage_estimate(recipe, stage)
+        print(f"{'':<22} memory: {memory.describe() if memory else 'no estimate (the model config is not available here: download it, or run where it is cached)'}")
     return 0

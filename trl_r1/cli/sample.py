@@ -44,9 +44,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: Any) -> int:
-    from trl_r1.cli import UsageError
+    from trl_r1.cli import UsageError, _checks
     from trl_r1.rejection.runner import rejection_sample
 
+    _checks.output_dir(args.output_dir)
     try:
         config = RejectionSamplingConfig(**{f.name: getattr(args, f.name)
                                             for f in dataclasses.fields(RejectionSamplingConfig)})

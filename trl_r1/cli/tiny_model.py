@@ -23,6 +23,7 @@ class TinyModelArguments:
     num_layers: int = field(default=2, metadata={"help": "decoder layers of the tiny policy"})
     seed: int = field(default=0, metadata={"help": "seed of the random weights"})
     reward_model: bool = field(default=False, metadata={"help": "write the tiny reward model instead"})
+    overwrite: bool = field(default=False, metadata={"help": "replace a model already in output_dir"})
 
     def __post_init__(self) -> None:
         from trl_r1.cli._types import positive_int, writable_dir
@@ -46,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: TinyModelArguments) -> int:
+    from trl_r1.cli import _checks
     from trl_r1.models.tiny import save_tiny_model, save_tiny_reward_model
 
+    _checks.no_model_to_overwrite(args.output_dir, args.overwrite)
     if args.reward_model:
         path = save_tiny_reward_model(args.output_dir, seed=args.seed)
     else:

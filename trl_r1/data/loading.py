@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from datasets import Dataset, DatasetDict, load_from_disk
 
-from trl_r1.data.synthetic import make_non_reasoning, split_problems
+from trl_r1.data.synthetic import SPLIT_ALIASES, SPLIT_BUCKETS, make_non_reasoning, split_problems
 from trl_r1.text.templates import r1_zero_prompt
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 
 
-def _synthetic(name: str, options: dict[str, str]) -> Dataset:
+def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> Dataset | None:
     allowed = {
         "arithmetic": {"split", "layout", "prompt", "n", "seed", "digits", "operands", "completion"},
         "non_reasoning": {"n", "seed", "prompt"},
@@ -57,11 +57,18 @@ def _synthetic(name: str, options: dict[str, str]) -> Dataset:
     unknown = set(options) - allowed[name]
     if unknown:
         raise ValueError(f"unknown option(s) {sorted(unknown)} for synthetic://{name}; allowed: {sorted(allowed[name])}")
+    for key in ("n", "seed", "digits", "operands"):
+        if key in options and not options[key].lstrip("-").isdigit():
+            raise ValueError(f"option {key}={options[key]!r} of synthetic://{name} must be an integer")
     n, seed = int(options.get("n", 256)), int(options.get("seed", 0))
+    if n < 1:
+        raise ValueError(f"option n={n} of synthetic://{name} must be >= 1")
     if name == "non_reasoning":
         style = options.get("prompt", "chat")
         if style not in ("chat", "plain"):
             raise ValueError(f"prompt must be chat or plain for non_reasoning, got {style!r}")
+        if check_only:
+            return None
         return Dataset.from_list([
             {"question": r["question"], "prompt": [{"role": "user", "content": r["question"]}],
              "completion": [{"role": "assistant", "content": r["response"]}]}
@@ -72,12 +79,16 @@ def _synthetic(name: str, options: dict[str, str]) -> Dataset:
     layout = options.get("layout", "r1")
     if layout not in ("r1", "r1_zero", "none"):
         raise ValueError(f"layout must be r1, r1_zero or none, got {layout!r}")
-    with_completion = options.get("completion", "1" if split == "sft" else "0") in ("1", "true", "yes")
-    problems = split_problems(split, n, seed=seed, digits=int(options.get("digits", 2)),
-                              operands=int(options.get("operands", 2)))
+    if SPLIT_ALIASES.get(split, split) not in SPLIT_BUCKETS:
+        raise ValueError(f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}")
     prompt_style = options.get("prompt", {"r1": "chat", "r1_zero": "r1_zero"}.get(layout, "chat"))
     if prompt_style not in ("chat", "r1_zero", "plain"):
         raise ValueError(f"prompt must be chat, r1_zero or plain, got {prompt_style!r}")
+    if check_only:
+        return None
+    with_completion = options.get("completion", "1" if split == "sft" else "0") in ("1", "true", "yes")
+    problems = split_problems(split, n, seed=seed, digits=int(options.get("digits", 2)),
+                              operands=int(options.get("operands", 2)))
     rows = []
     for p in problems:
         row: dict = {"question": p.question, "solution": str(p.answer)}
@@ -96,22 +107,124 @@ def _synthetic(name: str, options: dict[str, str]) -> Dataset:
 
 
 def read_json_rows(path: Path) -> list[dict]:
-    text = path.read_text(encoding="utf-8")
+    """The rows of a ``.jsonl`` / ``.json`` file, each a JSON object (a line that is not fails here, naming
+    it). Column types are not checked (benchmarks mix numbers and strings in ``answer``); a dataset built
+    from the rows is (:func:`check_rows`, in :func:`load_dataset_spec`)."""
+    rows, where = _rows_and_lines(path)
+    for row, at in zip(rows, where):
+        if not isinstance(row, dict):
+            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {_kind(row)}")
+    return rows
+
+
+def _rows_and_lines(path: Path) -> tuple[list[Any], list[str]]:
+    """The parsed rows of a JSON/JSONL file and where each is (``FILE:LINE`` or ``FILE: row I``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); "
+                         "save it as UTF-8") from None
     if path.suffix == ".jsonl":
-        rows = []
+        rows, lines = [], []
         for i, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 try:
                     rows.append(json.loads(line))
                 except json.JSONDecodeError as e:
                     raise ValueError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-        return rows
-    data = json.loads(text)
+                lines.append(f"{path}:{i}")
+        return rows, lines
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not valid JSON ({e.msg}, line {e.lineno})") from None
     if isinstance(data, dict):
         data = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a JSON list of objects (or JSON Lines)")
-    return data
+    return data, [f"{path}: row {i}" for i in range(len(data))]
+
+
+def read_dataset_rows(path: Path) -> list[dict]:
+    """The rows of a JSON/JSONL dataset file, type-checked as a dataset needs them (:func:`check_rows`):
+    the first bad row is named by file and line, before any model is loaded."""
+    rows, where = _rows_and_lines(path)
+    check_rows(rows, where)
+    return rows
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _is_messages(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(m, dict) and "role" in m and "content" in m for m in value)
+
+
+def check_rows(rows: list[Any], where: list[str]) -> None:
+    """Raise ``ValueError`` naming the first row (``where[i]``: file and line) that is not an object, whose
+    column has another type than in the rows before it (Arrow would fail with ``ArrowTypeError``), or whose
+    ``prompt`` / ``completion`` is neither a string nor a list of ``{role, content}`` messages."""
+    first: dict[str, tuple[str, str]] = {}
+    for row, at in zip(rows, where):
+        if not isinstance(row, dict):
+            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {_kind(row)}")
+        for column in ("prompt", "completion"):
+            value = row.get(column)
+            if value is not None and not isinstance(value, str) and not _is_messages(value):
+                raise ValueError(f"{at}: {column!r} must be a string or a list of {{role, content}} messages, got "
+                                 f"{value!r:.60}")
+        for column, value in row.items():
+            if value is None:
+                continue
+            kind = _kind(value)
+            seen = first.setdefault(column, (kind, at))
+            if seen[0] != kind:
+                raise ValueError(f"{at}: column {column!r} is {kind} here but {seen[0]} at {seen[1]}; use one type "
+                                 "per column")
+
+
+_LOCAL_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv")
+
+
+def looks_local(spec: str) -> bool:
+    """Whether a dataset spec names a local file or directory (so it must exist), not a hub id."""
+    return (not spec.startswith("synthetic://") and "://" not in spec
+            and (spec.endswith(_LOCAL_SUFFIXES) or spec.startswith((".", "/", "~")) or Path(spec).expanduser().exists()))
+
+
+def check_dataset_spec(spec: str) -> str | None:
+    """What is wrong with a dataset spec, found without loading it (``None``: nothing found): a local file
+    or directory that does not exist, bad rows in a local JSON/JSONL file, an unknown ``synthetic://``
+    dataset or option. Hub ids are not checked (they may need the network)."""
+    if spec.startswith("synthetic://"):
+        parts = urlsplit(spec)
+        try:
+            _synthetic(parts.netloc, dict(parse_qsl(parts.query)), check_only=True)
+        except ValueError as e:
+            return f"{spec}: {e}"
+        return None
+    if not looks_local(spec):
+        return None
+    path = Path(spec).expanduser()
+    if not path.exists():
+        return f"dataset {spec!r} does not exist; create it or point at an existing file or save_to_disk directory"
+    if path.is_file() and path.suffix in (".jsonl", ".json"):
+        try:
+            read_dataset_rows(path)
+        except ValueError as e:
+            return str(e)
+    return None
 
 
 def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
@@ -134,7 +247,7 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
     if path.suffix in (".jsonl", ".json"):
         if not path.exists():
             raise FileNotFoundError(f"dataset file {spec!r} does not exist")
-        return Dataset.from_list(read_json_rows(path))
+        return Dataset.from_list(read_dataset_rows(path))
     if path.suffix == ".parquet":
         return Dataset.from_parquet(str(path))
     if path.suffix == ".csv":

@@ -73,6 +73,9 @@ def load_recipe(path: str | Path) -> Recipe:
         raise RecipeError(f"recipe file {str(path)!r} does not exist")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as e:
+        raise RecipeError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); save the "
+                          "recipe as UTF-8") from None
     except yaml.YAMLError as e:
         raise RecipeError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
     return parse_recipe(data, source=str(path), base_dir=path.parent)

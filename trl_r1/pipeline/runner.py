@@ -208,6 +208,23 @@ def select_stages(recipe: Recipe, only: Sequence[str] | None = None, from_stage:
     return [s for s in recipe.stages if s.index >= start and (not only or s.name in only)]
 
 
+def unmet_inputs(recipe: Recipe, output_dir: str | Path, selected: Sequence[Stage],
+                 from_stage: str | None = None) -> dict[str, str]:
+    """Stage name -> why it cannot run with this selection: it reads a stage that is neither complete in
+    ``output_dir`` nor selected (``--only``), or one that ``--from`` deletes without rerunning it."""
+    out = Path(output_dir)
+    rerun = set(recipe.names()[recipe.names().index(from_stage) :]) if from_stage else set()
+    chosen = {s.name for s in selected}
+    reasons = {}
+    for stage in selected:
+        for ref in stage.upstream():
+            if ref not in chosen and (ref in rerun or read_marker(out / ref) is None):
+                reasons[stage.name] = (f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
+                                       "run it too (add it to --only, or drop --only)")
+                break
+    return reasons
+
+
 def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
     try:
         metrics = KINDS[stage.kind].run(args)
@@ -276,12 +293,9 @@ def run_recipe(
     out.mkdir(parents=True, exist_ok=True)
     selected = select_stages(recipe, only, from_stage)
     rerun = set(recipe.names()[recipe.names().index(from_stage) :]) if from_stage else set()
-    chosen = {s.name for s in selected}
-    for stage in selected:  # every input must exist (or be produced first) before any work or deletion
-        for ref in stage.upstream():
-            if ref not in chosen and (ref in rerun or read_marker(out / ref) is None):
-                raise RecipeError(f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
-                                  f"run it too (add it to --only, or drop --only)")
+    for reason in unmet_inputs(recipe, out, selected, from_stage).values():  # before any work or deletion
+        raise RecipeError(reason)
+    for stage in selected:
         if stage.name not in rerun:
             _check_unchanged(stage, read_marker(out / stage.name), out, "completed")
     for name in recipe.names():

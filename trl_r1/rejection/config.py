@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trl_r1.data.prompt_length import DEFAULT_MAX_PROMPT_LENGTH
 from trl_r1.text.templates import PROMPT_TEMPLATES  # noqa: F401  (part of this module's settings API)
 
 SELECTIONS = ("shortest", "diverse")
@@ -60,6 +61,10 @@ class RejectionSamplingConfig:
     num_samples: int = field(default=4, metadata={"help": "Samples per prompt (k)."})
     temperature: float = field(default=0.6, metadata={"help": "Sampling temperature (R1: 0.6)."})
     top_p: float = field(default=0.95, metadata={"help": "Nucleus sampling top-p (R1: 0.95)."})
+    max_prompt_length: int | None = field(
+        default=DEFAULT_MAX_PROMPT_LENGTH,
+        metadata={"help": "Drop (and count) prompts longer than this many tokens, chat template included, before "
+                          "sampling (a huge prompt would stall generation). none: no limit."})
     max_new_tokens: int = field(default=1024, metadata={"help": "Longest completion in tokens (R1 allowed 32768; "
                                                                   "longer ones are truncated and dropped)."})
     seed: int = field(default=0, metadata={"help": "Seed; shard i samples with a seed derived from (seed, i), so a "
@@ -121,6 +126,10 @@ class RejectionSamplingConfig:
             (self.num_samples >= 1, f"num_samples must be >= 1, got {self.num_samples}"),
             (self.shard_size >= 1, f"shard_size must be >= 1, got {self.shard_size}"),
             (self.max_new_tokens >= 1, f"max_new_tokens must be >= 1, got {self.max_new_tokens}"),
+            (self.temperature >= 0, f"temperature must be >= 0, got {self.temperature}"),
+            (0 < self.top_p <= 1, f"top_p must be in (0, 1], got {self.top_p}"),
+            (self.max_prompt_length is None or self.max_prompt_length >= 1,
+             f"max_prompt_length must be >= 1 (or none), got {self.max_prompt_length}"),
             (self.prompt_template in PROMPT_TEMPLATES,
              f"prompt_template must be one of {PROMPT_TEMPLATES}, got {self.prompt_template!r}"),
             (self.selection in SELECTIONS, f"selection must be one of {SELECTIONS}, got {self.selection!r}"),

@@ -92,6 +92,27 @@ def _make_backend(name: str, model: str, config: RejectionSamplingConfig, device
     return make_backend(model, name, **kwargs)
 
 
+def _drop_long_prompts(prompts: list[dict[str, Any]], config: RejectionSamplingConfig, model: str,
+                       backend: Any) -> tuple[list[dict[str, Any]], int]:
+    """Prompts over ``max_prompt_length`` tokens dropped (with the given backend's tokenizer, if any)."""
+    from trl_r1.data.prompt_length import drop_long_prompts, drop_long_prompts_for_model
+
+    where = f"dataset {config.dataset_name!r}"
+    if backend is not None and getattr(backend, "tokenizer", None) is None:
+        logger.info("prompt lengths not checked: the given backend has no tokenizer")
+        return prompts, 0
+    try:
+        if backend is not None:
+            kept, dropped = drop_long_prompts(prompts, backend.tokenizer, config.max_prompt_length, where=where)
+            if dropped and not kept:
+                raise ValueError(f"{where}: every prompt is longer than max_prompt_length={config.max_prompt_length} "
+                                 "tokens; raise max_prompt_length")
+            return kept, dropped
+        return drop_long_prompts_for_model(prompts, model, config.max_prompt_length, where=where)
+    except ValueError as e:
+        raise InvalidInput(str(e)) from None
+
+
 def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progress: bool = True) -> dict[str, Any]:
     """Sample, verify, filter and mix: write ``<output_dir>/dataset`` (a ``datasets.Dataset``),
     ``report.json`` and ``dropped.jsonl``, and return the report.
@@ -121,6 +142,7 @@ def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progr
     scorer = RewardScorer(config.reward_funcs, config.judge)
     filters = build_filters(config, scorer.names)
     prompts = prepare_prompts(_load(config.dataset_name, config.dataset_train_split), config)
+    prompts, too_long = _drop_long_prompts(prompts, config, model, backend)
     check_columns(scorer.reward_funcs, list(prompts[0]))
     scorer.probe(prompts[0])
     backend_name = backend.name if backend is not None else _backend_name(config.backend)
@@ -145,6 +167,7 @@ def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progr
     stats = run_shards(lambda: backend or _make_backend(backend_name, model, config, state.device), scorer, prompts,
                        config, store, rank=state.process_index, world=state.num_processes,
                        progress=progress and state.is_main_process)
+    stats["prompts_too_long"] = too_long
     state.wait_for_everyone()
     report_path = output / "report.json"
     if state.is_main_process:
@@ -212,6 +235,7 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
         "dropped": dict(selection.dropped),
         "non_reasoning": len(mixed),
         "rows": len(dataset),
+        "prompts_too_long": stats.get("prompts_too_long", 0),
         "pass_rate_histogram": histogram,
         "rewards": reward_summary(records, reward_names),
         "judged": sum(bool(r["judged"]) for r in records),

@@ -24,6 +24,7 @@ from typing import Any
 
 from trl import ScriptArguments
 
+from trl_r1.data.prompt_length import DEFAULT_MAX_PROMPT_LENGTH, drop_long_prompts_for_model
 from trl_r1.rewards.registry import (
     REWARD_MODEL_NAMES,
     RULE_REWARDS,
@@ -100,6 +101,11 @@ class GRPOStageArguments(ScriptArguments, BenchmarkEvalArguments, DoctorArgument
         default=True,
         metadata={"help": "With use_peft, save the merged full model (the next stage starts from full "
                   "weights); False saves the adapter only."},
+    )
+    max_prompt_length: int | None = field(
+        default=DEFAULT_MAX_PROMPT_LENGTH,
+        metadata={"help": "Drop (and count) training prompts longer than this many tokens, chat template "
+                  "included (TRL never truncates prompts; one huge prompt stalls generation). null: no limit."},
     )
 
     def __post_init__(self):
@@ -222,6 +228,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
 
     watchers = [w for w in (script_args.make_doctor(), callback_from_arguments(script_args)) if w is not None]
     model_path = resolve_model(model_args.model_name_or_path)
+    train_dataset, _ = drop_long_prompts_for_model(train_dataset, model_path, script_args.max_prompt_length, "dataset")
     if script_args.reflection_monitor:
         from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
 

@@ -146,7 +146,9 @@ def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> 
     """A stage script's ``main``: ``parser.parse_args_and_config`` (``--config x.yaml`` plus command-line
     overrides), rank-aware logging from the parsed training arguments, then ``train(*parsed)``."""
     from trl_r1._runtime import setup_logging
+    from trl_r1.data.checks import exit_on_problems, script_problems
 
     parsed = parser.parse_args_and_config(args=argv)
+    exit_on_problems(script_problems(parsed), parser.prog)  # bad values, missing files and extras: before any work
     setup_logging(parsed[1])
     return train(*parsed)
