@@ -51,10 +51,10 @@ from typing import Any
 
 from trl_r1.rewards._base import Reward, RewardFunction, texts_of
 from trl_r1.rewards.code_tests import (
-    _LANGUAGES,
-    _SHAPES,
     CPP_TAGS,
     PYTHON_TAGS,
+    TAG_LANGUAGES,
+    TEST_CASE_SHAPES,
     Check,
     TestCase,
     assert_test,
@@ -95,7 +95,7 @@ def extract_program(text: str, fallback_to_full_text: bool = False) -> tuple[str
     block = last_code_block(region) if region is not None else None
     if block is None:
         return None
-    return ("python" if block.language in PYTHON_TAGS else _LANGUAGES.get(block.language, block.language)), block.code
+    return ("python" if block.language in PYTHON_TAGS else TAG_LANGUAGES.get(block.language, block.language)), block.code
 
 
 def extract_code(text: str, fallback_to_full_text: bool = False) -> str | None:
@@ -190,7 +190,7 @@ class CodeReward(RewardFunction):
         name, column = next(((k, v) for k, v in columns.items() if v is not None), (None, None))
         if column is None:
             raise ValueError(f"reward {self.__name__!r} needs a 'test_cases', 'verification_info' or 'input_output' "
-                             f"dataset column (one value per row). Expected {_SHAPES}")
+                             f"dataset column (one value per row). Expected {TEST_CASE_SHAPES}")
         if len(column) != len(completions):
             raise ValueError(f"reward {self.__name__!r}: {len(column)} test-case rows for {len(completions)} "
                              "completions; pass one value per completion")

@@ -18,10 +18,11 @@ from trl_r1.sandbox import Case, CaseResult, Step
 
 PYTHON_TAGS = frozenset({"", "python", "python3", "py", "py3"})
 CPP_TAGS = frozenset({"cpp", "c++", "cc", "cxx", "cplusplus"})
-_LANGUAGES = {**{t: "python" for t in PYTHON_TAGS if t}, **{t: "cpp" for t in CPP_TAGS}}
-_SHAPES = ('test_cases: [{"input": str, "output": str} | {"assert": str} | {"fn_name": str, "input": [args], '
-           '"output": value}, ...] or {"inputs": [...], "outputs": [...], "fn_name"?: str}, or verification_info: '
-           '{"language": "python" | "cpp", "test_cases": [...]}')
+TAG_LANGUAGES = {**{t: "python" for t in PYTHON_TAGS if t}, **{t: "cpp" for t in CPP_TAGS}}
+TEST_CASE_SHAPES = (
+    'test_cases: [{"input": str, "output": str} | {"assert": str} | {"fn_name": str, "input": [args], '
+    '"output": value}, ...] or {"inputs": [...], "outputs": [...], "fn_name"?: str}, or verification_info: '
+    '{"language": "python" | "cpp", "test_cases": [...]}')
 _MAX_CAPTURE = 16 << 20
 _OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
         ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
@@ -249,7 +250,7 @@ def _apps_cases(value: dict, row: int, fn_name: str | None) -> list[TestCase]:
     inputs, outputs = value.get("inputs"), value.get("outputs")
     if not isinstance(inputs, list) or not isinstance(outputs, list) or len(inputs) != len(outputs):
         raise ValueError(f"code reward, row {row}: 'inputs' and 'outputs' must be lists of the same length. "
-                         f"Expected {_SHAPES}")
+                         f"Expected {TEST_CASE_SHAPES}")
     fn_name = value.get("fn_name") or fn_name
     if fn_name:
         return [call_test(fn_name, i, o, row) for i, o in zip(inputs, outputs)]
@@ -270,12 +271,12 @@ def parse_test_cases(value: Any, row: int = 0, fn_name: str | None = None) -> li
         return _apps_cases(cases, row, fn_name)
     if not isinstance(cases, (list, tuple)):
         raise ValueError(f"code reward, row {row}: test cases must be a list, got {type(cases).__name__}. "
-                         f"Expected {_SHAPES}")
+                         f"Expected {TEST_CASE_SHAPES}")
     parsed = []
     for i, case in enumerate(cases):
         if not isinstance(case, dict):
             raise ValueError(f"code reward, row {row}, case {i}: unrecognised test case ({type(case).__name__}). "
-                             f"Expected {_SHAPES}")
+                             f"Expected {TEST_CASE_SHAPES}")
         name = case.get("fn_name") or (fn_name if case.get("testtype") == "functional" else None)
         if isinstance(case.get("assert"), str):
             parsed.append(assert_test(case["assert"], row))
@@ -299,7 +300,7 @@ def parse_test_cases(value: Any, row: int = 0, fn_name: str | None = None) -> li
             parsed.append(TestCase(stdin=_text(stdin), expected=_text(case["output"])))
         else:
             raise ValueError(f"code reward, row {row}, case {i}: unrecognised test case ({sorted(case)}). "
-                             f"Expected {_SHAPES}")
+                             f"Expected {TEST_CASE_SHAPES}")
     return parsed
 
 
@@ -313,6 +314,6 @@ def row_tests(test_cases: Any = None, verification_info: Any = None, row: int = 
     info = _loads(verification_info)
     if not isinstance(info, dict) or "test_cases" not in info:
         raise ValueError(f"code reward, row {row}: verification_info must be a dict with 'test_cases'. "
-                         f"Expected {_SHAPES}")
+                         f"Expected {TEST_CASE_SHAPES}")
     language = str(info.get("language") or "python").lower()
-    return _LANGUAGES.get(language, language), parse_test_cases(info["test_cases"], row, info.get("fn_name"))
+    return TAG_LANGUAGES.get(language, language), parse_test_cases(info["test_cases"], row, info.get("fn_name"))

@@ -31,7 +31,7 @@ from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.protocol import WorkerDied, _case_result, _read_frame, _write_frame, decode_value
+from trl_r1.sandbox.protocol import WorkerDied, case_result, decode_value, read_frame, write_frame
 from trl_r1.sandbox.provider import Case, Job, JobResult, SandboxUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -82,8 +82,8 @@ class _Worker:
                                     start_new_session=True, cwd="/").result()
         if self.cgroup is not None:
             self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits on stdin until then
-        _write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
-        reply = _read_frame(self.proc.stdout.fileno(), time.monotonic() + _STARTUP_S)
+        write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
+        reply = read_frame(self.proc.stdout.fileno(), time.monotonic() + _STARTUP_S)
         if "error" in reply:
             raise WorkerDied(f"sandbox setup failed: {reply['error']}")
         self.root_method = reply.get("root")
@@ -125,8 +125,8 @@ class _Worker:
                 if not self.alive():
                     self.start()
                     own_deadline = time.monotonic() + own_limit
-                _write_frame(self.proc.stdin.fileno(), request)
-                reply = _read_frame(self.proc.stdout.fileno(), min(own_deadline, deadline))
+                write_frame(self.proc.stdin.fileno(), request)
+                reply = read_frame(self.proc.stdout.fileno(), min(own_deadline, deadline))
             except TimeoutError:
                 self.stop()
                 why = "call time budget exhausted" if deadline < own_deadline else "sandbox did not finish"
@@ -141,7 +141,7 @@ class _Worker:
                 self.stop()  # a setup failure may have left the worker in a bad state
                 return JobResult(error=f"sandbox setup failed: {reply['error']}")
             compiled = reply.get("compile") or {}
-            return JobResult(cases=tuple(_case_result(c) for c in reply["cases"]),
+            return JobResult(cases=tuple(case_result(c) for c in reply["cases"]),
                              compile_output=compiled.get("stderr", ""))
         raise AssertionError("unreachable")
 

@@ -19,7 +19,7 @@ class WorkerDied(Exception):
     """The fork server exited or closed its pipe."""
 
 
-def _read_frame(fd: int, deadline: float) -> Any:
+def read_frame(fd: int, deadline: float) -> Any:
     """One frame from the worker; ``TimeoutError`` past ``deadline``, ``WorkerDied`` at end of file."""
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLHUP)
@@ -42,7 +42,7 @@ def _read_frame(fd: int, deadline: float) -> Any:
         return json.loads(buf[:length])
 
 
-def _write_frame(fd: int, obj: Any) -> None:
+def write_frame(fd: int, obj: Any) -> None:
     data = json.dumps(obj).encode()
     data = struct.pack(">I", len(data)) + data
     try:
@@ -90,7 +90,7 @@ def _step_result(record: dict | None) -> StepResult | None:
         return StepResult(error=f"unreadable value: {exc}")
 
 
-def _case_result(raw: dict) -> CaseResult:
+def case_result(raw: dict) -> CaseResult:
     steps = raw.pop("steps", None)
     fields = {k: raw[k] for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s",
                                   "truncated", "complete") if k in raw}

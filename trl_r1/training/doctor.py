@@ -64,20 +64,20 @@ from typing import Any
 from transformers import TrainerCallback
 
 from trl_r1.training.doctor_checks import (
-    _REWARD_MEAN,
     CAUSES,
     DOCTOR_FILE,
     FIXES,
+    REWARD_MEAN_KEY,
     REWARD_TIME_SHARE,
     STRICT_CAUSES,
     UNSCORED_SHARE,
     Cause,
+    CheckHistory,
     DoctorThresholds,
     SignatureChecks,
-    _finite,
-    _History,
     doctor_marks,
     doctor_verdict,
+    finite_metric,
     read_doctor,
 )
 
@@ -136,7 +136,7 @@ class RunDoctor(SignatureChecks, TrainerCallback):
         self.causes: list[Cause] = []
         self.checked_steps = 0
         self._streaks: dict[str, _Streak] = {}
-        self._history = _History()
+        self._history = CheckHistory()
         self._is_main = True
         self._stop = False
         # Filled by bind(): seconds in the reward functions / in training steps, rows scored / unscored.
@@ -241,7 +241,7 @@ class RunDoctor(SignatureChecks, TrainerCallback):
         raised: list[Cause] = []
         bench = {m.group(1): v for k, v in metrics.items() if (m := _BENCH_PASS1.match(k))}
         for name, value in bench.items():
-            value = _finite(value)
+            value = finite_metric(value)
             if value is None:
                 continue
             reward = self._history.total_reward[-1] if self._history.total_reward else None
@@ -277,10 +277,10 @@ class RunDoctor(SignatureChecks, TrainerCallback):
     def _record(self, metrics: Mapping[str, Any]) -> None:
         for name, value in self._reward_means(metrics).items():
             self._history.rewards.setdefault(name, []).append(value)
-        total = _finite(metrics.get("reward"))
+        total = finite_metric(metrics.get("reward"))
         if total is not None:
             self._history.total_reward.append(total)
-        entropy = _finite(metrics.get("entropy"))
+        entropy = finite_metric(metrics.get("entropy"))
         if entropy is not None and self._history.first_entropy is None:
             self._history.first_entropy = entropy
 
@@ -325,7 +325,7 @@ def _is_training_log(metrics: Mapping[str, Any]) -> bool:
     """A Trainer training log entry (not the benchmark's, not eval's, not the final train summary)."""
     if "train_runtime" in metrics or any(k.startswith("eval_") for k in metrics):
         return False
-    return "loss" in metrics or "reward" in metrics or any(_REWARD_MEAN.match(k) for k in metrics)
+    return "loss" in metrics or "reward" in metrics or any(REWARD_MEAN_KEY.match(k) for k in metrics)
 
 
 def _weightless(trainer: Any) -> list[int]:

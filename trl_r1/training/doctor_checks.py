@@ -30,7 +30,7 @@ STRICT_CAUSES = ("nan", "no_signal")
 REWARD_TIME_SHARE = "doctor/reward_time_share"
 UNSCORED_SHARE = "doctor/unscored_rows"
 
-_REWARD_MEAN = re.compile(r"^rewards/(.+)/mean$")
+REWARD_MEAN_KEY = re.compile(r"^rewards/(.+)/mean$")
 _NAN_KEYS = ("loss", "grad_norm", "reward", "kl", "entropy")
 
 FIXES = {
@@ -94,13 +94,14 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def _finite(value: Any) -> float | None:
+def finite_metric(value: Any) -> float | None:
+    """A logged value as a finite float (``None`` for missing, non-numbers, NaN and inf)."""
     v = _num(value)
     return v if v is not None and math.isfinite(v) else None
 
 
 @dataclass
-class _History:
+class CheckHistory:
     """What the trend checks need: per-log reward means, and the benchmark curve with the reward at each point."""
 
     rewards: dict[str, list[float]] = field(default_factory=dict)
@@ -116,22 +117,22 @@ class SignatureChecks:
     limits: DoctorThresholds
     _format: re.Pattern[str]
     _accuracy: re.Pattern[str]
-    _history: _History
+    _history: CheckHistory
 
     @staticmethod
     def _reward_means(metrics: Mapping[str, Any]) -> dict[str, float]:
         return {m.group(1): v for k, raw in metrics.items()
-                if (m := _REWARD_MEAN.match(k)) and (v := _finite(raw)) is not None}
+                if (m := REWARD_MEAN_KEY.match(k)) and (v := finite_metric(raw)) is not None}
 
     def _nan(self, metrics: Mapping[str, Any]) -> str | None:
         bad = [k for k in _NAN_KEYS if (v := _num(metrics.get(k))) is not None and not math.isfinite(v)]
         return f"{', '.join(bad)} is {metrics[bad[0]]}" if bad else None
 
     def _no_signal(self, metrics: Mapping[str, Any]) -> str | None:
-        frac = _finite(metrics.get("frac_reward_zero_std"))
+        frac = finite_metric(metrics.get("frac_reward_zero_std"))
         if frac is None or frac <= self.limits.max_zero_std_frac:
             return None
-        reward = _finite(metrics.get("reward"))
+        reward = finite_metric(metrics.get("reward"))
         level = f" (mean reward {reward:.3g})" if reward is not None else ""
         return (f"frac_reward_zero_std is {frac:.2f} > {self.limits.max_zero_std_frac}: in almost every group all "
                 f"completions got the same reward{level}, so the advantages are 0 and nothing is learned (the task is "
@@ -139,7 +140,7 @@ class SignatureChecks:
 
     def _truncation(self, metrics: Mapping[str, Any]) -> str | None:
         for key in ("completions/clipped_ratio", "reasoning/truncation_rate"):
-            value = _finite(metrics.get(key))
+            value = finite_metric(metrics.get(key))
             if value is not None:
                 if value > self.limits.max_truncation:
                     return (f"{key} is {value:.2f} > {self.limits.max_truncation}: that share of completions hit "
@@ -164,8 +165,8 @@ class SignatureChecks:
                 "<think>")
 
     def _rewards_none(self, metrics: Mapping[str, Any]) -> str | None:
-        share = _finite(metrics.get(UNSCORED_SHARE))
-        keys = [k for k in metrics if _REWARD_MEAN.match(k)]
+        share = finite_metric(metrics.get(UNSCORED_SHARE))
+        keys = [k for k in metrics if REWARD_MEAN_KEY.match(k)]
         if share is None and keys and not self._reward_means(metrics):
             share = 1.0  # every reward's mean is missing (None/NaN): no row was scored
         if share is None or share <= self.limits.max_unscored_share:
@@ -206,7 +207,7 @@ class SignatureChecks:
                 f"{last[0][0]}-{last[-1][0]}) while the training reward rose {rewards[0]:.3f} -> {rewards[-1]:.3f}")
 
     def _entropy_collapse(self, metrics: Mapping[str, Any]) -> str | None:
-        entropy, first = _finite(metrics.get("entropy")), self._history.first_entropy
+        entropy, first = finite_metric(metrics.get("entropy")), self._history.first_entropy
         if entropy is None or first is None:
             return None
         if entropy < self.limits.min_entropy and entropy < self.limits.entropy_drop * first:
@@ -215,7 +216,7 @@ class SignatureChecks:
         return None
 
     def _divergence(self, metrics: Mapping[str, Any]) -> str | None:
-        kl, clip = _finite(metrics.get("kl")), _finite(metrics.get("clip_ratio/region_mean"))
+        kl, clip = finite_metric(metrics.get("kl")), finite_metric(metrics.get("clip_ratio/region_mean"))
         if kl is not None and kl > self.limits.max_kl:
             return f"kl is {kl:.3g} > {self.limits.max_kl}: the policy drifts away from the reference model"
         if clip is not None and clip > self.limits.max_clip_ratio:
@@ -224,7 +225,7 @@ class SignatureChecks:
         return None
 
     def _slow_reward(self, metrics: Mapping[str, Any]) -> str | None:
-        share = _finite(metrics.get(REWARD_TIME_SHARE))
+        share = finite_metric(metrics.get(REWARD_TIME_SHARE))
         if share is None or share <= self.limits.max_reward_time_share:
             return None
         return (f"the reward functions took {share:.0%} of the step time (more than "
