@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import queue
-import select
 import shutil
 import signal
 import struct
@@ -27,15 +26,17 @@ import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.provider import Case, CaseResult, Job, JobResult, SandboxUnavailableError, StepResult
+from trl_r1.sandbox.protocol import WorkerDied, case_result, decode_value, read_frame, write_frame
+from trl_r1.sandbox.provider import Case, Job, JobResult, SandboxUnavailableError
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["SANDBOX_ENV", "LocalSandbox", "WorkerDied", "decode_value"]
 
 _LAUNCHER = str(Path(__file__).with_name("_launcher.py"))
 #: The whole environment a program sees: nothing of the parent's.
@@ -49,88 +50,6 @@ _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-
 _CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
 
 
-class WorkerDied(Exception):
-    """The fork server exited or closed its pipe."""
-
-
-def _read_frame(fd: int, deadline: float) -> Any:
-    """One frame from the worker; ``TimeoutError`` past ``deadline``, ``WorkerDied`` at end of file."""
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLHUP)
-    buf = b""
-    need = 4
-    length = None
-    while True:
-        while len(buf) < need:
-            left = deadline - time.monotonic()
-            if left <= 0 or not poller.poll(left * 1000):
-                raise TimeoutError
-            chunk = os.read(fd, max(need - len(buf), 1 << 16))
-            if not chunk:
-                raise WorkerDied("sandbox worker exited")
-            buf += chunk
-        if length is None:
-            length = struct.unpack(">I", buf[:4])[0]
-            buf, need = buf[4:], length
-            continue
-        return json.loads(buf[:length])
-
-
-def _write_frame(fd: int, obj: Any) -> None:
-    data = json.dumps(obj).encode()
-    data = struct.pack(">I", len(data)) + data
-    try:
-        while data:
-            data = data[os.write(fd, data):]
-    except OSError as exc:  # broken pipe: the worker is gone
-        raise WorkerDied(f"sandbox worker gone: {exc}") from exc
-
-
-def decode_value(tagged: Any) -> Any:
-    """A step's value from the launcher's tagged encoding (builtin data only)."""
-    tag = tagged[0]
-    if tag == "n":
-        return None
-    if tag == "b":
-        return bool(tagged[1])
-    if tag == "i":
-        return int(tagged[1])
-    if tag == "f":
-        return float(tagged[1])
-    if tag == "c":
-        return complex(tagged[1])
-    if tag == "s":
-        if not isinstance(tagged[1], str):
-            raise TypeError("bad string")
-        return tagged[1]
-    if tag == "y":
-        return bytes.fromhex(tagged[1])
-    if tag == "d":
-        return {decode_value(k): decode_value(v) for k, v in tagged[1]}
-    container = {"l": list, "t": tuple, "S": set, "F": frozenset}[tag]
-    return container(decode_value(v) for v in tagged[1])
-
-
-def _step_result(record: dict | None) -> StepResult | None:
-    if record is None:
-        return None
-    if "error" in record:
-        return StepResult(error=str(record["error"]))
-    if "v" not in record:
-        return StepResult()
-    try:
-        return StepResult(value=decode_value(record["v"]))
-    except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
-        return StepResult(error=f"unreadable value: {exc}")
-
-
-def _case_result(raw: dict) -> CaseResult:
-    steps = raw.pop("steps", None)
-    fields = {k: raw[k] for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s",
-                                  "truncated", "complete") if k in raw}
-    if steps is not None:
-        fields["steps"] = tuple(_step_result(s) for s in steps)
-    return CaseResult(**fields)
 
 
 class _Worker:
@@ -163,8 +82,8 @@ class _Worker:
                                     start_new_session=True, cwd="/").result()
         if self.cgroup is not None:
             self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits on stdin until then
-        _write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
-        reply = _read_frame(self.proc.stdout.fileno(), time.monotonic() + _STARTUP_S)
+        write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
+        reply = read_frame(self.proc.stdout.fileno(), time.monotonic() + _STARTUP_S)
         if "error" in reply:
             raise WorkerDied(f"sandbox setup failed: {reply['error']}")
         self.root_method = reply.get("root")
@@ -206,8 +125,8 @@ class _Worker:
                 if not self.alive():
                     self.start()
                     own_deadline = time.monotonic() + own_limit
-                _write_frame(self.proc.stdin.fileno(), request)
-                reply = _read_frame(self.proc.stdout.fileno(), min(own_deadline, deadline))
+                write_frame(self.proc.stdin.fileno(), request)
+                reply = read_frame(self.proc.stdout.fileno(), min(own_deadline, deadline))
             except TimeoutError:
                 self.stop()
                 why = "call time budget exhausted" if deadline < own_deadline else "sandbox did not finish"
@@ -222,7 +141,7 @@ class _Worker:
                 self.stop()  # a setup failure may have left the worker in a bad state
                 return JobResult(error=f"sandbox setup failed: {reply['error']}")
             compiled = reply.get("compile") or {}
-            return JobResult(cases=tuple(_case_result(c) for c in reply["cases"]),
+            return JobResult(cases=tuple(case_result(c) for c in reply["cases"]),
                              compile_output=compiled.get("stderr", ""))
         raise AssertionError("unreachable")
 
