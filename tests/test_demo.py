@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -39,6 +40,11 @@ def test_the_shipped_tiny_r1_recipe_is_the_demo():
     assert shipped == yaml.safe_load(RECIPE.read_text()) == demo_recipe(seed=0)
 
 
+def _screen_lines(stdout: str) -> list[str]:
+    """The lines a terminal keeps: each line's text after its last carriage return (progress-bar redraws)."""
+    return [line.rpartition("\r")[2].rstrip() for line in stdout.split("\n") if line.rpartition("\r")[2].strip()]
+
+
 def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp_path):
     out = tmp_path / "demo"
     proc = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
@@ -56,6 +62,45 @@ def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp
     again = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
     assert again.returncode == 0
     assert again.stdout.count("already complete, skipped") == 9
+
+
+def test_the_demo_screen_is_one_line_per_stage_and_the_noise_goes_to_each_stages_log(tmp_path):
+    out = tmp_path / "demo"
+    proc = _cli("demo", "--quick", "--output-dir", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    screen = _screen_lines(proc.stdout) + _screen_lines(proc.stderr)
+    assert len(screen) <= 40, "\n".join(screen)
+    names = [s.name for s in parse_recipe(demo_recipe()).stages]
+    for i, name in enumerate(names):  # announced once, finished with its work and time
+        done = [line for line in screen if line.startswith(f"[{i + 1}/9] {name} (")]
+        assert len(done) == 1 and " in " in done[0] and "elapsed" in done[0], screen
+    assert "4 steps, 32 samples" in proc.stdout and "8 problems x 2 samples" in proc.stdout
+    assert not re.search(r"\de[+-]\d", "\n".join(screen)), "numbers are written for people, never 6e+03"
+    assert "{'loss'" not in proc.stdout + proc.stderr and "Warning" not in proc.stdout + proc.stderr
+    log = (out / "reasoning_rl" / "stage.log").read_text()
+    assert "'loss'" in log or '"loss"' in log  # TRL's per-step dicts are kept, in the stage's log
+    assert (out / "pass_at_1.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "all_scenario_rl" / "dashboard.png").is_file()
+
+
+def test_eval_scores_the_format_the_recipe_trains():
+    from trl_r1.eval import evaluate
+    from trl_r1.pipeline.runner import stage_args, trained_layout
+
+    recipe = parse_recipe(demo_recipe())
+    assert trained_layout(recipe) == "r1_zero"  # its GRPO stages use r1_zero_format, on plain prompts
+    eval_stage = recipe.stage("eval_cold_start")
+    assert stage_args(recipe, eval_stage, "runs/x")["format_layout"] == "r1_zero"
+    with pytest.raises(ValueError, match="unknown format_layout 'zero'"):
+        evaluate("trl-r1/tiny", "synthetic://arithmetic?n=2", format_layout="zero")
+
+
+def test_eval_format_layout_r1_zero_scores_answer_tags_on_plain_prompts():
+    from trl_r1.eval.evaluate import format_layout
+    from trl_r1.rewards.format import r1_zero_format_score
+
+    assert format_layout("47+38=") == "r1"  # what the prompt alone suggests, hence the recipe's choice
+    assert r1_zero_format_score("<think>7+8=15 c1,4+3+1=8</think><answer>85</answer>") == 1.0
 
 
 @pytest.mark.parametrize(
