@@ -12,10 +12,14 @@ from trl_r1.cli.demo import demo_recipe
 from trl_r1.pipeline.recipe import parse_recipe
 
 
-def _cli(*args, cwd=None, timeout=600):
+def _cli(*args, cwd=None, timeout=600, raw=False):
+    """Run ``trl-r1 ARGS``; ``raw``: keep carriage returns (text mode turns a bar's redraws into lines)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([sys.executable, "-m", "trl_r1.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd, env=env)
+    proc = subprocess.run([sys.executable, "-m", "trl_r1.cli", *args], capture_output=True, timeout=timeout,
+                          cwd=cwd, env=env)
+    decode = (lambda b: b.decode("utf-8", "replace")) if raw else (lambda b: b.decode("utf-8", "replace")
+                                                                  .replace("\r\n", "\n").replace("\r", "\n"))
+    return subprocess.CompletedProcess(proc.args, proc.returncode, decode(proc.stdout), decode(proc.stderr))
 
 
 def test_demo_recipe_is_valid_and_runs_r1s_stages_with_eval_after_training():
@@ -66,7 +70,7 @@ def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp
 
 def test_the_demo_screen_is_one_line_per_stage_and_the_noise_goes_to_each_stages_log(tmp_path):
     out = tmp_path / "demo"
-    proc = _cli("demo", "--quick", "--output-dir", str(out))
+    proc = _cli("demo", "--quick", "--output-dir", str(out), raw=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     screen = _screen_lines(proc.stdout) + _screen_lines(proc.stderr)
     assert len(screen) <= 40, "\n".join(screen)

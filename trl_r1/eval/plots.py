@@ -223,11 +223,12 @@ def plot_pass_at_1(evals: Sequence[tuple[str, float, float | None]], output: str
     for x, v in zip(xs, values):
         ax.annotate(f"{v:.3f}", (x, v), textcoords="offset points", xytext=(8, 4), fontsize=8)
     ax.set_xticks(xs, [name for name, _, _ in evals], rotation=15, fontsize=8)
-    ax.set_ylim(0, min(1.0, max(v + e for v, e in zip(values, errors)) + 0.1))
+    ax.set_ylim(0, 1.02)  # pass@1 is a fraction: one scale for every run
+    ax.set_xlim(-0.5, len(evals) - 0.3)
     ax.set_xlabel("stage", fontsize=9)
     ax.set_ylabel("held-out pass@1", fontsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left")
     if title:
         ax.set_title(title, fontsize=11)
     path = Path(output)
