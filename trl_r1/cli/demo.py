@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,10 +76,10 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
                 args["max_steps"] = 4
                 args["save_steps"] = 2
             if stage["kind"] == "eval":
-                stage["dataset"] = stage["dataset"].replace("n=128", "n=8")
+                stage["dataset"] = re.sub(r"([?&])n=\d+", r"\1n=8", stage["dataset"])
                 args["k"] = 2
             if stage["kind"] == "sample":
-                stage["dataset"] = stage["dataset"].replace("n=1500", "n=8")
+                stage["dataset"] = re.sub(r"([?&])n=\d+", r"\1n=8", stage["dataset"])
                 args["num_samples"] = 2
                 # a 4-step model writes nothing correct or readable: keep every sample so stage 3 has data
                 args.update(readability=False, drop_truncated=False)

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 # Seconds per unit of stage_work on a 2-core CPU with one torch thread (the demo's tiny model), and a fixed
 # start-up cost per stage (loading the model and data). Only ratios matter: finished stages rescale them.
-_SECONDS_PER_UNIT = {"sft": 0.017, "grpo": 5.0e-5, "eval": 2.2e-4, "sample": 2.2e-4}
+_SECONDS_PER_UNIT = {"sft": 0.008, "grpo": 2.8e-4, "eval": 2.5e-4, "sample": 1.5e-4}
 _STARTUP_SECONDS = 3.0
 # what one unit of a stage's bar is called
 _BAR_UNIT = {"sft": "steps", "grpo": "steps", "eval": "problems", "sample": "samples"}
