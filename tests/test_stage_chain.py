@@ -22,10 +22,10 @@ SHORTER = {
 
 
 def readme_stage_commands() -> list[list[str]]:
+    """The commands of the README's code block that runs the tiny stage 4 (the chained-stages block)."""
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    commands = [shlex.split(line.partition("#")[0]) for line in readme.splitlines()
-                if re.match(r"python recipes/r1_stage\d\.py --config recipes/tiny/stage\d\.yaml", line)]
-    return [c for c in commands if c]
+    block = next(b for b in re.findall(r"```bash\n(.*?)```", readme, re.S) if "recipes/tiny/stage4.yaml" in b)
+    return [shlex.split(line.partition("#")[0]) for line in block.splitlines() if line.strip()]
 
 
 def _weights(path):

@@ -258,7 +258,9 @@ class StageConsole:
 
     def _follow(self, name: str, kind: str) -> None:
         work = self._work.get(name, StageWork(None, None))
-        while not self._stop.wait(0.5):
+        # a terminal redraws the line in place; a pipe or log file keeps every redraw, so far fewer there
+        interval = 0.5 if getattr(self.stream, "isatty", lambda: False)() else 15.0
+        while not self._stop.wait(interval):
             bar, inner = self._bar, self._inner_bar(kind, work.bar_total)
             if bar is None:
                 return
