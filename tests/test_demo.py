@@ -128,3 +128,28 @@ def test_output_dir_that_is_a_file_is_rejected_before_any_work(tmp_path):
     f.write_text("x")
     proc = _cli("demo", "--output-dir", str(f), timeout=120)
     assert proc.returncode == 2 and "is a file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_numbers_are_written_for_people_and_the_work_done_does_not_depend_on_the_machine():
+    from trl_r1.pipeline.progress import human, work_done
+
+    assert [human(v) for v in (6000.0, 1360.0, 0.40234, 12.5, 1234.6)] == ["6,000", "1,360", "0.402", "12.5", "1,235"]
+    assert work_done("sample", {"generated": 6000.0, "kept": 1360.0}, {}) == "6,000 generated, 1,360 kept"
+    assert work_done("grpo", {"global_step": 250.0}, {"per_device_train_batch_size": 128}) == \
+        "250 steps, 32,000 completions"
+
+
+def test_the_time_left_is_rescaled_by_how_fast_the_finished_stages_ran():
+    import io
+
+    from trl_r1.pipeline.progress import StageConsole
+
+    console = StageConsole(io.StringIO(), bars=False)
+    stages = [("a", "sft", {"max_steps": 100}), ("b", "sft", {"max_steps": 100})]
+    console.plan(stages)
+    prior = console.remaining(None, None) / 2  # each stage's prior estimate
+    event = {"stage": "a", "kind": "sft", "index": 0, "total": 2}
+    console({**event, "event": "start"})
+    console({**event, "event": "done", "seconds": 3 * prior, "metrics": {"global_step": 100.0}})
+    assert abs(console.remaining(None, None) - 3 * prior) < 1e-6  # this machine runs 3x slower than the prior
+    assert "100 steps, 800 samples" in console.stream.getvalue()
