@@ -229,7 +229,7 @@ class StageConsole:
         total = self._work[name].bar_total if name in self._work else None
         self._bar = tqdm(total=total, desc=head, unit=_BAR_UNIT.get(kind, "it"), file=self.stream, leave=False,
                          dynamic_ncols=True, mininterval=0.5, position=0,
-                         bar_format="{desc} {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt} {unit} "
+                         bar_format="{desc} {percentage:3.0f}%|{bar:12}| {n_fmt}/{total_fmt} {unit} "
                                     "[{elapsed}]{postfix}")
         self._stop.clear()
         self._thread = threading.Thread(target=self._follow, args=(name, kind), daemon=True)
