@@ -1,6 +1,6 @@
 """DeepSeek-R1 stage 1: cold-start SFT on readable long chains of thought.
 
-    accelerate launch recipes/r1_stage1.py --config recipes/tiny/stage1.yaml --output_dir runs/stage1
+    accelerate launch recipes/r1_stage1.py --config recipes/tiny/stage1.yaml   (writes runs/tiny-stage1)
 
 YAML keys are the fields of ``trl_r1.training.sft.ColdStartArguments``, ``trl.SFTConfig`` and
 ``trl.ModelConfig``; command-line flags override them. The output directory holds the model and

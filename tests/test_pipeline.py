@@ -88,7 +88,7 @@ def test_tiny_r1_recipe_runs_every_stage_then_a_rerun_skips_them(tmp_path):
         assert set(row) == {"name", "kind", "seconds", "metrics"} and row["seconds"] > 0
         assert all(isinstance(v, float) for v in row["metrics"].values())
     for entry in summary["eval"].values():
-        assert set(entry) == {"pass@1", "k", "n_problems"} and 0.0 <= entry["pass@1"] <= 1.0
+        assert set(entry) == {"pass@1", "k", "n_problems", "stderr"} and 0.0 <= entry["pass@1"] <= 1.0 and entry["stderr"] >= 0
     # every training stage saved a loadable model + tokenizer for the next one
     for stage in recipe.stages:
         if stage.kind in ("sft", "grpo"):

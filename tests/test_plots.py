@@ -70,3 +70,33 @@ def test_plot_command_without_a_trainer_state_is_a_one_line_error(tmp_path, caps
     assert main(["plot", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no trainer_state.json" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_reward_window_opening_is_marked_where_the_preference_rewards_switch_on(tmp_path):
+    from trl_r1.eval.plots import reward_switches
+
+    history = [{"step": s, "reward": 1.0 if s <= 6 else 0.6, "rewards/accuracy_reward/mean": 0.9,
+                "rewards/helpfulness/mean": float("nan") if s <= 6 else 0.1} for s in range(1, 11)]
+    assert reward_switches(history) == [(7.0, "helpfulness on")]
+    assert reward_switches(_history()) == []  # rewards logged from the first step: nothing switches
+    assert _image(plot_dashboard(history, tmp_path / "d.png")).shape[0] > 100
+
+
+def test_pass_at_1_plot_has_one_point_per_stage_and_refuses_no_evaluations(tmp_path):
+    from trl_r1.eval.plots import plot_pass_at_1
+
+    png = plot_pass_at_1([("cold_start", 0.2, 0.03), ("reasoning_rl", 0.5, 0.04), ("sft", 0.45, None)],
+                         tmp_path / "p.png")
+    assert _image(png).shape[1] > 300
+    with pytest.raises(ValueError, match="no evaluated stage"):
+        plot_pass_at_1([], tmp_path / "q.png")
+
+
+def test_plot_command_takes_the_run_dir_as_an_option_too_and_bad_smooth_is_one_line(tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "trainer_state.json").write_text(json.dumps({"log_history": _history()}))
+    assert main(["plot", "--run_dir", str(run), "--output", str(tmp_path / "x.png")]) == 0
+    assert (tmp_path / "x.png").is_file()
+    assert main(["plot", str(run), "--smooth", "0"]) == 2
+    assert "--smooth must be a positive integer" in capsys.readouterr().err

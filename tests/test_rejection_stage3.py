@@ -23,7 +23,7 @@ def test_stage3_recipe_samples_then_fine_tunes_the_base_model(tmp_path, tiny_mod
         "--max_steps", "2", "--logging_steps", "1",
     ])
     assert stage.sampling_model == tiny_model_dir and stage.max_per_prompt == 2 and stage.sft_from == "base"
-    assert model.model_name_or_path == "trl-r1/tiny-base?hidden_size=64"
+    assert model.model_name_or_path == "trl-r1/tiny-base?hidden_size=128"
 
     out = Path(train_stage3(stage, training, model))
     report = json.loads((out / "samples" / "report.json").read_text())

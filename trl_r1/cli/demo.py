@@ -4,22 +4,26 @@ Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``) with the multi-stage runne
 tiny random Qwen2 on worked arithmetic solutions, reasoning GRPO with rule rewards (accuracy +
 format) on a disjoint, larger problem set given with final answers only, rejection sampling + SFT,
 and all-scenario GRPO, with held-out pass@1 (k samples at temperature 0.6, top-p 0.95) after each
-training stage. The GRPO stages also log held-out pass@1 during training and run the run doctor
-(:mod:`trl_r1.training`): the table shows the pass@1 curve (first -> last, with the cost of one
-evaluation) and the doctor's verdict. Prints a table and writes ``DIR/summary.json``; rerunning
-skips finished stages.
+training stage. Prints one line per stage (a progress bar, elapsed time, the estimated time left; each
+stage's full output goes to ``DIR/<stage>/stage.log``, or to the terminal with ``--verbose``), then a table
+with the work each stage did; the GRPO stages also log held-out pass@1 during training and run the run doctor
+(:mod:`trl_r1.training`): the table shows that pass@1 curve (first -> last, with the cost of one evaluation)
+and the doctor's verdict. Writes ``DIR/summary.json``, ``DIR/pass_at_1.png`` (held-out pass@1 per stage with
+95% intervals) and each training stage's dashboard. Rerunning skips finished stages.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.cli._types import writable_dir
+from trl_r1.pipeline.progress import human
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,8 @@ class DemoArguments:
                                                       "fastest single-threaded)"})
     quick: bool = field(default=False, metadata={"help": "a few steps per stage: checks the plumbing in about a "
                                                          "minute, learns nothing"})
+    verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
+                                                           "warnings) here instead of only in <stage>/stage.log"})
 
     def __post_init__(self) -> None:
         try:
@@ -72,10 +78,10 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
                 args["max_steps"] = 4
                 args["save_steps"] = 2
             if stage["kind"] == "eval":
-                stage["dataset"] = stage["dataset"].replace("n=128", "n=8")
+                stage["dataset"] = re.sub(r"([?&])n=\d+", r"\1n=8", stage["dataset"])
                 args["k"] = 2
             if stage["kind"] == "sample":
-                stage["dataset"] = stage["dataset"].replace("n=1500", "n=8")
+                stage["dataset"] = re.sub(r"([?&])n=\d+", r"\1n=8", stage["dataset"])
                 args["num_samples"] = 2
                 # a 4-step model writes nothing correct or readable: keep every sample so stage 3 has data
                 args.update(readability=False, drop_truncated=False)
@@ -87,65 +93,96 @@ def demo_recipe(seed: int = 0, quick: bool = False) -> dict[str, Any]:
     return data
 
 
-def _print_event(event: dict[str, Any]) -> None:
-    head = f"[{event['index'] + 1}/{event['total']}] {event['stage']} ({event['kind']})"
-    if event["event"] == "start":
-        print(f"{head} ...", flush=True)
-    elif event["event"] == "skip":
-        print(f"{head}: already complete, skipped", flush=True)
-    else:
-        shown = {k: v for k, v in event.get("metrics", {}).items() if k in _SHOWN}
-        print(f"{head}: done in {event['seconds']:.0f}s {_fmt(shown)}", flush=True)
+# metric -> short label in the table
+_SHOWN = {"train_loss": "loss", "rewards/accuracy_reward/mean": "accuracy reward",
+          "rewards/r1_zero_format_reward/mean": "format reward", "completions/mean_length": "length"}
+PASS_AT_1_PNG = "pass_at_1.png"
 
 
-# metric -> short label in the progress lines and the table
-_SHOWN = {"pass@1": "pass@1", "cons@4": "cons@4", "train_loss": "loss", "rewards/accuracy_reward/mean": "accuracy_reward",
-          "rewards/r1_zero_format_reward/mean": "format_reward", "completions/mean_length": "length",
-          "generated": "generated", "kept": "kept"}
+def _metrics_text(metrics: dict[str, float]) -> str:
+    return ", ".join(f"{label} {human(metrics[key])}" for key, label in _SHOWN.items() if key in metrics)
 
 
-def _fmt(metrics: dict[str, float]) -> str:
-    return " ".join(f"{_SHOWN.get(k, k)}={v:.3g}" for k, v in metrics.items())
-
-
-def summary_table(summary: dict[str, Any]) -> str:
-    """Markdown table of a demo/run summary: one row per stage, pass@1 where evaluated."""
+def summary_table(summary: dict[str, Any], stage_args: dict[str, dict[str, Any]] | None = None) -> str:
+    """Markdown table of a demo/run summary: one row per training stage, its held-out pass@1 (95% interval),
+    the machine-independent work it did (steps, samples) and its time."""
     from trl_r1.eval.curves import curve_summary
+    from trl_r1.pipeline.progress import duration, work_done
     from trl_r1.training.doctor import doctor_verdict
 
-    lines = ["| stage | kind | seconds | held-out pass@1 | pass@1 during training | run doctor | metrics |",
-             "|---|---|---:|---:|---|---|---|"]
+    stage_args = stage_args or {}
+    lines = ["| stage | kind | held-out pass@1 (95% CI) | pass@1 during training | run doctor | work | time | metrics |",
+             "|---|---|---:|---|---|---|---:|---|"]
     for row in summary["stages"]:
         if row["kind"] == "eval":
             continue
         ev = summary["eval"].get(row["name"])
-        p1 = f"{ev['pass@1']:.3f} (k={ev['k']}, n={ev['n_problems']})" if ev else ""
-        shown = {k: v for k, v in row["metrics"].items() if k in _SHOWN}
+        p1 = f"{ev['pass@1']:.3f} ± {1.96 * ev.get('stderr', 0.0):.3f}" if ev else ""
         during = curve_summary(summary.get("bench", {}).get(row["name"], {}))
-        doctor = doctor_verdict(summary.get("doctor", {}).get(row["name"]))
-        lines.append(f"| {row['name']} | {row['kind']} | {row['seconds']:.0f} | {p1} | {during} | {doctor} | "
-                     f"{_fmt(shown)} |")
+        doctor = doctor_verdict(summary.get("doctor", {}).get(row["name"])) if row["kind"] == "grpo" else ""
+        work = work_done(row["kind"], row["metrics"], stage_args.get(row["name"], {}))
+        lines.append(f"| {row['name']} | {row['kind']} | {p1} | {during} | {doctor} | {work} | "
+                     f"{duration(row['seconds'])} | {_metrics_text(row['metrics'])} |")
     total = sum(r["seconds"] for r in summary["stages"])
-    lines.append(f"\ntotal stage time: {total:.0f}s")
+    steps = sum(r["metrics"].get("global_step", 0.0) for r in summary["stages"])
+    completions = sum(r["metrics"].get("n_problems", 0.0) * r["metrics"].get("k", 0.0)
+                      + r["metrics"].get("generated", 0.0) for r in summary["stages"])
+    lines.append(f"\ntotal stage time {duration(total)} for {human(steps)} training steps and "
+                 f"{human(completions)} sampled completions (eval and rejection sampling)")
     return "\n".join(lines)
+
+
+def write_plots(recipe: Any, summary: dict[str, Any], output_dir: str | Path) -> list[Path]:
+    """``OUTPUT_DIR/pass_at_1.png`` (held-out pass@1 per stage, with its 95% interval) and each training
+    stage's dashboard (``OUTPUT_DIR/<stage>/dashboard.png``, reward-window switches marked)."""
+    from trl_r1.eval.plots import (
+        DEFAULT_FILENAME,
+        find_runs,
+        load_log_history,
+        plot_dashboard,
+        plot_pass_at_1,
+    )
+
+    out = Path(output_dir)
+    evals = [(name, ev["pass@1"], ev.get("stderr")) for name, ev in summary["eval"].items()]
+    paths = []
+    if evals:
+        paths.append(plot_pass_at_1(evals, out / PASS_AT_1_PNG, title=f"{recipe.name}: held-out pass@1"))
+    for run_dir in find_runs(out):
+        try:
+            paths.append(plot_dashboard(load_log_history(run_dir), run_dir / DEFAULT_FILENAME, title=run_dir.name))
+        except ValueError as e:  # nothing logged (a very short stage): no dashboard, never a failed demo
+            logger.debug("%s: no dashboard (%s)", run_dir, e)
+    return paths
 
 
 def run(args: DemoArguments) -> int:
     import torch
 
+    from trl_r1.pipeline.progress import StageConsole
     from trl_r1.pipeline.recipe import parse_recipe
-    from trl_r1.pipeline.runner import run_recipe
+    from trl_r1.pipeline.runner import run_recipe, stage_args
 
     torch.set_num_threads(max(1, args.threads))
+    if not args.verbose:  # the stage lines say what the runner's log records say; each stage's log has them
+        logging.getLogger("trl_r1.pipeline.runner").setLevel(logging.WARNING)
     recipe = parse_recipe(demo_recipe(args.seed, args.quick), source=str(RECIPE), base_dir=RECIPE.parent)
-    print(f"trl-r1 demo: {len(recipe.stages)} stages from {RECIPE}, output in {args.output_dir}", flush=True)
-    summary = run_recipe(recipe, args.output_dir, progress=_print_event)
-    print("\n" + summary_table(summary))
+    trained = [s for s in recipe.stages if s.kind != "eval"]
+    print(f"trl-r1 demo: {len(recipe.stages)} stages ({', '.join(s.name for s in trained)}, each evaluated on "
+          f"held-out problems) -> {args.output_dir}", flush=True)
+    if not args.verbose:
+        print(f"  each stage's full output (TRL's logs, warnings): {args.output_dir}/<stage>/stage.log; "
+              "--verbose shows it here", flush=True)
+    console = StageConsole(bars=not args.verbose)  # its own copy of stdout: stages' output goes to their logs
+    summary = run_recipe(recipe, args.output_dir, progress=console, capture_output=not args.verbose)
+    flat = {s.name: stage_args(recipe, s, args.output_dir) for s in recipe.stages}
+    print("\n" + summary_table(summary, flat))
     before, after = summary["eval"].get(BEFORE), summary["eval"].get(AFTER)
     if before and after:
         gain = after["pass@1"] - before["pass@1"]
         verdict = "meets" if gain >= TARGET_GAIN else "MISSES"
         print(f"\nheld-out pass@1: {BEFORE} {before['pass@1']:.3f} -> {AFTER} {after['pass@1']:.3f} "
               f"(gain {gain:+.3f}; {verdict} the {TARGET_GAIN:.2f} target)")
-    print(f"summary: {Path(args.output_dir) / 'summary.json'}")
+    plots = write_plots(recipe, summary, args.output_dir)
+    print(f"summary: {Path(args.output_dir) / 'summary.json'}" + (f"; plot: {plots[0]}" if plots else ""))
     return 0

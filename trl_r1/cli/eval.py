@@ -66,6 +66,9 @@ class EvalArguments:
     answer_fallback: bool = field(
         default=_DEFAULTS["answer_fallback"],
         metadata={"help": "read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)"})
+    format_layout: Literal["auto", "r1_zero", "r1"] = field(
+        default=_DEFAULTS["format_layout"],
+        metadata={"help": "the layout format compliance scores (auto: r1_zero when the prompt asks for <answer>)"})
     backend: Backend = field(default=_DEFAULTS["backend"],
                              metadata={"help": "auto: vLLM when installed, else Transformers"})
     vllm_server_url: str = field(default="http://localhost:8000", metadata={"help": "for --backend vllm-server"})
@@ -145,7 +148,7 @@ def run(args: EvalArguments) -> int:
             args.model, args.benchmark, k=args.k, limit=args.limit, pass_k=args.pass_k,
             temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_new_tokens, seed=args.seed,
             template=args.template, prefill_think=args.prefill_think, language=args.language,
-            answer_fallback=args.answer_fallback, backend=args.backend, batch_size=args.batch_size,
+            answer_fallback=args.answer_fallback, format_layout=args.format_layout, backend=args.backend, batch_size=args.batch_size,
             backend_kwargs=backend_kwargs, data_dir=args.data_dir, question_field=args.question_field,
             answer_field=args.answer_field, output_dir=args.output_dir, save_samples=not args.no_samples,
             provenance={"command": command_line(args)},  # the exact command, next to the numbers it produced

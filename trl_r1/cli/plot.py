@@ -1,26 +1,54 @@
-"""``trl-r1 plot``: the PNG dashboard of a training run (:mod:`trl_r1.eval.plots`)."""
+"""``trl-r1 plot``: the PNG dashboard of a training run (:mod:`trl_r1.eval.plots`).
+
+TrlParser over :class:`PlotArguments` (``--config x.yaml`` plus overrides); the run directory is
+``--run_dir DIR`` or, as before, the first positional argument (``trl-r1 plot DIR``).
+"""
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.eval.plots import DEFAULT_FILENAME, STATE_FILE, find_runs, load_log_history, plot_dashboard
 from trl_r1.training.doctor import doctor_marks
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trl_r1.cli._types import existing_path, positive_int
+@dataclass
+class PlotArguments:
+    """The options of ``trl-r1 plot``."""
 
-    parser.add_argument("run_dir", type=existing_path,
-                        help="a training output dir (trainer_state.json or checkpoint-*), or a `trl-r1 run` dir "
-                             "(one dashboard per stage)")
-    parser.add_argument("--output", default=None,
-                        help=f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)")
-    parser.add_argument("--smooth", type=positive_int, default=1, help="moving-average window in logged points")
+    run_dir: str | None = field(default=None, metadata={
+        "help": "a training output dir (trainer_state.json or checkpoint-*), or a `trl-r1 run` dir (one dashboard "
+                "per stage); also accepted as the first positional argument"})
+    output: str | None = field(default=None, metadata={
+        "help": f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)"})
+    smooth: int = field(default=1, metadata={"help": "moving-average window in logged points"})
+
+    def __post_init__(self) -> None:
+        if not self.run_dir:
+            raise ValueError("the run directory is required: trl-r1 plot RUN_DIR (or --run_dir RUN_DIR)")
+        if not Path(self.run_dir).exists():
+            raise ValueError(f"{self.run_dir}: no such file or directory")
+        if self.smooth < 1:
+            raise ValueError(f"--smooth must be a positive integer, got {self.smooth}")
 
 
-def run(args: argparse.Namespace) -> int:
+def make_parser() -> ArgumentParser:
+    """``TrlParser`` over :class:`PlotArguments`."""
+    return ArgumentParser((PlotArguments,), prog="trl-r1 plot",
+                          description="PNG dashboard of a training run's rewards and monitors")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``trl-r1 plot [RUN_DIR] ARGS``: a leading positional RUN_DIR is read as ``--run_dir RUN_DIR``."""
+    argv = list(argv or [])
+    if argv and not argv[0].startswith("-"):
+        argv = ["--run_dir", argv[0], *argv[1:]]
+    return run(parse_options(make_parser(), argv))
+
+
+def run(args: PlotArguments) -> int:
     from trl_r1.cli import UsageError
 
     runs = find_runs(args.run_dir)

@@ -33,6 +33,8 @@ class RunArguments:
                                 "help": "rerun from this stage: its directory and all later ones are deleted first"})
     dry_run: bool = field(default=False,
                           metadata={"help": "validate the recipe and print each stage's status and launch command"})
+    verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
+                                                           "warnings) instead of one progress line per stage"})
 
 
 def make_parser() -> ArgumentParser:
@@ -74,25 +76,26 @@ def run(args: RunArguments) -> int:
         return 2
     if args.dry_run:
         return 0
+    from trl_r1.cli.demo import summary_table
+    from trl_r1.pipeline.progress import StageConsole
+    from trl_r1.pipeline.runner import stage_args
+
+    if not args.verbose:  # the stage lines say it; each stage's full output is in its stage.log
+        logging.getLogger("trl_r1.pipeline.runner").setLevel(logging.WARNING)
+        print(f"each stage's full output (TRL's logs, warnings): {output_dir}/<stage>/stage.log; --verbose shows it "
+              "here", flush=True)
     try:
-        summary = run_recipe(recipe, output_dir, only=args.only, from_stage=args.from_stage)
+        summary = run_recipe(recipe, output_dir, only=args.only, from_stage=args.from_stage,
+                             progress=StageConsole(bars=not args.verbose), capture_output=not args.verbose)
     except RecipeError as e:
         raise UsageError(str(e)) from None
     except StageFailed as e:
         logger.error("%s", e)
         return 1
-    _print_table(summary)
+    flat = {s.name: stage_args(recipe, s, output_dir) for s in recipe.stages}
+    print("\n" + summary_table(summary, flat))
     print(f"summary: {Path(output_dir) / 'summary.json'}")
     return 0
-
-
-def _print_table(summary: dict) -> None:
-    print(f"{'stage':<22} {'kind':<7} {'seconds':>8}  key metrics")
-    for row in summary["stages"]:
-        m = row["metrics"]
-        keys = [k for k in ("pass@1", "reward", "train_loss", "kept", "global_step") if k in m]
-        shown = ", ".join(f"{k}={m[k]:.4g}" for k in keys)
-        print(f"{row['name']:<22} {row['kind']:<7} {row['seconds']:>8.1f}  {shown}")
 
 
 def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:

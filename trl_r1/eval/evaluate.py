@@ -72,6 +72,9 @@ def _prompt_text(prompt: Prompt) -> str:
     return "\n".join(str(m.get("content", "")) for m in prompt)
 
 
+FORMAT_LAYOUTS = ("auto", "r1_zero", "r1")
+
+
 def format_layout(prompt: Prompt) -> str:
     """``"r1_zero"`` when the prompt asks for ``<answer>`` tags, else ``"r1"`` (reasoning + summary)."""
     from trl_r1.text.completion import ANSWER_START
@@ -198,6 +201,7 @@ def evaluate(
     prefill_think: bool = False,
     language: str | None = None,
     answer_fallback: bool = False,
+    format_layout: str = "auto",
     backend: str = "auto",
     batch_size: int = 64,
     backend_kwargs: Mapping[str, Any] | None = None,
@@ -227,6 +231,9 @@ def evaluate(
             for ``cmath``; for files it is detected from each prompt).
         answer_fallback: read completions without R1 tags whole (their last ``\\boxed{}``), for
             models that do not use the R1 format; off by default (R1's rule).
+        format_layout: the layout format compliance scores: ``r1_zero`` (``<think>…</think><answer>…</answer>``),
+            ``r1`` (reasoning + summary), or ``auto`` (``r1_zero`` when the prompt asks for ``<answer>``, else
+            ``r1``). Set it to the layout the model was trained on (``trl-r1 run`` does, from the recipe's rewards).
         backend: ``auto`` (vLLM when installed), ``transformers``, ``vllm`` or ``vllm-server``.
         batch_size: sequences per ``generate`` call (Transformers backend).
         backend_kwargs: extra constructor arguments for the backend (e.g. ``tensor_parallel_size``).
@@ -260,6 +267,8 @@ def evaluate(
         raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")
     if max_new_tokens is not None and max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+    if format_layout not in FORMAT_LAYOUTS:
+        raise ValueError(f"unknown format_layout {format_layout!r}; choose from {', '.join(FORMAT_LAYOUTS)}")
     SamplingParams(num_samples=k, temperature=temperature, top_p=top_p, seed=seed)  # validates the ranges
     if temperature == 0 and k > 1:
         raise ValueError("temperature 0 (greedy) gives k identical samples; R1 samples at 0.6 - use k=1 for greedy")
@@ -278,7 +287,7 @@ def evaluate(
                             max_new_tokens=_max_new_tokens(max_new_tokens, gen, prompts))
     scorer = AccuracyReward(fallback_to_full_text=True) if answer_fallback else accuracy_reward
     records = _sample_and_score(gen, problems, prompts, params, scorer, answer_fallback, batch_size, progress,
-                                desc=f"eval {name}")
+                                desc=f"eval {name}", layout=format_layout)
 
     results: dict[str, Any] = {"benchmark": name, "model": model_name, "k": k, "n_problems": len(problems)}
     results.update(_summarise(records, k, pass_ks, scorer, language))
@@ -287,6 +296,7 @@ def evaluate(
         "n_problems": len(problems), "limit": limit, "k": k, "pass_k": pass_ks, "temperature": temperature,
         "top_p": top_p, "max_new_tokens": params.max_new_tokens, "seed": seed, "template": template,
         "prefill_think": prefill_think, "language": language, "answer_fallback": answer_fallback,
+        "format_layout": format_layout,
         "backend": getattr(gen, "name", type(gen).__name__), "versions": package_versions(), **(provenance or {}),
     }
     results["seconds"] = round(time.monotonic() - started, 2)
@@ -297,7 +307,7 @@ def evaluate(
 
 def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], params: SamplingParams,
                       scorer: Any, answer_fallback: bool, batch_size: int, progress: bool,
-                      desc: str) -> list[dict[str, Any]]:
+                      desc: str, layout: str = "auto") -> list[dict[str, Any]]:
     """One record per problem: its k samples, their final answers, accuracy verdicts and format scores."""
     from tqdm.auto import tqdm
 
@@ -317,7 +327,8 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
             verdicts = scorer(texts, solution=[problems[i].answer for i in chunk for _ in range(k)])
             for j, (i, group) in enumerate(zip(chunk, groups, strict=True)):
                 prompt = prompts[i]
-                fmt = r1_zero_format_score if format_layout(prompt) == "r1_zero" else think_summary_format_score
+                scored = format_layout(prompt) if layout == "auto" else layout
+                fmt = r1_zero_format_score if scored == "r1_zero" else think_summary_format_score
                 prefilled = True if _prompt_text(prompt).rstrip().endswith("<think>") else None
                 records.append({
                     "id": problems[i].id, "question": problems[i].question, "gold": problems[i].answer,

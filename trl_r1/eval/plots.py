@@ -6,7 +6,9 @@ moment" from: response length, truncation, reflective words per 1,000 tokens, la
 consistency and mixing (:mod:`trl_r1.rewards.monitor`), then KL and loss. Evaluation points
 (``eval_`` keys) are drawn dashed in the same panels; the steps where the run doctor raised a
 cause (``doctor.json``) are red dotted lines in every panel. Panels without data are left out, so the
-same dashboard works for GRPO and SFT runs.
+same dashboard works for GRPO and SFT runs. A grey dotted vertical line marks each step where a reward window
+opens or closes (:func:`reward_switches`), so the jump of the weighted total reward there is not read as a
+collapse. :func:`plot_pass_at_1` draws held-out pass@1 across a pipeline's stages.
 
 The log history is read from ``RUN_DIR/trainer_state.json`` (written by ``trainer.save_state()``),
 else from the newest ``checkpoint-*/trainer_state.json``. A multi-stage run directory (``trl-r1
@@ -99,6 +101,32 @@ def dashboard_panels(log_history: Sequence[dict[str, Any]]) -> list[Panel]:
     return panels
 
 
+def reward_switches(log_history: Sequence[dict[str, Any]]) -> list[tuple[float, str]]:
+    """``(step, label)`` where a reward window opens or closes: a reward logged (not NaN) at some steps and
+    missing at the logged steps before it (``RewardWindow``, e.g. R1 stage 4's preference rewards switching
+    on for the last steps) or after it. The weighted total reward jumps there by design, not by collapse."""
+    logged = [entry for entry in log_history if _number(entry.get("step")) is not None
+              and any(_REWARD_KEY.match(k) for k in entry)]
+    if not logged:
+        return []
+    first_step, last_step = float(logged[0]["step"]), float(logged[-1]["step"])
+    names = sorted({m.group(1) for entry in logged for k in entry if (m := _REWARD_KEY.match(k))})
+    on: dict[float, list[str]] = {}
+    off: dict[float, list[str]] = {}
+    for name in names:
+        steps, _ = series(logged, f"rewards/{name}/mean")
+        if not steps:
+            continue
+        if steps[0] > first_step:
+            on.setdefault(steps[0], []).append(name)
+        if steps[-1] < last_step:
+            after = [float(e["step"]) for e in logged if float(e["step"]) > steps[-1]]
+            off.setdefault(after[0], []).append(name)
+    marks = [(step, ", ".join(n) + " on") for step, n in on.items()]
+    marks += [(step, ", ".join(n) + " off") for step, n in off.items()]
+    return sorted(marks)
+
+
 def _smooth(values: list[float], window: int) -> list[float]:
     if window <= 1 or len(values) < 2:
         return values
@@ -139,6 +167,7 @@ def plot_dashboard(
     panels = dashboard_panels(log_history)
     if not panels:
         raise ValueError("the log history holds no rewards, monitors or loss to plot (was anything logged?)")
+    switches = reward_switches(log_history)
     columns = max(1, min(columns, len(panels)))
     rows = math.ceil(len(panels) / columns)
     fig = Figure(figsize=(4.8 * columns, 3.2 * rows), dpi=100, layout="constrained")
@@ -160,6 +189,8 @@ def plot_dashboard(
             ax.axvline(step, color="tab:red", linestyle=":", linewidth=1.2)
             ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"), fontsize=6, color="tab:red",
                         rotation=90, ha="right", va="top")
+        for step, label in switches:
+            ax.axvline(step, color="grey", linestyle=":", linewidth=1.2, label=f"step {step:g}: {label}")
         ax.set_title(panel.title, fontsize=10)
         ax.set_xlabel("step", fontsize=8)
         ax.set_ylabel(panel.ylabel, fontsize=8)
@@ -169,6 +200,47 @@ def plot_dashboard(
             ax.legend(fontsize=7)
     if title:
         fig.suptitle(title, fontsize=12)
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
+def plot_pass_at_1(evals: Sequence[tuple[str, float, float | None]], output: str | os.PathLike,
+                   title: str | None = None) -> Path:
+    """Held-out pass@1 per stage, in pipeline order, with 95% confidence intervals (``1.96 * stderr``).
+
+    Args:
+        evals: ``(stage, pass@1, standard error or None)`` in the order the stages ran.
+        output: the PNG path (parent folders are created).
+        title: figure title.
+
+    Raises:
+        ValueError: when ``evals`` is empty.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not evals:
+        raise ValueError("no evaluated stage to plot")
+    fig = Figure(figsize=(max(4.0, 1.6 * len(evals) + 1.5), 3.6), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    xs = list(range(len(evals)))
+    values = [v for _, v, _ in evals]
+    errors = [1.96 * (e or 0.0) for _, _, e in evals]
+    ax.errorbar(xs, values, yerr=errors, fmt="o-", capsize=4, linewidth=1.4, label="pass@1 (95% CI)")
+    for x, v in zip(xs, values):
+        ax.annotate(f"{v:.3f}", (x, v), textcoords="offset points", xytext=(8, 4), fontsize=8)
+    ax.set_xticks(xs, [name for name, _, _ in evals], rotation=15, fontsize=8)
+    ax.set_ylim(0, 1.02)  # pass@1 is a fraction: one scale for every run
+    ax.set_xlim(-0.5, len(evals) - 0.3)
+    ax.set_xlabel("stage", fontsize=9)
+    ax.set_ylabel("held-out pass@1", fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    if title:
+        ax.set_title(title, fontsize=11)
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")

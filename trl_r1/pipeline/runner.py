@@ -13,7 +13,7 @@ interrupted training stage resumes from its last complete Trainer checkpoint. ``
 lists every complete stage::
 
     {"stages": [{"name": str, "kind": str, "seconds": float, "metrics": {str: float}}],
-     "eval": {"<evaluated stage>": {"pass@1": float, "k": int, "n_problems": int}},
+     "eval": {"<evaluated stage>": {"pass@1": float, "k": int, "n_problems": int, "stderr": float}},
      "doctor": {"<grpo stage>": <its doctor.json>},
      "bench": {"<grpo stage>": {"<benchmark>": {"steps": [int], "pass@1": [float], "seconds_per_eval": float}}}}
 
@@ -24,6 +24,7 @@ with ``num_processes`` processes.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -32,7 +33,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ MARKER = "stage_complete.json"
 METRICS = "metrics.json"
 STAGE_CONFIG = "stage_config.yaml"
 STAGE_SPEC = "stage_spec.json"
+STAGE_LOG = "stage.log"
 SUMMARY = "summary.json"
 EVAL_KEYS = ("pass@1", "k", "n_problems")
 
@@ -103,6 +106,8 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
         args["reward_funcs"] = [reward_import_path(r.name) for r in stage.rewards]
         if any(r.threshold is not None for r in stage.rewards):
             args["reward_thresholds"] = [1.0 if r.threshold is None else r.threshold for r in stage.rewards]
+    if stage.kind == "eval":
+        args.setdefault("format_layout", trained_layout(recipe))
     if spec.trains:
         args["use_peft"] = stage.lora is not None
         for key, value in (stage.lora or {}).items():
@@ -114,6 +119,16 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
         if checkpoint:
             args["resume_from_checkpoint"] = checkpoint
     return args
+
+
+# format reward -> the completion layout eval's format compliance scores (trl_r1.eval.evaluate's format_layout)
+_LAYOUT_OF_REWARD = {"r1_zero_format": "r1_zero", "think_summary_format": "r1"}
+
+
+def trained_layout(recipe: Recipe) -> str:
+    """The completion layout the recipe's format rewards train (``r1_zero`` or ``r1``), else ``auto``."""
+    layouts = {_LAYOUT_OF_REWARD[r.name] for s in recipe.stages for r in s.rewards if r.name in _LAYOUT_OF_REWARD}
+    return layouts.pop() if len(layouts) == 1 else "auto"
 
 
 def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
@@ -193,7 +208,8 @@ def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
                      "metrics": metrics})
         if stage.kind == "eval" and "pass@1" in metrics:
             evals[_eval_target(recipe, stage)] = {
-                "pass@1": metrics["pass@1"], "k": int(metrics.get("k", 0)), "n_problems": int(metrics.get("n_problems", 0))
+                "pass@1": metrics["pass@1"], "k": int(metrics.get("k", 0)), "n_problems": int(metrics.get("n_problems", 0)),
+                "stderr": metrics.get("pass@1_stderr", 0.0),
             }
     return {"stages": rows, "eval": evals, "doctor": doctor, "bench": bench}
 
@@ -223,6 +239,34 @@ def unmet_inputs(recipe: Recipe, output_dir: str | Path, selected: Sequence[Stag
                                        "run it too (add it to --only, or drop --only)")
                 break
     return reasons
+
+
+@contextlib.contextmanager
+def _output_to(log_path: Path | None) -> Iterator[None]:
+    """Send this process's stdout and stderr (file descriptors 1 and 2, so C libraries, child processes,
+    warnings, log handlers and tqdm bars too) to ``log_path`` while the block runs; ``None``: leave them."""
+    if log_path is None:
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    try:
+        with open(log_path, "a", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("default")  # each library warning once per place, into the log
+                    yield
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
 
 
 def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
@@ -259,7 +303,7 @@ def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float
             proc.kill()
         raise
     if proc.returncode != 0:
-        raise StageFailed(f"stage {stage.name!r} failed (exit code {proc.returncode}; its output is above); "
+        raise StageFailed(f"stage {stage.name!r} failed (exit code {proc.returncode}; see its output); "
                           "rerunning resumes it from its last checkpoint")
     if not metrics_path.is_file():
         raise StageFailed(f"stage {stage.name!r} exited without writing {metrics_path}")
@@ -272,6 +316,7 @@ def run_recipe(
     only: Sequence[str] | None = None,
     from_stage: str | None = None,
     progress: Progress | None = None,
+    capture_output: bool = False,
 ) -> dict[str, Any]:
     """Run the recipe's stages in order into ``output_dir`` and return the summary (also written
     to ``output_dir/summary.json``).
@@ -283,9 +328,14 @@ def run_recipe(
             be complete or selected.
         from_stage: rerun from this stage: its directory and those of all later stages are
             deleted first, then it and the later (selected) stages run.
-        progress: called with ``{"event": "start"|"skip"|"done", "stage", "kind", "index",
-            "total", "seconds", "metrics"}`` for each selected stage (the demo prints a table
-            from it); events are logged either way.
+        progress: called with ``{"event": "start"|"skip"|"done"|"failed", "stage", "kind", "index",
+            "total", "args", "seconds", "metrics", "log"}`` for each selected stage (the demo prints one line
+            per stage from it, :class:`trl_r1.pipeline.progress.StageConsole`); if it has a ``plan`` method,
+            that is called first with ``[(name, kind, flat args)]`` of every selected stage. Events are logged
+            either way.
+        capture_output: send everything a stage prints (its log records, the Trainer's per-step dicts and
+            bars, library warnings; subprocess stages too) to ``OUTPUT_DIR/<stage>/stage.log`` instead of
+            the terminal.
     """
     if not isinstance(recipe, Recipe):
         recipe = load_recipe(recipe)
@@ -310,6 +360,8 @@ def run_recipe(
         if progress is not None:
             progress(payload)
 
+    if progress is not None and hasattr(progress, "plan"):
+        progress.plan([(s.name, s.kind, stage_args(recipe, s, out)) for s in selected])
     for stage in selected:
         sdir = out / stage.name
         marker = read_marker(sdir)
@@ -327,12 +379,19 @@ def run_recipe(
         config_path = sdir / STAGE_CONFIG
         write_atomic(config_path, _dump_yaml(args))
         resumed = args.get("resume_from_checkpoint")
-        logger.info("stage %d/%d %s (%s)%s", selected.index(stage) + 1, len(selected), stage.name, stage.kind,
-                    f": resuming from {resumed}" if resumed else "")
-        notify("start", stage)
+        notify("start", stage, args=args)
         start = time.time()
-        cmd = launch_command(stage, config_path)
-        metrics = _run_in_process(stage, args) if cmd is None else _run_subprocess(stage, cmd, sdir)
+        log_path = sdir / STAGE_LOG
+        try:
+            with _output_to(log_path if capture_output else None):
+                logger.info("stage %d/%d %s (%s)%s", selected.index(stage) + 1, len(selected), stage.name,
+                            stage.kind, f": resuming from {resumed}" if resumed else "")
+                cmd = launch_command(stage, config_path)
+                metrics = _run_in_process(stage, args) if cmd is None else _run_subprocess(stage, cmd, sdir)
+                logger.info("stage %s done in %.1fs", stage.name, time.time() - start)
+        except BaseException:
+            notify("failed", stage, seconds=time.time() - start, log=str(log_path) if capture_output else None)
+            raise
         seconds = time.time() - start
         metrics = {k: float(v) for k, v in metrics.items()}
         if resumed:
@@ -342,8 +401,7 @@ def run_recipe(
                                                  "seconds": seconds, "metrics": metrics,
                                                  "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                                                 indent=2, default=str))
-        logger.info("stage %s done in %.1fs", stage.name, seconds)
-        notify("done", stage, seconds=seconds, metrics=metrics)
+        notify("done", stage, seconds=seconds, metrics=metrics, args=args)
         write_atomic(out / SUMMARY, json.dumps(build_summary(recipe, out), indent=2))
     summary = build_summary(recipe, out)
     write_atomic(out / SUMMARY, json.dumps(summary, indent=2))
