@@ -100,8 +100,9 @@ class _LayoutFormatReward(RewardFunction):
         self.markers = markers
 
     def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
-        flags = _prefill_flags(prompts, len(completions), self.markers)
-        return [self.score(t, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+        texts = texts_of(completions, self.__name__)
+        flags = _prefill_flags(prompts, len(texts), self.markers)
+        return [self.score(t, f, self.markers) for t, f in zip(texts, flags)]
 
 
 class R1ZeroFormatReward(_LayoutFormatReward):
@@ -165,8 +166,9 @@ class TagCountReward(RewardFunction):
         self.markers = markers
 
     def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
-        flags = _prefill_flags(prompts, len(completions), self.markers)
-        return [tag_count_score(t, self.layout, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+        texts = texts_of(completions, self.__name__)
+        flags = _prefill_flags(prompts, len(texts), self.markers)
+        return [tag_count_score(t, self.layout, f, self.markers) for t, f in zip(texts, flags)]
 
 
 r1_zero_format_reward = R1ZeroFormatReward()

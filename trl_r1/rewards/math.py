@@ -23,6 +23,7 @@ then skips the completion instead of training on a wrong label.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import os
 import pickle
@@ -40,9 +41,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from trl_r1.data.format import ANSWER_START, last_boxed, parse_completion
+from trl_r1.data.format import DEFAULT_MARKERS, Markers, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
-from trl_r1.rewards._verify_worker import TIMEOUT
+from trl_r1.rewards._verify_worker import TIMEOUT, canonical_answer
 
 logger = logging.getLogger(__name__)
 
@@ -56,64 +57,91 @@ NO_ANSWER_CLUSTER = -1
 # --------------------------------------------------------------------------------------------
 
 
-def extract_final_answer(text: str, fallback_to_full_text: bool = False) -> str | None:
+def extract_final_answer(
+    text: str, fallback_to_full_text: bool = False, markers: Markers = DEFAULT_MARKERS
+) -> str | None:
     r"""The answer string the accuracy reward verifies, or ``None`` when the completion has none.
 
     The ``<answer>`` block if there is one after the reasoning, else the text after the last
-    ``</think>``; a ``\boxed{}`` inside that part wins (its content is returned). With
-    ``fallback_to_full_text=True`` a completion without tags is read whole (its last ``\boxed{}``
-    winning), for models that do not use the R1 format.
+    ``</think>`` (``markers`` names other tags); a ``oxed{}`` inside that part wins (its content is
+    returned). Several distinct boxed answers (``oxed{(2,2)}`` and ``oxed{(6,2)}``) are returned
+    as one comma-separated collection, ``(2,2), (6,2)``: against a multi-part gold it is compared as
+    a whole, against a single-valued gold it is wrong (a hedge earns nothing). With
+    ``fallback_to_full_text=True`` a completion without tags is read whole (its boxes winning), for
+    models that do not use the R1 format.
 
     No answer (``None``), so no reward, for the usual ways to game an answer check: an answer only
     inside the reasoning (including a reasoning block that never closes), an empty reasoning block,
-    several ``<answer>`` blocks, or several different ``\boxed{}`` answers in the final part.
+    or several ``<answer>`` blocks.
 
     >>> extract_final_answer("<think>maybe \\boxed{3}</think><answer>4</answer>")
     '4'
     >>> extract_final_answer("<think>...</think>So the answer is $\\boxed{\\frac{1}{2}}$.")
     '\\frac{1}{2}'
+    >>> extract_final_answer("<think>...</think>$\\boxed{(2, 2)}$ and $\\boxed{(6, 2)}$")
+    '(2, 2), (6, 2)'
     >>> extract_final_answer("<think>...</think><answer>3</answer><answer>4</answer>") is None
     True
     >>> extract_final_answer("The answer is $\\boxed{4}$", fallback_to_full_text=True)
     '4'
     """
-    p = parse_completion(text)
+    p = parse_completion(text, markers)
     region = p.final_answer_region
     if p.summary is None and p.think_starts > 0:
         region = None  # the reasoning never closed: everything is reasoning
     elif p.summary is not None and not p.reasoning:
         return None  # an empty reasoning block: an answer with no thinking is not an R1 answer
-    elif p.answer is not None and (text if p.summary is None else p.summary).count(ANSWER_START) > 1:
+    elif p.answer is not None and (text if p.summary is None else p.summary).count(markers.answer_start) > 1:
         return None  # several answer blocks: a hedge, not an answer
     if region is None:
         if not fallback_to_full_text:
             return None
         region = text
-    boxed = _boxed_contents(region)
-    if len({b.strip() for b in boxed}) > 1:
-        return None  # several different boxed answers: a hedge
-    answer = (boxed[-1] if boxed else region).strip()
+    boxed = list(dict.fromkeys(b.strip() for b in boxed_contents(region)))
+    if not boxed and _BOX_START.search(region):
+        return None  # a box that never closes holds no answer
+    answer = ", ".join(boxed) if boxed else region.strip()
     return answer or None
 
 
-def _boxed_contents(text: str) -> list[str]:
-    """Contents of every ``\\boxed{...}`` in ``text``, in order (via the parser's ``last_boxed``)."""
-    out = []
-    while (start := max(text.rfind("\\boxed"), text.rfind("\\fbox"))) >= 0:
-        content = last_boxed(text[start:])
-        if content is not None:
-            out.append(content)
-        text = text[:start]
-    return out[::-1]
+_BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BRACE_OR_BOX = re.compile(r"\\[{}]|\\(?:boxed|fbox)\s*\{|[{}]")
 
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_FRACTION = re.compile(r"([+-]?)\\[dt]?frac\{([+-]?\d+)\}\{([+-]?\d+)\}|([+-]?\d+)/([+-]?\d+)")
+def boxed_contents(text: str) -> list[str]:
+    r"""Contents of the outermost ``\boxed{...}`` / ``\fbox{...}`` in ``text``, in order.
+
+    One left-to-right pass with a brace stack: linear in ``len(text)`` whatever the nesting
+    (``"\\boxed{" * 140000`` included), so it cannot stall a training step.
+
+    >>> boxed_contents(r"$\boxed{\frac{1}{2}}$ or \boxed{3")
+    ['\\frac{1}{2}']
+    """
+    if "\\boxed" not in text and "\\fbox" not in text:
+        return []
+    out: list[str] = []
+    stack: list[tuple[int, int]] = []  # (content start, 0 plain brace | 1 nested box | 2 outermost box)
+    open_boxes = 0
+    for m in _BRACE_OR_BOX.finditer(text):
+        tok = m.group()
+        if len(tok) == 2 and tok[0] == "\\":
+            continue  # an escaped brace
+        if tok == "{":
+            stack.append((m.end(), 0))
+        elif tok != "}":
+            stack.append((m.end(), 1 if open_boxes else 2))
+            open_boxes += 1
+        elif stack:
+            start, kind = stack.pop()
+            if kind:
+                open_boxes -= 1
+            if kind == 2:
+                out.append(text[start : m.start()])
+    return out
 
 
 def _plain_number(s: str) -> Fraction | None:
-    r"""The exact value of a plain number (``-12``, ``0.5``, ``\frac{1}{2}``, ``3/4``), else ``None``."""
-    s = s.strip().strip("$").replace("\\!", "").replace(" ", "")
+    r"""The exact value of a canonical plain number (``-12``, ``0.5``, ``\frac{1}{2}``, ``3/4``), else ``None``."""
     if len(s) > 40:
         return None
     try:
@@ -130,6 +158,10 @@ def _plain_number(s: str) -> Fraction | None:
         return None
 
 
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
+_FRACTION = re.compile(r"([+-]?)\\frac\{([+-]?\d+)\}\{([+-]?\d+)\}|([+-]?\d+)/([+-]?\d+)")
+
+
 def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
     """math-verify's verdict on two plain numbers without math-verify, or ``None`` when it is a close
     call between non-integers (math-verify rounds: ``1/3`` equals ``0.333333``), or not two plain numbers."""
@@ -139,6 +171,10 @@ def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
     a = _plain_number(answer)
     if a is None:
         return None
+    return _compare_plain_numbers_values(g, a)
+
+
+def _compare_plain_numbers_values(g: Fraction, a: Fraction) -> bool | None:
     if a == g:
         return True
     if a.denominator == 1 and g.denominator == 1:  # two integers: no rounding can make them equal
@@ -231,6 +267,7 @@ class _ClusterTask(_Task):
         self.items = items
         self.reps: list[tuple[str, bool]] = []  # (answer, parseable without timing out)
         self.clusters: list[int] = []
+        self.lost = 0  # items that timed out or whose worker failed: their own cluster, counted
 
     def request(self, soft: float) -> tuple:
         return ("cluster", soft, (list(self.reps), self.items[len(self.clusters) :]))
@@ -248,11 +285,13 @@ class _ClusterTask(_Task):
 
     def on_lost_item(self, verdict: str) -> bool:
         # The item in flight becomes its own cluster, compared by string from now on.
+        self.lost += 1
         self.reps.append((self.items[len(self.clusters)], False))
         self.clusters.append(len(self.reps) - 1)
         return not self.finished
 
     def on_failure(self) -> None:
+        self.lost += len(self.items) - len(self.clusters)
         for s in self.items[len(self.clusters) :]:
             self.reps.append((s, False))
             self.clusters.append(len(self.reps) - 1)
@@ -269,6 +308,7 @@ class _Proc:
     """One worker process, its read buffer and the task it runs."""
 
     def __init__(self, startup_timeout: float):
+        self.started = time.monotonic()
         # run_path (not "-m"): the worker imports neither trl_r1 nor the user's __main__ script.
         code = f"import runpy; runpy.run_path({_WORKER_SCRIPT!r}, run_name='__main__')"
         env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -346,7 +386,7 @@ class VerifierPool:
         startup_timeout: seconds a worker may take to start (imports sympy and math-verify).
     """
 
-    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 120.0):
+    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 600.0):
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         self.num_workers = max(1, num_workers or min(4, os.cpu_count() or 1))
@@ -375,6 +415,21 @@ class VerifierPool:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
+
+    def start(self) -> VerifierPool:
+        """Start every missing worker now, without waiting for it (they import math-verify meanwhile).
+
+        Called when a reward or an evaluation is created, so the first step does not wait for
+        start-up; start-up time is never charged to an item's timeout either way.
+        """
+        if self._lock.acquire(blocking=False):
+            try:
+                for i in range(self.num_workers):
+                    if self._procs[i] is None:
+                        self._start(i)
+            finally:
+                self._lock.release()
+        return self
 
     def run(self, tasks: Sequence[_Task], timeout: float | None = None) -> None:
         """Run ``tasks`` to completion (results are recorded on the task objects)."""
@@ -462,10 +517,12 @@ class VerifierPool:
                 for i, p in enumerate(self._procs):
                     if p is None or now < p.deadline or (p.ready and p.task is None):
                         continue
-                    if not p.ready:
-                        logger.error("a math-verify worker did not start within %.0f s", self.startup_timeout)
-                        failures = max_failures + 1
+                    if not p.ready:  # start-up has its own clock, never an item's: replace it and go on
+                        logger.error("a math-verify worker did not start within %.0f s; replacing it",
+                                     self.startup_timeout)
+                        failures += 1
                         self._retire(i)
+                        self._start(i)
                     else:
                         logger.warning("a math-verify item ran past %.1f s: killing and replacing its worker", hard)
                         self.timeouts += 1
@@ -516,16 +573,36 @@ def group_equivalent(
     >>> group_equivalent([r"\frac{1}{2}", "0.5", "3", None, "1/2"])
     [0, 0, 1, -1, 0]
     """
-    keys = [a.strip() if isinstance(a, str) and a.strip() else None for a in answers]
+    if answers is None or isinstance(answers, (str, bytes)):
+        raise TypeError(f"group_equivalent: answers must be a list of answer strings (None for no answer), "
+                        f"got {type(answers).__name__}")
+    keys = []
+    for a in answers:
+        if not isinstance(a, str) or not a.strip():
+            keys.append(None)
+        else:  # the reward's reader; an unreadable answer is only equal to the same string
+            c = canonical_answer(a)
+            keys.append(c if c is not None else "\x00" + a.strip())
     distinct = list(dict.fromkeys(k for k in keys if k is not None))
     if not distinct:
         return [NO_ANSWER_CLUSTER] * len(keys)
-    task = _ClusterTask(distinct)
-    if len(distinct) > 1:
+    task = _ClusterTask([k for k in distinct if not k.startswith("\x00")])
+    values = [_plain_number(k) for k in task.items]
+    if len(task.items) > 1 and all(v is not None for v in values) and _no_close_calls(values):
+        ids: dict[Fraction, int] = {}  # plain numbers only: exact values decide, as math-verify would
+        task.clusters = [ids.setdefault(v, len(ids)) for v in values]
+    elif len(task.items) > 1:
         (pool or shared_pool()).run([task], timeout=timeout)
+        if task.lost:
+            logger.warning("group_equivalent: %d answers could not be compared (timeout or verifier failure); "
+                           "each is its own cluster", task.lost)
     else:
-        task.clusters = [0]
-    cluster_of = dict(zip(distinct, task.clusters))
+        task.clusters = [0] * len(task.items)
+    for k in distinct:
+        if k.startswith("\x00"):
+            task.items.append(k)
+            task.clusters.append(max(task.clusters, default=-1) + 1)
+    cluster_of = dict(zip(task.items, task.clusters))
     # Renumber by first appearance so ids are 0..k-1 whatever the worker returned.
     order: dict[int, int] = {}
     out = []
@@ -535,6 +612,14 @@ def group_equivalent(
         else:
             out.append(order.setdefault(cluster_of[k], len(order)))
     return out
+
+
+def _no_close_calls(values: list[Fraction]) -> bool:
+    """Whether no two distinct values are close enough for math-verify's rounding to matter."""
+    distinct = sorted(set(values))
+    return all(
+        _compare_plain_numbers_values(a, b) is not None for a, b in zip(distinct, distinct[1:])
+    )
 
 
 def answers_equivalent(a: str, b: str, timeout: float = DEFAULT_TIMEOUT, pool: VerifierPool | None = None) -> bool:
@@ -559,14 +644,20 @@ class AccuracyReward(RewardFunction):
     Rule-based, as in DeepSeek-R1 (section 2.2.2 "accuracy rewards"): the final answer is taken
     from the ``<answer>`` block or the summary after ``</think>`` (see
     :func:`extract_final_answer`) and checked with math-verify against the gold in the
-    ``gold_column`` dataset column (``solution`` by default, as in TRL). Returns ``None`` (TRL
-    skips the row) when the gold cannot be parsed or the verifier pool fails; 0.0 when the
-    completion has no final answer or verification times out.
+    ``gold_column`` dataset column (``solution`` by default, as in TRL). Both go through one reader
+    (:func:`~trl_r1.rewards._verify_worker.canonical_answer`): a bare gold or answer is read whole
+    or not at all, TeX shorthand (``\frac12``) reads as TeX reads it, plain numbers are compared
+    exactly without math-verify, and unit stripping applies only to a string that ends with a unit.
 
-    Logged through TRL's ``log_metric`` per call: ``<name>/timeouts`` (items that hit the
-    timeout), ``<name>/failures`` (items scored ``None`` because the pool failed),
-    ``<name>/unparseable_gold`` and ``<name>/no_answer`` (fractions of completions). Through
-    ``log_extra`` the completions table gets a ``<name>/final_answer`` column.
+    Returns ``None`` (TRL skips the row) when the gold cannot be read as a math object or its
+    parse timed out (retried on the next call), or when the verifier pool fails; 0.0 when the
+    completion has no readable final answer or its verification times out (counted).
+
+    Called like TRL's and open-r1's ``accuracy_reward``: ``reward(completions, solution, **kwargs)``,
+    positionally or by keyword. Logged through TRL's ``log_metric`` per call:
+    ``<name>/timeouts`` (items that hit the timeout), ``<name>/failures`` (items scored ``None``
+    because the pool failed), ``<name>/unparseable_gold`` and ``<name>/no_answer`` (fractions of
+    completions). Through ``log_extra`` the completions table gets a ``<name>/final_answer`` column.
 
     Args:
         timeout: hard limit in seconds for parsing and verifying one answer (or parsing a gold).
@@ -574,6 +665,11 @@ class AccuracyReward(RewardFunction):
         num_workers: worker processes (default ``min(4, cpu_count)``).
         gold_column: dataset column holding the gold answer.
         cache_size: (gold, answer) verdicts remembered across calls.
+        markers: the reasoning/answer tags (default R1's ``<think>``/``<answer>``).
+        reasoning_delimiters: TRL's name for other reasoning-end tags (``["</REASONING_END>"]``);
+            the first one replaces ``markers.think_end``.
+        start_pool: start the verifier workers now, in the background (the module-level
+            ``accuracy_reward`` starts them on its first call instead).
         name: the name TRL logs under.
 
     Example:
@@ -582,7 +678,7 @@ class AccuracyReward(RewardFunction):
         ...     [{"role": "assistant", "content": "<think>1/2</think><answer>0.5</answer>"}],
         ...     "<think>maybe \\boxed{1/2}</think>The answer is $\\boxed{1/3}$.",
         ... ]
-        >>> accuracy_reward(completions, solution=[r"\frac{1}{2}", r"\frac{1}{2}"])
+        >>> accuracy_reward(completions, [r"\frac12", r"\frac{1}{2}"])
         [1.0, 0.0]
     """
 
@@ -595,24 +691,32 @@ class AccuracyReward(RewardFunction):
         num_workers: int | None = None,
         gold_column: str = "solution",
         cache_size: int = 100_000,
+        markers: Markers = DEFAULT_MARKERS,
+        reasoning_delimiters: Sequence[str] | None = None,
+        start_pool: bool = True,
         name: str | None = None,
     ):
-        if timeout <= 0:
-            raise ValueError(f"AccuracyReward: timeout must be > 0 seconds, got {timeout}")
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ValueError(f"AccuracyReward: timeout must be > 0 seconds, got {timeout!r}")
         if num_workers is not None and num_workers < 1:
             raise ValueError(f"AccuracyReward: num_workers must be >= 1, got {num_workers}")
+        if not isinstance(markers, Markers):
+            raise TypeError(f"AccuracyReward: markers must be a trl_r1 Markers(...), got {type(markers).__name__}")
         super().__init__(name)
         self.timeout = float(timeout)
         self.fallback_to_full_text = fallback_to_full_text
         self.num_workers = num_workers
         self.gold_column = gold_column
         self.cache_size = cache_size
+        self.markers = _with_delimiters(markers, reasoning_delimiters, "AccuracyReward")
         self._init_runtime()
+        if start_pool:
+            self.pool.start()
 
     def _init_runtime(self) -> None:
         self._pool: VerifierPool | None = None
         self._verdicts: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (gold, answer) -> verdict
-        self._gold_status: OrderedDict[str, str] = OrderedDict()  # gold -> "ok" | "unparseable" | TIMEOUT
+        self._gold_status: OrderedDict[str, str] = OrderedDict()  # gold -> "ok" | "unparseable"
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
@@ -638,13 +742,17 @@ class AccuracyReward(RewardFunction):
     def __call__(
         self,
         completions: Sequence[Any],
+        solution: Sequence[Any] | None = None,
         log_metric: Callable[[str, float], None] | None = None,
         log_extra: Callable[[str, list], None] | None = None,
+        reasoning_delimiters: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> list[Reward]:
-        n = len(completions)
+        texts = texts_of(completions, self.__name__)
+        n = len(texts)
+        column = kwargs.get(self.gold_column) if self.gold_column != "solution" else None
         golds = require_column(
-            kwargs.get(self.gold_column),
+            column if column is not None else solution,
             self.gold_column,
             n,
             self.__name__,
@@ -652,10 +760,15 @@ class AccuracyReward(RewardFunction):
             f"dataset.rename_column('answer', {self.gold_column!r})), or pass "
             f"AccuracyReward(gold_column=<your column>).",
         )
-        golds = ["" if g is None else str(g).strip() for g in golds]
-        answers = [extract_final_answer(t, self.fallback_to_full_text) for t in texts_of(completions)]
+        markers = self.markers if reasoning_delimiters is None else _with_delimiters(
+            self.markers, reasoning_delimiters, self.__name__)
+        gold_keys = [None if g is None else canonical_answer(str(g)) for g in golds]
+        extracted = [extract_final_answer(t, self.fallback_to_full_text, markers) for t in texts]
+        answers = [None if a is None else canonical_answer(a) for a in extracted]
+        if self._pool is None:
+            self.pool.start()
         with self._lock:
-            verdicts = self._judge(golds, answers)
+            verdicts = self._judge(gold_keys, answers)
         rewards: list[Reward] = []
         timeouts = failures = unparseable = 0
         for v in verdicts:
@@ -675,30 +788,30 @@ class AccuracyReward(RewardFunction):
                 rewards.append(float(v))
         if failures:
             logger.error("%s: %d of %d completions not scored (verifier pool failure)", self.__name__, failures, n)
+        if timeouts:
+            logger.warning("%s: %d of %d items hit the %.1f s timeout", self.__name__, timeouts, n, self.timeout)
         self.log_metrics(
             log_metric,
             timeouts=timeouts,
             failures=failures,
             unparseable_gold=unparseable / max(n, 1),
-            no_answer=sum(a is None for a in answers) / max(n, 1),
+            no_answer=sum(a is None for a in extracted) / max(n, 1),
         )
         if log_extra is not None:
-            log_extra(f"{self.__name__}/final_answer", answers)
+            log_extra(f"{self.__name__}/final_answer", extracted)
         return rewards
 
-    def _judge(self, golds: list[str], answers: list[str | None]) -> list[Any]:
+    def _judge(self, golds: list[str | None], answers: list[str | None]) -> list[Any]:
         """Verdict per completion: True / False / TIMEOUT / FAILED, or None when the gold is unusable
-        (unparseable, or its parse timed out: ``GOLD_TIMEOUT``)."""
+        (no math object), or GOLD_TIMEOUT when its parse timed out (not remembered: retried next call)."""
         out: list[Any] = [None] * len(golds)
         todo: dict[str, dict[str, list[int]]] = {}  # gold -> distinct answer -> completion indices
         for i, (g, a) in enumerate(zip(golds, answers)):
-            status = "ok" if _plain_number(g) is not None else self._gold_status.get(g)
-            if not g or status == "unparseable":
+            status = "ok" if g is not None and _plain_number(g) is not None else self._gold_status.get(g)
+            if g is None or status == "unparseable":
                 out[i] = None
-            elif status == TIMEOUT:
-                out[i] = GOLD_TIMEOUT
             elif a is None:
-                out[i] = False  # no final answer where the format puts it
+                out[i] = False  # no readable final answer where the format puts it
                 if status is None:
                     todo.setdefault(g, {})  # still learn whether the gold parses (else: None)
             elif (same := _compare_plain_numbers(g, a)) is not None:
@@ -706,6 +819,8 @@ class AccuracyReward(RewardFunction):
             elif (g, a) in self._verdicts:
                 self._verdicts.move_to_end((g, a))
                 out[i] = self._verdicts[(g, a)]
+            elif status == "ok" and g == a:
+                out[i] = True  # the same canonical string as a gold that parses
             else:
                 todo.setdefault(g, {}).setdefault(a, []).append(i)
         tasks = [_VerifyTask(g, list(by_answer)) for g, by_answer in todo.items()]
@@ -713,7 +828,7 @@ class AccuracyReward(RewardFunction):
             self.pool.run(tasks, timeout=self.timeout)
         for task in tasks:
             g, status = task.gold, task.gold_status
-            if status in ("ok", "unparseable", TIMEOUT):
+            if status in ("ok", "unparseable"):
                 self._remember(self._gold_status, g, status)
             if status != "ok":
                 verdict = {"unparseable": None, TIMEOUT: GOLD_TIMEOUT}.get(status, FAILED)
@@ -722,11 +837,22 @@ class AccuracyReward(RewardFunction):
                         out[i] = verdict
                 continue
             for a, v in zip(task.answers, task.verdicts):
-                if v != FAILED:
+                if v not in (FAILED, TIMEOUT):
                     self._remember(self._verdicts, (g, a), v)
                 for i in todo[g][a]:
                     out[i] = v
         return out
 
 
-accuracy_reward = AccuracyReward()
+def _with_delimiters(markers: Markers, reasoning_delimiters: Sequence[str] | None, where: str) -> Markers:
+    if reasoning_delimiters is None:
+        return markers
+    if isinstance(reasoning_delimiters, str) or not reasoning_delimiters or not all(
+        isinstance(d, str) and d for d in reasoning_delimiters
+    ):
+        raise TypeError(f"{where}: reasoning_delimiters must be a non-empty list of tag strings such as "
+                        f"['</think>'], got {reasoning_delimiters!r}")
+    return dataclasses.replace(markers, think_end=reasoning_delimiters[0])
+
+
+accuracy_reward = AccuracyReward(start_pool=False)  # no worker processes at import time
