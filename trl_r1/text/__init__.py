@@ -1,0 +1,1 @@
+"""Pure functions on strings: completion parsing, prompt templates, language identification."""
