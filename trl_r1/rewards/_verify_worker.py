@@ -237,7 +237,7 @@ UNIT_WORDS = frozenset(
 )
 
 
-_UNIT_SUFFIX = re.compile(r"(?:\\(?:text|mbox|mathrm)\s*\{[^{}]*\}(?:\^\{?\d\}?)?|(?<=[\d}\s])\s*([a-zA-Z]{2,}))\s*$")
+_UNIT_SUFFIX = re.compile(r"(?:\\(?:text[a-z]*|mbox|math(?:rm|bf|it))\s*\{[^{}]*\}(?:\^\{?\d\}?)?|(?<=[\d}\s])\s*([a-zA-Z]{2,}))\s*$")
 
 
 def carries_unit(s: str) -> bool:
@@ -336,8 +336,8 @@ def run_verify(v: Verifier, soft: float, gold: str, answers: list[str], send: Ca
         send(("gold", TIMEOUT if g == TIMEOUT else "unparseable"))
         return
     send(("gold", "ok"))
-    for a in answers:
-        send(("item", timed(soft, lambda a=a: v.equal(g, v.parse(a)))))
+    for a in answers:  # the very string of a gold that reads is right even where sympy has no equality (12:00)
+        send(("item", True if a == gold else timed(soft, lambda a=a: v.equal(g, v.parse(a)))))
 
 
 def run_cluster(
