@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
+import math
 import os
 import pickle
 import re
@@ -180,6 +181,159 @@ def _compare_plain_numbers_values(g: Fraction, a: Fraction) -> bool | None:
     if a.denominator == 1 and g.denominator == 1:  # two integers: no rounding can make them equal
         return False
     if abs(a - g) > Fraction(1, 1000) * max(1, abs(g)):
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Deciding pairs without math-verify: normalised strings, numeric LaTeX, prose without math
+# --------------------------------------------------------------------------------------------
+
+_LAYOUT = re.compile(r"\s+|\\[,;:! ]|\\left|\\right|\\displaystyle|\\mathrm(?=\{)|\\!")
+
+
+def _normalised(s: str) -> str:
+    r"""``s`` without spacing and sizing commands, for string equality of two canonical answers."""
+    return _LAYOUT.sub("", s)
+
+
+class _Numeric:
+    r"""A recursive-descent evaluator for numeric LaTeX: numbers, ``\frac``, ``\sqrt`` (``[n]``), ``\pi``,
+    ``+ - * / ^``, ``\cdot``, ``\times``, parentheses and braces, implicit products (``2\sqrt{3}``).
+    Anything else (a letter, a comma, a relation) makes the whole string non-numeric (``None``)."""
+
+    _TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|\\frac|\\sqrt|\\pi|\\cdot|\\times|[-+*/^(){}\[\]]")
+
+    def __init__(self, s: str):
+        self.tokens: list[str] = []
+        pos = 0
+        for m in self._TOKEN.finditer(s):
+            if s[pos : m.start()].strip():
+                raise ValueError(s[pos : m.start()])
+            self.tokens.append(m.group())
+            pos = m.end()
+        if s[pos:].strip() or not self.tokens:
+            raise ValueError(s[pos:])
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        tok = self.peek()
+        if tok is None or (expected is not None and tok != expected):
+            raise ValueError(expected)
+        self.i += 1
+        return tok
+
+    def expr(self) -> float:
+        value = self.term()
+        while self.peek() in ("+", "-"):
+            value = value + self.term() if self.take() == "+" else value - self.term()
+        return value
+
+    def term(self) -> float:
+        value = self.power()
+        divided = False
+        while (tok := self.peek()) is not None and tok not in ("+", "-", ")", "}", "]"):
+            if tok in ("*", "\\cdot", "\\times"):
+                self.take()
+                value *= self.power()
+            elif tok == "/":
+                self.take()
+                value /= self.power()
+                divided = True
+            elif divided:  # "1/2\pi": (1/2)pi or 1/(2pi)? readers differ: leave it to math-verify
+                raise ValueError("juxtaposition after a slash")
+            else:  # juxtaposition: 2\sqrt{3}, 3\pi, 2(1+x)
+                value *= self.power()
+        return value
+
+    def power(self) -> float:
+        if self.peek() in ("-", "+"):
+            sign = -1.0 if self.take() == "-" else 1.0
+            return sign * self.power()
+        base = self.atom()
+        if self.peek() == "^":
+            self.take()
+            exponent = self.power() if self.peek() != "{" else self.group()
+            if abs(exponent) > 64 or abs(base) > 1e12:
+                raise ValueError("too large")
+            return float(base**exponent)
+        return base
+
+    def group(self) -> float:
+        self.take("{")
+        value = self.expr()
+        self.take("}")
+        return value
+
+    def atom(self) -> float:
+        tok = self.take()
+        if tok == "(":
+            value = self.expr()
+            self.take(")")
+            return value
+        if tok == "{":
+            value = self.expr()
+            self.take("}")
+            return value
+        if tok == "\\pi":
+            return math.pi
+        if tok == "\\frac":
+            return self.group() / self.group()
+        if tok == "\\sqrt":
+            index = 2.0
+            if self.peek() == "[":
+                self.take()
+                index = self.expr()
+                self.take("]")
+            radicand = self.group()
+            if radicand < 0:
+                raise ValueError("negative radicand")
+            return radicand ** (1.0 / index)
+        if tok[0].isdigit() or tok[0] == ".":
+            return float(tok)
+        raise ValueError(tok)
+
+
+def _numeric_value(s: str) -> float | None:
+    r"""The value of a numeric LaTeX string (``2\sqrt{3}``, ``\frac{\pi}{6}``), else ``None``."""
+    if len(s) > 200 or not any(c.isdigit() for c in s):
+        return None
+    try:
+        parser = _Numeric(s)
+        value = parser.expr()
+        if parser.peek() is not None:
+            return None
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
+        return None
+    return value if isinstance(value, float) and math.isfinite(value) else None
+
+
+def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
+    r"""math-verify's verdict where it is certain without it, else ``None``:
+
+    * two plain numbers: exact comparison (close calls between non-integers excepted);
+    * two numeric LaTeX expressions: equal when their values agree to 1e-9, different when they
+      differ by more than 1e-3 (relative), which no rounding in math-verify can bridge;
+    * an answer that is prose without any math (no digit, ``$`` or ``\``) against a numeric gold: wrong.
+    """
+    same = _compare_plain_numbers(gold, answer)
+    if same is not None:
+        return same
+    g = _numeric_value(gold)
+    if g is None:
+        return None
+    if not any(c.isdigit() or c in "$\\" for c in answer) and len(answer.split()) >= 2:
+        return False
+    a = _numeric_value(answer)
+    if a is None:
+        return None
+    scale = max(1.0, abs(g))
+    if abs(a - g) <= 1e-9 * scale:
+        return True
+    if abs(a - g) > 1e-3 * scale:
         return False
     return None
 
@@ -806,21 +960,26 @@ class AccuracyReward(RewardFunction):
         (no math object), or GOLD_TIMEOUT when its parse timed out (not remembered: retried next call)."""
         out: list[Any] = [None] * len(golds)
         todo: dict[str, dict[str, list[int]]] = {}  # gold -> distinct answer -> completion indices
+        same_as_gold: list[int] = []  # completions whose answer is the gold string, gold not read yet
         for i, (g, a) in enumerate(zip(golds, answers)):
-            status = "ok" if g is not None and _plain_number(g) is not None else self._gold_status.get(g)
+            status = "ok" if g is not None and _numeric_value(g) is not None else self._gold_status.get(g)
             if g is None or status == "unparseable":
                 out[i] = None
             elif a is None:
                 out[i] = False  # no readable final answer where the format puts it
                 if status is None:
                     todo.setdefault(g, {})  # still learn whether the gold parses (else: None)
-            elif (same := _compare_plain_numbers(g, a)) is not None:
-                out[i] = same  # plain numbers: math-verify's verdict without parsing LaTeX
+            elif (same := _decide_without_math_verify(g, a)) is not None:
+                out[i] = same  # plain numbers, numeric LaTeX, prose: math-verify's verdict without it
             elif (g, a) in self._verdicts:
                 self._verdicts.move_to_end((g, a))
                 out[i] = self._verdicts[(g, a)]
-            elif status == "ok" and g == a:
-                out[i] = True  # the same canonical string as a gold that parses
+            elif _normalised(g) == _normalised(a):
+                if status == "ok":
+                    out[i] = True  # the same answer, up to spacing, as a gold that reads
+                else:
+                    todo.setdefault(g, {})  # true once the gold is known to read
+                    same_as_gold.append(i)
             else:
                 todo.setdefault(g, {}).setdefault(a, []).append(i)
         tasks = [_VerifyTask(g, list(by_answer)) for g, by_answer in todo.items()]
@@ -841,6 +1000,12 @@ class AccuracyReward(RewardFunction):
                     self._remember(self._verdicts, (g, a), v)
                 for i in todo[g][a]:
                     out[i] = v
+        for i in same_as_gold:
+            status = self._gold_status.get(golds[i])
+            if status == "ok":
+                out[i] = True
+            elif status is None and out[i] is None:  # the gold's parse failed or timed out: already set
+                out[i] = FAILED
         return out
 
 
