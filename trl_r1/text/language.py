@@ -50,6 +50,7 @@ _OPENER = re.compile(
     r"|(?P<num>\d+(?:[.,]\d+)*)"
 )
 _CLOSER = {"fence": "```", "dd": "$$", "bo": "\\]", "po": "\\)", "d": "$"}
+_TRIGGER = re.compile(r"[`$\\\d]|https?://|www\.")  # where an opener can start: a fast first scan
 
 
 def strip_non_language(text: str) -> str:
@@ -65,7 +66,10 @@ def strip_non_language(text: str) -> str:
     pos, n = 0, len(text)
     missing: set[str] = set()  # closers known to be absent after the current position
     while pos < n:
-        m = _OPENER.search(text, pos)
+        t = _TRIGGER.search(text, pos)
+        m = None
+        while t is not None and (m := _OPENER.match(text, t.start())) is None:
+            t = _TRIGGER.search(text, t.start() + 1)
         if m is None:
             out.append(text[pos:])
             break
@@ -101,8 +105,15 @@ def strip_non_language(text: str) -> str:
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana + Han: one unit per character
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _KANA = re.compile("[\u3040-\u30ff]")
-_WORD = re.compile(rf"[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*")
-_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+# A letter, as one character class (fast): anything but space, digits, punctuation, symbols and CJK,
+# so combining marks (Indic vowel signs, Arabic and Hebrew points) stay inside their word.
+_NON_LETTER = (
+    "\\s\\d_!-/:-@\\[-`{-~\u00a0-\u00bf\u00d7\u00f7\u060c\u061b\u061f\u066a-\u066d\u06d4\u0964\u0965"
+    "\u2000-\u2bff\u3000-\u303f\ufe30-\ufe4f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+)
+_LETTER = f"[^{_NON_LETTER}{_CJK}]"
+_WORD = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*")
+_SENTENCE_END = re.compile(r"[.!?;。！？；।॥؟۔\n]+")
 
 # First code point of each script block (sorted); anything not listed counts as "Other".
 _SCRIPT_BLOCKS = [
@@ -239,27 +250,67 @@ def langdetect_language(text: str) -> str:
 
 
 def _words(sentence: str) -> list[str]:
-    # Single Latin letters are variable names ("let x be"), not words of any language.
-    return [w for w in _WORD.findall(sentence) if len(w) > 1 or w >= "\u0250"]
+    """The words of ``sentence``, lower-cased (one dictionary lookup each for the stopword model).
+    Single Latin letters are variable names ("let x be"), not words of any language."""
+    return [w for w in _WORD.findall(sentence.lower()) if len(w) > 1 or w >= "\u0250"]
 
 
 def _stopword_hits(words: list[str]) -> dict[str, int]:
     hits: dict[str, int] = {}
     get = _STOP_INDEX.get
     for w in words:
-        langs = get(w) or get(w.lower())
+        langs = get(w)
         if langs:
             for lang in langs:
                 hits[lang] = hits.get(lang, 0) + 1
     return hits
 
 
+_TOKEN = re.compile(rf"[.!?;。！？；।॥؟۔\n]+|[{_CJK}]|{_LETTER}+(?:['’]{_LETTER}+)*")
+_BOUNDARY = frozenset(".!?;。！？；।॥؟۔\n")
+
+
+def _tokenize(stripped: str) -> tuple[list[list[str]], list[list[str]]]:
+    """Words (lower-cased, single Latin letters dropped) and CJK characters of each sentence, in one
+    ``findall`` over the whole text."""
+    words_by_sentence: list[list[str]] = []
+    chars_by_sentence: list[list[str]] = []
+    words: list[str] = []
+    chars: list[str] = []
+    for tok in _TOKEN.findall(stripped.lower()):
+        c = tok[0]
+        if c in _BOUNDARY:
+            if words or chars:
+                words_by_sentence.append(words)
+                chars_by_sentence.append(chars)
+                words, chars = [], []
+        elif len(tok) > 1:
+            words.append(tok)
+        elif "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff":
+            if _CJK_CHAR.match(c):
+                chars.append(c)
+            else:
+                words.append(tok)
+        elif c >= "\u0250":
+            words.append(tok)
+    if words or chars:
+        words_by_sentence.append(words)
+        chars_by_sentence.append(chars)
+    return words_by_sentence, chars_by_sentence
+
+
 class _Text:
-    """The sentences of one stripped text, with the lazily computed majority language per script."""
+    """One stripped text, with the lazily computed majority language per script."""
 
     def __init__(self, stripped: str):
-        self.sentences = [s for s in _SENTENCE_END.split(stripped) if s and not s.isspace()]
+        self.stripped = stripped
+        self.ascii = stripped.isascii()
         self._majority: dict[str, str] = {}
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences as text (for the per-sentence reference method)."""
+        return [s for s in _SENTENCE_END.split(self.stripped) if s and not s.isspace()]
 
     def majority(self, script: str, sentences_words: list[list[str]]) -> str:
         """The language most of this text's ``script`` words are in (stopwords, else fastText)."""
@@ -339,9 +390,12 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
     if not isinstance(text, str):
         raise TypeError(f"language_consistency: text must be a string, got {type(text).__name__}")
     parsed = _Text(strip_non_language(text))
-    has_cjk = _CJK_CHAR.search(text) is not None
-    sentence_chars = [_CJK_CHAR.findall(s) if has_cjk else [] for s in parsed.sentences]
-    sentence_words = [_words(s) for s in parsed.sentences]
+    if method == "fast":
+        sentence_words, sentence_chars = _tokenize(parsed.stripped)
+    else:
+        has_cjk = _CJK_CHAR.search(parsed.stripped) is not None
+        sentence_chars = [_CJK_CHAR.findall(s) if has_cjk else [] for s in parsed.sentences]
+        sentence_words = [_words(s) for s in parsed.sentences]
     total = sum(len(w) + len(c) for w, c in zip(sentence_words, sentence_chars))
     if total == 0:
         return 1.0
@@ -365,7 +419,10 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
     if script is not None:
         return sum(script_of(w[0]) == script for ws in sentence_words for w in ws) / total
     script = SHARED_SCRIPT.get(target, "Latin")
-    in_script = [[w for w in ws if script_of(w[0]) == script] for ws in sentence_words]
+    if script == "Latin" and parsed.ascii:
+        in_script = sentence_words  # ASCII text: every word is Latin
+    else:
+        in_script = [[w for w in ws if script_of(w[0]) == script] for ws in sentence_words]
     for same, lang in zip(in_script, _sentence_languages(in_script, target, script, parsed)):
         if lang == target:
             matched += len(same)
