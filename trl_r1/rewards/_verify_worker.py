@@ -40,12 +40,14 @@ _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _SHORTHAND = re.compile(r"\\(?:[dtc]?frac|sqrt)(?![a-zA-Z])")
 _TEX_SPACE_IN_NUMBER = re.compile(r"(?<=\d)(?:\\[,!;: ]|~|\{,\})(?=\d)")
 _THOUSANDS_SPACE = re.compile(r"[+-]?[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?")
+_NEGATIVE_SPACE = re.compile(r"\\!\s*")  # "11,\! 111": TeX's negative thin space, and the space after it
+_LEADING_ZERO_COMMA = re.compile(r"-?0,\d+")
 _THOUSANDS_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 # Juxtaposed numbers: "1 1/2" (a mixed number, or 11/2?), "2 3", "1 \frac{1}{2}": no one reading is right.
 _AMBIGUOUS_NUMBERS = re.compile(r"[+-]?\d+(?:\.\d+)?\s+(?:\d|\\frac)")
 # A mixed number, as MATH writes them: "137 \\frac{1}{2}", "1 1/2" (whole, space, proper fraction).
 _MIXED_NUMBER = re.compile(r"(-?)(\d+)\s+(?:\\frac\{(\d+)\}\{(\d+)\}|(\d+)/(\d+))")
-_NUMBERISH = re.compile(r"[\d\s.,+\-/{}\\a-z]*")
+_NUMBERISH = re.compile(r"[\d\s.,+\-/{}\\a-z!~;:]*")
 _UNREADABLE_WORDS = frozenset({"nan", "none", "undefined", "?", "??", "???"})
 
 
@@ -181,16 +183,18 @@ def canonical_answer(s: str) -> str | None:
     s = _INVISIBLE.sub("", s)
     if len(s) > MAX_CANONICAL_CHARS:
         return s.strip() or None
-    s = _unwrap(s)
+    s = _unwrap(s.replace("\\$", ""))  # an escaped dollar is a currency sign, not math
     if not s or s.lower() in _UNREADABLE_WORDS or not _balanced(s):
         return None
     s = expand_tex_shorthand(s).replace("\\left", "").replace("\\right", "") if "\\" in s else s
     if _NUMBERISH.fullmatch(s):
-        s = _TEX_SPACE_IN_NUMBER.sub("", s).replace("\\!", "")
+        s = _NEGATIVE_SPACE.sub("", _TEX_SPACE_IN_NUMBER.sub("", s))
         if s.endswith(".") and s[:-1].rstrip()[-1:].isdigit():
             s = s[:-1].rstrip()
         if _THOUSANDS_SPACE.fullmatch(s) or _THOUSANDS_COMMA.fullmatch(s):
             s = s.replace(" ", "").replace(",", "")
+        elif _LEADING_ZERO_COMMA.fullmatch(s):
+            s = s.replace(",", ".")  # "0,111": no thousands group starts with 0, a decimal comma
         elif (m := _MIXED_NUMBER.fullmatch(s)) is not None:
             whole, num, den = int(m.group(2)), int(m.group(3) or m.group(5)), int(m.group(4) or m.group(6))
             if not 0 < num < den:

@@ -44,7 +44,7 @@ from typing import Any
 
 from trl_r1.data.format import DEFAULT_MARKERS, Markers, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
-from trl_r1.rewards._verify_worker import TIMEOUT, canonical_answer
+from trl_r1.rewards._verify_worker import TIMEOUT, canonical_answer, carries_unit, is_bare
 
 logger = logging.getLogger(__name__)
 
@@ -311,24 +311,49 @@ def _numeric_value(s: str) -> float | None:
     return value if isinstance(value, float) and math.isfinite(value) else None
 
 
+_RELATION_OR_UNKNOWN = re.compile(r"[=<>_%|!]|\\(?:[lgn]eq?|in|ni|approx|pm|mp|to|infty|circ|sim|cong|equiv|%)(?![a-zA-Z])")
+_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_FREE_LETTER = re.compile(r"[a-df-hj-zA-Z]")  # e and i excepted: they may be Euler's number and the imaginary unit
+
+
+def _is_symbolic(s: str) -> bool:
+    """A bare answer with a variable or a word in it (``x^2+1``, ``\\cot x``, ``\\text{Evelyn}``) and no
+    relation, equation, subscript or factorial, whose value cannot be a plain number."""
+    if _RELATION_OR_UNKNOWN.search(s) or not is_bare(s) or carries_unit(s):
+        return False
+    return _FREE_LETTER.search(_COMMAND.sub(" ", s)) is not None
+
+
+def _is_list(s: str) -> bool:
+    """A bare answer with a comma: a list, a tuple, an interval (never a number once canonical)."""
+    return "," in s and is_bare(s)
+
+
 def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
     r"""math-verify's verdict where it is certain without it, else ``None``:
 
     * two plain numbers: exact comparison (close calls between non-integers excepted);
     * two numeric LaTeX expressions: equal when their values agree to 1e-9, different when they
       differ by more than 1e-3 (relative), which no rounding in math-verify can bridge;
+    * a number against a list (a comma), or against a symbolic expression or a word: different (an
+      expression that simplifies to a number, such as ``\frac{x}{x}``, is taken as symbolic: a rare
+      false negative, never a false positive);
     * an answer that is prose without any math (no digit, ``$`` or ``\``) against a numeric gold: wrong.
     """
     same = _compare_plain_numbers(gold, answer)
     if same is not None:
         return same
     g = _numeric_value(gold)
-    if g is None:
-        return None
-    if not any(c.isdigit() or c in "$\\" for c in answer) and len(answer.split()) >= 2:
-        return False
     a = _numeric_value(answer)
+    if g is None and a is None:
+        return None
+    if g is None:  # a number against a list or a symbolic gold
+        return False if _is_list(gold) or _is_symbolic(gold) else None
     if a is None:
+        if _is_list(answer) or _is_symbolic(answer):
+            return False
+        if not any(c.isdigit() or c in "$\\" for c in answer) and len(answer.split()) >= 2:
+            return False
         return None
     scale = max(1.0, abs(g))
     if abs(a - g) <= 1e-9 * scale:

@@ -270,33 +270,42 @@ _TOKEN = re.compile(rf"[.!?;。！？；।॥؟۔\n]+|[{_CJK}]|{_LETTER}+(?:['�
 _BOUNDARY = frozenset(".!?;。！？；।॥؟۔\n")
 
 
-def _tokenize(stripped: str) -> tuple[list[list[str]], list[list[str]]]:
-    """Words (lower-cased, single Latin letters dropped) and CJK characters of each sentence, in one
-    ``findall`` over the whole text."""
+def _tokenize(stripped: str) -> tuple[list[list[str]], list[list[str]], list[dict[str, int]]]:
+    """Words (lower-cased, single Latin letters dropped), CJK characters and stopword hits of each
+    sentence, in one ``findall`` over the whole text and one dictionary lookup per word."""
     words_by_sentence: list[list[str]] = []
     chars_by_sentence: list[list[str]] = []
+    hits_by_sentence: list[dict[str, int]] = []
     words: list[str] = []
     chars: list[str] = []
+    hits: dict[str, int] = {}
+    get = _STOP_INDEX.get
     for tok in _TOKEN.findall(stripped.lower()):
         c = tok[0]
         if c in _BOUNDARY:
             if words or chars:
                 words_by_sentence.append(words)
                 chars_by_sentence.append(chars)
-                words, chars = [], []
-        elif len(tok) > 1:
-            words.append(tok)
-        elif "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff":
-            if _CJK_CHAR.match(c):
-                chars.append(c)
-            else:
-                words.append(tok)
-        elif c >= "\u0250":
-            words.append(tok)
+                hits_by_sentence.append(hits)
+                words, chars, hits = [], [], {}
+            continue
+        if len(tok) == 1:
+            if "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff":
+                if _CJK_CHAR.match(c):
+                    chars.append(c)
+                    continue
+            elif c < "\u0250":
+                continue  # a single Latin letter: a variable
+        words.append(tok)
+        langs = get(tok)
+        if langs:
+            for lang in langs:
+                hits[lang] = hits.get(lang, 0) + 1
     if words or chars:
         words_by_sentence.append(words)
         chars_by_sentence.append(chars)
-    return words_by_sentence, chars_by_sentence
+        hits_by_sentence.append(hits)
+    return words_by_sentence, chars_by_sentence, hits_by_sentence
 
 
 class _Text:
@@ -329,11 +338,11 @@ class _Text:
         return self._majority[script]
 
 
-def _sentence_language(words: list[str], target: str, script: str) -> str | None:
+def _sentence_language(words: list[str], all_hits: dict[str, int], target: str, script: str) -> str | None:
     """Language of a sentence's ``script`` words, for matching ``target``; ``None`` when neither the
-    stopwords nor a confident fastText call decide it."""
-    if STOPWORD_SCRIPT.get(target) == script:
-        hits = {lang: k for lang, k in _stopword_hits(words).items() if STOPWORD_SCRIPT[lang] == script}
+    stopwords (``all_hits``: stopword counts of the sentence) nor a confident fastText call decide it."""
+    if all_hits and STOPWORD_SCRIPT.get(target) == script:
+        hits = {lang: k for lang, k in all_hits.items() if STOPWORD_SCRIPT[lang] == script}
         if hits:
             best = max(hits, key=lambda lang: (hits[lang], lang == target))
             return best if hits[best] > hits.get(target, 0) else target
@@ -344,10 +353,11 @@ def _sentence_language(words: list[str], target: str, script: str) -> str | None
     return None
 
 
-def _sentence_languages(in_script: list[list[str]], target: str, script: str, text: _Text) -> list[str | None]:
+def _sentence_languages(in_script: list[list[str]], hits: list[dict[str, int]], target: str, script: str,
+                        text: _Text) -> list[str | None]:
     """One language per sentence; an undecided one takes its nearest decided neighbour's (code
     switches come in runs of sentences), else the text's majority language."""
-    langs = [_sentence_language(ws, target, script) if ws else None for ws in in_script]
+    langs = [_sentence_language(ws, h, target, script) if ws else None for ws, h in zip(in_script, hits)]
     decided = [i for i, lang in enumerate(langs) if lang is not None]
     if len(decided) == len(langs):
         return langs
@@ -391,7 +401,7 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
         raise TypeError(f"language_consistency: text must be a string, got {type(text).__name__}")
     parsed = _Text(strip_non_language(text))
     if method == "fast":
-        sentence_words, sentence_chars = _tokenize(parsed.stripped)
+        sentence_words, sentence_chars, sentence_hits = _tokenize(parsed.stripped)
     else:
         has_cjk = _CJK_CHAR.search(parsed.stripped) is not None
         sentence_chars = [_CJK_CHAR.findall(s) if has_cjk else [] for s in parsed.sentences]
@@ -423,7 +433,7 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
         in_script = sentence_words  # ASCII text: every word is Latin
     else:
         in_script = [[w for w in ws if script_of(w[0]) == script] for ws in sentence_words]
-    for same, lang in zip(in_script, _sentence_languages(in_script, target, script, parsed)):
+    for same, lang in zip(in_script, _sentence_languages(in_script, sentence_hits, target, script, parsed)):
         if lang == target:
             matched += len(same)
     return matched / total
