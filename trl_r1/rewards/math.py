@@ -39,12 +39,14 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from trl_r1.data.format import DEFAULT_MARKERS, Markers, parse_completion
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
-from trl_r1.rewards._verify_worker import TIMEOUT, canonical_answer, carries_unit, is_bare
+from trl_r1.rewards._verify_worker import TIMEOUT, carries_unit, is_bare
+from trl_r1.rewards._verify_worker import canonical_answer as _read
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +105,12 @@ def extract_final_answer(
         return None  # a box that never closes holds no answer
     answer = ", ".join(boxed) if boxed else region.strip()
     return answer or None
+
+
+@lru_cache(maxsize=1 << 17)
+def canonical_answer(s: str) -> str | None:
+    """:func:`trl_r1.rewards._verify_worker.canonical_answer`, remembered (golds repeat G times a step)."""
+    return _read(s)
 
 
 _BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
@@ -297,6 +305,7 @@ class _Numeric:
         raise ValueError(tok)
 
 
+@lru_cache(maxsize=1 << 16)
 def _numeric_value(s: str) -> float | None:
     r"""The value of a numeric LaTeX string (``2\sqrt{3}``, ``\frac{\pi}{6}``), else ``None``."""
     if len(s) > 200 or not any(c.isdigit() for c in s):
@@ -324,11 +333,25 @@ def _is_symbolic(s: str) -> bool:
     return _FREE_LETTER.search(_COMMAND.sub(" ", s)) is not None
 
 
+def _is_prose_without_math(s: str) -> bool:
+    """Two or more words and nothing math-verify could read as math (no digit, ``$``, ``\\``, ``=``)."""
+    return len(s.split()) >= 2 and not any(c.isdigit() or c in "$\\=" for c in s) and not is_bare(s)
+
+
+_SEVERAL = re.compile(r"[,;]|\\(?:text|mbox|boxed|fbox|cup|cap|pm|mp)(?![a-zA-Z])|\band\b|\bor\b")
+
+
+def _is_single_expression(s: str) -> bool:
+    """One symbolic expression (``p - q``, ``x^2+1``): no list, relation, ``\\pm``, union, box or words."""
+    return _is_symbolic(s) and not _SEVERAL.search(s)
+
+
 def _is_list(s: str) -> bool:
     """A bare answer with a comma: a list, a tuple, an interval (never a number once canonical)."""
     return "," in s and is_bare(s)
 
 
+@lru_cache(maxsize=1 << 17)
 def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
     r"""math-verify's verdict where it is certain without it, else ``None``:
 
@@ -338,11 +361,17 @@ def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
     * a number against a list (a comma), or against a symbolic expression or a word: different (an
       expression that simplifies to a number, such as ``\frac{x}{x}``, is taken as symbolic: a rare
       false negative, never a false positive);
-    * an answer that is prose without any math (no digit, ``$`` or ``\``) against a numeric gold: wrong.
+    * several values (a comma) against a single-valued bare gold: wrong (hedging is never rewarded);
+    * an answer that is prose without any math (no digit, ``$``, ``\`` or ``=``) against a numeric
+      gold or one with an operator: wrong.
     """
     same = _compare_plain_numbers(gold, answer)
     if same is not None:
         return same
+    if _is_list(answer) and _is_single_expression(gold):
+        return False
+    if _is_prose_without_math(answer) and any(c.isdigit() or c in "+-*/^" for c in gold) and is_bare(gold):
+        return False
     g = _numeric_value(gold)
     a = _numeric_value(answer)
     if g is None and a is None:
@@ -351,8 +380,6 @@ def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
         return False if _is_list(gold) or _is_symbolic(gold) else None
     if a is None:
         if _is_list(answer) or _is_symbolic(answer):
-            return False
-        if not any(c.isdigit() or c in "$\\" for c in answer) and len(answer.split()) >= 2:
             return False
         return None
     scale = max(1.0, abs(g))
