@@ -107,10 +107,16 @@ def extract_final_answer(
     return answer or None
 
 
-@lru_cache(maxsize=1 << 17)
+_CACHED_CHARS = 512  # longer strings (prose answers) are read again rather than kept in memory
+
+
 def canonical_answer(s: str) -> str | None:
-    """:func:`trl_r1.rewards._verify_worker.canonical_answer`, remembered (golds repeat G times a step)."""
-    return _read(s)
+    """:func:`trl_r1.rewards._verify_worker.canonical_answer`, remembered for short strings (a gold
+    repeats G times a step)."""
+    return _read_cached(s) if len(s) <= _CACHED_CHARS else _read(s)
+
+
+_read_cached = lru_cache(maxsize=1 << 16)(_read)
 
 
 _BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
@@ -305,10 +311,14 @@ class _Numeric:
         raise ValueError(tok)
 
 
-@lru_cache(maxsize=1 << 16)
 def _numeric_value(s: str) -> float | None:
-    r"""The value of a numeric LaTeX string (``2\sqrt{3}``, ``\frac{\pi}{6}``), else ``None``."""
-    if len(s) > 200 or not any(c.isdigit() for c in s):
+    r"""The value of a numeric LaTeX string (``2\sqrt{3}``, ``\frac{\pi}{6}``), else ``None`` (remembered)."""
+    return None if len(s) > 200 else _numeric_value_cached(s)
+
+
+@lru_cache(maxsize=1 << 16)
+def _numeric_value_cached(s: str) -> float | None:
+    if not any(c.isdigit() for c in s):
         return None
     try:
         parser = _Numeric(s)
@@ -351,8 +361,14 @@ def _is_list(s: str) -> bool:
     return "," in s and is_bare(s)
 
 
-@lru_cache(maxsize=1 << 17)
 def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
+    """:func:`_decide`, remembered for short pairs."""
+    if len(gold) <= _CACHED_CHARS and len(answer) <= _CACHED_CHARS:
+        return _decide_cached(gold, answer)
+    return _decide(gold, answer)
+
+
+def _decide(gold: str, answer: str) -> bool | None:
     r"""math-verify's verdict where it is certain without it, else ``None``:
 
     * two plain numbers: exact comparison (close calls between non-integers excepted);
@@ -388,6 +404,9 @@ def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
     if abs(a - g) > 1e-3 * scale:
         return False
     return None
+
+
+_decide_cached = lru_cache(maxsize=1 << 16)(_decide)
 
 
 # --------------------------------------------------------------------------------------------
