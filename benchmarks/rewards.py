@@ -80,6 +80,8 @@ def rewritings(gold: str) -> list[str]:
             d //= 5
         if d == 1:
             forms.append(sign + str(float(value)).rstrip("0").rstrip("."))
+    elif re.fullmatch(r"-?\d{1,3}(?:,\d{3})+", g):  # thousands separators: the same number
+        forms += [g.replace(",", ""), g.replace(",", "{,}"), g.replace(",", "\\,")]
     elif re.fullmatch(r"-?\d+", g):
         forms += [f"{g}.0", f"{g}", f"{g}.00"]
     elif re.fullmatch(r"-?\d+\.\d+", g):

@@ -64,7 +64,9 @@ def test_an_unreadable_answer_scores_zero():
 
 
 def test_unit_like_letters_stay_variables_unless_the_gold_carries_a_unit():
-    wrong = [("x+3t", "x+3"), ("5h", "5s"), ("3", "3t"), ("2d", "2")]
+    # A trailing \text{} that is not a unit is kept: unit stripping would turn these hedges into 15.
+    wrong = [("x+3t", "x+3"), ("5h", "5s"), ("3", "3t"), ("2d", "2"), ("15", r"15\text{ or 16}"),
+             (r"15\mbox{ cm}^2", r"15\mbox{ cm}^2, \text{Evelyn}")]
     right = [("3t", "2t+t"), ("t^2", r"t \cdot t"), (r"10\text{ cm}", "10"), (r"10\text{ cm}", r"10\text{ cm}"),
              ("10", "10 cm"), ("12", r"12\text{ inches}")]
     assert verdicts(wrong) == [0.0] * len(wrong)
@@ -111,7 +113,7 @@ def test_fast_path_and_math_verify_agree_on_every_generated_plain_number_pair():
 
 def test_thousands_separators_mixed_numbers_and_trailing_dots_read_the_same_everywhere():
     pairs = [("1000", "1 000"), ("1000", "1,000"), ("5", "5."), ("11/2", "5 1/2"), ("3/2", "1 1/2"),
-             (r"137 \frac{1}{2}", "275/2")]
+             (r"137 \frac{1}{2}", "275/2"), (r"137 \frac{1}{2}", r"137\frac{1}{2}"), ("5/2", r"2\frac12")]
     assert verdicts(pairs) == [1.0] * len(pairs)
     assert verdicts([("11/2", "1 1/2"), ("0", "1 000")]) == [0.0, 0.0]
 
@@ -265,7 +267,7 @@ def test_numeric_latex_decided_without_math_verify_agrees_with_math_verify():
 
 @pytest.mark.timeout(600)
 def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_decides():
-    pairs = [("3", "x+1"), ("3", "9, 12"), (r"( 3, \frac{\pi}{2} )", "72"), ("p - q", "2000"), ("p - q", "p - q, 2000"),
+    pairs = [("3", "x+1"), ("3", "9, 12"), (r"( 3, \frac{\pi}{2} )", "72"), ("p - q", "2000"), ("p - q", "p - q, 2000"), (r"\text{Evelyn}", "17"),
              ("5", r"\cot x"), ("27", r"27, 70 \sqrt{2}"), (r"\sqrt{51}", "x^5 - x^4 + x^3 - x^2 + x - 1"),
              ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"), ("4", "I could not finish the computation.")]
     tasks = [rmath._VerifyTask(canonical_answer(g), [canonical_answer(a)]) for g, a in pairs]
@@ -273,8 +275,8 @@ def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_d
     for (g, a), task in zip(pairs, tasks):
         fast = rmath._decide_without_math_verify(canonical_answer(g), canonical_answer(a))
         assert fast is False and task.verdicts == [False], (g, a, fast, task.verdicts)
-    # Left to math-verify: an equation, the imaginary unit, prose, a base subscript, a word that may be a unit,
+    # Left to math-verify: an equation, the imaginary unit, prose, a base subscript, a unit,
     # and lists against golds that hold several values in another notation.
-    undecided = [("x=5", "5"), ("i^2", "-1"), ("3", "The answer is 3"), ("52_8", "42"), (r"\text{Evelyn}", "17"),
+    undecided = [("x=5", "5"), ("i^2", "-1"), ("3", "The answer is 3"), ("52_8", "42"), (r"15\text{ cm}", "x"),
                  (r"\pm 2021", r"\{-2021, 2021\}"), (r"6 \text{ and } 8", "6,8"), ("-12;-11", r"\{-12, -11\}")]
     assert [rmath._decide_without_math_verify(g, a) for g, a in undecided] == [None] * len(undecided)

@@ -45,8 +45,8 @@ _LEADING_ZERO_COMMA = re.compile(r"-?0,\d+")
 _THOUSANDS_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 # Juxtaposed numbers: "1 1/2" (a mixed number, or 11/2?), "2 3", "1 \frac{1}{2}": no one reading is right.
 _AMBIGUOUS_NUMBERS = re.compile(r"[+-]?\d+(?:\.\d+)?\s+(?:\d|\\frac)")
-# A mixed number, as MATH writes them: "137 \\frac{1}{2}", "1 1/2" (whole, space, proper fraction).
-_MIXED_NUMBER = re.compile(r"(-?)(\d+)\s+(?:\\frac\{(\d+)\}\{(\d+)\}|(\d+)/(\d+))")
+# A mixed number, as MATH writes them: "137 \\frac{1}{2}", "2\\frac{1}{2}", "1 1/2" (whole, proper fraction).
+_MIXED_NUMBER = re.compile(r"(-?)(\d+)(?:\s*\\frac\{(\d+)\}\{(\d+)\}|\s+(\d+)/(\d+))")
 _NUMBERISH = re.compile(r"[\d\s.,+\-/{}\\a-z!~;:]*")
 _UNREADABLE_WORDS = frozenset({"nan", "none", "undefined", "?", "??", "???"})
 
@@ -241,7 +241,9 @@ UNIT_WORDS = frozenset(
 )
 
 
-_UNIT_SUFFIX = re.compile(r"(?:\\(?:text[a-z]*|mbox|math(?:rm|bf|it))\s*\{[^{}]*\}(?:\^\{?\d\}?)?|(?<=[\d}\s])\s*([a-zA-Z]{2,}))\s*$")
+_UNIT_SUFFIX = re.compile(
+    r"(?:\\(?:text[a-z]*|mbox|math(?:rm|bf|it))\s*\{([^{}]*)\}(?:\^\{?\d\}?)?|(?<=[\d}\s])\s*([a-zA-Z]{2,}))\s*$"
+)
 
 
 def carries_unit(s: str) -> bool:
@@ -250,10 +252,10 @@ def carries_unit(s: str) -> bool:
     m = _UNIT_SUFFIX.search(s)
     if m is None:
         return False
-    word = m.group(1)
-    if word is None:
-        return True
-    return word.lower() in UNIT_WORDS
+    # "\\text{ cm}", "\\mbox{ square units}", "12 inches": every word a unit. "\\text{Evelyn}" or
+    # "\\text{ or 16}" is not a unit, and unit stripping would drop it (a hedge would then read as 15).
+    words = (m.group(1) if m.group(1) is not None else m.group(2)).lower().split()
+    return bool(words) and all(w in UNIT_WORDS for w in words)
 
 
 WARMUP = [
