@@ -5,16 +5,21 @@ problem, given "in a specified format (e.g., within a box)", with rules. Here:
 
 1. :func:`extract_final_answer` takes the answer from where the format puts it - the
    ``<answer>`` block (R1-Zero), else the text after the last ``</think>`` (R1 summary) - using
-   the one completion parser :func:`trl_r1.data.format.parse_completion`; a ``\boxed{}`` inside
-   that part wins. An answer written only inside the reasoning never counts.
-2. math-verify parses and compares it with the gold answer, in a pool of worker processes
-   (:class:`VerifierPool`) that enforces a hard timeout from any thread: math-verify's own
-   timeouts use ``signal.alarm`` and TRL turns them off outside the main thread. A worker that
-   hangs is killed and replaced; the item scores 0.0 and is counted in ``<name>/timeouts``.
-3. Work is deduplicated: each distinct gold answer is parsed once per call, each distinct
-   (gold, answer) pair is verified once (and remembered across calls), and plain numbers
-   (``42``, ``-0.5``, ``\frac{1}{2}``) are compared exactly, without math-verify, unless the call is
-   close enough for math-verify's rounding to matter.
+   the one completion parser :func:`trl_r1.data.format.parse_completion`; the ``\boxed{}`` answers
+   inside that part win (several distinct ones form one collection). An answer written only
+   inside the reasoning never counts.
+2. Gold and answer go through one reader, :func:`canonical_answer` (TeX shorthand braced,
+   thousands separators and mixed numbers resolved, invisible characters dropped; ``None`` for
+   what has no single reading), so every path below reads a string the same way.
+3. Most pairs are decided here, exactly and without math-verify (:func:`_decide_without_math_verify`:
+   plain numbers, numeric LaTeX, numbers against lists or symbolic expressions, prose without math)
+   or by spacing-normalised equality with a gold that reads.
+4. The rest go to math-verify, in a pool of worker processes (:class:`VerifierPool`) that enforces a
+   hard timeout from any thread: math-verify's own timeouts use ``signal.alarm`` and TRL turns them
+   off outside the main thread. A bare string is read whole (as if boxed) or not at all. A worker
+   that hangs is killed and replaced; the item scores 0.0, is counted in ``<name>/timeouts`` and is
+   asked again on a later call (a timeout is never remembered). Each distinct gold is parsed once
+   per worker, each distinct (gold, answer) pair verified once and remembered across calls.
 
 Infrastructure failures (the pool cannot start, a worker dies) give ``None``, never 0.0: TRL
 then skips the completion instead of training on a wrong label.
@@ -602,8 +607,10 @@ class VerifierPool:
     Workers are plain ``python -c`` subprocesses (not ``multiprocessing``): they do not re-import
     the user's ``__main__`` script, are safe to start from any thread (TRL's async reward loop
     included) and exit on their own when the parent goes away. Each worker runs one item at a time
-    under a soft interval timer (``0.8 * timeout``); an item still running at ``timeout`` (stuck
-    in C code, e.g. a huge integer power) gets its worker killed and replaced.
+    under a soft timer on its own CPU time (``0.8 * timeout``, so a busy machine does not time out a
+    normal item); an item still running at ``timeout`` wall-clock seconds (stuck in C code, e.g. a
+    huge integer power) gets its worker killed and replaced. Start-up has its own clock
+    (``startup_timeout``) and is never charged to an item; :meth:`start` begins it in the background.
 
     Args:
         num_workers: worker processes (default: ``min(4, os.cpu_count())``).
