@@ -56,6 +56,13 @@ def test_unclosed_math_and_code_openers_are_stripped_in_linear_time(hostile):
     assert language_consistency("We add the numbers. " + hostile, "en") == 1.0
 
 
+def test_a_short_latin_sentence_is_never_given_a_language_of_another_script():
+    from trl_r1.text.language import identify
+
+    assert identify("we add", "Latin")[0] not in ("ru", "uk", "zh", "ja", "ar")
+    assert detect_language("We add $2+2=4$.") == "en"
+
+
 def test_an_unclosed_display_math_opener_drops_only_itself():
     assert language_consistency("We add \\[ the two numbers, then 我们", "en") == pytest.approx(6 / 8)
 

@@ -214,23 +214,42 @@ def _fasttext_detector() -> Any:
     return LangDetector(LangDetectConfig(model="lite"))
 
 
-def identify(text: str) -> tuple[str, float]:
+# Which fastText labels a script can carry: a Latin sentence is never Russian, whatever a 2-word guess says.
+_SCRIPT_LANGS = {
+    "Cyrillic": frozenset("ru uk bg mk sr be kk ky mn tg tt ba cv".split()),
+    "Arabic": frozenset("ar fa ur ps sd ug ckb arz azb mzn pnb".split()),
+    "Devanagari": frozenset("hi mr ne sa mai bh new gom".split()),
+}
+_NOT_LATIN = frozenset().union(*_SCRIPT_LANGS.values(), UNIQUE_SCRIPT, {"ja", "zh", "yue", "wuu"})
+
+
+def _written_in(lang: str, script: str | None) -> bool:
+    if script is None:
+        return True
+    if script == "Latin":
+        return lang not in _NOT_LATIN
+    return lang in _SCRIPT_LANGS.get(script, (lang,))
+
+
+def identify(text: str, script: str | None = None) -> tuple[str, float]:
     """fastText's language of ``text`` (its first 2000 characters) and its confidence, ``("und", 0.0)``
-    for empty text. Remembered for sentences up to 1000 characters.
+    for empty text. With ``script``, only languages written in it are candidates. Remembered for
+    sentences up to 1000 characters.
 
     >>> identify("Nous calculons le discriminant de cette équation.")[0]
     'fr'
     """
-    return _identify_cached(text) if len(text) <= 1000 else _identify(text[:2000])
+    return _identify_cached(text, script) if len(text) <= 1000 else _identify(text[:2000], script)
 
 
-def _identify(text: str) -> tuple[str, float]:
+def _identify(text: str, script: str | None = None) -> tuple[str, float]:
     if not text.strip():
         return UNDETERMINED, 0.0
-    best = _fasttext_detector().detect(text, model="lite", k=1)
-    if not best:
-        return UNDETERMINED, 0.0
-    return normalize_language(str(best[0]["lang"])), float(best[0]["score"])
+    for best in _fasttext_detector().detect(text, model="lite", k=5):
+        lang = normalize_language(str(best["lang"]))
+        if _written_in(lang, script):
+            return lang, float(best["score"])
+    return UNDETERMINED, 0.0
 
 
 _identify_cached = lru_cache(maxsize=65536)(_identify)
@@ -342,7 +361,7 @@ class _Text:
             if hits:
                 self._majority[script] = max(hits, key=hits.__getitem__)
             else:
-                self._majority[script] = identify(" ".join(same[:2000]))[0]
+                self._majority[script] = identify(" ".join(same[:2000]), script)[0]
         return self._majority[script]
 
 
@@ -355,7 +374,7 @@ def _sentence_language(words: list[str], all_hits: dict[str, int], target: str, 
             best = max(hits, key=lambda lang: (hits[lang], lang == target))
             return best if hits[best] > hits.get(target, 0) else target
     if len(words) >= _MIN_WORDS_FOR_IDENTIFIER:
-        lang, confidence = identify(" ".join(words))
+        lang, confidence = identify(" ".join(words), script)
         if confidence >= FASTTEXT_MIN_CONFIDENCE:
             return lang
     return None
@@ -492,9 +511,13 @@ def detect_language(text: str) -> str:
         if s == script:
             return lang
     same = [w for w in words if script_of(w[0]) == script]
+    hits: dict[str, int] = {}
     if script in STOPWORD_SCRIPT.values():
         hits = {lang: k for lang, k in _stopword_hits(same).items() if STOPWORD_SCRIPT[lang] == script}
         ranked = sorted(hits.values(), reverse=True) + [0, 0]
         if ranked[0] >= 3 and ranked[0] >= 2 * ranked[1]:
             return max(hits, key=hits.__getitem__)
-    return identify(" ".join(same[:2000]))[0]
+    lang, confidence = identify(" ".join(same[:2000]), script)
+    if confidence < FASTTEXT_MIN_CONFIDENCE and hits:
+        return max(hits, key=hits.__getitem__)  # a short text: the stopwords it has beat a weak guess
+    return lang
