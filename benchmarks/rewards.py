@@ -161,6 +161,16 @@ def _score(fn, groups, prompts_per_call: int) -> tuple[int, int, int, float]:
     return total, wrong, none, elapsed
 
 
+def _clear_caches() -> None:
+    from math_verify import parser
+
+    from trl_r1.rewards import math as rmath
+
+    for fn in (parser.parse_latex_cached, parser.parse_expr_cached, rmath._read_cached, rmath._decide_cached,
+               rmath._numeric_value_cached):
+        fn.cache_clear()
+
+
 def bench_accuracy(problems: int, group: int, prompts_per_call: int) -> None:
     from trl.rewards import accuracy_reward as trl_accuracy_reward
 
@@ -177,6 +187,7 @@ def bench_accuracy(problems: int, group: int, prompts_per_call: int) -> None:
           f"{'time s':>7s} {'ms/compl':>9s} {'speed-up':>9s}")
     for style, reasoning in (("light", LIGHT), ("LaTeX-rich", LATEX_RICH)):
         groups = build_groups(golds, group, reasoning)
+        _clear_caches()  # both runs start cold: math-verify's and trl_r1's in-process caches emptied
         ours = AccuracyReward(start_pool=False)
         ours._pool = VerifierPool().start()  # a fresh pool and caches per run: no help from the other run
         t0 = time.perf_counter()

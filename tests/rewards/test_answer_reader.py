@@ -269,14 +269,15 @@ def test_numeric_latex_decided_without_math_verify_agrees_with_math_verify():
 def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_decides():
     pairs = [("3", "x+1"), ("3", "9, 12"), (r"( 3, \frac{\pi}{2} )", "72"), ("p - q", "2000"), ("p - q", "p - q, 2000"), (r"\text{Evelyn}", "17"),
              ("5", r"\cot x"), ("27", r"27, 70 \sqrt{2}"), (r"\sqrt{51}", "x^5 - x^4 + x^3 - x^2 + x - 1"),
-             ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"), ("4", "I could not finish the computation.")]
+             ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"), ("4", "I could not finish the computation."),
+             ("3, 5, 7", "7, 5, 3, 4"), (r"\{1, 2\}", "1, 2, 3")]
     tasks = [rmath._VerifyTask(canonical_answer(g), [canonical_answer(a)]) for g, a in pairs]
     rmath.shared_pool().run(tasks, timeout=30)
     for (g, a), task in zip(pairs, tasks):
         fast = rmath._decide_without_math_verify(canonical_answer(g), canonical_answer(a))
         assert fast is False and task.verdicts == [False], (g, a, fast, task.verdicts)
-    # Left to math-verify: an equation, the imaginary unit, prose, a base subscript, a unit,
+    # Left to math-verify: an equation, a list with a repeated value, prose, a base subscript, a unit,
     # and lists against golds that hold several values in another notation.
-    undecided = [("x=5", "5"), ("i^2", "-1"), ("3", "The answer is 3"), ("52_8", "42"), (r"15\text{ cm}", "x"),
+    undecided = [("x=5", "5"), ("1,1,2", "1,2"), ("(1,2,3)", "1, 2, 3"), ("3", "The answer is 3"), ("52_8", "42"), (r"15\text{ cm}", "x"),
                  (r"\pm 2021", r"\{-2021, 2021\}"), (r"6 \text{ and } 8", "6,8"), ("-12;-11", r"\{-12, -11\}")]
     assert [rmath._decide_without_math_verify(g, a) for g, a in undecided] == [None] * len(undecided)

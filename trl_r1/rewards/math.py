@@ -28,6 +28,7 @@ then skips the completion instead of training on a wrong label.
 from __future__ import annotations
 
 import atexit
+import cmath
 import dataclasses
 import logging
 import math
@@ -276,9 +277,9 @@ class _Numeric:
         if self.peek() == "^":
             self.take()
             exponent = self.power() if self.peek() != "{" else self.group()
-            if abs(exponent) > 64 or abs(base) > 1e12:
+            if abs(exponent) > 64 or abs(base) > 1e12 or isinstance(exponent, complex):
                 raise ValueError("too large")
-            return float(base**exponent)
+            return base**exponent
         return base
 
     def group(self) -> float:
@@ -308,21 +309,21 @@ class _Numeric:
                 index = self.expr()
                 self.take("]")
             radicand = self.group()
-            if radicand < 0:
-                raise ValueError("negative radicand")
+            if isinstance(radicand, complex) or isinstance(index, complex) or radicand < 0:
+                raise ValueError("negative or complex radicand")
             return radicand ** (1.0 / index)
         if tok[0].isdigit() or tok[0] == ".":
             return float(tok)
         raise ValueError(tok)
 
 
-def _numeric_value(s: str) -> float | None:
+def _numeric_value(s: str) -> float | complex | None:
     r"""The value of a numeric LaTeX string (``2\sqrt{3}``, ``\frac{\pi}{6}``), else ``None`` (remembered)."""
     return None if len(s) > 200 else _numeric_value_cached(s)
 
 
 @lru_cache(maxsize=1 << 16)
-def _numeric_value_cached(s: str) -> float | None:
+def _numeric_value_cached(s: str) -> float | complex | None:
     if not any(c.isdigit() for c in s):
         return None
     try:
@@ -332,7 +333,11 @@ def _numeric_value_cached(s: str) -> float | None:
             return None
     except (ValueError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
         return None
-    return value if isinstance(value, float) and math.isfinite(value) else None
+    if isinstance(value, complex):
+        if not cmath.isfinite(value):
+            return None
+        return value.real if value.imag == 0 else value
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
 _RELATION_OR_UNKNOWN = re.compile(r"[=<>_%|!]|\\(?:[lgn]eq?|in|ni|approx|pm|mp|to|infty|circ|sim|cong|equiv|%)(?![a-zA-Z])")
@@ -359,6 +364,35 @@ _SEVERAL = re.compile(r"[,;]|\\(?:text|mbox|boxed|fbox|cup|cap|pm|mp)(?![a-zA-Z]
 def _is_single_expression(s: str) -> bool:
     """One symbolic expression (``p - q``, ``x^2+1``): no list, relation, ``\\pm``, union, box or words."""
     return _is_symbolic(s) and not _SEVERAL.search(s)
+
+
+_MANY_IN_ONE = re.compile(r";|\\(?:pm|mp|cup|cap|text|mbox|boxed|fbox)(?![a-zA-Z])|\band\b|\bor\b")
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _item_count(s: str) -> int | None:
+    """How many comma-separated values a bare answer lists at top level (an interval or a tuple is one);
+    ``None`` when the string may hold several values in another notation (``\\pm``, ``;``, words) or
+    repeats one (a set would merge the copies)."""
+    if len(s) > 400 or _MANY_IN_ONE.search(s) or not is_bare(s):
+        return None
+    if s.startswith("\\{") and s.endswith("\\}"):
+        s = s[2:-2]  # a set: its elements are the values
+    elif s.startswith("{") and s.endswith("}"):
+        s = s[1:-1]
+    depth, start, items = 0, 0, []
+    for i, c in enumerate(s):
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append(_normalised(s[start:i]))
+            start = i + 1
+    items.append(_normalised(s[start:]))
+    if len(items) == 1 and s[:1] in "([":
+        return None  # one tuple or interval: math-verify may compare it with a bare list of its values
+    return len(items) if len(set(items)) == len(items) and all(items) else None
 
 
 def _is_list(s: str) -> bool:
@@ -391,6 +425,8 @@ def _decide(gold: str, answer: str) -> bool | None:
         return same
     if _is_list(answer) and _is_single_expression(gold):
         return False
+    if (n_gold := _item_count(gold)) is not None and (n_answer := _item_count(answer)) is not None and n_gold != n_answer:
+        return False  # (2, 2), (6, 2) against (2, 2): a different number of values
     if _is_prose_without_math(answer) and any(c.isdigit() or c in "+-*/^" for c in gold) and is_bare(gold):
         return False
     g = _numeric_value(gold)
