@@ -3,7 +3,6 @@
 import json
 import pickle
 import threading
-import time
 
 import pytest
 
@@ -145,31 +144,33 @@ def fast_timeout_reward():
     return reward
 
 
+# A hang guard, not a speed claim: the verdict and the counted timeout are the claims (speed is in benchmarks/).
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", list(PATHOLOGICAL))
-def test_pathological_latex_returns_within_the_timeout_and_scores_zero(fast_timeout_reward, name):
+def test_pathological_latex_is_cut_off_by_the_hard_timeout_scores_zero_and_is_counted(fast_timeout_reward, name):
     metrics: dict[str, float] = {}
-    start = time.perf_counter()
     out = fast_timeout_reward(
         [r1_zero(PATHOLOGICAL[name]), r1_zero("7")], solution=["\\frac{14}{2}", "7"], log_metric=metrics.__setitem__
     )
-    elapsed = time.perf_counter() - start
     assert out == [0.0, 1.0]
-    assert elapsed < 1.0 + 0.5, f"took {elapsed:.2f}s with a 1s timeout"
+    assert metrics["accuracy_reward/failures"] == 0.0
 
 
-def test_pathological_answer_off_the_main_thread_returns_within_the_timeout(fast_timeout_reward):
+@pytest.mark.timeout(120)
+def test_pathological_answer_off_the_main_thread_is_still_cut_off(fast_timeout_reward):
     # TRL's own reward disables math-verify's timeouts off the main thread (signal.alarm); ours holds.
     result: list = []
-    start = time.perf_counter()
+    metrics: dict[str, float] = {}
     thread = threading.Thread(
         target=lambda: result.append(
-            fast_timeout_reward([r1_zero(PATHOLOGICAL["tower-of-powers"])], solution=["3"])
+            fast_timeout_reward([r1_zero(PATHOLOGICAL["tower-of-powers"])], solution=["3"],
+                                log_metric=metrics.__setitem__)
         )
     )
     thread.start()
-    thread.join(timeout=10)
+    thread.join(timeout=100)
     assert result == [[0.0]]
-    assert time.perf_counter() - start < 1.5
+    assert metrics["accuracy_reward/timeouts"] == 1.0
 
 
 class _HangTask(rmath._Task):
@@ -196,15 +197,14 @@ class _HangTask(rmath._Task):
         return self.verdict is not None
 
 
+@pytest.mark.timeout(120)
 def test_a_hung_worker_is_killed_and_replaced_and_the_pool_keeps_working():
     pool = rmath.shared_pool()
     pool.run([rmath._VerifyTask("1", ["1"])])  # started and warm
     pids = {p.popen.pid for p in pool._procs if p is not None}
     timeouts = pool.timeouts
     task = _HangTask()
-    start = time.perf_counter()
     pool.run([task], timeout=1.0)
-    assert time.perf_counter() - start < 1.5
     assert task.verdict == rmath.TIMEOUT and pool.timeouts == timeouts + 1
     new_pids = {p.popen.pid for p in pool._procs if p is not None}
     assert len(new_pids) == pool.num_workers and len(new_pids - pids) == 1  # one replaced, already starting
@@ -223,14 +223,15 @@ def test_closing_a_pool_stops_its_workers():
 
 def test_pool_that_cannot_start_gives_none_not_zero_and_counts_it(monkeypatch):
     monkeypatch.setattr(rmath, "_WORKER_SCRIPT", "/nonexistent/worker.py")
-    reward = AccuracyReward(num_workers=1, timeout=1.0)
+    reward = AccuracyReward(num_workers=1, timeout=1.0, start_pool=False)
     reward._pool = rmath.VerifierPool(num_workers=1, timeout=1.0)
     metrics: dict[str, float] = {}
     try:
-        out = reward([r1_zero("\\sqrt{2}"), r1_zero("3")], solution=["\\sqrt{2}", "3"], log_metric=metrics.__setitem__)
+        out = reward([r1_zero("x^2+1"), r1_zero("2\\sqrt{3}")], solution=["1+x^2", "\\sqrt{12}"],
+                     log_metric=metrics.__setitem__)
     finally:
         reward._pool.close()
-    assert out == [None, 1.0]  # plain numbers need no worker
+    assert out == [None, 1.0]  # numeric answers need no worker
     assert metrics["accuracy_reward/failures"] == 1.0
 
 
@@ -243,7 +244,7 @@ def test_reward_pickles_without_its_pool_and_the_copy_works():
 
 def test_repeated_answers_in_a_group_are_verified_once():
     reward = AccuracyReward()
-    group = [r1_zero("\\frac{\\sqrt{2}}{2}")] * 6 + [r1("\\frac{1}{\\sqrt{2}}")] * 6 + [r1_zero("\\sqrt{3}")] * 4
+    group = [r1_zero("\\frac{x}{2}")] * 6 + [r1("x/2")] * 6 + [r1_zero("x^2")] * 4
     calls: list[int] = []
     real_run = reward.pool.run
 
@@ -252,9 +253,9 @@ def test_repeated_answers_in_a_group_are_verified_once():
         return real_run(tasks, timeout)
 
     reward._pool = type("P", (), {"run": staticmethod(counting_run)})()
-    assert reward(group, solution=["\\sqrt{2}/2"] * 16) == [1.0] * 12 + [0.0] * 4
+    assert reward(group, solution=["\\frac{1}{2}x"] * 16) == [1.0] * 12 + [0.0] * 4
     assert calls == [3]  # three distinct answers, one gold
-    assert reward(group, solution=["\\sqrt{2}/2"] * 16) == [1.0] * 12 + [0.0] * 4
+    assert reward(group, solution=["\\frac{1}{2}x"] * 16) == [1.0] * 12 + [0.0] * 4
     assert calls == [3]  # the next step's repeats are remembered
 
 

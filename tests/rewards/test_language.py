@@ -1,8 +1,6 @@
 """Language consistency (R1 section 2.3.2): the share of target-language words in the chain of thought."""
 
 import json
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -36,15 +34,37 @@ def test_fast_score_agrees_with_per_sentence_langdetect_within_0_1():
     assert max(diffs.values()) <= 0.1, sorted(diffs.items(), key=lambda kv: -kv[1])[:5]
 
 
-def test_fast_score_takes_under_2ms_median_per_4kb_chain_of_thought():
-    texts = [r["text"] for r in ROWS if r["language"] in ("en", "zh") and len(r["text"].encode()) > 3000]
-    timings = []
-    for _ in range(5):
-        for t in texts:
-            start = time.perf_counter()
-            language_consistency(t, "en")
-            timings.append(time.perf_counter() - start)
-    assert statistics.median(timings) < 0.002
+def test_terse_sentences_are_called_by_the_fast_identifier_never_by_langdetect(monkeypatch):
+    """Sentences without stopword evidence go to fastText, or to the text's majority language: the
+    slow langdetect is only the reference (its cost is measured in benchmarks/rewards.py)."""
+    from trl_r1.text import language as tlang
+
+    monkeypatch.setattr(tlang, "langdetect_language", lambda text: pytest.fail("langdetect called"))
+    text = ("Compute the discriminant. Check each case. Simplify. Plug in $x=2$. "
+            "Substitute back. Expand everything carefully. Hence $x = 3$.")
+    assert language_consistency(text, "en") == 1.0
+    assert language_consistency(text, "fr") == 0.0
+    french = "Calculons le discriminant. Vérifions chaque cas. Simplifions chaque terme. Développons tout soigneusement."
+    assert language_consistency(french, "fr") == 1.0
+    assert language_consistency(text + " " + french, "en") == pytest.approx(15 / 27)  # 15 English words, 12 French
+
+
+@pytest.mark.timeout(120)  # a hang guard: the stripping is linear, a quadratic scan would run for minutes
+@pytest.mark.parametrize("hostile", ["\\[" * 200_000, "\\begin{a}" * 20_000, "$" * 300_000, "```" * 100_000,
+                                     "\\(" * 100_000 + "word"])
+def test_unclosed_math_and_code_openers_are_stripped_in_linear_time(hostile):
+    assert language_consistency("We add the numbers. " + hostile, "en") == 1.0
+
+
+def test_a_short_latin_sentence_is_never_given_a_language_of_another_script():
+    from trl_r1.text.language import identify
+
+    assert identify("we add", "Latin")[0] not in ("ru", "uk", "zh", "ja", "ar")
+    assert detect_language("We add $2+2=4$.") == "en"
+
+
+def test_an_unclosed_display_math_opener_drops_only_itself():
+    assert language_consistency("We add \\[ the two numbers, then 我们", "en") == pytest.approx(6 / 8)
 
 
 def test_math_code_and_numbers_are_not_words():
@@ -106,6 +126,7 @@ def test_missing_target_raises_naming_the_column_and_the_fix():
 
 
 def test_reference_method_is_the_slow_per_sentence_langdetect():
+    pytest.importorskip("langdetect")
     text = "We add the numbers. 我们把两个数相加。"
     assert language_consistency(text, "en", method="langdetect") == pytest.approx(4 / 12)
     assert rlang.METHODS == ("fast", "langdetect")

@@ -275,6 +275,7 @@ def evaluate(
     name, source, problems = _to_problems(dataset, data_dir, limit, question_field, answer_field)
     if not problems:
         raise BenchmarkError(f"no problems to evaluate in {name}")
+    accuracy_reward.pool.start()  # the verifier workers start while the model loads and generates
     language = language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
     prompts = [build_prompt(p, template, prefill_think) for p in problems]
     if isinstance(model, str):

@@ -43,9 +43,28 @@ class RewardFunction:
             log_metric(f"{self.__name__}/{key}", float(value))
 
 
-def texts_of(completions: Sequence[Any]) -> list[str]:
-    """Completion texts, for TRL's standard (``str``) and conversational (messages) formats."""
-    return [completion_text(c) for c in completions]
+COMPLETIONS_SHAPE = (
+    "a list with one completion per row: strings (standard format) or lists of "
+    "{'role': ..., 'content': ...} messages (conversational format)"
+)
+
+
+def texts_of(completions: Sequence[Any], reward_name: str = "reward") -> list[str]:
+    """Completion texts, for TRL's standard (``str``) and conversational (messages) formats.
+
+    Raises ``TypeError`` naming the argument and the expected shape for anything else (a bare
+    string would otherwise be scored character by character).
+    """
+    if completions is None or isinstance(completions, (str, bytes, dict)) or not hasattr(completions, "__len__"):
+        raise TypeError(f"reward {reward_name!r}: completions must be {COMPLETIONS_SHAPE}; "
+                        f"got {type(completions).__name__}")
+    out = []
+    for i, c in enumerate(completions):
+        if not isinstance(c, (str, dict, list, tuple)):
+            raise TypeError(f"reward {reward_name!r}: completions[{i}] must be a string or a list of messages "
+                            f"(completions must be {COMPLETIONS_SHAPE}); got {type(c).__name__}")
+        out.append(completion_text(c))
+    return out
 
 
 def require_column(

@@ -7,7 +7,7 @@
 * :data:`tag_count_reward` - partial credit per well-counted tag, a denser signal for models that
   have not found the format yet.
 
-All of them read the completion through :func:`trl_r1.data.format.parse_completion`, accept a
+All of them read the completion through :func:`trl_r1.text.completion.parse_completion`, accept a
 ``<think>`` prefilled by the prompt, and score 0 for multiple blocks, nested or misordered tags,
 empty reasoning or an empty answer.
 """
@@ -106,8 +106,9 @@ class _LayoutFormatReward(RewardFunction):
         self.markers = markers
 
     def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
-        flags = _prefill_flags(prompts, len(completions), self.markers)
-        return [self.score(t, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+        texts = texts_of(completions, self.__name__)
+        flags = _prefill_flags(prompts, len(texts), self.markers)
+        return [self.score(t, f, self.markers) for t, f in zip(texts, flags)]
 
 
 class R1ZeroFormatReward(_LayoutFormatReward):
@@ -171,8 +172,9 @@ class TagCountReward(RewardFunction):
         self.markers = markers
 
     def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
-        flags = _prefill_flags(prompts, len(completions), self.markers)
-        return [tag_count_score(t, self.layout, f, self.markers) for t, f in zip(texts_of(completions), flags)]
+        texts = texts_of(completions, self.__name__)
+        flags = _prefill_flags(prompts, len(texts), self.markers)
+        return [tag_count_score(t, self.layout, f, self.markers) for t, f in zip(texts, flags)]
 
 
 r1_zero_format_reward = R1ZeroFormatReward()

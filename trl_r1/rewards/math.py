@@ -5,16 +5,21 @@ problem, given "in a specified format (e.g., within a box)", with rules. Here:
 
 1. :func:`extract_final_answer` takes the answer from where the format puts it - the
    ``<answer>`` block (R1-Zero), else the text after the last ``</think>`` (R1 summary) - using
-   the one completion parser :func:`trl_r1.data.format.parse_completion`; a ``\boxed{}`` inside
-   that part wins. An answer written only inside the reasoning never counts.
-2. math-verify parses and compares it with the gold answer, in a pool of worker processes
-   (:class:`VerifierPool`) that enforces a hard timeout from any thread: math-verify's own
-   timeouts use ``signal.alarm`` and TRL turns them off outside the main thread. A worker that
-   hangs is killed and replaced; the item scores 0.0 and is counted in ``<name>/timeouts``.
-3. Work is deduplicated: each distinct gold answer is parsed once per call, each distinct
-   (gold, answer) pair is verified once (and remembered across calls), and plain numbers
-   (``42``, ``-0.5``, ``\frac{1}{2}``) are compared exactly, without math-verify, unless the call is
-   close enough for math-verify's rounding to matter.
+   the one completion parser :func:`trl_r1.text.completion.parse_completion`; the ``\boxed{}`` answers
+   inside that part win (several distinct ones form one collection). An answer written only
+   inside the reasoning never counts.
+2. Gold and answer go through one reader, :func:`canonical_answer` (TeX shorthand braced,
+   thousands separators and mixed numbers resolved, invisible characters dropped; ``None`` for
+   what has no single reading), so every path below reads a string the same way.
+3. Most pairs are decided here, exactly and without math-verify (:func:`_decide_without_math_verify`:
+   plain numbers, numeric LaTeX, numbers against lists or symbolic expressions, prose without math)
+   or by spacing-normalised equality with a gold that reads.
+4. The rest go to math-verify, in a pool of worker processes (:class:`VerifierPool`) that enforces a
+   hard timeout from any thread: math-verify's own timeouts use ``signal.alarm`` and TRL turns them
+   off outside the main thread. A bare string is read whole (as if boxed) or not at all. A worker
+   that hangs is killed and replaced; the item scores 0.0, is counted in ``<name>/timeouts`` and is
+   asked again on a later call (a timeout is never remembered). Each distinct gold is parsed once
+   per worker, each distinct (gold, answer) pair verified once and remembered across calls.
 
 Infrastructure failures (the pool cannot start, a worker dies) give ``None``, never 0.0: TRL
 then skips the completion instead of training on a wrong label.
@@ -23,7 +28,10 @@ then skips the completion instead of training on a wrong label.
 from __future__ import annotations
 
 import atexit
+import cmath
+import dataclasses
 import logging
+import math
 import os
 import pickle
 import re
@@ -37,12 +45,14 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
-from trl_r1.rewards._verify_worker import TIMEOUT
-from trl_r1.text.completion import ANSWER_START, last_boxed, parse_completion
+from trl_r1.rewards._verify_worker import TIMEOUT, carries_unit, is_bare
+from trl_r1.rewards._verify_worker import canonical_answer as _read
+from trl_r1.text.completion import DEFAULT_MARKERS, Markers, parse_completion
 
 logger = logging.getLogger(__name__)
 
@@ -56,64 +66,103 @@ NO_ANSWER_CLUSTER = -1
 # --------------------------------------------------------------------------------------------
 
 
-def extract_final_answer(text: str, fallback_to_full_text: bool = False) -> str | None:
+def extract_final_answer(
+    text: str, fallback_to_full_text: bool = False, markers: Markers = DEFAULT_MARKERS
+) -> str | None:
     r"""The answer string the accuracy reward verifies, or ``None`` when the completion has none.
 
     The ``<answer>`` block if there is one after the reasoning, else the text after the last
-    ``</think>``; a ``\boxed{}`` inside that part wins (its content is returned). With
-    ``fallback_to_full_text=True`` a completion without tags is read whole (its last ``\boxed{}``
-    winning), for models that do not use the R1 format.
+    ``</think>`` (``markers`` names other tags); a ``oxed{}`` inside that part wins (its content is
+    returned). Several distinct boxed answers (``oxed{(2,2)}`` and ``oxed{(6,2)}``) are returned
+    as one comma-separated collection, ``(2,2), (6,2)``: against a multi-part gold it is compared as
+    a whole, against a single-valued gold it is wrong (a hedge earns nothing). With
+    ``fallback_to_full_text=True`` a completion without tags is read whole (its boxes winning), for
+    models that do not use the R1 format.
 
     No answer (``None``), so no reward, for the usual ways to game an answer check: an answer only
     inside the reasoning (including a reasoning block that never closes), an empty reasoning block,
-    several ``<answer>`` blocks, or several different ``\boxed{}`` answers in the final part.
+    or several ``<answer>`` blocks.
 
     >>> extract_final_answer("<think>maybe \\boxed{3}</think><answer>4</answer>")
     '4'
     >>> extract_final_answer("<think>...</think>So the answer is $\\boxed{\\frac{1}{2}}$.")
     '\\frac{1}{2}'
+    >>> extract_final_answer("<think>...</think>$\\boxed{(2, 2)}$ and $\\boxed{(6, 2)}$")
+    '(2, 2), (6, 2)'
     >>> extract_final_answer("<think>...</think><answer>3</answer><answer>4</answer>") is None
     True
     >>> extract_final_answer("The answer is $\\boxed{4}$", fallback_to_full_text=True)
     '4'
     """
-    p = parse_completion(text)
+    p = parse_completion(text, markers)
     region = p.final_answer_region
     if p.summary is None and p.think_starts > 0:
         region = None  # the reasoning never closed: everything is reasoning
     elif p.summary is not None and not p.reasoning:
         return None  # an empty reasoning block: an answer with no thinking is not an R1 answer
-    elif p.answer is not None and (text if p.summary is None else p.summary).count(ANSWER_START) > 1:
+    elif p.answer is not None and (text if p.summary is None else p.summary).count(markers.answer_start) > 1:
         return None  # several answer blocks: a hedge, not an answer
     if region is None:
         if not fallback_to_full_text:
             return None
         region = text
-    boxed = _boxed_contents(region)
-    if len({b.strip() for b in boxed}) > 1:
-        return None  # several different boxed answers: a hedge
-    answer = (boxed[-1] if boxed else region).strip()
+    boxed = list(dict.fromkeys(b.strip() for b in boxed_contents(region)))
+    if not boxed and _BOX_START.search(region):
+        return None  # a box that never closes holds no answer
+    answer = ", ".join(boxed) if boxed else region.strip()
     return answer or None
 
 
-def _boxed_contents(text: str) -> list[str]:
-    """Contents of every ``\\boxed{...}`` in ``text``, in order (via the parser's ``last_boxed``)."""
-    out = []
-    while (start := max(text.rfind("\\boxed"), text.rfind("\\fbox"))) >= 0:
-        content = last_boxed(text[start:])
-        if content is not None:
-            out.append(content)
-        text = text[:start]
-    return out[::-1]
+_CACHED_CHARS = 512  # longer strings (prose answers) are read again rather than kept in memory
 
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_FRACTION = re.compile(r"([+-]?)\\[dt]?frac\{([+-]?\d+)\}\{([+-]?\d+)\}|([+-]?\d+)/([+-]?\d+)")
+def canonical_answer(s: str) -> str | None:
+    """:func:`trl_r1.rewards._verify_worker.canonical_answer`, remembered for short strings (a gold
+    repeats G times a step)."""
+    return _read_cached(s) if len(s) <= _CACHED_CHARS else _read(s)
+
+
+_read_cached = lru_cache(maxsize=1 << 16)(_read)
+
+
+_BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BRACE_OR_BOX = re.compile(r"\\[{}]|\\(?:boxed|fbox)\s*\{|[{}]")
+
+
+def boxed_contents(text: str) -> list[str]:
+    r"""Contents of the outermost ``\boxed{...}`` / ``\fbox{...}`` in ``text``, in order.
+
+    One left-to-right pass with a brace stack: linear in ``len(text)`` whatever the nesting
+    (``"\\boxed{" * 140000`` included), so it cannot stall a training step.
+
+    >>> boxed_contents(r"$\boxed{\frac{1}{2}}$ or \boxed{3")
+    ['\\frac{1}{2}']
+    """
+    if "\\boxed" not in text and "\\fbox" not in text:
+        return []
+    out: list[str] = []
+    stack: list[tuple[int, int]] = []  # (content start, 0 plain brace | 1 nested box | 2 outermost box)
+    open_boxes = 0
+    for m in _BRACE_OR_BOX.finditer(text):
+        tok = m.group()
+        if len(tok) == 2 and tok[0] == "\\":
+            continue  # an escaped brace
+        if tok == "{":
+            stack.append((m.end(), 0))
+        elif tok != "}":
+            stack.append((m.end(), 1 if open_boxes else 2))
+            open_boxes += 1
+        elif stack:
+            start, kind = stack.pop()
+            if kind:
+                open_boxes -= 1
+            if kind == 2:
+                out.append(text[start : m.start()])
+    return out
 
 
 def _plain_number(s: str) -> Fraction | None:
-    r"""The exact value of a plain number (``-12``, ``0.5``, ``\frac{1}{2}``, ``3/4``), else ``None``."""
-    s = s.strip().strip("$").replace("\\!", "").replace(" ", "")
+    r"""The exact value of a canonical plain number (``-12``, ``0.5``, ``\frac{1}{2}``, ``3/4``), else ``None``."""
     if len(s) > 40:
         return None
     try:
@@ -130,6 +179,10 @@ def _plain_number(s: str) -> Fraction | None:
         return None
 
 
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
+_FRACTION = re.compile(r"([+-]?)\\frac\{([+-]?\d+)\}\{([+-]?\d+)\}|([+-]?\d+)/([+-]?\d+)")
+
+
 def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
     """math-verify's verdict on two plain numbers without math-verify, or ``None`` when it is a close
     call between non-integers (math-verify rounds: ``1/3`` equals ``0.333333``), or not two plain numbers."""
@@ -139,6 +192,10 @@ def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
     a = _plain_number(answer)
     if a is None:
         return None
+    return _compare_plain_numbers_values(g, a)
+
+
+def _compare_plain_numbers_values(g: Fraction, a: Fraction) -> bool | None:
     if a == g:
         return True
     if a.denominator == 1 and g.denominator == 1:  # two integers: no rounding can make them equal
@@ -146,6 +203,251 @@ def _compare_plain_numbers(gold: str, answer: str) -> bool | None:
     if abs(a - g) > Fraction(1, 1000) * max(1, abs(g)):
         return False
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Deciding pairs without math-verify: normalised strings, numeric LaTeX, prose without math
+# --------------------------------------------------------------------------------------------
+
+_LAYOUT = re.compile(r"\s+|\\[,;:! ]|\\left|\\right|\\displaystyle|\\mathrm(?=\{)|\\!")
+
+
+def _normalised(s: str) -> str:
+    r"""``s`` without spacing and sizing commands, for string equality of two canonical answers."""
+    return _LAYOUT.sub("", s)
+
+
+class _Numeric:
+    r"""A recursive-descent evaluator for numeric LaTeX: numbers, ``\frac``, ``\sqrt`` (``[n]``), ``\pi``,
+    ``+ - * / ^``, ``\cdot``, ``\times``, parentheses and braces, implicit products (``2\sqrt{3}``).
+    Anything else (a letter, a comma, a relation) makes the whole string non-numeric (``None``)."""
+
+    _TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|\\frac|\\sqrt|\\pi|\\cdot|\\times|[-+*/^(){}\[\]]")
+
+    def __init__(self, s: str):
+        self.tokens: list[str] = []
+        pos = 0
+        for m in self._TOKEN.finditer(s):
+            if s[pos : m.start()].strip():
+                raise ValueError(s[pos : m.start()])
+            self.tokens.append(m.group())
+            pos = m.end()
+        if s[pos:].strip() or not self.tokens:
+            raise ValueError(s[pos:])
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        tok = self.peek()
+        if tok is None or (expected is not None and tok != expected):
+            raise ValueError(expected)
+        self.i += 1
+        return tok
+
+    def expr(self) -> float:
+        value = self.term()
+        while self.peek() in ("+", "-"):
+            value = value + self.term() if self.take() == "+" else value - self.term()
+        return value
+
+    def term(self) -> float:
+        value = self.power()
+        divided = False
+        while (tok := self.peek()) is not None and tok not in ("+", "-", ")", "}", "]"):
+            if tok in ("*", "\\cdot", "\\times"):
+                self.take()
+                value *= self.power()
+            elif tok == "/":
+                self.take()
+                value /= self.power()
+                divided = True
+            elif divided:  # "1/2\pi": (1/2)pi or 1/(2pi)? readers differ: leave it to math-verify
+                raise ValueError("juxtaposition after a slash")
+            else:  # juxtaposition: 2\sqrt{3}, 3\pi, 2(1+x)
+                value *= self.power()
+        return value
+
+    def power(self) -> float:
+        if self.peek() in ("-", "+"):
+            sign = -1.0 if self.take() == "-" else 1.0
+            return sign * self.power()
+        base = self.atom()
+        if self.peek() == "^":
+            self.take()
+            exponent = self.power() if self.peek() != "{" else self.group()
+            if abs(exponent) > 64 or abs(base) > 1e12 or isinstance(exponent, complex):
+                raise ValueError("too large")
+            return base**exponent
+        return base
+
+    def group(self) -> float:
+        self.take("{")
+        value = self.expr()
+        self.take("}")
+        return value
+
+    def atom(self) -> float:
+        tok = self.take()
+        if tok == "(":
+            value = self.expr()
+            self.take(")")
+            return value
+        if tok == "{":
+            value = self.expr()
+            self.take("}")
+            return value
+        if tok == "\\pi":
+            return math.pi
+        if tok == "\\frac":
+            return self.group() / self.group()
+        if tok == "\\sqrt":
+            index = 2.0
+            if self.peek() == "[":
+                self.take()
+                index = self.expr()
+                self.take("]")
+            radicand = self.group()
+            if isinstance(radicand, complex) or isinstance(index, complex) or radicand < 0:
+                raise ValueError("negative or complex radicand")
+            return radicand ** (1.0 / index)
+        if tok[0].isdigit() or tok[0] == ".":
+            return float(tok)
+        raise ValueError(tok)
+
+
+def _numeric_value(s: str) -> float | complex | None:
+    r"""The value of a numeric LaTeX string (``2\sqrt{3}``, ``\frac{\pi}{6}``), else ``None`` (remembered)."""
+    return None if len(s) > 200 else _numeric_value_cached(s)
+
+
+@lru_cache(maxsize=1 << 16)
+def _numeric_value_cached(s: str) -> float | complex | None:
+    if not any(c.isdigit() for c in s):
+        return None
+    try:
+        parser = _Numeric(s)
+        value = parser.expr()
+        if parser.peek() is not None:
+            return None
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
+        return None
+    if isinstance(value, complex):
+        if not cmath.isfinite(value):
+            return None
+        return value.real if value.imag == 0 else value
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
+_RELATION_OR_UNKNOWN = re.compile(r"[=<>_%|!]|\\(?:[lgn]eq?|in|ni|approx|pm|mp|to|infty|circ|sim|cong|equiv|%)(?![a-zA-Z])")
+_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_FREE_LETTER = re.compile(r"[a-df-hj-zA-Z]")  # e and i excepted: they may be Euler's number and the imaginary unit
+
+
+def _is_symbolic(s: str) -> bool:
+    """A bare answer with a variable or a word in it (``x^2+1``, ``\\cot x``, ``\\text{Evelyn}``) and no
+    relation, equation, subscript or factorial, whose value cannot be a plain number."""
+    if _RELATION_OR_UNKNOWN.search(s) or not is_bare(s) or carries_unit(s):
+        return False
+    return _FREE_LETTER.search(_COMMAND.sub(" ", s)) is not None
+
+
+def _is_prose_without_math(s: str) -> bool:
+    """Two or more words and nothing math-verify could read as math (no digit, ``$``, ``\\``, ``=``)."""
+    return len(s.split()) >= 2 and not any(c.isdigit() or c in "$\\=" for c in s) and not is_bare(s)
+
+
+_SEVERAL = re.compile(r"[,;]|\\(?:text|mbox|boxed|fbox|cup|cap|pm|mp)(?![a-zA-Z])|\band\b|\bor\b")
+
+
+def _is_single_expression(s: str) -> bool:
+    """One symbolic expression (``p - q``, ``x^2+1``): no list, relation, ``\\pm``, union, box or words."""
+    return _is_symbolic(s) and not _SEVERAL.search(s)
+
+
+_MANY_IN_ONE = re.compile(r";|\\(?:pm|mp|cup|cap|text|mbox|boxed|fbox)(?![a-zA-Z])|\band\b|\bor\b")
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _item_count(s: str) -> int | None:
+    """How many comma-separated values a bare answer lists at top level (an interval or a tuple is one);
+    ``None`` when the string may hold several values in another notation (``\\pm``, ``;``, words) or
+    repeats one (a set would merge the copies)."""
+    if len(s) > 400 or _MANY_IN_ONE.search(s) or not is_bare(s):
+        return None
+    if s.startswith("\\{") and s.endswith("\\}"):
+        s = s[2:-2]  # a set: its elements are the values
+    elif s.startswith("{") and s.endswith("}"):
+        s = s[1:-1]
+    depth, start, items = 0, 0, []
+    for i, c in enumerate(s):
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append(_normalised(s[start:i]))
+            start = i + 1
+    items.append(_normalised(s[start:]))
+    if len(items) == 1 and s[:1] in "([":
+        return None  # one tuple or interval: math-verify may compare it with a bare list of its values
+    return len(items) if len(set(items)) == len(items) and all(items) else None
+
+
+def _is_list(s: str) -> bool:
+    """A bare answer with a comma: a list, a tuple, an interval (never a number once canonical)."""
+    return "," in s and is_bare(s)
+
+
+def _decide_without_math_verify(gold: str, answer: str) -> bool | None:
+    """:func:`_decide`, remembered for short pairs."""
+    if len(gold) <= _CACHED_CHARS and len(answer) <= _CACHED_CHARS:
+        return _decide_cached(gold, answer)
+    return _decide(gold, answer)
+
+
+def _decide(gold: str, answer: str) -> bool | None:
+    r"""math-verify's verdict where it is certain without it, else ``None``:
+
+    * two plain numbers: exact comparison (close calls between non-integers excepted);
+    * two numeric LaTeX expressions: equal when their values agree to 1e-9, different when they
+      differ by more than 1e-3 (relative), which no rounding in math-verify can bridge;
+    * a number against a list (a comma), or against a symbolic expression or a word: different (an
+      expression that simplifies to a number, such as ``\frac{x}{x}``, is taken as symbolic: a rare
+      false negative, never a false positive);
+    * several values (a comma) against a single-valued bare gold: wrong (hedging is never rewarded);
+    * an answer that is prose without any math (no digit, ``$``, ``\`` or ``=``) against a numeric
+      gold or one with an operator: wrong.
+    """
+    same = _compare_plain_numbers(gold, answer)
+    if same is not None:
+        return same
+    if _is_list(answer) and _is_single_expression(gold):
+        return False
+    if (n_gold := _item_count(gold)) is not None and (n_answer := _item_count(answer)) is not None and n_gold != n_answer:
+        return False  # (2, 2), (6, 2) against (2, 2): a different number of values
+    if _is_prose_without_math(answer) and any(c.isdigit() or c in "+-*/^" for c in gold) and is_bare(gold):
+        return False
+    g = _numeric_value(gold)
+    a = _numeric_value(answer)
+    if g is None and a is None:
+        return None
+    if g is None:  # a number against a list or a symbolic gold
+        return False if _is_list(gold) or _is_symbolic(gold) else None
+    if a is None:
+        if _is_list(answer) or _is_symbolic(answer):
+            return False
+        return None
+    scale = max(1.0, abs(g))
+    if abs(a - g) <= 1e-9 * scale:
+        return True
+    if abs(a - g) > 1e-3 * scale:
+        return False
+    return None
+
+
+_decide_cached = lru_cache(maxsize=1 << 16)(_decide)
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,6 +533,7 @@ class _ClusterTask(_Task):
         self.items = items
         self.reps: list[tuple[str, bool]] = []  # (answer, parseable without timing out)
         self.clusters: list[int] = []
+        self.lost = 0  # items that timed out or whose worker failed: their own cluster, counted
 
     def request(self, soft: float) -> tuple:
         return ("cluster", soft, (list(self.reps), self.items[len(self.clusters) :]))
@@ -248,11 +551,13 @@ class _ClusterTask(_Task):
 
     def on_lost_item(self, verdict: str) -> bool:
         # The item in flight becomes its own cluster, compared by string from now on.
+        self.lost += 1
         self.reps.append((self.items[len(self.clusters)], False))
         self.clusters.append(len(self.reps) - 1)
         return not self.finished
 
     def on_failure(self) -> None:
+        self.lost += len(self.items) - len(self.clusters)
         for s in self.items[len(self.clusters) :]:
             self.reps.append((s, False))
             self.clusters.append(len(self.reps) - 1)
@@ -269,6 +574,7 @@ class _Proc:
     """One worker process, its read buffer and the task it runs."""
 
     def __init__(self, startup_timeout: float):
+        self.started = time.monotonic()
         # run_path (not "-m"): the worker imports neither trl_r1 nor the user's __main__ script.
         code = f"import runpy; runpy.run_path({_WORKER_SCRIPT!r}, run_name='__main__')"
         env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -337,8 +643,10 @@ class VerifierPool:
     Workers are plain ``python -c`` subprocesses (not ``multiprocessing``): they do not re-import
     the user's ``__main__`` script, are safe to start from any thread (TRL's async reward loop
     included) and exit on their own when the parent goes away. Each worker runs one item at a time
-    under a soft interval timer (``0.8 * timeout``); an item still running at ``timeout`` (stuck
-    in C code, e.g. a huge integer power) gets its worker killed and replaced.
+    under a soft timer on its own CPU time (``0.8 * timeout``, so a busy machine does not time out a
+    normal item); an item still running at ``timeout`` wall-clock seconds (stuck in C code, e.g. a
+    huge integer power) gets its worker killed and replaced. Start-up has its own clock
+    (``startup_timeout``) and is never charged to an item; :meth:`start` begins it in the background.
 
     Args:
         num_workers: worker processes (default: ``min(4, os.cpu_count())``).
@@ -346,7 +654,7 @@ class VerifierPool:
         startup_timeout: seconds a worker may take to start (imports sympy and math-verify).
     """
 
-    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 120.0):
+    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 600.0):
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         self.num_workers = max(1, num_workers or min(4, os.cpu_count() or 1))
@@ -375,6 +683,21 @@ class VerifierPool:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
+
+    def start(self) -> VerifierPool:
+        """Start every missing worker now, without waiting for it (they import math-verify meanwhile).
+
+        Called when a reward or an evaluation is created, so the first step does not wait for
+        start-up; start-up time is never charged to an item's timeout either way.
+        """
+        if self._lock.acquire(blocking=False):
+            try:
+                for i in range(self.num_workers):
+                    if self._procs[i] is None:
+                        self._start(i)
+            finally:
+                self._lock.release()
+        return self
 
     def run(self, tasks: Sequence[_Task], timeout: float | None = None) -> None:
         """Run ``tasks`` to completion (results are recorded on the task objects)."""
@@ -462,10 +785,12 @@ class VerifierPool:
                 for i, p in enumerate(self._procs):
                     if p is None or now < p.deadline or (p.ready and p.task is None):
                         continue
-                    if not p.ready:
-                        logger.error("a math-verify worker did not start within %.0f s", self.startup_timeout)
-                        failures = max_failures + 1
+                    if not p.ready:  # start-up has its own clock, never an item's: replace it and go on
+                        logger.error("a math-verify worker did not start within %.0f s; replacing it",
+                                     self.startup_timeout)
+                        failures += 1
                         self._retire(i)
+                        self._start(i)
                     else:
                         logger.warning("a math-verify item ran past %.1f s: killing and replacing its worker", hard)
                         self.timeouts += 1
@@ -516,16 +841,36 @@ def group_equivalent(
     >>> group_equivalent([r"\frac{1}{2}", "0.5", "3", None, "1/2"])
     [0, 0, 1, -1, 0]
     """
-    keys = [a.strip() if isinstance(a, str) and a.strip() else None for a in answers]
+    if answers is None or isinstance(answers, (str, bytes)):
+        raise TypeError(f"group_equivalent: answers must be a list of answer strings (None for no answer), "
+                        f"got {type(answers).__name__}")
+    keys = []
+    for a in answers:
+        if not isinstance(a, str) or not a.strip():
+            keys.append(None)
+        else:  # the reward's reader; an unreadable answer is only equal to the same string
+            c = canonical_answer(a)
+            keys.append(c if c is not None else "\x00" + a.strip())
     distinct = list(dict.fromkeys(k for k in keys if k is not None))
     if not distinct:
         return [NO_ANSWER_CLUSTER] * len(keys)
-    task = _ClusterTask(distinct)
-    if len(distinct) > 1:
+    task = _ClusterTask([k for k in distinct if not k.startswith("\x00")])
+    values = [_plain_number(k) for k in task.items]
+    if len(task.items) > 1 and all(v is not None for v in values) and _no_close_calls(values):
+        ids: dict[Fraction, int] = {}  # plain numbers only: exact values decide, as math-verify would
+        task.clusters = [ids.setdefault(v, len(ids)) for v in values]
+    elif len(task.items) > 1:
         (pool or shared_pool()).run([task], timeout=timeout)
+        if task.lost:
+            logger.warning("group_equivalent: %d answers could not be compared (timeout or verifier failure); "
+                           "each is its own cluster", task.lost)
     else:
-        task.clusters = [0]
-    cluster_of = dict(zip(distinct, task.clusters))
+        task.clusters = [0] * len(task.items)
+    for k in distinct:
+        if k.startswith("\x00"):
+            task.items.append(k)
+            task.clusters.append(max(task.clusters, default=-1) + 1)
+    cluster_of = dict(zip(task.items, task.clusters))
     # Renumber by first appearance so ids are 0..k-1 whatever the worker returned.
     order: dict[int, int] = {}
     out = []
@@ -535,6 +880,14 @@ def group_equivalent(
         else:
             out.append(order.setdefault(cluster_of[k], len(order)))
     return out
+
+
+def _no_close_calls(values: list[Fraction]) -> bool:
+    """Whether no two distinct values are close enough for math-verify's rounding to matter."""
+    distinct = sorted(set(values))
+    return all(
+        _compare_plain_numbers_values(a, b) is not None for a, b in zip(distinct, distinct[1:])
+    )
 
 
 def answers_equivalent(a: str, b: str, timeout: float = DEFAULT_TIMEOUT, pool: VerifierPool | None = None) -> bool:
@@ -559,14 +912,20 @@ class AccuracyReward(RewardFunction):
     Rule-based, as in DeepSeek-R1 (section 2.2.2 "accuracy rewards"): the final answer is taken
     from the ``<answer>`` block or the summary after ``</think>`` (see
     :func:`extract_final_answer`) and checked with math-verify against the gold in the
-    ``gold_column`` dataset column (``solution`` by default, as in TRL). Returns ``None`` (TRL
-    skips the row) when the gold cannot be parsed or the verifier pool fails; 0.0 when the
-    completion has no final answer or verification times out.
+    ``gold_column`` dataset column (``solution`` by default, as in TRL). Both go through one reader
+    (:func:`~trl_r1.rewards._verify_worker.canonical_answer`): a bare gold or answer is read whole
+    or not at all, TeX shorthand (``\frac12``) reads as TeX reads it, plain numbers are compared
+    exactly without math-verify, and unit stripping applies only to a string that ends with a unit.
 
-    Logged through TRL's ``log_metric`` per call: ``<name>/timeouts`` (items that hit the
-    timeout), ``<name>/failures`` (items scored ``None`` because the pool failed),
-    ``<name>/unparseable_gold`` and ``<name>/no_answer`` (fractions of completions). Through
-    ``log_extra`` the completions table gets a ``<name>/final_answer`` column.
+    Returns ``None`` (TRL skips the row) when the gold cannot be read as a math object or its
+    parse timed out (retried on the next call), or when the verifier pool fails; 0.0 when the
+    completion has no readable final answer or its verification times out (counted).
+
+    Called like TRL's and open-r1's ``accuracy_reward``: ``reward(completions, solution, **kwargs)``,
+    positionally or by keyword. Logged through TRL's ``log_metric`` per call:
+    ``<name>/timeouts`` (items that hit the timeout), ``<name>/failures`` (items scored ``None``
+    because the pool failed), ``<name>/unparseable_gold`` and ``<name>/no_answer`` (fractions of
+    completions). Through ``log_extra`` the completions table gets a ``<name>/final_answer`` column.
 
     Args:
         timeout: hard limit in seconds for parsing and verifying one answer (or parsing a gold).
@@ -574,6 +933,11 @@ class AccuracyReward(RewardFunction):
         num_workers: worker processes (default ``min(4, cpu_count)``).
         gold_column: dataset column holding the gold answer.
         cache_size: (gold, answer) verdicts remembered across calls.
+        markers: the reasoning/answer tags (default R1's ``<think>``/``<answer>``).
+        reasoning_delimiters: TRL's name for other reasoning-end tags (``["</REASONING_END>"]``);
+            the first one replaces ``markers.think_end``.
+        start_pool: start the verifier workers now, in the background (the module-level
+            ``accuracy_reward`` starts them on its first call instead).
         name: the name TRL logs under.
 
     Example:
@@ -582,7 +946,7 @@ class AccuracyReward(RewardFunction):
         ...     [{"role": "assistant", "content": "<think>1/2</think><answer>0.5</answer>"}],
         ...     "<think>maybe \\boxed{1/2}</think>The answer is $\\boxed{1/3}$.",
         ... ]
-        >>> accuracy_reward(completions, solution=[r"\frac{1}{2}", r"\frac{1}{2}"])
+        >>> accuracy_reward(completions, [r"\frac12", r"\frac{1}{2}"])
         [1.0, 0.0]
     """
 
@@ -595,24 +959,32 @@ class AccuracyReward(RewardFunction):
         num_workers: int | None = None,
         gold_column: str = "solution",
         cache_size: int = 100_000,
+        markers: Markers = DEFAULT_MARKERS,
+        reasoning_delimiters: Sequence[str] | None = None,
+        start_pool: bool = True,
         name: str | None = None,
     ):
-        if timeout <= 0:
-            raise ValueError(f"AccuracyReward: timeout must be > 0 seconds, got {timeout}")
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ValueError(f"AccuracyReward: timeout must be > 0 seconds, got {timeout!r}")
         if num_workers is not None and num_workers < 1:
             raise ValueError(f"AccuracyReward: num_workers must be >= 1, got {num_workers}")
+        if not isinstance(markers, Markers):
+            raise TypeError(f"AccuracyReward: markers must be a trl_r1 Markers(...), got {type(markers).__name__}")
         super().__init__(name)
         self.timeout = float(timeout)
         self.fallback_to_full_text = fallback_to_full_text
         self.num_workers = num_workers
         self.gold_column = gold_column
         self.cache_size = cache_size
+        self.markers = _with_delimiters(markers, reasoning_delimiters, "AccuracyReward")
         self._init_runtime()
+        if start_pool:
+            self.pool.start()
 
     def _init_runtime(self) -> None:
         self._pool: VerifierPool | None = None
         self._verdicts: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (gold, answer) -> verdict
-        self._gold_status: OrderedDict[str, str] = OrderedDict()  # gold -> "ok" | "unparseable" | TIMEOUT
+        self._gold_status: OrderedDict[str, str] = OrderedDict()  # gold -> "ok" | "unparseable"
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
@@ -638,13 +1010,17 @@ class AccuracyReward(RewardFunction):
     def __call__(
         self,
         completions: Sequence[Any],
+        solution: Sequence[Any] | None = None,
         log_metric: Callable[[str, float], None] | None = None,
         log_extra: Callable[[str, list], None] | None = None,
+        reasoning_delimiters: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> list[Reward]:
-        n = len(completions)
+        texts = texts_of(completions, self.__name__)
+        n = len(texts)
+        column = kwargs.get(self.gold_column) if self.gold_column != "solution" else None
         golds = require_column(
-            kwargs.get(self.gold_column),
+            column if column is not None else solution,
             self.gold_column,
             n,
             self.__name__,
@@ -652,10 +1028,15 @@ class AccuracyReward(RewardFunction):
             f"dataset.rename_column('answer', {self.gold_column!r})), or pass "
             f"AccuracyReward(gold_column=<your column>).",
         )
-        golds = ["" if g is None else str(g).strip() for g in golds]
-        answers = [extract_final_answer(t, self.fallback_to_full_text) for t in texts_of(completions)]
+        markers = self.markers if reasoning_delimiters is None else _with_delimiters(
+            self.markers, reasoning_delimiters, self.__name__)
+        gold_keys = [None if g is None else canonical_answer(str(g)) for g in golds]
+        extracted = [extract_final_answer(t, self.fallback_to_full_text, markers) for t in texts]
+        answers = [None if a is None else canonical_answer(a) for a in extracted]
+        if self._pool is None:
+            self.pool.start()
         with self._lock:
-            verdicts = self._judge(golds, answers)
+            verdicts = self._judge(gold_keys, answers)
         rewards: list[Reward] = []
         timeouts = failures = unparseable = 0
         for v in verdicts:
@@ -675,37 +1056,44 @@ class AccuracyReward(RewardFunction):
                 rewards.append(float(v))
         if failures:
             logger.error("%s: %d of %d completions not scored (verifier pool failure)", self.__name__, failures, n)
+        if timeouts:
+            logger.warning("%s: %d of %d items hit the %.1f s timeout", self.__name__, timeouts, n, self.timeout)
         self.log_metrics(
             log_metric,
             timeouts=timeouts,
             failures=failures,
             unparseable_gold=unparseable / max(n, 1),
-            no_answer=sum(a is None for a in answers) / max(n, 1),
+            no_answer=sum(a is None for a in extracted) / max(n, 1),
         )
         if log_extra is not None:
-            log_extra(f"{self.__name__}/final_answer", answers)
+            log_extra(f"{self.__name__}/final_answer", extracted)
         return rewards
 
-    def _judge(self, golds: list[str], answers: list[str | None]) -> list[Any]:
+    def _judge(self, golds: list[str | None], answers: list[str | None]) -> list[Any]:
         """Verdict per completion: True / False / TIMEOUT / FAILED, or None when the gold is unusable
-        (unparseable, or its parse timed out: ``GOLD_TIMEOUT``)."""
+        (no math object), or GOLD_TIMEOUT when its parse timed out (not remembered: retried next call)."""
         out: list[Any] = [None] * len(golds)
         todo: dict[str, dict[str, list[int]]] = {}  # gold -> distinct answer -> completion indices
+        same_as_gold: list[int] = []  # completions whose answer is the gold string, gold not read yet
         for i, (g, a) in enumerate(zip(golds, answers)):
-            status = "ok" if _plain_number(g) is not None else self._gold_status.get(g)
-            if not g or status == "unparseable":
+            status = "ok" if g is not None and _numeric_value(g) is not None else self._gold_status.get(g)
+            if g is None or status == "unparseable":
                 out[i] = None
-            elif status == TIMEOUT:
-                out[i] = GOLD_TIMEOUT
             elif a is None:
-                out[i] = False  # no final answer where the format puts it
+                out[i] = False  # no readable final answer where the format puts it
                 if status is None:
                     todo.setdefault(g, {})  # still learn whether the gold parses (else: None)
-            elif (same := _compare_plain_numbers(g, a)) is not None:
-                out[i] = same  # plain numbers: math-verify's verdict without parsing LaTeX
+            elif (same := _decide_without_math_verify(g, a)) is not None:
+                out[i] = same  # plain numbers, numeric LaTeX, prose: math-verify's verdict without it
             elif (g, a) in self._verdicts:
                 self._verdicts.move_to_end((g, a))
                 out[i] = self._verdicts[(g, a)]
+            elif _normalised(g) == _normalised(a):
+                if status == "ok":
+                    out[i] = True  # the same answer, up to spacing, as a gold that reads
+                else:
+                    todo.setdefault(g, {})  # true once the gold is known to read
+                    same_as_gold.append(i)
             else:
                 todo.setdefault(g, {}).setdefault(a, []).append(i)
         tasks = [_VerifyTask(g, list(by_answer)) for g, by_answer in todo.items()]
@@ -713,7 +1101,7 @@ class AccuracyReward(RewardFunction):
             self.pool.run(tasks, timeout=self.timeout)
         for task in tasks:
             g, status = task.gold, task.gold_status
-            if status in ("ok", "unparseable", TIMEOUT):
+            if status in ("ok", "unparseable"):
                 self._remember(self._gold_status, g, status)
             if status != "ok":
                 verdict = {"unparseable": None, TIMEOUT: GOLD_TIMEOUT}.get(status, FAILED)
@@ -722,11 +1110,28 @@ class AccuracyReward(RewardFunction):
                         out[i] = verdict
                 continue
             for a, v in zip(task.answers, task.verdicts):
-                if v != FAILED:
+                if v not in (FAILED, TIMEOUT):
                     self._remember(self._verdicts, (g, a), v)
                 for i in todo[g][a]:
                     out[i] = v
+        for i in same_as_gold:
+            status = self._gold_status.get(golds[i])
+            if status == "ok":
+                out[i] = True
+            elif status is None and out[i] is None:  # the gold's parse failed or timed out: already set
+                out[i] = FAILED
         return out
 
 
-accuracy_reward = AccuracyReward()
+def _with_delimiters(markers: Markers, reasoning_delimiters: Sequence[str] | None, where: str) -> Markers:
+    if reasoning_delimiters is None:
+        return markers
+    if isinstance(reasoning_delimiters, str) or not reasoning_delimiters or not all(
+        isinstance(d, str) and d for d in reasoning_delimiters
+    ):
+        raise TypeError(f"{where}: reasoning_delimiters must be a non-empty list of tag strings such as "
+                        f"['</think>'], got {reasoning_delimiters!r}")
+    return dataclasses.replace(markers, think_end=reasoning_delimiters[0])
+
+
+accuracy_reward = AccuracyReward(start_pool=False)  # no worker processes at import time

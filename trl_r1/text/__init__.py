@@ -1,1 +1,2 @@
-"""Text: the R1 completion format, prompt templates and reflective words (pure functions, no torch)."""
+"""Text: the R1 completion format, prompt templates, language identification and reflective words (pure
+functions on strings, no torch)."""

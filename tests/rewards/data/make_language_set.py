@@ -156,9 +156,10 @@ CODE = "\n```python\nfor i in range(10):\n    total += i * i  # sum of squares\n
 
 
 def _units(sentence: str) -> int:
-    from trl_r1.rewards.language import _sentences, strip_non_language
+    from trl_r1.text.language import _tokenize, strip_non_language
 
-    return sum(s.units for s in _sentences(strip_non_language(sentence)))
+    words, chars, _ = _tokenize(strip_non_language(sentence))
+    return sum(map(len, words)) + sum(map(len, chars))
 
 
 def _text(rng: random.Random, parts: list[tuple[str, str]], target_size: int, with_code: bool):
