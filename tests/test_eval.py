@@ -122,6 +122,7 @@ def test_contract_command_writes_results_json(tiny_model_dir, benchmarks_dir, tm
     assert results["k"] == 4 and results["n_problems"] == 5
     assert isinstance(results["pass@1"], float) and 0 <= results["pass@1"] <= 1
     assert isinstance(results["cons@4"], float) and 0 <= results["cons@4"] <= 1
+    assert results["n_timeouts"] == 0  # verifier timeouts are reported, never silently scored as wrong
     command = results["config"]["command"]
     assert command.startswith("trl-r1 eval --model") and "--temperature 0.6 --top-p 0.95" in command
     assert "| pass@1 |" in capsys.readouterr().out

@@ -287,11 +287,17 @@ def evaluate(
     params = SamplingParams(num_samples=k, temperature=temperature, top_p=top_p, seed=seed,
                             max_new_tokens=_max_new_tokens(max_new_tokens, gen, prompts))
     scorer = AccuracyReward(fallback_to_full_text=True) if answer_fallback else accuracy_reward
+    timeouts_before = scorer.pool.timeouts
     records = _sample_and_score(gen, problems, prompts, params, scorer, answer_fallback, batch_size, progress,
                                 desc=f"eval {name}", layout=format_layout)
 
     results: dict[str, Any] = {"benchmark": name, "model": model_name, "k": k, "n_problems": len(problems)}
     results.update(_summarise(records, k, pass_ks, scorer, language))
+    # a verification that hit the hard timeout scored 0.0 (or split a vote): say how many, never hide them
+    results["n_timeouts"] = scorer.pool.timeouts - timeouts_before
+    if results["n_timeouts"]:
+        logger.warning("%d answer verifications hit the %.0f s hard timeout (scored as not equivalent); see n_timeouts",
+                       results["n_timeouts"], scorer.pool.timeout)
     results["config"] = {
         "model": model_name, "benchmark": name, "source": source, "source_sha256": _file_digest(source),
         "n_problems": len(problems), "limit": limit, "k": k, "pass_k": pass_ks, "temperature": temperature,

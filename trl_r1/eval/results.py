@@ -49,7 +49,8 @@ def results_table(results: Mapping[str, Any]) -> str:
     lines.append(f"Sampling: temperature {cfg.get('temperature')}, top-p {cfg.get('top_p')}, "
                  f"max new tokens {cfg.get('max_new_tokens')}, seed {cfg.get('seed')}, template {cfg.get('template')}, "
                  f"backend {cfg.get('backend')}. pass@1 standard error: {_fmt(results.get('pass@1_stderr'))}; "
-                 f"{results.get('n_scored')} of {results['n_problems']} problems scored.")
+                 f"{results.get('n_scored')} of {results['n_problems']} problems scored; "
+                 f"{results.get('n_timeouts', 0)} verifications hit the hard timeout.")
     return "\n".join(lines) + "\n"
 
 
