@@ -355,12 +355,25 @@ def test_unsupported_language_gives_none_and_a_metric():
     assert scores == [None] and metrics["code_reward/unsupported_language"] == 1
 
 
-def test_asserts_judged_inside_the_sandbox_are_counted_as_untrusted(reward):
+UNTRUSTED_TESTS = [[{"assert": "for x, y in [(1, 2), (2, 4)]:\n    assert double(x) == y"}],
+                   [{"assert": "assert double(1) == double(1) + 0"}], [{"assert": "assert double(2) == 4"}]]
+
+
+def test_asserts_only_the_sandbox_can_judge_score_none_and_are_counted(reward):
+    # a program that forges its report could pass them: no verdict rather than a forgeable one
     metrics = Metrics()
-    tests = [[{"assert": "for x, y in [(1, 2), (2, 4)]:\n    assert double(x) == y"}],
-             [{"assert": "assert double(1) == double(1) + 0"}], [{"assert": "assert double(2) == 4"}]]
     code = solution("def double(n):\n    return 2 * n")
-    assert reward(completions=[code] * 3, test_cases=tests, log_metric=metrics) == [1.0, 1.0, 1.0]
+    assert reward(completions=[code] * 3, test_cases=UNTRUSTED_TESTS, log_metric=metrics) == [None, None, 1.0]
+    assert metrics["code_reward/untrusted_tests"] == 2
+
+
+def test_trusting_sandbox_asserts_scores_them(sandbox):
+    metrics = Metrics()
+    code = solution("def double(n):\n    return 2 * n")
+    wrong = solution("def double(n):\n    return n + 1")
+    trusting = CodeReward(sandbox, trust_sandbox_asserts=True)
+    assert trusting(completions=[code] * 3, test_cases=UNTRUSTED_TESTS, log_metric=metrics) == [1.0, 1.0, 1.0]
+    assert trusting(completions=[wrong] * 3, test_cases=UNTRUSTED_TESTS) == [0.0, 1.0, 0.0]
     assert metrics["code_reward/untrusted_tests"] == 2
 
 

@@ -128,6 +128,10 @@ class CodeReward(RewardFunction):
         binary: all-or-nothing score.
         fallback_to_full_text: score a completion without R1 tags from its whole text.
         float_tolerance: relative/absolute tolerance for non-integer numbers in stdout (0: exact).
+        trust_sandbox_asserts: score rows whose asserts can only be judged inside the sandbox (asserts in a
+            block, comparisons with no literal side). A program that tampers with the interpreter or forges
+            its report can pass those, so by default such rows score ``None`` and are counted in
+            ``<name>/untrusted_tests``; set ``True`` only for trusted policies or datasets you cannot rewrite.
         name: the metric name TRL logs under.
 
     >>> reward = CodeReward()                                         # doctest: +SKIP
@@ -143,6 +147,7 @@ class CodeReward(RewardFunction):
         binary: bool = False,
         fallback_to_full_text: bool = False,
         float_tolerance: float = 1e-6,
+        trust_sandbox_asserts: bool = False,
         name: str | None = None,
     ):
         super().__init__(name or ("binary_code_reward" if binary else "code_reward"))
@@ -151,6 +156,7 @@ class CodeReward(RewardFunction):
         self.binary = binary
         self.fallback_to_full_text = fallback_to_full_text
         self.float_tolerance = float_tolerance
+        self.trust_sandbox_asserts = trust_sandbox_asserts
         if isinstance(sandbox, SandboxConfig) or sandbox is None:
             self.config, self._provider = sandbox or SandboxConfig(), None
         else:
@@ -200,16 +206,20 @@ class CodeReward(RewardFunction):
         rewards: list[Reward] = [None] * len(completions)
         jobs: dict[Job, list[int]] = {}  # identical programs on identical tests run once
         unscorable = no_code = unsupported = 0
-        untrusted = sum(bool(tests) and not all(t.trusted for t in tests) for _, tests in rows)
+        untrusted_rows = {i for i, (_, tests) in enumerate(rows) if tests and not all(t.trusted for t in tests)}
+        untrusted = len(untrusted_rows)
         if untrusted and not self._warned_untrusted:
             self._warned_untrusted = True
             logger.warning("code reward: %d row(s) have asserts judged inside the sandbox (asserts in a block, "
-                           "or with no literal side): a program that tampers with the interpreter can pass them. "
-                           "Compare with literal expected values, or use call-based tests.", untrusted)
+                           "or with no literal side): a program that tampers with the interpreter can pass them, so "
+                           "they score %s. Compare with literal expected values, or use call-based tests.", untrusted,
+                           "anyway (trust_sandbox_asserts=True)" if self.trust_sandbox_asserts else "None")
         for i, (text, (language, tests)) in enumerate(zip(texts_of(completions), rows)):
             if not tests:
                 unscorable += 1
                 continue
+            if i in untrusted_rows and not self.trust_sandbox_asserts:
+                continue  # None: a verdict the program itself could forge is no verdict
             if language is not None and language not in supported:
                 unsupported += 1
                 continue
