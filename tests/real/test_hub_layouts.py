@@ -216,3 +216,14 @@ def test_a_fixture_next_to_the_recipe_keeps_its_dataset_options(tmp_path):
     spec = load_recipe(tmp_path / "r.yaml").stages[0].datasets[0]
     assert spec == f"{tmp_path / 'deepscaler.jsonl'}?rename=answer:solution"
     assert load_dataset_spec(spec)["solution"][0] == "4"
+
+
+def test_validation_before_work_reads_a_layout_spec_as_the_loader_does():
+    from trl_r1.data.loading import check_dataset_spec
+
+    local = f"{LAYOUTS / 'openr1_math_220k.jsonl'}?require=correctness_math_verify"
+    assert check_dataset_spec(local) is None  # the file exists; its options are the view's
+    assert len(load_dataset_spec(local)) >= 1
+    problem = check_dataset_spec(f"{LAYOUTS / 'openr1_math_220k.jsonl'}?colour=red")
+    assert problem is not None and "unknown dataset option 'colour'" in problem
+    assert "does not exist" in check_dataset_spec(f"{LAYOUTS / 'no_such.jsonl'}?require=x")

@@ -214,6 +214,13 @@ def check_dataset_spec(spec: str) -> str | None:
         except ValueError as e:
             return f"{spec}: {e}"
         return None
+    if "?" in spec:  # a hub layout's options (trl_r1.data.views): checked as the loader reads them
+        from trl_r1.data.views import parse_view
+
+        try:
+            spec, _ = parse_view(spec)
+        except ValueError as e:
+            return str(e)
     if not looks_local(spec):
         return None
     path = Path(spec).expanduser()
