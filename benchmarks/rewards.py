@@ -164,10 +164,10 @@ def _score(fn, groups, prompts_per_call: int) -> tuple[int, int, int, float]:
 def _clear_caches() -> None:
     from math_verify import parser
 
-    from trl_r1.rewards import math as rmath
+    from trl_r1.rewards import answer_reader, exact_decisions
 
-    for fn in (parser.parse_latex_cached, parser.parse_expr_cached, rmath._read_cached, rmath._decide_cached,
-               rmath._numeric_value_cached):
+    for fn in (parser.parse_latex_cached, parser.parse_expr_cached, answer_reader._read_cached,
+               exact_decisions._decide_cached, exact_decisions._numeric_value_cached):
         fn.cache_clear()
 
 
@@ -293,10 +293,10 @@ GROUPS = {"en": "en", "zh": "zh", "fr": "fr de es it pt nl", "de": "fr de es it 
 
 
 def _units(sentence: str) -> int:
-    from trl_r1.text.language import _CJK_CHAR, _SENTENCE_END, _words, strip_non_language
+    from trl_r1.text.language_units import CJK_CHAR, SENTENCE_END, strip_non_language, words_of
 
     stripped = strip_non_language(sentence)
-    return sum(len(_words(s)) + len(_CJK_CHAR.findall(s)) for s in _SENTENCE_END.split(stripped))
+    return sum(len(words_of(s)) + len(CJK_CHAR.findall(s)) for s in SENTENCE_END.split(stripped))
 
 
 def build_corpus(per_language: int = 6, seed: int = 0) -> list[dict]:
@@ -341,11 +341,11 @@ def build_corpus(per_language: int = 6, seed: int = 0) -> list[dict]:
 
 def _per_sentence(identifier, text: str, target: str) -> float:
     """A per-sentence detector as a language-consistency measure: each sentence counts for its label."""
-    from trl_r1.text.language import _CJK_CHAR, _SENTENCE_END, _words, strip_non_language
+    from trl_r1.text.language_units import CJK_CHAR, SENTENCE_END, strip_non_language, words_of
 
     total = matched = 0
-    for s in _SENTENCE_END.split(strip_non_language(text)):
-        units = len(_words(s)) + len(_CJK_CHAR.findall(s))
+    for s in SENTENCE_END.split(strip_non_language(text)):
+        units = len(words_of(s)) + len(CJK_CHAR.findall(s))
         if units:
             total += units
             matched += units if identifier(s.strip()) == target else 0

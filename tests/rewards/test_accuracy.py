@@ -14,6 +14,7 @@ from trl_r1.rewards import (
     group_equivalent,
 )
 from trl_r1.rewards import math as rmath
+from trl_r1.rewards import verifier_pool as rpool
 
 
 def r1_zero(answer: str, reasoning: str = "Let me work it out step by step.") -> str:
@@ -173,7 +174,7 @@ def test_pathological_answer_off_the_main_thread_is_still_cut_off(fast_timeout_r
     assert metrics["accuracy_reward/timeouts"] == 1.0
 
 
-class _HangTask(rmath._Task):
+class _HangTask(rpool._Task):
     """An item stuck where the worker's soft timer cannot reach it (like C code)."""
 
     def __init__(self):
@@ -190,7 +191,7 @@ class _HangTask(rmath._Task):
         return False
 
     def on_failure(self):
-        self.verdict = rmath.FAILED
+        self.verdict = rpool.FAILED
 
     @property
     def finished(self):
@@ -200,7 +201,7 @@ class _HangTask(rmath._Task):
 @pytest.mark.timeout(120)
 def test_a_hung_worker_is_killed_and_replaced_and_the_pool_keeps_working():
     pool = rmath.shared_pool()
-    pool.run([rmath._VerifyTask("1", ["1"])])  # started and warm
+    pool.run([rpool.VerifyTask("1", ["1"])])  # started and warm
     pids = {p.popen.pid for p in pool._procs if p is not None}
     timeouts = pool.timeouts
     task = _HangTask()
@@ -208,7 +209,7 @@ def test_a_hung_worker_is_killed_and_replaced_and_the_pool_keeps_working():
     assert task.verdict == rmath.TIMEOUT and pool.timeouts == timeouts + 1
     new_pids = {p.popen.pid for p in pool._procs if p is not None}
     assert len(new_pids) == pool.num_workers and len(new_pids - pids) == 1  # one replaced, already starting
-    after = rmath._VerifyTask("\\frac{1}{2}", ["0.5"])
+    after = rpool.VerifyTask("\\frac{1}{2}", ["0.5"])
     pool.run([after])
     assert after.verdicts == [True]
 
@@ -222,7 +223,7 @@ def test_closing_a_pool_stops_its_workers():
 
 
 def test_pool_that_cannot_start_gives_none_not_zero_and_counts_it(monkeypatch):
-    monkeypatch.setattr(rmath, "_WORKER_SCRIPT", "/nonexistent/worker.py")
+    monkeypatch.setattr(rpool, "_WORKER_SCRIPT", "/nonexistent/worker.py")
     reward = AccuracyReward(num_workers=1, timeout=1.0, start_pool=False)
     reward._pool = rmath.VerifierPool(num_workers=1, timeout=1.0)
     metrics: dict[str, float] = {}
@@ -283,7 +284,7 @@ def test_close_integers_are_judged_exactly_and_agree_with_math_verify():
     """Distinct integers are never equal, however close: no round trip to the verifier pool is needed."""
     from math_verify import parse, verify
 
-    from trl_r1.rewards.math import _compare_plain_numbers
+    from trl_r1.rewards.exact_decisions import _compare_plain_numbers
 
     for gold, answer in [("1234", "1235"), ("1000000", "1000001"), ("-77", "-78"), ("1234", "1234.0")]:
         ours = _compare_plain_numbers(gold, answer)

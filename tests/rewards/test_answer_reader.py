@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from trl_r1.rewards import AccuracyReward, accuracy_reward, extract_final_answer
+from trl_r1.rewards import exact_decisions as rexact
 from trl_r1.rewards import math as rmath
+from trl_r1.rewards import verifier_pool as rpool
 from trl_r1.rewards._verify_worker import canonical_answer
 
 
@@ -93,7 +95,7 @@ def test_fast_path_and_math_verify_agree_on_every_generated_plain_number_pair():
     unreadable = sorted(set(PLAIN_NUMBERS) - set(readable))
     assert unreadable == ["1 3/2", "2 3"]  # juxtaposed numbers with no single reading
     keys = sorted({canonical_answer(s) for s in readable})
-    tasks = {g: rmath._VerifyTask(g, [a for a in keys if a != g]) for g in keys}
+    tasks = {g: rpool.VerifyTask(g, [a for a in keys if a != g]) for g in keys}
     rmath.shared_pool().run(list(tasks.values()), timeout=30)
     decided = 0
     for g, task in tasks.items():
@@ -101,7 +103,7 @@ def test_fast_path_and_math_verify_agree_on_every_generated_plain_number_pair():
         by_math_verify = dict(zip(task.answers, task.verdicts))
         by_math_verify[g] = True
         for a in keys:
-            fast = rmath._compare_plain_numbers(g, a)
+            fast = rexact._compare_plain_numbers(g, a)
             if fast is not None:
                 decided += 1
                 assert fast == by_math_verify[a], (g, a, fast, by_math_verify[a])
@@ -201,11 +203,11 @@ runpy.run_path({script!r}, run_name="__main__")
 @pytest.mark.timeout(300)
 def test_worker_start_up_is_never_charged_to_an_items_deadline(tmp_path, monkeypatch):
     slow = tmp_path / "slow_worker.py"
-    slow.write_text(SLOW_WORKER.format(script=rmath._WORKER_SCRIPT))
-    monkeypatch.setattr(rmath, "_WORKER_SCRIPT", str(slow))
+    slow.write_text(SLOW_WORKER.format(script=rpool._WORKER_SCRIPT))
+    monkeypatch.setattr(rpool, "_WORKER_SCRIPT", str(slow))
     pool = rmath.VerifierPool(num_workers=1, timeout=2.0)
     try:
-        task = rmath._VerifyTask(r"\sqrt{2}", [r"\frac{2}{\sqrt{2}}", r"\sqrt{3}"])
+        task = rpool.VerifyTask(r"\sqrt{2}", [r"\frac{2}{\sqrt{2}}", r"\sqrt{3}"])
         pool.run([task])  # start-up takes 3x the item timeout: the items must still be judged
         assert task.gold_status == "ok" and task.verdicts == [True, False]
         assert pool.timeouts == 0
@@ -251,14 +253,14 @@ NUMERIC_LATEX = [
 @pytest.mark.timeout(600)
 def test_numeric_latex_decided_without_math_verify_agrees_with_math_verify():
     keys = sorted({canonical_answer(s) for s in NUMERIC_LATEX})
-    tasks = {g: rmath._VerifyTask(g, [a for a in keys if a != g]) for g in keys}
+    tasks = {g: rpool.VerifyTask(g, [a for a in keys if a != g]) for g in keys}
     rmath.shared_pool().run(list(tasks.values()), timeout=30)
     decided = 0
     for g, task in tasks.items():
         assert task.gold_status == "ok", g
         by_math_verify = dict(zip(task.answers, task.verdicts))
         for a in task.answers:
-            fast = rmath._decide_without_math_verify(g, a)
+            fast = rexact.decide_without_math_verify(g, a)
             if fast is not None:
                 decided += 1
                 assert fast == by_math_verify[a], (g, a, fast)
@@ -271,13 +273,13 @@ def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_d
              ("5", r"\cot x"), ("27", r"27, 70 \sqrt{2}"), (r"\sqrt{51}", "x^5 - x^4 + x^3 - x^2 + x - 1"),
              ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"), ("4", "I could not finish the computation."),
              ("3, 5, 7", "7, 5, 3, 4"), (r"\{1, 2\}", "1, 2, 3")]
-    tasks = [rmath._VerifyTask(canonical_answer(g), [canonical_answer(a)]) for g, a in pairs]
+    tasks = [rpool.VerifyTask(canonical_answer(g), [canonical_answer(a)]) for g, a in pairs]
     rmath.shared_pool().run(tasks, timeout=30)
     for (g, a), task in zip(pairs, tasks):
-        fast = rmath._decide_without_math_verify(canonical_answer(g), canonical_answer(a))
+        fast = rexact.decide_without_math_verify(canonical_answer(g), canonical_answer(a))
         assert fast is False and task.verdicts == [False], (g, a, fast, task.verdicts)
     # Left to math-verify: an equation, a list with a repeated value, prose, a base subscript, a unit,
     # and lists against golds that hold several values in another notation.
     undecided = [("x=5", "5"), ("1,1,2", "1,2"), ("(1,2,3)", "1, 2, 3"), ("3", "The answer is 3"), ("52_8", "42"), (r"15\text{ cm}", "x"),
                  (r"\pm 2021", r"\{-2021, 2021\}"), (r"6 \text{ and } 8", "6,8"), ("-12;-11", r"\{-12, -11\}")]
-    assert [rmath._decide_without_math_verify(g, a) for g, a in undecided] == [None] * len(undecided)
+    assert [rexact.decide_without_math_verify(g, a) for g, a in undecided] == [None] * len(undecided)

@@ -156,9 +156,9 @@ CODE = "\n```python\nfor i in range(10):\n    total += i * i  # sum of squares\n
 
 
 def _units(sentence: str) -> int:
-    from trl_r1.text.language import _tokenize, strip_non_language
+    from trl_r1.text.language_units import strip_non_language, tokenize
 
-    words, chars, _ = _tokenize(strip_non_language(sentence))
+    words, chars, _ = tokenize(strip_non_language(sentence))
     return sum(map(len, words)) + sum(map(len, chars))
 
 
