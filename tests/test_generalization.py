@@ -30,6 +30,8 @@ def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_th
             low, high = cell["ci95"]
             assert 0.0 <= low <= high <= 1.0
             assert len(cell["per_seed"]) == 1 and cell["per_seed"][0] == pytest.approx(cell["pass@1"])
+    worked = [json.loads(line) for line in (out / "data" / "cold_start.jsonl").read_text().splitlines()]
+    assert all(len({len(x) for x in row["question"].split("+")}) == 1 for row in worked)  # no harder kind, ever
     seed = result["provenance"]["0"]
     for arm in ARMS:
         assert seed[arm]["init_sha256"] == seed["cold_start_sha256"], arm  # the same checkpoint for every arm
@@ -94,6 +96,12 @@ def test_the_shipped_recipe_is_the_configs_defaults_and_bad_options_fail_in_one_
         GeneralizationConfig(harder_splits=["same_width"])
     with pytest.raises(ValueError, match="unknown difficulty"):
         GeneralizationConfig(easy_split="easyish")
+
+
+def test_a_harder_split_that_overlaps_the_easy_one_is_refused_in_one_line_before_training(tmp_path, caplog):
+    code = main(["--output-dir", str(tmp_path), "--easy_split", "2digit", "--harder_splits", "carry"])
+    assert code == 2
+    assert "overlaps easy_split '2digit'" in caplog.text and not (tmp_path / "seed0").exists()
 
 
 def _result(treatment, controls, easy_treatment=0.95, easy_sft=0.97):

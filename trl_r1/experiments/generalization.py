@@ -16,8 +16,9 @@ downloads). Per seed:
    problems of each difficulty, 95% bootstrap intervals over problems of the seed-mean pass@1.
 
 Writes ``DIR/generalization.json`` (the contract in :func:`trl_r1.experiments.report.summarise`),
-``DIR/generalization.png`` and prints a table (:mod:`trl_r1.experiments.report`). The option parser is TRL's ``TrlParser`` over :class:`GeneralizationConfig`
-(``--config recipes/tiny/generalization.yaml``, command-line flags override it).
+``DIR/generalization.png`` and prints a table (:mod:`trl_r1.experiments.report`). The option parser
+is TRL's ``TrlParser`` over :class:`GeneralizationConfig` (``--config
+recipes/tiny/generalization.yaml``, command-line flags override it).
 """
 
 from __future__ import annotations
@@ -152,9 +153,14 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> str:
 def build_data(cfg: GeneralizationConfig, data_dir: Path) -> dict[str, Any]:
     """Write the experiment's datasets (the same for every seed) and return their paths and test problems.
 
-    ``cold_start`` holds worked solutions of the easy difficulty only (its sft and rl splits); ``rl`` the harder difficulties'
-    rl-split problems (answer only) plus ``easy_mix`` easy ones; ``answer_only`` the same problems as
-    question -> answer. Test problems come from the test split, disjoint from both by question hash.
+    ``cold_start`` holds worked solutions of the easy difficulty only (its sft and rl splits); ``rl``
+    the harder difficulties' rl-split problems (answer only) plus ``easy_mix`` easy ones;
+    ``answer_only`` the same problems as question -> answer. Test problems come from the test split,
+    disjoint from both by question hash.
+
+    Raises:
+        ValueError: when a harder difficulty shares problems with the easy one (they would have
+            worked solutions).
     """
     from trl_r1.data.synthetic import difficulty_problems
 
@@ -169,8 +175,15 @@ def build_data(cfg: GeneralizationConfig, data_dir: Path) -> dict[str, Any]:
     random.Random(1).shuffle(rl)
     splits = [cfg.easy_split, *cfg.harder_splits]
     tests = {name: difficulty_problems(name, "test", cfg.n_test) for name in splits}
-    seen = {p.question for p in cold} | {p.question for p in rl}
-    assert not seen & {p.question for ps in tests.values() for p in ps}, "a test problem is in the training data"
+    worked = {p.question for p in cold}
+    for name in cfg.harder_splits:
+        shared = worked & {p.question for s in ("rl", "test") for p in difficulty_problems(name, s)}
+        if shared:
+            raise ValueError(f"harder split {name!r} overlaps easy_split {cfg.easy_split!r} (e.g. {min(shared)}): "
+                             "its problems would have worked solutions; pick difficulties that exclude each other")
+    trained = worked | {p.question for p in rl}
+    if trained & {p.question for ps in tests.values() for p in ps}:  # guaranteed by the hash buckets
+        raise RuntimeError("a test problem is in the training data")
     return {
         "cold_start": _write_jsonl(data_dir / "cold_start.jsonl", _rows(cold, "worked")),
         "rl": rl,
@@ -253,7 +266,7 @@ def run_seed(cfg: GeneralizationConfig, seed: int, data: dict[str, Any], out: Pa
         elif arm == "grpo_random_reward":
             rows = [dict(r, random_reward_rate=rate) for r in rl]
             _grpo(cfg, str(cold), _write_jsonl(out / "data" / "rl_random.jsonl", rows), arm_dir,
-                  [f"{__name__}.random_reward", "r1_zero_format"], seed)
+                  ["trl_r1.experiments.generalization.random_reward", "r1_zero_format"], seed)
         elif arm == "sft_continued":
             _sft(str(cold), data["cold_start"], arm_dir, cfg.rl_steps, cfg.sft_learning_rate, cfg.prompts_per_step,
                  seed, cosine=False)
@@ -320,19 +333,21 @@ def treatment_curve(cfg: GeneralizationConfig, out: Path, tests: dict[str, list]
             for step, ev in points]
 
 
-def run_experiment(cfg: GeneralizationConfig) -> dict[str, Any]:
-    """Run every seed, write ``generalization.json`` and ``generalization.png``; return the result."""
+def run_experiment(cfg: GeneralizationConfig, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run every seed, write ``generalization.json`` and ``generalization.png``; return the result.
+
+    ``data`` is :func:`build_data`'s output (built here when ``None``)."""
     import torch
+
+    from trl_r1.experiments.report import plot_results, summarise
 
     torch.set_num_threads(1)  # the tiny model runs fastest single-threaded
     out = Path(cfg.output_dir)
     started = time.monotonic()
-    data = build_data(cfg, out / "data")
+    data = data or build_data(cfg, out / "data")
     logger.info("data: %s; test problems per split: %d", data["sizes"], cfg.n_test)
     seeds = list(range(cfg.seeds))
     records = [run_seed(cfg, seed, data, out / f"seed{seed}") for seed in seeds]
-    from trl_r1.experiments.report import plot_results, summarise
-
     result = summarise(cfg, seeds, records, time.monotonic() - started)
     (out / RESULT_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     plot_results(result, out / FIGURE_FILE)
@@ -341,15 +356,23 @@ def run_experiment(cfg: GeneralizationConfig) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``trl-r1 experiment generalization [--config YAML] [--output-dir DIR] [--seeds N] [--<option> V]...``"""
+    """``trl-r1 experiment generalization [--config YAML] [--output-dir DIR] [--seeds N] [--<option> V]...``
+
+    Returns 0 when the experiment ran (whether or not the claim holds: see the table and
+    ``claim`` in the JSON), 2 with a one-line error for bad options."""
     from trl import TrlParser
+
+    from trl_r1.experiments.report import results_table
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    (cfg,) = TrlParser((GeneralizationConfig,)).parse_args_and_config(args=argv)
-    from trl_r1.experiments.report import results_table
-
-    result = run_experiment(cfg)
+    try:
+        (cfg,) = TrlParser((GeneralizationConfig,)).parse_args_and_config(args=argv)
+        data = build_data(cfg, Path(cfg.output_dir) / "data")
+    except ValueError as e:
+        logger.error("trl-r1 experiment generalization: %s", e)
+        return 2
+    result = run_experiment(cfg, data)
     print(results_table(result))  # the final table is the command's output
     print(f"results: {Path(cfg.output_dir) / RESULT_FILE}\nfigure: {Path(cfg.output_dir) / FIGURE_FILE}")
     return 0

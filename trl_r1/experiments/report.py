@@ -39,7 +39,8 @@ def summarise(cfg: GeneralizationConfig, seeds: list[int], records: list[dict[st
         {"seeds": [int], "easy_split": str, "harder_splits": [str], "seconds": float,
          "arms": {arm: {split: {"pass@1", "ci95", "per_seed", "n_problems",
                                 "mean_response_tokens", "format_compliance"}}},
-         "cold_start": {split: {...}}, "claim": {...}, "provenance": {...}, "curve": [...], "config": {...}}
+         "cold_start": {split: {...}}, "claim": {...}, "provenance": {seed: {arm: {"init_sha256", ...}}},
+         "curve": {seed: [{"step", split: {"pass@1", "mean_response_tokens"}}]}, "config": {...}}
 
     ``pass@1`` is the mean over seeds; ``ci95`` a bootstrap interval over problems of the per-problem
     seed-mean pass@1.
@@ -105,8 +106,9 @@ def results_table(result: dict[str, Any]) -> str:
         lines.append(f"\n{split}: treatment - best control ({c['best_control']}) = {c['gap']:+.3f}; intervals "
                      f"{'separate' if c['intervals_separate'] else 'OVERLAP'}")
     lines.append(f"{result['easy_split']}: sft_continued - treatment = {claim['easy']['drop_vs_sft_continued']:+.3f}")
+    per_seed = [sum(p["seconds"].values()) for p in result.get("provenance", {}).values()]
     lines.append(f"claim {'HOLDS' if claim['holds'] else 'DOES NOT HOLD'} (seeds {result['seeds']}, "
-                 f"{result['seconds']:.0f}s)")
+                 f"{result['seconds']:.0f}s in all; per seed: {', '.join(f'{s:.0f}s' for s in per_seed)})")
     return "\n".join(lines)
 
 
