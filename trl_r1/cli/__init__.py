@@ -2,14 +2,13 @@
 
 Each subcommand lives in its own module of :mod:`trl_r1.cli`, exposing ``make_parser()`` (TRL's
 ``TrlParser`` over its config dataclass: ``--config x.yaml`` plus command-line overrides) and
-``main(argv) -> int``, or, for the few whose options are a path or two, ``add_arguments(parser)`` and
-``run(args) -> int``; only the chosen one is imported, so ``trl-r1 --help`` stays fast. Usage errors print one line and
+``main(argv) -> int`` (``experiment`` only dispatches to the named experiment's own ``main``); only the chosen
+one is imported, so ``trl-r1 --help`` stays fast. Usage errors print one line and
 exit with code 2, without a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 
@@ -20,25 +19,13 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "plot": ("trl_r1.cli.plot", "PNG dashboard of a training run's rewards and monitors"),
     "sample": ("trl_r1.cli.sample", "rejection sampling: sample, verify, filter, mix (R1 stage 3)"),
     "run": ("trl_r1.cli.run", "run a multi-stage recipe file (R1, R1-Zero, distillation)"),
+    "experiment": ("trl_r1.cli.experiment", "controlled experiments on the tiny model: `trl-r1 experiment generalization`"),
     "sandbox": ("trl_r1.cli.sandbox", "code-sandbox maintenance: `trl-r1 sandbox clean` removes what killed trainers left"),
 }
 
 
 class UsageError(Exception):
     """Bad command-line input: reported as one line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, no usage dump, exit 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _subparser(name: str) -> tuple[_Parser, object]:
-    module_name, help_text = SUBCOMMANDS[name]
-    module = importlib.import_module(module_name)
-    parser = _Parser(prog=f"trl-r1 {name}", description=help_text)
-    module.add_arguments(parser)
-    return parser, module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,18 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trl-r1: error: unknown command {name!r} (choose from {', '.join(SUBCOMMANDS)})", file=sys.stderr)
         return 2
     module = importlib.import_module(SUBCOMMANDS[name][0])
-    if hasattr(module, "make_parser"):  # a TrlParser subcommand: dataclass options, --config x.yaml
-        run = module.main
-        args = argv[1:]
-    else:
-        parser, module = _subparser(name)
-        run = module.run
-        args = parser.parse_args(argv[1:])
     from trl_r1._runtime import setup_logging
 
     setup_logging()
     try:
-        return int(run(args) or 0)
+        return int(module.main(argv[1:]) or 0)
     except UsageError as e:
         print(f"trl-r1 {name}: error: {e}", file=sys.stderr)
         return 2

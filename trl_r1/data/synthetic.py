@@ -198,3 +198,91 @@ def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands:
             seen.add(ops)
             out.append(ArithmeticProblem(ops))
     return out
+
+
+def column_carries(operands: tuple[int, ...]) -> list[int]:
+    """The carry out of each column of the worked solution, least significant first.
+
+    >>> column_carries((47, 38)), column_carries((52, 41)), column_carries((95, 7))
+    ([1, 0], [0, 0], [1, 1])
+    """
+    width = max(len(str(x)) for x in operands)
+    carries, carry = [], 0
+    for col in range(width):
+        carry = (sum((x // 10**col) % 10 for x in operands) + carry) // 10
+        carries.append(carry)
+    return carries
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """A named family of problems: operand widths (digit counts, one tuple per allowed shape) and an
+    optional condition on the worked solution (``"no_carry"``, ``"carry"``)."""
+
+    widths: tuple[tuple[int, ...], ...]
+    condition: str | None = None
+    description: str = ""
+
+    def admits(self, operands: tuple[int, ...]) -> bool:
+        if self.condition is None:
+            return True
+        carried = any(column_carries(operands))
+        return carried if self.condition == "carry" else not carried
+
+
+# Difficulty splits for generalisation experiments. Every shape is enumerated, then the same question-hash
+# buckets as split_problems decide sft / rl / test membership, so a difficulty's splits never share a question
+# and two difficulties never share one either when their shapes or conditions exclude each other.
+DIFFICULTIES: dict[str, Difficulty] = {
+    "same_width": Difficulty(((1, 1), (2, 2)), description="two operands of equal width (1 or 2 digits)"),
+    "mixed_width": Difficulty(((1, 2), (2, 1)), description="a 1-digit and a 2-digit operand (needs zero padding)"),
+    "2digit": Difficulty(((2, 2),), description="two 2-digit operands"),
+    "3digit": Difficulty(((3, 3),), description="two 3-digit operands"),
+    "3operands": Difficulty(((1, 1, 1),), description="three 1-digit operands"),
+    "no_carry": Difficulty(((2, 2),), "no_carry", "two 2-digit operands, no column carries"),
+    "carry": Difficulty(((2, 2),), "carry", "two 2-digit operands, at least one column carries"),
+}
+
+
+def _shape_pool(widths: tuple[int, ...]):
+    import itertools
+
+    ranges = []
+    for d in widths:
+        low, high = _problem_space(d, 2)
+        ranges.append(range(low, high + 1))
+    return itertools.product(*ranges)
+
+
+def difficulty_problems(difficulty: str, split: str, n: int | None = None, seed: int = 0) -> list[ArithmeticProblem]:
+    """Problems of a named :data:`DIFFICULTIES` entry in a named split (``sft``, ``rl``, ``test``),
+    disjoint across splits by question hash; ``seed`` only chooses which ones and their order.
+    ``n=None`` returns the whole split.
+
+    >>> easy = {p.question for p in difficulty_problems("same_width", "sft")}
+    >>> hard = {p.question for p in difficulty_problems("mixed_width", "rl")}
+    >>> test = {p.question for p in difficulty_problems("mixed_width", "test", 128)}
+    >>> len(test), easy & hard, hard & test
+    (128, set(), set())
+    """
+    if difficulty not in DIFFICULTIES:
+        raise ValueError(f"unknown difficulty {difficulty!r}; choose from {sorted(DIFFICULTIES)}")
+    name = SPLIT_ALIASES.get(split, split)
+    if name not in SPLIT_BUCKETS:
+        raise ValueError(f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}")
+    spec = DIFFICULTIES[difficulty]
+    if any(len(w) < 2 or min(w) < 1 or sum(w) > 8 for w in spec.widths):
+        raise ValueError(f"difficulty {difficulty!r}: shapes need >= 2 operands of >= 1 digit, at most 8 digits in all")
+    lo_frac, hi_frac = SPLIT_BUCKETS[name]
+    pool = [
+        ArithmeticProblem(ops)
+        for widths in spec.widths
+        for ops in _shape_pool(widths)
+        if spec.admits(ops) and lo_frac <= _bucket("+".join(map(str, ops))) < hi_frac
+    ]
+    random.Random(f"{seed}:{name}:{difficulty}").shuffle(pool)
+    if n is None:
+        return pool
+    if n > len(pool):
+        raise ValueError(f"difficulty {difficulty!r} has only {len(pool)} problems in split {split!r}; ask for fewer")
+    return pool[:n]
