@@ -47,3 +47,14 @@ def test_a_missing_required_option_is_one_line_and_exit_2(capsys):
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert "--model" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [[name, "--help"] for name in ("demo", "eval", "sample", "run", "tiny-model", "plot",
+                                                                 "sandbox")] + [["experiment", "generalization", "--help"]])
+def test_every_subcommand_prints_its_help(argv, capsys):
+    from trl_r1.cli import SUBCOMMANDS
+
+    assert argv[0] in SUBCOMMANDS
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 0 and "--" in capsys.readouterr().out

@@ -75,7 +75,7 @@ class GeneralizationConfig:
     top_p: float = field(default=0.95, metadata={"help": "Evaluation top-p (R1: 0.95)."})
     curve_points: int = field(default=4, metadata={
         "help": "Treatment checkpoints evaluated for the pass@1-vs-step curve (0: none)."})
-    bootstrap_samples: int = field(default=2000, metadata={"help": "Bootstrap resamples for the 95% intervals."})
+    bootstrap_samples: int = field(default=2000, metadata={"help": "Bootstrap resamples for the 95 percent intervals."})
     min_gap: float = field(default=0.15, metadata={
         "help": "The claim: harder-split pass@1 of the treatment minus the best control, at least this."})
     easy_tolerance: float = field(default=0.05, metadata={
