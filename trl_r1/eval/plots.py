@@ -200,10 +200,7 @@ def plot_dashboard(
             ax.legend(fontsize=7)
     if title:
         fig.suptitle(title, fontsize=12)
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
-    return path
+    return _save_png(fig, output)
 
 
 def plot_pass_at_1(evals: Sequence[tuple[str, float, float | None]], output: str | os.PathLike,
@@ -241,6 +238,10 @@ def plot_pass_at_1(evals: Sequence[tuple[str, float, float | None]], output: str
     ax.legend(fontsize=8, loc="upper left")
     if title:
         ax.set_title(title, fontsize=11)
+    return _save_png(fig, output)
+
+
+def _save_png(fig: Any, output: str | os.PathLike) -> Path:
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
