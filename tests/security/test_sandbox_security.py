@@ -15,13 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_fixtures import HOSTILE_CONFIG, live_processes
 
-from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig
+from trl_r1.sandbox import Case, Job, LocalSandbox
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
 
-CONFIG = SandboxConfig(timeout_s=1.5, cpu_time_s=1, memory_mb=256, max_processes=16, max_file_size_mb=4,
-                       workdir_mb=16, max_output_bytes=4096, max_workers=2)
+CONFIG = HOSTILE_CONFIG
 SECRET = f"trl-r1-secret-{os.getpid()}-{time.time_ns()}"
 
 
@@ -32,22 +32,8 @@ def sandbox() -> LocalSandbox:
     sandbox.close()
 
 
-def _live_processes() -> list[tuple[int, int, str]]:
-    """(pid, uid, name) of every process still running (zombies are dead: they run no code)."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-                if stat.rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append((int(entry.name), os.stat(entry.path).st_uid, stat.split("(", 1)[1].rsplit(")", 1)[0]))
-            except (OSError, IndexError):
-                continue
-    return found
-
-
 def _processes_of(uids: range) -> list[int]:
-    return [pid for pid, uid, _ in _live_processes() if uid in uids]
+    return [pid for pid, uid, _ in live_processes() if uid in uids]
 
 
 @pytest.fixture(autouse=True)
@@ -407,7 +393,7 @@ def test_daemon_does_not_outlive_the_run(sandbox):
         print("daemon started")
     """)
     assert case.status == "ok"
-    assert "trlr1daemon" not in [name for _, _, name in _live_processes()]
+    assert "trlr1daemon" not in [name for _, _, name in live_processes()]
 
 
 def test_killing_the_parent_or_other_host_processes_fails(sandbox):
