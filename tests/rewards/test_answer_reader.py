@@ -89,18 +89,25 @@ PLAIN_NUMBERS = [
 ]
 
 
+def _math_verify_table(keys: list[str]) -> dict[str, dict[str, bool]]:
+    """gold -> {answer: math-verify's verdict} for every ordered pair of distinct ``keys`` (each gold must parse)."""
+    tasks = {g: rpool.VerifyTask(g, [a for a in keys if a != g]) for g in keys}
+    rmath.shared_pool().run(list(tasks.values()), timeout=30)
+    table = {}
+    for g, task in tasks.items():
+        assert task.gold_status == "ok", g
+        table[g] = dict(zip(task.answers, task.verdicts))
+    return table
+
+
 @pytest.mark.timeout(600)
 def test_fast_path_and_math_verify_agree_on_every_generated_plain_number_pair():
     readable = [s for s in PLAIN_NUMBERS if canonical_answer(s) is not None]
     unreadable = sorted(set(PLAIN_NUMBERS) - set(readable))
     assert unreadable == ["1 3/2", "2 3"]  # juxtaposed numbers with no single reading
     keys = sorted({canonical_answer(s) for s in readable})
-    tasks = {g: rpool.VerifyTask(g, [a for a in keys if a != g]) for g in keys}
-    rmath.shared_pool().run(list(tasks.values()), timeout=30)
     decided = 0
-    for g, task in tasks.items():
-        assert task.gold_status == "ok", g
-        by_math_verify = dict(zip(task.answers, task.verdicts))
+    for g, by_math_verify in _math_verify_table(keys).items():
         by_math_verify[g] = True
         for a in keys:
             fast = rexact._compare_plain_numbers(g, a)
@@ -253,13 +260,9 @@ NUMERIC_LATEX = [
 @pytest.mark.timeout(600)
 def test_numeric_latex_decided_without_math_verify_agrees_with_math_verify():
     keys = sorted({canonical_answer(s) for s in NUMERIC_LATEX})
-    tasks = {g: rpool.VerifyTask(g, [a for a in keys if a != g]) for g in keys}
-    rmath.shared_pool().run(list(tasks.values()), timeout=30)
     decided = 0
-    for g, task in tasks.items():
-        assert task.gold_status == "ok", g
-        by_math_verify = dict(zip(task.answers, task.verdicts))
-        for a in task.answers:
+    for g, by_math_verify in _math_verify_table(keys).items():
+        for a in by_math_verify:
             fast = rexact.decide_without_math_verify(g, a)
             if fast is not None:
                 decided += 1
