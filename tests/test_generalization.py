@@ -128,3 +128,26 @@ def test_trl_r1_experiment_names_its_experiments_and_refuses_others(capsys):
     assert cli_main(["experiment", "no-such-experiment"]) == 2
     err = capsys.readouterr().err
     assert "name an experiment (generalization)" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_optional_self_check_is_in_the_asked_share_of_easy_worked_solutions_only_and_adds_up(tmp_path):
+    from trl_r1.experiments.generalization import SELF_CHECK, build_data, self_check_stats
+
+    cfg = GeneralizationConfig(self_check_share=0.1, n_test=8)
+    data = build_data(cfg, tmp_path)
+    rows = [json.loads(line) for line in open(data["cold_start"], encoding="utf-8")]
+    checked = [r for r in rows if SELF_CHECK in r["completion"]]
+    questions = {r["question"] for r in rows}
+    assert len({r["question"] for r in checked}) == round(0.1 * len(questions))  # a share of distinct problems
+    for r in checked:
+        check = r["completion"].split(SELF_CHECK)[1].split("<")[0]  # "85-38=47"
+        total, rest = check.split("-")
+        last, first = rest.split("=")
+        assert int(total) == int(r["solution"]) and int(total) - int(last) == int(first)
+        assert r["question"] == f"{first}+{last}"
+    # the answer-only data never carries reasoning, so RL never sees a check it could copy
+    assert not any(SELF_CHECK in line for line in open(data["answer_only"], encoding="utf-8"))
+    assert build_data(GeneralizationConfig(n_test=8), tmp_path / "off")["sizes"]["cold_start_with_check"] == 0
+    with pytest.raises(ValueError, match="self_check_share"):
+        GeneralizationConfig(self_check_share=1.5)
+    assert self_check_stats([]) == {"rate": 0.0, "pass@1_with": None, "pass@1_without": None, "n_samples": 0}

@@ -15,6 +15,10 @@ downloads). Per seed:
 4. **Evaluation**: held-out pass@1 (k samples at temperature 0.6, top-p 0.95) on disjoint test
    problems of each difficulty, 95% bootstrap intervals over problems of the seed-mean pass@1.
 
+Optional (``self_check_share`` > 0): that share of the cold-start worked solutions ends its reasoning with a
+check step (``,check 85-38=47``) that no reward pays for; the results then say how often each arm writes it
+and whether the samples that do are right more often (:func:`self_check_stats`).
+
 Writes ``DIR/generalization.json`` (the contract in :func:`trl_r1.experiments.report.summarise`),
 ``DIR/generalization.png`` and prints a table (:mod:`trl_r1.experiments.report`). The option parser
 is TRL's ``TrlParser`` over :class:`GeneralizationConfig` (``--config
@@ -57,17 +61,22 @@ class GeneralizationConfig:
     short_repeats: int = field(default=20, metadata={
         "help": "Extra copies of each easy worked solution with 1-digit operands in the cold start (there are few)."})
     cold_start_steps: int = field(default=1000, metadata={"help": "Cold-start SFT optimizer steps."})
-    cold_start_learning_rate: float = field(default=2e-3, metadata={"help": "Cold-start peak learning rate (cosine)."})
+    cold_start_learning_rate: float = field(default=1e-3, metadata={"help": "Cold-start peak learning rate (cosine)."})
     cold_start_batch_size: int = field(default=8, metadata={"help": "Cold-start SFT batch size."})
-    rl_steps: int = field(default=150, metadata={"help": "Optimizer steps of every arm after the cold start."})
+    rl_steps: int = field(default=250, metadata={"help": "Optimizer steps of every arm after the cold start."})
     prompts_per_step: int = field(default=16, metadata={
         "help": "Problems per optimizer step: GRPO prompts (x num_generations) and the SFT controls' batch size."})
     num_generations: int = field(default=8, metadata={"help": "GRPO samples per prompt."})
     max_completion_length: int = field(default=48, metadata={"help": "Completion budget in tokens (train and eval)."})
-    rl_learning_rate: float = field(default=1.5e-4, metadata={"help": "GRPO learning rate (constant)."})
+    rl_learning_rate: float = field(default=3e-4, metadata={"help": "GRPO learning rate (constant)."})
+    rl_beta: float = field(default=0.0, metadata={"help": "KL coefficient to the cold start in the GRPO arms."})
     rl_temperature: float = field(default=1.0, metadata={"help": "GRPO rollout temperature."})
     easy_mix: float = field(default=0.4, metadata={
         "help": "Share of easy answer-only problems in the RL data (the rest: harder ones)."})
+    self_check_share: float = field(default=0.0, metadata={
+        "help": "Share of cold-start worked solutions whose reasoning ends with an optional check (',check 85-38=47'), "
+                "never rewarded; the results then report how often each arm writes one and pass@1 with and "
+                "without it (0: off)."})
     sft_learning_rate: float = field(default=1e-3, metadata={"help": "Learning rate (constant) of the SFT controls."})
     n_test: int = field(default=128, metadata={"help": "Held-out problems per difficulty."})
     k: int = field(default=4, metadata={"help": "Samples per test problem (pass@1 is their mean)."})
@@ -96,6 +105,8 @@ class GeneralizationConfig:
             raise ValueError(f"num_generations must be >= 2 (GRPO compares samples), got {self.num_generations}")
         if not 0.0 <= self.easy_mix < 1.0:
             raise ValueError(f"easy_mix must be in [0, 1), got {self.easy_mix}")
+        if not 0.0 <= self.self_check_share <= 1.0:
+            raise ValueError(f"self_check_share must be in [0, 1], got {self.self_check_share}")
 
 
 class RandomReward:
@@ -132,12 +143,29 @@ random_reward = RandomReward()
 # ---------------------------------------------------------------- data
 
 
-def _rows(problems: list, completion: str | None = None, **extra: Any) -> list[dict[str, Any]]:
+SELF_CHECK = ",check "
+
+
+def with_self_check(problem: Any) -> str:
+    """The worked solution with the optional check step (subtract the last operand back) ending its reasoning.
+
+    >>> from trl_r1.data.synthetic import ArithmeticProblem
+    >>> with_self_check(ArithmeticProblem((47, 38)))
+    '<think>7+8=15 c1,4+3+1=8,check 85-38=47</think><answer>85</answer>'
+    """
+    from trl_r1.text.completion import THINK_END
+
+    check = f"{SELF_CHECK}{problem.answer}-{problem.operands[-1]}={sum(problem.operands[:-1])}"
+    return problem.r1_zero_solution().replace(THINK_END, check + THINK_END, 1)
+
+
+def _rows(problems: list, completion: str | None = None, checked: frozenset = frozenset(),
+          **extra: Any) -> list[dict[str, Any]]:
     rows = []
     for p in problems:
         row = {"question": p.question, "solution": str(p.answer), "prompt": f"{p.question}=", **extra}
         if completion == "worked":
-            row["completion"] = p.r1_zero_solution()
+            row["completion"] = with_self_check(p) if p.question in checked else p.r1_zero_solution()
         elif completion == "answer":  # no reasoning at all: the strongest "no RL" use of answer-only data
             row["completion"] = f"<answer>{p.answer}</answer>"
         rows.append(row)
@@ -181,15 +209,18 @@ def build_data(cfg: GeneralizationConfig, data_dir: Path) -> dict[str, Any]:
         if shared:
             raise ValueError(f"harder split {name!r} overlaps easy_split {cfg.easy_split!r} (e.g. {min(shared)}): "
                              "its problems would have worked solutions; pick difficulties that exclude each other")
+    questions = sorted({p.question for p in cold})
+    checked = frozenset(random.Random(2).sample(questions, round(len(questions) * cfg.self_check_share)))
     trained = worked | {p.question for p in rl}
     if trained & {p.question for ps in tests.values() for p in ps}:  # guaranteed by the hash buckets
         raise RuntimeError("a test problem is in the training data")
     return {
-        "cold_start": _write_jsonl(data_dir / "cold_start.jsonl", _rows(cold, "worked")),
+        "cold_start": _write_jsonl(data_dir / "cold_start.jsonl", _rows(cold, "worked", checked)),
         "rl": rl,
         "answer_only": _write_jsonl(data_dir / "answer_only.jsonl", _rows(rl, "answer")),
         "tests": tests,
-        "sizes": {"cold_start": len(cold), "rl": len(rl), "rl_harder": len(hard)},
+        "sizes": {"cold_start": len(cold), "rl": len(rl), "rl_harder": len(hard),
+                  "cold_start_with_check": sum(p.question in checked for p in cold)},
     }
 
 
@@ -227,7 +258,7 @@ def _grpo(cfg: GeneralizationConfig, model: str, data: str, out: Path, rewards: 
                         per_device_train_batch_size=cfg.prompts_per_step * cfg.num_generations,
                         num_generations=cfg.num_generations, max_completion_length=cfg.max_completion_length,
                         learning_rate=cfg.rl_learning_rate, lr_scheduler_type="constant",
-                        temperature=cfg.rl_temperature, beta=0.0, seed=seed, **saving))
+                        temperature=cfg.rl_temperature, beta=cfg.rl_beta, seed=seed, **saving))
 
 
 def _mean_logged(history: list[dict[str, Any]], key: str) -> float | None:
@@ -310,13 +341,29 @@ def evaluate_model(cfg: GeneralizationConfig, model_dir: Path, tests: dict[str, 
                        max_new_tokens=cfg.max_completion_length, backend="transformers", progress=False,
                        batch_size=256, output_dir=out / name)
         records = [json.loads(line) for line in (out / name / "samples.jsonl").read_text().splitlines()]
+        samples = [(SELF_CHECK.strip() in s["text"], v == 1.0) for r in records
+                   for s, v in zip(r["samples"], r["verdicts"], strict=True)]
         results[name] = {
             "per_problem": [sum(v == 1.0 for v in r["verdicts"]) / len(r["verdicts"]) for r in records],
+            "self_check": self_check_stats(samples),
             "mean_response_tokens": res["mean_response_tokens"],
             "format_compliance": sum(r1_zero_format_score(s["text"]) for r in records for s in r["samples"])
             / sum(len(r["samples"]) for r in records),
         }
     return results
+
+
+def self_check_stats(samples: list[tuple[bool, bool]]) -> dict[str, Any]:
+    """Share of samples that write the self-check and pass@1 with and without it (``None``: no such sample).
+
+    >>> self_check_stats([(True, True), (True, False), (False, False), (False, False)])
+    {'rate': 0.5, 'pass@1_with': 0.5, 'pass@1_without': 0.0, 'n_samples': 4}
+    """
+    used = [ok for has, ok in samples if has]
+    unused = [ok for has, ok in samples if not has]
+    return {"rate": len(used) / len(samples) if samples else 0.0,
+            "pass@1_with": sum(used) / len(used) if used else None,
+            "pass@1_without": sum(unused) / len(unused) if unused else None, "n_samples": len(samples)}
 
 
 def treatment_curve(cfg: GeneralizationConfig, out: Path, tests: dict[str, list],
@@ -329,7 +376,8 @@ def treatment_curve(cfg: GeneralizationConfig, out: Path, tests: dict[str, list]
             points.append((step, evaluate_model(cfg, ckpt, tests, out / "eval" / f"treatment-{step}")))
     points.append((cfg.rl_steps, record["arms"]["treatment"]["eval"]))
     return [{"step": step, **{name: {"pass@1": _mean(ev[name]["per_problem"]),
-                                     "mean_response_tokens": ev[name]["mean_response_tokens"]} for name in ev}}
+                                     "mean_response_tokens": ev[name]["mean_response_tokens"],
+                                     "self_check_rate": ev[name]["self_check"]["rate"]} for name in ev}}
             for step, ev in points]
 
 

@@ -64,8 +64,28 @@ def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]],
                                            for arm in ARMS}, "seconds": r["seconds"]}
                             for seed, r in zip(seeds, records, strict=True)}
     result["curve"] = {str(seed): r["curve"] for seed, r in zip(seeds, records, strict=True)}
+    if getattr(cfg, "self_check_share", 0.0) > 0:
+        result["self_check"] = self_check_summary(records, splits)
     result["config"] = asdict(cfg)
     return result
+
+
+def self_check_summary(records: list[dict[str, Any]], splits: list[str]) -> dict[str, Any]:
+    """Per arm (and the cold start) and split: the share of samples that write the optional self-check and
+    pass@1 of the samples with and without it, each the mean over seeds (``None`` where no seed has such a
+    sample)."""
+
+    def mean_of(values: list[float | None]) -> float | None:
+        present = [v for v in values if v is not None]
+        return _mean(present) if present else None
+
+    def stats(evals: list[dict[str, Any]], split: str) -> dict[str, Any]:
+        per_seed = [e[split]["self_check"] for e in evals]
+        return {key: mean_of([p[key] for p in per_seed]) for key in ("rate", "pass@1_with", "pass@1_without")}
+
+    sources = {"cold_start": [r["cold_start"] for r in records],
+               **{arm: [r["arms"][arm]["eval"] for r in records] for arm in ARMS}}
+    return {name: {s: stats(evals, s) for s in splits} for name, evals in sources.items()}
 
 
 def check_claim(result: dict[str, Any], min_gap: float = 0.15, easy_tolerance: float = 0.05) -> dict[str, Any]:
@@ -104,6 +124,16 @@ def results_table(result: dict[str, Any]) -> str:
         lines.append(f"\n{split}: treatment - best control ({c['best_control']}) = {c['gap']:+.3f}; intervals "
                      f"{'separate' if c['intervals_separate'] else 'OVERLAP'}")
     lines.append(f"{result['easy_split']}: sft_continued - treatment = {claim['easy']['drop_vs_sft_continued']:+.3f}")
+    for split in splits if "self_check" in result else []:
+        sc = result["self_check"]
+
+        def fmt(v: float | None) -> str:
+            return "n/a" if v is None else f"{v:.3f}"
+
+        before, after = sc["cold_start"][split], sc["treatment"][split]
+        lines.append(f"{split} self-check use (pass@1 with / without it): cold start {fmt(before['rate'])} "
+                     f"({fmt(before['pass@1_with'])} / {fmt(before['pass@1_without'])}) -> treatment "
+                     f"{fmt(after['rate'])} ({fmt(after['pass@1_with'])} / {fmt(after['pass@1_without'])})")
     per_seed = [sum(p["seconds"].values()) for p in result.get("provenance", {}).values()]
     lines.append(f"claim {'HOLDS' if claim['holds'] else 'DOES NOT HOLD'} (seeds {result['seeds']}, "
                  f"{result['seconds']:.0f}s in all; per seed: {', '.join(f'{s:.0f}s' for s in per_seed)})")
