@@ -209,8 +209,7 @@ def build_data(cfg: GeneralizationConfig, data_dir: Path) -> dict[str, Any]:
         if shared:
             raise ValueError(f"harder split {name!r} overlaps easy_split {cfg.easy_split!r} (e.g. {min(shared)}): "
                              "its problems would have worked solutions; pick difficulties that exclude each other")
-    questions = sorted({p.question for p in cold})
-    checked = frozenset(random.Random(2).sample(questions, round(len(questions) * cfg.self_check_share)))
+    checked = frozenset(random.Random(2).sample(sorted(worked), round(len(worked) * cfg.self_check_share)))
     trained = worked | {p.question for p in rl}
     if trained & {p.question for ps in tests.values() for p in ps}:  # guaranteed by the hash buckets
         raise RuntimeError("a test problem is in the training data")

@@ -64,7 +64,7 @@ def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]],
                                            for arm in ARMS}, "seconds": r["seconds"]}
                             for seed, r in zip(seeds, records, strict=True)}
     result["curve"] = {str(seed): r["curve"] for seed, r in zip(seeds, records, strict=True)}
-    if getattr(cfg, "self_check_share", 0.0) > 0:
+    if cfg.self_check_share > 0:
         result["self_check"] = self_check_summary(records, splits)
     result["config"] = asdict(cfg)
     return result
@@ -124,13 +124,11 @@ def results_table(result: dict[str, Any]) -> str:
         lines.append(f"\n{split}: treatment - best control ({c['best_control']}) = {c['gap']:+.3f}; intervals "
                      f"{'separate' if c['intervals_separate'] else 'OVERLAP'}")
     lines.append(f"{result['easy_split']}: sft_continued - treatment = {claim['easy']['drop_vs_sft_continued']:+.3f}")
+    def fmt(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
     for split in splits if "self_check" in result else []:
-        sc = result["self_check"]
-
-        def fmt(v: float | None) -> str:
-            return "n/a" if v is None else f"{v:.3f}"
-
-        before, after = sc["cold_start"][split], sc["treatment"][split]
+        before, after = result["self_check"]["cold_start"][split], result["self_check"]["treatment"][split]
         lines.append(f"{split} self-check use (pass@1 with / without it): cold start {fmt(before['rate'])} "
                      f"({fmt(before['pass@1_with'])} / {fmt(before['pass@1_without'])}) -> treatment "
                      f"{fmt(after['rate'])} ({fmt(after['pass@1_with'])} / {fmt(after['pass@1_without'])})")
