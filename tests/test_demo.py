@@ -94,16 +94,16 @@ def test_eval_scores_the_format_the_recipe_trains():
     recipe = parse_recipe(demo_recipe())
     assert trained_layout(recipe) == "r1_zero"  # its GRPO stages use r1_zero_format, on plain prompts
     eval_stage = recipe.stage("eval_cold_start")
-    assert stage_args(recipe, eval_stage, "runs/x")["format_layout"] == "r1_zero"
-    with pytest.raises(ValueError, match="unknown format_layout 'zero'"):
-        evaluate("trl-r1/tiny", "synthetic://arithmetic?n=2", format_layout="zero")
+    assert stage_args(recipe, eval_stage, "runs/x")["layout"] == "r1_zero"
+    with pytest.raises(ValueError, match="unknown layout 'zero'"):
+        evaluate("trl-r1/tiny", "synthetic://arithmetic?n=2", layout="zero")
 
 
-def test_eval_format_layout_r1_zero_scores_answer_tags_on_plain_prompts():
-    from trl_r1.eval.evaluate import format_layout
+def test_eval_layout_r1_zero_scores_answer_tags_on_plain_prompts():
+    from trl_r1.eval.evaluate import prompt_layout
     from trl_r1.rewards.format import r1_zero_format_score
 
-    assert format_layout("47+38=") == "r1"  # what the prompt alone suggests, hence the recipe's choice
+    assert prompt_layout("47+38=") == "r1"  # what the prompt alone suggests, hence the recipe's choice
     assert r1_zero_format_score("<think>7+8=15 c1,4+3+1=8</think><answer>85</answer>") == 1.0
 
 

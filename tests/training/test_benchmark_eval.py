@@ -157,7 +157,7 @@ def test_a_plain_prompt_benchmark_checks_the_r1_zero_layout_when_told():
     r1_zero = [Sample("<think>2+0=2,5+7=12</think><answer>122</answer>", 20, True),
                Sample("<think>guess</think><answer>121</answer>", 9, True)]
     auto = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2)
-    told = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2, format="r1_zero")
+    told = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2, layout="r1_zero")
     assert auto.problems[0].answer == "122" and auto.prompts[0] == "50+72="
     assert auto._score(0, r1_zero)["format_compliance"] == 0.0  # a plain prompt: trl-r1 eval expects the R1 layout
     told_scores = told._score(0, r1_zero)

@@ -1,114 +1,96 @@
-"""``trl-r1 eval``: R1-style evaluation of a model on a benchmark (see :mod:`trl_r1.eval.evaluate`).
+"""``trl-r1 eval``: R1-style evaluation of a model on a benchmark, or R1's whole table (see :mod:`trl_r1.eval`).
 
     trl-r1 eval --model DIR --benchmark math500 --k 16 --output-dir eval/math500
+    trl-r1 eval --model deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B --suite r1 --k 64 --seeds 3 \\
+        --template deepseek --data-dir benchmarks/ --output-dir eval/r1
     trl-r1 eval --config eval.yaml --k 64          # YAML keys are the fields of EvalArguments
 
-Options are :class:`EvalArguments`, parsed by TRL's ``TrlParser``; their defaults are those of
-:func:`~trl_r1.eval.evaluate.evaluate` (read from its signature, written once). Every input is checked
-(benchmark found and readable, fields recognised, k and pass@k values valid) before the model is
-loaded; bad input is one line on stderr and exit code 2.
+Options are :class:`EvalArguments`: the evaluation settings (:class:`trl_r1.eval.EvalSettings`, written
+once for ``evaluate()``, this command and the in-training callback) plus what to evaluate and where
+to write it, parsed by TRL's ``TrlParser``. Every input is checked (benchmarks found and readable,
+fields recognised, k and pass@k valid) before the model is loaded; bad input is one line on stderr
+and exit code 2.
 """
 
 from __future__ import annotations
 
-import argparse
-import inspect
 import logging
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from trl_r1.cli._parser import ArgumentParser, parse_options
-from trl_r1.cli._types import non_negative_float, positive_int, probability, writable_dir
 from trl_r1.eval.benchmarks import BENCHMARKS
-from trl_r1.eval.evaluate import TEMPLATES, evaluate
+from trl_r1.eval.settings import EvalSettingError, EvalSettings
+from trl_r1.eval.suite import SUITES
 
 logger = logging.getLogger(__name__)
 
-_DEFAULTS = {name: p.default for name, p in inspect.signature(evaluate).parameters.items()}
-Template = Literal[TEMPLATES]  # type: ignore[valid-type]
-Backend = Literal["auto", "transformers", "vllm", "vllm-server"]
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-") + " "
 
 
 @dataclass
-class EvalArguments:
-    """The options of ``trl-r1 eval`` (``--config x.yaml`` holds any of them)."""
+class EvalArguments(EvalSettings):
+    """The options of ``trl-r1 eval`` (``--config x.yaml`` holds any of them): what to evaluate, where to
+    write it, and the evaluation settings of :class:`~trl_r1.eval.EvalSettings`."""
 
-    model: str = field(metadata={"help": "model directory, hub id, or trl-r1/tiny (the offline tiny model)"})
-    benchmark: str = field(
-        metadata={"help": f"one of {', '.join(BENCHMARKS)}, or a .jsonl/.json/.parquet file (or synthetic:// spec) "
-                          "with question and answer fields"})
-    k: int = field(default=_DEFAULTS["k"], metadata={"help": "samples per problem (R1: 4 to 64)"})
-    limit: int | None = field(default=_DEFAULTS["limit"], metadata={"help": "evaluate only the first N problems"})
-    pass_k: list[int] | None = field(
-        default=_DEFAULTS["pass_k"],
-        metadata={"help": "k values for unbiased pass@k (default: powers of two up to --k, and --k)"})
-    output_dir: str | None = field(default=_DEFAULTS["output_dir"],
-                                   metadata={"help": "write results.json, results.md and samples.jsonl here"})
-    temperature: float = field(default=_DEFAULTS["temperature"], metadata={"help": "R1: 0.6"})
-    top_p: float = field(default=_DEFAULTS["top_p"], metadata={"help": "R1: 0.95"})
-    max_new_tokens: int | None = field(
-        default=_DEFAULTS["max_new_tokens"],
-        metadata={"help": "completion budget (default: R1's 32768, capped so the longest prompt plus completion "
-                          "fits the model's context)"})
-    seed: int = field(default=_DEFAULTS["seed"], metadata={"help": "sampling seed"})
-    template: Template = field(
-        default=_DEFAULTS["template"],
-        metadata={"help": "prompt: auto (the data's prompt column, else r1), r1 (R1 system instruction), "
-                          "r1_zero (R1-Zero string template), chat (bare question), deepseek (question + "
-                          "'Please reason step by step...\\boxed{}', for released R1/distill models)"})
-    prefill_think: bool = field(default=_DEFAULTS["prefill_think"],
-                                metadata={"help": "end every prompt with an opened <think>"})
-    language: str | None = field(
-        default=_DEFAULTS["language"],
-        metadata={"help": "target language for language consistency (default: the benchmark's; detected for files)"})
-    answer_fallback: bool = field(
-        default=_DEFAULTS["answer_fallback"],
-        metadata={"help": "read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)"})
-    format_layout: Literal["auto", "r1_zero", "r1"] = field(
-        default=_DEFAULTS["format_layout"],
-        metadata={"help": "the layout format compliance scores (auto: r1_zero when the prompt asks for <answer>)"})
-    backend: Backend = field(default=_DEFAULTS["backend"],
-                             metadata={"help": "auto: vLLM when installed, else Transformers"})
+    model: str | None = field(
+        default=None, metadata={"help": "model directory, hub id, or trl-r1/tiny (the offline tiny model); required"})
+    benchmark: str | None = field(
+        default=None,
+        metadata={"help": f"one of {', '.join(BENCHMARKS)} (options after '?', e.g. livecodebench?release=v6), or a "
+                          ".jsonl/.json/.parquet file (or synthetic:// spec) with question and answer (or test case) "
+                          "fields"})
+    suite: str | None = field(
+        default=None,
+        metadata={"help": f"a benchmark suite instead of --benchmark: {', '.join(SUITES)} (AIME 2024, AIME 2025, "
+                          "MATH-500, GPQA Diamond, LiveCodeBench; one table, the paper's numbers beside R1's "
+                          "published models)"})
+    output_dir: str | None = field(
+        default=None, metadata={"help": "write results.json, results.md and samples.jsonl here (a folder per "
+                                        "benchmark with --suite)"})
     vllm_server_url: str = field(default="http://localhost:8000", metadata={"help": "for --backend vllm-server"})
-    batch_size: int = field(default=_DEFAULTS["batch_size"],
-                            metadata={"help": "sequences per generate call (Transformers backend)"})
-    data_dir: str | None = field(
-        default=_DEFAULTS["data_dir"],
-        metadata={"help": "folder holding local copies of the named benchmarks (math500.jsonl, ...); default: "
-                          "$TRL_R1_BENCHMARKS_DIR, else their Hub datasets through `datasets`"})
-    question_field: str | None = field(default=_DEFAULTS["question_field"],
-                                       metadata={"help": "question field of a benchmark file"})
-    answer_field: str | None = field(default=_DEFAULTS["answer_field"],
-                                     metadata={"help": "gold answer field of a benchmark file"})
-    no_samples: bool = field(default=not _DEFAULTS["save_samples"], metadata={"help": "do not write samples.jsonl"})
+    no_samples: bool = field(default=False, metadata={"help": "do not write samples.jsonl"})
     threads: int | None = field(
         default=None,
         metadata={"help": "CPU threads for PyTorch (default: its own choice); on a CPU shared with other jobs, "
                           "--threads 1 avoids idle threads spinning (many times faster there)"})
 
     def __post_init__(self) -> None:
-        checks = {"k": positive_int, "limit": positive_int, "max_new_tokens": positive_int,
-                  "batch_size": positive_int, "threads": positive_int, "temperature": non_negative_float,
-                  "top_p": probability, "output_dir": writable_dir}
-        for name, check in checks.items():
+        from trl_r1.cli._types import positive_int, writable_dir
+
+        try:
+            super().__post_init__()
+        except EvalSettingError as e:
+            raise ValueError(e.message(_flag)) from None
+        if self.model is None:
+            raise ValueError("--model is required (a model directory, hub id, or trl-r1/tiny)")
+        if (self.benchmark is None) == (self.suite is None):
+            raise ValueError("give one of --benchmark NAME (one benchmark) or --suite r1 (R1's table)")
+        if self.suite is not None and self.suite not in SUITES:
+            raise ValueError(f"--suite: unknown suite {self.suite!r}; choose from {', '.join(SUITES)}")
+        import argparse
+
+        for name, check in (("threads", positive_int), ("output_dir", writable_dir)):
             value = getattr(self, name)
-            if value is None:
-                continue
-            try:
-                setattr(self, name, check(str(value)))
-            except argparse.ArgumentTypeError as e:
-                raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
-        for value in self.pass_k or []:
-            if value < 1:
-                raise ValueError(f"--pass-k: expected a positive integer, got {value}")
+            if value is not None:
+                try:
+                    setattr(self, name, check(str(value)))
+                except argparse.ArgumentTypeError as e:
+                    raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
+
+    def settings(self) -> EvalSettings:
+        """The evaluation settings alone."""
+        return EvalSettings(**{f.name: getattr(self, f.name) for f in fields(EvalSettings)})
 
 
 def make_parser() -> ArgumentParser:
     """``TrlParser`` over :class:`EvalArguments` (``--config x.yaml`` plus command-line overrides)."""
     return ArgumentParser((EvalArguments,), prog="trl-r1 eval",
-                          description="R1-style evaluation: pass@1 over k samples, cons@k")
+                          description="R1-style evaluation: pass@1 over k samples, cons@k, mean ± std over seeds")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,20 +100,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: EvalArguments) -> int:
     from trl_r1.cli import UsageError, _checks
-    from trl_r1.eval.benchmarks import BenchmarkError, load_problems
-    from trl_r1.eval.evaluate import evaluate
-    from trl_r1.eval.results import results_table
+    from trl_r1.eval import BenchmarkError, evaluate, evaluate_suite, load_problems, results_table
+    from trl_r1.eval.benchmarks import resolve_benchmark
     from trl_r1.rewards.language import language_consistency
 
-    if args.pass_k and max(args.pass_k) > args.k:
-        raise UsageError(f"--pass-k {max(args.pass_k)} is larger than --k {args.k} (pass@k needs k <= samples)")
     if args.language is not None:
         try:
             language_consistency("", args.language)
         except ValueError as e:
             raise UsageError(str(e)) from None
     try:  # cheap checks of the data before the model is loaded
-        load_problems(args.benchmark, args.data_dir, args.limit, args.question_field, args.answer_field)
+        if args.suite is not None:
+            for bench, _ in SUITES[args.suite]:
+                resolve_benchmark(bench, args.data_dir)
+        else:
+            load_problems(args.benchmark, args.data_dir, args.limit, args.question_field, args.answer_field)
     except BenchmarkError as e:
         raise UsageError(str(e)) from None
     if _looks_local(args.model) and not Path(args.model).expanduser().exists():
@@ -143,16 +126,14 @@ def run(args: EvalArguments) -> int:
 
         torch.set_num_threads(args.threads)
     backend_kwargs = {"base_url": args.vllm_server_url} if args.backend == "vllm-server" else None
+    # the exact command, next to the numbers it produced
+    common = {"output_dir": args.output_dir, "backend_kwargs": backend_kwargs,
+              "provenance": {"command": command_line(args)}}
     try:
-        results = evaluate(
-            args.model, args.benchmark, k=args.k, limit=args.limit, pass_k=args.pass_k,
-            temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_new_tokens, seed=args.seed,
-            template=args.template, prefill_think=args.prefill_think, language=args.language,
-            answer_fallback=args.answer_fallback, format_layout=args.format_layout, backend=args.backend, batch_size=args.batch_size,
-            backend_kwargs=backend_kwargs, data_dir=args.data_dir, question_field=args.question_field,
-            answer_field=args.answer_field, output_dir=args.output_dir, save_samples=not args.no_samples,
-            provenance={"command": command_line(args)},  # the exact command, next to the numbers it produced
-        )
+        if args.suite is not None:
+            print(evaluate_suite(args.model, args.suite, args.settings(), **common)["table"])
+            return 0
+        results = evaluate(args.model, args.benchmark, args.settings(), save_samples=not args.no_samples, **common)
     except BenchmarkError as e:
         raise UsageError(str(e)) from None
     print(results_table(results))
@@ -160,9 +141,13 @@ def run(args: EvalArguments) -> int:
 
 
 def command_line(args: Any) -> str:
-    """The ``trl-r1 eval`` command with every option spelled out (defaults included)."""
+    """The ``trl-r1 eval`` command with every option spelled out (defaults included): what to evaluate first."""
     parts = ["trl-r1", "eval"]
-    for key, value in vars(args).items():
+    values = vars(args)
+    order = [k for k in ("model", "benchmark", "suite") if k in values] + [k for k in values if k not in
+                                                                           ("model", "benchmark", "suite")]
+    for key in order:
+        value = values[key]
         flag = "--" + key.replace("_", "-")
         if value is None or value is False or key in ("command", "func"):
             continue

@@ -11,8 +11,14 @@ problem :func:`evaluate` samples ``k`` completions and
   prompts, else the R1 ``<think>`` + summary layout), language consistency and reflective words
   per 1,000 tokens.
 
-With ``output_dir`` it writes ``results.json`` (every number plus the settings that reproduce it),
-``results.md`` (a table) and ``samples.jsonl`` (each problem's samples, answers and verdicts).
+Multiple-choice problems (GPQA Diamond) are scored by the multiple-choice reward and code problems
+(LiveCodeBench) by the code reward's sandbox (see :mod:`trl_r1.eval.scoring`). With ``seeds=N`` the
+whole evaluation runs N times (seeds ``seed`` .. ``seed+N-1``) and every metric is the mean over
+seeds, with its standard deviation and per-seed values: one seed is not a result on 30 AIME problems.
+
+The settings are the fields of :class:`~trl_r1.eval.settings.EvalSettings`. With ``output_dir`` it
+writes ``results.json`` (every number plus the protocol that reproduces it), ``results.md`` (a table)
+and ``samples.jsonl`` (each problem's samples, answers and verdicts).
 """
 
 from __future__ import annotations
@@ -27,30 +33,30 @@ from pathlib import Path
 from typing import Any
 
 from trl_r1.eval.benchmarks import (
-    Benchmark,
-    BenchmarkError,
-    Problem,
     benchmark_language,
     load_problems,
     problems_from_rows,
     resolve_benchmark,
+    split_spec,
 )
 from trl_r1.eval.passk import cons_at_k, default_pass_ks, mean_pass_at_k
-from trl_r1.eval.results import package_versions, write_results
+from trl_r1.eval.problem import BenchmarkError, Problem
+from trl_r1.eval.results import aggregate_seeds, package_versions, write_results
+from trl_r1.eval.scoring import Judge
+from trl_r1.eval.settings import R1_MAX_NEW_TOKENS, TEMPLATES, EvalSettings
 from trl_r1.generation import Prompt, SamplingParams
 
 logger = logging.getLogger(__name__)
 
-R1_MAX_NEW_TOKENS = 32768  # DeepSeek-R1's maximum generation length in its evaluations
-TEMPLATES = ("auto", "r1", "r1_zero", "chat", "deepseek")
-
-__all__ = ["evaluate", "build_prompt", "TEMPLATES", "Benchmark"]
+__all__ = ["build_prompt", "evaluate", "prompt_layout"]
 
 
 def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool = False) -> Prompt:
     r"""The prompt for ``problem``: ``auto`` is the data's own ``prompt`` when it has one (then
     ``prefill_think`` does not apply), else ``r1``; any other template is
-    :func:`trl_r1.text.templates.build_prompt`.
+    :func:`trl_r1.text.templates.build_prompt`. ``deepseek`` asks for a ``\boxed{}`` math answer, so a
+    multiple-choice or code problem keeps its benchmark's own prompt under it (DeepSeek's advice:
+    every instruction in the user prompt, no system prompt).
 
     >>> build_prompt(Problem("1+1", "2", "0"), "chat")
     [{'role': 'user', 'content': '1+1'}]
@@ -59,7 +65,7 @@ def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool =
 
     if template not in TEMPLATES:
         raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")
-    if template == "auto":
+    if template == "auto" or (template == "deepseek" and problem.kind != "math"):
         if problem.prompt is not None:
             return problem.prompt
         template = "r1"
@@ -72,10 +78,7 @@ def _prompt_text(prompt: Prompt) -> str:
     return "\n".join(str(m.get("content", "")) for m in prompt)
 
 
-FORMAT_LAYOUTS = ("auto", "r1_zero", "r1")
-
-
-def format_layout(prompt: Prompt) -> str:
+def prompt_layout(prompt: Prompt) -> str:
     """``"r1_zero"`` when the prompt asks for ``<answer>`` tags, else ``"r1"`` (reasoning + summary)."""
     from trl_r1.text.completion import ANSWER_START
 
@@ -187,66 +190,47 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _settings(settings: EvalSettings | None, changes: Mapping[str, Any]) -> EvalSettings:
+    """``settings`` (default R1's) with keyword ``changes``; an unknown name is a ``TypeError``."""
+    base = settings if settings is not None else EvalSettings()
+    return base.replace(**changes) if changes else base
+
+
 def evaluate(
     model: Any,
     dataset: Any = "math500",
-    k: int = 4,
-    limit: int | None = None,
-    pass_k: Sequence[int] | None = None,
-    temperature: float = 0.6,
-    top_p: float = 0.95,
-    max_new_tokens: int | None = None,
-    seed: int = 0,
-    template: str = "auto",
-    prefill_think: bool = False,
-    language: str | None = None,
-    answer_fallback: bool = False,
-    format_layout: str = "auto",
-    backend: str = "auto",
-    batch_size: int = 64,
-    backend_kwargs: Mapping[str, Any] | None = None,
-    data_dir: str | os.PathLike | None = None,
-    question_field: str | None = None,
-    answer_field: str | None = None,
+    settings: EvalSettings | None = None,
+    *,
     output_dir: str | os.PathLike | None = None,
     save_samples: bool = True,
     progress: bool = True,
     provenance: Mapping[str, Any] | None = None,
+    backend_kwargs: Mapping[str, Any] | None = None,
+    model_name: str | None = None,
+    **kwargs: Any,
 ) -> dict[str, Any]:
     """Sample ``k`` answers per problem and return R1's metrics (and write them to ``output_dir``).
 
     Args:
         model: a model path, hub id or ``trl-r1/tiny`` alias; a ``(model, tokenizer)`` pair (sampled
             with Transformers, e.g. inside a training script); or a ready generation backend.
-        dataset: a benchmark name (``math500``, ``aime24``, ``amc23``, ``gsm8k``, ``cmath``), a
-            file or dataset spec with question/answer fields, or rows (dicts / :class:`Problem`).
-        k: samples per problem (R1 used 4 to 64).
-        limit: evaluate only the first ``limit`` problems.
-        pass_k: the k values of the pass@k estimator (each <= ``k``); default powers of two and ``k``.
-        temperature / top_p / seed: sampling settings (R1: 0.6 / 0.95).
-        max_new_tokens: completion budget; ``None``: R1's 32,768, capped to fit the model's context.
-        template: prompt template (see :func:`build_prompt`).
-        prefill_think: end prompts with an opened ``<think>``.
-        language: target language for language consistency (default: the benchmark's, e.g. ``zh``
-            for ``cmath``; for files it is detected from each prompt).
-        answer_fallback: read completions without R1 tags whole (their last ``\\boxed{}``), for
-            models that do not use the R1 format; off by default (R1's rule).
-        format_layout: the layout format compliance scores: ``r1_zero`` (``<think>…</think><answer>…</answer>``),
-            ``r1`` (reasoning + summary), or ``auto`` (``r1_zero`` when the prompt asks for ``<answer>``, else
-            ``r1``). Set it to the layout the model was trained on (``trl-r1 run`` does, from the recipe's rewards).
-        backend: ``auto`` (vLLM when installed), ``transformers``, ``vllm`` or ``vllm-server``.
-        batch_size: sequences per ``generate`` call (Transformers backend).
-        backend_kwargs: extra constructor arguments for the backend (e.g. ``tensor_parallel_size``).
-        data_dir: where the named benchmarks live (see :mod:`trl_r1.eval.benchmarks`).
-        question_field / answer_field: field names for files whose fields are not recognised.
+        dataset: a benchmark name (``math500``, ``aime24``, ``aime25``, ``amc23``, ``gsm8k``, ``cmath``,
+            ``gpqa_diamond``, ``livecodebench``, with options such as ``livecodebench?release=v6``), a
+            file or dataset spec with question/answer (or test case) fields, or rows (dicts / :class:`Problem`).
+        settings: an :class:`~trl_r1.eval.settings.EvalSettings` (default: R1's settings).
         output_dir: where to write ``results.json``, ``results.md`` and ``samples.jsonl``.
         save_samples: write ``samples.jsonl`` (every completion; large for long reasoning).
         progress: show a progress bar.
         provenance: extra entries for the ``config`` block (e.g. the command line that ran this).
+        backend_kwargs: extra constructor arguments for the backend (e.g. ``tensor_parallel_size``).
+        model_name: the name recorded for the model (default: its path, or the loaded model's).
+        **kwargs: any field of :class:`~trl_r1.eval.settings.EvalSettings` (``k=16``, ``seeds=3``,
+            ``template="deepseek"``...), overriding ``settings``.
 
     Returns:
         ``results.json``'s content: ``pass@1``, ``pass@<k>`` for each requested k, ``cons@<k>``,
-        ``k``, ``n_problems``, the quality metrics and a ``config`` block with the settings.
+        ``k``, ``n_problems``, the quality metrics, with several seeds ``std`` and ``per_seed`` blocks,
+        and a ``config`` block with the protocol (every setting, the backend, package versions).
 
     Example:
         >>> results = evaluate("trl-r1/tiny", "gsm8k", k=4, limit=5, max_new_tokens=32)  # doctest: +SKIP
@@ -254,56 +238,48 @@ def evaluate(
         (0.0, 0.0)
     """
     from trl_r1.models.resolve import resolve_model
-    from trl_r1.rewards import AccuracyReward, accuracy_reward
 
     started = time.monotonic()
-    # Everything cheap is checked before the model is loaded.
-    if k < 1:
-        raise ValueError(f"k (samples per problem) must be >= 1, got {k}")
-    pass_ks = sorted(set(pass_k)) if pass_k else default_pass_ks(k)
-    if any(not 1 <= x <= k for x in pass_ks):
-        raise ValueError(f"pass@k values must be between 1 and k={k}, got {list(pass_k or [])}")
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")
-    if max_new_tokens is not None and max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
-    if format_layout not in FORMAT_LAYOUTS:
-        raise ValueError(f"unknown format_layout {format_layout!r}; choose from {', '.join(FORMAT_LAYOUTS)}")
-    SamplingParams(num_samples=k, temperature=temperature, top_p=top_p, seed=seed)  # validates the ranges
-    if temperature == 0 and k > 1:
-        raise ValueError("temperature 0 (greedy) gives k identical samples; R1 samples at 0.6 - use k=1 for greedy")
-    name, source, problems = _to_problems(dataset, data_dir, limit, question_field, answer_field)
+    s = _settings(settings, kwargs)  # every setting is checked before the data or the model is loaded
+    pass_ks = sorted(set(s.pass_k)) if s.pass_k else default_pass_ks(s.k)
+    name, source, problems = _to_problems(dataset, s.data_dir, s.limit, s.question_field, s.answer_field)
     if not problems:
         raise BenchmarkError(f"no problems to evaluate in {name}")
-    accuracy_reward.pool.start()  # the verifier workers start while the model loads and generates
-    language = language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
-    prompts = [build_prompt(p, template, prefill_think) for p in problems]
+    judge = Judge(s.answer_fallback)
+    if any(p.kind == "math" for p in problems):
+        judge.pool.start()  # the verifier workers start while the model loads and generates
+    language = s.language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
+    prompts = [build_prompt(p, s.template, s.prefill_think) for p in problems]
     if isinstance(model, str):
         model = resolve_model(model)
-    model_name = model if isinstance(model, str) else _model_name(model)
+    model_name = model_name or (model if isinstance(model, str) else _model_name(model))
 
-    gen = _make_backend(model, backend, batch_size, backend_kwargs)
+    gen = _make_backend(model, s.backend, s.batch_size, backend_kwargs)
     _check_chat_template(gen, prompts)
-    params = SamplingParams(num_samples=k, temperature=temperature, top_p=top_p, seed=seed,
-                            max_new_tokens=_max_new_tokens(max_new_tokens, gen, prompts))
-    scorer = AccuracyReward(fallback_to_full_text=True) if answer_fallback else accuracy_reward
-    timeouts_before = scorer.pool.timeouts
-    records = _sample_and_score(gen, problems, prompts, params, scorer, answer_fallback, batch_size, progress,
-                                desc=f"eval {name}", layout=format_layout)
+    max_new_tokens = _max_new_tokens(s.max_new_tokens, gen, prompts)
+    timeouts_before = judge.pool.timeouts
+    seeds = [s.seed + i for i in range(s.seeds)]
+    runs, records = [], []
+    for seed in seeds:
+        params = SamplingParams(num_samples=s.k, temperature=s.temperature, top_p=s.top_p, seed=seed,
+                                max_new_tokens=max_new_tokens)
+        desc = f"eval {name}" + (f" seed {seed}" if len(seeds) > 1 else "")
+        seed_records = _sample_and_score(gen, problems, prompts, params, judge, s.batch_size, progress, desc, s.layout)
+        runs.append(_summarise(seed_records, s.k, pass_ks, judge, language))
+        records += [{"seed": seed, **r} for r in seed_records] if len(seeds) > 1 else seed_records
 
-    results: dict[str, Any] = {"benchmark": name, "model": model_name, "k": k, "n_problems": len(problems)}
-    results.update(_summarise(records, k, pass_ks, scorer, language))
+    results: dict[str, Any] = {"benchmark": name, "model": model_name, "k": s.k, "n_problems": len(problems)}
+    results.update(aggregate_seeds(runs, seeds))
     # a verification that hit the hard timeout scored 0.0 (or split a vote): say how many, never hide them
-    results["n_timeouts"] = scorer.pool.timeouts - timeouts_before
+    results["n_timeouts"] = judge.pool.timeouts - timeouts_before
     if results["n_timeouts"]:
         logger.warning("%d answer verifications hit the %.0f s hard timeout (scored as not equivalent); see n_timeouts",
-                       results["n_timeouts"], scorer.pool.timeout)
+                       results["n_timeouts"], judge.pool.timeout)
+    options = split_spec(dataset)[1] if isinstance(dataset, str) else {}
     results["config"] = {
-        "model": model_name, "benchmark": name, "source": source, "source_sha256": _file_digest(source),
-        "n_problems": len(problems), "limit": limit, "k": k, "pass_k": pass_ks, "temperature": temperature,
-        "top_p": top_p, "max_new_tokens": params.max_new_tokens, "seed": seed, "template": template,
-        "prefill_think": prefill_think, "language": language, "answer_fallback": answer_fallback,
-        "format_layout": format_layout,
+        **s.protocol(), "model": model_name, "benchmark": name, "benchmark_options": options, "source": source,
+        "source_sha256": _file_digest(source), "n_problems": len(problems), "pass_k": pass_ks, "seeds": seeds,
+        "max_new_tokens": max_new_tokens, "language": language,
         "backend": getattr(gen, "name", type(gen).__name__), "versions": package_versions(), **(provenance or {}),
     }
     results["seconds"] = round(time.monotonic() - started, 2)
@@ -313,12 +289,11 @@ def evaluate(
 
 
 def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], params: SamplingParams,
-                      scorer: Any, answer_fallback: bool, batch_size: int, progress: bool,
-                      desc: str, layout: str = "auto") -> list[dict[str, Any]]:
-    """One record per problem: its k samples, their final answers, accuracy verdicts and format scores."""
+                      judge: Judge, batch_size: int, progress: bool, desc: str,
+                      layout: str = "auto") -> list[dict[str, Any]]:
+    """One record per problem: its k samples, their final answers, verdicts and format scores."""
     from tqdm.auto import tqdm
 
-    from trl_r1.rewards import extract_final_answer
     from trl_r1.rewards.format import r1_zero_format_score, think_summary_format_score
 
     k = params.num_samples
@@ -329,19 +304,25 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
         for start in range(0, len(problems), per_call):
             chunk = range(start, min(start + per_call, len(problems)))
             groups = gen.generate([prompts[i] for i in chunk], params)
-            texts = [s.text for group in groups for s in group]
-            # one call for the whole chunk: the reward deduplicates and batches the verification
-            verdicts = scorer(texts, solution=[problems[i].answer for i in chunk for _ in range(k)])
-            for j, (i, group) in enumerate(zip(chunk, groups, strict=True)):
+            verdicts: dict[int, list[Any]] = {}
+            answers: dict[int, list[Any]] = {}
+            # one call per kind for the whole chunk: the rewards deduplicate and batch the work
+            for kind in dict.fromkeys(problems[i].kind for i in chunk):
+                members = [(i, g) for i, g in zip(chunk, groups, strict=True) if problems[i].kind == kind]
+                texts = [s.text for _, g in members for s in g]
+                got, read = judge.score(kind, texts, [problems[i] for i, g in members for _ in g])
+                for j, (i, _) in enumerate(members):
+                    verdicts[i], answers[i] = got[j * k : (j + 1) * k], read[j * k : (j + 1) * k]
+            for i, group in zip(chunk, groups, strict=True):
                 prompt = prompts[i]
-                scored = format_layout(prompt) if layout == "auto" else layout
+                scored = prompt_layout(prompt) if layout == "auto" else layout
                 fmt = r1_zero_format_score if scored == "r1_zero" else think_summary_format_score
                 prefilled = True if _prompt_text(prompt).rstrip().endswith("<think>") else None
+                p = problems[i]
                 records.append({
-                    "id": problems[i].id, "question": problems[i].question, "gold": problems[i].answer,
-                    "prompt": prompt,
-                    "answers": [extract_final_answer(s.text, answer_fallback) for s in group],
-                    "verdicts": verdicts[j * k : (j + 1) * k],
+                    "id": p.id, "kind": p.kind, "question": p.question, "gold": p.answer, "prompt": prompt,
+                    **({"choices": list(p.choices)} if p.choices is not None else {}),
+                    "answers": answers[i], "verdicts": verdicts[i],
                     "format": [fmt(s.text, prefilled=prefilled) for s in group],
                     "samples": [{"text": s.text, "num_tokens": s.num_tokens, "finished": s.finished} for s in group],
                 })
@@ -349,13 +330,12 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
     return records
 
 
-def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], scorer: Any,
+def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], judge: Judge,
                language: str | None) -> dict[str, Any]:
     """pass@k, cons@k and the quality metrics over all records (annotates each with its vote)."""
-    from trl_r1.rewards import group_equivalent
     from trl_r1.rewards.monitor import ReflectionMonitor
 
-    for r in records:  # a None verdict: the gold could not be parsed or the verifier failed (not the model's fault)
+    for r in records:  # a None verdict: the gold could not be parsed or the verifier/sandbox failed (not the model's fault)
         r["scored"] = all(v is not None for v in r["verdicts"])
     scored = [r for r in records if r["scored"]]
     if len(scored) < len(records):
@@ -363,13 +343,13 @@ def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], scorer
                        "left out of pass@k and cons@k", len(records) - len(scored), len(records))
     correct = [[v == 1.0 for v in r["verdicts"]] for r in scored]
     for r, row in zip(scored, correct, strict=True):
-        r["majority_correct"] = cons_at_k(r["answers"], row,
-                                          cluster=lambda distinct: group_equivalent(distinct, pool=scorer.pool))
+        cluster = judge.cluster(r["kind"])
+        r["majority_correct"] = None if cluster is False else cons_at_k(r["answers"], row, cluster=cluster)
     out: dict[str, Any] = {"n_scored": len(scored)}
     for x in pass_ks:
         out[f"pass@{x}"] = mean_pass_at_k(correct, x) if correct else None
     out["pass@1_stderr"] = _stderr([sum(row) / len(row) for row in correct])
-    out[f"cons@{k}"] = _mean([float(r["majority_correct"]) for r in scored])
+    out[f"cons@{k}"] = _mean([float(r["majority_correct"]) for r in scored if r["majority_correct"] is not None])
 
     samples = [s for r in records for s in r["samples"]]
     monitor = ReflectionMonitor(reflective_words="all", language=language)
@@ -380,7 +360,7 @@ def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], scorer
         "mean_response_tokens": reasoning["reasoning/response_length"],
         "truncation_rate": reasoning["reasoning/truncation_rate"],
         "format_compliance": _mean([f for r in records for f in r["format"]]),
-        "answer_rate": _mean([float(a is not None) for r in records for a in r["answers"]]),
+        "answer_rate": _mean([float(a is not None) for r in records if r["kind"] != "code" for a in r["answers"]]),
         "language_consistency": reasoning.get("reasoning/language_consistency"),
         "language_mix_ratio": reasoning.get("reasoning/language_mix_ratio"),
         "reflective_words_per_1k_tokens": reasoning["reasoning/reflective_words_per_1k_tokens"],
@@ -394,11 +374,3 @@ def _stderr(values: list[float]) -> float | None:
         return None
     mean = sum(values) / len(values)
     return math.sqrt(sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1) / len(values))
-
-
-
-
-
-
-
-

@@ -1,11 +1,13 @@
-"""What an evaluation writes: ``results.json``, the ``results.md`` table and ``samples.jsonl``."""
+"""What an evaluation writes: ``results.json``, the ``results.md`` table and ``samples.jsonl``; and how
+the runs of several evaluation seeds become one result (mean, standard deviation, per-seed values)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-from collections.abc import Mapping
+import statistics
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,40 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def _fmt(value: Any) -> str:
+def aggregate_seeds(runs: Sequence[Mapping[str, Any]], seeds: Sequence[int]) -> dict[str, Any]:
+    """One result from the runs of several evaluation seeds: each metric is the mean over seeds, with its
+    sample standard deviation in ``std`` and the per-seed values in ``per_seed`` (one seed: that run as is).
+
+    >>> out = aggregate_seeds([{"pass@1": 0.25, "n_scored": 4}, {"pass@1": 0.75, "n_scored": 4}], [0, 1])
+    >>> out["pass@1"], out["std"]["pass@1"], out["per_seed"]["pass@1"], out["n_scored"]
+    (0.5, 0.3536, [0.25, 0.75], 4)
+    """
+    if len(runs) != len(seeds) or not runs:
+        raise ValueError(f"{len(runs)} runs for {len(seeds)} seeds")
+    if len(runs) == 1:
+        return dict(runs[0])
+    out: dict[str, Any] = {}
+    std: dict[str, float | None] = {}
+    per_seed: dict[str, list[Any]] = {}
+    for key in runs[0]:
+        values = [run.get(key) for run in runs]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if key.startswith("n_") or not numbers:  # counts are the same for every seed; keep the first
+            out[key] = values[0]
+            continue
+        per_seed[key] = values
+        out[key] = statistics.fmean(numbers)
+        std[key] = round(statistics.stdev(numbers), 4) if len(numbers) > 1 else None
+    out["seeds"] = list(seeds)
+    out["std"], out["per_seed"] = std, per_seed
+    return out
+
+
+def _fmt(value: Any, std: Any = None) -> str:
     if value is None:
         return "n/a"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
+    text = f"{value:.3f}" if isinstance(value, float) else str(value)
+    return f"{text} ± {std:.3f}" if isinstance(std, float) else text
 
 
 def results_table(results: Mapping[str, Any]) -> str:
@@ -44,10 +76,12 @@ def results_table(results: Mapping[str, Any]) -> str:
                     "truncation_rate": "truncated"})
     header = ["model", "benchmark", "n", "k", *columns.values()]
     row = [str(results.get("model")), str(results.get("benchmark")), str(results["n_problems"]), str(k)]
-    row += [_fmt(results.get(m)) for m in columns]
+    std = results.get("std", {})
+    row += [_fmt(results.get(m), std.get(m)) for m in columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(row) + " |", ""]
     lines.append(f"Sampling: temperature {cfg.get('temperature')}, top-p {cfg.get('top_p')}, "
-                 f"max new tokens {cfg.get('max_new_tokens')}, seed {cfg.get('seed')}, template {cfg.get('template')}, "
+                 f"max new tokens {cfg.get('max_new_tokens')}, seeds {cfg.get('seeds', cfg.get('seed'))}, "
+                 f"template {cfg.get('template')}, "
                  f"backend {cfg.get('backend')}. pass@1 standard error: {_fmt(results.get('pass@1_stderr'))}; "
                  f"{results.get('n_scored')} of {results['n_problems']} problems scored; "
                  f"{results.get('n_timeouts', 0)} verifications hit the hard timeout.")

@@ -286,11 +286,12 @@ class _RecipeParser:
             return
         if stage.kind != "grpo":
             raise self.error(f"{at}.eval_benchmark", "only grpo stages evaluate during training (use an eval stage)")
-        from trl_r1.training.benchmark_eval import BenchmarkSettingError, settings_to_arguments
+        from trl_r1.eval import EvalSettingError
+        from trl_r1.training.benchmark_eval import settings_to_arguments
 
         try:
             flat = settings_to_arguments(raw["eval_benchmark"])
-        except BenchmarkSettingError as e:
+        except EvalSettingError as e:
             raise self.error(f"{at}.eval_benchmark.{e.key}", e.reason) from None
         both = sorted(set(flat) & set(raw.get("args") or {}))
         if both:

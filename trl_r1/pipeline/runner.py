@@ -107,7 +107,7 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
         if any(r.threshold is not None for r in stage.rewards):
             args["reward_thresholds"] = [1.0 if r.threshold is None else r.threshold for r in stage.rewards]
     if stage.kind == "eval":
-        args.setdefault("format_layout", trained_layout(recipe))
+        args.setdefault("layout", trained_layout(recipe))
     if spec.trains:
         args["use_peft"] = stage.lora is not None
         for key, value in (stage.lora or {}).items():
@@ -121,7 +121,7 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
     return args
 
 
-# format reward -> the completion layout eval's format compliance scores (trl_r1.eval.evaluate's format_layout)
+# format reward -> the completion layout eval's format compliance scores (trl_r1.eval.EvalSettings.layout)
 _LAYOUT_OF_REWARD = {"r1_zero_format": "r1_zero", "think_summary_format": "r1"}
 
 

@@ -215,7 +215,7 @@ KINDS: dict[str, StageKind] = {
     "eval": StageKind(
         name="eval",
         run=run_eval_stage,
-        argument_types=("trl_r1.eval.evaluate",),
+        argument_types=("trl_r1.eval.evaluate", "trl_r1.eval.EvalSettings"),
         model_key="model",
         dataset_key="dataset",
         output_key="output_dir",

@@ -31,12 +31,14 @@ from trl_r1.rewards.math import (
     extract_final_answer,
     group_equivalent,
 )
+from trl_r1.rewards.multiple_choice import MultipleChoiceReward, multiple_choice_reward
 from trl_r1.rewards.window import RewardWindow
 
 __all__ = [
     "AccuracyReward",
     "CodeReward",
     "LanguageConsistencyReward",
+    "MultipleChoiceReward",
     "R1ZeroFormatReward",
     "RewardFunction",
     "RewardWindow",
@@ -53,6 +55,7 @@ __all__ = [
     "group_equivalent",
     "language_consistency",
     "language_consistency_reward",
+    "multiple_choice_reward",
     "parse_test_cases",
     "r1_zero_format_reward",
     "tag_count_reward",

@@ -18,6 +18,7 @@ RULE_REWARDS: dict[str, str] = {
     "think_summary_format": "trl_r1.rewards.think_summary_format_reward",
     "tag_count": "trl_r1.rewards.tag_count_reward",
     "language_consistency": "trl_r1.rewards.language_consistency_reward",
+    "multiple_choice": "trl_r1.rewards.multiple_choice_reward",
     "trl_accuracy": "trl.rewards.accuracy_reward",
     "reasoning_accuracy": "trl.rewards.reasoning_accuracy_reward",
     "think_format": "trl.rewards.think_format_reward",

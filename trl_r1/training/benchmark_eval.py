@@ -48,7 +48,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -57,24 +56,23 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from trl_r1.eval import build_prompt, evaluate
+from trl_r1.eval import EvalSettingError, EvalSettings, build_prompt, evaluate
 from trl_r1.eval.benchmarks import benchmark_language
 from trl_r1.generation import Prompt, Sample, SamplingParams, TransformersBackend, render_prompt
 from trl_r1.training.benchmark_settings import (
-    FORMATS,
     SETTINGS,
-    TEMPLATES,
+    SHARED,
     BenchmarkEvalArguments,
-    BenchmarkSettingError,
-    check_settings,
+    benchmark_problems,
+    check_callback_options,
     settings_to_arguments,
 )
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BENCH_LOG", "BENCH_PREFIX", "DEFAULT_MAX_NEW_TOKENS", "FORMATS", "SETTINGS", "TEMPLATES",
-           "BenchmarkEvalArguments", "BenchmarkEvalCallback", "BenchmarkSettingError", "benchmark_metric_name",
-           "callback_from_arguments", "check_settings", "problem_seed", "settings_to_arguments"]
+__all__ = ["BENCH_LOG", "BENCH_PREFIX", "DEFAULT_MAX_NEW_TOKENS", "SETTINGS", "BenchmarkEvalArguments",
+           "BenchmarkEvalCallback", "benchmark_metric_name", "callback_from_arguments", "problem_seed",
+           "settings_to_arguments"]
 
 BENCH_PREFIX = "bench/"
 BENCH_LOG = "bench.jsonl"
@@ -128,43 +126,42 @@ class BenchmarkEvalCallback(TrainerCallback):
     """Benchmark pass@1 (and cons@k, format, length, truncation) of the live model during training.
 
     Args:
-        benchmark: a benchmark name (``math500``, ``aime24``, ``amc23``, ``gsm8k``, ``cmath``), or a
-            question/answer file or dataset spec (see :mod:`trl_r1.eval.benchmarks`).
-        limit: evaluate the first ``limit`` problems.
-        k: samples per problem.
+        benchmark: a benchmark name (``math500``, ``aime24``, ``aime25``, ``gpqa_diamond``, ``livecodebench``...),
+            or a question/answer (or test case) file or dataset spec (see :mod:`trl_r1.eval.benchmarks`).
         eval_steps: evaluate every ``eval_steps`` optimizer steps, and at the last step.
-        max_new_tokens: completion budget; default the trainer's ``max_completion_length``.
-        temperature / top_p: sampling (R1: 0.6 / 0.95).
-        template: prompt template (see :func:`trl_r1.eval.build_prompt`).
-        seed: the block of problems starting at ``i`` is sampled with :func:`problem_seed` ``(seed, i)``.
-        data_dir: folder of the named benchmarks.
         name: the ``<name>`` in ``bench/<name>/...`` (default :func:`benchmark_metric_name`).
-        format: the layout ``format_compliance`` checks: ``auto`` (``r1_zero`` when the prompt asks
-            for ``<answer>`` tags, else ``r1``, as :func:`trl_r1.eval.evaluate` decides), ``r1`` or
-            ``r1_zero`` (for plain prompts whose training data uses the R1-Zero layout).
         problems_per_batch: problems per ``generate`` call (Transformers; vLLM seeds each problem).
         trainer: the trainer to sample from and log through (or call :meth:`bind`).
+        settings: the evaluation settings (:class:`~trl_r1.eval.EvalSettings`); of them ``limit``, ``k``,
+            ``max_new_tokens`` (default: the trainer's ``max_completion_length``), ``temperature``, ``top_p``,
+            ``template``, ``seed`` (the block of problems starting at ``i`` is sampled with
+            :func:`problem_seed` ``(seed, i)``), ``layout`` and ``data_dir`` apply during training.
+        **kwargs: those fields by name (``limit=64, k=4``), overriding ``settings``.
 
     Every setting is checked, and the benchmark loaded, when the callback is built: a bad setting
     fails before training starts, with a ``ValueError`` naming it.
     """
 
-    def __init__(self, benchmark: str, limit: int | None = None, k: int = 4, eval_steps: int = 100,
-                 max_new_tokens: int | None = None, temperature: float = 0.6, top_p: float = 0.95,
-                 template: str = "auto", seed: int = 0, data_dir: str | os.PathLike | None = None,
-                 name: str | None = None, format: str = "auto", problems_per_batch: int = 8, trainer: Any = None):
+    def __init__(self, benchmark: str, eval_steps: int = 100, name: str | None = None, problems_per_batch: int = 8,
+                 trainer: Any = None, settings: EvalSettings | None = None, **kwargs: Any):
+        unknown = sorted(set(kwargs) - set(SHARED))
+        if unknown:
+            raise TypeError(f"BenchmarkEvalCallback: unknown setting(s) {', '.join(unknown)}; the settings that apply "
+                            f"during training are {', '.join(SHARED)}")
         try:
-            self.problems = check_settings(benchmark, limit, k, eval_steps, max_new_tokens, temperature, top_p,
-                                           template, seed, data_dir, name, format, problems_per_batch)
-        except BenchmarkSettingError as e:
+            check_callback_options(name, eval_steps, problems_per_batch)
+            self.settings = (settings or EvalSettings()).replace(**kwargs)
+            self.problems = benchmark_problems(benchmark, self.settings)
+        except EvalSettingError as e:
             raise ValueError(f"BenchmarkEvalCallback: {e.key}: {e.reason}") from None
-        self.benchmark, self.limit, self.k, self.eval_steps = benchmark, limit, k, eval_steps
-        self.max_new_tokens, self.temperature, self.top_p = max_new_tokens, temperature, top_p
-        self.template, self.seed, self.problems_per_batch = template, seed, problems_per_batch
-        self.format = format
+        s = self.settings
+        self.benchmark, self.limit, self.k, self.eval_steps = benchmark, s.limit, s.k, eval_steps
+        self.max_new_tokens, self.temperature, self.top_p = s.max_new_tokens, s.temperature, s.top_p
+        self.template, self.seed, self.problems_per_batch = s.template, s.seed, problems_per_batch
+        self.layout = s.layout
         self.name = name or benchmark_metric_name(benchmark)
         self.language = benchmark_language(benchmark)
-        self.prompts = [build_prompt(p, template) for p in self.problems]
+        self.prompts = [build_prompt(p, s.template) for p in self.problems]
         self.trainer = None
         self.history: list[dict[str, Any]] = []
         self._last_step: int | None = None
@@ -337,22 +334,12 @@ class BenchmarkEvalCallback(TrainerCallback):
         """One problem's numbers, scored by :func:`trl_r1.eval.evaluate` (its verifier and format rules)."""
         params = self._params(index)
         tokenizer = getattr(self.trainer, "processing_class", None)
-        result = evaluate(_FixedSamples(samples, tokenizer), [self.problems[index]], k=self.k,
-                          pass_k=[1], temperature=self.temperature, top_p=self.top_p,
-                          max_new_tokens=params.max_new_tokens, seed=params.seed, template=self.template,
-                          language=self.language, progress=False, save_samples=False)
+        # the layout format compliance checks is a setting: evaluate() reads it from the prompt or takes it as given
+        result = evaluate(_FixedSamples(samples, tokenizer), [self.problems[index]], self.settings, pass_k=[1],
+                          max_new_tokens=params.max_new_tokens, seed=params.seed, language=self.language,
+                          progress=False, save_samples=False)
         keys = ("pass@1", f"cons@{self.k}", "format_compliance", "mean_response_tokens", "truncation_rate")
-        out = {key: result.get(key) for key in keys}
-        if self.format != "auto":  # the layout is given, not read from the prompt
-            from trl_r1.rewards.format import r1_zero_format_score, think_summary_format_score
-            from trl_r1.text.completion import THINK_START
-
-            score = r1_zero_format_score if self.format == "r1_zero" else think_summary_format_score
-            prompt = self.prompts[index]
-            text = prompt if isinstance(prompt, str) else str(prompt[-1].get("content", ""))
-            prefilled = True if text.rstrip().endswith(THINK_START) else None
-            out["format_compliance"] = sum(score(s.text, prefilled=prefilled) for s in samples) / len(samples)
-        return out
+        return {key: result.get(key) for key in keys}
 
     def _append_log(self, step: int, metrics: Mapping[str, float]) -> None:
         trainer = self.trainer
