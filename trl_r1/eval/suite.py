@@ -100,10 +100,11 @@ def suite_table(results: Mapping[str, Mapping[str, Any]], model: str, k: int) ->
 def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None = None, *,
                    output_dir: str | os.PathLike | None = None, progress: bool = True,
                    provenance: Mapping[str, Any] | None = None, backend_kwargs: Mapping[str, Any] | None = None,
-                   **kwargs: Any) -> dict[str, Any]:
+                   model_name: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """Evaluate every benchmark of ``suite`` with one loaded model; returns ``{"results": {bench: results},
     "table": markdown}`` and writes each benchmark's files under ``output_dir/<benchmark>/`` plus
-    ``suite.json`` and ``suite.md``. ``kwargs`` are :class:`~trl_r1.eval.settings.EvalSettings` fields.
+    ``suite.json`` and ``suite.md``. ``kwargs`` are :class:`~trl_r1.eval.settings.EvalSettings` fields;
+    ``model_name`` names an in-memory model or backend (it picks the paper's row).
 
     >>> evaluate_suite("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", k=64, seeds=3,
     ...                template="deepseek", data_dir="benchmarks/")  # doctest: +SKIP
@@ -115,7 +116,7 @@ def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None 
     if suite not in SUITES:
         raise ValueError(f"unknown suite {suite!r}; choose from {', '.join(SUITES)}")
     s = (settings or EvalSettings()).replace(**kwargs) if kwargs else (settings or EvalSettings())
-    name = model if isinstance(model, str) else _model_name(model)
+    name = model_name or (model if isinstance(model, str) else _model_name(model))
     for bench, _ in SUITES[suite]:  # every benchmark is found before the model loads
         resolve_benchmark(bench, s.data_dir)
     backend = _make_backend(resolve_model(model) if isinstance(model, str) else model, s.backend, s.batch_size,
