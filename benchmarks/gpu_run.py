@@ -11,7 +11,11 @@ missing), saves it, then runs in bf16 on one GPU, each phase in a fresh process:
     colocated when it is installed (``--no-vllm`` turns it off);
 (c) the same GRPO steps with only TRL's own rewards (``trl.rewards.accuracy_reward`` and
     ``think_format_reward``) and no monitor: the baseline;
-(d) ``trl-r1 eval`` (:func:`trl_r1.eval.evaluate`) on the first 64 MATH-500 problems.
+(d) ``trl-r1 eval`` (:func:`trl_r1.eval.evaluate`) on the first 64 MATH-500 problems;
+(e) on request (``--phases eval_published``), a real published model evaluated as R1 evaluates it
+    (DeepSeek's prompt, temperature 0.6, top-p 0.95, k samples) on MATH-500 and GPQA Diamond from local
+    files (``--data-dir`` with ``math500.jsonl`` and ``gpqa_diamond.csv``: the GPU machine has no network,
+    so the model is a local directory or already in the Hub cache), printed beside the paper's numbers.
 
 It prints one table: median step time, tokens/s (training: the prompt + completion tokens TRL
 counts, per second of step time, first step excluded as warm-up; eval: generated tokens per second
@@ -22,6 +26,9 @@ completion runs to ``--max-completion-length``: a steady generation load.
     python benchmarks/gpu_run.py --model qwen2.5-1.5b          # one GPU
     python benchmarks/gpu_run.py --model qwen2.5-7b --steps 5
     python benchmarks/gpu_run.py --tiny                        # CPU, a few seconds a phase (the tests run it)
+    HF_HUB_OFFLINE=1 python benchmarks/gpu_run.py --phases eval_published \
+        --published-model /models/DeepSeek-R1-Distill-Qwen-1.5B --data-dir /data/benchmarks
+    python benchmarks/gpu_run.py --tiny --phases eval_published  # CPU: the tiny model on the test fixtures
 
 ``--json FILE`` also writes the rows. Prompts are synthetic arithmetic (short); ``--sft-data`` /
 ``--grpo-data`` take any dataset spec (e.g. a Hub id with options, see trl_r1.data.views).
@@ -61,9 +68,13 @@ QWEN_CONFIGS: dict[str, dict[str, Any]] = {
                  num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
                  rope_theta=1000000.0, rms_norm_eps=1e-6, tie_word_embeddings=True, hidden_act="silu"),
 }
-PHASES = ("sft_lora", "grpo_trl_r1", "grpo_trl_only", "eval_math500")
+PHASES = ("sft_lora", "grpo_trl_r1", "grpo_trl_only", "eval_math500", "eval_published")
+DEFAULT_PHASES = PHASES[:4]  # (e) needs a published model on disk: asked for by name
 LABELS = {"sft_lora": "(a) cold-start SFT, LoRA", "grpo_trl_r1": "(b) GRPO, trl_r1 rewards + monitor",
-          "grpo_trl_only": "(c) GRPO, TRL rewards only", "eval_math500": "(d) trl-r1 eval, MATH-500"}
+          "grpo_trl_only": "(c) GRPO, TRL rewards only", "eval_math500": "(d) trl-r1 eval, MATH-500",
+          "eval_published": "(e) published model, MATH-500 + GPQA Diamond"}
+PUBLISHED = ("math500", "gpqa_diamond")  # the two sets (e) measures against the paper
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "data" / "benchmarks"  # --tiny's data (4 problems each)
 
 
 # -- the model ---------------------------------------------------------------------------------
@@ -223,11 +234,65 @@ def run_phase(phase: str, opts: argparse.Namespace) -> dict[str, Any]:
         tokens = sum(s["num_tokens"] for r in records for s in r["samples"])  # generated tokens
         row.update(steps=int(result["n_problems"]), step_time_s=elapsed / max(1, int(result["n_problems"])),
                    tokens_per_s=tokens / elapsed, pass_at_1=result.get("pass@1"))
+    elif phase == "eval_published":
+        row.update(eval_published(opts, model_dir, out))
     else:
         raise ValueError(f"unknown phase {phase!r}; choose from {', '.join(PHASES)}")
     if cuda:
         row["peak_gib"] = torch.cuda.max_memory_allocated() / 2**30
     return row
+
+
+def eval_published(opts: argparse.Namespace, model_dir: Path, out: Path) -> dict[str, Any]:
+    """(e): one loaded model, MATH-500 and GPQA Diamond at R1's settings, each beside the paper's pass@1."""
+    from trl_r1.eval import BenchmarkError, EvalSettings, evaluate, paper_row
+    from trl_r1.generation import make_backend
+
+    model = str(model_dir) if opts.tiny else opts.published_model
+    data_dir = opts.data_dir or (str(FIXTURES) if opts.tiny else None)
+    settings = EvalSettings(k=opts.published_k, limit=opts.eval_problems, max_new_tokens=opts.published_max_tokens,
+                            template="deepseek", seeds=opts.published_seeds, data_dir=data_dir)
+    start = time.perf_counter()
+    try:
+        kwargs = {"max_model_len": opts.published_max_tokens + 2048} if opts.vllm else {}
+        backend = make_backend(model, "vllm" if opts.vllm else "transformers", **kwargs)
+    except Exception as e:  # not on disk and no network (hub, vLLM and transformers each raise their own): say how
+
+        return {"skipped": f"model {model!r} not found locally ({str(e).splitlines()[0][:80]}); pass "
+                           "--published-model DIR"}
+    paper = paper_row(opts.published_model) or {}
+    comparison, tokens, problems = [], 0, 0
+    for bench in PUBLISHED:
+        try:
+            result = evaluate(backend, bench, settings, output_dir=out / bench, progress=False, model_name=model)
+        except BenchmarkError as e:
+            return {"skipped": f"{bench}: {str(e)[:160]}"}
+        records = [json.loads(line) for line in (out / bench / "samples.jsonl").read_text().splitlines() if line]
+        tokens += sum(s["num_tokens"] for r in records for s in r["samples"])
+        problems += int(result["n_problems"])
+        comparison.append({"benchmark": bench, "n": result["n_problems"], "k": settings.k,
+                           "pass@1": result["pass@1"], "std": result.get("std", {}).get("pass@1"),
+                           "paper": paper.get(f"{bench}/pass@1"), "truncation_rate": result["truncation_rate"]})
+    elapsed = time.perf_counter() - start  # model load included
+    return {"steps": problems, "step_time_s": elapsed / max(1, problems), "tokens_per_s": tokens / elapsed,
+            "model": model, "paper_model": opts.published_model if paper else None, "stand_in": opts.tiny,
+            "comparison": comparison}
+
+
+def comparison_table(row: dict[str, Any]) -> str:
+    """(e)'s measured pass@1 beside the paper's, in percent."""
+    note = " (--tiny: a random stand-in, the numbers check the plumbing only)" if row.get("stand_in") else ""
+    lines = [f"\n(e) {row['model']} against the paper's {row['paper_model'] or '(no paper row for this model)'}"
+             f"{note}:", "",
+             "| benchmark | problems | k | measured pass@1 | paper pass@1 | difference | truncated |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for c in row["comparison"]:
+        measured = f"{100 * c['pass@1']:.1f}" + (f" ± {100 * c['std']:.1f}" if c.get("std") is not None else "")
+        paper = f"{c['paper']:.1f}" if c["paper"] is not None else "n/a"
+        diff = f"{100 * c['pass@1'] - c['paper']:+.1f}" if c["paper"] is not None else "n/a"
+        lines.append(f"| {c['benchmark']} | {c['n']} | {c['k']} | {measured} | {paper} | {diff} | "
+                     f"{c['truncation_rate']:.2f} |")
+    return "\n".join(lines)
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -245,7 +310,7 @@ def table(rows: list[dict[str, Any]], header: str) -> str:
         vs = "-"
         if base and r["phase"].startswith("grpo"):
             vs = f"{r['step_time_s'] / base['step_time_s']:.2f}x ({100 * (r['step_time_s'] / base['step_time_s'] - 1):+.1f}%)"
-        unit = "s/problem" if r["phase"] == "eval_math500" else ""
+        unit = "s/problem" if r["phase"].startswith("eval") else ""
         lines.append(f"| {LABELS[r['phase']]} | {r['steps']} | {r['step_time_s']:.3f}{' ' + unit if unit else ''} | "
                      f"{tps} | {mem} | {vs} |")
     return "\n".join(lines)
@@ -267,7 +332,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-vllm", action="store_true", help="Transformers generation even when vLLM is installed")
     p.add_argument("--lora-grpo", action="store_true",
                    help="LoRA for the GRPO phases too (full-weight 7B GRPO needs ~100 GB: use this on 80 GB GPUs)")
-    p.add_argument("--phases", nargs="+", choices=PHASES, default=list(PHASES))
+    p.add_argument("--phases", nargs="+", choices=PHASES, default=list(DEFAULT_PHASES),
+                   help="default: (a)-(d); eval_published is (e)")
+    p.add_argument("--published-model", default="deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B",
+                   help="(e): a published R1 model, a local directory or a hub id already in the cache (the "
+                        "paper's row is picked by its name; --tiny stands the tiny model in for it)")
+    p.add_argument("--published-k", type=int, default=None, help="(e): samples per problem (GPU 4, tiny 1; R1: 64)")
+    p.add_argument("--published-seeds", type=int, default=1, help="(e): evaluation seeds (mean ± std)")
+    p.add_argument("--published-max-tokens", type=int, default=None,
+                   help="(e): completion budget (GPU 16384, tiny 8; R1: 32768)")
     p.add_argument("--work-dir", default=None, help="where the model and phase outputs go (default: a temp dir)")
     p.add_argument("--json", default=None, help="also write the rows to this file")
     p.add_argument("--phase", choices=PHASES, default=None, help=argparse.SUPPRESS)  # one phase, in a child
@@ -277,7 +350,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     opts = p.parse_args(argv)
     tiny = opts.tiny
     defaults = dict(steps=(2, 6), batch_size=(4, 8), num_generations=(2, 8), max_completion_length=(8, 1024),
-                    eval_problems=(2, 64))
+                    eval_problems=(2, 64), published_k=(1, 4), published_max_tokens=(8, 16384))
     for key, (small, big) in defaults.items():
         if getattr(opts, key) is None:
             setattr(opts, key, small if tiny else big)
@@ -303,7 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gpu_run-") as tmp:
         work = Path(opts.work_dir or tmp)
         model_dir = work / f"model-{name}"
-        tokenizer_name = build_model(name, model_dir, device)
+        # (e) alone on a GPU measures a published model: no random model to build
+        only_published = opts.phases == ["eval_published"] and not opts.tiny
+        tokenizer_name = "the published model's" if only_published else build_model(name, model_dir, device)
         gc.collect()
         if device == "cuda":
             torch.cuda.empty_cache()
@@ -324,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{opts.steps} steps x {opts.batch_size} per device, {opts.num_generations} generations, "
               f"{opts.max_completion_length} new tokens")
     print(table(rows, header))
+    for row in rows:
+        if row.get("comparison"):
+            print(comparison_table(row))
     if opts.json:
         Path(opts.json).write_text(json.dumps({"header": header, "rows": rows}, indent=2))
     return 0

@@ -164,3 +164,19 @@ def test_a_row_with_unreadable_private_tests_names_the_row(tmp_path):
 
 def test_problem_kinds():
     assert Problem("q", "", "0", tests={"test_cases": []}).kind == "code"
+
+
+def test_the_in_training_benchmark_callback_accepts_gpqa_and_livecodebench():
+    from trl_r1.training.benchmark_eval import BenchmarkEvalCallback, settings_to_arguments
+
+    gpqa = BenchmarkEvalCallback("gpqa_diamond", data_dir=str(FIXTURES), limit=2, k=2)
+    gold = gpqa.problems[0].answer
+    wrong = "A" if gold != "A" else "B"
+    scores = gpqa._score(0, [Sample(f"<think>..</think>Answer: {gold}", 5, True),
+                             Sample(f"<think>..</think>Answer: {wrong}", 5, True)])
+    assert scores["pass@1"] == 0.5
+    code = BenchmarkEvalCallback("livecodebench", data_dir=str(FIXTURES), limit=1, k=1)
+    program = f"<think>..</think>\n```python\n{GOOD['abc370_a']}\n```"
+    assert code._score(0, [Sample(program, 5, True)])["pass@1"] == 1.0
+    args = settings_to_arguments({"benchmark": "livecodebench?release=v6", "data_dir": str(FIXTURES), "limit": 2})
+    assert args["eval_benchmark"] == "livecodebench?release=v6" and args["eval_benchmark_limit"] == 2
