@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trl_r1.cli import main
-from trl_r1.eval import evaluate, evaluate_suite, load_problems, paper_row
+from trl_r1.eval import Problem, evaluate, evaluate_suite, load_problems, paper_row
 from trl_r1.generation import Sample
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
@@ -32,8 +32,6 @@ class SeededBackend:
 
 
 def test_several_seeds_report_mean_std_and_every_seeds_value_and_results_json_records_the_protocol(tmp_path):
-    from trl_r1.eval.evaluate import Problem
-
     results = evaluate(SeededBackend(), [Problem("2+2?", "4", "a")], k=4, seeds=3, seed=0, output_dir=tmp_path,
                        max_new_tokens=64, template="deepseek", progress=False)
     assert results["per_seed"]["pass@1"] == [1.0, 0.5, 0.5]  # seeds 0, 1, 2
@@ -52,8 +50,6 @@ def test_several_seeds_report_mean_std_and_every_seeds_value_and_results_json_re
 
 
 def test_k_64_reports_cons_at_64_as_r1_does_for_aime():
-    from trl_r1.eval.evaluate import Problem
-
     results = evaluate(SeededBackend(), [Problem("2+2?", "4", "a")], k=64, seed=1, max_new_tokens=8, progress=False)
     assert results["cons@64"] == 1.0 and results["pass@1"] == pytest.approx(0.5) and "pass@64" in results
 

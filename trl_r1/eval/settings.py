@@ -24,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-TEMPLATES = ("auto", "r1", "r1_zero", "chat", "deepseek")
+from trl_r1.text.templates import PROMPT_TEMPLATES
+
+TEMPLATES = ("auto", *PROMPT_TEMPLATES)
 """Prompt templates: ``auto`` (the data's own prompt, else ``r1``) and those of :func:`trl_r1.text.templates.build_prompt`."""
 LAYOUTS = ("auto", "r1_zero", "r1")
 """Completion layouts format compliance scores: ``r1_zero`` (``<think>`` + ``<answer>``), ``r1`` (``<think>`` +
