@@ -35,6 +35,7 @@ HOSTILE = [
     ("<think>...</think>Answer: B or C", "two letters"),
     ("<think>...</think>Answer: B\nAnswer: C", "two answers"),
     (r"<think>...</think>$\boxed{B}$ $\boxed{C}$", "two boxes"),
+    ("<think>...</think>$\\boxed{B}$\nAnswer: C", "a box and an Answer line naming different letters"),
     ("<think>...</think>Answer: probably B", "a hedge"),
     ("<think>...</think>Answer: B, but I am not sure", "a hedge after the letter"),
     ("<think>The answer is B.</think>I cannot decide.", "the letter only inside the reasoning"),
@@ -51,6 +52,12 @@ HOSTILE = [
 @pytest.mark.parametrize(("text", "why"), HOSTILE)
 def test_a_hedge_two_letters_or_an_answer_hidden_in_the_reasoning_scores_zero(text, why):
     assert multiple_choice_reward([text], solution=["B"], choices=[OPTIONS]) == [0.0], why
+
+
+def test_words_inside_an_option_are_not_a_hedge():
+    options = ["It is likely endothermic", "Exothermic", "Neither", "Both"]
+    assert read_choice("<think>...</think>Answer: A) It is likely endothermic", options) == "A"
+    assert read_choice("<think>...</think>Answer: A, probably", options) is None
 
 
 def test_a_gold_outside_the_options_is_not_the_models_fault():

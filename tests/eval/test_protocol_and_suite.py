@@ -43,7 +43,8 @@ def test_several_seeds_report_mean_std_and_every_seeds_value_and_results_json_re
     assert protocol["seeds"] == [0, 1, 2] and protocol["k"] == 4 and protocol["temperature"] == 0.6
     assert (protocol["top_p"], protocol["max_new_tokens"], protocol["template"], protocol["backend"]) == (
         0.95, 64, "deepseek", "seeded")
-    assert {"trl-r1", "trl", "transformers"} <= set(protocol["versions"])
+    assert {"trl-r1", "trl", "transformers", "vllm"} <= set(protocol["versions"])  # vLLM: None when not installed
+    assert protocol["versions"]["trl"] and protocol["versions"]["transformers"]
     assert "± " in (tmp_path / "results.md").read_text()
     samples = [json.loads(line) for line in (tmp_path / "samples.jsonl").read_text().splitlines()]
     assert [s["seed"] for s in samples] == [0, 1, 2]

@@ -127,13 +127,13 @@ def run(args: EvalArguments) -> int:
         torch.set_num_threads(args.threads)
     backend_kwargs = {"base_url": args.vllm_server_url} if args.backend == "vllm-server" else None
     # the exact command, next to the numbers it produced
-    common = {"output_dir": args.output_dir, "backend_kwargs": backend_kwargs,
+    common = {"output_dir": args.output_dir, "backend_kwargs": backend_kwargs, "save_samples": not args.no_samples,
               "provenance": {"command": command_line(args)}}
     try:
         if args.suite is not None:
             print(evaluate_suite(args.model, args.suite, args.settings(), **common)["table"])
             return 0
-        results = evaluate(args.model, args.benchmark, args.settings(), save_samples=not args.no_samples, **common)
+        results = evaluate(args.model, args.benchmark, args.settings(), **common)
     except BenchmarkError as e:
         raise UsageError(str(e)) from None
     print(results_table(results))

@@ -18,15 +18,16 @@ logger = logging.getLogger(__name__)
 RESULTS_FILE, TABLE_FILE, SAMPLES_FILE = "results.json", "results.md", "samples.jsonl"
 
 
-def package_versions() -> dict[str, str]:
+def package_versions() -> dict[str, str | None]:
+    """The versions a result depends on (``None``: not installed, e.g. vLLM on a CPU machine)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {}
+    out: dict[str, str | None] = {}
     for package in ("trl-r1", "trl", "transformers", "torch", "vllm", "math-verify"):
         try:
             out[package] = version(package)
         except PackageNotFoundError:
-            continue
+            out[package] = None
     return out
 
 

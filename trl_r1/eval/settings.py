@@ -19,6 +19,7 @@ trl_r1.eval.settings.EvalSettingError: k: expected a positive integer, got 0
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ def _is_number(value: Any) -> bool:
 class EvalSettings:
     """How to evaluate: sampling, prompt, scoring and data settings (R1's defaults)."""
 
-    k: int = field(default=4, metadata={"help": "samples per problem (R1: 64 for AIME and GPQA, 4 to 16 elsewhere)"})
+    k: int = field(default=4, metadata={"help": "samples per problem (R1: 64, pass@1 their mean; cons@64 for AIME)"})
     pass_k: list[int] | None = field(
         default=None, metadata={"help": "k values for unbiased pass@k (default: powers of two up to k, and k)"})
     limit: int | None = field(default=None, metadata={"help": "evaluate only the first N problems"})
@@ -112,6 +113,8 @@ class EvalSettings:
     answer_field: str | None = field(default=None, metadata={"help": "gold answer field of a benchmark file"})
 
     def __post_init__(self) -> None:
+        if isinstance(self.data_dir, os.PathLike):
+            self.data_dir = os.fspath(self.data_dir)  # recorded in results.json: plain text
         for key in ("k", "seeds", "batch_size"):
             self._positive(key, getattr(self, key))
         for key in ("limit", "max_new_tokens"):

@@ -98,7 +98,7 @@ def suite_table(results: Mapping[str, Mapping[str, Any]], model: str, k: int) ->
 
 
 def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None = None, *,
-                   output_dir: str | os.PathLike | None = None, progress: bool = True,
+                   output_dir: str | os.PathLike | None = None, save_samples: bool = True, progress: bool = True,
                    provenance: Mapping[str, Any] | None = None, backend_kwargs: Mapping[str, Any] | None = None,
                    model_name: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """Evaluate every benchmark of ``suite`` with one loaded model; returns ``{"results": {bench: results},
@@ -124,8 +124,8 @@ def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None 
     results: dict[str, Any] = {}
     for bench, _ in SUITES[suite]:
         out = Path(output_dir) / bench if output_dir is not None else None
-        results[bench] = evaluate(backend, bench, s, output_dir=out, progress=progress, model_name=name,
-                                  provenance=provenance)
+        results[bench] = evaluate(backend, bench, s, output_dir=out, save_samples=save_samples, progress=progress,
+                                  model_name=name, provenance=provenance)
     table = suite_table(results, name, s.k)
     if output_dir is not None:
         Path(output_dir).mkdir(parents=True, exist_ok=True)

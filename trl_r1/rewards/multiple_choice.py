@@ -6,16 +6,17 @@ The same rule serves GRPO on STEM multiple-choice data (R1, section 2.3.2: "STEM
 rule-checkable answers). The letter is read only from the final part of a completion (the
 ``<answer>`` block, else the text after ``</think>``): a letter inside the reasoning never counts.
 
-Reading, most explicit form first; the first form present decides:
+Reading, most explicit forms first; the first group present decides:
 
-1. ``\boxed{C}`` (also ``\boxed{\text{C}}``, ``\boxed{(C)}``);
-2. ``Answer: C`` / ``the answer is (C)`` / ``**Answer:** C``;
-3. ``(C)``, or a line that is only the letter (``C`` / ``C.``);
-4. the text of exactly one option, in the last line.
+1. declarations: ``\boxed{C}`` (also ``\boxed{\text{C}}``, ``\boxed{(C)}``), ``Answer: C``,
+   ``the answer is (C)``, ``**Answer:** C``;
+2. ``(C)``, or a line that is only the letter (``C`` / ``C.``);
+3. the text of exactly one option, in the last line.
 
-Scores: 1.0 for the gold letter; 0.0 when the form that decides names two different letters, when
-the line holding the letter hedges (``or``, ``maybe``, ``probably``, ``not sure``...), when no
-letter can be read, or when the letter is not one of the options. ``None`` (TRL skips the row, not
+Scores: 1.0 for the gold letter; 0.0 when the group that decides names two different letters (a
+boxed C and an ``Answer: D`` are two answers), when a line holding the letter hedges (``or``,
+``maybe``, ``probably``, ``not sure``..., outside the options' own words), when no letter can be
+read, or when the letter is not one of the options. ``None`` (TRL skips the row, not
 the model's fault) when the gold itself is not one of the options: a letter beyond the number of
 options, or a text that matches none of them.
 
@@ -94,6 +95,14 @@ def gold_letter(gold: Any, choices: Sequence[str] | None = None) -> str | None:
     return None
 
 
+def _hedged(line: str, choices: Sequence[str] | None) -> bool:
+    """Whether a line hedges, outside the options' own words (an option may well say "or" or "likely")."""
+    for option in choices or ():
+        if option.strip():
+            line = re.sub(re.escape(option.strip()), " ", line, flags=re.IGNORECASE)
+    return bool(_HEDGES.search(line))
+
+
 def _final_region(text: str, fallback_to_full_text: bool) -> str | None:
     parsed = parse_completion(text)
     if parsed.answer_starts > 1 or parsed.reasoning == "":
@@ -121,14 +130,16 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
     n = len(choices) if choices is not None else DEFAULT_LETTERS
     valid = set(LETTERS[:n])
     lines = region.splitlines()
-    for pattern in (_BOXED, _ANSWER, _PAREN, _BARE_LINE):
-        found = [(m.group(1).upper(), line) for line in lines for m in pattern.finditer(line)]
-        if pattern is _ANSWER:  # "Answer: c" is a letter; "answer is a" in prose is not: capitals only
-            found = [(letter, line) for letter, line in found if re.search(rf"\b{letter}\b", line)]
+    for patterns in ((_BOXED, _ANSWER), (_PAREN, _BARE_LINE)):
+        found = [(m.group(1).upper(), line, pattern) for pattern in patterns for line in lines
+                 for m in pattern.finditer(line)]
+        # "Answer: c" is a letter; "the answer is a bit..." in prose is not: the letter must be written as a capital
+        found = [(letter, line) for letter, line, pattern in found
+                 if pattern is not _ANSWER or re.search(rf"\b{letter}\b", line)]
         if not found:
             continue
         letters = {letter for letter, _ in found}
-        if len(letters) != 1 or any(_HEDGES.search(line) for _, line in found):
+        if len(letters) != 1 or any(_hedged(line, choices) for _, line in found):
             return None
         letter = letters.pop()
         return letter if letter in valid else None
@@ -137,7 +148,7 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
         hits = [i for i, option in enumerate(choices) if _norm(option) and _norm(option) in last]
         # an option that is part of a longer matched option ("2" in "12") is not a second answer
         hits = [i for i in hits if not any(j != i and _norm(choices[i]) in _norm(choices[j]) for j in hits)]
-        if len(hits) == 1 and not _HEDGES.search(last):
+        if len(hits) == 1 and not _hedged(last, choices):
             return LETTERS[hits[0]]
     return None
 
