@@ -325,10 +325,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--num-generations", type=int, default=None, help="GRPO group size (GPU 8, tiny 2)")
     p.add_argument("--max-completion-length", type=int, default=None, help="GPU 1024, tiny 8")
     p.add_argument("--max-length", type=int, default=4096, help="SFT sequence limit")
-    p.add_argument("--eval-problems", type=int, default=None, help="MATH-500 problems (GPU 64, tiny 2)")
+    p.add_argument("--eval-problems", type=int, default=None, help="problems per benchmark in (d) and (e) (GPU 64, tiny 2)")
     p.add_argument("--sft-data", default="synthetic://arithmetic?split=sft&layout=r1&n=256")
     p.add_argument("--grpo-data", default="synthetic://arithmetic?split=rl&layout=r1&n=256")
-    p.add_argument("--data-dir", default=None, help="folder with math500.jsonl (default: trl_r1.eval's)")
+    p.add_argument("--data-dir", default=None, help="folder with math500.jsonl, and gpqa_diamond.csv for (e) (default: trl_r1.eval's; "
+                        "--tiny's (e): the test fixtures)")
     p.add_argument("--no-vllm", action="store_true", help="Transformers generation even when vLLM is installed")
     p.add_argument("--lora-grpo", action="store_true",
                    help="LoRA for the GRPO phases too (full-weight 7B GRPO needs ~100 GB: use this on 80 GB GPUs)")
