@@ -192,6 +192,9 @@ def _mean(values: Sequence[float]) -> float | None:
 
 def _settings(settings: EvalSettings | None, changes: Mapping[str, Any]) -> EvalSettings:
     """``settings`` (default R1's) with keyword ``changes``; an unknown name is a ``TypeError``."""
+    if settings is not None and not isinstance(settings, EvalSettings):
+        raise TypeError(f"settings must be an EvalSettings, got {type(settings).__name__}; pass single settings as "
+                        "keywords (k=16, seeds=3, ...)")
     base = settings if settings is not None else EvalSettings()
     return base.replace(**changes) if changes else base
 
@@ -343,8 +346,8 @@ def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], judge:
                        "left out of pass@k and cons@k", len(records) - len(scored), len(records))
     correct = [[v == 1.0 for v in r["verdicts"]] for r in scored]
     for r, row in zip(scored, correct, strict=True):
-        cluster = judge.cluster(r["kind"])
-        r["majority_correct"] = None if cluster is False else cons_at_k(r["answers"], row, cluster=cluster)
+        r["majority_correct"] = (cons_at_k(r["answers"], row, cluster=judge.cluster(r["kind"]))
+                                 if r["kind"] in judge.VOTES else None)
     out: dict[str, Any] = {"n_scored": len(scored)}
     for x in pass_ks:
         out[f"pass@{x}"] = mean_pass_at_k(correct, x) if correct else None

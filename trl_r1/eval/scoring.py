@@ -57,11 +57,14 @@ class Judge:
             return self._code(texts, verification_info=[p.tests for p in problems]), [None] * len(texts)
         raise ValueError(f"unknown problem kind {kind!r}")
 
-    def cluster(self, kind: str) -> Callable[[Sequence[str]], Sequence[int]] | None | bool:
-        """How equivalent answers vote together in cons@k: math-verify clusters for math, exact letters for
-        multiple choice; ``False`` for code (no vote)."""
+    def cluster(self, kind: str) -> Callable[[Sequence[str]], Sequence[int]] | None:
+        """How equivalent answers vote together in cons@k: math-verify clusters for math, exact letters
+        (``None``) for multiple choice. Code problems have no vote (see :attr:`VOTES`)."""
         if kind == "math":
             from trl_r1.rewards import group_equivalent
 
             return lambda distinct: group_equivalent(distinct, pool=self.pool)
-        return None if kind == "multiple_choice" else False
+        return None
+
+    VOTES = frozenset({"math", "multiple_choice"})
+    """The kinds with a majority vote (cons@k); two programs are not one answer because their text differs."""

@@ -110,12 +110,12 @@ def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None 
     ...                template="deepseek", data_dir="benchmarks/")  # doctest: +SKIP
     """
     from trl_r1.eval.benchmarks import resolve_benchmark
-    from trl_r1.eval.evaluate import _make_backend, _model_name, evaluate
+    from trl_r1.eval.evaluate import _make_backend, _model_name, _settings, evaluate
     from trl_r1.models.resolve import resolve_model
 
     if suite not in SUITES:
         raise ValueError(f"unknown suite {suite!r}; choose from {', '.join(SUITES)}")
-    s = (settings or EvalSettings()).replace(**kwargs) if kwargs else (settings or EvalSettings())
+    s = _settings(settings, kwargs)
     name = model_name or (model if isinstance(model, str) else _model_name(model))
     for bench, _ in SUITES[suite]:  # every benchmark is found before the model loads
         resolve_benchmark(bench, s.data_dir)
