@@ -278,9 +278,9 @@ def evaluate(
     accuracy_reward.pool.start()  # the verifier workers start while the model loads and generates
     language = language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
     prompts = [build_prompt(p, template, prefill_think) for p in problems]
+    model_name = model if isinstance(model, str) else _model_name(model)  # as given (trl-r1/tiny), not a cache path
     if isinstance(model, str):
         model = resolve_model(model)
-    model_name = model if isinstance(model, str) else _model_name(model)
 
     gen = _make_backend(model, backend, batch_size, backend_kwargs)
     _check_chat_template(gen, prompts)
