@@ -16,8 +16,8 @@ import pytest  # noqa: E402
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Named benchmarks come from the Hub by default; tests read the small copies shipped in the repository, so a
 # clone tests green with nothing beside it (tests/test_clone_alone.py). Same file names and row fields as a
-# full local benchmark folder (README "Evaluate like R1"): the first 8 rows of AIME 2024, AMC 2023, GSM8K test
-# and CMATH, and all 500 MATH-500 problems with their gold answers (its long `solution` field left out). From
+# full local benchmark folder (README "Evaluate like R1"): the first 8 rows of AMC 2023, GSM8K test and CMATH, and
+# all 500 MATH-500 and 30 AIME 2024 problems with their gold answers (their long `solution` fields left out). From
 # the public MATH (MIT), GSM8K (MIT), CMATH and AoPS AIME/AMC problems as the Qwen2.5-Math evaluation data
 # distributes them. Set, not defaulted: a user's own $TRL_R1_BENCHMARKS_DIR must not change what tests see.
 BENCHMARKS_DIR = REPO_ROOT / "tests" / "data" / "benchmarks"
