@@ -14,14 +14,20 @@ export OMP_NUM_THREADS ?= 1
 
 .PHONY: install demo test lint bench clean
 
+# Quiet unless it fails: pip's output goes to $(INSTALL_LOG), printed in full when a step fails.
+INSTALL_LOG := $(VENV)/install.log
+
 $(PY):
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	@echo "creating $(VENV)"
+	@python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip > $(VENV)/pip-upgrade.log 2>&1 || { cat $(VENV)/pip-upgrade.log; exit 1; }
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install "$(TORCH_SPEC)"
-	$(PY) -m pip install -e ".[test]"
-	touch $(STAMP)
+	@echo "installing trl_r1 and its dependencies into $(VENV) (log: $(INSTALL_LOG))"
+	@{ $(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install "$(TORCH_SPEC)"; } > $(INSTALL_LOG) 2>&1 \
+	  && $(PY) -m pip install -e ".[test]" >> $(INSTALL_LOG) 2>&1 \
+	  || { cat $(INSTALL_LOG); echo "make install failed: the pip output above is in $(INSTALL_LOG)" >&2; exit 1; }
+	@touch $(STAMP)
 
 install: $(STAMP)
 

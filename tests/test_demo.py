@@ -63,6 +63,7 @@ def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp
     for ev in summary["eval"].values():
         assert 0.0 <= ev["pass@1"] <= 1.0 and ev["k"] == 2 and ev["n_problems"] == 8
     assert "| reasoning_rl | grpo |" in proc.stdout and "held-out pass@1" in proc.stdout
+    assert "plumbing only" in proc.stdout and "MISSES" not in proc.stdout and "meets" not in proc.stdout
     again = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
     assert again.returncode == 0
     assert again.stdout.count("already complete, skipped") == 9

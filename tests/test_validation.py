@@ -244,7 +244,7 @@ def test_a_stage_script_rejects_bad_yaml_values_before_loading_a_model(tmp_path,
 
     monkeypatch.setattr(grpo, "train_grpo", lambda *a: pytest.fail("training started"))
     config = yaml.safe_load((Path(__file__).resolve().parents[1] / "recipes/tiny/stage2.yaml").read_text())
-    config.update(output_dir=str(tmp_path / "out"), **override)
+    config.update(output_dir=str(tmp_path / "out"), model_name_or_path="trl-r1/tiny", **override)  # one bad value
     path = tmp_path / "stage2.yaml"
     path.write_text(yaml.safe_dump(config))
     with pytest.raises(SystemExit) as info:

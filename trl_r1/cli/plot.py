@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trl_r1.cli._parser import ArgumentParser, parse_options
-from trl_r1.eval.plots import DEFAULT_FILENAME, STATE_FILE, find_runs, load_log_history, plot_dashboard
+from trl_r1.eval.plots import (
+    DEFAULT_FILENAME,
+    STATE_FILE,
+    find_runs,
+    find_state_file,
+    load_log_history,
+    plot_dashboard,
+)
 from trl_r1.training.doctor import doctor_marks
 
 
@@ -65,6 +72,22 @@ def run(args: PlotArguments) -> int:
             path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth,
                                   marks=doctor_marks(run_dir))
         except ValueError as e:
-            raise UsageError(f"{run_dir}: {e}") from None
+            raise UsageError(f"{run_dir}: {e}{_logging_hint(run_dir)}") from None
         print(path)
     return 0
+
+
+def _logging_hint(run_dir: Path) -> str:
+    """How to log more, when the run stopped before its first logging step (TRL logs every ``logging_steps``,
+    10 by default, so a 2-step run logs nothing a dashboard can draw)."""
+    import json
+
+    try:
+        state = json.loads(find_state_file(run_dir).read_text(encoding="utf-8"))
+        steps, every = int(state["global_step"]), int(state["logging_steps"])
+    except (AttributeError, OSError, ValueError, KeyError, TypeError):
+        return ""
+    if steps >= every:
+        return ""
+    return (f"; the run logged every {every} steps and stopped at step {steps}, so nothing was logged: rerun with "
+            f"--logging_steps 1 (or any value <= {steps})")

@@ -1,4 +1,4 @@
-"""``trl-r1 run RECIPE.yaml [--output-dir DIR] [--only STAGE ...] [--from STAGE] [--dry-run]``.
+"""``trl-r1 run RECIPE.yaml [--output-dir DIR] [--only STAGE ...] [--from STAGE] [--data-dir DIR] [--dry-run]``.
 
 Options are :class:`RunArguments`, parsed by TRL's ``TrlParser``.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ class RunArguments:
     from_stage: str | None = field(
         default=None, metadata={"aliases": ["--from"], "metavar": "STAGE",
                                 "help": "rerun from this stage: its directory and all later ones are deleted first"})
+    data_dir: str | None = field(
+        default=None, metadata={"metavar": "DIR",
+                                "help": "folder holding the named benchmarks' local files (math500.jsonl, aime24.jsonl, "
+                                        "...; README 'Evaluate like R1'), for every stage and the recipe's checks "
+                                        "(default: $TRL_R1_BENCHMARKS_DIR, else the Hub datasets)"})
     dry_run: bool = field(default=False,
                           metadata={"help": "validate the recipe and print each stage's status and launch command"})
     verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
@@ -53,13 +59,21 @@ def run(args: RunArguments) -> int:
     from trl_r1.pipeline.recipe import RecipeError, load_recipe
     from trl_r1.pipeline.runner import StageFailed, run_recipe
 
+    if args.data_dir is not None:
+        from trl_r1.eval.benchmarks import DATA_DIR_ENV
+
+        data_dir = Path(args.data_dir).expanduser()
+        if not data_dir.is_dir():
+            raise UsageError(f"--data-dir: {args.data_dir!r} is not a directory; give the folder holding the benchmark "
+                             "files (math500.jsonl, aime24.jsonl, ...)")
+        os.environ[DATA_DIR_ENV] = str(data_dir.resolve())  # read by the recipe's checks and every stage process
     try:
         recipe = load_recipe(args.recipe)
     except RecipeError as e:
         raise UsageError(str(e)) from None
     output_dir = args.output_dir or str(Path("runs") / recipe.name)
-    try:
-        output_dir = writable_dir(output_dir)
+    try:  # a dry run creates nothing: it only checks the directory could be made
+        output_dir = _creatable_dir(output_dir) if args.dry_run else writable_dir(output_dir)
     except argparse.ArgumentTypeError as e:
         raise UsageError(str(e)) from None
     from trl_r1.pipeline.validate import recipe_problems
@@ -96,6 +110,18 @@ def run(args: RunArguments) -> int:
     print("\n" + summary_table(summary, flat))
     print(f"summary: {Path(output_dir) / 'summary.json'}")
     return 0
+
+
+def _creatable_dir(value: str) -> str:
+    """``value`` if it is a writable directory or could be created as one (nothing is created)."""
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"output directory {value!r} is a file, not a directory")
+    nearest = next(p for p in (path, *path.parents) if p.exists())
+    if not nearest.is_dir() or not os.access(nearest, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"output directory {value!r} cannot be created ({nearest} is not a writable "
+                                         "directory)")
+    return str(path)
 
 
 def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:

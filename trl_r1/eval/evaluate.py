@@ -253,9 +253,10 @@ def evaluate(
         judge.pool.start()  # the verifier workers start while the model loads and generates
     language = s.language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
     prompts = [build_prompt(p, s.template, s.prefill_think) for p in problems]
+    # the model as given (trl-r1/tiny), not a cache path
+    model_name = model_name or (model if isinstance(model, str) else _model_name(model))
     if isinstance(model, str):
         model = resolve_model(model)
-    model_name = model_name or (model if isinstance(model, str) else _model_name(model))
 
     gen = _make_backend(model, s.backend, s.batch_size, backend_kwargs)
     _check_chat_template(gen, prompts)

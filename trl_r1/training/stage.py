@@ -142,6 +142,21 @@ def _is_peft(model: Any) -> bool:
     return isinstance(model, PeftModel)
 
 
+def input_model_problems(parsed: Any) -> list[str]:
+    """One line per input model of a stage script (``model_name_or_path``, stage 3's ``sampling_model``) that
+    cannot be loaded, such as an earlier stage's output directory that does not exist yet."""
+    from trl_r1.models.resolve import model_problem
+
+    problems = []
+    for obj in parsed:
+        for key in ("model_name_or_path", "sampling_model"):
+            value = getattr(obj, key, None)
+            problem = model_problem(value) if isinstance(value, str) and value else None
+            if problem:
+                problems.append(f"{key}: {problem}")
+    return problems
+
+
 def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> str:
     """A stage script's ``main``: ``parser.parse_args_and_config`` (``--config x.yaml`` plus command-line
     overrides), rank-aware logging from the parsed training arguments, then ``train(*parsed)``."""
@@ -149,6 +164,7 @@ def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> 
     from trl_r1.data.checks import exit_on_problems, script_problems
 
     parsed = parser.parse_args_and_config(args=argv)
-    exit_on_problems(script_problems(parsed), parser.prog)  # bad values, missing files and extras: before any work
+    # bad values, missing files, missing input models and extras: before any work
+    exit_on_problems(script_problems(parsed) + input_model_problems(parsed), parser.prog)
     setup_logging(parsed[1])
     return train(*parsed)
