@@ -9,7 +9,7 @@ measures these on every generation batch of any TRL GRPO run.
 completions, while a reward function receives them with their token ids and TRL's ``log_metric``
 (so the numbers reach every ``report_to`` backend); it returns ``None`` for every row, which
 ``GRPOTrainer`` turns into NaN and leaves out of every ``nansum``/``nanmean``, so advantages are
-unchanged whatever its weight (checked in ``tests/test_monitors.py``).
+unchanged whatever its weight (checked in ``tests/training/test_monitors.py``).
 
 Usage::
 

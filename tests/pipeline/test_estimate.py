@@ -11,7 +11,7 @@ from trl_r1.pipeline.estimate import GB, estimate_memory, lora_parameters, num_p
 # Qwen/Qwen2.5-1.5B's config.json values (public); its safetensors hold 1,543,714,304 parameters.
 QWEN_1_5B = dict(model_type="qwen2", vocab_size=151936, hidden_size=1536, intermediate_size=8960,
                  num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2, tie_word_embeddings=True)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_parameter_count_matches_the_published_qwen2_5_1_5b_size():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO_ROOT
-from test_pipeline_support import read_step_log
+from pipeline_support import read_step_log
 
 from trl_r1.pipeline import load_recipe, parse_recipe, run_recipe
 from trl_r1.pipeline.runner import MARKER, SUMMARY
@@ -40,7 +40,7 @@ def two_stage_recipe(grpo_steps: int = 2, grpo_extra: dict | None = None, lora: 
                       "language": "en", "max_length": 256}},
             {"name": "reasoning_rl", "kind": "grpo", "dataset": RL_DATA, "lora": lora,
              "rewards": ["accuracy", {"name": "think_summary_format", "weight": 0.5},
-                         {"name": "test_pipeline_support.step_log", "weight": 0.0}],
+                         {"name": "pipeline_support.step_log", "weight": 0.0}],
              "args": {**GRPO_ARGS, "max_steps": grpo_steps, "save_strategy": "steps", "save_steps": 1,
                       **(grpo_extra or {})},
              **grpo_stage},

@@ -129,7 +129,7 @@ def test_dry_run_reports_a_stage_only_would_refuse_and_the_run_refuses_it_the_sa
 
 
 def test_the_r1_recipe_dry_run_agrees_with_only_reasoning_rl(tmp_path, capsys):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     code, errors, out = dry_run(root / "recipes" / "r1.yaml", tmp_path, capsys, "--only", "reasoning_rl")
     assert code == 2 and "refused" in out
     assert any("reads stage 'cold_start', which is not complete" in e for e in errors)
@@ -243,7 +243,7 @@ def test_a_stage_script_rejects_bad_yaml_values_before_loading_a_model(tmp_path,
     from trl_r1.training import grpo
 
     monkeypatch.setattr(grpo, "train_grpo", lambda *a: pytest.fail("training started"))
-    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "recipes/tiny/stage2.yaml").read_text())
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "recipes/tiny/stage2.yaml").read_text())
     config.update(output_dir=str(tmp_path / "out"), **override)
     path = tmp_path / "stage2.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -258,7 +258,7 @@ def test_the_tiny_stage_configs_pass_the_stage_script_checks():
     from trl_r1.data.checks import script_problems
     from trl_r1.training import grpo, sft
 
-    root = Path(__file__).resolve().parents[1] / "recipes" / "tiny"
+    root = Path(__file__).resolve().parents[2] / "recipes" / "tiny"
     for module, name in ((sft, "stage1.yaml"), (grpo, "stage2.yaml"), (grpo, "stage4.yaml")):
         parsed = module.make_parser().parse_args_and_config(args=["--config", str(root / name)])
         assert script_problems(parsed) == [], name
@@ -314,7 +314,7 @@ def test_shipped_recipes_have_no_problem_but_missing_extras_and_data_you_bring(t
     from trl_r1.pipeline.recipe import load_recipe
     from trl_r1.pipeline.validate import recipe_problems
 
-    root = Path(__file__).resolve().parents[1] / "recipes"
+    root = Path(__file__).resolve().parents[2] / "recipes"
     paths = [p for p in sorted(root.rglob("*.yaml")) if "stages" in (yaml.safe_load(p.read_text()) or {})]
     assert len(paths) >= 5
     for path in paths:

@@ -8,7 +8,7 @@ from pathlib import Path
 import grimp
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "trl_r1"
+PACKAGE = Path(__file__).resolve().parents[2] / "trl_r1"
 
 
 def test_the_layer_contract_and_the_acyclic_contract_hold():
