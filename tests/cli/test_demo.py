@@ -34,14 +34,18 @@ def test_demo_recipe_is_valid_and_runs_r1s_stages_with_eval_after_training():
     assert all("split=test" not in d for s in recipe.stages if s.kind != "eval" for d in s.datasets)
 
 
-def test_the_shipped_tiny_r1_recipe_is_the_demo():
+def test_print_recipe_shows_the_demo_recipe_which_trl_r1_run_takes_as_a_file(tmp_path):
     import yaml
-    from conftest import REPO_ROOT
 
-    from trl_r1.cli.demo import RECIPE
+    from trl_r1.pipeline.recipe import load_recipe
 
-    shipped = yaml.safe_load((REPO_ROOT / "recipes" / "tiny" / "r1.yaml").read_text())
-    assert shipped == yaml.safe_load(RECIPE.read_text()) == demo_recipe(seed=0)
+    done = _cli("demo", "--print-recipe", "--output-dir", str(tmp_path / "never"), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert yaml.safe_load(done.stdout) == demo_recipe(seed=0)
+    assert not (tmp_path / "never").exists()  # printing runs nothing and creates nothing
+    saved = tmp_path / "r1_tiny.yaml"
+    saved.write_text(done.stdout)
+    assert [s.name for s in load_recipe(saved).stages] == [s.name for s in parse_recipe(demo_recipe(seed=0)).stages]
 
 
 def _screen_lines(stdout: str) -> list[str]:

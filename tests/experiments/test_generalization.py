@@ -87,7 +87,7 @@ def test_difficulties_hold_what_their_names_say():
 
 
 def test_the_shipped_recipe_is_the_configs_defaults_and_bad_options_fail_in_one_line():
-    shipped = yaml.safe_load((REPO_ROOT / "recipes" / "tiny" / "generalization.yaml").read_text())
+    shipped = yaml.safe_load((REPO_ROOT / "recipes" / "experiments" / "generalization.yaml").read_text())
     defaults = {k: v for k, v in vars(GeneralizationConfig()).items()}
     assert shipped == defaults
     assert shipped["n_test"] >= 128 and shipped["k"] == 4 and shipped["temperature"] == 0.6

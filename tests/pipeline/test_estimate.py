@@ -67,7 +67,7 @@ def test_colocated_vllm_is_reported_as_its_share_of_the_gpu():
 def test_the_one_gpu_lora_recipe_fits_24_gb_by_the_estimate():
     from trl_r1.pipeline.recipe import load_recipe
 
-    recipe = load_recipe(ROOT / "recipes" / "qwen2.5-1.5b" / "r1_lora.yaml")
+    recipe = load_recipe(ROOT / "recipes" / "pipelines" / "r1_lora.yaml")
     assert [s.kind for s in recipe.stages if s.kind in ("sft", "grpo")] == ["sft", "grpo", "sft", "grpo"]
     for stage in recipe.stages:
         estimate = stage_estimate(recipe, stage, config=QWEN_1_5B)

@@ -15,6 +15,7 @@ import yaml
 from conftest import REPO_ROOT
 from pipeline_support import read_step_log
 
+from trl_r1.cli.demo import RECIPE as DEMO_RECIPE
 from trl_r1.pipeline import load_recipe, parse_recipe, run_recipe
 from trl_r1.pipeline.runner import MARKER, SUMMARY
 
@@ -75,7 +76,7 @@ def shrink(recipe, steps: int = 1) -> None:
 
 
 def test_tiny_r1_recipe_runs_every_stage_then_a_rerun_skips_them(tmp_path):
-    recipe = load_recipe(REPO_ROOT / "recipes" / "tiny" / "r1.yaml")
+    recipe = load_recipe(DEMO_RECIPE)
     shrink(recipe)
     events = []
     summary = run_recipe(recipe, tmp_path, progress=events.append)
@@ -272,7 +273,7 @@ def test_trl_r1_run_reports_a_bad_recipe_in_one_line_with_exit_code_2(tmp_path):
 
 
 def test_shipped_recipes_are_valid():
-    for path in sorted((REPO_ROOT / "recipes").rglob("*.yaml")):
+    for path in [DEMO_RECIPE, *sorted((REPO_ROOT / "recipes").rglob("*.yaml"))]:
         data = yaml.safe_load(path.read_text())
         if isinstance(data, dict) and "stages" in data:
             recipe = load_recipe(path)
@@ -282,12 +283,21 @@ def test_shipped_recipes_are_valid():
             assert [s.fingerprint() for s in again.stages] == [s.fingerprint() for s in recipe.stages], path
 
 
+def test_each_recipe_folder_holds_one_yaml_dialect():
+    """recipes/pipelines/ holds `trl-r1 run` recipes, recipes/experiments/ experiment configs, and
+    recipes/<model>/<stage>.yaml the stage scripts' flat configs."""
+    for path in sorted((REPO_ROOT / "recipes").rglob("*.yaml")):
+        folder = path.relative_to(REPO_ROOT / "recipes").parts[0]
+        is_pipeline = "stages" in yaml.safe_load(path.read_text())
+        assert is_pipeline == (folder == "pipelines"), path
+
+
 def test_stage_script_configs_use_only_arguments_the_stage_scripts_accept():
     from trl_r1.pipeline.stages import KINDS
 
     grpo_keys = KINDS["grpo"].argument_names()
     configs = [p for p in sorted((REPO_ROOT / "recipes").rglob("*.yaml")) if "stages" not in yaml.safe_load(p.read_text())]
-    grpo_configs = [p for p in configs if p.name in ("stage2.yaml", "stage4.yaml", "r1_zero_grpo.yaml", "r1_zero.yaml")]
+    grpo_configs = [p for p in configs if p.name in ("stage2.yaml", "stage4.yaml", "r1_zero.yaml")]
     assert len(grpo_configs) >= 6  # tiny + real, for recipes/r1_stage2.py, r1_stage4.py and r1_zero.py
     for path in grpo_configs:
         unknown = set(yaml.safe_load(path.read_text())) - grpo_keys

@@ -130,7 +130,7 @@ def test_dry_run_reports_a_stage_only_would_refuse_and_the_run_refuses_it_the_sa
 
 def test_the_r1_recipe_dry_run_agrees_with_only_reasoning_rl(tmp_path, capsys):
     root = Path(__file__).resolve().parents[2]
-    code, errors, out = dry_run(root / "recipes" / "r1.yaml", tmp_path, capsys, "--only", "reasoning_rl")
+    code, errors, out = dry_run(root / "recipes" / "pipelines" / "r1.yaml", tmp_path, capsys, "--only", "reasoning_rl")
     assert code == 2 and "refused" in out
     assert any("reads stage 'cold_start', which is not complete" in e for e in errors)
 
@@ -315,11 +315,13 @@ def test_shipped_recipes_have_no_problem_but_missing_extras_and_data_you_bring(t
     from trl_r1.pipeline.validate import recipe_problems
 
     root = Path(__file__).resolve().parents[2] / "recipes"
+    from trl_r1.cli.demo import RECIPE as DEMO_RECIPE
+
     paths = [p for p in sorted(root.rglob("*.yaml")) if "stages" in (yaml.safe_load(p.read_text()) or {})]
     assert len(paths) >= 5
-    for path in paths:
+    for path in [*paths, DEMO_RECIPE]:
         problems, _ = recipe_problems(load_recipe(path), tmp_path / path.stem)
         unexpected = [p for p in problems if "is not installed" not in p and "does not exist" not in p]
         assert unexpected == [], path
-        if "tiny" in path.parts:
+        if "tiny" in path.parts or path == DEMO_RECIPE:
             assert problems == [], path  # the offline recipes run here as they are

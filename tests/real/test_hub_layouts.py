@@ -172,8 +172,8 @@ def test_a_filter_on_a_missing_column_names_it():
 # -- the real-model recipes name these datasets with keys that work ----------------------------
 
 def _hub_stages():
-    for path in ("recipes/r1_open_data.yaml", "recipes/distill_mixture_of_thoughts.yaml", "recipes/r1.yaml",
-                 "recipes/r1_zero.yaml", "recipes/distill.yaml"):
+    for path in ("recipes/pipelines/r1_open_data.yaml", "recipes/pipelines/distill_mixture_of_thoughts.yaml", "recipes/pipelines/r1.yaml",
+                 "recipes/pipelines/r1_zero.yaml", "recipes/pipelines/distill.yaml"):
         for stage in load_recipe(REPO / path).stages:
             if any(d.partition("?")[0] in HUB_FIXTURES for d in stage.datasets):
                 yield pytest.param(stage, id=f"{Path(path).name}:{stage.name}")

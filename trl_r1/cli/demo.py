@@ -1,6 +1,6 @@
 """``trl-r1 demo``: the R1 recipe end to end on a 2-core CPU, offline, in minutes.
 
-Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``) with the multi-stage runner: cold-start SFT of a
+Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``, printed by ``trl-r1 demo --print-recipe``) with the multi-stage runner: cold-start SFT of a
 tiny random Qwen2 on worked arithmetic solutions, reasoning GRPO with rule rewards (accuracy +
 format) on a disjoint, larger problem set given with final answers only, rejection sampling + SFT,
 and all-scenario GRPO, with held-out pass@1 (k samples at temperature 0.6, top-p 0.95) after each
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,12 @@ class DemoArguments:
                                                          "minute, learns nothing"})
     verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
                                                            "warnings) here instead of only in <stage>/stage.log"})
+    print_recipe: bool = field(default=False, metadata={"help": "print the demo's pipeline recipe (YAML for "
+                                                                "`trl-r1 run`) and exit, running nothing"})
 
     def __post_init__(self) -> None:
+        if self.print_recipe:  # prints a file: no output directory is needed or created
+            return
         try:
             self.output_dir = writable_dir(self.output_dir)
         except argparse.ArgumentTypeError as e:
@@ -157,6 +162,9 @@ def write_plots(recipe: Any, summary: dict[str, Any], output_dir: str | Path) ->
 
 
 def run(args: DemoArguments) -> int:
+    if args.print_recipe:
+        sys.stdout.write(RECIPE.read_text(encoding="utf-8"))
+        return 0
     import torch
 
     from trl_r1.pipeline.progress import StageConsole

@@ -2,7 +2,7 @@
 
 ``generalization`` asks whether GRPO on answers alone learns a skill that no worked solution shows, against
 equal-compute SFT and spurious-reward controls (:mod:`trl_r1.experiments.generalization`; its options are
-that module's ``GeneralizationConfig``, parsed by TRL's ``TrlParser``: ``--config recipes/tiny/generalization.yaml``
+that module's ``GeneralizationConfig``, parsed by TRL's ``TrlParser``: ``--config recipes/experiments/generalization.yaml``
 plus overrides).
 """
 

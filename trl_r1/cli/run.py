@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 class RunArguments:
     """The options of ``trl-r1 run`` (the recipe is also the first bare argument)."""
 
-    recipe: str = field(metadata={"help": "recipe YAML file (see recipes/r1.yaml, recipes/tiny/r1.yaml)"})
+    recipe: str = field(metadata={"help": "recipe YAML file (see recipes/pipelines/r1.yaml; trl-r1 demo --print-recipe prints the tiny one)"})
     output_dir: str | None = field(
         default=None, metadata={"help": "where each stage writes its directory and summary.json goes "
                                         "(default: runs/<recipe name>)"})

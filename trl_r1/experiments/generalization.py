@@ -22,7 +22,7 @@ and whether the samples that do are right more often (:func:`self_check_stats`).
 Writes ``DIR/generalization.json`` (the contract in :func:`trl_r1.experiments.report.summarise`),
 ``DIR/generalization.png`` and prints a table (:mod:`trl_r1.experiments.report`). The option parser
 is TRL's ``TrlParser`` over :class:`GeneralizationConfig` (``--config
-recipes/tiny/generalization.yaml``, command-line flags override it).
+recipes/experiments/generalization.yaml``, command-line flags override it).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ _TRAIN_DEFAULTS = dict(use_cpu=True, bf16=False, gradient_checkpointing=False, d
 
 @dataclass
 class GeneralizationConfig:
-    """Options of the generalization experiment (defaults = ``recipes/tiny/generalization.yaml``)."""
+    """Options of the generalization experiment (defaults = ``recipes/experiments/generalization.yaml``)."""
 
     output_dir: str = field(default="runs/generalization", metadata={"help": "Where every arm and the results go."})
     seeds: int = field(default=3, metadata={"help": "Number of seeds (0..N-1): model initialisation and training "
