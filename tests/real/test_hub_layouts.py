@@ -152,7 +152,7 @@ def test_numinamath_cot_competition_rows_become_rejection_sampling_prompts_with_
     stage = one_stage({"name": "rs", "kind": "sample", "rewards": ["accuracy"],
                        "dataset": local("AI-MO/NuminaMath-CoT?where=source:olympiads|amc_aime"),
                        "args": {"question_column": "problem", "prompt_template": "r1"}})
-    config = RejectionSamplingConfig(model="trl-r1/tiny", dataset_name=stage.datasets[0], output_dir=str(tmp_path),
+    config = RejectionSamplingConfig(sampling_model="trl-r1/tiny", dataset_name=stage.datasets[0], samples_dir=str(tmp_path),
                                      reward_funcs=[r.spec() for r in stage.rewards], **stage.args)
     rows = prepare_prompts(load_dataset_spec(config.dataset_name).to_list(), config)
     assert [r["source"] for r in rows] == ["olympiads", "amc_aime"]  # the synthetic row is gone
@@ -190,7 +190,7 @@ def test_real_recipe_stage_consumes_its_hub_dataset(stage, tmp_path):
         script, data = grpo_data(stage)
         assert len(data) > 0 and "prompt" in data.column_names
     else:
-        config = RejectionSamplingConfig(model="m", dataset_name=specs[0], output_dir=str(tmp_path),
+        config = RejectionSamplingConfig(sampling_model="m", dataset_name=specs[0], samples_dir=str(tmp_path),
                                          reward_funcs=[r.spec() for r in stage.rewards],
                                          **fields_of(RejectionSamplingConfig, stage.args))
         rows = prepare_prompts(load_dataset_spec(specs[0]).to_list(), config)

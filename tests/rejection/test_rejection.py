@@ -69,7 +69,7 @@ LONG = ("First we look at the units digit of each number and add them together, 
 
 
 def test_each_filter_drops_what_it_must_and_keeps_what_it_must():
-    config = RejectionSamplingConfig(model="m", dataset_name="d", output_dir="o", reward_funcs=[HashReward()],
+    config = RejectionSamplingConfig(sampling_model="m", dataset_name="d", samples_dir="o", reward_funcs=[HashReward()],
                                      min_tokens=5, max_tokens=50)
     filters = build_filters(config, ["acc"])
     ok = f"<think>\n{LONG}\n</think>\n\nThe answer is 4."
@@ -136,7 +136,7 @@ def test_sft_rows_move_a_prefilled_think_into_the_completion():
 def test_end_to_end_keeps_verified_samples_mixes_3_to_1_and_the_report_adds_up(tmp_path):
     n = 12
     config = RejectionSamplingConfig(
-        model="scripted", dataset_name=f"synthetic://arithmetic?split=rl&n={n}&layout=r1", output_dir=str(tmp_path),
+        sampling_model="scripted", dataset_name=f"synthetic://arithmetic?split=rl&n={n}&layout=r1", samples_dir=str(tmp_path),
         num_samples=4, shard_size=5, reward_funcs=["trl.rewards.accuracy_reward"],
         non_reasoning_dataset="synthetic://non_reasoning?n=100")
     report = rejection_sample(config, backend=ScriptedBackend(), progress=False)
@@ -170,7 +170,7 @@ def test_end_to_end_keeps_verified_samples_mixes_3_to_1_and_the_report_adds_up(t
 
 
 def test_resuming_with_other_sampling_settings_is_refused(tmp_path):
-    base = dict(model="scripted", dataset_name="synthetic://arithmetic?split=rl&n=4&layout=r1", output_dir=str(tmp_path),
+    base = dict(sampling_model="scripted", dataset_name="synthetic://arithmetic?split=rl&n=4&layout=r1", samples_dir=str(tmp_path),
                 num_samples=2, reward_funcs=["trl.rewards.accuracy_reward"])
     rejection_sample(RejectionSamplingConfig(**base), backend=ScriptedBackend(), progress=False)
     with pytest.raises(InvalidInput, match="num_samples"):
@@ -192,15 +192,15 @@ def test_bad_input_fails_before_sampling_and_names_the_problem(tmp_path, tiny_mo
     assert code == 2 and "no-such-model" in err and "does not exist" in err
     with pytest.raises(InvalidInput, match="no prompt column"):
         prompts.write_text(json.dumps({"text": "1+1"}) + "\n")
-        rejection_sample(RejectionSamplingConfig(model=tiny_model_dir, dataset_name=str(prompts), output_dir=str(out)))
+        rejection_sample(RejectionSamplingConfig(sampling_model=tiny_model_dir, dataset_name=str(prompts), samples_dir=str(out)))
 
 
 def test_shards_are_split_across_processes_without_changing_a_row(tmp_path, tiny_model_dir):
     from trl_r1.generation import TransformersBackend
     from trl_r1.rejection.sampler import prepare_prompts
 
-    config = RejectionSamplingConfig(model=tiny_model_dir, dataset_name="synthetic://arithmetic?split=rl&n=6&layout=r1",
-                                     output_dir="unused", num_samples=2, max_new_tokens=6, shard_size=2,
+    config = RejectionSamplingConfig(sampling_model=tiny_model_dir, dataset_name="synthetic://arithmetic?split=rl&n=6&layout=r1",
+                                     samples_dir="unused", num_samples=2, max_new_tokens=6, shard_size=2,
                                      reward_funcs=[HashReward()])
     from trl_r1.data.loading import load_dataset_spec
 

@@ -29,7 +29,7 @@ class ParityReward:
 parity_reward = ParityReward()
 
 DATASET = "synthetic://arithmetic?split=rl&n=24&layout=r1"
-SETTINGS = dict(num_samples=3, max_new_tokens=24, shard_size=2, seed=5, max_per_prompt=2, readability=False,
+SETTINGS = dict(num_samples=3, max_new_tokens=24, shard_size=2, sampling_seed=5, max_per_prompt=2, readability=False,
                 drop_truncated=False, non_reasoning_dataset="synthetic://non_reasoning?n=50")
 NUM_SHARDS = 12
 
@@ -75,7 +75,7 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(tmp_path, tiny_m
     assert report["shards"]["resumed"] == len(before)
 
     clean = tmp_path / "clean"
-    expected = rejection_sample(RejectionSamplingConfig(model=tiny_model_dir, dataset_name=DATASET, output_dir=str(clean),
+    expected = rejection_sample(RejectionSamplingConfig(sampling_model=tiny_model_dir, dataset_name=DATASET, samples_dir=str(clean),
                                                         reward_funcs=[parity_reward], **SETTINGS), progress=False)
     assert [v for _, v in sorted(_shards(clean).items())] != []
     assert {k: v[1] for k, v in _shards(clean).items()} == {k: v[1] for k, v in after.items()}

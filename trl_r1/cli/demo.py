@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.cli._types import writable_dir
 from trl_r1.pipeline.progress import human
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +58,9 @@ class DemoArguments:
             raise ValueError(f"--output-dir: {e}") from None
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`DemoArguments`."""
-    return ArgumentParser((DemoArguments,), prog="trl-r1 demo",
+    return CommandParser((DemoArguments,), prog="trl-r1 demo",
                           description="tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each")
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.cli._types import non_negative_float, positive_int, probability, writable_dir
 from trl_r1.eval.benchmarks import BENCHMARKS
 from trl_r1.eval.evaluate import TEMPLATES, evaluate
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +105,9 @@ class EvalArguments:
                 raise ValueError(f"--pass-k: expected a positive integer, got {value}")
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`EvalArguments` (``--config x.yaml`` plus command-line overrides)."""
-    return ArgumentParser((EvalArguments,), prog="trl-r1 eval",
+    return CommandParser((EvalArguments,), prog="trl-r1 eval",
                           description="R1-style evaluation: pass@1 over k samples, cons@k")
 
 
@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: EvalArguments) -> int:
-    from trl_r1.cli import UsageError, _checks
+    from trl_r1._runtime import UsageError
+    from trl_r1.cli import _checks
     from trl_r1.eval.benchmarks import BenchmarkError, load_problems
     from trl_r1.eval.evaluate import evaluate
     from trl_r1.eval.results import results_table

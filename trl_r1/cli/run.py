@@ -11,8 +11,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trl_r1.cli import UsageError
-from trl_r1.cli._parser import ArgumentParser, parse_options
+from trl_r1._runtime import UsageError
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +37,15 @@ class RunArguments:
                                                            "warnings) instead of one progress line per stage"})
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`RunArguments`."""
-    return ArgumentParser((RunArguments,), prog="trl-r1 run",
+    return CommandParser(positional="recipe", dataclass_types=(RunArguments,), prog="trl-r1 run",
                           description="run a multi-stage recipe file (R1, R1-Zero, distillation)")
 
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 run RECIPE.yaml [options]``: parse, validate, run every stage, print the table."""
-    return run(parse_options(make_parser(), argv, positional="recipe"))
+    return run(parse_options(make_parser(), argv))
 
 
 def run(args: RunArguments) -> int:

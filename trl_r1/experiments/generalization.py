@@ -407,14 +407,17 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns 0 when the experiment ran (whether or not the claim holds: see the table and
     ``claim`` in the JSON), 2 with a one-line error for bad options."""
-    from trl import TrlParser
-
     from trl_r1.experiments.report import results_table
+    from trl_r1.training.options import CommandParser
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    parser = CommandParser((GeneralizationConfig,), prog="trl-r1 experiment generalization",
+                           description="does answer-only GRPO learn a skill that no SFT example shows?")
     try:
-        (cfg,) = TrlParser((GeneralizationConfig,)).parse_args_and_config(args=argv)
+        cfg, unknown = parser.parse_args_and_config(args=argv, return_remaining_strings=True)
+        if unknown:
+            raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
         data = build_data(cfg, Path(cfg.output_dir) / "data")
     except ValueError as e:
         logger.error("trl-r1 experiment generalization: %s", e)
