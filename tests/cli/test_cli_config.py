@@ -1,6 +1,8 @@
 """`trl-r1 eval` and `trl-r1 sample` read their options from `--config x.yaml` (TrlParser), and
 command-line flags override the file."""
 
+import re
+
 import pytest
 import yaml
 
@@ -58,3 +60,25 @@ def test_every_subcommand_prints_its_help(argv, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
     assert e.value.code == 0 and "--" in capsys.readouterr().out
+
+
+def _help(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as e:
+        main([*argv, "--help"])
+    assert e.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_help_texts_show_the_commands_as_the_readme_writes_them(capsys):
+    run_help = _help(["run"], capsys)
+    assert "positional arguments:\n  RECIPE" in run_help and "--recipe" not in run_help
+    sandbox_help = _help(["sandbox"], capsys)
+    assert "positional arguments:\n  ACTION" in sandbox_help and "clean:" in sandbox_help and "--action" not in sandbox_help
+    experiment = _help(["experiment", "generalization"], capsys)
+    assert experiment.startswith("usage: trl-r1 experiment generalization") and "--config YAML" in experiment
+    assert main(["experiment", "--help"]) == 0 and "generalization" in capsys.readouterr().out
+    sample_help = _help(["sample"], capsys)
+    assert re.search(r"--no_readability, --no-readability\s+turn off --readability", sample_help)
+    for text in (run_help, sandbox_help, experiment, sample_help):  # each default said once
+        entries = re.split(r"\n  (?=-)", text)
+        assert all(entry.count("default") <= 1 for entry in entries), [e for e in entries if e.count("default") > 1]

@@ -402,20 +402,25 @@ def run_experiment(cfg: GeneralizationConfig, data: dict[str, Any] | None = None
     return result
 
 
+def make_parser() -> Any:
+    """The ``CommandParser`` over :class:`GeneralizationConfig` (``--config x.yaml`` plus overrides)."""
+    from trl_r1.training.options import CommandParser
+
+    return CommandParser((GeneralizationConfig,), prog="trl-r1 experiment generalization",
+                         description="does answer-only GRPO learn a skill that no SFT example shows?")
+
+
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 experiment generalization [--config YAML] [--output-dir DIR] [--seeds N] [--<option> V]...``
 
     Returns 0 when the experiment ran (whether or not the claim holds: see the table and
     ``claim`` in the JSON), 2 with a one-line error for bad options."""
     from trl_r1.experiments.report import results_table
-    from trl_r1.training.options import CommandParser
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    parser = CommandParser((GeneralizationConfig,), prog="trl-r1 experiment generalization",
-                           description="does answer-only GRPO learn a skill that no SFT example shows?")
     try:
-        cfg, unknown = parser.parse_args_and_config(args=argv, return_remaining_strings=True)
+        cfg, unknown = make_parser().parse_args_and_config(args=argv, return_remaining_strings=True)
         if unknown:
             raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
         data = build_data(cfg, Path(cfg.output_dir) / "data")
