@@ -53,6 +53,7 @@ def _screen_lines(stdout: str) -> list[str]:
     return [line.rpartition("\r")[2].rstrip() for line in stdout.split("\n") if line.rpartition("\r")[2].strip()]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp_path):
     out = tmp_path / "demo"
     proc = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
@@ -72,6 +73,7 @@ def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp
     assert again.stdout.count("already complete, skipped") == 9
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_the_demo_screen_is_one_line_per_stage_and_the_noise_goes_to_each_stages_log(tmp_path):
     out = tmp_path / "demo"
     proc = _cli("demo", "--quick", "--output-dir", str(out), raw=True)

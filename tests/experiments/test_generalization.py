@@ -16,6 +16,7 @@ QUICK = ["--model", "trl-r1/tiny?hidden_size=32", "--cold_start_steps", "3", "--
          "--k", "2", "--curve_points", "2", "--bootstrap_samples", "50"]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_the_same_cold_start(tmp_path, capsys):
     out = tmp_path / "gen"
     assert main(["--output-dir", str(out), "--seeds", "1", *QUICK]) == 0

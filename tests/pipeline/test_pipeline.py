@@ -75,6 +75,7 @@ def shrink(recipe, steps: int = 1) -> None:
             stage.args.update(limit=2, max_new_tokens=16, k=2)
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_tiny_r1_recipe_runs_every_stage_then_a_rerun_skips_them(tmp_path):
     recipe = load_recipe(DEMO_RECIPE)
     shrink(recipe)
@@ -109,6 +110,7 @@ def test_tiny_r1_recipe_runs_every_stage_then_a_rerun_skips_them(tmp_path):
     assert markers == {s.name: (tmp_path / s.name / MARKER).stat().st_mtime_ns for s in recipe.stages}
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(300)  # subprocesses: a hang must fail the test, not the CI job
 def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_stages_are_not_rerun(tmp_path, step_log):
     recipe_path = tmp_path / "recipe.yaml"
@@ -145,6 +147,7 @@ def test_a_stage_killed_mid_training_resumes_from_its_checkpoint_and_finished_st
     assert metrics["global_step"] == 4 and metrics["resumed_from_step"] == killed_at
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(300)  # subprocesses: a hang must fail the test, not the CI job
 def test_a_grpo_stage_runs_in_two_processes_on_cpu_and_takes_the_expected_steps(tmp_path, step_log):
     data = two_stage_recipe(grpo_steps=2, num_processes=2, launcher="torchrun")
@@ -158,6 +161,7 @@ def test_a_grpo_stage_runs_in_two_processes_on_cpu_and_takes_the_expected_steps(
     assert summary["stages"][0]["metrics"]["global_step"] == 2
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_lora_runs_through_stages_and_each_stage_hands_merged_full_weights_to_the_next(tmp_path):
     from safetensors.torch import load_file
 
@@ -178,6 +182,7 @@ def test_lora_runs_through_stages_and_each_stage_hands_merged_full_weights_to_th
     assert any("proj" in k for k in changed)  # the LoRA update was merged into the linear layers
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_only_needs_finished_inputs_and_a_changed_finished_stage_is_not_silently_reused(tmp_path):
     from trl_r1.pipeline import RecipeError
     from trl_r1.pipeline.runner import write_atomic

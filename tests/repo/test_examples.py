@@ -3,9 +3,11 @@
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO_ROOT
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_grpo_example_trains_with_trl_r1_rewards(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(REPO_ROOT / "examples" / "grpo_with_trl_r1_rewards.py"), "--max-steps", "2",

@@ -241,6 +241,7 @@ TWO_PROCESS_STAGE = {
 }
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(300)  # subprocesses: a hang must fail the test, not the CI job
 def test_two_processes_log_the_same_benchmark_numbers_as_one(model_dir, tmp_path):
     from trl_r1.eval.plots import load_log_history

@@ -51,6 +51,7 @@ def stage1_dir(tiny_base_dir, tmp_path_factory) -> str:
     return train_cold_start(script, sft_args(out), ModelConfig(model_name_or_path=tiny_base_dir, dtype="float32"))
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_after_cold_start_sft_samples_follow_the_format_and_end_with_eos(stage1_dir):
     assert_markers_are_single_surviving_tokens(stage1_dir)
     prompts = load_dataset_spec("synthetic://arithmetic?split=test&layout=r1&n=16&seed=0")["prompt"]
@@ -62,6 +63,7 @@ def test_after_cold_start_sft_samples_follow_the_format_and_end_with_eos(stage1_
     assert len(good) / len(samples) >= 0.9, [s.text for s in samples[:4]]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_stage1_reports_every_count_and_keeps_eos_where_generation_stops(stage1_dir):
     report = json.loads((Path(stage1_dir) / REPORT_FILE).read_text())
     assert report["format"] == {"total": 512, "formatted": 512, "failed": {}}
@@ -139,6 +141,7 @@ def test_lora_adapter_is_saved_with_its_resized_base_and_loads_by_one_path(tiny_
     assert_markers_are_single_surviving_tokens(out)
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_recipe_runs_under_accelerate_launch_on_cpu_and_leaves_a_loadable_model(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "TRL_R1_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}

@@ -9,6 +9,7 @@ from transformers import AutoTokenizer
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_stage3_recipe_samples_then_fine_tunes_the_base_model(tmp_path, tiny_model_dir):
     from trl import ModelConfig, SFTConfig, TrlParser
 

@@ -46,6 +46,7 @@ def test_readme_shows_the_four_tiny_stage_commands_in_order():
     assert scripts == [f"recipes/r1_stage{i}.py" for i in range(1, 5)]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(1500)
 def test_the_readme_stage_commands_chain_each_stage_reads_the_previous_output(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"}
