@@ -327,7 +327,6 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-
 def evaluate_model(cfg: GeneralizationConfig, model_dir: Path, tests: dict[str, list], out: Path) -> dict[str, Any]:
     """Per split: per-problem pass@1 (mean of k samples), mean response tokens, R1-Zero format compliance."""
     from trl_r1.eval import evaluate

@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 GB = 1024**3
 ADAM_BYTES = 8  # two fp32 moments per trainable parameter
-LINEAR = ("q", "k", "v", "o", "gate", "up", "down")
 
 
 @dataclass

@@ -55,14 +55,6 @@ __all__ = ["LAUNCHERS", "LORA_KEYS", "STAGE_KEYS", "STAGE_REF", "TOP_KEYS", "TRL
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-
-
-
-
-
-
-
-
 def load_recipe(path: str | Path) -> Recipe:
     """Read and validate a recipe YAML file (relative paths in it resolve against the working
     directory first, then the file's own directory)."""

@@ -51,7 +51,6 @@ STAGE_CONFIG = "stage_config.yaml"
 STAGE_SPEC = "stage_spec.json"
 STAGE_LOG = "stage.log"
 SUMMARY = "summary.json"
-EVAL_KEYS = ("pass@1", "k", "n_problems")
 
 Progress = Callable[[dict[str, Any]], None]
 

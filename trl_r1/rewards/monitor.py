@@ -43,17 +43,7 @@ from trl_r1.text.reflection import ReflectiveWords, chain_of_thought
 logger = logging.getLogger(__name__)
 
 
-
-
 METRIC_PREFIX = "reasoning/"
-
-
-
-
-
-
-
-
 
 
 class ReflectionMonitor:

@@ -50,8 +50,6 @@ _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-
 _CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
 
 
-
-
 class _Worker:
     """One fork server and everything it holds (root directory, cgroup); started on first use."""
 

@@ -95,7 +95,6 @@ class _Streak:
     first_step: int = 0
 
 
-
 class RunDoctor(SignatureChecks, TrainerCallback):
     """A ``TrainerCallback`` that names known GRPO failure signatures, once per cause, with the fix.
 
@@ -334,7 +333,6 @@ def _weightless(trainer: Any) -> list[int]:
     if not weights:
         return []
     return [i for i, w in enumerate(weights) if w == 0]
-
 
 
 @dataclass

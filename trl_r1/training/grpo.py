@@ -191,8 +191,6 @@ def check_dataset(dataset: Any, script_args: GRPOStageArguments, where: str) -> 
         raise ValueError(f"{where}: the training dataset is empty")
 
 
-
-
 def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: Any) -> str:
     """Run one GRPO stage and return the directory holding the trained model and its tokenizer.
 
@@ -285,12 +283,6 @@ class _UnscoredRowsNote(logging.Filter):
             logger.info("general rows get no reward (advantage 0) until the preference window opens "
                         "(preference_last_steps); TRL's per-batch warning about them is silenced")
         return False
-
-
-
-
-
-
 
 
 def make_parser() -> Any:
