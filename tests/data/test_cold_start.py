@@ -6,8 +6,8 @@ from datasets import Dataset
 
 from trl_r1.data.cold_start import ColdStartFormat, DatasetShapeError
 from trl_r1.models.lora import cold_start_lora_config, ties_embeddings
-from trl_r1.models.tiny import build_tiny_model
-from trl_r1.models.tokenizer_surgery import CHATML_TEMPLATE, TokenizerSurgeryError, add_reasoning_tokens
+from trl_r1.models.tiny import CHATML_TEMPLATE, build_tiny_model
+from trl_r1.models.tokenizer_surgery import TokenizerSurgeryError, add_reasoning_tokens
 from trl_r1.text.completion import parse_completion
 from trl_r1.training.sft import ColdStartArguments, prepare_cold_start_data
 

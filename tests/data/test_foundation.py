@@ -3,8 +3,10 @@
 import pytest
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from trl_r1.data import R1_TAGS, make_splits, parse_completion, r1_zero_prompt, to_dataset
+from trl_r1.data import make_splits, to_dataset
 from trl_r1.generation import SamplingParams, TransformersBackend
+from trl_r1.text.completion import R1_TAGS, parse_completion
+from trl_r1.text.templates import r1_zero_prompt
 
 
 def test_tiny_model_reloads_by_path_with_tags_as_single_non_special_tokens(tiny_model_dir):

@@ -8,8 +8,8 @@ import yaml
 from conftest import REPO_ROOT
 
 from trl_r1.data.synthetic import DIFFICULTIES, column_carries, difficulty_problems
-from trl_r1.experiments.generalization import ARMS, GeneralizationConfig, main, random_reward
-from trl_r1.experiments.report import check_claim
+from trl_r1.experiments.generalization import GeneralizationConfig, main, random_reward
+from trl_r1.experiments.report import ARMS, check_claim
 
 QUICK = ["--model", "trl-r1/tiny?hidden_size=32", "--cold_start_steps", "3", "--rl_steps", "2",
          "--prompts_per_step", "2", "--num_generations", "2", "--max_completion_length", "8", "--n_test", "4",

@@ -184,8 +184,8 @@ def test_lora_runs_through_stages_and_each_stage_hands_merged_full_weights_to_th
 
 @pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_only_needs_finished_inputs_and_a_changed_finished_stage_is_not_silently_reused(tmp_path):
+    from trl_r1._runtime import write_atomic
     from trl_r1.pipeline import RecipeError
-    from trl_r1.pipeline.runner import write_atomic
 
     recipe = parse_recipe(two_stage_recipe())
     with pytest.raises(RecipeError, match="reads stage 'cold_start', which is not complete"):

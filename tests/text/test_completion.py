@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trl_r1.data import completion_text, last_boxed, parse_completion
+from trl_r1.text.completion import completion_text, last_boxed, parse_completion
 
 
 def test_r1_zero_layout_splits_reasoning_and_answer():

@@ -208,7 +208,7 @@ def test_bad_settings_fail_in_the_stage_arguments_naming_the_argument(settings, 
 @pytest.mark.parametrize("settings,key,message", BAD + [({"benchmark": "aime24", "limt": 3}, "limt", "unknown key")])
 def test_bad_settings_fail_when_the_recipe_loads_naming_the_key(settings, key, message, benchmarks_dir, bad_golds):
     from trl_r1.pipeline import parse_recipe
-    from trl_r1.pipeline.recipe import RecipeError
+    from trl_r1.pipeline.schema import RecipeError
 
     settings = {**settings, "benchmark": settings["benchmark"].replace("BAD_GOLDS", bad_golds),
                 "data_dir": str(benchmarks_dir)}

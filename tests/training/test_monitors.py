@@ -4,9 +4,9 @@ import pytest
 import torch
 from conftest import cpu_training_args
 
-from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
+from trl_r1.rewards.monitor import ReflectionMonitor
 from trl_r1.text.reflection import REFLECTIVE_WORDS_EN, ReflectiveWords, reflective_words_per_1k_tokens
-from trl_r1.training.callbacks import DashboardCallback
+from trl_r1.training import DashboardCallback, with_monitor
 
 
 def test_reflective_words_are_counted_as_a_person_would_count_them():

@@ -113,7 +113,7 @@ def summary_table(summary: dict[str, Any], stage_args: dict[str, dict[str, Any]]
     the machine-independent work it did (steps, samples) and its time."""
     from trl_r1.eval.curves import curve_summary
     from trl_r1.pipeline.progress import duration, work_done
-    from trl_r1.training.doctor import doctor_verdict
+    from trl_r1.training.doctor_report import doctor_verdict
 
     stage_args = stage_args or {}
     lines = ["| stage | kind | held-out pass@1 (95% CI) | pass@1 during training | run doctor | work | time | metrics |",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trl_r1.eval.plots import DEFAULT_FILENAME, STATE_FILE, find_runs, load_log_history, plot_dashboard
-from trl_r1.training.doctor import doctor_marks
+from trl_r1.training.doctor_report import doctor_marks
 from trl_r1.training.options import CommandParser, parse_options
 
 

@@ -50,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: RunArguments) -> int:
     from trl_r1.cli._types import writable_dir
-    from trl_r1.pipeline.recipe import RecipeError, load_recipe
+    from trl_r1.pipeline.recipe import load_recipe
     from trl_r1.pipeline.runner import StageFailed, run_recipe
+    from trl_r1.pipeline.schema import RecipeError
 
     try:
         recipe = load_recipe(args.recipe)
@@ -100,14 +101,9 @@ def run(args: RunArguments) -> int:
 
 def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:
     from trl_r1.pipeline.estimate import stage_estimate
-    from trl_r1.pipeline.recipe import RecipeError
-    from trl_r1.pipeline.runner import (
-        STAGE_CONFIG,
-        last_checkpoint,
-        launch_command,
-        read_marker,
-        select_stages,
-    )
+    from trl_r1.pipeline.runner import STAGE_CONFIG, launch_command, read_marker, select_stages
+    from trl_r1.pipeline.schema import RecipeError
+    from trl_r1.training.stage import last_checkpoint
 
     try:
         stages = select_stages(recipe, only, from_stage)

@@ -5,7 +5,7 @@
 """
 
 from trl_r1.eval.benchmarks import BENCHMARKS, Benchmark, BenchmarkError, Problem, load_problems
-from trl_r1.eval.evaluate import build_prompt, evaluate
+from trl_r1.eval.evaluate import evaluate, problem_prompt
 from trl_r1.eval.passk import cons_at_k, majority_vote, mean_pass_at_k, pass_at_k
 from trl_r1.eval.results import results_table
 
@@ -14,12 +14,12 @@ __all__ = [
     "Benchmark",
     "BenchmarkError",
     "Problem",
-    "build_prompt",
     "cons_at_k",
     "evaluate",
     "load_problems",
     "majority_vote",
     "mean_pass_at_k",
     "pass_at_k",
+    "problem_prompt",
     "results_table",
 ]

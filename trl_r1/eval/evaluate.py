@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from trl_r1.eval.benchmarks import (
-    Benchmark,
     BenchmarkError,
     Problem,
     benchmark_language,
@@ -38,24 +37,25 @@ from trl_r1.eval.benchmarks import (
 from trl_r1.eval.passk import cons_at_k, default_pass_ks, mean_pass_at_k
 from trl_r1.eval.results import package_versions, write_results
 from trl_r1.generation import Prompt, SamplingParams
+from trl_r1.text.templates import prompt_text
 
 logger = logging.getLogger(__name__)
 
 R1_MAX_NEW_TOKENS = 32768  # DeepSeek-R1's maximum generation length in its evaluations
 TEMPLATES = ("auto", "r1", "r1_zero", "chat", "deepseek")
 
-__all__ = ["evaluate", "build_prompt", "TEMPLATES", "Benchmark"]
+__all__ = ["evaluate", "problem_prompt", "TEMPLATES"]
 
 
-def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool = False) -> Prompt:
+def problem_prompt(problem: Problem, template: str = "auto", prefill_think: bool = False) -> Prompt:
     r"""The prompt for ``problem``: ``auto`` is the data's own ``prompt`` when it has one (then
     ``prefill_think`` does not apply), else ``r1``; any other template is
     :func:`trl_r1.text.templates.build_prompt`.
 
-    >>> build_prompt(Problem("1+1", "2", "0"), "chat")
+    >>> problem_prompt(Problem("1+1", "2", "0"), "chat")
     [{'role': 'user', 'content': '1+1'}]
     """
-    from trl_r1.text.templates import build_prompt as template_prompt
+    from trl_r1.text.templates import build_prompt
 
     if template not in TEMPLATES:
         raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")
@@ -63,13 +63,7 @@ def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool =
         if problem.prompt is not None:
             return problem.prompt
         template = "r1"
-    return template_prompt(problem.question, template, prefill_think=prefill_think)
-
-
-def _prompt_text(prompt: Prompt) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    return "\n".join(str(m.get("content", "")) for m in prompt)
+    return build_prompt(problem.question, template, prefill_think=prefill_think)
 
 
 FORMAT_LAYOUTS = ("auto", "r1_zero", "r1")
@@ -79,7 +73,7 @@ def format_layout(prompt: Prompt) -> str:
     """``"r1_zero"`` when the prompt asks for ``<answer>`` tags, else ``"r1"`` (reasoning + summary)."""
     from trl_r1.text.completion import ANSWER_START
 
-    return "r1_zero" if ANSWER_START in _prompt_text(prompt) else "r1"
+    return "r1_zero" if ANSWER_START in prompt_text(prompt, "all") else "r1"
 
 
 def _to_problems(dataset: Any, data_dir: Any, limit: int | None, question_field: str | None,
@@ -225,7 +219,7 @@ def evaluate(
         pass_k: the k values of the pass@k estimator (each <= ``k``); default powers of two and ``k``.
         temperature / top_p / seed: sampling settings (R1: 0.6 / 0.95).
         max_new_tokens: completion budget; ``None``: R1's 32,768, capped to fit the model's context.
-        template: prompt template (see :func:`build_prompt`).
+        template: prompt template (see :func:`problem_prompt`).
         prefill_think: end prompts with an opened ``<think>``.
         language: target language for language consistency (default: the benchmark's, e.g. ``zh``
             for ``cmath``; for files it is detected from each prompt).
@@ -277,7 +271,7 @@ def evaluate(
         raise BenchmarkError(f"no problems to evaluate in {name}")
     accuracy_reward.pool.start()  # the verifier workers start while the model loads and generates
     language = language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
-    prompts = [build_prompt(p, template, prefill_think) for p in problems]
+    prompts = [problem_prompt(p, template, prefill_think) for p in problems]
     if isinstance(model, str):
         model = resolve_model(model)
     model_name = model if isinstance(model, str) else _model_name(model)
@@ -336,7 +330,7 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
                 prompt = prompts[i]
                 scored = format_layout(prompt) if layout == "auto" else layout
                 fmt = r1_zero_format_score if scored == "r1_zero" else think_summary_format_score
-                prefilled = True if _prompt_text(prompt).rstrip().endswith("<think>") else None
+                prefilled = True if prompt_text(prompt, "all").rstrip().endswith("<think>") else None
                 records.append({
                     "id": problems[i].id, "question": problems[i].question, "gold": problems[i].answer,
                     "prompt": prompt,

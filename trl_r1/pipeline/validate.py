@@ -27,8 +27,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from trl_r1.pipeline.recipe import STAGE_REF, Recipe, Stage
 from trl_r1.pipeline.runner import select_stages, stage_args, unmet_inputs
+from trl_r1.pipeline.schema import STAGE_REF, Recipe, Stage
 from trl_r1.pipeline.stages import KINDS
 
 logger = logging.getLogger(__name__)

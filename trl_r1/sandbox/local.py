@@ -31,12 +31,12 @@ from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.protocol import WorkerDied, case_result, decode_value, read_frame, write_frame
+from trl_r1.sandbox.protocol import WorkerDied, case_result, read_frame, write_frame
 from trl_r1.sandbox.provider import Case, Job, JobResult, SandboxUnavailableError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SANDBOX_ENV", "LocalSandbox", "WorkerDied", "decode_value"]
+__all__ = ["SANDBOX_ENV", "LocalSandbox"]
 
 _LAUNCHER = str(Path(__file__).with_name("_launcher.py"))
 #: The whole environment a program sees: nothing of the parent's.

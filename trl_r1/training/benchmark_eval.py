@@ -57,7 +57,7 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from trl_r1.eval import build_prompt, evaluate
+from trl_r1.eval import evaluate, problem_prompt
 from trl_r1.eval.benchmarks import benchmark_language
 from trl_r1.generation import Prompt, Sample, SamplingParams, TransformersBackend, render_prompt
 from trl_r1.training.benchmark_settings import (
@@ -135,7 +135,7 @@ class BenchmarkEvalCallback(TrainerCallback):
         eval_steps: evaluate every ``eval_steps`` optimizer steps, and at the last step.
         max_new_tokens: completion budget; default the trainer's ``max_completion_length``.
         temperature / top_p: sampling (R1: 0.6 / 0.95).
-        template: prompt template (see :func:`trl_r1.eval.build_prompt`).
+        template: prompt template (see :func:`trl_r1.eval.problem_prompt`).
         seed: the block of problems starting at ``i`` is sampled with :func:`problem_seed` ``(seed, i)``.
         data_dir: folder of the named benchmarks.
         name: the ``<name>`` in ``bench/<name>/...`` (default :func:`benchmark_metric_name`).
@@ -164,7 +164,7 @@ class BenchmarkEvalCallback(TrainerCallback):
         self.format = format
         self.name = name or benchmark_metric_name(benchmark)
         self.language = benchmark_language(benchmark)
-        self.prompts = [build_prompt(p, template) for p in self.problems]
+        self.prompts = [problem_prompt(p, template) for p in self.problems]
         self.trainer = None
         self.history: list[dict[str, Any]] = []
         self._last_step: int | None = None
@@ -346,11 +346,11 @@ class BenchmarkEvalCallback(TrainerCallback):
         if self.format != "auto":  # the layout is given, not read from the prompt
             from trl_r1.rewards.format import r1_zero_format_score, think_summary_format_score
             from trl_r1.text.completion import THINK_START
+            from trl_r1.text.templates import prompt_text
 
             score = r1_zero_format_score if self.format == "r1_zero" else think_summary_format_score
             prompt = self.prompts[index]
-            text = prompt if isinstance(prompt, str) else str(prompt[-1].get("content", ""))
-            prefilled = True if text.rstrip().endswith(THINK_START) else None
+            prefilled = True if prompt_text(prompt, "all").rstrip().endswith(THINK_START) else None
             out["format_compliance"] = sum(score(s.text, prefilled=prefilled) for s in samples) / len(samples)
         return out
 
