@@ -182,7 +182,6 @@ def test_lora_runs_through_stages_and_each_stage_hands_merged_full_weights_to_th
     assert any("proj" in k for k in changed)  # the LoRA update was merged into the linear layers
 
 
-@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_only_needs_finished_inputs_and_a_changed_finished_stage_is_not_silently_reused(tmp_path):
     from trl_r1._runtime import write_atomic
     from trl_r1.pipeline import RecipeError
