@@ -12,7 +12,7 @@ export TOKENIZERS_PARALLELISM := false
 # Tiny models on a 2-core machine run fastest with one thread per process (no oversubscription).
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 # Quiet unless it fails: pip's output goes to $(INSTALL_LOG), printed in full when a step fails.
 INSTALL_LOG := $(VENV)/install.log
@@ -40,6 +40,10 @@ lint: install
 
 test: lint
 	$(PY) -m pytest
+
+# Everything but the end-to-end trainings (marked `slow`): the quick lane while editing.
+test-fast: lint
+	$(PY) -m pytest -m "not slow"
 
 bench: install
 	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done

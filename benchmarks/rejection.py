@@ -81,7 +81,7 @@ def bench_scoring(n: int) -> list[tuple[str, float]]:
     records = [{**prompts[i], "prompt_index": i // 4, "sample_index": i % 4, "completion": s.text,
                 "num_tokens": s.num_tokens, "finished": s.finished, "rewards": scores[0], "judged": scores[1]}
                for i, (s, scores) in enumerate(zip(samples, scored))]
-    config = RejectionSamplingConfig(model="m", dataset_name="d", output_dir=tempfile.gettempdir(),
+    config = RejectionSamplingConfig(sampling_model="m", dataset_name="d", samples_dir=tempfile.gettempdir(),
                                      reward_funcs=["trl.rewards.accuracy_reward"], language="en", max_per_prompt=2)
     for label, cfg in (("select: rewards + dedupe + cap", {"readability": False}),
                        ("select: + readability filters", {"readability": True})):

@@ -353,8 +353,7 @@ def _per_sentence(identifier, text: str, target: str) -> float:
 
 
 def bench_language() -> None:
-    from trl_r1.callbacks import ReflectionMonitor
-
+    from trl_r1.rewards.monitor import ReflectionMonitor
     from trl_r1.text import language as tl
 
     corpus = build_corpus()

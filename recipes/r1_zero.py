@@ -1,6 +1,6 @@
 """DeepSeek-R1-Zero: GRPO straight from a base model, with rule rewards only.
 
-    accelerate launch recipes/r1_zero.py --config recipes/tiny/r1_zero_grpo.yaml
+    accelerate launch recipes/r1_zero.py --config recipes/tiny/r1_zero.yaml
     accelerate launch --config_file zero3.yaml recipes/r1_zero.py --config recipes/qwen2.5-math-7b/r1_zero.yaml
 
 Paper, section 2.2: the R1-Zero template (``<think>…</think><answer>…</answer>``), an accuracy

@@ -1,4 +1,5 @@
-"""Process-level helpers every layer may use: the cache directory, atomic writes, rank-aware logging."""
+"""Process-level helpers every layer may use: the cache directory, atomic writes, rank-aware logging, the usage
+error of a command line."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+
+
+class UsageError(Exception):
+    """Bad command-line input: ``trl-r1`` reports it as one line, exit code 2, no traceback."""
 
 
 def cache_dir() -> Path:

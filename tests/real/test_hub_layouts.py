@@ -152,7 +152,7 @@ def test_numinamath_cot_competition_rows_become_rejection_sampling_prompts_with_
     stage = one_stage({"name": "rs", "kind": "sample", "rewards": ["accuracy"],
                        "dataset": local("AI-MO/NuminaMath-CoT?where=source:olympiads|amc_aime"),
                        "args": {"question_column": "problem", "prompt_template": "r1"}})
-    config = RejectionSamplingConfig(model="trl-r1/tiny", dataset_name=stage.datasets[0], output_dir=str(tmp_path),
+    config = RejectionSamplingConfig(sampling_model="trl-r1/tiny", dataset_name=stage.datasets[0], samples_dir=str(tmp_path),
                                      reward_funcs=[r.spec() for r in stage.rewards], **stage.args)
     rows = prepare_prompts(load_dataset_spec(config.dataset_name).to_list(), config)
     assert [r["source"] for r in rows] == ["olympiads", "amc_aime"]  # the synthetic row is gone
@@ -174,8 +174,8 @@ def test_a_filter_on_a_missing_column_names_it():
 def _hub_stages():
     """(recipe, stage name) of each stage naming a Hub dataset, read from the YAML text: collection must not
     depend on what validating a recipe needs (its eval benchmark files), or one missing file stops the suite."""
-    for path in ("recipes/r1_open_data.yaml", "recipes/distill_mixture_of_thoughts.yaml", "recipes/r1.yaml",
-                 "recipes/r1_zero.yaml", "recipes/distill.yaml"):
+    for path in ("recipes/pipelines/r1_open_data.yaml", "recipes/pipelines/distill_mixture_of_thoughts.yaml",
+                 "recipes/pipelines/r1.yaml", "recipes/pipelines/r1_zero.yaml", "recipes/pipelines/distill.yaml"):
         for raw in yaml.safe_load((REPO / path).read_text(encoding="utf-8"))["stages"]:
             datasets = raw.get("dataset") or []
             datasets = [datasets] if isinstance(datasets, str) else datasets
@@ -200,7 +200,7 @@ def test_real_recipe_stage_consumes_its_hub_dataset(path, name, tmp_path):
         script, data = grpo_data(stage)
         assert len(data) > 0 and "prompt" in data.column_names
     else:
-        config = RejectionSamplingConfig(model="m", dataset_name=specs[0], output_dir=str(tmp_path),
+        config = RejectionSamplingConfig(sampling_model="m", dataset_name=specs[0], samples_dir=str(tmp_path),
                                          reward_funcs=[r.spec() for r in stage.rewards],
                                          **fields_of(RejectionSamplingConfig, stage.args))
         rows = prepare_prompts(load_dataset_spec(specs[0]).to_list(), config)

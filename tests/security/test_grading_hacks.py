@@ -1,5 +1,5 @@
 """Programs that try to pass tests they do not solve. Each scores 0.0 (its goal failed), and its
-honest twin in ``tests/test_code_reward.py`` scores 1.0."""
+honest twin in ``tests/rewards/test_code_reward.py`` scores 1.0."""
 
 from __future__ import annotations
 

@@ -208,7 +208,7 @@ def test_bad_settings_fail_in_the_stage_arguments_naming_the_argument(settings, 
 @pytest.mark.parametrize("settings,key,message", BAD + [({"benchmark": "aime24", "limt": 3}, "limt", "unknown key")])
 def test_bad_settings_fail_when_the_recipe_loads_naming_the_key(settings, key, message, benchmarks_dir, bad_golds):
     from trl_r1.pipeline import parse_recipe
-    from trl_r1.pipeline.recipe import RecipeError
+    from trl_r1.pipeline.schema import RecipeError
 
     settings = {**settings, "benchmark": settings["benchmark"].replace("BAD_GOLDS", bad_golds),
                 "data_dir": str(benchmarks_dir)}
@@ -241,6 +241,7 @@ TWO_PROCESS_STAGE = {
 }
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(300)  # subprocesses: a hang must fail the test, not the CI job
 def test_two_processes_log_the_same_benchmark_numbers_as_one(model_dir, tmp_path):
     from trl_r1.eval.plots import load_log_history

@@ -7,7 +7,8 @@ import math
 import pytest
 from transformers import TrainerControl, TrainerState
 
-from trl_r1.training.doctor import CAUSES, DOCTOR_FILE, FIXES, RunDoctor, doctor_verdict, read_doctor
+from trl_r1.training import RunDoctor
+from trl_r1.training.doctor_report import CAUSES, DOCTOR_FILE, FIXES, doctor_verdict, read_doctor
 
 HEALTHY = {"loss": 0.01, "grad_norm": 0.5, "reward": 0.6, "reward_std": 0.3, "frac_reward_zero_std": 0.2,
            "completions/clipped_ratio": 0.05, "rewards/accuracy_reward/mean": 0.5,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from trl_r1._runtime import UsageError
+
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("trl_r1.cli.demo", "tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each"),
     "tiny-model": ("trl_r1.cli.tiny_model", "write the tiny offline model (and tokenizer) to a directory"),
@@ -22,10 +24,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "experiment": ("trl_r1.cli.experiment", "controlled experiments on the tiny model: `trl-r1 experiment generalization`"),
     "sandbox": ("trl_r1.cli.sandbox", "code-sandbox maintenance: `trl-r1 sandbox clean` removes what killed trainers left"),
 }
-
-
-class UsageError(Exception):
-    """Bad command-line input: reported as one line, exit code 2."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def output_dir(value: str, option: str = "--output-dir") -> str:
     """An output directory that is (or can be made) a writable directory, not a file."""
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
     from trl_r1.cli._types import writable_dir
 
     try:
@@ -22,7 +22,7 @@ def loadable_model(model: str, option: str = "--model") -> None:
     """A model that is a local directory, a ``trl-r1/tiny`` alias, or a hub id whose config can be read now
     (from the cache when offline): an unreachable hub id fails here in one line, not as a raw ``OSError``
     after the data is loaded."""
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
     from trl_r1.models.resolve import is_tiny_alias
 
     if is_tiny_alias(model):
@@ -50,7 +50,7 @@ def loadable_model(model: str, option: str = "--model") -> None:
 
 def no_model_to_overwrite(directory: str, overwrite: bool) -> None:
     """Refuse to write a model over a directory that already holds one, unless ``overwrite``."""
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
 
     path = Path(directory)
     held = [name for name in ("config.json", "model.safetensors", "tokenizer.json") if (path / name).exists()]

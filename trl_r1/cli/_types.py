@@ -22,13 +22,6 @@ def writable_dir(value: str) -> str:
     return str(path)
 
 
-def existing_path(value: str) -> str:
-    """A path that must already exist (a model directory, a dataset file)."""
-    if not Path(value).expanduser().exists():
-        raise argparse.ArgumentTypeError(f"{value!r} does not exist")
-    return value
-
-
 def positive_int(value: str) -> int:
     try:
         number = int(value)

@@ -1,6 +1,6 @@
 """``trl-r1 demo``: the R1 recipe end to end on a 2-core CPU, offline, in minutes.
 
-Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``) with the multi-stage runner: cold-start SFT of a
+Runs :data:`RECIPE` (``trl_r1/cli/demo_recipe.yaml``, printed by ``trl-r1 demo --print-recipe``) with the multi-stage runner: cold-start SFT of a
 tiny random Qwen2 on worked arithmetic solutions, reasoning GRPO with rule rewards (accuracy +
 format) on a disjoint, larger problem set given with final answers only, rejection sampling + SFT,
 and all-scenario GRPO, with held-out pass@1 (k samples at temperature 0.6, top-p 0.95) after each
@@ -17,13 +17,14 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.cli._types import writable_dir
 from trl_r1.pipeline.progress import human
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -45,17 +46,21 @@ class DemoArguments:
                                                          "minute, learns nothing"})
     verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
                                                            "warnings) here instead of only in <stage>/stage.log"})
+    print_recipe: bool = field(default=False, metadata={"help": "print the demo's pipeline recipe (YAML for "
+                                                                "`trl-r1 run`) and exit, running nothing"})
 
     def __post_init__(self) -> None:
+        if self.print_recipe:  # prints a file: no output directory is needed or created
+            return
         try:
             self.output_dir = writable_dir(self.output_dir)
         except argparse.ArgumentTypeError as e:
             raise ValueError(f"--output-dir: {e}") from None
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`DemoArguments`."""
-    return ArgumentParser((DemoArguments,), prog="trl-r1 demo",
+    return CommandParser((DemoArguments,), prog="trl-r1 demo",
                           description="tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each")
 
 
@@ -119,7 +124,7 @@ def summary_table(summary: dict[str, Any], stage_args: dict[str, dict[str, Any]]
     the machine-independent work it did (steps, samples) and its time."""
     from trl_r1.eval.curves import curve_summary
     from trl_r1.pipeline.progress import duration, work_done
-    from trl_r1.training.doctor import doctor_verdict
+    from trl_r1.training.doctor_report import doctor_verdict
 
     stage_args = stage_args or {}
     lines = ["| stage | kind | held-out pass@1 (95% CI) | pass@1 during training | run doctor | work | time | metrics |",
@@ -168,6 +173,9 @@ def write_plots(recipe: Any, summary: dict[str, Any], output_dir: str | Path) ->
 
 
 def run(args: DemoArguments) -> int:
+    if args.print_recipe:
+        sys.stdout.write(RECIPE.read_text(encoding="utf-8"))
+        return 0
     import torch
 
     from trl_r1.pipeline.progress import StageConsole

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.eval.benchmarks import BENCHMARKS
 from trl_r1.eval.settings import EvalSettingError, EvalSettings
 from trl_r1.eval.suite import SUITES
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +87,10 @@ class EvalArguments(EvalSettings):
         return EvalSettings(**{f.name: getattr(self, f.name) for f in fields(EvalSettings)})
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`EvalArguments` (``--config x.yaml`` plus command-line overrides)."""
-    return ArgumentParser((EvalArguments,), prog="trl-r1 eval",
-                          description="R1-style evaluation: pass@1 over k samples, cons@k, mean ± std over seeds")
+    return CommandParser((EvalArguments,), prog="trl-r1 eval",
+                         description="R1-style evaluation: pass@1 over k samples, cons@k, mean ± std over seeds")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: EvalArguments) -> int:
-    from trl_r1.cli import UsageError, _checks
+    from trl_r1._runtime import UsageError
+    from trl_r1.cli import _checks
     from trl_r1.eval import BenchmarkError, evaluate, evaluate_suite, load_problems, results_table
     from trl_r1.eval.benchmarks import resolve_benchmark
     from trl_r1.rewards.language import language_consistency

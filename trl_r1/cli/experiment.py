@@ -2,7 +2,7 @@
 
 ``generalization`` asks whether GRPO on answers alone learns a skill that no worked solution shows, against
 equal-compute SFT and spurious-reward controls (:mod:`trl_r1.experiments.generalization`; its options are
-that module's ``GeneralizationConfig``, parsed by TRL's ``TrlParser``: ``--config recipes/tiny/generalization.yaml``
+that module's ``GeneralizationConfig``, parsed by TRL's ``TrlParser``: ``--config recipes/experiments/generalization.yaml``
 plus overrides).
 """
 
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 
-EXPERIMENTS = {"generalization": "trl_r1.experiments.generalization"}
+# name -> (module with main(argv), one line for --help)
+EXPERIMENTS = {"generalization": ("trl_r1.experiments.generalization",
+                                  "does answer-only GRPO learn a skill that no SFT example shows?")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,9 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     import importlib
 
     argv = list(sys.argv[2:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print("usage: trl-r1 experiment NAME [--config YAML] [options]\n\nexperiments:\n"
+              + "\n".join(f"  {name:<15} {summary}" for name, (_, summary) in EXPERIMENTS.items())
+              + "\n\n`trl-r1 experiment NAME --help` lists the options of one.")
+        return 0
     if not argv or argv[0] not in EXPERIMENTS:
         given = repr(argv[0]) if argv else "none"
         print(f"trl-r1 experiment: error: name an experiment ({', '.join(EXPERIMENTS)}), got {given}",
               file=sys.stderr)
         return 2
-    return int(importlib.import_module(EXPERIMENTS[argv[0]]).main(argv[1:]) or 0)
+    return int(importlib.import_module(EXPERIMENTS[argv[0]][0]).main(argv[1:]) or 0)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.eval.plots import (
     DEFAULT_FILENAME,
     STATE_FILE,
@@ -18,7 +17,8 @@ from trl_r1.eval.plots import (
     load_log_history,
     plot_dashboard,
 )
-from trl_r1.training.doctor import doctor_marks
+from trl_r1.training.doctor_report import doctor_marks
+from trl_r1.training.options import CommandParser, parse_options
 
 
 @dataclass
@@ -41,22 +41,19 @@ class PlotArguments:
             raise ValueError(f"--smooth must be a positive integer, got {self.smooth}")
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`PlotArguments`."""
-    return ArgumentParser((PlotArguments,), prog="trl-r1 plot",
+    return CommandParser(positional="run_dir", dataclass_types=(PlotArguments,), prog="trl-r1 plot",
                           description="PNG dashboard of a training run's rewards and monitors")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``trl-r1 plot [RUN_DIR] ARGS``: a leading positional RUN_DIR is read as ``--run_dir RUN_DIR``."""
-    argv = list(argv or [])
-    if argv and not argv[0].startswith("-"):
-        argv = ["--run_dir", argv[0], *argv[1:]]
+    """``trl-r1 plot RUN_DIR ARGS`` (or ``--run_dir RUN_DIR``)."""
     return run(parse_options(make_parser(), argv))
 
 
 def run(args: PlotArguments) -> int:
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
 
     runs = find_runs(args.run_dir)
     if not runs:

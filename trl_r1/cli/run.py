@@ -12,8 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trl_r1.cli import UsageError
-from trl_r1.cli._parser import ArgumentParser, parse_options
+from trl_r1._runtime import UsageError
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 class RunArguments:
     """The options of ``trl-r1 run`` (the recipe is also the first bare argument)."""
 
-    recipe: str = field(metadata={"help": "recipe YAML file (see recipes/r1.yaml, recipes/tiny/r1.yaml)"})
+    recipe: str = field(metadata={"help": "recipe YAML file (see recipes/pipelines/r1.yaml; trl-r1 demo --print-recipe prints the tiny one)"})
     output_dir: str | None = field(
         default=None, metadata={"help": "where each stage writes its directory and summary.json goes "
                                         "(default: runs/<recipe name>)"})
@@ -43,21 +43,22 @@ class RunArguments:
                                                            "warnings) instead of one progress line per stage"})
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`RunArguments`."""
-    return ArgumentParser((RunArguments,), prog="trl-r1 run",
+    return CommandParser(positional="recipe", dataclass_types=(RunArguments,), prog="trl-r1 run",
                           description="run a multi-stage recipe file (R1, R1-Zero, distillation)")
 
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 run RECIPE.yaml [options]``: parse, validate, run every stage, print the table."""
-    return run(parse_options(make_parser(), argv, positional="recipe"))
+    return run(parse_options(make_parser(), argv))
 
 
 def run(args: RunArguments) -> int:
     from trl_r1.cli._types import writable_dir
-    from trl_r1.pipeline.recipe import RecipeError, load_recipe
+    from trl_r1.pipeline.recipe import load_recipe
     from trl_r1.pipeline.runner import StageFailed, run_recipe
+    from trl_r1.pipeline.schema import RecipeError
 
     if args.data_dir is not None:
         from trl_r1.eval.benchmarks import DATA_DIR_ENV
@@ -126,14 +127,9 @@ def _creatable_dir(value: str) -> str:
 
 def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:
     from trl_r1.pipeline.estimate import stage_estimate
-    from trl_r1.pipeline.recipe import RecipeError
-    from trl_r1.pipeline.runner import (
-        STAGE_CONFIG,
-        last_checkpoint,
-        launch_command,
-        read_marker,
-        select_stages,
-    )
+    from trl_r1.pipeline.runner import STAGE_CONFIG, launch_command, read_marker, select_stages
+    from trl_r1.pipeline.schema import RecipeError
+    from trl_r1.training.stage import last_checkpoint
 
     try:
         stages = select_stages(recipe, only, from_stage)

@@ -1,19 +1,16 @@
 """``trl-r1 sample``: rejection sampling from the command line (R1 stage 3 data).
 
 Every option is a field of :class:`~trl_r1.rejection.config.RejectionSamplingConfig` (``--num-samples``
-is ``num_samples``), with the same default and help, parsed by TRL's ``TrlParser``: ``trl-r1 sample
---config x.yaml`` reads them from YAML, command-line flags override it. The CLI, YAML recipes and the
-library never drift.
+is ``num_samples``; ``--model``, ``--output-dir``, ``--seed`` and ``--push-to-hub`` are the aliases of
+``sampling_model``, ``samples_dir``, ``sampling_seed`` and ``push_samples_to_hub``), parsed as it is by TRL's
+``TrlParser``: ``trl-r1 sample --config x.yaml`` reads them from YAML, command-line flags override it. The
+CLI, YAML recipes and the library never drift.
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
-from typing import Any
-
-from trl_r1.cli._parser import ArgumentParser, parse_options
-from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig, script_fields
+from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig
+from trl_r1.training.options import CommandParser, parse_options
 
 EPILOG = """\
 input columns: 'prompt' (a string, or chat messages), else 'question' / 'problem' made into a prompt
@@ -25,17 +22,10 @@ example: trl-r1 sample --model ckpt/ --dataset prompts.jsonl --num-samples 8 --m
   --non-reasoning-dataset synthetic://non_reasoning?n=1000 --output-dir stage3_data/"""
 
 
-SampleArguments = dataclasses.make_dataclass("SampleArguments", script_fields())
-SampleArguments.__module__ = __name__
-SampleArguments.__doc__ = ("The options of ``trl-r1 sample``: the fields of RejectionSamplingConfig, with its defaults "
-                           "and help (``--config x.yaml`` holds any of them).")
-
-
-def make_parser() -> ArgumentParser:
-    """``TrlParser`` over :data:`SampleArguments` (``--config x.yaml`` plus command-line overrides)."""
-    return ArgumentParser((SampleArguments,), prog="trl-r1 sample", epilog=EPILOG,
-                          formatter_class=argparse.RawDescriptionHelpFormatter,
-                          description="rejection sampling: sample, verify, filter, mix (R1 stage 3)")
+def make_parser() -> CommandParser:
+    """``TrlParser`` over :class:`RejectionSamplingConfig` (``--config x.yaml`` plus command-line overrides)."""
+    return CommandParser((RejectionSamplingConfig,), prog="trl-r1 sample", epilog=EPILOG,
+                         description="rejection sampling: sample, verify, filter, mix (R1 stage 3)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,14 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     return run(parse_options(make_parser(), argv))
 
 
-def run(args: Any) -> int:
-    from trl_r1.cli import UsageError, _checks
+def run(config: RejectionSamplingConfig) -> int:
+    from trl_r1._runtime import UsageError
+    from trl_r1.cli import _checks
     from trl_r1.rejection.runner import rejection_sample
 
-    _checks.output_dir(args.output_dir)
+    _checks.output_dir(config.samples_dir)
     try:
-        config = RejectionSamplingConfig(**{f.name: getattr(args, f.name)
-                                            for f in dataclasses.fields(RejectionSamplingConfig)})
         report = rejection_sample(config)
     except InvalidInput as e:
         raise UsageError(str(e)) from None

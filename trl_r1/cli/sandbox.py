@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
 from trl_r1.sandbox.cleanup import DEFAULT_LOCK_DIR
+from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +27,16 @@ class SandboxArguments:
     lock_dir: str = field(default=DEFAULT_LOCK_DIR, metadata={"help": "uid lease directory (SandboxConfig.lock_dir)"})
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`SandboxArguments`."""
-    return ArgumentParser((SandboxArguments,), prog="trl-r1 sandbox", description="code-sandbox maintenance")
+    return CommandParser(positional="action", dataclass_types=(SandboxArguments,), prog="trl-r1 sandbox", description="code-sandbox maintenance")
 
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 sandbox clean [--lock_dir DIR]``."""
     from trl_r1.sandbox.cleanup import clean_stale
 
-    args = parse_options(make_parser(), argv, positional="action")
+    args = parse_options(make_parser(), argv)
     counts = clean_stale(args.lock_dir)
     logger.info("removed %d stale root(s) and %d cgroup(s); killed leftover processes of %d uid(s)",
                 counts["roots"], counts["cgroups"], counts["uids"])

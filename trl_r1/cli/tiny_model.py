@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 
-from trl_r1.cli._parser import ArgumentParser, parse_options
+from trl_r1.training.options import CommandParser, parse_options
 
 
 @dataclass
@@ -35,15 +35,15 @@ class TinyModelArguments:
                 raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
 
 
-def make_parser() -> ArgumentParser:
+def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`TinyModelArguments`."""
-    return ArgumentParser((TinyModelArguments,), prog="trl-r1 tiny-model",
+    return CommandParser(positional="output_dir", dataclass_types=(TinyModelArguments,), prog="trl-r1 tiny-model",
                           description="write the tiny offline model (and tokenizer) to a directory")
 
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 tiny-model DIR [options]``: parse, build, save, print the path."""
-    return run(parse_options(make_parser(), argv, positional="output_dir"))
+    return run(parse_options(make_parser(), argv))
 
 
 def run(args: TinyModelArguments) -> int:

@@ -1,20 +1,5 @@
-"""Data: prompt templates, the R1 completion formats and the synthetic verifiable task."""
-
-from trl_r1.text.completion import (
-    DEFAULT_MARKERS,
-    R1_TAGS,
-    Markers,
-    ParsedCompletion,
-    completion_text,
-    last_boxed,
-    parse_completion,
-)
-from trl_r1.text.templates import (
-    R1_ZERO_INSTRUCTION,
-    R1_ZERO_TEMPLATE,
-    apply_r1_zero_template,
-    r1_zero_prompt,
-)
+"""Data: dataset specs and loading, cold-start formatting, readability filters, mixtures and the synthetic
+verifiable task. The text formats these build on (completion parser, prompt templates) are :mod:`trl_r1.text`'s."""
 
 _LAZY = {
     "ColdStartFormat": "trl_r1.data.cold_start",
@@ -26,7 +11,6 @@ _LAZY = {
     "split_problems": "trl_r1.data.synthetic",
     "to_dataset": "trl_r1.data.synthetic",
     "load_dataset_spec": "trl_r1.data.loading",
-    "resolve_model": "trl_r1.models.resolve",
 }
 
 
@@ -39,26 +23,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'trl_r1.data' has no attribute {name!r}")
 
 
-__all__ = [
-    "ColdStartFormat",
-    "DatasetShapeError",
-    "DEFAULT_MARKERS",
-    "R1_TAGS",
-    "R1_ZERO_INSTRUCTION",
-    "R1_ZERO_TEMPLATE",
-    "ArithmeticProblem",
-    "Markers",
-    "ParsedCompletion",
-    "apply_r1_zero_template",
-    "completion_text",
-    "last_boxed",
-    "load_dataset_spec",
-    "resolve_model",
-    "split_problems",
-    "make_non_reasoning",
-    "make_problems",
-    "make_splits",
-    "parse_completion",
-    "r1_zero_prompt",
-    "to_dataset",
-]
+__all__ = sorted(_LAZY)

@@ -32,7 +32,6 @@ REASONING_FIELDS = ("reasoning", "reasoning_content", "thinking")
 SUMMARY_FIELDS = ("summary",)
 TRACE_FIELDS = ("completion", "response", "generation", "output")
 MESSAGE_REASONING_KEYS = ("reasoning_content", "reasoning", "thinking")
-SHAPES = ("fields", "trace", "messages")
 
 ACCEPTED_SHAPES = (
     "accepted shapes: (1) 'fields': a problem column (problem|prompt|question) + a reasoning column "

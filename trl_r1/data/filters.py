@@ -36,6 +36,7 @@ from trl_r1.text.completion import (
     completion_text,
     parse_completion,
 )
+from trl_r1.text.templates import prompt_text
 
 logger = logging.getLogger(__name__)
 
@@ -109,14 +110,6 @@ class FormatFilter(_CompletionFilter):
         return starts_ok and p.think_ends == 1 and bool(p.reasoning)
 
 
-def _user_text(prompt: Any) -> str:
-    """The last user message of a conversational prompt, or a standard prompt as is."""
-    if isinstance(prompt, list):
-        users = [m.get("content", "") for m in prompt if isinstance(m, dict) and m.get("role") == "user"]
-        return users[-1] if users else ""
-    return prompt if isinstance(prompt, str) else ""
-
-
 @dataclass(frozen=True)
 class LanguageMixingFilter(_CompletionFilter):
     """Drop reasoning that mixes languages: R1's language consistency (the share of the reasoning's
@@ -150,7 +143,7 @@ class LanguageMixingFilter(_CompletionFilter):
             return True
         target = row.get("language") or self.language
         if not target:
-            target = prompt_language(_user_text(row.get("prompt")) or "")  # the one target-language rule
+            target = prompt_language(prompt_text(row.get("prompt") or ""))  # the one target-language rule
             if target == UNDETERMINED:
                 target = detect_language(reasoning)
         if target == UNDETERMINED:

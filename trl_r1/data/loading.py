@@ -42,11 +42,6 @@ from trl_r1.text.templates import r1_zero_prompt
 logger = logging.getLogger(__name__)
 
 
-
-
-
-
-
 def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> Dataset | None:
     allowed = {
         "arithmetic": {"split", "layout", "prompt", "n", "seed", "digits", "operands", "completion"},

@@ -15,17 +15,11 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from trl_r1.text.templates import prompt_text
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_PROMPT_LENGTH = 2048
-
-
-def _text(prompt: Any) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, Sequence):
-        return "".join(str(m.get("content", "")) if isinstance(m, dict) else str(m) for m in prompt)
-    return str(prompt)
 
 
 def _longest_token(tokenizer: Any) -> int:
@@ -46,7 +40,7 @@ def prompt_num_tokens(prompt: Any, tokenizer: Any) -> int:
         if isinstance(ids, dict) or hasattr(ids, "keys"):
             ids = ids["input_ids"]
         return len(ids)
-    return len(tokenizer(_text(prompt), add_special_tokens=False)["input_ids"])
+    return len(tokenizer(prompt_text(prompt, "all"), add_special_tokens=False)["input_ids"])
 
 
 def long_prompt_indices(prompts: Sequence[Any], tokenizer: Any, max_prompt_length: int | None) -> list[int]:
@@ -57,7 +51,7 @@ def long_prompt_indices(prompts: Sequence[Any], tokenizer: Any, max_prompt_lengt
     bound = max_prompt_length * longest if longest else None
     too_long = []
     for i, prompt in enumerate(prompts):
-        chars = len(_text(prompt))
+        chars = len(prompt_text(prompt, "all"))
         if bound is not None and chars > bound:
             too_long.append(i)  # certainly too long: not worth tokenizing
         elif chars > max_prompt_length // 4 and prompt_num_tokens(prompt, tokenizer) > max_prompt_length:

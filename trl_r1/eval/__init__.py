@@ -9,7 +9,7 @@ The settings are one dataclass, :class:`EvalSettings`; :func:`evaluate` takes it
 """
 
 from trl_r1.eval.benchmarks import BENCHMARKS, Benchmark, load_problems
-from trl_r1.eval.evaluate import build_prompt, evaluate
+from trl_r1.eval.evaluate import evaluate, problem_prompt
 from trl_r1.eval.passk import cons_at_k, majority_vote, mean_pass_at_k, pass_at_k
 from trl_r1.eval.problem import BenchmarkError, Problem
 from trl_r1.eval.results import results_table
@@ -26,7 +26,6 @@ __all__ = [
     "EvalSettingError",
     "EvalSettings",
     "Problem",
-    "build_prompt",
     "cons_at_k",
     "evaluate",
     "evaluate_suite",
@@ -35,5 +34,6 @@ __all__ = [
     "mean_pass_at_k",
     "paper_row",
     "pass_at_k",
+    "problem_prompt",
     "results_table",
 ]

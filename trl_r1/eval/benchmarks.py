@@ -44,6 +44,7 @@ from typing import Any
 
 from trl_r1.eval.problem import BenchmarkError, Problem
 from trl_r1.text.completion import last_boxed
+from trl_r1.text.templates import prompt_text
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ def problems_from_rows(
         prompt = row.get("prompt") if has_prompt else None
         question = row.get(q_field)
         if q_field == "prompt":
-            question = _last_user_text(prompt)
+            question = prompt_text(prompt) if prompt is not None else None
         if not isinstance(question, str) or not question.strip():
             raise BenchmarkError(f"{source}: row {i} has no {q_field!r} text (got {question!r})")
         if a_field is None:
@@ -239,13 +240,6 @@ def problems_from_rows(
     return problems
 
 
-def _last_user_text(prompt: Any) -> str | None:
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, (list, tuple)):
-        users = [m.get("content") for m in prompt if isinstance(m, Mapping) and m.get("role") == "user"]
-        return users[-1] if users else None
-    return None
 
 
 def split_spec(name_or_spec: str) -> tuple[str, dict[str, str]]:

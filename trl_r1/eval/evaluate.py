@@ -45,23 +45,24 @@ from trl_r1.eval.results import aggregate_seeds, package_versions, write_results
 from trl_r1.eval.scoring import Judge
 from trl_r1.eval.settings import R1_MAX_NEW_TOKENS, TEMPLATES, EvalSettings
 from trl_r1.generation import Prompt, SamplingParams
+from trl_r1.text.templates import prompt_text
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["build_prompt", "evaluate", "prompt_layout"]
+__all__ = ["evaluate", "problem_prompt", "prompt_layout"]
 
 
-def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool = False) -> Prompt:
+def problem_prompt(problem: Problem, template: str = "auto", prefill_think: bool = False) -> Prompt:
     r"""The prompt for ``problem``: ``auto`` is the data's own ``prompt`` when it has one (then
     ``prefill_think`` does not apply), else ``r1``; any other template is
     :func:`trl_r1.text.templates.build_prompt`. ``deepseek`` asks for a ``\boxed{}`` math answer, so a
     multiple-choice or code problem keeps its benchmark's own prompt under it (DeepSeek's advice:
     every instruction in the user prompt, no system prompt).
 
-    >>> build_prompt(Problem("1+1", "2", "0"), "chat")
+    >>> problem_prompt(Problem("1+1", "2", "0"), "chat")
     [{'role': 'user', 'content': '1+1'}]
     """
-    from trl_r1.text.templates import build_prompt as template_prompt
+    from trl_r1.text.templates import build_prompt
 
     if template not in TEMPLATES:
         raise ValueError(f"unknown prompt template {template!r}; choose from {', '.join(TEMPLATES)}")
@@ -69,20 +70,14 @@ def build_prompt(problem: Problem, template: str = "auto", prefill_think: bool =
         if problem.prompt is not None:
             return problem.prompt
         template = "r1"
-    return template_prompt(problem.question, template, prefill_think=prefill_think)
-
-
-def _prompt_text(prompt: Prompt) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    return "\n".join(str(m.get("content", "")) for m in prompt)
+    return build_prompt(problem.question, template, prefill_think=prefill_think)
 
 
 def prompt_layout(prompt: Prompt) -> str:
     """``"r1_zero"`` when the prompt asks for ``<answer>`` tags, else ``"r1"`` (reasoning + summary)."""
     from trl_r1.text.completion import ANSWER_START
 
-    return "r1_zero" if ANSWER_START in _prompt_text(prompt) else "r1"
+    return "r1_zero" if ANSWER_START in prompt_text(prompt, "all") else "r1"
 
 
 def _to_problems(dataset: Any, data_dir: Any, limit: int | None, question_field: str | None,
@@ -252,7 +247,7 @@ def evaluate(
     if any(p.kind == "math" for p in problems):
         judge.pool.start()  # the verifier workers start while the model loads and generates
     language = s.language or (benchmark_language(dataset) if isinstance(dataset, str) else None)
-    prompts = [build_prompt(p, s.template, s.prefill_think) for p in problems]
+    prompts = [problem_prompt(p, s.template, s.prefill_think) for p in problems]
     # the model as given (trl-r1/tiny), not a cache path
     model_name = model_name or (model if isinstance(model, str) else _model_name(model))
     if isinstance(model, str):
@@ -321,7 +316,7 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
                 prompt = prompts[i]
                 scored = prompt_layout(prompt) if layout == "auto" else layout
                 fmt = r1_zero_format_score if scored == "r1_zero" else think_summary_format_score
-                prefilled = True if _prompt_text(prompt).rstrip().endswith("<think>") else None
+                prefilled = True if prompt_text(prompt, "all").rstrip().endswith("<think>") else None
                 p = problems[i]
                 records.append({
                     "id": p.id, "kind": p.kind, "question": p.question, "gold": p.answer, "prompt": prompt,

@@ -12,7 +12,7 @@ collapse. :func:`plot_pass_at_1` draws held-out pass@1 across a pipeline's stage
 
 The log history is read from ``RUN_DIR/trainer_state.json`` (written by ``trainer.save_state()``),
 else from the newest ``checkpoint-*/trainer_state.json``. A multi-stage run directory (``trl-r1
-run``) gets one dashboard per stage. During training, :class:`trl_r1.rewards.monitor.DashboardCallback`
+run``) gets one dashboard per stage. During training, :class:`trl_r1.training.DashboardCallback`
 writes the same figure when training ends.
 
 Drawing uses matplotlib's Agg canvas directly (no ``pyplot``), so it changes no global state and
@@ -156,7 +156,7 @@ def plot_dashboard(
         smooth: moving-average window in logged points (1: raw curves).
         columns: panels per row.
         marks: ``(step, label)`` pairs drawn as vertical lines in every panel (the run doctor's causes,
-            :func:`trl_r1.training.doctor.doctor_marks`).
+            :func:`trl_r1.training.doctor_report.doctor_marks`).
 
     Raises:
         ValueError: when nothing in ``log_history`` can be plotted.

@@ -22,7 +22,7 @@ and whether the samples that do are right more often (:func:`self_check_stats`).
 Writes ``DIR/generalization.json`` (the contract in :func:`trl_r1.experiments.report.summarise`),
 ``DIR/generalization.png`` and prints a table (:mod:`trl_r1.experiments.report`). The option parser
 is TRL's ``TrlParser`` over :class:`GeneralizationConfig` (``--config
-recipes/tiny/generalization.yaml``, command-line flags override it).
+recipes/experiments/generalization.yaml``, command-line flags override it).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ _TRAIN_DEFAULTS = dict(use_cpu=True, bf16=False, gradient_checkpointing=False, d
 
 @dataclass
 class GeneralizationConfig:
-    """Options of the generalization experiment (defaults = ``recipes/tiny/generalization.yaml``)."""
+    """Options of the generalization experiment (defaults = ``recipes/experiments/generalization.yaml``)."""
 
     output_dir: str = field(default="runs/generalization", metadata={"help": "Where every arm and the results go."})
     seeds: int = field(default=3, metadata={"help": "Number of seeds (0..N-1): model initialisation and training "
@@ -327,7 +327,6 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-
 def evaluate_model(cfg: GeneralizationConfig, model_dir: Path, tests: dict[str, list], out: Path) -> dict[str, Any]:
     """Per split: per-problem pass@1 (mean of k samples), mean response tokens, R1-Zero format compliance."""
     from trl_r1.eval import evaluate
@@ -402,19 +401,27 @@ def run_experiment(cfg: GeneralizationConfig, data: dict[str, Any] | None = None
     return result
 
 
+def make_parser() -> Any:
+    """The ``CommandParser`` over :class:`GeneralizationConfig` (``--config x.yaml`` plus overrides)."""
+    from trl_r1.training.options import CommandParser
+
+    return CommandParser((GeneralizationConfig,), prog="trl-r1 experiment generalization",
+                         description="does answer-only GRPO learn a skill that no SFT example shows?")
+
+
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 experiment generalization [--config YAML] [--output-dir DIR] [--seeds N] [--<option> V]...``
 
     Returns 0 when the experiment ran (whether or not the claim holds: see the table and
     ``claim`` in the JSON), 2 with a one-line error for bad options."""
-    from trl import TrlParser
-
     from trl_r1.experiments.report import results_table
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
-        (cfg,) = TrlParser((GeneralizationConfig,)).parse_args_and_config(args=argv)
+        cfg, unknown = make_parser().parse_args_and_config(args=argv, return_remaining_strings=True)
+        if unknown:
+            raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
         data = build_data(cfg, Path(cfg.output_dir) / "data")
     except ValueError as e:
         logger.error("trl-r1 experiment generalization: %s", e)

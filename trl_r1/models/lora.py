@@ -18,7 +18,6 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-
 def _module_name(model: Any, module: Any) -> str | None:
     for name, m in model.named_modules():
         if m is module:

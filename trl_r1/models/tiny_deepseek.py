@@ -27,7 +27,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-TINY_DEEPSEEK_ALIAS = "trl-r1/tiny-deepseek"
 BOS_TOKEN = "<｜begin▁of▁sentence｜>"
 EOS_TOKEN = "<｜end▁of▁sentence｜>"
 USER_TOKEN = "<｜User｜>"

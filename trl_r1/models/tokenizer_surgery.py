@@ -29,7 +29,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from trl_r1.models.tiny import CHATML_TEMPLATE  # noqa: F401  (re-exported: the template surgery installs)
+from trl_r1.models.tiny import CHATML_TEMPLATE
 from trl_r1.text.completion import THINK_END, THINK_START
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def check_chat_template(tokenizer: Any, think_start: str = THINK_START, think_en
             "the tokenizer's chat template does not render the assistant turn verbatim (it drops or rewrites the "
             f"{think_start}…{think_end} reasoning), so SFT would train on truncated targets. Use a template that "
             "keeps the content, e.g. SFTConfig(chat_template_path='<file.jinja>') or "
-            "add_reasoning_tokens(..., chat_template=trl_r1.models.tokenizer_surgery.CHATML_TEMPLATE)."
+            "add_reasoning_tokens(..., chat_template=trl_r1.models.tiny.CHATML_TEMPLATE)."
         )
     if end_of_turn_token(tokenizer) is None:
         raise TokenizerSurgeryError(

@@ -35,7 +35,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trl_r1.pipeline.schema import (  # re-exported: the recipe API
+from trl_r1.pipeline.schema import (
     LAUNCHERS,
     LORA_KEYS,
     STAGE_KEYS,
@@ -49,18 +49,9 @@ from trl_r1.pipeline.schema import (  # re-exported: the recipe API
 )
 from trl_r1.pipeline.stages import KINDS
 
-__all__ = ["LAUNCHERS", "LORA_KEYS", "STAGE_KEYS", "STAGE_REF", "TOP_KEYS", "TRL_ACCELERATE_CONFIGS", "Recipe",
-           "RecipeError", "RewardSpec", "Stage", "load_recipe", "parse_recipe"]
+__all__ = ["load_recipe", "parse_recipe"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-
-
-
-
-
-
 
 
 def load_recipe(path: str | Path) -> Recipe:

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from trl_r1._runtime import write_atomic
-from trl_r1.pipeline.recipe import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage, load_recipe
+from trl_r1.pipeline.recipe import load_recipe
+from trl_r1.pipeline.schema import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage
 from trl_r1.pipeline.stages import KINDS, sample_output_dataset
 from trl_r1.training.stage import last_checkpoint
 
@@ -51,7 +52,6 @@ STAGE_CONFIG = "stage_config.yaml"
 STAGE_SPEC = "stage_spec.json"
 STAGE_LOG = "stage.log"
 SUMMARY = "summary.json"
-EVAL_KEYS = ("pass@1", "k", "n_problems")
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -191,7 +191,7 @@ def _eval_target(recipe: Recipe, stage: Stage) -> str:
 def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
     """The summary of every complete stage of ``recipe`` in ``output_dir``, in recipe order."""
     from trl_r1.eval.curves import benchmark_curves
-    from trl_r1.training.doctor import read_doctor
+    from trl_r1.training.doctor_report import read_doctor
 
     rows, evals, doctor, bench = [], {}, {}, {}
     for stage in recipe.stages:

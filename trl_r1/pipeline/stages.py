@@ -152,7 +152,7 @@ def run_sample_stage(args: dict[str, Any]) -> dict[str, float]:
     report = rejection_sample(RejectionSamplingConfig(**args))
     if not report.get("rows"):
         raise ValueError(
-            f"rejection sampling kept no rows (see {Path(args['output_dir']) / 'report.json'}): the model produced no "
+            f"rejection sampling kept no rows (see {Path(args['samples_dir']) / 'report.json'}): the model produced no "
             "sample passing the rewards and filters; train the previous stage longer, sample more (num_samples), "
             "or relax reward thresholds / filters"
         )
@@ -207,9 +207,9 @@ KINDS: dict[str, StageKind] = {
         name="sample",
         run=run_sample_stage,
         argument_types=("trl_r1.rejection.RejectionSamplingConfig",),
-        model_key="model",
+        model_key="sampling_model",
         dataset_key="dataset_name",
-        output_key="output_dir",
+        output_key="samples_dir",
         rewards_key="reward_funcs",
     ),
     "eval": StageKind(

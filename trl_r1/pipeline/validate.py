@@ -27,19 +27,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from trl_r1.pipeline.recipe import STAGE_REF, Recipe, Stage
 from trl_r1.pipeline.runner import select_stages, stage_args, unmet_inputs
+from trl_r1.pipeline.schema import STAGE_REF, Recipe, Stage
 from trl_r1.pipeline.stages import KINDS
 
 logger = logging.getLogger(__name__)
-
-
-class RecipeProblems(ValueError):
-    """A recipe that would fail; ``problems`` holds one line each (``str()`` joins them)."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def _types(kind: str) -> list[Any]:
@@ -162,11 +154,3 @@ def recipe_problems(recipe: Recipe, output_dir: str | Path, only: list[str] | No
         problems.append(f"{recipe.source}: {reason}")
         blocked[name] = "refused: an input stage is not complete"
     return problems, blocked
-
-
-def check_recipe(recipe: Recipe, output_dir: str | Path, only: list[str] | None = None,
-                 from_stage: str | None = None) -> None:
-    """Raise :class:`RecipeProblems` when :func:`recipe_problems` finds any."""
-    problems, _ = recipe_problems(recipe, output_dir, only, from_stage)
-    if problems:
-        raise RecipeProblems(problems)

@@ -6,11 +6,20 @@ stage function and rank 0 writes ``metrics.json`` next to the stage's outputs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+
+@dataclass
+class WorkerArguments:
+    """The options of the stage worker (the stage's own arguments are in its ``stage_config.yaml``)."""
+
+    kind: Literal["sft", "grpo", "sample", "eval"] = field(metadata={"help": "the stage kind"})
+    stage_config: str = field(metadata={"help": "the stage's flat arguments (stage_config.yaml)"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,13 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     from trl_r1._runtime import setup_logging, write_atomic
     from trl_r1.pipeline.runner import METRICS
     from trl_r1.pipeline.stages import KINDS
+    from trl_r1.training.options import CommandParser, parse_options
 
-    parser = argparse.ArgumentParser(prog="python -m trl_r1.pipeline.worker")
-    parser.add_argument("--kind", required=True, choices=sorted(KINDS))
-    parser.add_argument("config", help="the stage's flat arguments (stage_config.yaml)")
-    ns = parser.parse_args(argv)
+    parser = CommandParser(positional="stage_config", dataclass_types=(WorkerArguments,),
+                           prog="python -m trl_r1.pipeline.worker")
+    ns = parse_options(parser, sys.argv[1:] if argv is None else argv)
     setup_logging()
-    args = yaml.safe_load(Path(ns.config).read_text(encoding="utf-8"))
+    args = yaml.safe_load(Path(ns.stage_config).read_text(encoding="utf-8"))
     kind = KINDS[ns.kind]
     metrics = kind.run(args)
     if int(os.environ.get("RANK", "0")) == 0:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from trl_r1.data.prompt_length import DEFAULT_MAX_PROMPT_LENGTH
-from trl_r1.text.templates import PROMPT_TEMPLATES  # noqa: F401  (part of this module's settings API)
+from trl_r1.text.templates import PROMPT_TEMPLATES
 
 SELECTIONS = ("shortest", "diverse")
 
@@ -30,19 +28,22 @@ class RejectionSamplingConfig:
     Filters and mixing are not: re-running with other thresholds re-selects from the saved shards
     without generating again.
 
-    >>> cfg = RejectionSamplingConfig(model="trl-r1/tiny", dataset_name="synthetic://arithmetic?n=8",
-    ...                               output_dir="/tmp/rs", num_samples=4, max_per_prompt=2)
+    >>> cfg = RejectionSamplingConfig(sampling_model="trl-r1/tiny", dataset_name="synthetic://arithmetic?n=8",
+    ...                               samples_dir="/tmp/rs", num_samples=4, max_per_prompt=2)
     >>> cfg.thresholds()
     [1.0]
     """
 
-    model: str = field(metadata={"help": "Model to sample from (the RL checkpoint): a local directory, a hub id, "
-                                          "or trl-r1/tiny."})
+    # Four fields carry a "sampling"/"samples" name because TRL's SFTConfig has the short one (output_dir, seed,
+    # push_to_hub) and stage 3 parses both with one TrlParser; the CLI keeps the short flags as aliases.
+    sampling_model: str = field(metadata={"aliases": ["--model"], "help": "Model to sample from (the RL checkpoint): "
+                                          "a local directory, a hub id, or trl-r1/tiny."})
     dataset_name: str = field(metadata={"aliases": ["--dataset"], "help": "Prompts: a .jsonl/.json/.parquet file, a save_to_disk directory, "
                                             "synthetic://arithmetic?..., or a hub id. Columns: 'prompt' (string or chat "
                                             "messages), or 'question'/'problem' turned into a prompt by --prompt-template; "
                                             "gold answers in 'solution' (or 'answer', used when 'solution' is absent)."})
-    output_dir: str = field(metadata={"help": "Where shards, dataset/, report.json and dropped.jsonl go. Re-running "
+    samples_dir: str = field(metadata={"aliases": ["--output-dir", "--output_dir"],
+                                       "help": "Where shards, dataset/, report.json and dropped.jsonl go. Re-running "
                                                "with the same directory resumes."})
     dataset_train_split: str = field(default="train", metadata={"help": "Split, for hub datasets and DatasetDicts "
                                                                         "(TRL's ScriptArguments name)."})
@@ -53,7 +54,7 @@ class RejectionSamplingConfig:
     solution_column: str | None = field(
         default=None, metadata={"help": "Column copied to 'solution' (the gold answer TRL and trl_r1 rewards read) "
                                         "when the dataset has no 'solution' (default: 'answer')."})
-    prompt_template: str = field(
+    prompt_template: Literal[PROMPT_TEMPLATES] = field(  # type: ignore[valid-type]
         default="chat", metadata={"help": "How a bare question becomes a prompt: 'chat' (one user message), 'r1' "
                                           "(R1 instruction as system message + user message) or 'r1_zero' (the "
                                           "paper's R1-Zero string template)."})
@@ -64,13 +65,14 @@ class RejectionSamplingConfig:
     max_prompt_length: int | None = field(
         default=DEFAULT_MAX_PROMPT_LENGTH,
         metadata={"help": "Drop (and count) prompts longer than this many tokens, chat template included, before "
-                          "sampling (a huge prompt would stall generation). none: no limit."})
+                          "sampling (a huge prompt would stall generation); null (YAML): no limit."})
     max_new_tokens: int = field(default=1024, metadata={"help": "Longest completion in tokens (R1 allowed 32768; "
                                                                   "longer ones are truncated and dropped)."})
-    seed: int = field(default=0, metadata={"help": "Seed; shard i samples with a seed derived from (seed, i), so a "
+    sampling_seed: int = field(default=0, metadata={"aliases": ["--seed"], "help": "Seed; shard i samples with a seed derived from (seed, i), so a "
                                                    "resumed or differently sharded run gives the same rows."})
-    backend: str = field(default="auto", metadata={"help": "Generation backend: auto (vllm when installed, else "
-                                                           "transformers), transformers, vllm or vllm-server."})
+    backend: Literal["auto", "transformers", "vllm", "vllm-server"] = field(
+        default="auto", metadata={"help": "Generation backend: auto (vllm when installed, else transformers), "
+                                          "transformers, vllm or vllm-server."})
     batch_size: int = field(default=64, metadata={"help": "Sequences per generate call (transformers backend)."})
     vllm_server_url: str = field(default="http://localhost:8000",
                                  metadata={"help": "URL of a `trl vllm-serve` server (vllm-server backend)."})
@@ -79,7 +81,7 @@ class RejectionSamplingConfig:
                                                                               "(vllm backend)."})
     shard_size: int = field(default=64, metadata={"help": "Prompts per shard: the unit of resume and of work "
                                                           "split across processes."})
-    reward_funcs: list[Any] = field(
+    reward_funcs: list[str] = field(  # callables too, from Python
         default_factory=lambda: ["accuracy"],
         metadata={"help": "GRPO-signature reward functions: trl_r1 short names (accuracy, think_summary_format, "
                           "language_consistency...), reward models (helpfulness=PATH), dotted paths, or callables. "
@@ -88,8 +90,9 @@ class RejectionSamplingConfig:
         default=None, metadata={"help": "Minimum value of each reward, in order (default 1.0 each: only fully "
                                         "correct samples are kept). -inf records a reward without filtering (on the command line: "
                                         "--reward-thresholds=-inf)."})
-    judge: Any = field(default=None, metadata={"help": "Optional judge (dotted path or callable, GRPO signature) "
-                                                       "scoring samples the correctness reward cannot check (None)."})
+    judge: str | None = field(default=None, metadata={  # a callable too, from Python
+        "help": "Optional judge (dotted path or callable, GRPO signature) scoring samples the correctness reward "
+                "cannot check."})
     readability: bool = field(default=True, metadata={"help": "Apply the readability filters of trl_r1.data.filters "
                                                               "(truncation, missing summary, bad format, repetition, "
                                                               "long paragraphs, code blocks, mixed languages)."})
@@ -104,18 +107,19 @@ class RejectionSamplingConfig:
                                                          "completion)."})
     near_duplicate_threshold: float | None = field(
         default=0.9, metadata={"help": "Drop a completion whose word-trigram Jaccard similarity to a kept "
-                                       "completion of the same prompt is at least this (None disables)."})
+                                       "completion of the same prompt is at least this (null in YAML disables)."})
     max_per_prompt: int | None = field(default=None, metadata={"help": "Keep at most this many samples per prompt."})
-    selection: str = field(default="shortest", metadata={"help": "Which samples the per-prompt cap keeps: "
-                                                                 "'shortest' or 'diverse' (farthest-first by "
-                                                                 "trigram Jaccard distance)."})
+    selection: Literal[SELECTIONS] = field(  # type: ignore[valid-type]
+        default="shortest", metadata={"help": "Which samples the per-prompt cap keeps: 'shortest' or 'diverse' "
+                                              "(farthest-first by trigram Jaccard distance)."})
     non_reasoning_dataset: str | None = field(
         default=None, metadata={"help": "Non-reasoning rows to mix in (writing, QA, translation...): a dataset spec "
                                         "with prompt/completion, question/response or messages columns, e.g. "
                                         "synthetic://non_reasoning?n=200."})
     reasoning_ratio: float = field(default=3.0, metadata={"help": "Kept reasoning rows per non-reasoning row "
                                                                   "(R1: ~600k:200k = 3)."})
-    push_to_hub: str | None = field(default=None, metadata={"help": "Also push the dataset to this hub repo id."})
+    push_samples_to_hub: str | None = field(default=None, metadata={
+        "aliases": ["--push-to-hub", "--push_to_hub"], "help": "Also push the dataset to this hub repo id."})
     overwrite: bool = field(default=False, metadata={"help": "Discard shards of an earlier run with other settings "
                                                              "instead of refusing to resume."})
 
@@ -154,63 +158,3 @@ class RejectionSamplingConfig:
         """One minimum per reward function (``-inf`` = record only)."""
         values = self.reward_thresholds or [1.0] * len(self.reward_funcs)
         return [float(v) if not (isinstance(v, float) and math.isnan(v)) else -math.inf for v in values]
-
-
-class _NoneOr:
-    """A command-line type that reads ``none`` as ``None`` (``--max-per-prompt none``)."""
-
-    convert: Any = str
-
-    def __new__(cls, value: str) -> Any:
-        return None if str(value).lower() == "none" else cls.convert(value)
-
-
-class IntOrNone(_NoneOr):
-    convert = int
-
-
-class FloatOrNone(_NoneOr):
-    convert = float
-
-
-# What TrlParser reads for each field whose library type it cannot parse (callables become dotted paths).
-_SCRIPT_TYPES: dict[str, Any] = {
-    "reward_funcs": list[str],
-    "judge": str | None,
-    "prompt_template": Literal[PROMPT_TEMPLATES],  # type: ignore[valid-type]
-    "selection": Literal[SELECTIONS],  # type: ignore[valid-type]
-    "backend": Literal["auto", "transformers", "vllm", "vllm-server"],
-}
-
-
-def script_fields(renamed: Mapping[str, str] | None = None, skip: Sequence[str] = (),
-                  required: bool = True) -> list[tuple[str, Any, Any]]:
-    """The fields of :class:`RejectionSamplingConfig` as ``dataclasses.make_dataclass`` entries with the
-    types ``TrlParser`` parses (names, defaults and help are the config's own, written once here).
-
-    Args:
-        renamed: field -> option name, where another dataclass of the same parser has that name.
-        skip: fields left out (read from another dataclass of the same parser).
-        required: keep the fields without a default required (else they default to ``None``).
-    """
-    renamed = renamed or {}
-    hints = typing.get_type_hints(RejectionSamplingConfig)
-    out = []
-    for f in dataclasses.fields(RejectionSamplingConfig):
-        if f.name in skip:
-            continue
-        hint = _SCRIPT_TYPES.get(f.name, hints[f.name])
-        if hint == int | None:
-            hint = IntOrNone | None
-        elif hint == float | None:
-            hint = FloatOrNone | None
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            spec = dataclasses.field(metadata=f.metadata)
-            if not required:
-                hint, spec = hint | None, dataclasses.field(default=None, metadata=f.metadata)
-        elif f.default_factory is not dataclasses.MISSING:
-            spec = dataclasses.field(default_factory=f.default_factory, metadata=f.metadata)
-        else:
-            spec = dataclasses.field(default=f.default, metadata=f.metadata)
-        out.append((renamed.get(f.name, f.name), hint, spec))
-    return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from trl_r1.rejection.config import InvalidInput
 from trl_r1.text.completion import THINK_START
+from trl_r1.text.templates import prompt_text
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +40,6 @@ def sft_pair(prompt: Any, completion: str) -> tuple[Any, Any]:
     return messages, [{"role": "assistant", "content": completion}]
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return "".join(m.get("content", "") for m in value)
-
-
 def non_reasoning_pair(row: dict[str, Any], conversational: bool) -> tuple[Any, Any]:
     """``(prompt, completion)`` of a non-reasoning row, in the reasoning rows' format.
 
@@ -64,7 +59,7 @@ def non_reasoning_pair(row: dict[str, Any], conversational: bool) -> tuple[Any, 
         raise InvalidInput(f"non-reasoning rows need prompt+completion, question+response or messages columns; "
                            f"got {sorted(row)}")
     if not conversational:
-        return _text(prompt), _text(completion)
+        return prompt_text(prompt, "all"), prompt_text(completion, "all")
     if isinstance(prompt, str):
         prompt = [{"role": "user", "content": prompt}]
     if isinstance(completion, str):

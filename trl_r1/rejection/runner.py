@@ -130,15 +130,15 @@ def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progr
     Args:
         config: the run's settings.
         backend: an already built :class:`~trl_r1.generation.GenerationBackend` (otherwise one is
-            built from ``config.model`` and ``config.backend``).
+            built from ``config.sampling_model`` and ``config.backend``).
         progress: show a progress bar (samples/s) on the main process.
     """
     from accelerate import PartialState
 
     state = PartialState()
-    output = Path(config.output_dir)
+    output = Path(config.samples_dir)
     # Everything that can be wrong with the inputs fails here, before a model is loaded.
-    model = check_model(config.model) if backend is None else config.model
+    model = check_model(config.sampling_model) if backend is None else config.sampling_model
     scorer = RewardScorer(config.reward_funcs, config.judge)
     filters = build_filters(config, scorer.names)
     prompts = prepare_prompts(_load(config.dataset_name, config.dataset_train_split), config)
@@ -201,10 +201,10 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
     for r in selection.kept:
         prompt, completion = sft_pair(r["prompt"], r["completion"])
         out_rows.append({"prompt": prompt, "completion": completion, **{c: r.get(c) for c in extra},
-                         "kind": "reasoning", "source": config.model, "prompt_index": r["prompt_index"],
+                         "kind": "reasoning", "source": config.sampling_model, "prompt_index": r["prompt_index"],
                          "sample_index": r["sample_index"], "num_tokens": r["num_tokens"], "rewards": r["rewards"],
                          "judged": r["judged"]})
-    mixed = mix_non_reasoning(len(out_rows), non_reasoning, config.reasoning_ratio, config.seed, conversational)
+    mixed = mix_non_reasoning(len(out_rows), non_reasoning, config.reasoning_ratio, config.sampling_seed, conversational)
     for m in mixed:
         out_rows.append({"prompt": m["prompt"], "completion": m["completion"], **dict.fromkeys(extra),
                          "kind": "non_reasoning", "source": config.non_reasoning_dataset,
@@ -212,16 +212,16 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
                          "rewards": None, "judged": None})
     columns = ["prompt", "completion", *extra, *OUTPUT_COLUMNS[2:]]
     dataset = Dataset.from_list(out_rows) if out_rows else Dataset.from_dict({c: [] for c in columns})
-    dataset_path = Path(config.output_dir) / "dataset"
+    dataset_path = Path(config.samples_dir) / "dataset"
     tmp = dataset_path.with_name(".dataset.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     dataset.save_to_disk(str(tmp))
     shutil.rmtree(dataset_path, ignore_errors=True)
     tmp.rename(dataset_path)
-    if config.push_to_hub:
-        dataset.push_to_hub(config.push_to_hub)
+    if config.push_samples_to_hub:
+        dataset.push_to_hub(config.push_samples_to_hub)
 
-    with open(Path(config.output_dir) / "dropped.jsonl", "w", encoding="utf-8") as f:
+    with open(Path(config.samples_dir) / "dropped.jsonl", "w", encoding="utf-8") as f:
         for row, reason in sorted(selection.dropped_rows, key=lambda x: (x[0]["prompt_index"], x[0]["sample_index"])):
             f.write(json.dumps({"prompt_index": row["prompt_index"], "sample_index": row["sample_index"],
                                 "reason": reason, "num_tokens": row["num_tokens"], "finished": row["finished"],
@@ -240,7 +240,7 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
         "rewards": reward_summary(records, reward_names),
         "judged": sum(bool(r["judged"]) for r in records),
         "samples_per_prompt": config.num_samples,
-        "source_model": config.model,
+        "source_model": config.sampling_model,
         "dataset": config.dataset_name,
         "non_reasoning_dataset": config.non_reasoning_dataset,
         "dataset_path": str(dataset_path),

@@ -76,9 +76,9 @@ def fingerprint(config: RejectionSamplingConfig, prompts: list[dict[str, Any]], 
     for row in prompts:
         digest.update(json.dumps(row, sort_keys=True, default=str).encode())
     return {
-        "model": config.model, "prompts": len(prompts), "prompts_sha256": digest.hexdigest(),
+        "model": config.sampling_model, "prompts": len(prompts), "prompts_sha256": digest.hexdigest(),
         "num_samples": config.num_samples, "temperature": config.temperature, "top_p": config.top_p,
-        "max_new_tokens": config.max_new_tokens, "seed": config.seed, "shard_size": config.shard_size,
+        "max_new_tokens": config.max_new_tokens, "seed": config.sampling_seed, "shard_size": config.shard_size,
         "backend": config.backend, "reward_funcs": reward_names, "judge": judge,
     }
 
@@ -141,7 +141,7 @@ def sample_shard(backend: Any, scorer: Any, prompts: list[dict[str, Any]], indic
     from trl_r1.generation import SamplingParams
 
     params = SamplingParams(num_samples=config.num_samples, temperature=config.temperature, top_p=config.top_p,
-                            max_new_tokens=config.max_new_tokens, seed=shard_seed(config.seed, shard))
+                            max_new_tokens=config.max_new_tokens, seed=shard_seed(config.sampling_seed, shard))
     batch = [prompts[i] for i in indices]
     groups = backend.generate([row["prompt"] for row in batch], params)
     flat = [(i, s, sample) for i, group in zip(indices, groups) for s, sample in enumerate(group)]

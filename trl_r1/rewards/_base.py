@@ -92,10 +92,3 @@ def require_column(
         )
     return values
 
-
-def prompt_text(prompt: Any) -> str:
-    """The user-written part of a TRL prompt: the last user message, or the whole string."""
-    if isinstance(prompt, (list, tuple)):
-        users = [m for m in prompt if isinstance(m, dict) and m.get("role") == "user"]
-        return completion_text(users[-1] if users else list(prompt))
-    return completion_text(prompt)

@@ -3,7 +3,7 @@
 DeepSeek-R1 (paper, section 2.2.2 "accuracy rewards"): "for LeetCode problems, a compiler can be
 used to generate feedback based on predefined test cases". Here the program is the last fenced
 code block of the final answer (the ``<answer>`` block, else the text after ``</think>``, found
-by the one completion parser :func:`trl_r1.data.format.parse_completion`); it runs in a
+by the one completion parser :func:`trl_r1.text.completion.parse_completion`); it runs in a
 :class:`trl_r1.sandbox.LocalSandbox` (or any :class:`~trl_r1.sandbox.SandboxProvider`), one
 fresh process per test case, many programs in parallel. Python runs as is; C++ (a ``cpp`` /
 ``c++`` block, or a row whose language is C++) is compiled once per program inside the sandbox.

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from trl_r1.rewards._base import Reward, RewardFunction, prompt_text, require_column, texts_of
+from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
 from trl_r1.text.completion import parse_completion
 from trl_r1.text.language import (
     METHODS,
@@ -26,7 +26,7 @@ from trl_r1.text.language import (
     normalize_language,
     strip_non_language,
 )
-from trl_r1.text.templates import R1_INSTRUCTION, R1_ZERO_INSTRUCTION
+from trl_r1.text.templates import R1_INSTRUCTION, R1_ZERO_INSTRUCTION, prompt_text
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ __all__ = [
     "prompt_language",
     "strip_non_language",
 ]
-
 
 
 # ---------------------------------------------------------------------------------------------

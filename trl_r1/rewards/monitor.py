@@ -9,12 +9,12 @@ measures these on every generation batch of any TRL GRPO run.
 completions, while a reward function receives them with their token ids and TRL's ``log_metric``
 (so the numbers reach every ``report_to`` backend); it returns ``None`` for every row, which
 ``GRPOTrainer`` turns into NaN and leaves out of every ``nansum``/``nanmean``, so advantages are
-unchanged whatever its weight (checked in ``tests/test_monitors.py``).
+unchanged whatever its weight (checked in ``tests/training/test_monitors.py``).
 
 Usage::
 
-    from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
-    from trl_r1.training.callbacks import DashboardCallback
+    from trl_r1.rewards.monitor import ReflectionMonitor
+    from trl_r1.training import DashboardCallback, with_monitor
 
     reward_funcs, weights = with_monitor([accuracy_reward, think_summary_format_reward], [1.0, 0.5])
     trainer = GRPOTrainer(model, reward_funcs=reward_funcs, args=GRPOConfig(reward_weights=weights, ...),
@@ -43,23 +43,13 @@ from trl_r1.text.reflection import ReflectiveWords, chain_of_thought
 logger = logging.getLogger(__name__)
 
 
-
-
 METRIC_PREFIX = "reasoning/"
-
-
-
-
-
-
-
-
 
 
 class ReflectionMonitor:
     """GRPO monitor of the "aha moment": a reward function that scores nothing and logs metrics.
 
-    Pass it in ``reward_funcs`` (any weight, conventionally 0; see :func:`with_monitor`). Each
+    Pass it in ``reward_funcs`` (any weight, conventionally 0; see :func:`trl_r1.training.with_monitor`). Each
     call returns ``None`` for every completion and logs, through TRL's ``log_metric``, the
     metrics listed in :mod:`trl_r1.rewards.monitor` (``reasoning/...``). Token counts come from the
     ``completion_ids`` TRL passes. The language target of a row is its ``language`` column, else
@@ -164,8 +154,8 @@ class ReflectionMonitor:
     def _language_scores(self, texts: list[str], prompts: Sequence[Any] | None,
                          column: Sequence[str | None] | None) -> list[float | None]:
         """R1 language consistency of each chain of thought; ``None`` where no target is known."""
-        from trl_r1.rewards._base import prompt_text
         from trl_r1.rewards.language import UNDETERMINED, language_consistency, prompt_language
+        from trl_r1.text.templates import prompt_text
 
         detected: dict[str, str] = {}
         scores: list[float | None] = []
@@ -214,23 +204,3 @@ class ReflectionMonitor:
             for key, value in metrics.items():
                 log_metric(key, value)
         return [None] * len(completions)
-
-
-def with_monitor(
-    reward_funcs: Sequence[Any], reward_weights: Sequence[float] | None = None,
-    monitor: ReflectionMonitor | None = None,
-) -> tuple[list[Any], list[float]]:
-    """``reward_funcs`` and ``reward_weights`` with a monitor appended at weight 0.0.
-
-    ``reward_weights=None`` means TRL's default (1.0 for every reward).
-
-    >>> funcs, weights = with_monitor(["accuracy"], [2.0])
-    >>> [getattr(f, "__name__", f) for f in funcs], weights
-    (['accuracy', 'reflection_monitor'], [2.0, 0.0])
-    """
-    weights = [1.0] * len(reward_funcs) if reward_weights is None else [float(w) for w in reward_weights]
-    if len(weights) != len(reward_funcs):
-        raise ValueError(f"{len(reward_weights)} reward weights for {len(reward_funcs)} reward functions")
-    return [*reward_funcs, monitor or ReflectionMonitor()], [*weights, 0.0]
-
-

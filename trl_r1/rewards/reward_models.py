@@ -38,10 +38,6 @@ from trl_r1.text.completion import completion_text, parse_completion
 logger = logging.getLogger(__name__)
 
 
-
-
-
-
 class SequenceClassificationReward:
     """Any sequence-classification reward model, scoring ``prompt + response`` with one logit.
 

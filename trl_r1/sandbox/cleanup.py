@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 #: Where uid leases live: one fixed place per machine, so every trainer sees every lease.
 DEFAULT_LOCK_DIR = "/tmp/trl_r1_sandbox_locks"
 ROOT_PREFIX = "trl_r1_sandbox_"
-CGROUP_PREFIX = "trl_r1_"
 _OWNED = re.compile(r"^trl_r1_(?:sandbox_|probe_)?(\d+)_")
 
 

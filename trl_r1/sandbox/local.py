@@ -31,12 +31,12 @@ from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.protocol import WorkerDied, case_result, decode_value, read_frame, write_frame
+from trl_r1.sandbox.protocol import WorkerDied, case_result, read_frame, write_frame
 from trl_r1.sandbox.provider import Case, Job, JobResult, SandboxUnavailableError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SANDBOX_ENV", "LocalSandbox", "WorkerDied", "decode_value"]
+__all__ = ["SANDBOX_ENV", "LocalSandbox"]
 
 _LAUNCHER = str(Path(__file__).with_name("_launcher.py"))
 #: The whole environment a program sees: nothing of the parent's.
@@ -48,8 +48,6 @@ _STARTUP_S = 15.0  # launcher + namespaces + root, generous on a loaded 2-core m
 # all from one thread that lives as long as the process, never from a short-lived pool thread.
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-spawner")
 _CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
-
-
 
 
 class _Worker:

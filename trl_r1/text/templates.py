@@ -11,7 +11,8 @@ inside ``<answer>``. It works for both TRL dataset formats:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from trl_r1.text.completion import THINK_START
 
@@ -75,6 +76,25 @@ def apply_r1_zero_template(
             "pass question_field=<the column that holds the problem>"
         )
     return {"prompt": r1_zero_prompt(example[question_field], conversational, prefill_think)}
+
+
+def prompt_text(prompt: Any, part: Literal["user", "all"] = "user") -> str:
+    """The text of a TRL prompt, standard (a string: the text itself) or conversational (a list of messages).
+
+    ``part="user"``: the content of the last user message, the question a person asked (what the target-language
+    rule and per-question grouping read; ``""`` when there is none). ``part="all"``: every message's content,
+    joined (what a length bound or a search for a prefilled marker reads). Never raises: prompts come from data.
+
+    >>> chat = [{"role": "system", "content": "Think first. "}, {"role": "user", "content": "2+2?"}]
+    >>> prompt_text(chat), prompt_text(chat, "all"), prompt_text("Q: 2+2? A:")
+    ('2+2?', 'Think first. 2+2?', 'Q: 2+2? A:')
+    """
+    if isinstance(prompt, str):
+        return prompt
+    messages = [m for m in prompt if isinstance(m, Mapping)] if isinstance(prompt, (list, tuple)) else []
+    if part == "user":
+        messages = [m for m in messages if m.get("role") == "user"][-1:]
+    return "".join(str(m["content"]) for m in messages if m.get("content") is not None)
 
 
 PROMPT_TEMPLATES = ("chat", "r1", "r1_zero", "deepseek")

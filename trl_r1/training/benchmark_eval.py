@@ -56,7 +56,7 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from trl_r1.eval import EvalSettingError, EvalSettings, build_prompt, evaluate
+from trl_r1.eval import EvalSettingError, EvalSettings, evaluate, problem_prompt
 from trl_r1.eval.benchmarks import benchmark_language
 from trl_r1.generation import Prompt, Sample, SamplingParams, TransformersBackend, render_prompt
 from trl_r1.training.benchmark_settings import (
@@ -161,7 +161,7 @@ class BenchmarkEvalCallback(TrainerCallback):
         self.layout = s.layout
         self.name = name or benchmark_metric_name(benchmark)
         self.language = benchmark_language(benchmark)
-        self.prompts = [build_prompt(p, s.template) for p in self.problems]
+        self.prompts = [problem_prompt(p, s.template) for p in self.problems]
         self.trainer = None
         self.history: list[dict[str, Any]] = []
         self._last_step: int | None = None

@@ -1,4 +1,5 @@
-"""Trainer callbacks of the R1 stages: the training dashboard and the callbacks named in a recipe."""
+"""What watches a GRPO run besides the doctor and the benchmark: the training dashboard, the reflection monitor
+added to the reward functions (:func:`with_monitor`), and the callbacks named in a recipe."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class DashboardCallback(TrainerCallback):
 
         path = Path(args.output_dir) / self.filename
         try:
-            from trl_r1.training.doctor import doctor_marks
+            from trl_r1.training.doctor_report import doctor_marks
 
             plot_dashboard(state.log_history, path, title=Path(args.output_dir).name, smooth=self.smooth,
                            marks=doctor_marks(args.output_dir))
@@ -66,3 +67,24 @@ def make_callbacks(names: Sequence[str] | None) -> list[Any]:
             raise ValueError(f"callback {name!r} not found in {module.__name__}") from None
         out.append(factory() if isinstance(factory, type) else factory)
     return out
+
+
+def with_monitor(
+    reward_funcs: Sequence[Any], reward_weights: Sequence[float] | None = None,
+    monitor: Any = None,
+) -> tuple[list[Any], list[float]]:
+    """``reward_funcs`` and ``reward_weights`` with a monitor appended at weight 0.0 (by default a
+    :class:`~trl_r1.rewards.monitor.ReflectionMonitor`: it scores nothing and logs the "aha moment" metrics).
+
+    ``reward_weights=None`` means TRL's default (1.0 for every reward).
+
+    >>> funcs, weights = with_monitor(["accuracy"], [2.0])
+    >>> [getattr(f, "__name__", f) for f in funcs], weights
+    (['accuracy', 'reflection_monitor'], [2.0, 0.0])
+    """
+    weights = [1.0] * len(reward_funcs) if reward_weights is None else [float(w) for w in reward_weights]
+    if len(weights) != len(reward_funcs):
+        raise ValueError(f"{len(reward_weights)} reward weights for {len(reward_funcs)} reward functions")
+    from trl_r1.rewards.monitor import ReflectionMonitor
+
+    return [*reward_funcs, monitor or ReflectionMonitor()], [*weights, 0.0]

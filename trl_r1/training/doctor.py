@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -63,8 +64,7 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from trl_r1.training.doctor_checks import (
-    CAUSES,
+from trl_r1.training.doctor_report import (
     DOCTOR_FILE,
     FIXES,
     REWARD_MEAN_KEY,
@@ -74,18 +74,14 @@ from trl_r1.training.doctor_checks import (
     Cause,
     CheckHistory,
     DoctorThresholds,
-    SignatureChecks,
-    doctor_marks,
-    doctor_verdict,
     finite_metric,
-    read_doctor,
+    logged_number,
 )
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CAUSES", "DOCTOR_FILE", "FIXES", "REWARD_TIME_SHARE", "STRICT_CAUSES", "UNSCORED_SHARE", "Cause",
-           "DoctorArguments", "DoctorThresholds", "RunDoctor", "doctor_marks", "doctor_verdict", "read_doctor"]
 
+_NAN_KEYS = ("loss", "grad_norm", "reward", "kl", "entropy")
 _BENCH_PASS1 = re.compile(r"^bench/(.+)/pass@1$")
 
 
@@ -95,8 +91,7 @@ class _Streak:
     first_step: int = 0
 
 
-
-class RunDoctor(SignatureChecks, TrainerCallback):
+class RunDoctor(TrainerCallback):
     """A ``TrainerCallback`` that names known GRPO failure signatures, once per cause, with the fix.
 
     Args:
@@ -320,6 +315,120 @@ class RunDoctor(SignatureChecks, TrainerCallback):
         os.replace(tmp, path)
         return path
 
+    # --- the signature of each cause in one logged entry: what it saw, or None when absent ---
+
+    @staticmethod
+    def _reward_means(metrics: Mapping[str, Any]) -> dict[str, float]:
+        return {m.group(1): v for k, raw in metrics.items()
+                if (m := REWARD_MEAN_KEY.match(k)) and (v := finite_metric(raw)) is not None}
+
+    def _nan(self, metrics: Mapping[str, Any]) -> str | None:
+        bad = [k for k in _NAN_KEYS if (v := logged_number(metrics.get(k))) is not None and not math.isfinite(v)]
+        return f"{', '.join(bad)} is {metrics[bad[0]]}" if bad else None
+
+    def _no_signal(self, metrics: Mapping[str, Any]) -> str | None:
+        frac = finite_metric(metrics.get("frac_reward_zero_std"))
+        if frac is None or frac <= self.limits.max_zero_std_frac:
+            return None
+        reward = finite_metric(metrics.get("reward"))
+        level = f" (mean reward {reward:.3g})" if reward is not None else ""
+        return (f"frac_reward_zero_std is {frac:.2f} > {self.limits.max_zero_std_frac}: in almost every group all "
+                f"completions got the same reward{level}, so the advantages are 0 and nothing is learned (the task is "
+                "too hard or too easy, or the reward is broken)")
+
+    def _truncation(self, metrics: Mapping[str, Any]) -> str | None:
+        for key in ("completions/clipped_ratio", "reasoning/truncation_rate"):
+            value = finite_metric(metrics.get(key))
+            if value is not None:
+                if value > self.limits.max_truncation:
+                    return (f"{key} is {value:.2f} > {self.limits.max_truncation}: that share of completions hit "
+                            "max_completion_length without an EOS, and their rewards mostly score the cut")
+                return None
+        return None
+
+    def _split_rewards(self, means: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+        fmt = {n: v for n, v in means.items() if self._format.search(n)}
+        acc = {n: v for n, v in means.items() if self._accuracy.search(n) and n not in fmt}
+        return fmt, acc
+
+    def _format_zero(self, metrics: Mapping[str, Any]) -> str | None:
+        fmt, acc = self._split_rewards(self._reward_means(metrics))
+        zero = [n for n, v in fmt.items() if abs(v) < 1e-9]
+        right = {n: v for n, v in acc.items() if v > 0}
+        if not zero or not right:
+            return None
+        name, value = next(iter(right.items()))
+        return (f"{zero[0]} is 0 while {name} is {value:.3g}: answers are right but the format never is, which "
+                "means the tags do not reach the reward (special tokens vanish on decoding) or the prompt prefills "
+                "<think>")
+
+    def _rewards_none(self, metrics: Mapping[str, Any]) -> str | None:
+        share = finite_metric(metrics.get(UNSCORED_SHARE))
+        keys = [k for k in metrics if REWARD_MEAN_KEY.match(k)]
+        if share is None and keys and not self._reward_means(metrics):
+            share = 1.0  # every reward's mean is missing (None/NaN): no row was scored
+        if share is None or share <= self.limits.max_unscored_share:
+            return None
+        return (f"{share:.0%} of the rows got None from every reward function (more than "
+                f"{self.limits.max_unscored_share:.0%}): they get advantage 0 and teach nothing")
+
+    def _trend(self, values: list[float]) -> float | None:
+        w = self.limits.trend_window
+        return values[-1] - values[-w] if len(values) >= w else None
+
+    def _format_hacking(self, metrics: Mapping[str, Any]) -> str | None:
+        fmt, acc = self._split_rewards(self._reward_means(metrics))
+        for f in fmt:
+            up = self._trend(self._history.rewards.get(f, []))
+            for a in acc:
+                down = self._trend(self._history.rewards.get(a, []))
+                if up is not None and down is not None and up >= self.limits.min_trend and down <= -self.limits.min_trend:
+                    return (f"{f} rose by {up:+.3g} while {a} fell by {down:+.3g} over the last "
+                            f"{self.limits.trend_window} logging steps: the format is learned at the expense of "
+                            "correctness")
+        return None
+
+    def _bench_hacking(self, name: str, curve: list[tuple[int, float, float | None]]) -> str | None:
+        w = self.limits.trend_window
+        if len(curve) < w:
+            return None
+        last = curve[-w:]
+        passes = [p for _, p, _ in last]
+        rewards = [r for _, _, r in last]
+        falling = all(b < a for a, b in zip(passes, passes[1:])) and passes[0] - passes[-1] >= self.limits.min_trend
+        if not falling or rewards[0] is None or rewards[-1] is None:
+            return None
+        rise = rewards[-1] - rewards[0]
+        if rise < self.limits.min_trend:
+            return None
+        return (f"bench/{name}/pass@1 fell {passes[0]:.3f} -> {passes[-1]:.3f} over the last {w} evaluations (steps "
+                f"{last[0][0]}-{last[-1][0]}) while the training reward rose {rewards[0]:.3f} -> {rewards[-1]:.3f}")
+
+    def _entropy_collapse(self, metrics: Mapping[str, Any]) -> str | None:
+        entropy, first = finite_metric(metrics.get("entropy")), self._history.first_entropy
+        if entropy is None or first is None:
+            return None
+        if entropy < self.limits.min_entropy and entropy < self.limits.entropy_drop * first:
+            return (f"entropy is {entropy:.3g} nats/token (it started at {first:.3g}): the policy samples almost "
+                    "deterministically and stops exploring")
+        return None
+
+    def _divergence(self, metrics: Mapping[str, Any]) -> str | None:
+        kl, clip = finite_metric(metrics.get("kl")), finite_metric(metrics.get("clip_ratio/region_mean"))
+        if kl is not None and kl > self.limits.max_kl:
+            return f"kl is {kl:.3g} > {self.limits.max_kl}: the policy drifts away from the reference model"
+        if clip is not None and clip > self.limits.max_clip_ratio:
+            return (f"clip_ratio/region_mean is {clip:.3g} > {self.limits.max_clip_ratio}: most tokens fall outside "
+                    "the trust region, the update is too large")
+        return None
+
+    def _slow_reward(self, metrics: Mapping[str, Any]) -> str | None:
+        share = finite_metric(metrics.get(REWARD_TIME_SHARE))
+        if share is None or share <= self.limits.max_reward_time_share:
+            return None
+        return (f"the reward functions took {share:.0%} of the step time (more than "
+                f"{self.limits.max_reward_time_share:.0%})")
+
 
 def _is_training_log(metrics: Mapping[str, Any]) -> bool:
     """A Trainer training log entry (not the benchmark's, not eval's, not the final train summary)."""
@@ -334,7 +443,6 @@ def _weightless(trainer: Any) -> list[int]:
     if not weights:
         return []
     return [i for i, w in enumerate(weights) if w == 0]
-
 
 
 @dataclass

@@ -191,8 +191,6 @@ def check_dataset(dataset: Any, script_args: GRPOStageArguments, where: str) -> 
         raise ValueError(f"{where}: the training dataset is empty")
 
 
-
-
 def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: Any) -> str:
     """Run one GRPO stage and return the directory holding the trained model and its tokenizer.
 
@@ -230,7 +228,8 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     model_path = resolve_model(model_args.model_name_or_path)
     train_dataset, _ = drop_long_prompts_for_model(train_dataset, model_path, script_args.max_prompt_length, "dataset")
     if script_args.reflection_monitor:
-        from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
+        from trl_r1.rewards.monitor import ReflectionMonitor
+        from trl_r1.training.callbacks import with_monitor
 
         monitor = ReflectionMonitor(eos_token_ids=eos_token_ids(model_path))
         rewards, training_args.reward_weights = with_monitor(rewards, training_args.reward_weights, monitor)
@@ -285,12 +284,6 @@ class _UnscoredRowsNote(logging.Filter):
             logger.info("general rows get no reward (advantage 0) until the preference window opens "
                         "(preference_last_steps); TRL's per-batch warning about them is silenced")
         return False
-
-
-
-
-
-
 
 
 def make_parser() -> Any:

@@ -4,61 +4,54 @@ The paper fine-tunes DeepSeek-V3-Base, not the RL checkpoint, on the ~800k selec
 two epochs (section 2.3.3): ``sft_from: base`` (the default) trains ``model_name_or_path``;
 ``sft_from: sampling_model`` continues from the checkpoint that was sampled.
 
-:class:`Stage3Arguments` holds every :class:`~trl_r1.rejection.config.RejectionSamplingConfig`
-field, renamed where ``SFTConfig`` / ``ModelConfig`` use the same name (``model`` ->
-``sampling_model``, ``output_dir`` -> ``samples_dir``,
-``push_to_hub`` -> ``push_samples_to_hub``; the seed is ``SFTConfig.seed``), so one ``TrlParser``
-reads the whole stage from one YAML.
+:class:`Stage3Arguments` is :class:`~trl_r1.rejection.config.RejectionSamplingConfig` (whose field names do not
+clash with ``SFTConfig``'s: ``sampling_model``, ``samples_dir``, ``sampling_seed``, ``push_samples_to_hub``) plus
+``sft_from``, so one ``TrlParser`` reads the whole stage from one YAML. Two defaults differ from ``trl-r1 sample``:
+the samples go to ``<output_dir>/samples`` and the sampling seed is ``SFTConfig.seed`` unless given.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from trl_r1.rejection.config import RejectionSamplingConfig, script_fields
+from trl_r1.rejection.config import RejectionSamplingConfig
 
 logger = logging.getLogger(__name__)
 
-RENAMED = {"model": "sampling_model", "output_dir": "samples_dir",
-           "push_to_hub": "push_samples_to_hub"}
-FROM_TRAINING_ARGS = ("seed",)
 SFT_FROM = ("base", "sampling_model")
 
 
-def _stage3_fields() -> list[tuple[str, Any, Any]]:
-    out = script_fields(renamed=RENAMED, skip=FROM_TRAINING_ARGS, required=False)
-    out[[n for n, _, _ in out].index("samples_dir")][2].metadata = {
-        "help": "Where rejection sampling writes shards, dataset/ and report.json (default: <output_dir>/samples)."}
-    out.append(("sft_from", str, dataclasses.field(default="base", metadata={
+@dataclass
+class Stage3Arguments(RejectionSamplingConfig):
+    """Rejection-sampling options of R1 stage 3 (every field of :class:`RejectionSamplingConfig`) plus
+    ``sft_from``; ``samples_dir``, ``sampling_seed`` and ``push_samples_to_hub`` are written again here without
+    the short aliases of ``trl-r1 sample`` (``--output-dir``, ``--seed``, ``--push-to-hub`` are SFTConfig's)."""
+
+    samples_dir: str | None = field(default=None, metadata={
+        "help": "Where rejection sampling writes shards, dataset/ and report.json (default: <output_dir>/samples)."})
+    sampling_seed: int | None = field(default=None, metadata={
+        "help": "Seed of the sampling (shard i samples with a seed derived from (seed, i)); default: --seed."})
+    push_samples_to_hub: str | None = field(default=None, metadata={
+        "help": "Also push the selected dataset to this hub repo id."})
+    sft_from: Literal["base", "sampling_model"] = field(default="base", metadata={
         "help": "What SFT starts from: 'base' (model_name_or_path, as the paper did) or 'sampling_model' "
-                "(continue from the sampled checkpoint)."})))
-    return out
+                "(continue from the sampled checkpoint)."})
 
 
-Stage3Arguments = dataclasses.make_dataclass("Stage3Arguments", _stage3_fields())
-Stage3Arguments.__module__ = __name__
-Stage3Arguments.__doc__ = ("Rejection-sampling options of R1 stage 3 (the fields of RejectionSamplingConfig, "
-                           "renamed where SFTConfig/ModelConfig clash) plus ``sft_from``.")
-
-
-def sampling_config(stage_args: Any, training_args: Any) -> RejectionSamplingConfig:
-    """The :class:`RejectionSamplingConfig` of a stage-3 run."""
-    inverse = {v: k for k, v in RENAMED.items()}
-    kwargs = {inverse.get(f.name, f.name): getattr(stage_args, f.name)
-              for f in dataclasses.fields(stage_args) if f.name != "sft_from"}
-    for name in ("model", "dataset_name"):
-        if not kwargs[name]:
-            raise ValueError(f"stage 3 needs {RENAMED.get(name, name)} (the {'RL checkpoint' if name == 'model' else 'prompts'} "
-                             "to sample)")
-    kwargs["output_dir"] = kwargs["output_dir"] or str(Path(training_args.output_dir) / "samples")
-    kwargs["seed"] = training_args.seed
+def sampling_config(stage_args: Stage3Arguments, training_args: Any) -> RejectionSamplingConfig:
+    """The :class:`RejectionSamplingConfig` of a stage-3 run (its defaults taken from ``training_args``)."""
+    kwargs = {f.name: getattr(stage_args, f.name) for f in dataclasses.fields(RejectionSamplingConfig)}
+    kwargs["samples_dir"] = kwargs["samples_dir"] or str(Path(training_args.output_dir) / "samples")
+    if kwargs["sampling_seed"] is None:
+        kwargs["sampling_seed"] = training_args.seed
     return RejectionSamplingConfig(**kwargs)
 
 
-def train_stage3(stage_args: Any, training_args: Any, model_args: Any) -> str:
+def train_stage3(stage_args: Stage3Arguments, training_args: Any, model_args: Any) -> str:
     """Sample, verify, filter and mix (:func:`~trl_r1.rejection.rejection_sample`), then SFT with TRL's
     ``SFTTrainer`` on the selected rows as they are (non-reasoning rows have no reasoning block, so
     they are not re-formatted as cold-start data). Returns ``training_args.output_dir``.
@@ -66,7 +59,7 @@ def train_stage3(stage_args: Any, training_args: Any, model_args: Any) -> str:
     from trl_r1.rejection.runner import rejection_sample
     from trl_r1.training.sft import ColdStartArguments, train_sft_on_ready_data
 
-    if stage_args.sft_from not in SFT_FROM:
+    if stage_args.sft_from not in SFT_FROM:  # a Python caller may pass anything
         raise ValueError(f"sft_from must be one of {SFT_FROM}, got {stage_args.sft_from!r}")
     if stage_args.sft_from == "sampling_model":
         model_args.model_name_or_path = stage_args.sampling_model
