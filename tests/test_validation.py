@@ -105,7 +105,7 @@ def test_unknown_synthetic_option_and_missing_dataset_file_are_reported(tmp_path
 
 
 def test_missing_extras_are_reported_with_the_install_command(tmp_path, capsys, monkeypatch):
-    import trl_r1.data.checks as checks
+    import trl_r1.training.arguments as checks
 
     monkeypatch.setattr(checks, "importable", lambda module: module not in ("deepspeed", "wandb", "vllm"))
     path = recipe(tmp_path, sft_args={"report_to": "wandb"}, grpo_args={"use_vllm": True},
@@ -254,11 +254,16 @@ def test_a_stage_script_rejects_bad_yaml_values_before_loading_a_model(tmp_path,
     assert len(err) == 1 and words in err[0]
 
 
-def test_the_tiny_stage_configs_pass_the_stage_script_checks():
-    from trl_r1.data.checks import script_problems
+def test_the_tiny_stage_configs_pass_the_stage_script_checks(tmp_path, monkeypatch, tiny_model_dir):
+    import shutil
+
     from trl_r1.training import grpo, sft
+    from trl_r1.training.arguments import script_problems
 
     root = Path(__file__).resolve().parents[1] / "recipes" / "tiny"
+    monkeypatch.chdir(tmp_path)  # the models stages 1 and 3 leave, where stages 2 and 4 read them
+    for name in ("tiny-stage1", "tiny-stage3"):
+        shutil.copytree(tiny_model_dir, tmp_path / "runs" / name)
     for module, name in ((sft, "stage1.yaml"), (grpo, "stage2.yaml"), (grpo, "stage4.yaml")):
         parsed = module.make_parser().parse_args_and_config(args=["--config", str(root / name)])
         assert script_problems(parsed) == [], name
