@@ -183,7 +183,7 @@ def option_problem(split: str, n: int, digits: int, operands: int) -> str | None
     low, high = _problem_space(digits, operands)
     available = (high - low + 1) ** operands * (hi_frac - lo_frac)
     if n > available:
-        return (f"n={n}: split {split!r} holds about {int(available)} problems with {digits} digit(s) and "
+        return (f"n={n}: split {split!r} has only about {int(available)} problems with {digits} digit(s) and "
                 f"{operands} operands; ask for fewer or use more digits/operands")
     return None
 
