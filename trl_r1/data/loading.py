@@ -240,7 +240,7 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
         return load_view(f"{base}?{query}", split, lambda name, s: load_dataset_spec(name, split=s), base=base)
     path = Path(spec).expanduser()
     if looks_local(spec) and (problem := local_path_problem(path, spec)):  # never open a FIFO or a device
-        raise ValueError(problem)
+        raise (ValueError if os.path.exists(path) else FileNotFoundError)(problem)
     if path.is_dir():
         data = load_from_disk(str(path))
         if isinstance(data, DatasetDict):
