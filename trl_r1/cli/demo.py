@@ -47,6 +47,8 @@ class DemoArguments:
                                                            "warnings) here instead of only in <stage>/stage.log"})
 
     def __post_init__(self) -> None:
+        if self.threads < 1:
+            raise ValueError(f"--threads: must be >= 1, got {self.threads}")
         try:
             self.output_dir = writable_dir(self.output_dir)
         except argparse.ArgumentTypeError as e:

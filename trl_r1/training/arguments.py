@@ -333,13 +333,10 @@ def input_problems(kind: str, parsed: Iterable[Any], model: str | None, specs: l
     with a chat template when the data is chat), its dotted rewards (:func:`~trl_r1.training.model_checks.
     reward_problem`) and its token budgets against the model's context (:func:`~trl_r1.training.model_checks.
     context_fit_problems`; ``model`` ``None``: an earlier stage's model, whose base the caller checks)."""
-    from trl_r1._runtime import cache_dir
     from trl_r1.training.model_checks import model_problem, reward_problem
 
     parsed = list(parsed)
     problems, chat = dataset_problems(kind, parsed, [s for s in specs if s])
-    if cache_dir().exists() and not cache_dir().is_dir():
-        problems.append(f"TRL_R1_CACHE: {str(cache_dir())!r} is a file; point TRL_R1_CACHE at a directory")
     if model is not None and (problem := model_problem(model, "model", chat=chat)):
         problems.append(problem)
     for key, reward_model in reward_models:

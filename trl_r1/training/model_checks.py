@@ -103,6 +103,10 @@ def model_problem(model: Any, key: str = "model", chat: bool = False) -> str | N
     if not isinstance(model, str) or not model:
         return f"{key}: a model path, hub id or trl-r1/tiny alias is required, got {model!r}"
     if is_tiny(model):
+        from trl_r1._runtime import cache_dir
+
+        if cache_dir().exists() and not cache_dir().is_dir():  # where the alias is built
+            return f"{key}: TRL_R1_CACHE {str(cache_dir())!r} is a file; point TRL_R1_CACHE at a directory"
         problem = tiny_problem(model)
         return f"{key}: {problem}" if problem else None
     path = Path(model).expanduser()
@@ -116,7 +120,7 @@ def model_problem(model: Any, key: str = "model", chat: bool = False) -> str | N
         config = _read_json(path / "config.json")
         if config is None:
             what = "has no config.json" if not (path / "config.json").exists() else "has a config.json that is not a JSON object"
-            return f"{key}: {model!r} {what}: it is not a saved model directory"
+            return f"{key}: model directory {model!r} {what}: it is not a saved model directory"
         if not any((path / f).is_file() for f in TOKENIZER_FILES):
             return (f"{key}: {model!r} has no tokenizer files ({', '.join(TOKENIZER_FILES)}); save the tokenizer "
                     "next to the model (tokenizer.save_pretrained)")

@@ -142,7 +142,7 @@ def _is_peft(model: Any) -> bool:
     return isinstance(model, PeftModel)
 
 
-def _config_problem(argv: list[str]) -> str | None:
+def config_file_problem(argv: list[str]) -> str | None:
     """What is wrong with the ``--config`` file a stage script is given, read as TrlParser would read it but with
     alias expansion bounded (:func:`trl_r1._runtime.load_yaml`): missing, not a file, not a mapping."""
     from trl_r1._runtime import YAMLTooLarge, load_yaml
@@ -185,7 +185,7 @@ def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> 
     from trl_r1.training.arguments import exit_on_problems, script_problems
 
     args = list(sys.argv[1:] if argv is None else argv)
-    problem = _config_problem(args)
+    problem = config_file_problem(args)
     if problem:
         exit_on_problems([problem], parser.prog)
     try:
