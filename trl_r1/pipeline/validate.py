@@ -149,9 +149,10 @@ def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any
 
     own_model = stage.model if stage.model and not stage.model.startswith(STAGE_REF) else None
     specs = [d for d in stage.datasets if not d.startswith(STAGE_REF)]
-    problems = input_problems(stage.kind, parsed, own_model, specs, [r.name for r in stage.rewards],
-                              [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards) if r.model])
     model = base_model(recipe, stage)
+    problems = input_problems(stage.kind, parsed, own_model, specs, [r.name for r in stage.rewards],
+                              [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards) if r.model],
+                              inherited_model=model)
     if model is not None and not problems:
         problems += context_fit_problems(stage.kind, args, model, prefix="args.")
     return problems

@@ -327,18 +327,23 @@ def _prepare_check(kind: str, parsed: list[Any], values: dict[str, Any], rows: l
 
 
 def input_problems(kind: str, parsed: Iterable[Any], model: str | None, specs: list[str],
-                   reward_names: Iterable[str] = (), reward_models: Iterable[tuple[str, str]] = ()) -> list[str]:
+                   reward_names: Iterable[str] = (), reward_models: Iterable[tuple[str, str]] = (),
+                   inherited_model: str | None = None) -> list[str]:
     """Everything a stage's inputs would fail on, read from their files before any model loads: its datasets
     (:func:`dataset_problems`), its model and reward models (:func:`trl_r1.training.model_checks.model_problem`,
     with a chat template when the data is chat), its dotted rewards (:func:`~trl_r1.training.model_checks.
     reward_problem`) and its token budgets against the model's context (:func:`~trl_r1.training.model_checks.
-    context_fit_problems`; ``model`` ``None``: an earlier stage's model, whose base the caller checks)."""
+    context_fit_problems`; ``model`` ``None``: an earlier stage's model, whose base the caller checks; its
+    tokenizer, ``inherited_model``'s, must still have a chat template when this stage's data is chat)."""
     from trl_r1.training.model_checks import model_problem, reward_problem
 
     parsed = list(parsed)
     problems, chat = dataset_problems(kind, parsed, [s for s in specs if s])
     if model is not None and (problem := model_problem(model, "model", chat=chat)):
         problems.append(problem)
+    elif model is None and chat and inherited_model and model_problem(inherited_model) is None:
+        if problem := model_problem(inherited_model, "model", chat=True):  # the tokenizer travels with the weights
+            problems.append(problem)
     for key, reward_model in reward_models:
         if problem := model_problem(reward_model, key):
             problems.append(problem)

@@ -181,6 +181,8 @@ def context_fit_problems(kind: str, args: dict[str, Any], model: str, prefix: st
     sampling ``max_new_tokens`` 1024; an evaluation's unset ``max_new_tokens`` is capped by the evaluator, an
     explicit one is checked here. ``max_prompt_length`` counts with the completion when ``args`` sets it;
     otherwise a prompt counts as one token (its real length is known only when the data is tokenized)."""
+    if is_tiny(model) and tiny_problem(model):  # reported where the model is named
+        return []
     limit, source = model_context(model)
     if limit is None:
         return []
