@@ -36,9 +36,25 @@ class DiskFullError(OSError):
 _DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 
 
-def is_disk_full(error: BaseException) -> bool:
-    """Whether ``error`` (or one it was raised from) is a full disk or quota, including torch's
-    ``PytorchStreamWriter failed writing file`` wrapping of one."""
+# torch's checkpoint writer reports a failed write without its errno: with this little room left where the
+# write went, that failure is the disk being full
+_NEARLY_FULL_BYTES = 256 * 2**20
+
+
+def _free_bytes(path: str | os.PathLike) -> int | None:
+    probe = Path(path)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        info = os.statvfs(probe)
+    except OSError:
+        return None
+    return info.f_bavail * info.f_frsize
+
+
+def is_disk_full(error: BaseException, path: str | os.PathLike | None = None) -> bool:
+    """Whether ``error`` (or one it was raised from) is a full disk or quota; torch's ``PytorchStreamWriter failed
+    writing file`` (which drops the errno) counts when ``path``'s filesystem has almost no room left."""
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
@@ -47,6 +63,10 @@ def is_disk_full(error: BaseException) -> bool:
         text = str(error)
         if "No space left on device" in text or "Disk quota exceeded" in text:
             return True
+        if path is not None and "PytorchStreamWriter failed writing" in text:
+            free = _free_bytes(path)
+            if free is not None and free < _NEARLY_FULL_BYTES:
+                return True
         error = error.__cause__ or error.__context__
     return False
 
@@ -54,12 +74,8 @@ def is_disk_full(error: BaseException) -> bool:
 def disk_full_message(path: str | os.PathLike) -> str:
     """One line naming the full disk: where the write went and how much is free there."""
     where = Path(path)
-    probe = where if where.is_dir() else where.parent
-    try:
-        free = os.statvfs(probe).f_bavail * os.statvfs(probe).f_frsize
-        left = f" ({free / 2**20:.0f} MiB free there)"
-    except OSError:
-        left = ""
+    free = _free_bytes(where)
+    left = f" ({free / 2**20:.0f} MiB free there)" if free is not None else ""
     return f"disk full: no space left on the device holding {where}{left}; free space or choose another output directory"
 
 

@@ -63,6 +63,9 @@ class UserTree:
 
 RL_ROWS = "".join(f'{{"prompt": "{a}+{a}=", "solution": "{2 * a}"}}\n' for a in range(8))
 SFT_ROWS = "".join(f'{{"prompt": "{a}+{a}=", "completion": "{2 * a}"}}\n' for a in range(8))
+# a 600-byte "billion laughs": nine levels of nine aliases, 9^9 strings once expanded
+LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+          + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)))
 CPU = {"use_cpu": True, "bf16": False, "report_to": "none", "gradient_checkpointing": False}
 
 

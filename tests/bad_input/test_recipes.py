@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from bad_input_support import ModelLoaded, base_recipe, run_cli
+from bad_input_support import LAUGHS, ModelLoaded, base_recipe, run_cli
 
 # -- the guard itself: a valid recipe does reach a stage, so a case that passes was refused before one ----------
 
@@ -112,10 +112,6 @@ def _eval_stage(**args):
         data["stages"].append({"name": "evaluate", "kind": "eval", "dataset": "synthetic://arithmetic?split=test&n=4",
                                "args": {"k": 1, **args}})
     return change
-
-
-LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-          + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)))
 
 
 CASES = {

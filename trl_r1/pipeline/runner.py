@@ -321,9 +321,9 @@ def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
     try:
         metrics = KINDS[stage.kind].run(args)
     except Exception as e:
-        if is_disk_full(e):  # torch's "PytorchStreamWriter failed writing file" hides an ENOSPC: name it
-            raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: "
-                              f"{disk_full_message(args.get(KINDS[stage.kind].output_key, '.'))}") from e
+        output_dir = args.get(KINDS[stage.kind].output_key) or "."
+        if is_disk_full(e, output_dir):  # torch's "PytorchStreamWriter failed writing file" hides an ENOSPC
+            raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {disk_full_message(output_dir)}") from e
         if isinstance(e, (ValueError, FileNotFoundError)):  # bad data or settings: one clear line, not a traceback
             raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {e}") from e
         raise

@@ -375,7 +375,7 @@ def script_problems(parsed: Iterable[Any]) -> list[str]:
             problems.append(f"dataset: {problem}")
     rewards = [parse_reward_spec(s) for s in everything.get("reward_funcs") or []]
     weights = everything.get("reward_weights")
-    if weights is not None:
+    if weights is not None and not any(p.startswith("reward_weights:") for p in problems):
         if len(weights) != len(rewards):
             problems.append(f"reward_weights: {len(weights)} weight(s) for {len(rewards)} reward_funcs; give one "
                             "weight per reward, in the same order")

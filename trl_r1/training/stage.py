@@ -197,7 +197,8 @@ def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> 
     try:
         return train(*parsed)
     except Exception as e:
-        if not is_disk_full(e):
+        output_dir = getattr(parsed[1], "output_dir", None) or "."
+        if not is_disk_full(e, output_dir):
             raise
-        print(f"{parser.prog}: error: {disk_full_message(getattr(parsed[1], 'output_dir', '.'))}", file=sys.stderr)
+        print(f"{parser.prog}: error: {disk_full_message(output_dir)}", file=sys.stderr)
         raise SystemExit(1) from None
