@@ -257,14 +257,14 @@ def test_a_stage_script_rejects_bad_yaml_values_before_loading_a_model(tmp_path,
 def test_the_tiny_stage_configs_pass_the_stage_script_checks(tmp_path, monkeypatch, tiny_model_dir):
     import shutil
 
-    from trl_r1.training import grpo, sft
+    from trl_r1.training import grpo, sft, stage3
     from trl_r1.training.arguments import script_problems
 
     root = Path(__file__).resolve().parents[1] / "recipes" / "tiny"
     monkeypatch.chdir(tmp_path)  # the models stages 1 and 3 leave, where stages 2 and 4 read them
-    for name in ("tiny-stage1", "tiny-stage3"):
+    for name in ("tiny-stage1", "tiny-stage2", "tiny-stage3"):
         shutil.copytree(tiny_model_dir, tmp_path / "runs" / name)
-    for module, name in ((sft, "stage1.yaml"), (grpo, "stage2.yaml"), (grpo, "stage4.yaml")):
+    for module, name in ((sft, "stage1.yaml"), (grpo, "stage2.yaml"), (stage3, "stage3.yaml"), (grpo, "stage4.yaml")):
         parsed = module.make_parser().parse_args_and_config(args=["--config", str(root / name)])
         assert script_problems(parsed) == [], name
 

@@ -303,7 +303,9 @@ def _prepare_check(kind: str, parsed: list[Any], values: dict[str, Any], rows: l
     if kind == "grpo":
         # The GRPO module's own add_prompts/check_dataset, found from its arguments' class: the stage modules
         # import this one (run_stage_script), so importing them here would be a cycle.
-        script_args = next(p for p in parsed if hasattr(p, "verifiable_column"))
+        script_args = next((p for p in parsed if hasattr(p, "verifiable_column")), None)
+        if script_args is None:
+            return
         stage_module = inspect.getmodule(type(script_args))
         data = stage_module.add_prompts(Dataset.from_list(rows), script_args)
         if mixture:  # a part may lack the gold column (general prompts, routed): only the prompt is needed
@@ -318,8 +320,9 @@ def _prepare_check(kind: str, parsed: list[Any], values: dict[str, Any], rows: l
                 raise ValueError(f"{spec}: SFT on ready data needs prompt + completion (or messages) columns, found "
                                  f"{columns}; set cold_start_format: true to format raw data")
         else:
-            script_args = next(p for p in parsed if callable(getattr(p, "cold_start_format", None)))
-            script_args.cold_start_format().resolve_shape(columns)
+            script_args = next((p for p in parsed if callable(getattr(p, "cold_start_format", None))), None)
+            if script_args is not None:
+                script_args.cold_start_format().resolve_shape(columns)
     elif kind == "sample":
         from trl_r1.rejection.sampler import prepare_prompts
 
@@ -387,17 +390,30 @@ def script_problems(parsed: Iterable[Any]) -> list[str]:
         return problems
     kind = _script_kind(parsed)
     model = everything.get("model_name_or_path") or everything.get("model")
-    problems += input_problems(kind, parsed, model, [s for s in specs[:-1] if isinstance(s, str) and s],
-                               reward_names=[n for n, _ in rewards],
+    data = [s for s in specs[:-1] if isinstance(s, str) and s]
+    budgets = {**everything, "max_prompt_length": changed.get("max_prompt_length")}  # the default is no promise
+    if kind == "stage3":  # sampling_model samples the prompts, then model_name_or_path is fine-tuned on them
+        from trl_r1.training.model_checks import model_problem
+
+        sampler = everything.get("sampling_model")
+        problems += input_problems("sample", parsed[:1], sampler, data, reward_names=[n for n, _ in rewards])
+        if everything.get("sft_from", "base") == "base" and (problem := model_problem(model, "model_name_or_path")):
+            problems.append(problem)
+        if not problems:
+            problems += context_fit_problems("sample", budgets, sampler, prefix="sampling: ")
+            problems += context_fit_problems("sft", budgets, model)
+        return problems
+    problems += input_problems(kind, parsed, model, data, reward_names=[n for n, _ in rewards],
                                reward_models=[(f"reward_funcs: {n}", m) for n, m in rewards if m])
-    if not problems and isinstance(model, str):  # a prompt budget counts when set (the default is no promise)
-        budgets = {**everything, "max_prompt_length": changed.get("max_prompt_length")}
+    if not problems and isinstance(model, str):
         problems += context_fit_problems(kind, budgets, model)
     return problems
 
 
 def _script_kind(parsed: list[Any]) -> str:
     names = {type(p).__name__ for p in parsed}
+    if any(hasattr(p, "sampling_model") for p in parsed):
+        return "stage3"
     if "GRPOConfig" in names or "GRPOStageArguments" in names:
         return "grpo"
     if "RejectionSamplingConfig" in names:
