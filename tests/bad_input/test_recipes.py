@@ -167,7 +167,7 @@ CASES = {
     "model is a file": (_model(lambda u: str(u.root / "keep.txt")), ["keep.txt", "is a file, not a model directory"]),
     "model dir without config.json": (_model(lambda u: str(u.root)), ["has no config.json"]),
     "uncached hub id offline": (_model(lambda u: "no-such-org/no-such-model"),
-                                ["'no-such-org/no-such-model' is not available here", "HF_HUB_OFFLINE"]),
+                                ["cannot load model 'no-such-org/no-such-model'", "not available here", "HF_HUB_OFFLINE"]),
     "no chat template for chat data": (_both(_model(_no_chat_template), _chat_data_for),
                                        ["plain_model", "no chat template"]),
     "tiny hidden_size=-1": (_model(lambda u: "trl-r1/tiny?hidden_size=-1"), ["hidden_size='-1'", "8..4096"]),

@@ -131,7 +131,7 @@ def model_problem(model: Any, key: str = "model", chat: bool = False) -> str | N
     config_file = _cached(model, "config.json")
     if config_file is None:
         if hub_offline():
-            return (f"{key}: {model!r} is {OFFLINE}: not in the local Hugging Face cache and the hub is off "
+            return (f"{key}: cannot load model {model!r}: it is {OFFLINE}, not in the local Hugging Face cache and the hub is off "
                     f"(HF_HUB_OFFLINE=1); download it first (hf download {model}) or give a local directory")
         from transformers import AutoConfig
 
