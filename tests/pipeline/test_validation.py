@@ -105,7 +105,7 @@ def test_unknown_synthetic_option_and_missing_dataset_file_are_reported(tmp_path
 
 
 def test_missing_extras_are_reported_with_the_install_command(tmp_path, capsys, monkeypatch):
-    import trl_r1.data.checks as checks
+    import trl_r1.training.arguments as checks
 
     monkeypatch.setattr(checks, "importable", lambda module: module not in ("deepspeed", "wandb", "vllm"))
     path = recipe(tmp_path, sft_args={"report_to": "wandb"}, grpo_args={"use_vllm": True},
@@ -254,12 +254,17 @@ def test_a_stage_script_rejects_bad_yaml_values_before_loading_a_model(tmp_path,
     assert len(err) == 1 and words in err[0]
 
 
-def test_the_tiny_stage_configs_pass_the_stage_script_checks():
-    from trl_r1.data.checks import script_problems
-    from trl_r1.training import grpo, sft
+def test_the_tiny_stage_configs_pass_the_stage_script_checks(tmp_path, monkeypatch, tiny_model_dir):
+    import shutil
+
+    from trl_r1.training import grpo, sft, stage3
+    from trl_r1.training.arguments import script_problems
 
     root = Path(__file__).resolve().parents[2] / "recipes" / "tiny"
-    for module, name in ((sft, "stage1.yaml"), (grpo, "stage2.yaml"), (grpo, "stage4.yaml")):
+    monkeypatch.chdir(tmp_path)  # the models stages 1 and 3 leave, where stages 2 and 4 read them
+    for name in ("tiny-stage1", "tiny-stage2", "tiny-stage3"):
+        shutil.copytree(tiny_model_dir, tmp_path / "runs" / name)
+    for module, name in ((sft, "stage1.yaml"), (grpo, "stage2.yaml"), (stage3, "stage3.yaml"), (grpo, "stage4.yaml")):
         parsed = module.make_parser().parse_args_and_config(args=["--config", str(root / name)])
         assert script_problems(parsed) == [], name
 
@@ -325,3 +330,75 @@ def test_shipped_recipes_have_no_problem_but_missing_extras_and_data_you_bring(t
         assert unexpected == [], path
         if "tiny" in path.parts or path == DEMO_RECIPE:
             assert problems == [], path  # the offline recipes run here as they are
+
+
+# --- issue 23: the budgets fit the model's context -----------------------------------------------------------------
+
+# max_position_embeddings of the real models the shipped recipes name (their config.json on the Hub)
+CONTEXTS = {"Qwen/Qwen2.5-Math-7B": 4096, "Qwen/Qwen2.5-Math-1.5B": 4096, "Qwen/Qwen2.5-7B": 131072,
+            "Qwen/Qwen2.5-1.5B": 131072, "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B": 131072}
+
+
+def _fake_model(root: Path, name: str) -> str:
+    """A directory holding only ``name``'s context length: what the fit check reads of a model."""
+    path = root / name.replace("/", "--")
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "config.json").write_text(json.dumps({"model_type": "qwen2", "max_position_embeddings": CONTEXTS[name]}))
+    return str(path)
+
+
+@pytest.mark.parametrize("name", ["r1_zero.yaml", "distill.yaml", "r1.yaml", "r1_open_data.yaml",
+                                  "r1_lora.yaml"])
+def test_the_shipped_recipes_fit_their_models_context(name, tmp_path):
+    from trl_r1.pipeline.recipe import load_recipe
+    from trl_r1.pipeline.validate import base_model
+    from trl_r1.training.model_checks import context_fit_problems
+
+    recipe = load_recipe(Path(__file__).resolve().parents[2] / "recipes" / "pipelines" / name)
+    for stage in recipe.stages:
+        model = base_model(recipe, stage)
+        assert context_fit_problems(stage.kind, stage.args, _fake_model(tmp_path, model)) == [], stage.name
+
+
+def test_the_qwen_math_stage_config_fits_and_the_papers_8192_would_not(tmp_path):
+    from trl_r1.training.model_checks import context_fit_problems
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "recipes" / "qwen2.5-math-7b" / "r1_zero.yaml")
+                            .read_text())
+    model = _fake_model(tmp_path, config["model_name_or_path"])
+    assert context_fit_problems("grpo", config, model) == []
+    refused = context_fit_problems("grpo", {**config, "max_completion_length": 8192}, model)
+    assert refused == [f"max_completion_length: 8192 tokens plus 512 prompt token(s) exceed the context of {model} "
+                       "(max_position_embeddings 4096); use at most 3584"]
+
+
+def test_an_explicit_eval_budget_does_not_skip_the_cap_and_vllm_max_model_length_is_the_limit(tmp_path):
+    from trl_r1.training.model_checks import context_fit_problems
+
+    model = _fake_model(tmp_path, "Qwen/Qwen2.5-Math-1.5B")
+    assert context_fit_problems("eval", {"max_new_tokens": 32768}, model)[0].startswith("max_new_tokens: 32768")
+    assert context_fit_problems("eval", {"max_new_tokens": None}, model) == []  # the evaluator caps its default
+    vllm = {"use_vllm": True, "vllm_max_model_length": 2048, "max_completion_length": 3000}
+    assert "vLLM's engine (vllm_max_model_length 2048)" in context_fit_problems("grpo", vllm, model)[0]
+    assert "beyond the context" in context_fit_problems("grpo", {**vllm, "vllm_max_model_length": 8192}, model)[0]
+
+
+def test_without_the_models_config_the_dry_run_says_so_and_a_run_refuses(tmp_path, capsys):
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump({"model": "no-such-org/no-such-model", "stages": [
+        {"name": "rl", "kind": "grpo", "dataset": RL_DATA, "rewards": ["accuracy"], "args": {**CPU, "max_steps": 1}}]}))
+    code, errs, out = dry_run(path, tmp_path, capsys)
+    assert code == 0 and errs == [] and "note: " in out and "not available here" in out
+    assert main(["run", str(path), "--output-dir", str(tmp_path / "out")]) == 2
+    err = errors(capsys)
+    assert len(err) == 1 and "no-such-org/no-such-model" in err[0] and "HF_HUB_OFFLINE" in err[0]
+
+
+def test_a_dataset_file_whose_name_holds_a_question_mark_can_be_named(tmp_path):
+    from trl_r1.data.loading import check_dataset_spec, load_dataset_spec
+
+    path = tmp_path / "what?.jsonl"
+    path.write_text('{"prompt": "1+1=", "solution": "2", "level": 3}\n{"prompt": "2+2=", "solution": "4", "level": 5}\n')
+    assert check_dataset_spec(str(path)) is None and len(load_dataset_spec(str(path))) == 2
+    assert check_dataset_spec(f"{path}?min=level:4") is None
+    assert load_dataset_spec(f"{path}?min=level:4")["solution"] == ["4"]

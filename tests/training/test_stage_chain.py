@@ -85,8 +85,9 @@ def test_a_stage_run_before_the_one_it_reads_names_the_missing_model_in_one_line
 
 
 def test_a_hub_id_that_is_not_cached_offline_is_named_and_a_tiny_alias_or_saved_model_is_not(tmp_path, tiny_model_dir):
-    from trl_r1.models.resolve import model_problem
+    from trl_r1.training.model_checks import model_problem
 
     assert model_problem("trl-r1/tiny-base?hidden_size=128") is None and model_problem(tiny_model_dir) is None
-    assert "not in the Hub cache (HF_HUB_OFFLINE=1)" in model_problem("nobody-trl-r1/no-such-model")
+    assert "not in the local Hugging Face cache and the hub is off (HF_HUB_OFFLINE=1)" in model_problem(
+        "nobody-trl-r1/no-such-model")
     assert "no config.json" in model_problem(str(tmp_path))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -18,34 +19,41 @@ def output_dir(value: str, option: str = "--output-dir") -> str:
         raise UsageError(f"{option}: {e}; give a directory path") from None
 
 
-def loadable_model(model: str, option: str = "--model") -> None:
-    """A model that is a local directory, a ``trl-r1/tiny`` alias, or a hub id whose config can be read now
-    (from the cache when offline): an unreachable hub id fails here in one line, not as a raw ``OSError``
-    after the data is loaded."""
-    from trl_r1._runtime import UsageError
-    from trl_r1.models.resolve import is_tiny_alias
+def loadable_model(model: str, option: str = "--model", chat: bool = False) -> None:
+    """A model loadable from its files (:func:`trl_r1.training.model_checks.model_problem`): a ``trl-r1/tiny``
+    alias with options in range, a local directory with config.json and tokenizer files (and a chat template when
+    ``chat``), or a hub id whose config can be read now (from the cache when offline); anything else fails here
+    in one line, not as a raw ``OSError`` or ``JSONDecodeError`` after the data is loaded."""
+    from trl_r1.cli import UsageError
+    from trl_r1.training.model_checks import model_problem
 
-    if is_tiny_alias(model):
-        return
-    path = Path(model).expanduser()
-    if path.exists():
-        if path.is_dir() and not (path / "config.json").exists() and not (path / "adapter_config.json").exists():
-            raise UsageError(f"{option}: {model!r} has no config.json: it is not a saved model directory")
-        return
-    if model.startswith((".", "/", "~")) or model.count("/") > 1:
-        raise UsageError(f"{option}: model directory {model!r} does not exist")
-    from transformers import AutoConfig
+    problem = model_problem(model, option, chat=chat)
+    if problem:
+        raise UsageError(problem)
 
-    try:
-        AutoConfig.from_pretrained(model)
-    except (OSError, ValueError) as e:
-        import os
 
-        offline = os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes")
-        hint = ("the hub is off (HF_HUB_OFFLINE=1) and it is not in the local cache; download it first "
-                "(huggingface-cli download " + model + ") or give a local directory") if offline else \
-            f"check the id or your network ({str(e).splitlines()[0][:120]})"
-        raise UsageError(f"{option}: cannot load model {model!r}: {hint}") from None
+def check_values(values: dict, types: tuple, prefix: str = "--") -> None:
+    """The values a subcommand's options hold, against their types and :data:`trl_r1.training.arguments.RANGES`
+    (``--vllm-gpu-memory-utilization 2``, ``--top-p 5``): the first problem as one line."""
+    from trl_r1.cli import UsageError
+    from trl_r1.training.arguments import check_values as problems_of
+
+    problems = problems_of(values, types)
+    if problems:
+        key, _, reason = problems[0].partition(": ")
+        raise UsageError(f"{prefix}{key.replace('_', '-')}: {reason}")
+
+
+def no_file_to_overwrite(paths: list[Path], overwrite: bool, what: str) -> None:
+    """Refuse to write over files that exist already (a user's file, or an earlier run's result), unless
+    ``overwrite``: one line naming the first and the flag."""
+    from trl_r1.cli import UsageError
+
+    existing = [p for p in paths if os.path.lexists(p)]
+    if existing and not overwrite:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise UsageError(f"{existing[0]}{more} exists already; pass --overwrite to replace it with {what}, or "
+                         "choose another output")
 
 
 def no_model_to_overwrite(directory: str, overwrite: bool) -> None:

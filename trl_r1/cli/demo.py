@@ -50,6 +50,8 @@ class DemoArguments:
                                                                 "`trl-r1 run`) and exit, running nothing"})
 
     def __post_init__(self) -> None:
+        if self.threads < 1:
+            raise ValueError(f"--threads: must be >= 1, got {self.threads}")
         if self.print_recipe:  # prints a file: no output directory is needed or created
             return
         try:

@@ -54,6 +54,8 @@ class EvalArguments(EvalSettings):
                                         "benchmark with --suite)"})
     vllm_server_url: str = field(default="http://localhost:8000", metadata={"help": "for --backend vllm-server"})
     no_samples: bool = field(default=False, metadata={"help": "do not write samples.jsonl"})
+    overwrite: bool = field(default=False, metadata={"help": "replace results an earlier evaluation left in "
+                                                             "--output-dir (refused without it)"})
     threads: int | None = field(
         default=None,
         metadata={"help": "CPU threads for PyTorch (default: its own choice); on a CPU shared with other jobs, "
@@ -121,7 +123,17 @@ def run(args: EvalArguments) -> int:
     if _looks_local(args.model) and not Path(args.model).expanduser().exists():
         raise UsageError(f"model directory {args.model!r} does not exist")
     if args.backend != "vllm-server":  # a server holds its own model
-        _checks.loadable_model(args.model)
+        _checks.loadable_model(args.model, chat=args.template != "r1_zero")  # every other template is chat
+        from trl_r1.training.model_checks import context_fit_problems
+
+        fit = context_fit_problems("eval", {"max_new_tokens": args.max_new_tokens}, args.model, prefix="--")
+        if fit:  # an explicit --max-new-tokens is checked against the context, not trusted
+            raise UsageError(fit[0].replace("max_new_tokens", "max-new-tokens", 1))
+    if args.output_dir is not None:
+        from trl_r1.eval.results import RESULTS_FILE, SAMPLES_FILE, TABLE_FILE
+
+        _checks.no_file_to_overwrite([Path(args.output_dir) / f for f in (RESULTS_FILE, TABLE_FILE, SAMPLES_FILE)],
+                                     args.overwrite, "this evaluation's results")
     if args.threads is not None:
         import torch
 

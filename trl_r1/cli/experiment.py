@@ -13,6 +13,33 @@ import sys
 # name -> (module with main(argv), one line for --help)
 EXPERIMENTS = {"generalization": ("trl_r1.experiments.generalization",
                                   "does answer-only GRPO learn a skill that no SFT example shows?")}
+# experiment -> its options' dataclass, checked here (types, ranges, --config, --output-dir) before it trains
+OPTIONS = {"generalization": "GeneralizationConfig"}
+
+
+def check_options(name: str, argv: list[str]) -> None:
+    """The experiment's options as ``trl-r1 run`` checks a stage's: the ``--config`` file (present, a mapping,
+    aliases bounded), each value against its type and :data:`~trl_r1.training.arguments.RANGES`
+    (``--top-p 5``, ``--temperature -1``), a writable ``--output-dir``; the first problem raises
+    :class:`~trl_r1._runtime.UsageError` (one line, exit code 2) before any training."""
+    import dataclasses
+    import importlib
+
+    from trl_r1._runtime import UsageError
+    from trl_r1.cli import _checks
+    from trl_r1.training.options import CommandParser, parse_options
+    from trl_r1.training.stage import config_file_problem
+
+    problem = config_file_problem(argv)
+    if problem:
+        raise UsageError(problem)
+    options_class = getattr(importlib.import_module(EXPERIMENTS[name][0]), OPTIONS[name])
+    options = parse_options(CommandParser((options_class,), prog=f"trl-r1 experiment {name}"), argv)
+    defaults = {f.name: f.default for f in dataclasses.fields(options_class) if f.default is not dataclasses.MISSING}
+    _checks.check_values({k: v for k, v in vars(options).items() if k not in defaults or defaults[k] != v},
+                         (options_class,))
+    if hasattr(options, "output_dir"):
+        _checks.output_dir(options.output_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,4 +57,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trl-r1 experiment: error: name an experiment ({', '.join(EXPERIMENTS)}), got {given}",
               file=sys.stderr)
         return 2
+    check_options(argv[0], argv[1:])
     return int(importlib.import_module(EXPERIMENTS[argv[0]][0]).main(argv[1:]) or 0)

@@ -31,6 +31,7 @@ class PlotArguments:
     output: str | None = field(default=None, metadata={
         "help": f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)"})
     smooth: int = field(default=1, metadata={"help": "moving-average window in logged points"})
+    overwrite: bool = field(default=False, metadata={"help": "replace a PNG that exists already at the output path"})
 
     def __post_init__(self) -> None:
         if not self.run_dir:
@@ -62,10 +63,13 @@ def run(args: PlotArguments) -> int:
     if args.output and len(runs) > 1:
         raise UsageError(f"--output names one file but {args.run_dir} holds {len(runs)} runs; leave it out to "
                          f"write RUN/{DEFAULT_FILENAME} in each")
-    for run_dir in runs:
+    from trl_r1.cli._checks import no_file_to_overwrite
+
+    outputs = [Path(args.output) if args.output else run_dir / DEFAULT_FILENAME for run_dir in runs]
+    no_file_to_overwrite(outputs, args.overwrite, "the dashboard")  # a user's file is never replaced unasked
+    for run_dir, output in zip(runs, outputs):
         try:
             history = load_log_history(run_dir)
-            output = Path(args.output) if args.output else run_dir / DEFAULT_FILENAME
             path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth,
                                   marks=doctor_marks(run_dir))
         except ValueError as e:

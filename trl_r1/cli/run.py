@@ -79,12 +79,17 @@ def run(args: RunArguments) -> int:
         raise UsageError(str(e)) from None
     from trl_r1.pipeline.validate import recipe_problems
 
+    notes: list[str] = []  # models not checkable here (uncached hub ids offline): a note for a dry run, else refused
     try:  # everything the run would fail on, before any work
-        problems, refused = recipe_problems(recipe, output_dir, args.only, args.from_stage)
+        problems, refused = recipe_problems(recipe, output_dir, args.only, args.from_stage, notes=notes)
     except RecipeError as e:
         raise UsageError(str(e)) from None
     if args.dry_run:
         _dry_run(recipe, output_dir, args.only, args.from_stage, refused)
+        for note in notes:
+            print(f"note: {note} (not checked here; `trl-r1 run` refuses to start without it)")
+    else:
+        problems += notes
     if problems:
         for problem in problems:
             print(f"trl-r1 run: error: {problem}", file=sys.stderr)

@@ -9,6 +9,10 @@ CLI, YAML recipes and the library never drift.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+from typing import Any
+
 from trl_r1.rejection.config import InvalidInput, RejectionSamplingConfig
 from trl_r1.training.options import CommandParser, parse_options
 
@@ -22,6 +26,13 @@ example: trl-r1 sample --model ckpt/ --dataset prompts.jsonl --num-samples 8 --m
   --non-reasoning-dataset synthetic://non_reasoning?n=1000 --output-dir stage3_data/"""
 
 
+def _changed(values: dict[str, Any]) -> dict[str, Any]:
+    """The values that differ from RejectionSamplingConfig's defaults (what the user set)."""
+    defaults = {f.name: f.default for f in dataclasses.fields(RejectionSamplingConfig)
+                if f.default is not dataclasses.MISSING}
+    return {k: v for k, v in values.items() if k not in defaults or defaults[k] != v}
+
+
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`RejectionSamplingConfig` (``--config x.yaml`` plus command-line overrides)."""
     return CommandParser((RejectionSamplingConfig,), prog="trl-r1 sample", epilog=EPILOG,
@@ -33,12 +44,45 @@ def main(argv: list[str] | None = None) -> int:
     return run(parse_options(make_parser(), argv))
 
 
+# What `trl-r1 sample` writes in --output-dir (trl_r1.rejection.runner): a folder holding anything else is the
+# user's (the input data's folder, a model folder) and is refused, never written into.
+SAMPLE_OUTPUTS = ("dataset", "report.json", "dropped.jsonl", "shards")
+
+
+def own_output_dir(directory: str) -> None:
+    """Refuse an ``--output-dir`` that holds files ``trl-r1 sample`` does not write (a rerun into its own folder
+    resumes, so an earlier sampling run's folder is accepted)."""
+    from trl_r1._runtime import UsageError
+
+    path = Path(directory)
+    if not path.is_dir():
+        return
+    foreign = sorted(p.name for p in path.iterdir() if p.name not in SAMPLE_OUTPUTS
+                     and not p.name.startswith((".trl_r1-probe-", ".report.json.", ".dropped.jsonl.")))
+    if foreign:
+        raise UsageError(f"--output-dir: {directory} holds files trl-r1 sample did not write ({', '.join(foreign[:3])}"
+                         f"{', ...' if len(foreign) > 3 else ''}); give a new or empty directory")
+
+
 def run(config: RejectionSamplingConfig) -> int:
     from trl_r1._runtime import UsageError
     from trl_r1.cli import _checks
+    from trl_r1.data.loading import check_dataset_spec
     from trl_r1.rejection.runner import rejection_sample
+    from trl_r1.training.arguments import input_problems
+    from trl_r1.training.model_checks import context_fit_problems
 
+    values = {f.name: getattr(config, f.name) for f in dataclasses.fields(RejectionSamplingConfig)}
+    _checks.check_values(_changed(values), (RejectionSamplingConfig,))  # the ranges the config does not check
+    own_output_dir(config.samples_dir)
     _checks.output_dir(config.samples_dir)
+    extra = config.non_reasoning_dataset
+    problems = [f"--non-reasoning-dataset: {p}" for p in [extra and check_dataset_spec(extra)] if p]
+    problems += input_problems("sample", [config], config.sampling_model, [config.dataset_name],
+                               reward_names=[r for r in config.reward_funcs or [] if isinstance(r, str)])
+    problems = problems or context_fit_problems("sample", _changed(values), config.sampling_model)
+    if problems:  # the data, model, rewards and budgets, before the model loads
+        raise UsageError(problems[0])
     try:
         report = rejection_sample(config)
     except InvalidInput as e:

@@ -34,9 +34,14 @@ def make_parser() -> CommandParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``trl-r1 sandbox clean [--lock_dir DIR]``."""
+    from pathlib import Path
+
+    from trl_r1.cli import UsageError
     from trl_r1.sandbox.cleanup import clean_stale
 
     args = parse_options(make_parser(), argv)
+    if Path(args.lock_dir).exists() and not Path(args.lock_dir).is_dir():
+        raise UsageError(f"--lock-dir: {args.lock_dir!r} is a file, not the sandbox's uid lease directory")
     counts = clean_stale(args.lock_dir)
     logger.info("removed %d stale root(s) and %d cgroup(s); killed leftover processes of %d uid(s)",
                 counts["roots"], counts["cgroups"], counts["uids"])

@@ -27,12 +27,24 @@ class TinyModelArguments:
 
     def __post_init__(self) -> None:
         from trl_r1.cli._types import positive_int, writable_dir
+        from trl_r1.training.model_checks import TINY_LIMITS
 
-        for name, check in (("hidden_size", positive_int), ("num_layers", positive_int), ("output_dir", writable_dir)):
+        for name, check in (("hidden_size", positive_int), ("num_layers", positive_int)):
             try:
                 setattr(self, name, check(str(getattr(self, name))))
             except argparse.ArgumentTypeError as e:
                 raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
+        # a tiny model stays tiny: --hidden-size 1000000 would try to allocate terabytes
+        for name, limit in (("hidden_size", "hidden_size"), ("num_layers", "num_hidden_layers"), ("seed", "seed")):
+            low, high = TINY_LIMITS[limit]
+            if not low <= getattr(self, name) <= high:
+                raise ValueError(f"--{name.replace('_', '-')}: must be in {low}..{high}, got {getattr(self, name)}")
+        if self.hidden_size % 4:
+            raise ValueError(f"--hidden-size: must be a multiple of the 4 attention heads, got {self.hidden_size}")
+        try:  # last: nothing is created for options that are refused
+            self.output_dir = writable_dir(str(self.output_dir))
+        except argparse.ArgumentTypeError as e:
+            raise ValueError(f"--output-dir: {e}") from None
 
 
 def make_parser() -> CommandParser:

@@ -28,15 +28,32 @@ Any non-synthetic spec may end in ``?config=…&split=…&rename=old:new&require
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from datasets import Dataset, DatasetDict, load_from_disk
 
-from trl_r1.data.synthetic import SPLIT_ALIASES, SPLIT_BUCKETS, make_non_reasoning, split_problems
+from trl_r1.data.checks import (
+    LOCAL_SUFFIXES,
+    SAMPLE_ROWS,
+    check_rows,
+    first_rows,
+    kind_of,
+    local_path_problem,
+    read_json_rows_bounded,
+    view_problems,
+)
+from trl_r1.data.synthetic import (
+    MAX_ROWS,
+    SPLIT_ALIASES,
+    SPLIT_BUCKETS,
+    make_non_reasoning,
+    option_problem,
+    split_problems,
+)
 from trl_r1.text.templates import r1_zero_prompt
 
 logger = logging.getLogger(__name__)
@@ -56,8 +73,8 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
         if key in options and not options[key].lstrip("-").isdigit():
             raise ValueError(f"option {key}={options[key]!r} of synthetic://{name} must be an integer")
     n, seed = int(options.get("n", 256)), int(options.get("seed", 0))
-    if n < 1:
-        raise ValueError(f"option n={n} of synthetic://{name} must be >= 1")
+    if not 1 <= n <= MAX_ROWS:
+        raise ValueError(f"option n={n} of synthetic://{name} must be in 1..{MAX_ROWS:,}")
     if name == "non_reasoning":
         style = options.get("prompt", "chat")
         if style not in ("chat", "plain"):
@@ -79,6 +96,9 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
     prompt_style = options.get("prompt", {"r1": "chat", "r1_zero": "r1_zero"}.get(layout, "chat"))
     if prompt_style not in ("chat", "r1_zero", "plain"):
         raise ValueError(f"prompt must be chat, r1_zero or plain, got {prompt_style!r}")
+    problem = option_problem(split, n, int(options.get("digits", 2)), int(options.get("operands", 2)))
+    if problem:
+        raise ValueError(f"option {problem}")
     if check_only:
         return None
     with_completion = options.get("completion", "1" if split == "sft" else "0") in ("1", "true", "yes")
@@ -103,105 +123,82 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
 
 def read_json_rows(path: Path) -> list[dict]:
     """The rows of a ``.jsonl`` / ``.json`` file, each a JSON object (a line that is not fails here, naming
-    it). Column types are not checked (benchmarks mix numbers and strings in ``answer``); a dataset built
-    from the rows is (:func:`check_rows`, in :func:`load_dataset_spec`)."""
-    rows, where = _rows_and_lines(path)
+    it), read within the bounds of :func:`trl_r1.data.checks.read_json_rows_bounded`. Column types are not
+    checked (benchmarks mix numbers and strings in ``answer``); a dataset built from the rows is
+    (:func:`~trl_r1.data.checks.check_rows`, in :func:`load_dataset_spec`)."""
+    rows, where = read_json_rows_bounded(path)
     for row, at in zip(rows, where):
         if not isinstance(row, dict):
-            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {_kind(row)}")
+            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {kind_of(row)}")
     return rows
-
-
-def _rows_and_lines(path: Path) -> tuple[list[Any], list[str]]:
-    """The parsed rows of a JSON/JSONL file and where each is (``FILE:LINE`` or ``FILE: row I``)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); "
-                         "save it as UTF-8") from None
-    if path.suffix == ".jsonl":
-        rows, lines = [], []
-        for i, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise ValueError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-                lines.append(f"{path}:{i}")
-        return rows, lines
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path}: not valid JSON ({e.msg}, line {e.lineno})") from None
-    if isinstance(data, dict):
-        data = next((v for v in data.values() if isinstance(v, list)), None)
-    if not isinstance(data, list):
-        raise ValueError(f"{path}: expected a JSON list of objects (or JSON Lines)")
-    return data, [f"{path}: row {i}" for i in range(len(data))]
 
 
 def read_dataset_rows(path: Path) -> list[dict]:
     """The rows of a JSON/JSONL dataset file, type-checked as a dataset needs them (:func:`check_rows`):
     the first bad row is named by file and line, before any model is loaded."""
-    rows, where = _rows_and_lines(path)
-    check_rows(rows, where)
+    rows, where = read_json_rows_bounded(path)
+    check_rows(rows, where or [str(path)])
     return rows
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _is_messages(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(m, dict) and "role" in m and "content" in m for m in value)
-
-
-def check_rows(rows: list[Any], where: list[str]) -> None:
-    """Raise ``ValueError`` naming the first row (``where[i]``: file and line) that is not an object, whose
-    column has another type than in the rows before it (Arrow would fail with ``ArrowTypeError``), or whose
-    ``prompt`` / ``completion`` is neither a string nor a list of ``{role, content}`` messages."""
-    first: dict[str, tuple[str, str]] = {}
-    for row, at in zip(rows, where):
-        if not isinstance(row, dict):
-            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {_kind(row)}")
-        for column in ("prompt", "completion"):
-            value = row.get(column)
-            if value is not None and not isinstance(value, str) and not _is_messages(value):
-                raise ValueError(f"{at}: {column!r} must be a string or a list of {{role, content}} messages, got "
-                                 f"{value!r:.60}")
-        for column, value in row.items():
-            if value is None:
-                continue
-            kind = _kind(value)
-            seen = first.setdefault(column, (kind, at))
-            if seen[0] != kind:
-                raise ValueError(f"{at}: column {column!r} is {kind} here but {seen[0]} at {seen[1]}; use one type "
-                                 "per column")
-
-
-_LOCAL_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv")
 
 
 def looks_local(spec: str) -> bool:
     """Whether a dataset spec names a local file or directory (so it must exist), not a hub id."""
     return (not spec.startswith("synthetic://") and "://" not in spec
-            and (spec.endswith(_LOCAL_SUFFIXES) or spec.startswith((".", "/", "~")) or Path(spec).expanduser().exists()))
+            and (spec.endswith(LOCAL_SUFFIXES) or spec.startswith((".", "/", "~"))
+                 or os.path.lexists(Path(spec).expanduser())))
+
+
+def split_spec(spec: str) -> tuple[str, str]:
+    """``(path or name, view options)`` of a spec: the options follow the first ``?`` that does not belong to
+    an existing local path, so a file whose name holds ``?`` can be named (alone or with options)."""
+    if "?" not in spec or spec.startswith("synthetic://"):
+        return spec, ""
+    cut = [i for i, ch in enumerate(spec) if ch == "?"]
+    for i in [len(spec), *reversed(cut)]:
+        if os.path.lexists(Path(spec[:i]).expanduser()):
+            return spec[:i], spec[i + 1 :]
+    return spec[: cut[0]], spec[cut[0] + 1 :]
+
+
+def peek_dataset_spec(spec: str, split: str = "train", limit: int = SAMPLE_ROWS) -> list[dict] | None:
+    """The first rows of a local or ``synthetic://`` dataset as the loader reads them, with the spec's column
+    renames applied (its row filters are not: a few first rows may all be filtered out); ``None`` for a hub
+    dataset (not read here). Raises ``ValueError`` (one line) for a dataset the loader would fail on."""
+    if spec.startswith("synthetic://"):
+        parts = urlsplit(spec)
+        options = dict(parse_qsl(parts.query))
+        options["n"] = str(min(int(options.get("n", 256)), 8))  # the columns and their types, not the data
+        return _synthetic(parts.netloc, options).to_list()
+    base, query = split_spec(spec)
+    if not looks_local(base):
+        return None
+    view = None
+    if query:
+        from trl_r1.data.views import parse_view
+
+        _, view = parse_view(f"{base}?{query}", base)
+        split = view.split or split
+    rows, where = first_rows(Path(base).expanduser(), split, limit)
+    check_rows(rows, where or [base])
+    if view is not None:
+        problems = view_problems(rows, view, spec)
+        if problems:
+            raise ValueError(problems[0])
+        renamed = []
+        for row in rows:
+            row = dict(row)
+            for old, new in view.rename:
+                row[new] = row.pop(old)
+            renamed.append(row)
+        rows = renamed
+    return rows
 
 
 def check_dataset_spec(spec: str) -> str | None:
-    """What is wrong with a dataset spec, found without loading it (``None``: nothing found): a local file
-    or directory that does not exist, bad rows in a local JSON/JSONL file, an unknown ``synthetic://``
-    dataset or option. Hub ids are not checked (they may need the network)."""
+    """What is wrong with a dataset spec, found without loading it (``None``: nothing found): a local path
+    that does not exist or is not a dataset file or directory, bad rows among its first rows
+    (:mod:`trl_r1.data.checks`), view options naming columns it lacks, an unknown ``synthetic://`` dataset or
+    an option out of range. Hub ids are not checked (they may need the network)."""
     if spec.startswith("synthetic://"):
         parts = urlsplit(spec)
         try:
@@ -209,23 +206,20 @@ def check_dataset_spec(spec: str) -> str | None:
         except ValueError as e:
             return f"{spec}: {e}"
         return None
-    if "?" in spec:  # a hub layout's options (trl_r1.data.views): checked as the loader reads them
+    base, query = split_spec(spec)
+    if query:  # a hub layout's options (trl_r1.data.views): checked as the loader reads them
         from trl_r1.data.views import parse_view
 
         try:
-            spec, _ = parse_view(spec)
+            parse_view(f"{base}?{query}", base)
         except ValueError as e:
             return str(e)
-    if not looks_local(spec):
+    if not looks_local(base):
         return None
-    path = Path(spec).expanduser()
-    if not path.exists():
-        return f"dataset {spec!r} does not exist; create it or point at an existing file or save_to_disk directory"
-    if path.is_file() and path.suffix in (".jsonl", ".json"):
-        try:
-            read_dataset_rows(path)
-        except ValueError as e:
-            return str(e)
+    try:
+        peek_dataset_spec(spec)
+    except ValueError as e:
+        return str(e)
     return None
 
 
@@ -234,11 +228,14 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
     if spec.startswith("synthetic://"):
         parts = urlsplit(spec)
         return _synthetic(parts.netloc, dict(parse_qsl(parts.query)))
-    if "?" in spec:  # a hub layout: config, split, renames, filters (trl_r1.data.views)
+    base, query = split_spec(spec)
+    if query:  # a hub layout: config, split, renames, filters (trl_r1.data.views)
         from trl_r1.data.views import load_view
 
-        return load_view(spec, split, lambda name, s: load_dataset_spec(name, split=s))
+        return load_view(f"{base}?{query}", split, lambda name, s: load_dataset_spec(name, split=s), base=base)
     path = Path(spec).expanduser()
+    if looks_local(spec) and (problem := local_path_problem(path, spec)):  # never open a FIFO or a device
+        raise (ValueError if os.path.exists(path) else FileNotFoundError)(problem)
     if path.is_dir():
         data = load_from_disk(str(path))
         if isinstance(data, DatasetDict):
@@ -250,10 +247,9 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
         if not path.exists():
             raise FileNotFoundError(f"dataset file {spec!r} does not exist")
         return Dataset.from_list(read_dataset_rows(path))
-    if path.suffix == ".parquet":
-        return Dataset.from_parquet(str(path))
-    if path.suffix == ".csv":
-        return Dataset.from_csv(str(path))
+    if path.suffix in (".parquet", ".csv"):
+        first_rows(path, split)  # a file pandas/pyarrow cannot read: one line naming it, not a traceback
+        return Dataset.from_parquet(str(path)) if path.suffix == ".parquet" else Dataset.from_csv(str(path))
     if path.exists() or spec.startswith((".", "/", "~")):
         raise FileNotFoundError(f"dataset {spec!r} is not a .jsonl/.json/.parquet/.csv file or a saved dataset dir")
     from datasets import load_dataset

@@ -161,6 +161,33 @@ def _bucket(question: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
+# synthetic:// option ranges: what a run can use (a billion rows would exhaust memory before the first step)
+MAX_ROWS = 1_000_000
+MAX_DIGITS = 9
+MAX_OPERANDS = 16
+
+
+def option_problem(split: str, n: int, digits: int, operands: int) -> str | None:
+    """Why ``synthetic://arithmetic`` cannot give ``n`` problems of ``split`` with these sizes (``None``: it can).
+
+    >>> option_problem("rl", 100, digits=0, operands=2)
+    'digits=0 must be in 1..9'
+    """
+    if not 1 <= digits <= MAX_DIGITS:
+        return f"digits={digits} must be in 1..{MAX_DIGITS}"
+    if not 2 <= operands <= MAX_OPERANDS:
+        return f"operands={operands} must be in 2..{MAX_OPERANDS}"
+    if not 1 <= n <= MAX_ROWS:
+        return f"n={n} must be in 1..{MAX_ROWS:,}"
+    lo_frac, hi_frac = SPLIT_BUCKETS[SPLIT_ALIASES.get(split, split)]
+    low, high = _problem_space(digits, operands)
+    available = (high - low + 1) ** operands * (hi_frac - lo_frac)
+    if n > available:
+        return (f"n={n}: split {split!r} has only about {int(available)} problems with {digits} digit(s) and "
+                f"{operands} operands; ask for fewer or use more digits/operands")
+    return None
+
+
 def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands: int = 2) -> list[ArithmeticProblem]:
     """``n`` problems of the named split (``sft``, ``rl``/``grpo``, ``test``), disjoint across splits
     whatever the seeds (``seed`` only chooses which problems of the split, and their order).

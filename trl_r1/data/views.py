@@ -96,9 +96,13 @@ def _pair(value: str, option: str, spec: str) -> tuple[str, str]:
     return left.strip(), right.strip()
 
 
-def parse_view(spec: str) -> tuple[str, DatasetView]:
-    """Split ``spec`` into the dataset name/path and its :class:`DatasetView`; unknown options fail."""
-    base, _, query = spec.partition("?")
+def parse_view(spec: str, base: str | None = None) -> tuple[str, DatasetView]:
+    """Split ``spec`` into the dataset name/path and its :class:`DatasetView`; unknown options fail. ``base``:
+    the name/path part when it holds a ``?`` itself (a local file so named), else the text before the first ``?``."""
+    if base is not None and spec.startswith(base + "?"):
+        query = spec[len(base) + 1 :]
+    else:
+        base, _, query = spec.partition("?")
     fields: dict[str, Any] = {"rename": [], "require": [], "where": [], "minimum": [], "maximum": []}
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key not in VIEW_OPTIONS:
@@ -125,10 +129,11 @@ def parse_view(spec: str) -> tuple[str, DatasetView]:
     return base, view
 
 
-def load_view(spec: str, split: str, load: Callable[[str, str], Any]) -> Any:
+def load_view(spec: str, split: str, load: Callable[[str, str], Any], base: str | None = None) -> Any:
     """Load ``spec`` (``NAME?options``) with ``load(name, split)`` for local data, or
-    ``datasets.load_dataset(name, config, split=...)`` when a ``config`` is given, then apply the view."""
-    base, view = parse_view(spec)
+    ``datasets.load_dataset(name, config, split=...)`` when a ``config`` is given, then apply the view
+    (``base``: as in :func:`parse_view`)."""
+    base, view = parse_view(spec, base)
     split = view.split or split
     if view.config is not None:
         from datasets import load_dataset

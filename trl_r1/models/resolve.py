@@ -34,36 +34,6 @@ def _is_tiny_reward_alias(name: str) -> bool:
     return urlsplit(name).path == TINY_REWARD_MODEL and "://" not in name
 
 
-def model_problem(name: str) -> str | None:
-    """Why ``name`` cannot be loaded as a model, in one line naming it; ``None`` when it can: a tiny alias, a
-    saved model directory, or a Hub id (offline: one in the Hub cache; online the Hub answers when it loads).
-
-    A name that looks like a path (``./x``, ``a/b/c``, or ``runs/x`` where ``runs/`` exists here) and is not a
-    directory is a missing input, typically an earlier stage's output that was never written: caught here, it
-    is one line, not a tokenizer error from ``from_pretrained`` treating the path as a Hub id.
-    """
-    if is_tiny_alias(name) or _is_tiny_reward_alias(name):
-        return None
-    path = Path(name).expanduser()
-    if path.is_dir():
-        if (path / "config.json").exists() or (path / "adapter_config.json").exists():
-            return None
-        return f"{name!r} has no config.json: not a saved model directory (did the stage that writes it finish?)"
-    if path.exists():
-        return f"{name!r} is a file, not a model directory"
-    looks_local = name.startswith((".", "/", "~")) or name.count("/") > 1 or (
-        name.count("/") == 1 and path.parent.is_dir())
-    if looks_local:
-        return (f"model directory {name!r} does not exist ({path.resolve()}); run the stage that writes it first, "
-                "or fix the path")
-    from huggingface_hub import constants, try_to_load_from_cache
-
-    if constants.HF_HUB_OFFLINE and not isinstance(try_to_load_from_cache(name, "config.json"), str):
-        return (f"model {name!r} is not a local directory and not in the Hub cache (HF_HUB_OFFLINE=1); "
-                f"download it first (hf download {name}) or give a local directory")
-    return None
-
-
 def resolve_model(name_or_path: str) -> str:
     """A loadable path or hub id for ``name_or_path``: tiny aliases (causal LM or reward model) are
     built once into :func:`~trl_r1._runtime.cache_dir` and that directory is returned; anything else

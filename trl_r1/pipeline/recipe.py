@@ -31,6 +31,7 @@ Every error names the offending key, e.g.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,23 @@ from trl_r1.pipeline.schema import (
 )
 from trl_r1.pipeline.stages import KINDS
 
-__all__ = ["load_recipe", "parse_recipe"]
+__all__ = ["load_recipe", "parse_recipe", "stage_name_problem"]
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# A stage name is its directory's name under OUTPUT_DIR: an identifier, so it can never be `..`, `.`, a path, one
+# of the runner's own files (those all have a dot), or longer than a file name may be.
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_NAME_LENGTH = 64
+
+
+def stage_name_problem(name: Any) -> str | None:
+    """Why ``name`` cannot name a stage (its directory), or ``None``."""
+    if not isinstance(name, str) or not name:
+        return f"required, a name of letters, digits, _ and - (it names the stage's directory), got {name!r}"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"at most {MAX_NAME_LENGTH} characters (it names a directory), got {len(name)}"
+    if not _NAME.match(name):
+        return f"letters, digits, _ and - only (it names the stage's directory; no dots or slashes), got {name!r}"
+    return None
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -59,14 +74,21 @@ def load_recipe(path: str | Path) -> Recipe:
     directory first, then the file's own directory)."""
     import yaml
 
+    from trl_r1._runtime import YAMLTooLarge, load_yaml
+
     path = Path(path)
     if not path.is_file():
-        raise RecipeError(f"recipe file {str(path)!r} does not exist")
+        what = "is not a regular file" if path.exists() else "does not exist"
+        raise RecipeError(f"recipe file {str(path)!r} {what}")
+    if path.stat().st_size > MAX_RECIPE_BYTES:
+        raise RecipeError(f"{path}: {path.stat().st_size:,} bytes is not a recipe (at most {MAX_RECIPE_BYTES:,})")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), source=str(path))
     except UnicodeDecodeError as e:
         raise RecipeError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); save the "
                           "recipe as UTF-8") from None
+    except YAMLTooLarge as e:
+        raise RecipeError(str(e)) from None
     except yaml.YAMLError as e:
         raise RecipeError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
     return parse_recipe(data, source=str(path), base_dir=path.parent)
@@ -82,8 +104,11 @@ def _local(value: str, base_dir: Path | None) -> str:
     return value
 
 
+MAX_RECIPE_BYTES = 1 << 20
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def parse_recipe(data: Any, source: str = "<recipe>", base_dir: str | Path | None = None) -> Recipe:
@@ -126,6 +151,9 @@ class _RecipeParser:
         self.defaults = data.get("defaults") or {}
         if not isinstance(self.defaults, dict):
             raise self.error("defaults", f"a mapping of arguments is required, got {type(self.defaults).__name__}")
+        for key in ("name", "description"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise self.error(key, f"a string is required, got {type(data[key]).__name__}")
         stages = [self.stage(raw, i) for i, raw in enumerate(stages_data)]
         unused = [k for k in self.defaults if k not in self.used_defaults]
         if unused:
@@ -140,8 +168,9 @@ class _RecipeParser:
             raise self.error(at, f"a stage is a mapping with name and kind, got {raw!r}")
         self.keys(f"{at}.", raw, STAGE_KEYS)
         name = raw.get("name")
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise self.error(f"{at}.name", f"required, letters/digits/_ . - only (it names a directory), got {name!r}")
+        problem = stage_name_problem(name)
+        if problem:
+            raise self.error(f"{at}.name", problem)
         if name in self.seen:
             raise self.error(f"{at}.name", f"duplicate stage name {name!r}")
         kind = raw.get("kind")
@@ -236,14 +265,15 @@ class _RecipeParser:
         if problem:
             raise self.error(where, problem)
         if not _is_number(weight):
-            raise self.error(f"{where}.weight", f"a number is required, got {weight!r}")
+            raise self.error(f"{where}.weight", f"a finite number is required, got {weight!r}")
         if "weight" in raw and kind != "grpo":
             raise self.error(f"{where}.weight", "weights apply to grpo rewards; sample stages use threshold")
         if threshold is not None:
             if kind != "sample":
                 raise self.error(f"{where}.threshold", "thresholds apply to sample stages; grpo uses weight")
-            if not _is_number(threshold):
-                raise self.error(f"{where}.threshold", f"a number is required, got {threshold!r}")
+            if not _is_number(threshold) and threshold != float("-inf"):  # -inf: keep every sample
+                raise self.error(f"{where}.threshold", f"a finite number (or -.inf: keep all) is required, got "
+                                 f"{threshold!r}")
             threshold = float(threshold)
         return RewardSpec(name=name, weight=float(weight), model=model, threshold=threshold)
 
@@ -300,6 +330,24 @@ class _RecipeParser:
         if not isinstance(lora, dict):
             raise self.error(f"{at}.lora", f"expected true/false or a mapping, got {lora!r}")
         self.keys(f"{at}.lora.", lora, (*LORA_KEYS, "merge"))
+        if "merge" in lora and not isinstance(lora["merge"], bool):
+            raise self.error(f"{at}.lora.merge", f"expected true or false, got {lora['merge']!r}")
+        from trl import ModelConfig
+
+        from trl_r1.training.arguments import check_values
+
+        # the values go to ModelConfig's lora_* fields: their types and RANGES (r >= 1, dropout in [0, 1), ...)
+        for key in ("target_modules", "modules_to_save"):  # a module name, or a list of them
+            value = lora.get(key)
+            if value is not None and not isinstance(value, str) and not (
+                    isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)):
+                raise self.error(f"{at}.lora.{key}", f"a module name or a list of them is required, got {value!r}")
+        problems = check_values({LORA_KEYS[k]: v for k, v in lora.items()
+                                 if k not in ("merge", "target_modules", "modules_to_save")}, (ModelConfig,))
+        if problems:
+            field_name, _, reason = problems[0].partition(": ")
+            key = next(k for k, v in LORA_KEYS.items() if v == field_name)
+            raise self.error(f"{at}.lora.{key}", reason)
         stage.lora = dict(lora)
 
     def launch(self, stage: Stage, raw: dict[str, Any], at: str) -> None:

@@ -6,7 +6,11 @@ Each stage writes to ``OUTPUT_DIR/<stage name>/``:
   ``checkpoint-*`` folders;
 * ``stage_config.yaml``: the flat arguments the stage ran with (usable with the stage scripts);
 * ``metrics.json``, then ``stage_complete.json``, the completion marker, written last and
-  atomically: a stage is complete if and only if its marker exists.
+  atomically: a stage is complete if and only if its marker exists;
+* ``.trl-r1-stage``, written when the runner creates the directory: the runner deletes (``--from``)
+  or writes into only directories holding it, so nothing a user made is ever removed or overwritten.
+  ``OUTPUT_DIR/.trl-r1-run`` likewise marks the output directory whose ``recipe.yaml`` and
+  ``summary.json`` the runner may replace.
 
 Rerunning skips complete stages (after checking that their recipe entry did not change), and an
 interrupted training stage resumes from its last complete Trainer checkpoint. ``OUTPUT_DIR/summary.json``
@@ -38,7 +42,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from trl_r1._runtime import write_atomic
+from trl_r1._runtime import disk_full_message, is_disk_full, write_atomic
 from trl_r1.pipeline.recipe import load_recipe
 from trl_r1.pipeline.schema import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage
 from trl_r1.pipeline.stages import KINDS, sample_output_dataset
@@ -52,6 +56,11 @@ STAGE_CONFIG = "stage_config.yaml"
 STAGE_SPEC = "stage_spec.json"
 STAGE_LOG = "stage.log"
 SUMMARY = "summary.json"
+RECIPE_COPY = "recipe.yaml"
+# ownership marks: the runner removes or replaces only what sits under a directory holding one
+STAGE_OWNER = ".trl-r1-stage"
+RUN_OWNER = ".trl-r1-run"
+RUNNER_FILES = (RECIPE_COPY, SUMMARY, RUN_OWNER)
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -67,6 +76,45 @@ def read_marker(stage_dir: str | Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _mark_own(directory: Path, marker: str) -> None:
+    if not (directory / marker).exists():
+        write_atomic(directory / marker, "created by trl-r1 run; it may delete or replace what is in here\n")
+
+
+def ownership_problems(recipe: Recipe, output_dir: str | Path, writes: Sequence[str],
+                       deletes: Sequence[str]) -> list[str]:
+    """Why the runner may not write the stages ``writes`` into, or delete the stages ``deletes`` from,
+    ``output_dir`` (one line each; ``[]``: it may). The output directory must be new, empty, or one the runner
+    marked; a stage directory that exists must hold the runner's mark (a user's folder of the same name is
+    never touched)."""
+    out = Path(output_dir)
+    problems = []
+    if out.exists() and not out.is_dir():
+        return [f"output directory {str(out)!r} is a file, not a directory"]
+    if out.is_dir() and not (out / RUN_OWNER).exists():
+        clash = [name for name in (RECIPE_COPY, SUMMARY) if (out / name).exists()]
+        if clash:
+            problems.append(f"{out} holds {', '.join(clash)} that trl-r1 run did not write (no {RUN_OWNER} there); "
+                            "choose a new or empty --output-dir")
+    from trl_r1.pipeline.recipe import stage_name_problem
+
+    for name in dict.fromkeys([*deletes, *writes]):
+        if stage_name_problem(name):  # a Recipe built in code, not parsed: never a path outside out
+            problems.append(f"stage name {name!r}: {stage_name_problem(name)}")
+            continue
+        sdir = out / name
+        if not os.path.lexists(sdir):
+            continue
+        if sdir.is_symlink() or not sdir.is_dir():
+            problems.append(f"{sdir} is a {'link' if sdir.is_symlink() else 'file'}, not a stage directory trl-r1 "
+                            "run created; move it away or choose another --output-dir")
+        elif not (sdir / STAGE_OWNER).exists() and (name in deletes or read_marker(sdir) is None):
+            verb = "delete" if name in deletes else "write into"
+            problems.append(f"{sdir} was not created by trl-r1 run (no {STAGE_OWNER} in it), so it will not {verb} "
+                            "it; move it away or choose another --output-dir")
+    return problems
 
 
 def checkpoint_step(checkpoint: str) -> int:
@@ -272,8 +320,13 @@ def _output_to(log_path: Path | None) -> Iterator[None]:
 def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
     try:
         metrics = KINDS[stage.kind].run(args)
-    except (ValueError, FileNotFoundError) as e:  # bad data or settings: one clear line, not a traceback
-        raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {e}") from e
+    except Exception as e:
+        output_dir = args.get(KINDS[stage.kind].output_key) or "."
+        if is_disk_full(e, output_dir):  # torch's "PytorchStreamWriter failed writing file" hides an ENOSPC
+            raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {disk_full_message(output_dir)}") from e
+        if isinstance(e, (ValueError, FileNotFoundError)):  # bad data or settings: one clear line, not a traceback
+            raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {e}") from e
+        raise
     gc.collect()
     try:
         import torch
@@ -340,19 +393,22 @@ def run_recipe(
     if not isinstance(recipe, Recipe):
         recipe = load_recipe(recipe)
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
     selected = select_stages(recipe, only, from_stage)
-    rerun = set(recipe.names()[recipe.names().index(from_stage) :]) if from_stage else set()
+    rerun = [n for n in recipe.names()[recipe.names().index(from_stage) :]] if from_stage else []
     for reason in unmet_inputs(recipe, out, selected, from_stage).values():  # before any work or deletion
         raise RecipeError(reason)
     for stage in selected:
         if stage.name not in rerun:
             _check_unchanged(stage, read_marker(out / stage.name), out, "completed")
-    for name in recipe.names():
-        if name in rerun and (out / name).exists():
-            logger.info("--from %s: deleting %s", from_stage, out / name)
-            shutil.rmtree(out / name)
-    write_atomic(out / "recipe.yaml", _dump_yaml(recipe.to_dict()))
+    deletes = [n for n in rerun if os.path.lexists(out / n)]
+    for problem in ownership_problems(recipe, out, [s.name for s in selected], deletes):
+        raise RecipeError(problem)
+    out.mkdir(parents=True, exist_ok=True)
+    _mark_own(out, RUN_OWNER)
+    for name in deletes:  # each holds STAGE_OWNER and is a real directory directly under out (checked above)
+        logger.info("--from %s: deleting %s", from_stage, out / name)
+        shutil.rmtree(out / name)
+    write_atomic(out / RECIPE_COPY, _dump_yaml(recipe.to_dict()))
 
     def notify(event: str, stage: Stage, **info: Any) -> None:
         payload = {"event": event, "stage": stage.name, "kind": stage.kind, "index": selected.index(stage),
@@ -373,6 +429,7 @@ def run_recipe(
         if spec_path.is_file() and last_checkpoint(sdir):  # resuming under other settings would mix two runs
             _check_unchanged(stage, json.loads(spec_path.read_text()), out, "started")
         sdir.mkdir(parents=True, exist_ok=True)
+        _mark_own(sdir, STAGE_OWNER)
         record = {"fingerprint": stage.fingerprint(), "spec": stage.fingerprint_data()}
         write_atomic(spec_path, json.dumps(record, indent=2, default=str))
         args = stage_args(recipe, stage, out)

@@ -25,7 +25,7 @@ TOP_KEYS = {
 
 
 STAGE_KEYS = {
-    "name": "unique name, also the stage directory (letters, digits, _ . -)",
+    "name": "unique name, also the stage directory (letters, digits, _ and -; at most 64)",
     "kind": "sft | grpo | sample | eval",
     "model": "where the stage starts: a path/hub id/alias, 'base', or stage:NAME",
     "dataset": "a dataset spec, stage:NAME of a sample stage, or a list (a mixture, grpo only)",

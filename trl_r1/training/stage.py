@@ -142,29 +142,63 @@ def _is_peft(model: Any) -> bool:
     return isinstance(model, PeftModel)
 
 
-def input_model_problems(parsed: Any) -> list[str]:
-    """One line per input model of a stage script (``model_name_or_path``, stage 3's ``sampling_model``) that
-    cannot be loaded, such as an earlier stage's output directory that does not exist yet."""
-    from trl_r1.models.resolve import model_problem
+def config_file_problem(argv: list[str]) -> str | None:
+    """What is wrong with the ``--config`` file a stage script is given, read as TrlParser would read it but with
+    alias expansion bounded (:func:`trl_r1._runtime.load_yaml`): missing, not a file, not a mapping."""
+    from trl_r1._runtime import YAMLTooLarge, load_yaml
 
-    problems = []
-    for obj in parsed:
-        for key in ("model_name_or_path", "sampling_model"):
-            value = getattr(obj, key, None)
-            problem = model_problem(value) if isinstance(value, str) and value else None
-            if problem:
-                problems.append(f"{key}: {problem}")
-    return problems
+    path = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--config"), None)
+    path = path or next((a.partition("=")[2] for a in argv if a.startswith("--config=")), None)
+    if path is None:
+        return None
+    config = Path(path)
+    if not config.is_file():
+        return f"--config: {path!r} {'is not a regular file' if config.exists() else 'does not exist'}"
+    if config.stat().st_size > 1 << 20:
+        return f"--config: {path!r} is {config.stat().st_size:,} bytes, not a stage config"
+    import yaml
+
+    try:
+        data = load_yaml(config.read_text(encoding="utf-8"), source=path)
+    except UnicodeDecodeError:
+        return f"--config: {path!r} is not UTF-8 text"
+    except YAMLTooLarge as e:
+        return f"--config: {e}"
+    except yaml.YAMLError as e:
+        return f"--config: {path!r} is not valid YAML ({str(e).splitlines()[0]})"
+    if not isinstance(data, dict):
+        return f"--config: {path!r} must hold a mapping of arguments (key: value), got {type(data).__name__}"
+    return None
 
 
 def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> str:
     """A stage script's ``main``: ``parser.parse_args_and_config`` (``--config x.yaml`` plus command-line
-    overrides), rank-aware logging from the parsed training arguments, then ``train(*parsed)``."""
-    from trl_r1._runtime import setup_logging
-    from trl_r1.data.checks import exit_on_problems, script_problems
+    overrides), the checks of :func:`trl_r1.training.arguments.script_problems`, rank-aware logging from the
+    parsed training arguments, then ``train(*parsed)``.
 
-    parsed = parser.parse_args_and_config(args=argv)
-    # bad values, missing files, missing input models and extras: before any work
-    exit_on_problems(script_problems(parsed) + input_model_problems(parsed), parser.prog)
+    Bad input (a missing or non-mapping config, a value a config class refuses, unknown rewards, bad data, a
+    model that cannot load, a budget beyond the model's context) is one ``PROG: error: ...`` line and exit code
+    2, before any model loads; a full disk during training is one line naming it (exit code 1)."""
+    import sys
+
+    from trl_r1._runtime import disk_full_message, is_disk_full, setup_logging
+    from trl_r1.training.arguments import exit_on_problems, script_problems
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    problem = config_file_problem(args)
+    if problem:
+        exit_on_problems([problem], parser.prog)
+    try:
+        parsed = parser.parse_args_and_config(args=args)
+    except (ValueError, TypeError, OSError) as e:  # the config classes' own refusals, as one line
+        exit_on_problems([(str(e).strip() or type(e).__name__).splitlines()[0]], parser.prog)
+    exit_on_problems(script_problems(parsed), parser.prog)  # bad values, data, models, extras: before any work
     setup_logging(parsed[1])
-    return train(*parsed)
+    try:
+        return train(*parsed)
+    except Exception as e:
+        output_dir = getattr(parsed[1], "output_dir", None) or "."
+        if not is_disk_full(e, output_dir):
+            raise
+        print(f"{parser.prog}: error: {disk_full_message(output_dir)}", file=sys.stderr)
+        raise SystemExit(1) from None

@@ -1,0 +1,108 @@
+"""Helpers of the bad-input suite (its fixtures are in conftest.py): the guard's exception, the user's tree and its
+hash, the base recipe every case breaks, the command run in this process."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import yaml
+
+
+class ModelLoaded(BaseException):  # noqa: N818 - BaseException: no `except Exception` in the code under test hides it
+    """Raised by the guard: a model, backend or stage was about to load before the bad input was refused."""
+
+
+def tree_state(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file and link under ``root``: relative path -> (sha256 of its bytes or link target, mode)."""
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            path = Path(dirpath) / name
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                digest = "link:" + os.readlink(path)
+            elif stat.S_ISREG(info.st_mode) and info.st_blocks * 512 >= info.st_size:  # a sparse file: its size
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                digest = f"size:{info.st_size}"
+            state[str(path.relative_to(root))] = (digest, info.st_mode)
+    return state
+
+
+@dataclasses.dataclass
+class UserTree:
+    """A user's working directory: a file beside everything, data files, a tiny model, the recipes they write."""
+
+    root: Path
+    model: str
+    before: dict[str, tuple[str, int]] | None = None
+
+    def file(self, name: str, text: str | bytes) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode() if isinstance(text, str) else text)
+        return path
+
+    def recipe(self, data: dict, name: str = "recipe.yaml") -> Path:
+        return self.file(name, yaml.safe_dump(data, sort_keys=False))
+
+    def snapshot(self) -> None:
+        self.before = tree_state(self.root)
+
+    def assert_unchanged(self) -> None:
+        after = tree_state(self.root)
+        changed = [p for p, v in self.before.items() if after.get(p) != v]
+        added = [p for p in after if p not in self.before]
+        assert not changed, f"the user's files changed or vanished: {changed}"
+        assert not added, f"files were written: {added}"
+
+
+RL_ROWS = "".join(f'{{"prompt": "{a}+{a}=", "solution": "{2 * a}"}}\n' for a in range(8))
+SFT_ROWS = "".join(f'{{"prompt": "{a}+{a}=", "completion": "{2 * a}"}}\n' for a in range(8))
+# a 600-byte "billion laughs": nine levels of nine aliases, 9^9 strings once expanded
+LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+          + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)))
+CPU = {"use_cpu": True, "bf16": False, "report_to": "none", "gradient_checkpointing": False}
+
+
+def base_recipe(user: UserTree) -> dict:
+    """A valid two-stage recipe (sft -> grpo) on the user's files: every case breaks one thing in it."""
+    return {
+        "name": "bad", "model": user.model, "defaults": dict(CPU),
+        "stages": [
+            {"name": "cold_start", "kind": "sft", "dataset": str(user.root / "sft.jsonl"),
+             "args": {"cold_start_format": False, "max_steps": 1}},
+            {"name": "reasoning_rl", "kind": "grpo", "dataset": str(user.root / "rl.jsonl"), "rewards": ["accuracy"],
+             "args": {"max_steps": 1, "per_device_train_batch_size": 4, "num_generations": 4,
+                      "max_completion_length": 8}},
+        ],
+    }
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, list[str], str]:
+    """``trl-r1 ARGV`` in this process: exit code, the ``error:`` lines on stderr, and all of stderr."""
+    from trl_r1.cli import main
+
+    capsys.readouterr()
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as e:
+        code = e.code
+    err = capsys.readouterr().err
+    return code, [line for line in err.splitlines() if "error: " in line], err
+
+
+def assert_refused(code: int, lines: list[str], err: str, *words: str) -> str:
+    """Exit 2 and exactly one error line holding every one of ``words``; no traceback. Returns the line."""
+    assert code == 2, err
+    assert "Traceback" not in err, err
+    assert len(lines) == 1, lines
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
