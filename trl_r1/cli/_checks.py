@@ -24,7 +24,7 @@ def loadable_model(model: str, option: str = "--model", chat: bool = False) -> N
     alias with options in range, a local directory with config.json and tokenizer files (and a chat template when
     ``chat``), or a hub id whose config can be read now (from the cache when offline); anything else fails here
     in one line, not as a raw ``OSError`` or ``JSONDecodeError`` after the data is loaded."""
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
     from trl_r1.training.model_checks import model_problem
 
     problem = model_problem(model, option, chat=chat)
@@ -35,7 +35,7 @@ def loadable_model(model: str, option: str = "--model", chat: bool = False) -> N
 def check_values(values: dict, types: tuple, prefix: str = "--") -> None:
     """The values a subcommand's options hold, against their types and :data:`trl_r1.training.arguments.RANGES`
     (``--vllm-gpu-memory-utilization 2``, ``--top-p 5``): the first problem as one line."""
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
     from trl_r1.training.arguments import check_values as problems_of
 
     problems = problems_of(values, types)
@@ -47,7 +47,7 @@ def check_values(values: dict, types: tuple, prefix: str = "--") -> None:
 def no_file_to_overwrite(paths: list[Path], overwrite: bool, what: str) -> None:
     """Refuse to write over files that exist already (a user's file, or an earlier run's result), unless
     ``overwrite``: one line naming the first and the flag."""
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
 
     existing = [p for p in paths if os.path.lexists(p)]
     if existing and not overwrite:

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     """``trl-r1 sandbox clean [--lock_dir DIR]``."""
     from pathlib import Path
 
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
     from trl_r1.sandbox.cleanup import clean_stale
 
     args = parse_options(make_parser(), argv)
