@@ -36,6 +36,7 @@ demo: install
 
 lint: install
 	$(VENV)/bin/ruff check trl_r1 recipes examples tests benchmarks
+	$(VENV)/bin/ruff format --check trl_r1 recipes examples tests benchmarks
 	$(VENV)/bin/lint-imports
 
 test: lint
