@@ -25,6 +25,20 @@ def _refuse(what: str, original=None):
 
 
 @pytest.fixture(autouse=True)
+def no_stale_log_handlers():
+    """A log handler an earlier test bound to its captured (now closed) stderr would print "--- Logging error ---"
+    tracebacks into this test's stderr; drop those, so a traceback here is the command's own."""
+    import logging
+
+    loggers = [logging.getLogger()] + [v for v in logging.Logger.manager.loggerDict.values()
+                                       if isinstance(v, logging.Logger)]
+    for logger in loggers:  # the root's and libraries' own (transformers keeps one on its root logger)
+        for handler in list(logger.handlers):
+            if isinstance(handler, logging.StreamHandler) and getattr(handler.stream, "closed", False):
+                logger.removeHandler(handler)
+
+
+@pytest.fixture(autouse=True)
 def no_model_loads(monkeypatch):
     """Every way trl_r1 loads or builds a model, and every stage kind's run, raise :class:`ModelLoaded`."""
     import transformers

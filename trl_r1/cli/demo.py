@@ -195,7 +195,13 @@ def run(args: DemoArguments) -> int:
         print(f"  each stage's full output (TRL's logs, warnings): {args.output_dir}/<stage>/stage.log; "
               "--verbose shows it here", flush=True)
     console = StageConsole(bars=not args.verbose)  # its own copy of stdout: stages' output goes to their logs
-    summary = run_recipe(recipe, args.output_dir, progress=console, capture_output=not args.verbose)
+    from trl_r1.cli import UsageError
+    from trl_r1.pipeline.recipe import RecipeError
+
+    try:
+        summary = run_recipe(recipe, args.output_dir, progress=console, capture_output=not args.verbose)
+    except RecipeError as e:  # e.g. an --output-dir holding files the runner did not write
+        raise UsageError(str(e)) from None
     flat = {s.name: stage_args(recipe, s, args.output_dir) for s in recipe.stages}
     print("\n" + summary_table(summary, flat))
     before, after = summary["eval"].get(BEFORE), summary["eval"].get(AFTER)

@@ -112,6 +112,13 @@ def run(args: RunArguments) -> int:
     except StageFailed as e:
         logger.error("%s", e)
         return 1
+    except OSError as e:  # a full disk while the runner writes its own files: named, one line
+        from trl_r1._runtime import disk_full_message, is_disk_full
+
+        if not is_disk_full(e, output_dir):
+            raise
+        print(f"trl-r1 run: error: {disk_full_message(output_dir)}", file=sys.stderr)
+        return 1
     flat = {s.name: stage_args(recipe, s, output_dir) for s in recipe.stages}
     print("\n" + summary_table(summary, flat))
     print(f"summary: {Path(output_dir) / 'summary.json'}")
