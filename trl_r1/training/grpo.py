@@ -210,6 +210,11 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
 
     if not model_args.model_name_or_path:
         raise ValueError("model_name_or_path is required")
+    from trl_r1.data.checks import vllm_cpu_problems
+
+    problems = vllm_cpu_problems(vars(training_args))
+    if problems:
+        raise ValueError(problems[0])
     specs = list(script_args.dataset_mixture or []) or ([script_args.dataset_name] if script_args.dataset_name else [])
     if not specs:
         raise ValueError("no training data: set dataset_name or dataset_mixture")
@@ -245,6 +250,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
         peft_config=get_peft_config(model_args),
         callbacks=make_callbacks(script_args.callbacks) + watchers or None,  # the doctor first: it times steps
     )
+    sync_weights_by_layerwise_reload(trainer)
     for watcher in watchers:
         watcher.bind(trainer)  # they log through the trainer and read its model and rewards
     if resume:
@@ -264,8 +270,48 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     from trl_r1.training.stage import finish_distributed
 
     finish_distributed(trainer)
-    trainer.end()
+    trainer.accelerator.end_training()  # what Trainer.end() does (transformers >= 5.18 only)
     return training_args.output_dir
+
+
+def sync_weights_by_layerwise_reload(trainer: Any) -> bool:
+    """Route the trainer's colocated vLLM weight sync through vLLM's layer-wise ``reload_weights`` where the
+    vLLM backend needs it (CPU); returns whether it did.
+
+    Why: vLLM's CPU backend repacks each linear weight for its GEMM kernel and drops the original tensor, so
+    TRL's per-tensor ``model.load_weights`` fails (``'Parameter' object has no attribute 'weight_loader'``);
+    ``reload_weights(is_checkpoint_format=True)`` reloads layer by layer and repacks again. Only this trainer's
+    ``vllm_generation.sync_weights`` is replaced, and it still reads TRL's own parameter walk
+    (``_iter_named_params``: PEFT merge, ZeRO-3/FSDP gathers), so what is synced is what TRL would sync.
+    """
+    engine = getattr(trainer, "vllm_generation", None)
+    if not getattr(trainer, "use_vllm", False) or engine is None or getattr(engine, "mode", None) != "colocate":
+        return False
+    from vllm.platforms import current_platform
+
+    if not current_platform.is_cpu():
+        return False  # GPU backends keep the weights load_weights writes into: TRL's own sync is right there
+
+    def sync_weights() -> None:
+        runner = engine.llm.llm_engine.model_executor.driver_worker.model_runner
+        runner.reload_weights(weights_iterator=engine._iter_named_params(), is_checkpoint_format=True)
+        _repack_tied_lm_head(runner.get_model())
+        engine.llm.reset_prefix_cache()
+
+    engine.sync_weights = sync_weights
+    logger.info("vLLM runs on CPU: weight syncs go through vLLM's layer-wise reload_weights")
+    return True
+
+
+def _repack_tied_lm_head(model: Any) -> None:
+    """A tied LM head is no layer of its own in the checkpoint, so the layer-wise reload skips it (vLLM logs
+    ``ParallelLMHead: Failed to load weights``) and its CPU GEMM keeps a packed copy of the *old* embedding
+    matrix; packing it again from the (shared, reloaded) embedding makes the sampled logits current."""
+    head, embed = getattr(model, "lm_head", None), getattr(getattr(model, "model", None), "embed_tokens", None)
+    weight = getattr(head, "weight", None)
+    if weight is None or embed is None or weight.data_ptr() != embed.weight.data_ptr():
+        return
+    head.quant_method.process_weights_after_loading(head)
 
 
 class _UnscoredRowsNote(logging.Filter):
@@ -285,12 +331,6 @@ class _UnscoredRowsNote(logging.Filter):
             logger.info("general rows get no reward (advantage 0) until the preference window opens "
                         "(preference_last_steps); TRL's per-batch warning about them is silenced")
         return False
-
-
-
-
-
-
 
 
 def make_parser() -> Any:
