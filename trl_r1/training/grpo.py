@@ -270,6 +270,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     from trl_r1.training.stage import finish_distributed
 
     finish_distributed(trainer)
+    _shutdown_colocated_vllm(trainer)
     trainer.accelerator.end_training()  # what Trainer.end() does (transformers >= 5.18 only)
     return training_args.output_dir
 
@@ -301,6 +302,16 @@ def sync_weights_by_layerwise_reload(trainer: Any) -> bool:
     engine.sync_weights = sync_weights
     logger.info("vLLM runs on CPU: weight syncs go through vLLM's layer-wise reload_weights")
     return True
+
+
+def _shutdown_colocated_vllm(trainer: Any) -> None:
+    """Stop a colocated vLLM engine while the process group it shares with training still exists: ending
+    training destroys that group, and vLLM's own clean-up at exit then fails (``ValueError: Invalid process
+    group specified``, exit status 1)."""
+    engine = getattr(trainer, "vllm_generation", None)
+    llm = getattr(engine, "llm", None) if getattr(engine, "mode", None) == "colocate" else None
+    if llm is not None:
+        llm.llm_engine.engine_core.shutdown()
 
 
 def _repack_tied_lm_head(model: Any) -> None:
