@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip("vllm", reason="the vLLM tier runs in its own virtualenv: make test-vllm")
+
 HERE = Path(__file__).parent
 LOGPROB_TOLERANCE = 0.02  # vLLM's CPU kernels vs PyTorch on the same fp32 weights: ~0.004 seen
 

