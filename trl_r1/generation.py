@@ -239,8 +239,7 @@ class VLLMBackend:
             problem = vllm_cpu_problem(model)
             if problem:
                 raise ValueError(problem)
-        if self.on_cpu:  # compiled graphs on CPU need triton-cpu, which vllm-cpu does not ship
-            llm_kwargs.setdefault("enforce_eager", True)
+            llm_kwargs.setdefault("enforce_eager", True)  # compiled graphs on CPU need triton-cpu, not shipped
         self._sampling_params_cls = vllm.SamplingParams
         in_process = self.on_cpu and "VLLM_ENABLE_V1_MULTIPROCESSING" not in os.environ
         if in_process:
@@ -315,8 +314,10 @@ def vllm_cpu_problem(model: str) -> str | None:
     head_dim = config.get("head_dim") or (config["hidden_size"] // heads if heads and "hidden_size" in config else None)
     if head_dim is None:
         return None
-    from vllm.v1.attention.backends.cpu_attn import CPUAttentionBackend
-
+    try:
+        from vllm.v1.attention.backends.cpu_attn import CPUAttentionBackend
+    except ImportError:  # another vLLM layout: let the engine decide
+        return None
     supported = CPUAttentionBackend.get_supported_head_sizes()
     if head_dim in supported:
         return None
