@@ -232,9 +232,8 @@ class VLLMBackend:
         import os
 
         import vllm
-        from vllm.platforms import current_platform
 
-        self.on_cpu = current_platform.is_cpu()
+        self.on_cpu = _vllm_on_cpu()
         if self.on_cpu:
             problem = vllm_cpu_problem(model)
             if problem:
@@ -287,7 +286,9 @@ class VLLMBackend:
         # vLLM kills an engine process that is not gone in 5 s: on a busy machine that is often, and the killed
         # process leaves its shared memory registered ("resource_tracker: ... leaked shared_memory objects").
         # An in-process engine's shutdown frees its distributed state instead.
-        llm.llm_engine.engine_core.shutdown(timeout=SHUTDOWN_TIMEOUT_S)
+        core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
+        if core is not None:  # vLLM V1 (>= 0.10); older engines stop when collected
+            core.shutdown(timeout=SHUTDOWN_TIMEOUT_S)
         del llm
         gc.collect()
 
@@ -296,6 +297,15 @@ class VLLMBackend:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _vllm_on_cpu() -> bool:
+    """Whether the installed vLLM is its CPU build."""
+    try:
+        from vllm.platforms import current_platform
+    except ImportError:  # a vLLM without the platforms module predates the CPU build trl_r1 supports
+        return False
+    return current_platform.is_cpu()
 
 
 def vllm_cpu_problem(model: str) -> str | None:
