@@ -233,7 +233,7 @@ class VLLMBackend:
 
         import vllm
 
-        self.on_cpu = _vllm_on_cpu()
+        self.on_cpu = vllm_on_cpu()
         if self.on_cpu:
             problem = vllm_cpu_problem(model)
             if problem:
@@ -299,7 +299,7 @@ class VLLMBackend:
         self.close()
 
 
-def _vllm_on_cpu() -> bool:
+def vllm_on_cpu() -> bool:
     """Whether the installed vLLM is its CPU build."""
     try:
         from vllm.platforms import current_platform
@@ -308,7 +308,7 @@ def _vllm_on_cpu() -> bool:
     return current_platform.is_cpu()
 
 
-def vllm_cpu_problem(model: str) -> str | None:
+def vllm_cpu_problem(model: str, fix: str = "use --backend transformers") -> str | None:
     """Why vLLM's CPU build cannot run ``model`` (a local directory), or ``None``: its CPU attention kernels
     support a fixed set of head sizes, and any other fails at the first generation with
     ``RuntimeError: Unsupported CPU attention configuration: head_dim=16 ...`` (after the engine started)."""
@@ -332,7 +332,7 @@ def vllm_cpu_problem(model: str) -> str | None:
     if head_dim in supported:
         return None
     return (f"vLLM's CPU build cannot run {model}: attention head size {head_dim} is not one of its CPU kernels' "
-            f"{supported}; use --backend transformers (or a model with a supported head size)")
+            f"{supported}; {fix} (or use a model with a supported head size)")
 
 
 class VLLMServerBackend:

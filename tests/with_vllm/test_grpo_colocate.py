@@ -93,3 +93,16 @@ def test_what_vllm_cannot_do_on_cpu_is_refused_in_one_line_before_any_work(setti
         train_grpo(GRPOStageArguments(dataset_name="does-not-exist.jsonl"), args,
                    ModelConfig(model_name_or_path="does-not-exist"))
     assert not os.path.exists(tmp_path / "out" / "trainer_state.json")
+
+
+def test_a_model_the_cpu_kernels_cannot_run_is_refused_before_the_engine_starts(tmp_path):
+    from trl import GRPOConfig, ModelConfig
+
+    from trl_r1.models.tiny import save_tiny_model
+    from trl_r1.training.grpo import GRPOStageArguments, train_grpo
+
+    narrow = save_tiny_model(tmp_path / "narrow", hidden_size=64)  # 4 heads of 16: no CPU attention kernel
+    args = GRPOConfig(output_dir=str(tmp_path / "out"), use_vllm=True, use_cpu=True, bf16=False, report_to="none")
+    with pytest.raises(ValueError, match=r"attention head size 16 .*set use_vllm: false"):
+        train_grpo(GRPOStageArguments(dataset_name="synthetic://arithmetic?split=rl&layout=r1&n=4&seed=0"), args,
+                   ModelConfig(model_name_or_path=narrow))

@@ -233,6 +233,12 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
 
     watchers = [w for w in (script_args.make_doctor(), callback_from_arguments(script_args)) if w is not None]
     model_path = resolve_model(model_args.model_name_or_path)
+    if training_args.use_vllm and training_args.vllm_mode == "colocate":
+        from trl_r1.generation import vllm_cpu_problem, vllm_on_cpu
+
+        problem = vllm_cpu_problem(model_path, fix="set use_vllm: false") if vllm_on_cpu() else None
+        if problem:  # otherwise the first rollout fails, after the engine has started
+            raise ValueError(problem)
     train_dataset, _ = drop_long_prompts_for_model(train_dataset, model_path, script_args.max_prompt_length, "dataset")
     if script_args.reflection_monitor:
         from trl_r1.rewards.monitor import ReflectionMonitor, with_monitor
@@ -288,9 +294,9 @@ def sync_weights_by_layerwise_reload(trainer: Any) -> bool:
     engine = getattr(trainer, "vllm_generation", None)
     if not getattr(trainer, "use_vllm", False) or engine is None or getattr(engine, "mode", None) != "colocate":
         return False
-    from vllm.platforms import current_platform
+    from trl_r1.generation import vllm_on_cpu
 
-    if not current_platform.is_cpu():
+    if not vllm_on_cpu():
         return False  # GPU backends keep the weights load_weights writes into: TRL's own sync is right there
 
     def sync_weights() -> None:
