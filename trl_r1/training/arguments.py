@@ -236,6 +236,8 @@ def missing_extras(values: Mapping[str, Any], accelerate_config: str | None = No
         problems.append("use_vllm: vLLM is not installed; pip install 'trl-r1[vllm]' (or set use_vllm: false)")
     if values.get("backend") == "vllm" and not importable("vllm"):
         problems.append("backend: vLLM is not installed; pip install 'trl-r1[vllm]' (or backend: transformers)")
+    if values.get("use_vllm") is True and importable("vllm"):
+        problems += vllm_cpu_problems(values)
     report_to = values.get("report_to")
     names = [report_to] if isinstance(report_to, str) else list(report_to or []) if isinstance(report_to, list) else []
     for name in names:
@@ -245,6 +247,28 @@ def missing_extras(values: Mapping[str, Any], accelerate_config: str | None = No
     if (values.get("load_in_4bit") or values.get("load_in_8bit")) and not importable("bitsandbytes"):
         problems.append("load_in_4bit/load_in_8bit: bitsandbytes is not installed; pip install bitsandbytes")
     return problems
+
+
+# What TRL's vLLM paths cannot do without a GPU, with the error each one ends in (README "vLLM on CPU").
+VLLM_CPU_LIMITS = {
+    "vllm_mode": ("server", "vllm_mode: server cannot train without a CUDA GPU: TRL syncs weights to the server over "
+                  "NCCL (NotImplementedError: Weight synchronization runs on vLLM's NCCL weight-transfer engine, "
+                  "which needs a CUDA device, got 'cpu'); use vllm_mode: colocate"),
+    "vllm_enable_sleep_mode": (True, "vllm_enable_sleep_mode: vLLM has no sleep mode on CPU (ValueError: Sleep mode "
+                               "is not supported on current platform.); set vllm_enable_sleep_mode: false"),
+}
+
+
+def vllm_cpu_problems(values: Mapping[str, Any]) -> list[str]:
+    """One line per ``use_vllm`` setting that cannot run on this machine because it has no CUDA GPU
+    (checked before any work; without the check each fails only after the model and engine are loaded)."""
+    if values.get("use_vllm") is not True:
+        return []
+    import torch
+
+    if torch.cuda.is_available():
+        return []
+    return [line for key, (bad, line) in VLLM_CPU_LIMITS.items() if values.get(key) == bad]
 
 
 def _fields(parsed: Iterable[Any]) -> dict[str, Any]:

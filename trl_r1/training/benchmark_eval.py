@@ -26,7 +26,8 @@ evaluating does not change what the run trains on.
 
 **Engines.** With the trainer's own vLLM engine (``use_vllm=True``, colocate mode, one GPU per
 engine) the callback syncs the current weights into it and samples there, each problem with its
-own vLLM seed; in server mode the main process asks the server; otherwise it samples with
+own vLLM seed; in server mode the main process asks the server for every problem in one request
+(one seed for the request: problem 0's); otherwise it samples with
 Transformers ``generate`` on the unwrapped model (ZeRO-3 parameters gathered as TRL does).
 
 Usage::
@@ -301,14 +302,21 @@ class BenchmarkEvalCallback(TrainerCallback):
         ids = [tokenizer(render_prompt(tokenizer, self.prompts[i]), add_special_tokens=False)["input_ids"]
                for i in indices]
         if server:
-            out = []
-            for i, prompt_ids in zip(indices, ids, strict=True):
-                p = self._params(i)
-                result = engine.vllm_client.generate(prompts=[prompt_ids], n=p.num_samples, temperature=p.temperature,
-                                                     top_p=p.top_p, max_tokens=p.max_new_tokens,
-                                                     generation_kwargs={"seed": p.seed})
-                out.append([self._sample_from_ids(tokenizer, c, p.max_new_tokens) for c in result["completion_ids"]])
-            return out
+            if not ids:
+                return []
+            # One request for every problem (the other ranks wait in a collective meanwhile). The request has one
+            # seed, problem 0's; vLLM seeds each prompt's own generator with it, so a problem's samples depend on
+            # the seed and its prompt only, never on the rest of the batch.
+            p = self._params(0)
+            result = engine.vllm_client.generate(prompts=ids, n=p.num_samples, temperature=p.temperature,
+                                                 top_p=p.top_p, max_tokens=p.max_new_tokens,
+                                                 generation_kwargs={"seed": p.seed})
+            completions, k = result["completion_ids"], p.num_samples
+            if len(completions) != len(ids) * k:
+                raise RuntimeError(f"the vLLM server returned {len(completions)} completions for {len(ids)} "
+                                   f"problems x {k} samples")
+            return [[self._sample_from_ids(tokenizer, c, p.max_new_tokens) for c in completions[j * k : (j + 1) * k]]
+                    for j in range(len(ids))]
         from vllm import SamplingParams as VLLMSamplingParams
 
         if engine.enable_sleep_mode:

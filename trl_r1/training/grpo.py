@@ -208,6 +208,11 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
 
     if not model_args.model_name_or_path:
         raise ValueError("model_name_or_path is required")
+    from trl_r1.training.arguments import vllm_cpu_problems
+
+    problems = vllm_cpu_problems(vars(training_args))
+    if problems:
+        raise ValueError(problems[0])
     specs = list(script_args.dataset_mixture or []) or ([script_args.dataset_name] if script_args.dataset_name else [])
     if not specs:
         raise ValueError("no training data: set dataset_name or dataset_mixture")
@@ -226,6 +231,12 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
 
     watchers = [w for w in (script_args.make_doctor(), callback_from_arguments(script_args)) if w is not None]
     model_path = resolve_model(model_args.model_name_or_path)
+    if training_args.use_vllm and training_args.vllm_mode == "colocate":
+        from trl_r1.generation import vllm_cpu_problem, vllm_on_cpu
+
+        problem = vllm_cpu_problem(model_path, fix="set use_vllm: false") if vllm_on_cpu() else None
+        if problem:  # otherwise the first rollout fails, after the engine has started
+            raise ValueError(problem)
     train_dataset, _ = drop_long_prompts_for_model(train_dataset, model_path, script_args.max_prompt_length, "dataset")
     if script_args.reflection_monitor:
         from trl_r1.rewards.monitor import ReflectionMonitor
@@ -244,6 +255,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
         peft_config=get_peft_config(model_args),
         callbacks=make_callbacks(script_args.callbacks) + watchers or None,  # the doctor first: it times steps
     )
+    sync_weights_by_layerwise_reload(trainer)
     for watcher in watchers:
         watcher.bind(trainer)  # they log through the trainer and read its model and rewards
     if resume:
@@ -263,8 +275,59 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     from trl_r1.training.stage import finish_distributed
 
     finish_distributed(trainer)
-    trainer.end()
+    _shutdown_colocated_vllm(trainer)
+    trainer.accelerator.end_training()  # what Trainer.end() does (transformers >= 5.18 only)
     return training_args.output_dir
+
+
+def sync_weights_by_layerwise_reload(trainer: Any) -> bool:
+    """Route the trainer's colocated vLLM weight sync through vLLM's layer-wise ``reload_weights`` where the
+    vLLM backend needs it (CPU); returns whether it did.
+
+    Why: vLLM's CPU backend repacks each linear weight for its GEMM kernel and drops the original tensor, so
+    TRL's per-tensor ``model.load_weights`` fails (``'Parameter' object has no attribute 'weight_loader'``);
+    ``reload_weights(is_checkpoint_format=True)`` reloads layer by layer and repacks again. Only this trainer's
+    ``vllm_generation.sync_weights`` is replaced, and it still reads TRL's own parameter walk
+    (``_iter_named_params``: PEFT merge, ZeRO-3/FSDP gathers), so what is synced is what TRL would sync.
+    """
+    engine = getattr(trainer, "vllm_generation", None)
+    if not getattr(trainer, "use_vllm", False) or engine is None or getattr(engine, "mode", None) != "colocate":
+        return False
+    from trl_r1.generation import vllm_on_cpu
+
+    if not vllm_on_cpu():
+        return False  # GPU backends keep the weights load_weights writes into: TRL's own sync is right there
+
+    def sync_weights() -> None:
+        runner = engine.llm.llm_engine.model_executor.driver_worker.model_runner
+        runner.reload_weights(weights_iterator=engine._iter_named_params(), is_checkpoint_format=True)
+        _repack_tied_lm_head(runner.get_model())
+        engine.llm.reset_prefix_cache()
+
+    engine.sync_weights = sync_weights
+    logger.info("vLLM runs on CPU: weight syncs go through vLLM's layer-wise reload_weights")
+    return True
+
+
+def _shutdown_colocated_vllm(trainer: Any) -> None:
+    """Stop a colocated vLLM engine while the process group it shares with training still exists: ending
+    training destroys that group, and vLLM's own clean-up at exit then fails (``ValueError: Invalid process
+    group specified``, exit status 1)."""
+    engine = getattr(trainer, "vllm_generation", None)
+    llm = getattr(engine, "llm", None) if getattr(engine, "mode", None) == "colocate" else None
+    if llm is not None:
+        llm.llm_engine.engine_core.shutdown()
+
+
+def _repack_tied_lm_head(model: Any) -> None:
+    """A tied LM head is no layer of its own in the checkpoint, so the layer-wise reload skips it (vLLM logs
+    ``ParallelLMHead: Failed to load weights``) and its CPU GEMM keeps a packed copy of the *old* embedding
+    matrix; packing it again from the (shared, reloaded) embedding makes the sampled logits current."""
+    head, embed = getattr(model, "lm_head", None), getattr(getattr(model, "model", None), "embed_tokens", None)
+    weight = getattr(head, "weight", None)
+    if weight is None or embed is None or weight.data_ptr() != embed.weight.data_ptr():
+        return
+    head.quant_method.process_weights_after_loading(head)
 
 
 class _UnscoredRowsNote(logging.Filter):
