@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import BENCHMARKS_DIR, REPO_ROOT
+from testkit import BENCHMARKS_DIR, REPO_ROOT
 
 from trl_r1.eval.benchmarks import BENCHMARKS, load_problems
 

@@ -3,7 +3,7 @@ name `trl-r1 eval` records, the demo's closing line, and `trl-r1 plot` on a run 
 
 import json
 
-from conftest import BENCHMARKS_DIR, REPO_ROOT
+from testkit import BENCHMARKS_DIR, REPO_ROOT
 
 from trl_r1.cli import main
 

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 # Stands in for the virtualenv's python: as chatty as pip, and failing when FAKE_PIP_FAILS is set.
 FAKE_PYTHON = """#!/bin/sh

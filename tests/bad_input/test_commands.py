@@ -10,7 +10,6 @@ import stat
 
 import pytest
 import yaml
-from bad_input_fixtures import no_model_loads, refused, user  # noqa: F401  (the suite's fixtures)
 from bad_input_support import CPU, LAUGHS, assert_refused, base_recipe
 
 # -- stage scripts (trl_r1.training.stage.run_stage_script) --------------------------------------------------------

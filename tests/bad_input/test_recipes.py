@@ -7,7 +7,6 @@ import os
 import shutil
 
 import pytest
-from bad_input_fixtures import no_model_loads, refused, user  # noqa: F401  (the suite's fixtures)
 from bad_input_support import LAUGHS, ModelLoaded, base_recipe, run_cli
 
 # -- the guard itself: a valid recipe does reach a stage, so a case that passes was refused before one ----------

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import yaml
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 from trl_r1.data.synthetic import DIFFICULTIES, column_carries, difficulty_problems
 from trl_r1.experiments.generalization import GeneralizationConfig, main, random_reward

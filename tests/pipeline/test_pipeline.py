@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT
 from pipeline_support import read_step_log
+from testkit import REPO_ROOT
 
 from trl_r1.cli.demo import RECIPE as DEMO_RECIPE
 from trl_r1.pipeline import load_recipe, parse_recipe, run_recipe

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 
 @pytest.mark.slow  # trains end to end: `make test-fast` leaves it out

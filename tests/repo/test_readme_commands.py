@@ -4,7 +4,7 @@ import importlib
 import re
 
 import pytest
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9_-]*")

@@ -5,7 +5,7 @@ import importlib
 import re
 import subprocess
 
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 DOTTED = re.compile(r"\btrl_r1(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 

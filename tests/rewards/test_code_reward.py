@@ -230,8 +230,8 @@ def test_extract_code_ignores_other_languages():
 
 
 def test_grpo_trainer_passes_the_test_cases_column_to_the_reward(tiny_model_dir, tmp_path, sandbox):
-    from conftest import cpu_training_args
     from datasets import Dataset
+    from testkit import cpu_training_args
     from trl import GRPOConfig, GRPOTrainer
 
     seen = []

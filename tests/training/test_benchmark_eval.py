@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import cpu_training_args
+from testkit import cpu_training_args
 
 from trl_r1.training.benchmark_eval import BENCH_LOG, BenchmarkEvalCallback, problem_seed
 

@@ -183,8 +183,8 @@ def _none_most_rows(completions, **kwargs):
 
 def test_bound_to_a_grpo_trainer_it_times_the_rewards_and_counts_unscored_rows(tiny_model_dir, tmp_path):
     """Neither signature is in TRL's logged metrics (the reward mean is 1.0): the doctor measures them."""
-    from conftest import cpu_training_args
     from datasets import Dataset
+    from testkit import cpu_training_args
     from trl import GRPOConfig, GRPOTrainer
 
     data = Dataset.from_dict({"prompt": ["1+1=", "2+2=", "3+3=", "4+4="]})

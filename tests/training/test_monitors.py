@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import cpu_training_args
+from testkit import cpu_training_args
 
 from trl_r1.rewards.monitor import ReflectionMonitor
 from trl_r1.text.reflection import REFLECTIVE_WORDS_EN, ReflectiveWords, reflective_words_per_1k_tokens

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import cpu_training_args
+from testkit import cpu_training_args
 
 from trl_r1.rewards.reward_models import HelpfulnessReward
 from trl_r1.rewards.routing import GENERAL, VERIFIABLE, RoutedReward, route_rewards

@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 
 def readme_stage_commands() -> list[list[str]]:

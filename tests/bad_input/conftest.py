@@ -1,6 +1,4 @@
-"""The fixtures of the bad-input suite (imported by each test module: a conftest.py here would shadow tests/conftest.py as the `conftest` module the other tests import REPO_ROOT from).
-
-What every bad-input case shares (issue 27): a user's tree hashed before and after, a guard that fails the
+"""What every bad-input case shares (issue 27): a user's tree hashed before and after, a guard that fails the
 test if any model is loaded or any stage starts, and the command run in this process, its error lines read.
 
 Each case asserts exit code 2, one error line naming the problem, that nothing was loaded (the guard, not a
