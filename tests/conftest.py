@@ -14,6 +14,10 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from testkit import BENCHMARKS_DIR  # noqa: E402
 
+# Not a doctest module: collecting it would meet another folder's conftest.py (tests/bad_input) already imported
+# under the module name `conftest`.
+collect_ignore = ["conftest.py"]
+
 os.environ["TRL_R1_BENCHMARKS_DIR"] = str(BENCHMARKS_DIR)
 
 
