@@ -138,6 +138,10 @@ COMMAND_CASES = {
     "experiment output dir a file": (lambda u: ["experiment", "generalization", "--output_dir", u.root / "keep.txt"],
                                      ["--output-dir", "is a file"]),
     "experiment top-p 5": (lambda u: ["experiment", "generalization", "--top_p", "5"], ["--top-p", "(0, 1]"]),
+    "eval config billion laughs": (lambda u: ["eval", "--config", u.file("e.yaml", LAUGHS + "model: *i\n")],
+                                   ["--config", "YAML aliases expand past"]),
+    "sample config not a mapping": (lambda u: ["sample", "--config", u.file("s.yaml", "just text\n")],
+                                    ["--config", "must hold a mapping"]),
     "experiment temperature -1": (lambda u: ["experiment", "generalization", "--temperature", "-1"],
                                   ["--temperature", ">= 0"]),
 }

@@ -23,10 +23,14 @@ def parse_options(parser: TrlParser, argv: list[str] | None, positional: str | N
     ``trl-r1 run --recipe RECIPE.yaml``), so the short form of a path-taking command keeps working.
     """
     from trl_r1.cli import UsageError
+    from trl_r1.training.stage import config_file_problem
 
     argv = list(argv or [])
     if positional and argv and not argv[0].startswith("-"):
         argv = [f"--{positional}", argv[0], *argv[1:]]
+    problem = config_file_problem(argv)  # missing, not a mapping, or aliases expanding without bound
+    if problem:
+        raise UsageError(problem)
     try:
         options, unknown = parser.parse_args_and_config(args=argv, return_remaining_strings=True)
     except ValueError as e:

@@ -23,13 +23,9 @@ def check_options(name: str, argv: list[str]) -> None:
     import dataclasses
     import importlib
 
-    from trl_r1.cli import UsageError, _checks
+    from trl_r1.cli import _checks
     from trl_r1.cli._parser import ArgumentParser, parse_options
-    from trl_r1.training.stage import config_file_problem
 
-    problem = config_file_problem(argv)
-    if problem:
-        raise UsageError(problem)
     options_class = getattr(importlib.import_module(EXPERIMENTS[name]), OPTIONS[name])
     options = parse_options(ArgumentParser((options_class,), prog=f"trl-r1 experiment {name}"), argv)
     defaults = {f.name: f.default for f in dataclasses.fields(options_class) if f.default is not dataclasses.MISSING}
