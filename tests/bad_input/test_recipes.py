@@ -205,6 +205,13 @@ def test_a_bad_recipe_is_refused_in_one_line_before_any_model_loads(case, user, 
     refused(["run", path, "--output-dir", user.root / "out"], *words)
 
 
+def test_a_cache_that_is_a_file_is_one_line_before_the_tiny_model_is_built(user, refused, monkeypatch):
+    monkeypatch.setenv("TRL_R1_CACHE", str(user.root / "keep.txt"))
+    data = base_recipe(user)
+    data["model"] = "trl-r1/tiny"
+    refused(["run", user.recipe(data), "--output-dir", user.root / "out"], "TRL_R1_CACHE", "is a file")
+
+
 # -- YAML aliases are bounded: a "billion laughs" is refused at once, not expanded ----------------------------------
 
 

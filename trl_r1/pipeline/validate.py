@@ -123,12 +123,12 @@ def _paths(stage: Stage, args: dict[str, Any]) -> list[str]:
             problem = check_dataset_spec(spec)
             if problem:
                 problems.append(f"{key}: {problem}")
-    from trl_r1.training.model_checks import is_tiny, tiny_problem
+    from trl_r1.training.model_checks import is_tiny, model_problem
 
     models = [("model", stage.model)] + [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards)]
-    for key, model in models:  # before stage_args builds a tiny alias: its options must be in range
-        if isinstance(model, str) and is_tiny(model) and (problem := tiny_problem(model)):
-            problems.append(f"{key}: {problem}")
+    for key, model in models:  # before stage_args builds a tiny alias: options in range, a cache to build it in
+        if isinstance(model, str) and is_tiny(model) and (problem := model_problem(model, key)):
+            problems.append(problem)
     return problems
 
 
