@@ -168,8 +168,8 @@ CASES = {
     "model dir without config.json": (_model(lambda u: str(u.root)), ["has no config.json"]),
     "uncached hub id offline": (_model(lambda u: "no-such-org/no-such-model"),
                                 ["cannot load model 'no-such-org/no-such-model'", "not available here", "HF_HUB_OFFLINE"]),
-    "no chat template for chat data": (_both(_model(_no_chat_template), _chat_data_for),
-                                       ["plain_model", "no chat template"]),
+    "no chat template for chat data": (_both(_model(_no_chat_template), _chat_data_for, _stage(1, model="base")),
+                                       ["stages[1] reasoning_rl", "plain_model", "no chat template"]),
     "tiny hidden_size=-1": (_model(lambda u: "trl-r1/tiny?hidden_size=-1"), ["hidden_size='-1'", "8..4096"]),
     "tiny colour=red": (_model(lambda u: "trl-r1/tiny?colour=red"), ["unknown tiny-model option 'colour'"]),
     # LoRA values typed and ranged; an eval stage's limit
@@ -210,6 +210,13 @@ def test_a_cache_that_is_a_file_is_one_line_before_the_tiny_model_is_built(user,
     data = base_recipe(user)
     data["model"] = "trl-r1/tiny"
     refused(["run", user.recipe(data), "--output-dir", user.root / "out"], "TRL_R1_CACHE", "is a file")
+
+
+def test_chat_data_after_an_sft_stage_needs_no_template_in_the_base_model(user, capfd):
+    data = base_recipe(user)  # SFT installs ChatML where the tokenizer has none (trl_r1.models.tokenizer_surgery)
+    _both(_model(_no_chat_template), _chat_data_for)(data, user)
+    with pytest.raises(ModelLoaded, match="the sft stage"):
+        run_cli(["run", user.recipe(data), "--output-dir", user.root / "out", "--verbose"], capfd)
 
 
 # -- YAML aliases are bounded: a "billion laughs" is refused at once, not expanded ----------------------------------

@@ -142,6 +142,19 @@ def base_model(recipe: Recipe, stage: Stage) -> str | None:
     return model if isinstance(model, str) and not model.startswith(STAGE_REF) else recipe.model
 
 
+def _trained_by_sft(recipe: Recipe, stage: Stage) -> bool:
+    """Whether an sft stage lies between the base model and ``stage`` (its tokenizer then has a chat template:
+    SFT installs one where there is none)."""
+    model, seen = stage.model, set()
+    while isinstance(model, str) and model.startswith(STAGE_REF) and model not in seen:
+        seen.add(model)
+        upstream = recipe.stage(model[len(STAGE_REF) :])
+        if upstream.kind == "sft":
+            return True
+        model = upstream.model
+    return False
+
+
 def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any]) -> list[str]:
     """The stage's data, model, rewards and token budgets, read from their files (trl_r1.training.arguments)."""
     from trl_r1.training.arguments import input_problems
@@ -152,7 +165,7 @@ def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any
     model = base_model(recipe, stage)
     problems = input_problems(stage.kind, parsed, own_model, specs, [r.name for r in stage.rewards],
                               [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards) if r.model],
-                              inherited_model=model)
+                              inherited_model=None if _trained_by_sft(recipe, stage) else model)
     if model is not None and not problems:
         problems += context_fit_problems(stage.kind, args, model, prefix="args.")
     return problems
