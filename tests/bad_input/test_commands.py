@@ -10,7 +10,32 @@ import stat
 
 import pytest
 import yaml
-from bad_input_support import CPU, LAUGHS, assert_refused, base_recipe
+from bad_input_support import (
+    CPU,
+    LAUGHS,
+    assert_refused,
+    base_recipe,
+    drop_stale_log_handlers,
+    guard_model_loads,
+    refusal_check,
+    user_tree,
+)
+
+
+@pytest.fixture(autouse=True)
+def _guard(monkeypatch):
+    drop_stale_log_handlers()
+    guard_model_loads(monkeypatch)
+
+
+@pytest.fixture
+def user(tmp_path, tiny_model_dir):
+    return user_tree(tmp_path, tiny_model_dir)
+
+
+@pytest.fixture
+def refused(user, capsys):
+    return refusal_check(user, capsys)
 
 # -- stage scripts (trl_r1.training.stage.run_stage_script) --------------------------------------------------------
 

@@ -7,7 +7,32 @@ import os
 import shutil
 
 import pytest
-from bad_input_support import LAUGHS, ModelLoaded, base_recipe, run_cli
+from bad_input_support import (
+    LAUGHS,
+    ModelLoaded,
+    base_recipe,
+    drop_stale_log_handlers,
+    guard_model_loads,
+    refusal_check,
+    run_cli,
+    user_tree,
+)
+
+
+@pytest.fixture(autouse=True)
+def _guard(monkeypatch):
+    drop_stale_log_handlers()
+    guard_model_loads(monkeypatch)
+
+
+@pytest.fixture
+def user(tmp_path, tiny_model_dir):
+    return user_tree(tmp_path, tiny_model_dir)
+
+
+@pytest.fixture
+def refused(user, capsys):
+    return refusal_check(user, capsys)
 
 # -- the guard itself: a valid recipe does reach a stage, so a case that passes was refused before one ----------
 
