@@ -10,7 +10,32 @@ import stat
 
 import pytest
 import yaml
-from bad_input_support import CPU, LAUGHS, assert_refused, base_recipe
+from bad_input_support import (
+    CPU,
+    LAUGHS,
+    assert_refused,
+    base_recipe,
+    drop_stale_log_handlers,
+    guard_model_loads,
+    refusal_check,
+    user_tree,
+)
+
+
+@pytest.fixture(autouse=True)
+def _guard(monkeypatch):
+    drop_stale_log_handlers()
+    guard_model_loads(monkeypatch)
+
+
+@pytest.fixture
+def user(tmp_path, tiny_model_dir):
+    return user_tree(tmp_path, tiny_model_dir)
+
+
+@pytest.fixture
+def refused(user, capsys):
+    return refusal_check(user, capsys)
 
 # -- stage scripts (trl_r1.training.stage.run_stage_script) --------------------------------------------------------
 
@@ -138,6 +163,10 @@ COMMAND_CASES = {
     "experiment output dir a file": (lambda u: ["experiment", "generalization", "--output_dir", u.root / "keep.txt"],
                                      ["--output-dir", "is a file"]),
     "experiment top-p 5": (lambda u: ["experiment", "generalization", "--top_p", "5"], ["--top-p", "(0, 1]"]),
+    "eval config billion laughs": (lambda u: ["eval", "--config", u.file("e.yaml", LAUGHS + "model: *i\n")],
+                                   ["--config", "YAML aliases expand past"]),
+    "sample config not a mapping": (lambda u: ["sample", "--config", u.file("s.yaml", "just text\n")],
+                                    ["--config", "must hold a mapping"]),
     "experiment temperature -1": (lambda u: ["experiment", "generalization", "--temperature", "-1"],
                                   ["--temperature", ">= 0"]),
 }

@@ -7,7 +7,32 @@ import os
 import shutil
 
 import pytest
-from bad_input_support import LAUGHS, ModelLoaded, base_recipe, run_cli
+from bad_input_support import (
+    LAUGHS,
+    ModelLoaded,
+    base_recipe,
+    drop_stale_log_handlers,
+    guard_model_loads,
+    refusal_check,
+    run_cli,
+    user_tree,
+)
+
+
+@pytest.fixture(autouse=True)
+def _guard(monkeypatch):
+    drop_stale_log_handlers()
+    guard_model_loads(monkeypatch)
+
+
+@pytest.fixture
+def user(tmp_path, tiny_model_dir):
+    return user_tree(tmp_path, tiny_model_dir)
+
+
+@pytest.fixture
+def refused(user, capsys):
+    return refusal_check(user, capsys)
 
 # -- the guard itself: a valid recipe does reach a stage, so a case that passes was refused before one ----------
 
@@ -168,8 +193,8 @@ CASES = {
     "model dir without config.json": (_model(lambda u: str(u.root)), ["has no config.json"]),
     "uncached hub id offline": (_model(lambda u: "no-such-org/no-such-model"),
                                 ["cannot load model 'no-such-org/no-such-model'", "not available here", "HF_HUB_OFFLINE"]),
-    "no chat template for chat data": (_both(_model(_no_chat_template), _chat_data_for),
-                                       ["plain_model", "no chat template"]),
+    "no chat template for chat data": (_both(_model(_no_chat_template), _chat_data_for, _stage(1, model="base")),
+                                       ["stages[1] reasoning_rl", "plain_model", "no chat template"]),
     "tiny hidden_size=-1": (_model(lambda u: "trl-r1/tiny?hidden_size=-1"), ["hidden_size='-1'", "8..4096"]),
     "tiny colour=red": (_model(lambda u: "trl-r1/tiny?colour=red"), ["unknown tiny-model option 'colour'"]),
     # LoRA values typed and ranged; an eval stage's limit
@@ -203,6 +228,20 @@ def test_a_bad_recipe_is_refused_in_one_line_before_any_model_loads(case, user, 
                 reward["model"] = reward["model"].format(root=user.root)
     path = user.recipe(data)
     refused(["run", path, "--output-dir", user.root / "out"], *words)
+
+
+def test_a_cache_that_is_a_file_is_one_line_before_the_tiny_model_is_built(user, refused, monkeypatch):
+    monkeypatch.setenv("TRL_R1_CACHE", str(user.root / "keep.txt"))
+    data = base_recipe(user)
+    data["model"] = "trl-r1/tiny"
+    refused(["run", user.recipe(data), "--output-dir", user.root / "out"], "TRL_R1_CACHE", "is a file")
+
+
+def test_chat_data_after_an_sft_stage_needs_no_template_in_the_base_model(user, capfd):
+    data = base_recipe(user)  # SFT installs ChatML where the tokenizer has none (trl_r1.models.tokenizer_surgery)
+    _both(_model(_no_chat_template), _chat_data_for)(data, user)
+    with pytest.raises(ModelLoaded, match="the sft stage"):
+        run_cli(["run", user.recipe(data), "--output-dir", user.root / "out", "--verbose"], capfd)
 
 
 # -- YAML aliases are bounded: a "billion laughs" is refused at once, not expanded ----------------------------------

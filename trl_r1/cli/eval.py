@@ -116,14 +116,19 @@ def run(args: EvalArguments) -> int:
         if args.suite is not None:
             for bench, _ in SUITES[args.suite]:
                 resolve_benchmark(bench, args.data_dir)
+            problems = []
         else:
-            load_problems(args.benchmark, args.data_dir, args.limit, args.question_field, args.answer_field)
+            problems = load_problems(args.benchmark, args.data_dir, args.limit, args.question_field, args.answer_field)
     except BenchmarkError as e:
         raise UsageError(str(e)) from None
     if _looks_local(args.model) and not Path(args.model).expanduser().exists():
         raise UsageError(f"model directory {args.model!r} does not exist")
     if args.backend != "vllm-server":  # a server holds its own model
-        _checks.loadable_model(args.model, chat=args.template != "r1_zero")  # every other template is chat
+        # chat messages need the tokenizer's template: every template but r1_zero, or auto on chat-message prompts
+        # (auto without a prompt column is r1, a chat template)
+        chat = args.template != "r1_zero" and not (args.template == "auto" and problems and
+                                                   isinstance(problems[0].prompt, str))
+        _checks.loadable_model(args.model, chat=chat)
         from trl_r1.training.model_checks import context_fit_problems
 
         fit = context_fit_problems("eval", {"max_new_tokens": args.max_new_tokens}, args.model, prefix="--")

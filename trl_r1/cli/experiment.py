@@ -25,14 +25,9 @@ def check_options(name: str, argv: list[str]) -> None:
     import dataclasses
     import importlib
 
-    from trl_r1._runtime import UsageError
     from trl_r1.cli import _checks
     from trl_r1.training.options import CommandParser, parse_options
-    from trl_r1.training.stage import config_file_problem
 
-    problem = config_file_problem(argv)
-    if problem:
-        raise UsageError(problem)
     options_class = getattr(importlib.import_module(EXPERIMENTS[name][0]), OPTIONS[name])
     options = parse_options(CommandParser((options_class,), prog=f"trl-r1 experiment {name}"), argv)
     defaults = {f.name: f.default for f in dataclasses.fields(options_class) if f.default is not dataclasses.MISSING}

@@ -115,12 +115,12 @@ def _paths(stage: Stage, args: dict[str, Any]) -> list[str]:
             problem = check_dataset_spec(spec)
             if problem:
                 problems.append(f"{key}: {problem}")
-    from trl_r1.training.model_checks import is_tiny, tiny_problem
+    from trl_r1.training.model_checks import is_tiny, model_problem
 
     models = [("model", stage.model)] + [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards)]
-    for key, model in models:  # before stage_args builds a tiny alias: its options must be in range
-        if isinstance(model, str) and is_tiny(model) and (problem := tiny_problem(model)):
-            problems.append(f"{key}: {problem}")
+    for key, model in models:  # before stage_args builds a tiny alias: options in range, a cache to build it in
+        if isinstance(model, str) and is_tiny(model) and (problem := model_problem(model, key)):
+            problems.append(problem)
     return problems
 
 
@@ -134,6 +134,19 @@ def base_model(recipe: Recipe, stage: Stage) -> str | None:
     return model if isinstance(model, str) and not model.startswith(STAGE_REF) else recipe.model
 
 
+def _trained_by_sft(recipe: Recipe, stage: Stage) -> bool:
+    """Whether an sft stage lies between the base model and ``stage`` (its tokenizer then has a chat template:
+    SFT installs one where there is none)."""
+    model, seen = stage.model, set()
+    while isinstance(model, str) and model.startswith(STAGE_REF) and model not in seen:
+        seen.add(model)
+        upstream = recipe.stage(model[len(STAGE_REF) :])
+        if upstream.kind == "sft":
+            return True
+        model = upstream.model
+    return False
+
+
 def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any]) -> list[str]:
     """The stage's data, model, rewards and token budgets, read from their files (trl_r1.training.arguments)."""
     from trl_r1.training.arguments import input_problems
@@ -144,7 +157,7 @@ def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any
     model = base_model(recipe, stage)
     problems = input_problems(stage.kind, parsed, own_model, specs, [r.name for r in stage.rewards],
                               [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards) if r.model],
-                              inherited_model=model)
+                              inherited_model=None if _trained_by_sft(recipe, stage) else model)
     if model is not None and not problems:
         problems += context_fit_problems(stage.kind, args, model, prefix="args.")
     return problems

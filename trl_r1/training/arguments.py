@@ -290,12 +290,13 @@ def dataset_problems(kind: str, parsed: Iterable[Any], specs: list[str]) -> tupl
     peek_dataset_spec`) and run the stage's own preparation checks on them: GRPO's prompt and gold columns
     (:func:`trl_r1.training.grpo.check_dataset`, after ``prompt_template``), the cold-start shape
     (``ColdStartFormat.resolve_shape``), ready SFT data's columns, rejection sampling's prompts. Returns the
-    problems and whether the data is chat messages (so the tokenizer needs a chat template)."""
+    problems and whether the data is chat messages the tokenizer must render (SFT stages install ChatML when the
+    tokenizer has no template, trl_r1.models.tokenizer_surgery, so they need none)."""
     from trl_r1.data.loading import peek_dataset_spec
 
     parsed = list(parsed)
     values = _fields(parsed)
-    problems, chat = [], kind == "sft" and values.get("cold_start_format", True) is not False
+    problems, chat = [], False
     for spec in specs:
         try:
             rows = peek_dataset_spec(spec, split=values.get("dataset_train_split") or "train")
@@ -304,7 +305,7 @@ def dataset_problems(kind: str, parsed: Iterable[Any], specs: list[str]) -> tupl
             continue
         if rows is None:  # a hub dataset: read at load time
             continue
-        chat = chat or is_chat(rows)
+        chat = chat or (kind != "sft" and is_chat(rows))  # SFT installs a chat template when there is none
         try:
             _prepare_check(kind, parsed, values, rows, spec, mixture=len(specs) > 1)
         except ValueError as e:

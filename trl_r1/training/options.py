@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from trl import TrlParser
@@ -74,10 +75,43 @@ def parse_options(parser: CommandParser, argv: Iterable[str] | None) -> Any:
     option exits here (both: one line, exit code 2)."""
     from trl_r1._runtime import UsageError
 
+    argv = list(argv or [])
+    problem = config_file_problem(argv)  # missing, not a mapping, or aliases expanding without bound
+    if problem:
+        raise UsageError(problem)
     try:
-        *options, unknown = parser.parse_args_and_config(args=list(argv or []), return_remaining_strings=True)
+        *options, unknown = parser.parse_args_and_config(args=argv, return_remaining_strings=True)
     except ValueError as e:
         raise UsageError(str(e)) from None
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return options[0] if len(options) == 1 else tuple(options)
+
+
+def config_file_problem(argv: list[str]) -> str | None:
+    """What is wrong with the ``--config`` file a stage script is given, read as TrlParser would read it but with
+    alias expansion bounded (:func:`trl_r1._runtime.load_yaml`): missing, not a file, not a mapping."""
+    from trl_r1._runtime import YAMLTooLarge, load_yaml
+
+    path = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--config"), None)
+    path = path or next((a.partition("=")[2] for a in argv if a.startswith("--config=")), None)
+    if path is None:
+        return None
+    config = Path(path)
+    if not config.is_file():
+        return f"--config: {path!r} {'is not a regular file' if config.exists() else 'does not exist'}"
+    if config.stat().st_size > 1 << 20:
+        return f"--config: {path!r} is {config.stat().st_size:,} bytes, not a stage config"
+    import yaml
+
+    try:
+        data = load_yaml(config.read_text(encoding="utf-8"), source=path)
+    except UnicodeDecodeError:
+        return f"--config: {path!r} is not UTF-8 text"
+    except YAMLTooLarge as e:
+        return f"--config: {e}"
+    except yaml.YAMLError as e:
+        return f"--config: {path!r} is not valid YAML ({str(e).splitlines()[0]})"
+    if not isinstance(data, dict):
+        return f"--config: {path!r} must hold a mapping of arguments (key: value), got {type(data).__name__}"
+    return None

@@ -142,35 +142,6 @@ def _is_peft(model: Any) -> bool:
     return isinstance(model, PeftModel)
 
 
-def config_file_problem(argv: list[str]) -> str | None:
-    """What is wrong with the ``--config`` file a stage script is given, read as TrlParser would read it but with
-    alias expansion bounded (:func:`trl_r1._runtime.load_yaml`): missing, not a file, not a mapping."""
-    from trl_r1._runtime import YAMLTooLarge, load_yaml
-
-    path = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--config"), None)
-    path = path or next((a.partition("=")[2] for a in argv if a.startswith("--config=")), None)
-    if path is None:
-        return None
-    config = Path(path)
-    if not config.is_file():
-        return f"--config: {path!r} {'is not a regular file' if config.exists() else 'does not exist'}"
-    if config.stat().st_size > 1 << 20:
-        return f"--config: {path!r} is {config.stat().st_size:,} bytes, not a stage config"
-    import yaml
-
-    try:
-        data = load_yaml(config.read_text(encoding="utf-8"), source=path)
-    except UnicodeDecodeError:
-        return f"--config: {path!r} is not UTF-8 text"
-    except YAMLTooLarge as e:
-        return f"--config: {e}"
-    except yaml.YAMLError as e:
-        return f"--config: {path!r} is not valid YAML ({str(e).splitlines()[0]})"
-    if not isinstance(data, dict):
-        return f"--config: {path!r} must hold a mapping of arguments (key: value), got {type(data).__name__}"
-    return None
-
-
 def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> str:
     """A stage script's ``main``: ``parser.parse_args_and_config`` (``--config x.yaml`` plus command-line
     overrides), the checks of :func:`trl_r1.training.arguments.script_problems`, rank-aware logging from the
@@ -183,6 +154,7 @@ def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> 
 
     from trl_r1._runtime import disk_full_message, is_disk_full, setup_logging
     from trl_r1.training.arguments import exit_on_problems, script_problems
+    from trl_r1.training.options import config_file_problem
 
     args = list(sys.argv[1:] if argv is None else argv)
     problem = config_file_problem(args)
