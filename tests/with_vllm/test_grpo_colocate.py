@@ -83,7 +83,7 @@ def test_the_benchmark_callback_samples_from_the_colocated_engine(runs):
 def test_what_vllm_cannot_do_on_cpu_is_refused_in_one_line_before_any_work(setting, message, tmp_path):
     from trl import GRPOConfig, ModelConfig
 
-    from trl_r1.data.checks import missing_extras
+    from trl_r1.training.arguments import missing_extras
     from trl_r1.training.grpo import GRPOStageArguments, train_grpo
 
     assert [p for p in missing_extras({"use_vllm": True, **setting}) if message in p]  # dry runs and stage scripts
