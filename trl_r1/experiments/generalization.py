@@ -51,7 +51,8 @@ class GeneralizationConfig:
 
     output_dir: str = field(default="runs/generalization", metadata={"help": "Where every arm and the results go."})
     seeds: int = field(default=3, metadata={"help": "Number of seeds (0..N-1): model initialisation and training "
-                                                    "order; the problems are the same for every seed."})
+                                                    "order; the problems are the same for every seed. 5 for "
+                                                    "publication-grade numbers (mean ± std over seeds)."})
     model: str = field(default="trl-r1/tiny?hidden_size=128",
                        metadata={"help": "Base model (a trl-r1/tiny alias: the seed is added to it)."})
     easy_split: str = field(default="same_width", metadata={

@@ -15,6 +15,35 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
+def seed_std(values: list[float]) -> float | None:
+    """Sample standard deviation over seeds (n - 1 in the denominator); ``None`` for a single seed.
+
+    >>> round(seed_std([0.2, 0.4]), 4), seed_std([0.5]) is None
+    (0.1414, True)
+    """
+    if len(values) < 2:
+        return None
+    mean = _mean(values)
+    return (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+
+
+def software_versions() -> dict[str, str]:
+    """The versions that produced a result (trl_r1, torch, TRL, transformers, Python): recorded in every
+    experiment's JSON, because the same recipe and seed give the same numbers only with the same software."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    import trl_r1
+
+    out = {"trl_r1": trl_r1.__version__, "python": platform.python_version()}
+    for package in ("torch", "trl", "transformers"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:  # pragma: no cover - every one is a dependency
+            out[package] = "not installed"
+    return out
+
+
 def bootstrap_ci(per_problem: list[float], samples: int = 2000, seed: int = 0) -> tuple[float, float]:
     """95% percentile bootstrap interval of the mean over problems (numpy; scipy is not a dependency).
 
@@ -34,14 +63,15 @@ def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]],
               seconds: float) -> dict[str, Any]:
     """The ``generalization.json`` contract::
 
-        {"seeds": [int], "easy_split": str, "harder_splits": [str], "seconds": float,
-         "arms": {arm: {split: {"pass@1", "ci95", "per_seed", "n_problems",
+        {"seeds": [int], "versions": {package: str}, "easy_split": str, "harder_splits": [str], "seconds": float,
+         "arms": {arm: {split: {"pass@1", "std", "ci95", "per_seed", "n_problems",
                                 "mean_response_tokens", "format_compliance"}}},
          "cold_start": {split: {...}}, "claim": {...}, "provenance": {seed: {arm: {"init_sha256", ...}}},
          "curve": {seed: [{"step", split: {"pass@1", "mean_response_tokens"}}]}, "config": {...}}
 
-    ``pass@1`` is the mean over seeds; ``ci95`` a bootstrap interval over problems of the per-problem
-    seed-mean pass@1.
+    ``pass@1`` is the mean over seeds, ``std`` its standard deviation over seeds (``None`` for one seed);
+    ``ci95`` a bootstrap interval over problems of the per-problem seed-mean pass@1; ``versions``
+    :func:`software_versions`.
     """
     splits = [cfg.easy_split, *cfg.harder_splits]
 
@@ -49,13 +79,15 @@ def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]],
         per_seed = [_mean(e[split]["per_problem"]) for e in evals]
         n = len(evals[0][split]["per_problem"])
         per_problem = [_mean([e[split]["per_problem"][i] for e in evals]) for i in range(n)]
-        return {"pass@1": _mean(per_seed), "ci95": list(bootstrap_ci(per_problem, cfg.bootstrap_samples)),
+        return {"pass@1": _mean(per_seed), "std": seed_std(per_seed),
+                "ci95": list(bootstrap_ci(per_problem, cfg.bootstrap_samples)),
                 "per_seed": per_seed, "n_problems": n,
                 "mean_response_tokens": _mean([e[split]["mean_response_tokens"] for e in evals]),
                 "format_compliance": _mean([e[split]["format_compliance"] for e in evals])}
 
     arms = {arm: {s: cell([r["arms"][arm]["eval"] for r in records], s) for s in splits} for arm in ARMS}
-    result = {"seeds": seeds, "easy_split": cfg.easy_split, "harder_splits": list(cfg.harder_splits),
+    result = {"seeds": seeds, "versions": software_versions(), "easy_split": cfg.easy_split,
+              "harder_splits": list(cfg.harder_splits),
               "seconds": seconds, "arms": arms,
               "cold_start": {s: cell([r["cold_start"] for r in records], s) for s in splits}}
     result["claim"] = check_claim(result, cfg.min_gap, cfg.easy_tolerance)
@@ -111,12 +143,13 @@ def check_claim(result: dict[str, Any], min_gap: float = 0.15, easy_tolerance: f
 
 
 def results_table(result: dict[str, Any]) -> str:
-    """Markdown table: one row per arm, pass@1 [95% CI] (mean tokens, format) per split, then the verdict."""
+    """Markdown table: one row per arm, pass@1 mean ± std over seeds [95% CI] (mean tokens, format) per split,
+    then the verdict (``± std`` only with two seeds or more)."""
     splits = [result["easy_split"], *result["harder_splits"]]
-    head = "| arm | " + " | ".join(f"{s} pass@1 [95% CI] (tokens, format)" for s in splits) + " |"
+    head = "| arm | " + " | ".join(f"{s} pass@1 ± std [95% CI] (tokens, format)" for s in splits) + " |"
     lines = [head, "|---|" + "---:|" * len(splits)]
     for arm, cells in [("cold_start (reference)", result["cold_start"]), *result["arms"].items()]:
-        parts = [f"{c['pass@1']:.3f} [{c['ci95'][0]:.3f}, {c['ci95'][1]:.3f}] ({c['mean_response_tokens']:.1f}, "
+        parts = [f"{pass_at_1_text(c)} [{c['ci95'][0]:.3f}, {c['ci95'][1]:.3f}] ({c['mean_response_tokens']:.1f}, "
                  f"{c['format_compliance']:.2f})" for c in (cells[s] for s in splits)]
         lines.append(f"| {arm} | " + " | ".join(parts) + " |")
     claim = result["claim"]
@@ -136,6 +169,12 @@ def results_table(result: dict[str, Any]) -> str:
     lines.append(f"claim {'HOLDS' if claim['holds'] else 'DOES NOT HOLD'} (seeds {result['seeds']}, "
                  f"{result['seconds']:.0f}s in all; per seed: {', '.join(f'{s:.0f}s' for s in per_seed)})")
     return "\n".join(lines)
+
+
+def pass_at_1_text(cell: dict[str, Any]) -> str:
+    """``0.369 ± 0.131`` (mean ± standard deviation over seeds), or ``0.369`` for one seed."""
+    std = cell.get("std")
+    return f"{cell['pass@1']:.3f}" + ("" if std is None else f" ± {std:.3f}")
 
 
 def plot_results(result: dict[str, Any], path: Path) -> Path:
