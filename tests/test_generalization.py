@@ -144,7 +144,7 @@ def test_trl_r1_experiment_names_its_experiments_and_refuses_others(capsys):
 
     assert cli_main(["experiment", "no-such-experiment"]) == 2
     err = capsys.readouterr().err
-    assert "name an experiment (generalization)" in err and len(err.strip().splitlines()) == 1
+    assert "name an experiment (generalization, distillation)" in err and len(err.strip().splitlines()) == 1
 
 
 def test_the_optional_self_check_is_in_the_asked_share_of_easy_worked_solutions_only_and_adds_up(tmp_path):

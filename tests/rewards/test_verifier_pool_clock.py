@@ -7,33 +7,20 @@ import threading
 import time
 
 import pytest
+from test_accuracy import _HangTask
 
 from trl_r1.rewards import verifier_pool as rpool
 
 
-class _BurnTask(rpool._Task):
+class _BurnTask(_HangTask):
     """One item that burns ``cpu_seconds`` of the worker's CPU time with its soft timer blocked (like C code)."""
 
     def __init__(self, cpu_seconds: float):
+        super().__init__()
         self.cpu_seconds = cpu_seconds
-        self.verdict = None
 
     def request(self, soft):
         return ("hang", soft, self.cpu_seconds)
-
-    def on_message(self, msg):
-        pass
-
-    def on_lost_item(self, verdict):
-        self.verdict = verdict
-        return False
-
-    def on_failure(self):
-        self.verdict = rpool.FAILED
-
-    @property
-    def finished(self):
-        return self.verdict is not None
 
 
 def _pause_workers(pool, seconds: float) -> threading.Thread:

@@ -3,14 +3,16 @@
 ``generalization`` asks whether GRPO on answers alone learns a skill that no worked solution shows, against
 equal-compute SFT and spurious-reward controls (:mod:`trl_r1.experiments.generalization`; its options are
 that module's ``GeneralizationConfig``, parsed by TRL's ``TrlParser``: ``--config recipes/tiny/generalization.yaml``
-plus overrides).
+plus overrides). ``distillation`` asks whether distilling a stronger RL-trained teacher beats GRPO on the small
+model itself (:mod:`trl_r1.experiments.distillation`, ``--config recipes/experiments/distillation.yaml``).
 """
 
 from __future__ import annotations
 
 import sys
 
-EXPERIMENTS = {"generalization": "trl_r1.experiments.generalization"}
+EXPERIMENTS = {"generalization": "trl_r1.experiments.generalization",
+               "distillation": "trl_r1.experiments.distillation"}
 
 
 def main(argv: list[str] | None = None) -> int:
