@@ -8,8 +8,8 @@ pool enforces the timeout from the parent, from any thread: a worker that hangs 
 **A timeout is a verdict, so it is measured in the worker's CPU seconds, never in wall-clock time**
 (issue 26): the same item gets the same verdict on an idle machine and on one loaded by other jobs,
 so a run's rewards do not depend on its neighbours. The wall clock only catches a worker that makes no
-progress at all (``stall_timeout``): that is an infrastructure failure, scored ``None`` and counted, not
-a verdict. CPU time is load-independent up to cache effects of a few percent, so only an item within a
+progress (an item that has not used its CPU budget after ``max(stall_timeout, 10 x timeout)`` wall-clock
+seconds got almost no CPU): that is an infrastructure failure, scored ``None`` and counted, not a verdict. CPU time is load-independent up to cache effects of a few percent, so only an item within a
 few percent of the budget can still fall either side of it.
 """
 
@@ -36,8 +36,8 @@ from trl_r1.rewards._verify_worker import TIMEOUT
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
-# A busy item whose worker got no CPU for this many wall-clock seconds (and 10x its budget) is a stalled
-# machine or process, not a slow item: FAILED (None), never TIMEOUT (0.0).
+# An item still short of its CPU budget after this many wall-clock seconds (and 10x its budget) got almost no
+# CPU: a stalled machine or process, not a slow item: FAILED (None), never TIMEOUT (0.0).
 STALL_TIMEOUT = 120.0
 FAILED = "failed"  # a verdict: the pool could not run the item
 
@@ -257,16 +257,16 @@ class VerifierPool:
     under a soft timer on its own CPU time (``0.8 * timeout``); an item that has used ``timeout``
     seconds of the worker's CPU time (stuck in C code, e.g. a huge integer power) gets its worker
     killed and replaced, and the item the verdict ``TIMEOUT``. Both clocks are CPU time, so a busy
-    machine never times out an item that an idle one would finish. A worker that uses no CPU for
-    ``max(stall_timeout, 10 * timeout)`` wall-clock seconds while an item runs is killed and the item
-    ``FAILED`` (None). Start-up has its own clock (``startup_timeout``) and is never charged to an item;
+    machine never times out an item that an idle one would finish. An item still short of its CPU
+    budget after ``max(stall_timeout, 10 * timeout)`` wall-clock seconds (its worker got almost no CPU)
+    has its worker killed and is ``FAILED`` (None). Start-up has its own clock (``startup_timeout``) and is never charged to an item;
     :meth:`start` begins it in the background.
 
     Args:
         num_workers: worker processes (default: ``min(4, os.cpu_count())``).
         timeout: seconds allowed for one item (parsing + verifying one answer).
         startup_timeout: seconds a worker may take to start (imports sympy and math-verify).
-        stall_timeout: wall-clock seconds without CPU progress after which a busy worker counts as failed.
+        stall_timeout: wall-clock seconds after which an item short of its CPU budget counts as failed.
     """
 
     def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 600.0,
@@ -416,9 +416,8 @@ class VerifierPool:
                         self.timeouts += 1
                         lose(i, TIMEOUT)
                     elif now - p.item_started >= max(self.stall_timeout, 10 * p.budget):
-                        logger.error("a math-verify worker made no progress for %.0f s (%.1f CPU seconds used): the "
-                                     "machine or the process is stalled; its item is scored None", now - p.item_started,
-                                     used)
+                        logger.error("a math-verify worker got %.1f CPU seconds in %.0f s: the machine or the process "
+                                     "is stalled; its item is scored None", used, now - p.item_started)
                         failures += 1
                         lose(i, FAILED)
                     else:  # the worker was waiting for a CPU: give it the CPU time it has left
