@@ -9,7 +9,7 @@ from testkit import REPO_ROOT
 
 from trl_r1.data.synthetic import DIFFICULTIES, column_carries, difficulty_problems
 from trl_r1.experiments.generalization import GeneralizationConfig, main, random_reward
-from trl_r1.experiments.report import ARMS, check_claim
+from trl_r1.experiments.report import ARMS, check_claim, pass_at_1_text, seed_std
 
 QUICK = ["--model", "trl-r1/tiny?hidden_size=32", "--cold_start_steps", "3", "--rl_steps", "2",
          "--prompts_per_step", "2", "--num_generations", "2", "--max_completion_length", "8", "--n_test", "4",
@@ -31,6 +31,16 @@ def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_th
             low, high = cell["ci95"]
             assert 0.0 <= low <= high <= 1.0
             assert len(cell["per_seed"]) == 1 and cell["per_seed"][0] == pytest.approx(cell["pass@1"])
+            assert cell["std"] is None  # one seed has no spread; never reported as 0
+    import torch
+    import transformers
+    import trl
+
+    import trl_r1
+
+    assert result["versions"]["torch"] == torch.__version__ and result["versions"]["trl"] == trl.__version__
+    assert result["versions"]["transformers"] == transformers.__version__
+    assert result["versions"]["trl_r1"] == trl_r1.__version__
     worked = [json.loads(line) for line in (out / "data" / "cold_start.jsonl").read_text().splitlines()]
     assert all(len({len(x) for x in row["question"].split("+")}) == 1 for row in worked)  # no harder kind, ever
     seed = result["provenance"]["0"]
@@ -43,6 +53,13 @@ def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_th
     assert (out / "generalization.png").stat().st_size > 10_000
     printed = capsys.readouterr().out
     assert "| treatment |" in printed and "claim" in printed
+
+
+def test_the_table_reports_mean_and_standard_deviation_over_seeds():
+    cell = {"pass@1": 0.369, "std": 0.1353, "per_seed": [0.455, 0.213, 0.439]}
+    assert pass_at_1_text(cell) == "0.369 ± 0.135"
+    assert pass_at_1_text({**cell, "std": None}) == "0.369"
+    assert seed_std(cell["per_seed"]) == pytest.approx(0.1353, abs=1e-4)
 
 
 def test_the_random_reward_pays_at_the_given_rate_whatever_the_completion():
@@ -128,7 +145,7 @@ def test_trl_r1_experiment_names_its_experiments_and_refuses_others(capsys):
 
     assert cli_main(["experiment", "no-such-experiment"]) == 2
     err = capsys.readouterr().err
-    assert "name an experiment (generalization)" in err and len(err.strip().splitlines()) == 1
+    assert "name an experiment (generalization, distillation)" in err and len(err.strip().splitlines()) == 1
 
 
 def test_the_optional_self_check_is_in_the_asked_share_of_easy_worked_solutions_only_and_adds_up(tmp_path):

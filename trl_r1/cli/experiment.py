@@ -3,7 +3,8 @@
 ``generalization`` asks whether GRPO on answers alone learns a skill that no worked solution shows, against
 equal-compute SFT and spurious-reward controls (:mod:`trl_r1.experiments.generalization`; its options are
 that module's ``GeneralizationConfig``, parsed by TRL's ``TrlParser``: ``--config recipes/experiments/generalization.yaml``
-plus overrides).
+plus overrides). ``distillation`` asks whether distilling a stronger RL-trained teacher beats GRPO on the small
+model itself (:mod:`trl_r1.experiments.distillation`, ``--config recipes/experiments/distillation.yaml``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import sys
 
 # name -> (module with main(argv), one line for --help)
 EXPERIMENTS = {"generalization": ("trl_r1.experiments.generalization",
-                                  "does answer-only GRPO learn a skill that no SFT example shows?")}
+                                  "does answer-only GRPO learn a skill that no SFT example shows?"),
+               "distillation": ("trl_r1.experiments.distillation",
+                                "does distilling a stronger RL-trained teacher beat GRPO on the small model itself?")}
 # experiment -> its options' dataclass, checked here (types, ranges, --config, --output-dir) before it trains
-OPTIONS = {"generalization": "GeneralizationConfig"}
+OPTIONS = {"generalization": "GeneralizationConfig", "distillation": "DistillationConfig"}
 
 
 def check_options(name: str, argv: list[str]) -> None:

@@ -51,7 +51,8 @@ class GeneralizationConfig:
 
     output_dir: str = field(default="runs/generalization", metadata={"help": "Where every arm and the results go."})
     seeds: int = field(default=3, metadata={"help": "Number of seeds (0..N-1): model initialisation and training "
-                                                    "order; the problems are the same for every seed."})
+                                                    "order; the problems are the same for every seed. 5 for "
+                                                    "publication-grade numbers (mean ± std over seeds)."})
     model: str = field(default="trl-r1/tiny?hidden_size=128",
                        metadata={"help": "Base model (a trl-r1/tiny alias: the seed is added to it)."})
     easy_split: str = field(default="same_width", metadata={
@@ -238,20 +239,26 @@ def _log_history(run_dir: Path) -> list[dict[str, Any]]:
     return json.loads(state.read_text()).get("log_history", []) if state.exists() else []
 
 
-def _sft(model: str, data: str, out: Path, steps: int, lr: float, batch: int, seed: int, cosine: bool) -> None:
+def _checkpoints(save_steps: int | None) -> dict[str, Any]:
+    return dict(save_strategy="steps", save_steps=save_steps, save_only_model=True) if save_steps else {}
+
+
+def _sft(model: str, data: str, out: Path, steps: int, lr: float, batch: int, seed: int, cosine: bool,
+         save_steps: int | None = None) -> None:
     from trl_r1.pipeline.stages import run_sft_stage
 
     run_sft_stage(dict(_TRAIN_DEFAULTS, model_name_or_path=model, dataset_name=data, output_dir=str(out),
                        cold_start_format=False, max_steps=steps, per_device_train_batch_size=batch,
                        learning_rate=lr, lr_scheduler_type="cosine" if cosine else "constant",
-                       warmup_steps=min(20, steps // 10) if cosine else 0, max_length=128, seed=seed))
+                       warmup_steps=min(20, steps // 10) if cosine else 0, max_length=128, seed=seed,
+                       **_checkpoints(save_steps)))
 
 
 def _grpo(cfg: GeneralizationConfig, model: str, data: str, out: Path, rewards: list[str], seed: int,
           save_steps: int | None = None) -> None:
     from trl_r1.pipeline.stages import run_grpo_stage
 
-    saving = dict(save_strategy="steps", save_steps=save_steps, save_only_model=True) if save_steps else {}
+    saving = _checkpoints(save_steps)
     run_grpo_stage(dict(_TRAIN_DEFAULTS, model_name_or_path=model, dataset_name=data, output_dir=str(out),
                         reward_funcs=rewards, max_steps=cfg.rl_steps,
                         per_device_train_batch_size=cfg.prompts_per_step * cfg.num_generations,
@@ -365,14 +372,15 @@ def self_check_stats(samples: list[tuple[bool, bool]]) -> dict[str, Any]:
 
 
 def treatment_curve(cfg: GeneralizationConfig, out: Path, tests: dict[str, list],
-                    record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Held-out pass@1 and response length of the treatment at step 0, its checkpoints and the end."""
+                    record: dict[str, Any], arm: str = "treatment") -> list[dict[str, Any]]:
+    """Held-out pass@1 and response length of ``arm`` (trained in ``out/<arm>`` from the cold start, with
+    checkpoints) at step 0, its checkpoints and the end."""
     points = [(0, record["cold_start"])]
-    for ckpt in sorted((out / "treatment").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1])):
+    for ckpt in sorted((out / arm).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1])):
         step = int(ckpt.name.split("-")[1])
         if step < cfg.rl_steps:
-            points.append((step, evaluate_model(cfg, ckpt, tests, out / "eval" / f"treatment-{step}")))
-    points.append((cfg.rl_steps, record["arms"]["treatment"]["eval"]))
+            points.append((step, evaluate_model(cfg, ckpt, tests, out / "eval" / f"{arm}-{step}")))
+    points.append((cfg.rl_steps, record["arms"][arm]["eval"]))
     return [{"step": step, **{name: {"pass@1": _mean(ev[name]["per_problem"]),
                                      "mean_response_tokens": ev[name]["mean_response_tokens"],
                                      "self_check_rate": ev[name]["self_check"]["rate"]} for name in ev}}
@@ -401,12 +409,33 @@ def run_experiment(cfg: GeneralizationConfig, data: dict[str, Any] | None = None
     return result
 
 
-def make_parser() -> Any:
-    """The ``CommandParser`` over :class:`GeneralizationConfig` (``--config x.yaml`` plus overrides)."""
+def make_parser(name: str = "generalization", config_type: type | None = None) -> Any:
+    """The ``CommandParser`` of ``trl-r1 experiment NAME`` over its config dataclass (``--config x.yaml`` plus
+    overrides); default: this module's :class:`GeneralizationConfig`."""
     from trl_r1.training.options import CommandParser
 
-    return CommandParser((GeneralizationConfig,), prog="trl-r1 experiment generalization",
-                         description="does answer-only GRPO learn a skill that no SFT example shows?")
+    return CommandParser((config_type or GeneralizationConfig,), prog=f"trl-r1 experiment {name}")
+
+
+def experiment_main(name: str, config_type: type, run: Any, table: Any, files: tuple[str, str],
+                    argv: list[str] | None) -> int:
+    """The command line of an experiment: parse ``config_type`` (:func:`make_parser`: ``--config YAML`` plus
+    flags), build the data (bad options: a one-line error, exit 2, before any training), ``run(cfg, data)``,
+    print ``table(result)`` and where ``files`` (result, figure) went."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    try:
+        cfg, unknown = make_parser(name, config_type).parse_args_and_config(args=argv, return_remaining_strings=True)
+        if unknown:
+            raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
+        data = build_data(cfg, Path(cfg.output_dir) / "data")
+    except ValueError as e:
+        logger.error("trl-r1 experiment %s: %s", name, e)
+        return 2
+    result = run(cfg, data)
+    print(table(result))  # the final table is the command's output
+    print(f"results: {Path(cfg.output_dir) / files[0]}\nfigure: {Path(cfg.output_dir) / files[1]}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -416,20 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     ``claim`` in the JSON), 2 with a one-line error for bad options."""
     from trl_r1.experiments.report import results_table
 
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    try:
-        cfg, unknown = make_parser().parse_args_and_config(args=argv, return_remaining_strings=True)
-        if unknown:
-            raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
-        data = build_data(cfg, Path(cfg.output_dir) / "data")
-    except ValueError as e:
-        logger.error("trl-r1 experiment generalization: %s", e)
-        return 2
-    result = run_experiment(cfg, data)
-    print(results_table(result))  # the final table is the command's output
-    print(f"results: {Path(cfg.output_dir) / RESULT_FILE}\nfigure: {Path(cfg.output_dir) / FIGURE_FILE}")
-    return 0
+    return experiment_main("generalization", GeneralizationConfig, run_experiment, results_table,
+                           (RESULT_FILE, FIGURE_FILE), argv)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,35 @@ CONTROLS = ARMS[1:]  # every arm but the treatment starts from the same checkpoi
 
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
+
+
+def seed_std(values: list[float]) -> float | None:
+    """Sample standard deviation over seeds (n - 1 in the denominator); ``None`` for a single seed.
+
+    >>> round(seed_std([0.2, 0.4]), 4), seed_std([0.5]) is None
+    (0.1414, True)
+    """
+    if len(values) < 2:
+        return None
+    mean = _mean(values)
+    return (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+
+
+def software_versions() -> dict[str, str]:
+    """The versions that produced a result (trl_r1, torch, TRL, transformers, Python): recorded in every
+    experiment's JSON, because the same recipe and seed give the same numbers only with the same software."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    import trl_r1
+
+    out = {"trl_r1": trl_r1.__version__, "python": platform.python_version()}
+    for package in ("torch", "trl", "transformers"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:  # pragma: no cover - every one is a dependency
+            out[package] = "not installed"
+    return out
 
 
 def bootstrap_ci(per_problem: list[float], samples: int = 2000, seed: int = 0) -> tuple[float, float]:
@@ -30,18 +60,21 @@ def bootstrap_ci(per_problem: list[float], samples: int = 2000, seed: int = 0) -
     return float(low), float(high)
 
 
-def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]],
-              seconds: float) -> dict[str, Any]:
+def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]], seconds: float,
+              arms: tuple[str, ...] = ARMS, claim: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+              ) -> dict[str, Any]:
     """The ``generalization.json`` contract::
 
-        {"seeds": [int], "easy_split": str, "harder_splits": [str], "seconds": float,
-         "arms": {arm: {split: {"pass@1", "ci95", "per_seed", "n_problems",
+        {"seeds": [int], "versions": {package: str}, "easy_split": str, "harder_splits": [str], "seconds": float,
+         "arms": {arm: {split: {"pass@1", "std", "ci95", "per_seed", "n_problems",
                                 "mean_response_tokens", "format_compliance"}}},
          "cold_start": {split: {...}}, "claim": {...}, "provenance": {seed: {arm: {"init_sha256", ...}}},
          "curve": {seed: [{"step", split: {"pass@1", "mean_response_tokens"}}]}, "config": {...}}
 
-    ``pass@1`` is the mean over seeds; ``ci95`` a bootstrap interval over problems of the per-problem
-    seed-mean pass@1.
+    ``pass@1`` is the mean over seeds, ``std`` its standard deviation over seeds (``None`` for one seed);
+    ``ci95`` a bootstrap interval over problems of the per-problem seed-mean pass@1; ``versions``
+    :func:`software_versions`. ``arms`` and ``claim`` (default :func:`check_claim`) let another experiment
+    (:mod:`trl_r1.experiments.distillation`) reuse the contract with its own arms and claim.
     """
     splits = [cfg.easy_split, *cfg.harder_splits]
 
@@ -49,28 +82,31 @@ def summarise(cfg: Any, seeds: list[int], records: list[dict[str, Any]],
         per_seed = [_mean(e[split]["per_problem"]) for e in evals]
         n = len(evals[0][split]["per_problem"])
         per_problem = [_mean([e[split]["per_problem"][i] for e in evals]) for i in range(n)]
-        return {"pass@1": _mean(per_seed), "ci95": list(bootstrap_ci(per_problem, cfg.bootstrap_samples)),
+        return {"pass@1": _mean(per_seed), "std": seed_std(per_seed),
+                "ci95": list(bootstrap_ci(per_problem, cfg.bootstrap_samples)),
                 "per_seed": per_seed, "n_problems": n,
                 "mean_response_tokens": _mean([e[split]["mean_response_tokens"] for e in evals]),
                 "format_compliance": _mean([e[split]["format_compliance"] for e in evals])}
 
-    arms = {arm: {s: cell([r["arms"][arm]["eval"] for r in records], s) for s in splits} for arm in ARMS}
-    result = {"seeds": seeds, "easy_split": cfg.easy_split, "harder_splits": list(cfg.harder_splits),
-              "seconds": seconds, "arms": arms,
+    cells = {arm: {s: cell([r["arms"][arm]["eval"] for r in records], s) for s in splits} for arm in arms}
+    result = {"seeds": seeds, "versions": software_versions(), "easy_split": cfg.easy_split,
+              "harder_splits": list(cfg.harder_splits),
+              "seconds": seconds, "arms": cells,
               "cold_start": {s: cell([r["cold_start"] for r in records], s) for s in splits}}
-    result["claim"] = check_claim(result, cfg.min_gap, cfg.easy_tolerance)
+    result["claim"] = (claim or (lambda r: check_claim(r, cfg.min_gap, cfg.easy_tolerance)))(result)
     result["provenance"] = {str(seed): {"cold_start_sha256": r["cold_start_sha256"],
                                         **{arm: {k: v for k, v in r["arms"][arm].items() if k != "eval"}
-                                           for arm in ARMS}, "seconds": r["seconds"]}
+                                           for arm in arms}, "seconds": r["seconds"]}
                             for seed, r in zip(seeds, records, strict=True)}
     result["curve"] = {str(seed): r["curve"] for seed, r in zip(seeds, records, strict=True)}
     if cfg.self_check_share > 0:
-        result["self_check"] = self_check_summary(records, splits)
+        result["self_check"] = self_check_summary(records, splits, arms)
     result["config"] = asdict(cfg)
     return result
 
 
-def self_check_summary(records: list[dict[str, Any]], splits: list[str]) -> dict[str, Any]:
+def self_check_summary(records: list[dict[str, Any]], splits: list[str],
+                       arms: tuple[str, ...] = ARMS) -> dict[str, Any]:
     """Per arm (and the cold start) and split: the share of samples that write the optional self-check and
     pass@1 of the samples with and without it, each the mean over seeds (``None`` where no seed has such a
     sample)."""
@@ -84,7 +120,7 @@ def self_check_summary(records: list[dict[str, Any]], splits: list[str]) -> dict
         return {key: mean_of([p[key] for p in per_seed]) for key in ("rate", "pass@1_with", "pass@1_without")}
 
     sources = {"cold_start": [r["cold_start"] for r in records],
-               **{arm: [r["arms"][arm]["eval"] for r in records] for arm in ARMS}}
+               **{arm: [r["arms"][arm]["eval"] for r in records] for arm in arms}}
     return {name: {s: stats(evals, s) for s in splits} for name, evals in sources.items()}
 
 
@@ -111,14 +147,10 @@ def check_claim(result: dict[str, Any], min_gap: float = 0.15, easy_tolerance: f
 
 
 def results_table(result: dict[str, Any]) -> str:
-    """Markdown table: one row per arm, pass@1 [95% CI] (mean tokens, format) per split, then the verdict."""
+    """Markdown table: one row per arm, pass@1 mean ± std over seeds [95% CI] (mean tokens, format) per split,
+    then the verdict (``± std`` only with two seeds or more)."""
     splits = [result["easy_split"], *result["harder_splits"]]
-    head = "| arm | " + " | ".join(f"{s} pass@1 [95% CI] (tokens, format)" for s in splits) + " |"
-    lines = [head, "|---|" + "---:|" * len(splits)]
-    for arm, cells in [("cold_start (reference)", result["cold_start"]), *result["arms"].items()]:
-        parts = [f"{c['pass@1']:.3f} [{c['ci95'][0]:.3f}, {c['ci95'][1]:.3f}] ({c['mean_response_tokens']:.1f}, "
-                 f"{c['format_compliance']:.2f})" for c in (cells[s] for s in splits)]
-        lines.append(f"| {arm} | " + " | ".join(parts) + " |")
+    lines = arm_rows(result)
     claim = result["claim"]
     for split, c in claim["harder"].items():
         lines.append(f"\n{split}: treatment - best control ({c['best_control']}) = {c['gap']:+.3f}; intervals "
@@ -138,9 +170,32 @@ def results_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def plot_results(result: dict[str, Any], path: Path) -> Path:
-    """Left: pass@1 per difficulty per arm with 95% intervals. Right: the treatment's held-out pass@1 and
-    response length against training step (one line per split, mean over seeds)."""
+def arm_rows(result: dict[str, Any]) -> list[str]:
+    """The Markdown table's lines: the cold start, then one row per arm of ``result["arms"]``."""
+    splits = [result["easy_split"], *result["harder_splits"]]
+    head = "| arm | " + " | ".join(f"{s} pass@1 ± std [95% CI] (tokens, format)" for s in splits) + " |"
+    lines = [head, "|---|" + "---:|" * len(splits)]
+    for arm, cells in [("cold_start (reference)", result["cold_start"]), *result["arms"].items()]:
+        parts = [f"{pass_at_1_text(c)} [{c['ci95'][0]:.3f}, {c['ci95'][1]:.3f}] ({c['mean_response_tokens']:.1f}, "
+                 f"{c['format_compliance']:.2f})" for c in (cells[s] for s in splits)]
+        lines.append(f"| {arm} | " + " | ".join(parts) + " |")
+    return lines
+
+
+def pass_at_1_text(cell: dict[str, Any]) -> str:
+    """``0.369 ± 0.131`` (mean ± standard deviation over seeds), or ``0.369`` for one seed."""
+    std = cell.get("std")
+    return f"{cell['pass@1']:.3f}" + ("" if std is None else f" ± {std:.3f}")
+
+
+def plot_results(result: dict[str, Any], path: Path, curves: dict[str, list[list[dict[str, Any]]]] | None = None,
+                 step_label: str = "treatment GRPO step", suptitle: str | None = None) -> Path:
+    """Left: pass@1 per difficulty per arm with 95% intervals. Right: held-out pass@1 (solid) against training
+    step, one line per split and curve, mean over seeds; with one curve (the generalization experiment's
+    treatment: ``result["curve"]``, the default) also the response length (dashed).
+
+    ``curves`` maps a label to its per-seed lists of points (``{"step", split: {"pass@1",
+    "mean_response_tokens"}}``)."""
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -149,7 +204,7 @@ def plot_results(result: dict[str, Any], path: Path) -> Path:
     fig = Figure(figsize=(13, 4.6), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 2, 1)
-    names = ["cold_start", *ARMS]
+    names = ["cold_start", *result["arms"]]
     width = 0.8 / len(names)
     for i, arm in enumerate(names):
         cells = result["cold_start"] if arm == "cold_start" else result["arms"][arm]
@@ -166,21 +221,29 @@ def plot_results(result: dict[str, Any], path: Path) -> Path:
     ax.legend(fontsize=8, ncol=2)
     ax.set_title("every arm from the same cold start, same optimizer steps")
     ax1 = fig.add_subplot(1, 2, 2)
-    ax2 = ax1.twinx()
-    curves = list(result["curve"].values())
-    for j, s in enumerate(splits):
-        steps = [p["step"] for p in curves[0]]
-        p1 = [np.mean([c[i][s]["pass@1"] for c in curves]) for i in range(len(steps))]
-        length = [np.mean([c[i][s]["mean_response_tokens"] for c in curves]) for i in range(len(steps))]
-        ax1.plot(steps, p1, "-o", color=f"C{j}", label=f"pass@1 {s}")
-        ax2.plot(steps, length, "--", color=f"C{j}", alpha=0.6, label=f"tokens {s}")
-    ax1.set_xlabel("treatment GRPO step")
+    curves = curves if curves is not None else {"treatment": list(result["curve"].values())}
+    ax2 = ax1.twinx() if len(curves) == 1 else None
+    markers = "os^v"
+    for c_index, (label, per_seed) in enumerate(curves.items()):
+        for j, s in enumerate(splits):
+            steps = [p["step"] for p in per_seed[0]]
+            p1 = [np.mean([c[i][s]["pass@1"] for c in per_seed]) for i in range(len(steps))]
+            name = f"pass@1 {s}" if ax2 is not None else f"{label} {s}"
+            line = "-" if ax2 is not None or j else ":"  # several curves: the easy split dotted
+            ax1.plot(steps, p1, line + markers[c_index % 4], color=f"C{j if ax2 is not None else c_index}", label=name)
+            if ax2 is not None:
+                length = [np.mean([c[i][s]["mean_response_tokens"] for c in per_seed]) for i in range(len(steps))]
+                ax2.plot(steps, length, "--", color=f"C{j}", alpha=0.6, label=f"tokens {s}")
+    ax1.set_xlabel(step_label)
     ax1.set_ylabel("held-out pass@1")
-    ax2.set_ylabel("mean response tokens (dashed)")
+    if ax2 is not None:
+        ax2.set_ylabel("mean response tokens (dashed)")
     ax1.set_ylim(0, 1.05)
     ax1.grid(alpha=0.3)
     ax1.legend(loc="center right", fontsize=8)
-    ax1.set_title("treatment: held-out pass@1 and response length")
+    ax1.set_title(f"{', '.join(curves)}: held-out pass@1" + (" and response length" if ax2 is not None else ""))
+    if suptitle:
+        fig.suptitle(suptitle)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
     return path

@@ -12,9 +12,29 @@ The R1 tags are added as *non-special* tokens: one token each, and they survive 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from trl_r1.text.completion import R1_TAGS
+
+
+@contextmanager
+def isolated_seed(seed: int) -> Iterator[None]:
+    """Seed the weight initialisation with ``seed`` on a private copy of the global RNG streams.
+
+    A tiny alias is built lazily, the first time something asks for it: a reward model whose
+    window opens at step 80 of a run builds ``trl-r1/tiny-reward`` there when the cache lacks it.
+    Reseeding the global generator at that point would change every later sample of the run
+    (issue 26: a run with a cold cache diverged from one with a warm cache right after the
+    preference window opened), so the caller's RNG streams are restored afterwards.
+    """
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
 
 EOS_TOKEN = "<|im_end|>"
 PAD_TOKEN = "<|endoftext|>"
@@ -69,7 +89,6 @@ def build_tiny_model(
     extra_tokens: tuple[str, ...] = R1_TAGS,
 ):
     """Return ``(model, tokenizer)``: a random Qwen2 causal LM (about 0.5M parameters by default)."""
-    import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
     tokenizer = build_tiny_tokenizer(extra_tokens)
@@ -87,8 +106,8 @@ def build_tiny_model(
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=None,
     )
-    torch.manual_seed(seed)
-    model = Qwen2ForCausalLM(config)
+    with isolated_seed(seed):
+        model = Qwen2ForCausalLM(config)
     model.generation_config = GenerationConfig(
         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=True
     )
@@ -107,7 +126,6 @@ def save_tiny_model(output_dir: str | os.PathLike, **kwargs) -> str:
 
 def save_tiny_reward_model(output_dir: str | os.PathLike, seed: int = 0, hidden_size: int = 64) -> str:
     """A tiny sequence-classification reward model (one logit), saved with its tokenizer."""
-    import torch
     from transformers import Qwen2Config, Qwen2ForSequenceClassification
 
     tokenizer = build_tiny_tokenizer()
@@ -123,8 +141,8 @@ def save_tiny_reward_model(output_dir: str | os.PathLike, seed: int = 0, hidden_
         eos_token_id=tokenizer.eos_token_id,
         bos_token_id=None,
     )
-    torch.manual_seed(seed)
-    model = Qwen2ForSequenceClassification(config)
+    with isolated_seed(seed):
+        model = Qwen2ForSequenceClassification(config)
     path = Path(output_dir)
     path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(path)

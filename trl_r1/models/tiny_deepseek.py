@@ -27,6 +27,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from trl_r1.models.tiny import isolated_seed
+
 BOS_TOKEN = "<｜begin▁of▁sentence｜>"
 EOS_TOKEN = "<｜end▁of▁sentence｜>"
 USER_TOKEN = "<｜User｜>"
@@ -83,7 +85,6 @@ def build_tiny_deepseek_model(
 ) -> tuple[Any, Any]:
     """Return ``(model, tokenizer)``: a random Qwen2 (tied embeddings, about 8.4M parameters at
     ``hidden_size=64``, nearly all in the 129,280-row embedding) over DeepSeek-V4's vocabulary."""
-    import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
     tokenizer = load_deepseek_tokenizer(chat_template)
@@ -104,8 +105,8 @@ def build_tiny_deepseek_model(
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-    torch.manual_seed(seed)
-    model = Qwen2ForCausalLM(config)
+    with isolated_seed(seed):
+        model = Qwen2ForCausalLM(config)
     model.generation_config = GenerationConfig(
         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id, do_sample=True,

@@ -139,7 +139,11 @@ class SequenceClassificationReward:
         import torch
 
         if self._model is None:
-            self._load()
+            # Loaded at the first call, which may be mid-run (a window opening at step 80). Loading may
+            # draw random numbers (a checkpoint without its head gets one initialised): on a private copy
+            # of the RNG streams, so the policy's samples after that step do not depend on it (issue 26).
+            with torch.random.fork_rng(devices=[]):
+                self._load()
         texts = [self.render(p, self.scored_text(completion_text(c))) for p, c in zip(prompts, completions)]
         scores: list[float | None] = []
         failures = 0

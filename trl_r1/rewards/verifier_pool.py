@@ -4,6 +4,13 @@
 (answers grouped by equivalence) in ``python -c`` worker processes running ``_verify_worker.py``;
 math-verify's own timeouts use ``signal.alarm``, which TRL turns off outside the main thread, so the
 pool enforces the timeout from the parent, from any thread: a worker that hangs is killed and replaced.
+
+**A timeout is a verdict, so it is measured in the worker's CPU seconds, never in wall-clock time**
+(issue 26): the same item gets the same verdict on an idle machine and on one loaded by other jobs,
+so a run's rewards do not depend on its neighbours. The wall clock only catches a worker that makes no
+progress (an item that has not used its CPU budget after ``max(stall_timeout, 10 x timeout)`` wall-clock
+seconds got almost no CPU): that is an infrastructure failure, scored ``None`` and counted, not a verdict. CPU time is load-independent up to cache effects of a few percent, so only an item within a
+few percent of the budget can still fall either side of it.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from trl_r1.rewards._verify_worker import TIMEOUT
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
+# An item still short of its CPU budget after this many wall-clock seconds (and 10x its budget) got almost no
+# CPU: a stalled machine or process, not a slow item: FAILED (None), never TIMEOUT (0.0).
+STALL_TIMEOUT = 120.0
 FAILED = "failed"  # a verdict: the pool could not run the item
 
 
@@ -168,6 +178,25 @@ class _Proc:
         self.ready = False
         self.deadline = time.monotonic() + startup_timeout
         self.task: _Task | None = None
+        # The item in flight: its budget in CPU seconds, the worker's CPU time and the wall clock at its start.
+        self.budget = self.cpu_mark = self.item_started = 0.0
+        self._ps: Any = None  # psutil.Process of the worker, made on first use
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the worker has used so far; 0.0 once it has exited."""
+        import psutil  # an accelerate dependency: always installed with TRL
+
+        try:
+            if self._ps is None:
+                self._ps = psutil.Process(self.popen.pid)
+            times = self._ps.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    def start_item(self, budget: float) -> None:
+        self.budget, self.cpu_mark, self.item_started = budget, self.cpu_seconds(), time.monotonic()
+        self.deadline = self.item_started + budget  # CPU time cannot run faster than the wall clock
 
     @property
     def fd(self) -> int:
@@ -225,23 +254,29 @@ class VerifierPool:
     Workers are plain ``python -c`` subprocesses (not ``multiprocessing``): they do not re-import
     the user's ``__main__`` script, are safe to start from any thread (TRL's async reward loop
     included) and exit on their own when the parent goes away. Each worker runs one item at a time
-    under a soft timer on its own CPU time (``0.8 * timeout``, so a busy machine does not time out a
-    normal item); an item still running at ``timeout`` wall-clock seconds (stuck in C code, e.g. a
-    huge integer power) gets its worker killed and replaced. Start-up has its own clock
-    (``startup_timeout``) and is never charged to an item; :meth:`start` begins it in the background.
+    under a soft timer on its own CPU time (``0.8 * timeout``); an item that has used ``timeout``
+    seconds of the worker's CPU time (stuck in C code, e.g. a huge integer power) gets its worker
+    killed and replaced, and the item the verdict ``TIMEOUT``. Both clocks are CPU time, so a busy
+    machine never times out an item that an idle one would finish. An item still short of its CPU
+    budget after ``max(stall_timeout, 10 * timeout)`` wall-clock seconds (its worker got almost no CPU)
+    has its worker killed and is ``FAILED`` (None). Start-up has its own clock (``startup_timeout``) and is never charged to an item;
+    :meth:`start` begins it in the background.
 
     Args:
         num_workers: worker processes (default: ``min(4, os.cpu_count())``).
         timeout: seconds allowed for one item (parsing + verifying one answer).
         startup_timeout: seconds a worker may take to start (imports sympy and math-verify).
+        stall_timeout: wall-clock seconds after which an item short of its CPU budget counts as failed.
     """
 
-    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 600.0):
+    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 600.0,
+                 stall_timeout: float = STALL_TIMEOUT):
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         self.num_workers = max(1, num_workers or min(4, os.cpu_count() or 1))
         self.timeout = float(timeout)
         self.startup_timeout = startup_timeout
+        self.stall_timeout = stall_timeout
         self._procs: list[_Proc | None] = [None] * self.num_workers
         self._lock = threading.Lock()
         self.timeouts = 0  # items that hit the hard timeout (their worker was killed) since creation
@@ -261,7 +296,8 @@ class VerifierPool:
             pass
 
     def __getstate__(self) -> dict:
-        return {"num_workers": self.num_workers, "timeout": self.timeout, "startup_timeout": self.startup_timeout}
+        return {"num_workers": self.num_workers, "timeout": self.timeout, "startup_timeout": self.startup_timeout,
+                "stall_timeout": self.stall_timeout}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
@@ -335,7 +371,8 @@ class VerifierPool:
                             failures += 1
                             self._retire(i)
                             continue
-                        p.task, p.deadline = task, now + hard * task.first_deadline_items()
+                        p.task = task
+                        p.start_item(hard * task.first_deadline_items())
                 busy = [p for p in self._procs if p is not None and p.task is not None]
                 if not busy and not queue:
                     return  # replacements still starting are not waited for: they warm up meanwhile
@@ -362,7 +399,7 @@ class VerifierPool:
                             p.task = None
                         elif p.task is not None:
                             p.task.on_message(msg)
-                            p.deadline = time.monotonic() + hard
+                            p.start_item(hard)
                 now = time.monotonic()
                 for i, p in enumerate(self._procs):
                     if p is None or now < p.deadline or (p.ready and p.task is None):
@@ -373,10 +410,18 @@ class VerifierPool:
                         failures += 1
                         self._retire(i)
                         self._start(i)
-                    else:
-                        logger.warning("a math-verify item ran past %.1f s: killing and replacing its worker", hard)
+                    elif (used := p.cpu_seconds() - p.cpu_mark) >= p.budget:
+                        logger.warning("a math-verify item used %.1f CPU seconds (budget %.1f): killing and replacing "
+                                       "its worker", used, p.budget)
                         self.timeouts += 1
                         lose(i, TIMEOUT)
+                    elif now - p.item_started >= max(self.stall_timeout, 10 * p.budget):
+                        logger.error("a math-verify worker got %.1f CPU seconds in %.0f s: the machine or the process "
+                                     "is stalled; its item is scored None", used, now - p.item_started)
+                        failures += 1
+                        lose(i, FAILED)
+                    else:  # the worker was waiting for a CPU: give it the CPU time it has left
+                        p.deadline = now + max(p.budget - used, 0.01)
 
     def _fail_all(self, queue: deque) -> None:
         logger.error("the math-verify worker pool failed; affected completions are scored None")
