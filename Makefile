@@ -70,4 +70,4 @@ $(VLLM_STAMP): pyproject.toml
 install-vllm: $(VLLM_STAMP)
 
 test-vllm: install-vllm
-	$(VLLM_PY) -m pytest tests/with_vllm tests/test_trl_contract.py
+	$(VLLM_PY) -m pytest tests/with_vllm tests/training/test_trl_contract.py

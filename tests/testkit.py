@@ -8,7 +8,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Named benchmarks come from the Hub by default; tests read the small copies shipped in the repository, so a
-# clone tests green with nothing beside it (tests/test_clone_alone.py). Same file names and row fields as a
+# clone tests green with nothing beside it (tests/repo/test_clone_alone.py). Same file names and row fields as a
 # full local benchmark folder (README "Evaluate like R1"): the first 8 rows of AMC 2023, GSM8K test and CMATH, and
 # all 500 MATH-500 and 30 AIME 2024 problems with their gold answers (their long `solution` fields left out). From
 # the public MATH (MIT), GSM8K (MIT), CMATH and AoPS AIME/AMC problems as the Qwen2.5-Math evaluation data

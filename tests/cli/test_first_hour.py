@@ -10,14 +10,14 @@ from trl_r1.cli import main
 
 def test_a_dry_run_creates_no_directory(tmp_path, capsys):
     out = tmp_path / "not" / "yet"
-    assert main(["run", str(REPO_ROOT / "recipes" / "tiny" / "r1.yaml"), "--dry-run", "--output-dir", str(out)]) == 0
+    assert main(["run", str(REPO_ROOT / "trl_r1" / "cli" / "demo_recipe.yaml"), "--dry-run", "--output-dir", str(out)]) == 0
     assert "reasoning_rl" in capsys.readouterr().out and not (tmp_path / "not").exists()
 
 
 def test_a_dry_run_still_refuses_an_output_dir_that_cannot_be_made(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    code = main(["run", str(REPO_ROOT / "recipes" / "tiny" / "r1.yaml"), "--dry-run",
+    code = main(["run", str(REPO_ROOT / "trl_r1" / "cli" / "demo_recipe.yaml"), "--dry-run",
                  "--output-dir", str(blocker / "out")])
     assert code == 2 and "cannot be created" in capsys.readouterr().err
 
@@ -25,7 +25,7 @@ def test_a_dry_run_still_refuses_an_output_dir_that_cannot_be_made(tmp_path, cap
 def test_run_data_dir_finds_the_recipes_benchmark_files_where_the_environment_has_none(tmp_path, capsys,
                                                                                        monkeypatch):
     monkeypatch.setenv("TRL_R1_BENCHMARKS_DIR", str(tmp_path / "nowhere"))
-    recipe = str(REPO_ROOT / "recipes" / "r1.yaml")
+    recipe = str(REPO_ROOT / "recipes" / "pipelines" / "r1.yaml")
     out = str(tmp_path / "out")
     assert main(["run", recipe, "--dry-run", "--output-dir", out]) == 2
     assert "math500.jsonl, not found" in capsys.readouterr().err  # the recipe's eval_benchmark: math500

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import yaml
-from conftest import REPO_ROOT
+from testkit import REPO_ROOT
 
 from trl_r1.experiments.distillation import DISTILL_ARMS, DistillationConfig, check_distillation_claim, main
 
