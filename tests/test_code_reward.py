@@ -265,11 +265,11 @@ def test_honest_solutions_with_exit_hooks_still_score_one(reward, tail):
 
 def test_assert_tests_judge_literals_outside_and_keep_python_semantics(reward):
     tests = [{"assert": "assert add(2, 3) == 5.0"}, {"assert": "assert 5 == add(2, 3)"},
-             {"assert": "assert add(2, 3) != 6"}, {"assert": "assert not add(0, 0)"},
+             {"assert": "assert add(2, 3) != 6"}, {"assert": "assert add(0, 0) is not None"},
              {"assert": "xs = [add(i, i) for i in range(3)]\nassert xs == [0, 2, 4]"},
              {"assert": "assert add('a', 'b') in ('ab', 'ba')"}, {"assert": "assert add(1, 1) > 1"}]
     assert reward(completions=[solution(ADD)], test_cases=[tests]) == [1.0]
-    # a - b passes only "!= 6" and "not add(0, 0)"
+    # a - b passes only "!= 6" and "is not None" (`assert not add(0, 0)` would be untrusted: see tests/security)
     assert reward(completions=[solution("def add(a, b):\n    return a - b")], test_cases=[tests]) == [pytest.approx(2 / 7)]
 
 

@@ -1,31 +1,37 @@
-"""In-sandbox side of the local provider: a fork server that builds the isolation once, then runs jobs.
+"""In-sandbox side of the local provider: a zygote that builds the isolation once, then forks a job process per program.
 
-Run by :class:`trl_r1.sandbox.local.LocalSandbox` as ``python -I -S -B _launcher.py`` with an
-empty environment, one per pool worker. It must stay standard-library only: ``-I`` keeps
-``trl_r1`` off ``sys.path``. It talks in frames (4-byte big-endian length + JSON) on stdin and
-stdout: one setup frame, a ``{"ready": ...}`` reply, then one job frame -> one reply frame until
-stdin closes.
+Started by :class:`trl_r1.sandbox.local.LocalSandbox` as ``python -I -S -B -`` with an empty
+environment, one per pool worker, with this source on stdin (so no host path is in any argv a program
+can read) and its working directory the worker's host directory (paths below are relative to it, so
+the host path is never in its memory either). It must stay standard-library only. fd 1 is the
+*control* socket (``SOCK_SEQPACKET``, one JSON message each): the setup message, a ``{"ready": ...}``
+reply, then per program a ``{"job": seq, "limit_s": s}`` message carrying one end of a fresh
+per-program socket pair (``SCM_RIGHTS``), answered by ``{"done": seq, "killed": ...}`` once the
+program's processes are gone; ``{"cut": seq}`` asks to kill a running program early.
 
 Process tree of one worker (pid namespace active)::
 
     trainer (root) ── launcher (root, host pid ns; unshares, then waits)
-                         └─ init (root, pid 1 of a new pid ns; builds the read-only root once,
-                              │    then per job: fresh IPC namespace, fresh tmpfs /work)
-                              └─ job (root; compiles the program; child subreaper, kills leftovers)
+                         └─ zygote (root, pid 1 of a new pid ns; builds the read-only root once,
+                              │    then per program: fresh IPC namespace, fresh tmpfs /work)
+                              └─ job (root; reads its program from its own socket, compiles it,
+                                   │    writes the reply there; child subreaper, kills leftovers)
                                    └─ case (sandbox uid, rlimits, no_new_privs, Landlock; seccomp
-                                        │     inherited from init)
+                                        │     inherited from the zygote)
                                         └─ whatever the program forks
 
-Each job runs in a fork of ``init`` (a pre-loaded interpreter, like Android's zygote) that compiles
-the program once; each test case runs in a fork of that job process, not through a fresh ``execve``
-of Python. Every process of a case is killed before the next case starts, and every file, IPC
-object and environment change of a job is gone before the next job.
-When ``init`` exits the kernel kills everything left in its namespace.
+No memory of earlier programs: the zygote never reads a program, its input or its output (it only
+passes a file descriptor to a fresh fork), and the reply goes from the job process straight to the
+trainer, so no process a program runs in ever held another program's data. Each test case runs in a
+fork of its job process (a pre-loaded interpreter, like Android's zygote), not through a fresh
+``execve`` of Python. Every process of a case is killed before the next case starts, and every file,
+IPC object and environment change of a program is gone before the next program.
 
 Grading channel: a Python case with ``steps`` (test code after the program: ``exec`` statements,
-``eval`` expressions, ``call`` of a named function) reports each step's value as plain builtin
-data on fd 3, then a per-case nonce. The trainer compares those values with expected values that
-never enter the sandbox, so a program cannot pass a case it did not solve.
+``eval`` expressions, ``call`` of a named function) reports each step's value as plain builtin data
+on fd 3. That is all it reports: no expected value, verdict or completion token exists in the
+sandbox, so writing fd 3 itself gives a program nothing it could not get by computing the values.
+The trainer parses the records and compares.
 """
 
 import atexit
@@ -39,6 +45,7 @@ import os
 import resource
 import select
 import signal
+import socket
 import struct
 import sys
 import time
@@ -135,7 +142,7 @@ DENIED_X86_64 = {
     "fsmount": 432, "fspick": 433, "pidfd_getfd": 438, "process_madvise": 440, "mount_setattr": 442,
     "memfd_secret": 447,
 }
-NR_SOCKET, NR_CLONE, NR_CLONE3, NR_UNSHARE = 41, 56, 435, 272
+NR_SOCKET, NR_SOCKETPAIR, NR_CLONE, NR_CLONE3, NR_UNSHARE = 41, 53, 56, 435, 272
 # What init itself still does once the filter is in place (it is installed there, once, and inherited
 # by every case process: installing a filter costs about 0.7 ms of JIT compilation per process). A case
 # process runs as an unprivileged uid without capabilities, so these fail for it with EPERM anyway.
@@ -145,17 +152,19 @@ NS_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEW
 _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 
 
-def _seccomp_program(block_sockets: bool) -> list:
+def _seccomp_program(block_sockets: bool = True) -> list:
     """Classic BPF: kill foreign ABIs (x32, ``int 0x80``), deny the syscalls above, deny
     namespace-creating clones, make ``clone3`` look absent (glibc then falls back to ``clone``,
-    whose flags we can inspect), and, when asked, deny every socket family but ``AF_UNIX``.
+    whose flags we can inspect), and deny every socket family but ``AF_UNIX`` (``socket`` and
+    ``socketpair``; netlink, packet, inet, vsock, ... all get ``EACCES``, with or without a network
+    namespace: a fresh one still has a kernel to talk to over netlink).
     The hot syscalls (numbers below 101, none of them denied) are allowed after a few
     instructions: the filter runs on every syscall, and a linear walk of the deny list cost
     about a millisecond per test case."""
     p = [(_LD_W_ABS, 0, 0, 4), (_JEQ, 1, 0, AUDIT_ARCH_X86_64), (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS),
          (_LD_W_ABS, 0, 0, 0), (_JGE, 0, 1, 0x40000000), (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS)]
     if block_sockets:
-        p += [(_JEQ, 0, 4, NR_SOCKET), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, AF_UNIX),
+        p += [(_JEQ, 1, 0, NR_SOCKET), (_JEQ, 0, 4, NR_SOCKETPAIR), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, AF_UNIX),
               (_RET, 0, 0, SECCOMP_RET_ALLOW), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EACCES)]
     p += [(_JGE, 1, 0, NR_CLONE), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     p += [(_JEQ, 0, 4, NR_CLONE), (_LD_W_ABS, 0, 0, 16), (_JSET, 0, 1, NS_FLAGS),
@@ -392,8 +401,9 @@ def _report(record: dict) -> None:
         data = data[os.write(3, data):]
 
 
-def _run_steps(steps: list, namespace: dict, nonce: str, budget: int) -> None:
-    """Run the test steps after the program, report each one on fd 3, then the nonce."""
+def _run_steps(steps: list, namespace: dict, budget: int) -> None:
+    """Run the test steps after the program and report each one's value (or error) on fd 3. Nothing
+    here decides a verdict: the trainer parses the records and compares them with values it keeps."""
     for i, step in enumerate(steps):
         record = {"i": i}
         try:
@@ -416,10 +426,9 @@ def _run_steps(steps: list, namespace: dict, nonce: str, budget: int) -> None:
             _report(record)
             break
         _report(record)
-    _report({"done": nonce})
 
 
-def _run_program(source: str, steps, nonce: str, budget: int, code=None) -> int:
+def _run_program(source: str, steps, budget: int, code=None) -> int:
     """Run ``source`` (``code``: it compiled once per job) as ``__main__`` the way ``python
     solution.py`` would, then ``steps`` (if any), and return its exit status. Steps run only when
     the program itself ran to its end."""
@@ -447,7 +456,7 @@ def _run_program(source: str, steps, nonce: str, budget: int, code=None) -> int:
             sys.stdout.flush()
         except BaseException:
             pass
-        _run_steps(steps, main.__dict__, nonce, budget)
+        _run_steps(steps, main.__dict__, budget)
     try:
         if "threading" in sys.modules:
             sys.modules["threading"]._shutdown()
@@ -495,7 +504,7 @@ class Server:
         self.second_filter = None
         if layers.get("seccomp"):  # inherited by every case process from here on
             _prctl(PR_SET_NO_NEW_PRIVS, 1, "no_new_privs")
-            Seccomp(layers.get("network") == "seccomp").install()
+            Seccomp(block_sockets=True).install()
             if self.uid is None:
                 self.second_filter = Seccomp(False, _init_needs_program())
         self.reads = setup["ro_paths"] + ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
@@ -528,7 +537,7 @@ class Server:
             os.close(self.ruleset)
         if self.second_filter is not None:
             self.second_filter.install()
-        if layers.get("network") == "audit_hook":
+        if not layers.get("seccomp"):  # no kernel socket-family filter: at least refuse it in Python
             _audit_socket_block()
 
     def _child(self, fds: tuple, ready_fd: int, limits: dict, run) -> None:
@@ -638,7 +647,7 @@ class Server:
             _mount("tmpfs", "/work", "tmpfs", MS_NOSUID | MS_NODEV,
                    f"size={self.limits['tmpfs_bytes']},mode=700{owner}")
             self.workdir = "/work"
-        else:
+        else:  # relative to the worker's directory, our cwd
             self.workdir = os.path.join(self.setup["root"], f"work{self.jobs}")
             os.mkdir(self.workdir, 0o700)
             if self.uid is not None:
@@ -658,45 +667,52 @@ class Server:
 
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def run_job(self, job: dict) -> dict:
-        """Run one job in a job process forked from init: it compiles the program once (its case
-        processes inherit the code object), runs the cases, and, as a child subreaper, kills and
-        reaps everything they leave (``kill(-1)`` spares init and itself). Init only waits."""
+    def run_job(self, seq: int, job_fd: int, limit_s: float) -> dict:
+        """Fork a job process for one program and hand it ``job_fd`` (its own socket to the trainer);
+        the zygote never reads it. Wait until the job process ends, its time limit passes, or the
+        trainer asks to cut it (``{"cut": seq}``), then kill and reap everything it left."""
         self.begin_job()
         try:
-            out = _memfd("reply")
             pid = os.fork()
             if pid == 0:
                 status = 3
                 try:
-                    reply = self._job_process(job)
-                    status = 0
-                except SetupError as exc:
-                    reply = {"error": str(exc)}
-                except BaseException as exc:
-                    reply = {"error": f"{type(exc).__name__}: {exc}"}
-                try:
-                    os.write(out, json.dumps(reply).encode())
+                    os.close(CONTROL_FD)  # a program's processes never talk to the zygote
+                    status = self._job_process(job_fd)
                 finally:
                     os._exit(status)
-            limit = len(job["cases"]) * (self.limits["wall_s"] + 1.0) + self.setup["compile_limits"]["wall_s"] + 5
+            os.close(job_fd)
             pidfd = os.pidfd_open(pid)
             poller = select.poll()
             poller.register(pidfd, select.POLLIN)
-            if not poller.poll(limit * 1000):
+            poller.register(CONTROL_FD, select.POLLIN)
+            end = time.monotonic() + limit_s
+            killed = None
+            while killed is None:
+                left = end - time.monotonic()
+                events = dict(poller.poll(max(left, 0) * 1000)) if left > 0 else {}
+                if pidfd in events:
+                    break
+                if CONTROL_FD in events:
+                    message = os.read(CONTROL_FD, 1 << 16)
+                    if not message:  # the trainer is gone: so are we (and, as pid 1, everything here)
+                        os._exit(0)
+                    if json.loads(message).get("cut") == seq:
+                        killed = "cut"
+                    continue
+                if left <= 0:
+                    killed = "time"
+            if killed:
                 os.kill(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)
             os.close(pidfd)
             self.reap_all(pid)
-            data = os.pread(out, 1 << 30, 0)
-            os.close(out)
-            if not data:
-                raise SetupError(f"job process ended without a reply (wait status {status})")
-            return json.loads(data)
+            return {"done": seq, "killed": killed, "status": status}
         finally:
             self.end_job()
 
-    def _job_process(self, job: dict) -> dict:
+    def _job_process(self, fd: int) -> int:
+        """Body of a job process: read the program from ``fd``, run it, write the reply to ``fd``."""
         global _TASK_DIR_FD
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
         if not self.in_pid_ns:
@@ -704,10 +720,20 @@ class Server:
                 _TASK_DIR_FD = os.open(f"/proc/{os.getpid()}/task", os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 pass
-        self.code = None
-        if job.get("language", "python") == "python":
-            self.code = self._compile_python(job["code"])
-        return self._run_job(job)
+        job = read_frame(fd)
+        if job is None:
+            return 3
+        try:
+            self.code = None
+            if job.get("language", "python") == "python":
+                self.code = self._compile_python(job["code"])
+            reply = self._run_job(job)
+        except SetupError as exc:
+            reply = {"error": str(exc)}
+        except BaseException as exc:
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        write_frame(fd, reply)
+        return 0
 
     def _compile_python(self, source: str):
         """The program compiled under a CPU limit; ``None`` when it does not compile (each case
@@ -738,20 +764,19 @@ class Server:
             if job.get("fail_fast") and results and results[-1]["status"] != "ok":
                 results.append({"status": "skipped"})
                 continue
-            cap = max(base_cap, int(case.get("output_bytes") or 0))
-            nonce = os.urandom(16).hex()
+            cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
             steps = case.get("steps")
             if binary is not None:
                 def run(binary=binary):
                     os.execve(binary, [binary], self.setup["env"])
             else:
-                def run(steps=steps, nonce=nonce, cap=cap):
+                def run(steps=steps):
                     sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
-                    return _run_program(job["code"], steps, nonce, cap // 8, self.code)
+                    return _run_program(job["code"], steps, base_cap // 8, self.code)
             result = self.run_process(run, case.get("stdin", "").encode("utf-8", "surrogateescape"), limits, cap)
             report = result.pop("report")
-            if steps is not None:
-                result.update(_read_report(report, len(steps), nonce, cap))
+            if steps is not None:  # parsed and judged by the trainer
+                result["report"] = report.decode("utf-8", "replace") if len(report) <= cap else None
             results.append(result)
         return {**reply, "cases": results}
 
@@ -778,35 +803,6 @@ class Server:
             result["status"] = "error"
         return {"status": result["status"], "stderr": result["stderr"][-4000:], "wall_s": result["wall_s"],
                 "binary": binary}
-
-
-def _read_report(data: bytes, n_steps: int, nonce: str, cap: int) -> dict:
-    """The steps' records from fd 3: ``complete`` only when every record is well formed, indices
-    are in order without repeats, and the last line is this case's nonce."""
-    steps: list = [None] * n_steps
-    complete = False
-    if len(data) > cap:
-        return {"steps": steps, "complete": False}
-    expected = 0
-    for line in data.decode("utf-8", "replace").splitlines():
-        if complete:  # anything after the nonce was not written by the harness
-            return {"steps": steps, "complete": False}
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return {"steps": steps, "complete": False}
-        if not isinstance(record, dict):
-            return {"steps": steps, "complete": False}
-        if "done" in record:
-            complete = record["done"] == nonce
-            if not complete:
-                return {"steps": steps, "complete": False}
-            continue
-        if record.get("i") != expected or expected >= n_steps:
-            return {"steps": steps, "complete": False}
-        steps[expected] = {k: record[k] for k in ("v", "error") if k in record}
-        expected += 1
-    return {"steps": steps, "complete": complete}
 
 
 def _kill_uid(uid: int) -> None:
@@ -861,8 +857,31 @@ def _reap_nowait() -> None:
         pass
 
 
+CONTROL_FD = 1  # the trainer's SOCK_SEQPACKET control socket
+
+
+def _control_send(obj) -> None:
+    os.write(CONTROL_FD, json.dumps(obj).encode())  # one message: SOCK_SEQPACKET keeps boundaries
+
+
+def _control_recv():
+    """The next control message and the descriptors it carries; ``(None, [])`` when the trainer is gone."""
+    sock = socket.socket(fileno=os.dup(CONTROL_FD))
+    try:
+        message, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)
+    finally:
+        sock.close()
+    if not message:
+        for fd in fds:
+            os.close(fd)
+        return None, []
+    return json.loads(message), fds
+
+
 def init_main(setup: dict) -> int:
-    """Pid 1 of the sandbox (or plain child without a pid namespace): build the root, then serve jobs."""
+    """Pid 1 of the sandbox (or plain child without a pid namespace): build the root, then fork a
+    job process per program. It never reads a program: a job message holds a sequence number, a
+    time limit and the program's own socket, which only the job process reads."""
     global _TASK_DIR_FD
     layers = setup["layers"]
     in_pid_ns = bool(layers.get("pid_namespace"))
@@ -879,16 +898,20 @@ def init_main(setup: dict) -> int:
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
     server = Server(setup)
     gc.freeze()  # the pre-loaded interpreter's objects stay shared with every case process
-    write_frame(1, {"ready": True, "root": root_method})
+    _control_send({"ready": True, "root": root_method})
     while True:
-        job = read_frame(0)
-        if job is None:
+        message, fds = _control_recv()
+        if message is None:
             return 0
+        if "job" not in message or len(fds) != 1:  # e.g. a late "cut" for a program already done
+            for fd in fds:
+                os.close(fd)
+            continue
         try:
-            reply = server.run_job(job)
+            reply = server.run_job(message["job"], fds[0], float(message["limit_s"]))
         except SetupError as exc:
-            reply = {"error": str(exc)}
-        write_frame(1, reply)
+            reply = {"done": message["job"], "error": str(exc)}
+        _control_send(reply)
 
 
 # --------------------------------------------------------------------------------------------- probe
@@ -937,6 +960,7 @@ def probe(req: dict) -> dict:
         "pid_namespace": pid_ns,
         "net_namespace": lambda: _unshare(CLONE_NEWNET),
         "mount_namespace": mount_ns,
+        "cgroup_namespace": lambda: _unshare(CLONE_NEWCGROUP),
         "landlock": lambda: (_prctl(PR_SET_NO_NEW_PRIVS, 1, "nnp"), install_landlock(["/"], [], False)),
         "seccomp": lambda: (_prctl(PR_SET_NO_NEW_PRIVS, 1, "nnp"), Seccomp(True).install()),
     }
@@ -948,15 +972,22 @@ def probe(req: dict) -> dict:
 
 
 # --------------------------------------------------------------------------------------------- main
+def _trainer_gone() -> bool:
+    """The trainer closed (or lost, by dying) its end of the control socket."""
+    poller = select.poll()
+    poller.register(CONTROL_FD, select.POLLRDHUP)
+    return any(ev & (select.POLLRDHUP | select.POLLHUP) for _, ev in poller.poll(0))
+
+
 def main() -> int:
-    setup = read_frame(0)
+    setup, _ = _control_recv()
     if setup is None:
         return 1
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, "pdeathsig")
-    if os.getppid() != setup["parent_pid"]:  # the trainer died before prctl took effect
+    if _trainer_gone():  # it died before prctl took effect: no signal will come
         return 1
     if setup.get("probe"):
-        write_frame(1, probe(setup))
+        _control_send(probe(setup))
         return 0
     layers = setup["layers"]
     try:
@@ -967,10 +998,12 @@ def main() -> int:
             flags |= CLONE_NEWNET
         if layers.get("pid_namespace"):
             flags |= CLONE_NEWPID
+        if layers.get("cgroup_namespace"):  # the worker's cgroup (we were moved into it) becomes "/"
+            flags |= CLONE_NEWCGROUP
         if flags:
             _unshare(flags)
     except SetupError as exc:
-        write_frame(1, {"error": str(exc)})
+        _control_send({"error": str(exc)})
         return 3
     pid = os.fork()
     if pid == 0:
@@ -979,11 +1012,10 @@ def main() -> int:
             os._exit(init_main(setup))
         except BaseException as exc:
             try:
-                write_frame(1, {"error": f"{type(exc).__name__}: {exc}"})
+                _control_send({"error": f"{type(exc).__name__}: {exc}"})
             finally:
                 os._exit(3)
-    os.close(0)
-    os.close(1)
+    os.close(CONTROL_FD)
     _, status = os.waitpid(pid, 0)
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 3
 

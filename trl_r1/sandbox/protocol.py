@@ -1,6 +1,7 @@
-"""The wire protocol between :class:`~trl_r1.sandbox.local.LocalSandbox` and its fork-server workers
-(``_launcher.py``): length-prefixed JSON frames, the launcher's tagged encoding of step values (builtin
-data only), and the :class:`~trl_r1.sandbox.provider.CaseResult` built from a worker's reply.
+"""The wire protocol between :class:`~trl_r1.sandbox.local.LocalSandbox` and its workers
+(``_launcher.py``): length-prefixed JSON frames on each program's own socket, the launcher's tagged
+encoding of step values (builtin data only), the step report a case writes (parsed here, in the
+trainer), and the :class:`~trl_r1.sandbox.provider.CaseResult` built from a worker's reply.
 """
 
 from __future__ import annotations
@@ -90,10 +91,34 @@ def _step_result(record: dict | None) -> StepResult | None:
         return StepResult(error=f"unreadable value: {exc}")
 
 
-def case_result(raw: dict) -> CaseResult:
-    steps = raw.pop("steps", None)
+def parse_report(text: str | None, n_steps: int) -> tuple[tuple[StepResult | None, ...], bool]:
+    """The step records a case wrote on fd 3, one JSON object a line: ``{"i": k, "v": value}`` or
+    ``{"i": k, "error": "..."}`` for ``k = 0, 1, ...`` in order. Returns one entry per step (``None``:
+    never reported) and whether every step was reported. Anything else (a repeat, a gap, a record
+    past the last step, a line that is not such a record) voids the whole report: the program can
+    write this descriptor too, so only a report exactly as the harness writes it is read at all."""
+    steps: list[StepResult | None] = [None] * n_steps
+    if text is None:  # over the capture cap
+        return tuple(steps), False
+    expected = 0
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            return (None,) * n_steps, False
+        if not isinstance(record, dict) or record.get("i") != expected or expected >= n_steps \
+                or set(record) - {"i", "v", "error"}:
+            return (None,) * n_steps, False
+        steps[expected] = _step_result(record)
+        expected += 1
+    return tuple(steps), expected == n_steps
+
+
+def case_result(raw: dict, n_steps: int | None = None) -> CaseResult:
+    """A worker's raw case reply as a :class:`CaseResult`; ``n_steps``: how many steps the case had."""
+    report = raw.pop("report", None)
     fields = {k: raw[k] for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s",
-                                  "truncated", "complete") if k in raw}
-    if steps is not None:
-        fields["steps"] = tuple(_step_result(s) for s in steps)
+                                  "truncated") if k in raw}
+    if n_steps is not None:
+        fields["steps"], fields["complete"] = parse_report(report, n_steps)
     return CaseResult(**fields)
