@@ -1,11 +1,12 @@
 """The local provider: untrusted programs on this machine, with Linux isolation layers and no service.
 
-Each pool worker is a fork server (see ``_launcher.py``) started once: new namespaces, a
-read-only root holding only the interpreter (and the C++ toolchain), a cgroup, then per job a
-fresh IPC namespace and a fresh tmpfs working directory, and per test case a fresh process with
-an unprivileged uid, rlimits, ``no_new_privs``, Landlock and a seccomp filter, whichever of these
-the machine allows. The layers are probed once, at construction, and logged. A worker that dies
-is replaced; one that overruns its job is killed and replaced.
+Each pool worker is a zygote (see ``_launcher.py``) started once: new namespaces, a read-only root
+holding only the interpreter (and the C++ toolchain), a cgroup, then per program a fresh IPC
+namespace, a fresh tmpfs working directory and a fresh job process, which receives the program on
+its own socket pair (the zygote only passes the descriptor on, so it never holds a program), and per
+test case a fresh process with an unprivileged uid, rlimits, ``no_new_privs``, Landlock and a seccomp
+filter, whichever of these the machine allows. The layers are probed once, at construction, and
+logged. A worker that dies is replaced; one that overruns its job is killed and replaced.
 """
 
 from __future__ import annotations
