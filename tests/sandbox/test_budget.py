@@ -1,5 +1,6 @@
 """The time budget of a reward call is charged per program: programs that burn their whole compile or
-run limits get cut once they are over their share, and the rest of the batch is still scored."""
+run limits get cut once they are over their share and others wait, and the rest of the batch is still
+scored."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def test_a_dozen_python_hogs_cannot_push_the_honest_programs_out_of_the_batch():
         scores = reward(completions=completions, test_cases=[TESTS] * 10, log_metric=metrics)
         # first come, first served, the hogs' 4 x 3 cases x 2 s would take the whole budget
         assert scores[4:] == [1.0] * 6
-        assert all(s in (None, 0.0) for s in scores[:4]) and metrics["code_reward/sandbox_errors"] >= 1
+        assert all(s in (None, 0.0) for s in scores[:4])  # unscored when cut, 0.0 when a case timed out first
+        assert metrics["code_reward/budget_cuts"] >= 1 and metrics["code_reward/sandbox_errors"] == 0
     finally:
         reward.provider.close()
 
@@ -68,7 +70,6 @@ def test_self_including_cpp_sources_cannot_exhaust_a_batch():
         honest = [HONEST.replace("print(2 *", f"print({k} * 0 + 2 *") for k in range(4)]
         scores = reward(completions=[bomb.replace("{}", f"{{ return {k}; }}") for k in range(4)] + honest,
                         test_cases=[TESTS] * 8)
-        assert scores[4:] == [1.0] * 4
-        assert all(s in (None, 0.0) for s in scores[:4])
+        assert scores == [None] * 4 + [1.0] * 4  # cut while compiling: no verdict
     finally:
         sandbox.close()

@@ -44,7 +44,9 @@ a completion without a final code block in the row's language scores 0.0. ``None
 the completion) when the sandbox itself failed or the call's time budget ran out, when the row
 has no test cases or tests the program's language cannot take (a C++ program with call-based
 tests), or when the language is not supported: none of those is the model's fault. Each is counted
-in a metric (``<name>/sandbox_errors``, ``<name>/unscorable``, ``<name>/unsupported_language``).
+in a metric (``<name>/sandbox_errors``, ``<name>/unscorable``, ``<name>/unsupported_language``). A
+program stopped for running past its share of ``budget_s`` while others waited
+(:class:`trl_r1.sandbox.pool.BatchBudget`) scores ``None`` too (``<name>/budget_cuts``).
 """
 
 from __future__ import annotations
@@ -251,10 +253,12 @@ class CodeReward(RewardFunction):
             jobs.setdefault(job, []).append(i)
         budget_s = getattr(self.config or getattr(provider, "config", None), "budget_s", None)
         results = provider.run(list(jobs), budget_s=budget_s) if jobs else []
-        sandbox_errors = timeouts = 0
+        sandbox_errors = timeouts = budget_cuts = 0
         for result, indices in zip(results, jobs.values()):
             score = self._score(result, rows[indices[0]][1])
-            if score is None:
+            if score is None and result.extra.get("cut"):
+                budget_cuts += len(indices)
+            elif score is None:
                 sandbox_errors += len(indices)
                 logger.warning("code reward: sandbox failure, completion skipped: %s", result.error)
             else:
@@ -266,14 +270,20 @@ class CodeReward(RewardFunction):
         if unsupported:
             logger.warning("code reward: %d completion(s) in a language the sandbox does not run (it runs %s) "
                            "scored None", unsupported, sorted(supported))
+        if budget_cuts:
+            logger.warning("code reward: %d completion(s) ran past their share of budget_s while others waited and "
+                           "were stopped unscored; raise SandboxConfig.budget_s or max_workers", budget_cuts)
         self.log_metrics(log_metric, sandbox_errors=sandbox_errors, unscorable=unscorable, no_code=no_code,
-                         timeouts=timeouts, unsupported_language=unsupported, untrusted_tests=untrusted)
+                         timeouts=timeouts, unsupported_language=unsupported, untrusted_tests=untrusted,
+                         budget_cuts=budget_cuts)
         return rewards
 
     def _score(self, result: JobResult, tests: list[TestCase]) -> float | None:
         if not result.ok or len(result.cases) != len(tests):
             return None
         passed = sum(t.passed(c, self.float_tolerance) for t, c in zip(tests, result.cases))
+        if result.extra.get("cut"):  # stopped for the batch's sake before it could finish: no verdict
+            return None
         if self.binary:
             return float(passed == len(tests))
         return passed / len(tests)

@@ -7,7 +7,8 @@ the host path is never in its memory either). It must stay standard-library only
 *control* socket (``SOCK_SEQPACKET``, one JSON message each): the setup message, a ``{"ready": ...}``
 reply, then per program a ``{"job": seq, "limit_s": s}`` message carrying one end of a fresh
 per-program socket pair (``SCM_RIGHTS``), answered by ``{"done": seq, "killed": ...}`` once the
-program's processes are gone; ``{"cut": seq}`` asks to kill a running program early.
+program's processes are gone; ``{"cut": seq}`` stops a program early (it ran past its share of the
+call's time budget while others wait): its running case and the rest are reported ``skipped``.
 
 Process tree of one worker (pid namespace active)::
 
@@ -514,6 +515,19 @@ class Server:
         self.jobs = 0
         self.ruleset = None
         self.code = None  # the job's compiled program, in the job process
+        self.cut = False  # in the job process: the trainer cut the program (it ran past its share of the budget)
+        self.case_pid = None
+
+    def _on_cut(self, signum, frame) -> None:
+        """SIGUSR1 from the zygote: the program is over its share of the call's budget and others wait.
+        The running case is killed and, like the cases after it, reported ``skipped`` (never run to its
+        end: no verdict); the cases that ended before keep theirs."""
+        self.cut = True
+        if self.case_pid is not None:
+            try:
+                os.kill(self.case_pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     # ------------------------------------------------------------------------------- confinement
     def confine(self, limits: dict) -> None:
@@ -546,6 +560,7 @@ class Server:
         mistaken for a wrong program."""
         status = 125
         try:
+            signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the job process's cut handler is not the program's
             wanted = [*fds, ready_fd] + ([self.ruleset] if self.ruleset is not None else [])
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in wanted]  # out of the way of dup2
             for target, fd in enumerate(high):  # 0-3 stdio + report, 4 ready, 5 the Landlock ruleset
@@ -576,6 +591,9 @@ class Server:
         if pid == 0:
             os.close(ready_r)
             self._child(fds, ready_w, limits, run)
+        self.case_pid = pid
+        if self.cut:  # the cut came between the fork and the line above
+            os.kill(pid, signal.SIGKILL)
         os.close(ready_w)
         pidfd = os.pidfd_open(pid)
         poller = select.poll()
@@ -584,6 +602,7 @@ class Server:
         if timed_out:
             os.kill(pid, signal.SIGKILL)
         _, wait_status, usage = os.wait4(pid, 0)
+        self.case_pid = None
         wall = time.monotonic() - start
         os.close(pidfd)
         self.reap_all(pid)
@@ -592,12 +611,15 @@ class Server:
             os.close(fd)
         ready = os.read(ready_r, 1) == b"R"
         os.close(ready_r)
-        if not ready:
-            raise SetupError(f"case setup failed: {outs[1][-2000:].decode('utf-8', 'replace')}")
         sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
+        cut = self.cut and sig == signal.SIGKILL
+        if not ready and not cut:
+            raise SetupError(f"case setup failed: {outs[1][-2000:].decode('utf-8', 'replace')}")
         code = os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else None
         cpu = usage.ru_utime + usage.ru_stime
-        if timed_out or sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits["cpu_s"]):
+        if cut:
+            status = "skipped"
+        elif timed_out or sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits["cpu_s"]):
             status = "timeout"
         elif sig == signal.SIGXFSZ:
             status = "output_limit"
@@ -669,8 +691,9 @@ class Server:
 
     def run_job(self, seq: int, job_fd: int, limit_s: float) -> dict:
         """Fork a job process for one program and hand it ``job_fd`` (its own socket to the trainer);
-        the zygote never reads it. Wait until the job process ends, its time limit passes, or the
-        trainer asks to cut it (``{"cut": seq}``), then kill and reap everything it left."""
+        the zygote never reads it. Wait until the job process ends or its time limit passes (a
+        ``{"cut": seq}`` meanwhile is passed on as SIGUSR1: the job process stops its program and
+        replies with what it has), then kill and reap everything it left."""
         self.begin_job()
         try:
             pid = os.fork()
@@ -697,8 +720,8 @@ class Server:
                     message = os.read(CONTROL_FD, 1 << 16)
                     if not message:  # the trainer is gone: so are we (and, as pid 1, everything here)
                         os._exit(0)
-                    if json.loads(message).get("cut") == seq:
-                        killed = "cut"
+                    if json.loads(message).get("cut") == seq:  # it finishes with what it has, as a timeout
+                        os.kill(pid, signal.SIGUSR1)
                     continue
                 if left <= 0:
                     killed = "time"
@@ -720,6 +743,7 @@ class Server:
                 _TASK_DIR_FD = os.open(f"/proc/{os.getpid()}/task", os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 pass
+        signal.signal(signal.SIGUSR1, self._on_cut)
         job = read_frame(fd)
         if job is None:
             return 3
@@ -756,12 +780,14 @@ class Server:
         if language != "python":
             compiled = self.compile(job)
             reply["compile"] = compiled
+            if compiled["status"] == "skipped":  # cut while compiling
+                return {**reply, "cases": [{"status": "skipped"} for _ in job["cases"]], "cut": True}
             if compiled["status"] != "ok":
                 return {**reply, "cases": [{"status": "compile_error"} for _ in job["cases"]]}
             binary = compiled.pop("binary")
         results = []
         for case in job["cases"]:
-            if job.get("fail_fast") and results and results[-1]["status"] != "ok":
+            if self.cut or (job.get("fail_fast") and results and results[-1]["status"] != "ok"):
                 results.append({"status": "skipped"})
                 continue
             cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
@@ -778,7 +804,7 @@ class Server:
             if steps is not None:  # parsed and judged by the trainer
                 result["report"] = report.decode("utf-8", "replace") if len(report) <= cap else None
             results.append(result)
-        return {**reply, "cases": results}
+        return {**reply, "cases": results, "cut": self.cut}
 
     def compile(self, job: dict) -> dict:
         """Compile the job's source once, inside the sandbox, with the compile limits."""

@@ -189,7 +189,7 @@ class _Worker:
         try:
             socket.send_fds(self.control, [json.dumps({"job": seq, "limit_s": limit}).encode()], [theirs.fileno()])
             theirs.close()
-            reply = self._exchange(ours, request, seq, started, started + limit + 5.0, batch)
+            reply, cut = self._exchange(ours, request, seq, started, started + limit + 5.0, batch)
         finally:
             theirs.close()
             ours.close()
@@ -198,10 +198,8 @@ class _Worker:
             raise WorkerDied(f"sandbox worker out of step: {done}")
         if "error" in done:
             raise WorkerDied(f"sandbox setup failed: {done['error']}")
-        batch.finished(time.monotonic() - started, cut=bool(done.get("killed")))
+        batch.finished(time.monotonic() - started, cut=cut or bool(done.get("killed")))
         if reply is None:
-            if done.get("killed") == "cut":
-                return JobResult(error="program cut to leave the rest of the call its share of budget_s")
             if done.get("killed") == "time":
                 return JobResult(error="call time budget exhausted: program killed")
             return JobResult(error=f"job process ended without a reply (wait status {done.get('status')})")
@@ -211,17 +209,18 @@ class _Worker:
         compiled = reply.get("compile") or {}
         steps = [None if c["steps"] is None else len(c["steps"]) for c in request["cases"]]
         return JobResult(cases=tuple(case_result(c, n) for c, n in zip(reply["cases"], steps)),
-                         compile_output=compiled.get("stderr", ""))
+                         compile_output=compiled.get("stderr", ""), extra={"cut": True} if reply.get("cut") else {})
 
     def _exchange(self, sock: socket.socket, request: dict, seq: int, started: float, deadline: float,
-                  batch: BatchBudget) -> dict | None:
+                  batch: BatchBudget) -> tuple[dict | None, bool]:
         """Send the program, wait for the reply (asking the zygote to cut the program when the batch
-        needs the time), return it; ``None`` when the job process ended without one."""
+        needs the time), return it (``None`` when the job process ended without one) and whether it
+        was cut."""
         fd = sock.fileno()
         try:
             write_frame(fd, request)
         except WorkerDied:  # the job process is gone already: the zygote's "done" says why
-            return None
+            return None, False
         poller = select.poll()
         poller.register(fd, select.POLLIN | select.POLLHUP)
         cut = False
@@ -235,9 +234,9 @@ class _Worker:
                 cut = True
                 self.control.send(json.dumps({"cut": seq}).encode())
         try:
-            return read_frame(fd, deadline)
+            return read_frame(fd, deadline), cut
         except WorkerDied:
-            return None
+            return None, cut
 
 
 def _shutdown(workers: list[_Worker], lease: UidLease | None) -> None:

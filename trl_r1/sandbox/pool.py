@@ -18,9 +18,11 @@ class BatchBudget:
 
     Every program of the call is owed an equal share of the workers' time, ``budget_s * workers /
     programs``. A program may run past its share (up to its own limits) while that costs nobody
-    anything; it is *cut* (the sandbox kills it, and it gets no verdict) only once it is over its
-    share and the programs still waiting would otherwise miss the deadline, by the mean running time
-    of the programs that ended on their own (the share itself until one has). So a dozen programs
+    anything; it is *cut* only once it is over its share and the programs still waiting would
+    otherwise miss the deadline, by the mean running time of the programs that ended on their own
+    (the share itself until one has), or in the last second of the call. A cut program's running
+    case and the ones after it are reported ``skipped`` (never run to their end): a reward gives it
+    ``None``, not a verdict. So a dozen programs
     that each burn a whole compile or case limit cannot leave the rest of the call without time.
 
     >>> batch = BatchBudget(budget_s=10.0, workers=2, programs=10)
@@ -52,10 +54,14 @@ class BatchBudget:
         """Whether a program running for ``elapsed`` seconds must stop so the waiting ones finish in time."""
         with self._lock:
             waiting, costs = self.waiting, list(self._costs)
-        if waiting <= 0 or elapsed <= self.share:
+        if elapsed <= self.share:
+            return False
+        left = self.deadline - time.monotonic()
+        if left < 1.0:  # the call is ending: a program over its share is charged, not excused with None
+            return True
+        if waiting <= 0:
             return False
         need = sum(costs) / len(costs) if costs else self.share
-        left = self.deadline - time.monotonic()
         return left < 1.2 * waiting * need / self.workers + 0.5
 
 

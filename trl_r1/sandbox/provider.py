@@ -97,7 +97,9 @@ class CaseResult:
 class JobResult:
     """The cases' results, or ``error`` when the sandbox itself failed (never the program's fault):
     a reward must then return ``None`` for the completion, not 0. ``compile_output``: the
-    compiler's stderr for compiled languages."""
+    compiler's stderr for compiled languages. ``extra["cut"]``: the program was stopped for running
+    past its share of the call's time budget while others waited; its cases from the one running
+    then are ``"skipped"`` (not run to their end), so a reward must not count them as failures."""
 
     cases: tuple[CaseResult, ...] = ()
     error: str | None = None
