@@ -172,6 +172,9 @@ UNTRUSTED_FORMS = {
     "verdict_assigned_then_checked": ("ok = add(2, 2) == 5\nassert ok is True", "ok = add(2, 2) == 4\nassert ok is True"),
     "arithmetic_on_the_value": ("assert add(2, 2) - 5 == 0", "assert add(2, 2) - 4 == 0"),
     "no_comparison_at_all": ("add(2, 2)", "add(2, 2)"),
+    # test code that puts the expected value in the program's namespace: `add` could return cases[0][1]
+    "test_code_binds_the_expected_value": ("cases = [(2, 5)]\nassert add(cases[0][0], 2) == 5",
+                                           "cases = [(2, 4)]\nassert add(cases[0][0], 2) == 4"),
 }
 # What a forger writes for them: "true" for the first step, then exit before the harness runs.
 FORGER = ADD.replace("a + b", "a - b") + "import os\nos.write(3, b'{\"i\": 0, \"v\": [\"b\", true]}\\n')\nos._exit(0)"

@@ -43,6 +43,12 @@ def test_the_cgroup_namespace_hides_the_trainers_cgroup(full):
     assert all(line.rsplit(":", 1)[1] == "/" for line in out.split())
 
 
+def test_the_host_name_is_not_the_hosts(full):
+    if not full.active.get("mount_namespace"):
+        pytest.skip("no UTS namespace without the mount-namespace layer")
+    assert run(full, "import socket, os\nprint(socket.gethostname(), os.uname().nodename)") == "sandbox sandbox\n"
+
+
 def test_no_process_the_program_can_see_shows_a_host_path_in_its_command_line(full):
     out = run(full, """
         import os

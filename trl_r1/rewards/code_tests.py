@@ -384,6 +384,30 @@ def _exec_step(body: list[ast.stmt]) -> tuple[Step, Check]:
     return Step("exec", ast.unparse(ast.Module(body=body, type_ignores=[]))), Check("ran", trusted=trusted)
 
 
+def _expected_values(check: Check) -> list[Any]:
+    if check.op in ("ran", "truthy", "call"):
+        return []
+    return [check.expected[0]] if check.op in ("isclose", "abs_diff") else [check.expected]
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # noqa: BLE001 - any comparison failure means "not the same"
+        return False
+
+
+def _holds_an_expected_value(body: list[ast.stmt], expected: list[Any]) -> bool:
+    """Whether test code run in the sandbox binds a value an assert expects (``cases = [(1, 2)]`` before
+    ``assert f(cases[0][0]) == 2``): the program could read it from its namespace and return it."""
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, (ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict)):
+            ok, value = _constant(node)
+            if ok and any(_same(value, e) for e in expected):
+                return True
+    return False
+
+
 def assert_test(source: str, row: int = 0) -> TestCase:
     """A Python ``assert`` test as steps: each top-level ``assert`` of a form the trainer can judge
     (``<expr> OP <literal>``, ``math.isclose(<expr>, <literal>)``, ``abs(<expr> - <literal>) < <literal>``)
@@ -421,6 +445,11 @@ def assert_test(source: str, row: int = 0) -> TestCase:
         step, check = _exec_step(pending)
         steps.append(step)
         checks.append(check)
+    expected = [value for check in checks for value in _expected_values(check)]
+    if expected:
+        blocks = [stmt for stmt in tree.body if not isinstance(stmt, ast.Assert)]
+        if _holds_an_expected_value(blocks, expected):
+            checks = [Check(c.op, c.expected, trusted=False) if c.op == "ran" else c for c in checks]
     return TestCase(steps=tuple(steps), checks=tuple(checks))
 
 

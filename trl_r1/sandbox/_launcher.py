@@ -919,6 +919,8 @@ def init_main(setup: dict) -> int:
     root_method = None
     if layers.get("mount_namespace"):
         root_method = build_root(setup["root"], setup["ro_paths"], with_proc=in_pid_ns)
+        for call in (_libc.sethostname, _libc.setdomainname):  # our UTS namespace began as a copy of the host's
+            _check(call(b"sandbox", 7), "sethostname")
     _prctl(PR_SET_DUMPABLE, 0, "dumpable")
     if not in_pid_ns:  # orphans of the program are re-parented to us, so we can reap them
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
