@@ -67,6 +67,7 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP = 1, 4, 22
 PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 36, 38
 NR_PIVOT_ROOT = 155
 MAX_FD = 1 << 16
+REPORT_SCALE = 4  # the step report may be this many times the output cap: tagged JSON takes ~15 bytes an int
 
 # Python's RLIMIT_* constants are used by name; these are the ones we set.
 RLIMITS = {"cpu": "RLIMIT_CPU", "memory": "RLIMIT_AS", "nproc": "RLIMIT_NPROC", "fsize": "RLIMIT_FSIZE",
@@ -606,7 +607,7 @@ class Server:
         wall = time.monotonic() - start
         os.close(pidfd)
         self.reap_all(pid)
-        outs = [os.pread(fd, cap + 1, 0) for fd in fds[1:]]
+        outs = [os.pread(fd, size + 1, 0) for fd, size in zip(fds[1:], (cap, cap, REPORT_SCALE * cap))]
         for fd in fds:
             os.close(fd)
         ready = os.read(ready_r, 1) == b"R"
@@ -798,11 +799,11 @@ class Server:
             else:
                 def run(steps=steps):
                     sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
-                    return _run_program(job["code"], steps, base_cap // 8, self.code)
+                    return _run_program(job["code"], steps, REPORT_SCALE * base_cap // 8, self.code)
             result = self.run_process(run, case.get("stdin", "").encode("utf-8", "surrogateescape"), limits, cap)
             report = result.pop("report")
             if steps is not None:  # parsed and judged by the trainer
-                result["report"] = report.decode("utf-8", "replace") if len(report) <= cap else None
+                result["report"] = report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
             results.append(result)
         return {**reply, "cases": results, "cut": self.cut}
 
