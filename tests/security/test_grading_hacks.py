@@ -13,7 +13,7 @@ import pytest
 
 from trl_r1.rewards.code import CodeReward
 from trl_r1.rewards.code_tests import parse_test_cases
-from trl_r1.sandbox import Job
+from trl_r1.sandbox import Job, LocalSandbox, SandboxConfig
 
 pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"),
               pytest.mark.usefixtures("nothing_outlives_the_run")]
@@ -265,3 +265,28 @@ def test_a_call_based_hack_exiting_at_import_scores_zero(reward):
     io = {"fn_name": "add", "inputs": [[2, 2]], "outputs": [4]}
     code = ADD + "import os; os._exit(0)"
     assert reward(completions=[solution(code), solution(ADD)], input_output=[io, io]) == [0.0, 1.0]
+
+
+# ----------------------------------------------------------------------------------------------- excuses
+# A wrong program gains from an unscored (None) completion: in GRPO it gets advantage 0, above a wrong
+# one. These try to turn their 0.0 into a sandbox failure.
+def test_breaking_the_working_directory_for_the_next_case_is_not_an_excuse(reward):
+    metrics = Metrics()
+    code = "import os\nos.chmod('/work', 0)\nos.chmod('.', 0)\nprint(0)"
+    tests = [{"input": "1", "output": "2"}, {"input": "2", "output": "4"}]
+    assert reward(completions=[solution(code)], test_cases=[tests], log_metric=metrics) == [0.0]
+    assert metrics["code_reward/sandbox_errors"] == 0
+
+
+def test_printing_to_the_cap_in_every_case_is_not_an_excuse():
+    """Each case's output goes to the trainer as the case ends: it never piles up in the worker's
+    memory limit, so the job process survives to report every case."""
+    sandbox = LocalSandbox(SandboxConfig(max_workers=1, memory_mb=256, max_output_bytes=1 << 20))
+    try:
+        metrics = Metrics()
+        code = "import sys\nsys.stdout.write('x' * (1 << 20))\nsys.stderr.write('y' * (1 << 20))"
+        tests = [{"input": str(i), "output": str(2 * i)} for i in range(60)]
+        assert CodeReward(sandbox)(completions=[solution(code)], test_cases=[tests], log_metric=metrics) == [0.0]
+        assert metrics["code_reward/sandbox_errors"] == 0
+    finally:
+        sandbox.close()

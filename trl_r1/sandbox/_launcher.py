@@ -736,7 +736,9 @@ class Server:
             self.end_job()
 
     def _job_process(self, fd: int) -> int:
-        """Body of a job process: read the program from ``fd``, run it, write the reply to ``fd``."""
+        """Body of a job process: read the program from ``fd``, run it, and write to ``fd`` one
+        ``{"case": ...}`` frame per case as it ends (so no program's outputs pile up here, in the
+        worker's memory limit), then ``{"done": True, ...}`` or ``{"error": ...}``."""
         global _TASK_DIR_FD
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
         if not self.in_pid_ns:
@@ -752,7 +754,7 @@ class Server:
             self.code = None
             if job.get("language", "python") == "python":
                 self.code = self._compile_python(job["code"])
-            reply = self._run_job(job)
+            reply = self._run_job(job, fd)
         except SetupError as exc:
             reply = {"error": str(exc)}
         except BaseException as exc:
@@ -772,25 +774,27 @@ class Server:
         finally:
             resource.setrlimit(resource.RLIMIT_CPU, cpu)
 
-    def _run_job(self, job: dict) -> dict:
+    def _run_job(self, job: dict, fd: int) -> dict:
         limits = self.limits
         base_cap = limits["output_bytes"]
         language = job.get("language", "python")
-        reply: dict = {}
+        reply: dict = {"done": True}
         binary = None
         if language != "python":
             compiled = self.compile(job)
             reply["compile"] = compiled
-            if compiled["status"] == "skipped":  # cut while compiling
-                return {**reply, "cases": [{"status": "skipped"} for _ in job["cases"]], "cut": True}
-            if compiled["status"] != "ok":
-                return {**reply, "cases": [{"status": "compile_error"} for _ in job["cases"]]}
+            status = {"skipped": "skipped", "ok": None}.get(compiled["status"], "compile_error")  # skipped: cut
+            if status is not None:
+                for _ in job["cases"]:
+                    write_frame(fd, {"case": {"status": status}})
+                return {**reply, "cut": self.cut}
             binary = compiled.pop("binary")
-        results = []
+        last = "ok"
         for case in job["cases"]:
-            if self.cut or (job.get("fail_fast") and results and results[-1]["status"] != "ok"):
-                results.append({"status": "skipped"})
+            if self.cut or (job.get("fail_fast") and last != "ok"):
+                write_frame(fd, {"case": {"status": "skipped"}})
                 continue
+            self._reset_workdir()
             cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
             steps = case.get("steps")
             if binary is not None:
@@ -804,8 +808,17 @@ class Server:
             report = result.pop("report")
             if steps is not None:  # parsed and judged by the trainer
                 result["report"] = report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
-            results.append(result)
-        return {**reply, "cases": results, "cut": self.cut}
+            last = result["status"]
+            write_frame(fd, {"case": result})
+            del result, report
+        return {**reply, "cut": self.cut}
+
+    def _reset_workdir(self) -> None:
+        """The working directory as a case expects it: an earlier case of the program may have made it
+        unusable (``chmod 0``), which would fail the next case's setup and excuse the program with ``None``."""
+        os.chmod(self.workdir, 0o700)
+        if self.uid is not None:
+            os.chown(self.workdir, self.uid, self.uid)
 
     def compile(self, job: dict) -> dict:
         """Compile the job's source once, inside the sandbox, with the compile limits."""

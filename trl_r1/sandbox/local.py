@@ -224,17 +224,20 @@ class _Worker:
         poller = select.poll()
         poller.register(fd, select.POLLIN | select.POLLHUP)
         cut = False
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                raise TimeoutError("sandbox did not finish")
-            if poller.poll(min(deadline - now, 0.05) * 1000):
-                break
-            if not cut and batch.should_cut(time.monotonic() - started):
-                cut = True
-                self.control.send(json.dumps({"cut": seq}).encode())
+        cases = []
         try:
-            return read_frame(fd, deadline), cut
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    raise TimeoutError("sandbox did not finish")
+                if poller.poll(min(deadline - now, 0.05) * 1000):
+                    frame = read_frame(fd, deadline)
+                    if "case" not in frame:
+                        return (frame if "error" in frame else {**frame, "cases": cases}), cut
+                    cases.append(frame["case"])
+                if not cut and batch.should_cut(time.monotonic() - started):
+                    cut = True
+                    self.control.send(json.dumps({"cut": seq}).encode())
         except WorkerDied:
             return None, cut
 

@@ -32,7 +32,7 @@ def read_frame(fd: int, deadline: float) -> Any:
             left = deadline - time.monotonic()
             if left <= 0 or not poller.poll(left * 1000):
                 raise TimeoutError
-            chunk = os.read(fd, max(need - len(buf), 1 << 16))
+            chunk = os.read(fd, need - len(buf))  # never past this frame: the next one is read by the next call
             if not chunk:
                 raise WorkerDied("sandbox worker exited")
             buf += chunk
