@@ -16,7 +16,8 @@ Process tree of one worker (pid namespace active)::
                          └─ zygote (root, pid 1 of a new pid ns; builds the read-only root once,
                               │    then per program: fresh IPC namespace, fresh tmpfs /work)
                               └─ job (root; reads its program from its own socket, compiles it,
-                                   │    writes the reply there; child subreaper, kills leftovers)
+                                   │    sends each case's outcome back there as it ends; child
+                                   │    subreaper, kills leftovers)
                                    └─ case (sandbox uid, rlimits, no_new_privs, Landlock; seccomp
                                         │     inherited from the zygote)
                                         └─ whatever the program forks
