@@ -104,3 +104,27 @@ print(hits)
     results = one_worker.run([Job("input()", (Case(stdin=secret),)), Job(reader, (Case(),))])
     assert results[0].cases[0].status == "ok"
     assert results[1].cases[0].stdout == "0\n"
+
+
+def test_a_case_finds_no_other_case_of_its_own_program_in_its_memory(one_worker):
+    """Each case process reads its own case from the trainer; the job process it is forked from never
+    holds a case's stdin or test code, so a test whose answer is another case's input cannot be read
+    off (``f(2) == 4`` next to ``f(4) == 16``)."""
+    scanner = r'''
+import ctypes, re
+own = input()
+seen = set()
+for line in open('/proc/self/maps'):
+    fields = line.split()
+    lo, hi = (int(x, 16) for x in fields[0].split('-'))
+    if 'r' not in fields[1] or hi - lo > 1 << 28 or 'vvar' in line or 'vsyscall' in line:
+        continue
+    try:
+        seen.update(m.decode() for m in re.findall(rb'case-secre[t]-(\d)', ctypes.string_at(lo, hi - lo)))
+    except Exception:
+        pass
+print(own[-1], sorted(seen))
+'''
+    cases = tuple(Case(stdin=f"case-secret-{i}") for i in range(3))
+    result = one_worker.run([Job(scanner, cases)])[0]
+    assert [c.stdout for c in result.cases] == [f"{i} ['{i}']\n" for i in range(3)]

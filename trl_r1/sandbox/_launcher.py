@@ -556,13 +556,23 @@ class Server:
         if not layers.get("seccomp"):  # no kernel socket-family filter: at least refuse it in Python
             _audit_socket_block()
 
-    def _child(self, fds: tuple, ready_fd: int, limits: dict, run) -> None:
-        """Body of a forked case process: never returns. Writes ``R`` to the ready pipe once every
-        layer is in place, just before untrusted code starts, so a setup failure is never
-        mistaken for a wrong program."""
+    def _child(self, fds: tuple, ready_fd: int, limits: dict, run, case_fd: int | None) -> None:
+        """Body of a forked case process: never returns. Reads its own case (stdin, steps) from
+        ``case_fd`` when given: the job process never holds a case's data, so no case can find
+        another's in memory. Writes ``R`` to the ready pipe once every layer is in place, just before
+        untrusted code starts, so a setup failure is never mistaken for a wrong program."""
         status = 125
         try:
             signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the job process's cut handler is not the program's
+            case = None
+            if case_fd is not None:
+                case = read_frame(case_fd)
+                if case is None:
+                    raise SetupError("no case on the program's socket")
+                data = case.get("stdin", "").encode("utf-8", "surrogateescape")
+                while data:
+                    data = data[os.write(fds[0], data):]
+                os.lseek(fds[0], 0, os.SEEK_SET)
             wanted = [*fds, ready_fd] + ([self.ruleset] if self.ruleset is not None else [])
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in wanted]  # out of the way of dup2
             for target, fd in enumerate(high):  # 0-3 stdio + report, 4 ready, 5 the Landlock ruleset
@@ -574,7 +584,7 @@ class Server:
             self.confine(limits)
             os.write(4, b"R")
             os.close(4)
-            status = run()
+            status = run(case)
         except BaseException:
             try:
                 os.write(2, traceback.format_exc().encode())
@@ -583,16 +593,17 @@ class Server:
         os._exit(status)
 
     # ------------------------------------------------------------------------------- processes
-    def run_process(self, run, stdin: bytes, limits: dict, cap: int) -> dict:
-        """Fork a confined child running ``run()``; wait for it within the wall limit, kill whatever
-        it left, and return its outcome. ``cap`` bounds each captured stream."""
+    def run_process(self, run, stdin: bytes, limits: dict, cap: int, case_fd: int | None = None) -> dict:
+        """Fork a confined child running ``run(case)``; wait for it within the wall limit, kill whatever
+        it left, and return its outcome. ``cap`` bounds each captured stream. With ``case_fd`` the
+        child reads its case (a frame the trainer sends, stdin included) itself; else ``stdin``."""
         fds = (_memfd("stdin", stdin), _memfd("stdout"), _memfd("stderr"), _memfd("report"))
         ready_r, ready_w = os.pipe()
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
-            self._child(fds, ready_w, limits, run)
+            self._child(fds, ready_w, limits, run, case_fd)
         self.case_pid = pid
         if self.cut:  # the cut came between the fork and the line above
             os.kill(pid, signal.SIGKILL)
@@ -791,23 +802,23 @@ class Server:
                 return {**reply, "cut": self.cut}
             binary = compiled.pop("binary")
         last = "ok"
-        for case in job["cases"]:
+        for k, case in enumerate(job["cases"]):  # how to run each case; its data goes straight to its process
             if self.cut or (job.get("fail_fast") and last != "ok"):
                 write_frame(fd, {"case": {"status": "skipped"}})
                 continue
             self._reset_workdir()
+            write_frame(fd, {"next": k})  # the trainer answers with the case, which only the case process reads
             cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
-            steps = case.get("steps")
             if binary is not None:
-                def run(binary=binary):
+                def run(case, binary=binary):
                     os.execve(binary, [binary], self.setup["env"])
             else:
-                def run(steps=steps):
+                def run(case):
                     sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
-                    return _run_program(job["code"], steps, REPORT_SCALE * base_cap // 8, self.code)
-            result = self.run_process(run, case.get("stdin", "").encode("utf-8", "surrogateescape"), limits, cap)
+                    return _run_program(job["code"], case.get("steps"), REPORT_SCALE * base_cap // 8, self.code)
+            result = self.run_process(run, b"", limits, cap, case_fd=fd)
             report = result.pop("report")
-            if steps is not None:  # parsed and judged by the trainer
+            if case.get("steps"):  # parsed and judged by the trainer
                 result["report"] = report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
             last = result["status"]
             write_frame(fd, {"case": result})
@@ -835,7 +846,7 @@ class Server:
         argv = [a.replace("{source}", source).replace("{binary}", binary) for a in spec["argv"]]
         limits = {**self.limits, **self.setup["compile_limits"]}
 
-        def run():
+        def run(case):
             os.execve(argv[0], argv, self.setup["env"])
 
         result = self.run_process(run, b"", limits, self.limits["output_bytes"])

@@ -159,14 +159,16 @@ class _Worker:
         own_limit = len(job.cases) * (cfg.timeout_s + 1.0) + 5.0
         if job.language != "python":
             own_limit += cfg.compile_timeout_s + 1.0
+        # the job process learns only how to run each case; each case's data goes to its own process
         request = {"language": job.language, "code": job.code, "fail_fast": job.fail_fast,
-                   "cases": [{"stdin": c.stdin, "output_bytes": c.output_bytes,
-                              "steps": None if c.steps is None else [s.wire() for s in c.steps]} for c in job.cases]}
+                   "cases": [{"output_bytes": c.output_bytes, "steps": c.steps is not None} for c in job.cases]}
+        cases = [{"stdin": c.stdin, "steps": None if c.steps is None else [s.wire() for s in c.steps]}
+                 for c in job.cases]
         for attempt in (1, 2):
             try:
                 if not self.alive():
                     self.start()
-                return self._run_once(request, len(job.cases), own_limit, batch)
+                return self._run_once(request, cases, own_limit, batch)
             except (WorkerDied, OSError, ValueError, TimeoutError) as exc:
                 self.stop()
                 if attempt == 1 and time.monotonic() < batch.deadline and not isinstance(exc, TimeoutError):
@@ -176,7 +178,7 @@ class _Worker:
                 return JobResult(error=f"{why}: {exc}")
         raise AssertionError("unreachable")
 
-    def _run_once(self, request: dict, n_cases: int, own_limit: float, batch: BatchBudget) -> JobResult:
+    def _run_once(self, request: dict, cases: list[dict], own_limit: float, batch: BatchBudget) -> JobResult:
         """One program on this worker: a fresh socket pair, one end to the zygote (which forks the job
         process and hands it over unread), the program down ours, the reply back up ours."""
         started = time.monotonic()
@@ -189,7 +191,7 @@ class _Worker:
         try:
             socket.send_fds(self.control, [json.dumps({"job": seq, "limit_s": limit}).encode()], [theirs.fileno()])
             theirs.close()
-            reply, cut = self._exchange(ours, request, seq, started, started + limit + 5.0, batch)
+            reply, cut = self._exchange(ours, request, cases, seq, started, started + limit + 5.0, batch)
         finally:
             theirs.close()
             ours.close()
@@ -207,12 +209,12 @@ class _Worker:
             self.stop()  # a setup failure may have left the worker in a bad state
             return JobResult(error=f"sandbox setup failed: {reply['error']}")
         compiled = reply.get("compile") or {}
-        steps = [None if c["steps"] is None else len(c["steps"]) for c in request["cases"]]
+        steps = [None if c["steps"] is None else len(c["steps"]) for c in cases]
         return JobResult(cases=tuple(case_result(c, n) for c, n in zip(reply["cases"], steps)),
                          compile_output=compiled.get("stderr", ""), extra={"cut": True} if reply.get("cut") else {})
 
-    def _exchange(self, sock: socket.socket, request: dict, seq: int, started: float, deadline: float,
-                  batch: BatchBudget) -> tuple[dict | None, bool]:
+    def _exchange(self, sock: socket.socket, request: dict, cases: list[dict], seq: int, started: float,
+                  deadline: float, batch: BatchBudget) -> tuple[dict | None, bool]:
         """Send the program, wait for the reply (asking the zygote to cut the program when the batch
         needs the time), return it (``None`` when the job process ended without one) and whether it
         was cut."""
@@ -224,7 +226,7 @@ class _Worker:
         poller = select.poll()
         poller.register(fd, select.POLLIN | select.POLLHUP)
         cut = False
-        cases = []
+        results = []
         try:
             while True:
                 now = time.monotonic()
@@ -232,9 +234,12 @@ class _Worker:
                     raise TimeoutError("sandbox did not finish")
                 if poller.poll(min(deadline - now, 0.05) * 1000):
                     frame = read_frame(fd, deadline)
-                    if "case" not in frame:
-                        return (frame if "error" in frame else {**frame, "cases": cases}), cut
-                    cases.append(frame["case"])
+                    if "next" in frame:  # a case process waits for its case
+                        write_frame(fd, cases[frame["next"]])
+                    elif "case" in frame:
+                        results.append(frame["case"])
+                    else:
+                        return (frame if "error" in frame else {**frame, "cases": results}), cut
                 if not cut and batch.should_cut(time.monotonic() - started):
                     cut = True
                     self.control.send(json.dumps({"cut": seq}).encode())
