@@ -16,9 +16,10 @@ Process tree of one worker (pid namespace active)::
                          └─ zygote (root, pid 1 of a new pid ns; builds the read-only root once,
                               │    then per program: fresh IPC namespace, fresh tmpfs /work)
                               └─ job (root; reads its program from its own socket, compiles it,
-                                   │    sends each case's outcome back there as it ends; child
-                                   │    subreaper, kills leftovers)
-                                   └─ case (sandbox uid, rlimits, no_new_privs, Landlock; seccomp
+                                   │    sends the cases' outcomes back there; child subreaper,
+                                   │    kills leftovers)
+                                   └─ case (reads its own case from the socket; sandbox uid, rlimits,
+                                        │     no_new_privs, Landlock; seccomp
                                         │     inherited from the zygote)
                                         └─ whatever the program forks
 
@@ -556,7 +557,7 @@ class Server:
         if not layers.get("seccomp"):  # no kernel socket-family filter: at least refuse it in Python
             _audit_socket_block()
 
-    def _child(self, fds: tuple, ready_fd: int, limits: dict, run, case_fd: int | None) -> None:
+    def _child(self, fds: tuple, ready_fd: int, limits: dict, run, case_fd: int | None, case_index: int) -> None:
         """Body of a forked case process: never returns. Reads its own case (stdin, steps) from
         ``case_fd`` when given: the job process never holds a case's data, so no case can find
         another's in memory. Writes ``R`` to the ready pipe once every layer is in place, just before
@@ -566,9 +567,9 @@ class Server:
             signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the job process's cut handler is not the program's
             case = None
             if case_fd is not None:
-                case = read_frame(case_fd)
-                if case is None:
-                    raise SetupError("no case on the program's socket")
+                case = read_frame(case_fd)  # the trainer queued every case behind the program, in order
+                if case is None or case.get("k") != case_index:
+                    raise SetupError(f"case {case_index} not next on the program's socket")
                 data = case.get("stdin", "").encode("utf-8", "surrogateescape")
                 while data:
                     data = data[os.write(fds[0], data):]
@@ -593,7 +594,8 @@ class Server:
         os._exit(status)
 
     # ------------------------------------------------------------------------------- processes
-    def run_process(self, run, stdin: bytes, limits: dict, cap: int, case_fd: int | None = None) -> dict:
+    def run_process(self, run, stdin: bytes, limits: dict, cap: int, case_fd: int | None = None,
+                    case_index: int = 0) -> dict:
         """Fork a confined child running ``run(case)``; wait for it within the wall limit, kill whatever
         it left, and return its outcome. ``cap`` bounds each captured stream. With ``case_fd`` the
         child reads its case (a frame the trainer sends, stdin included) itself; else ``stdin``."""
@@ -603,7 +605,7 @@ class Server:
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
-            self._child(fds, ready_w, limits, run, case_fd)
+            self._child(fds, ready_w, limits, run, case_fd, case_index)
         self.case_pid = pid
         if self.cut:  # the cut came between the fork and the line above
             os.kill(pid, signal.SIGKILL)
@@ -619,7 +621,8 @@ class Server:
         wall = time.monotonic() - start
         os.close(pidfd)
         self.reap_all(pid)
-        outs = [os.pread(fd, size + 1, 0) for fd, size in zip(fds[1:], (cap, cap, REPORT_SCALE * cap))]
+        outs = [os.pread(fd, min(size + 1, os.fstat(fd).st_size), 0) if os.fstat(fd).st_size else b""
+                for fd, size in zip(fds[1:], (cap, cap, REPORT_SCALE * cap))]
         for fd in fds:
             os.close(fd)
         ready = os.read(ready_r, 1) == b"R"
@@ -748,9 +751,10 @@ class Server:
             self.end_job()
 
     def _job_process(self, fd: int) -> int:
-        """Body of a job process: read the program from ``fd``, run it, and write to ``fd`` one
-        ``{"case": ...}`` frame per case as it ends (so no program's outputs pile up here, in the
-        worker's memory limit), then ``{"done": True, ...}`` or ``{"error": ...}``."""
+        """Body of a job process: read the program from ``fd``, run it, and write the cases'
+        outcomes to ``fd``: ``{"cases": [...]}`` frames whenever their outputs add up to the output
+        cap (so no program's outputs pile up here, in the worker's memory limit), then
+        ``{"done": True, "cases": [the rest], ...}``, or ``{"error": ...}``."""
         global _TASK_DIR_FD
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
         if not self.in_pid_ns:
@@ -797,17 +801,16 @@ class Server:
             reply["compile"] = compiled
             status = {"skipped": "skipped", "ok": None}.get(compiled["status"], "compile_error")  # skipped: cut
             if status is not None:
-                for _ in job["cases"]:
-                    write_frame(fd, {"case": {"status": status}})
-                return {**reply, "cut": self.cut}
+                return {**reply, "cases": [{"status": status} for _ in job["cases"]], "cut": self.cut}
             binary = compiled.pop("binary")
         last = "ok"
+        pending, pending_bytes = [], 0  # small outcomes go back together; big ones as soon as they add up
         for k, case in enumerate(job["cases"]):  # how to run each case; its data goes straight to its process
+            # (skipped cases are always the last ones: their data is never read, by anyone)
             if self.cut or (job.get("fail_fast") and last != "ok"):
-                write_frame(fd, {"case": {"status": "skipped"}})
+                pending.append({"status": "skipped"})
                 continue
             self._reset_workdir()
-            write_frame(fd, {"next": k})  # the trainer answers with the case, which only the case process reads
             cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
             if binary is not None:
                 def run(case, binary=binary):
@@ -816,14 +819,18 @@ class Server:
                 def run(case):
                     sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
                     return _run_program(job["code"], case.get("steps"), REPORT_SCALE * base_cap // 8, self.code)
-            result = self.run_process(run, b"", limits, cap, case_fd=fd)
+            result = self.run_process(run, b"", limits, cap, case_fd=fd, case_index=k)
             report = result.pop("report")
             if case.get("steps"):  # parsed and judged by the trainer
                 result["report"] = report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
             last = result["status"]
-            write_frame(fd, {"case": result})
+            pending.append(result)
+            pending_bytes += sum(len(result.get(key) or "") for key in ("stdout", "stderr", "report"))
             del result, report
-        return {**reply, "cut": self.cut}
+            if pending_bytes > base_cap:
+                write_frame(fd, {"cases": pending})
+                pending, pending_bytes = [], 0
+        return {**reply, "cases": pending, "cut": self.cut}
 
     def _reset_workdir(self) -> None:
         """The working directory as a case expects it: an earlier case of the program may have made it

@@ -33,7 +33,13 @@ from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
 from trl_r1.sandbox.pool import BatchBudget, run_bounded
-from trl_r1.sandbox.protocol import WorkerDied, case_result, decode_value, read_frame, write_frame
+from trl_r1.sandbox.protocol import (
+    FrameBuffer,
+    WorkerDied,
+    case_result,
+    decode_value,
+    frame_bytes,
+)
 from trl_r1.sandbox.provider import Case, Job, JobResult, SandboxUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -215,16 +221,16 @@ class _Worker:
 
     def _exchange(self, sock: socket.socket, request: dict, cases: list[dict], seq: int, started: float,
                   deadline: float, batch: BatchBudget) -> tuple[dict | None, bool]:
-        """Send the program, wait for the reply (asking the zygote to cut the program when the batch
-        needs the time), return it (``None`` when the job process ended without one) and whether it
-        was cut."""
+        """Send the program and, behind it, every case (the job process reads the program; case
+        process ``k`` reads case ``k`` itself, so they stay in the socket until then), collect the
+        per-case frames (asking the zygote to cut the program when the batch needs the time), and
+        return the final reply (``None`` when the job process ended without one) and whether it was cut."""
         fd = sock.fileno()
-        try:
-            write_frame(fd, request)
-        except WorkerDied:  # the job process is gone already: the zygote's "done" says why
-            return None, False
+        sock.setblocking(False)  # written as the sandbox reads, interleaved with reading its frames
+        outbox = memoryview(b"".join([frame_bytes(request), *(frame_bytes({**case, "k": k})
+                                                               for k, case in enumerate(cases))]))
         poller = select.poll()
-        poller.register(fd, select.POLLIN | select.POLLHUP)
+        frames = FrameBuffer()
         cut = False
         results = []
         try:
@@ -232,14 +238,26 @@ class _Worker:
                 now = time.monotonic()
                 if now >= deadline:
                     raise TimeoutError("sandbox did not finish")
-                if poller.poll(min(deadline - now, 0.05) * 1000):
-                    frame = read_frame(fd, deadline)
-                    if "next" in frame:  # a case process waits for its case
-                        write_frame(fd, cases[frame["next"]])
-                    elif "case" in frame:
-                        results.append(frame["case"])
-                    else:
-                        return (frame if "error" in frame else {**frame, "cases": results}), cut
+                poller.register(fd, select.POLLIN | select.POLLHUP | (select.POLLOUT if outbox else 0))
+                events = dict(poller.poll(min(deadline - now, 0.05) * 1000)).get(fd, 0)
+                if events & select.POLLOUT and outbox:
+                    try:
+                        outbox = outbox[os.write(fd, outbox[:1 << 20]):]
+                    except BlockingIOError:
+                        pass
+                    except OSError:  # the job process is gone: its frames (or their absence) say why
+                        outbox = outbox[:0]
+                if events & (select.POLLIN | select.POLLHUP):
+                    try:
+                        data = os.read(fd, 1 << 20)
+                    except BlockingIOError:
+                        data = None
+                    if data == b"":
+                        raise WorkerDied("job process gone")
+                    for frame in frames.feed(data or b""):
+                        results += frame.get("cases", [])
+                        if "done" in frame or "error" in frame:
+                            return (frame if "error" in frame else {**frame, "cases": results}), cut
                 if not cut and batch.should_cut(time.monotonic() - started):
                     cut = True
                     self.control.send(json.dumps({"cut": seq}).encode())

@@ -43,9 +43,33 @@ def read_frame(fd: int, deadline: float) -> Any:
         return json.loads(buf[:length])
 
 
-def write_frame(fd: int, obj: Any) -> None:
+class FrameBuffer:
+    """Frames out of a byte stream read in whatever pieces arrive (several frames, or part of one)."""
+
+    def __init__(self):
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[Any]:
+        """Add ``data``; return the frames now complete, in order."""
+        self._buf += data
+        frames = []
+        while len(self._buf) >= 4:
+            length = struct.unpack(">I", self._buf[:4])[0]
+            if len(self._buf) < 4 + length:
+                break
+            frames.append(json.loads(self._buf[4:4 + length]))
+            del self._buf[:4 + length]
+        return frames
+
+
+def frame_bytes(obj: Any) -> bytes:
+    """``obj`` as one frame: 4-byte big-endian length, then JSON."""
     data = json.dumps(obj).encode()
-    data = struct.pack(">I", len(data)) + data
+    return struct.pack(">I", len(data)) + data
+
+
+def write_frame(fd: int, obj: Any) -> None:
+    data = frame_bytes(obj)
     try:
         while data:
             data = data[os.write(fd, data):]
