@@ -39,14 +39,16 @@ whitespace-tolerant; an expected integer token must be met exactly, an expected 
 cases whose ``input`` is a JSON array string (and ``output`` JSON) are decoded first.
 
 Scores: the fraction of cases passed (:data:`code_reward`) or 1.0 only when all pass
-(:data:`binary_code_reward`). Wrong output, a crash, a compile error or a timeout fail that case;
-a completion without a final code block in the row's language scores 0.0. ``None`` (TRL skips
-the completion) when the sandbox itself failed or the call's time budget ran out, when the row
-has no test cases or tests the program's language cannot take (a C++ program with call-based
-tests), or when the language is not supported: none of those is the model's fault. Each is counted
-in a metric (``<name>/sandbox_errors``, ``<name>/unscorable``, ``<name>/unsupported_language``). A
-program stopped for running past its share of ``budget_s`` while others waited
-(:class:`trl_r1.sandbox.pool.BatchBudget`) scores ``None`` too (``<name>/budget_cuts``).
+(:data:`binary_code_reward`). Wrong output, a crash, a compile error or a timeout fail that case.
+A completion without a final code block in an accepted language scores 0.0: the row's language, or
+for a row that names none, a language the sandbox runs that can take the row's tests (Python for
+``assert`` and call-based tests; Python or C++ for stdin/stdout). ``None`` (TRL skips the
+completion) only when the model is not at fault: the sandbox itself failed or the call's time budget
+ran out, the row has no test cases, names a language the sandbox does not run, or names one its
+tests cannot take. Each is counted in a metric (``<name>/sandbox_errors``, ``<name>/unscorable``,
+``<name>/unsupported_language``). A program stopped for running past its share of ``budget_s``
+while others waited (:class:`trl_r1.sandbox.pool.BatchBudget`) scores ``None`` too
+(``<name>/budget_cuts``).
 """
 
 from __future__ import annotations
@@ -234,19 +236,21 @@ class CodeReward(RewardFunction):
                 continue
             if i in untrusted_rows and not self.trust_sandbox_asserts:
                 continue  # None: a verdict the program itself could forge is no verdict
+            takes_steps = any(t.steps is not None for t in tests)  # assert and call-based tests are Python code
             if language is not None and language not in supported:
-                unsupported += 1
+                unsupported += 1  # the row's own language: not the model's fault
                 continue
+            if language is not None and language != "python" and takes_steps:
+                unscorable += 1  # no program in the row's language could take its tests
+                continue
+            # The row's language, or for a row that names none, any this sandbox runs that can take its
+            # tests. Anything else is the model's choice, and a wrong one: 0.0, never None (an unscored
+            # completion gets advantage 0 in GRPO, so None would reward switching fences when unsure).
+            accepted = {language} if language is not None else ({"python"} if takes_steps else set(supported))
             program = extract_program(text, self.fallback_to_full_text)
-            if program is None or (language is not None and program[0] != language):
-                rewards[i] = 0.0  # no program in the row's language: the model's fault
+            if program is None or program[0] not in accepted:
+                rewards[i] = 0.0
                 no_code += 1
-                continue
-            if program[0] not in supported:
-                unsupported += 1
-                continue
-            if program[0] != "python" and any(t.steps is not None for t in tests):
-                unscorable += 1  # assert and call-based tests are Python code
                 continue
             job = Job(code=program[1], cases=tuple(t.case() for t in tests), language=program[0],
                       fail_fast=self.binary)
