@@ -14,6 +14,7 @@ import pytest
 from trl_r1.rewards.code import CodeReward
 from trl_r1.rewards.code_tests import parse_test_cases
 from trl_r1.sandbox import Job, LocalSandbox, SandboxConfig
+from trl_r1.sandbox.protocol import decode_value
 
 pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"),
               pytest.mark.usefixtures("nothing_outlives_the_run")]
@@ -290,3 +291,27 @@ def test_printing_to_the_cap_in_every_case_is_not_an_excuse():
         assert metrics["code_reward/sandbox_errors"] == 0
     finally:
         sandbox.close()
+
+
+# ----------------------------------------------------------------------------------------------- red team
+def test_a_forged_set_of_colliding_hashes_is_refused_before_it_is_built():
+    """Issue 22's red team (RT-REC-8): 40000 multiples of 2**61 - 1 hash alike; built into a set they cost
+    the trainer quadratic time. The decoder refuses them (the case fails) after one linear pass."""
+    collide = [["i", format(k * (2**61 - 1), "x")] for k in range(40000)]
+    for tag in ("S", "F"):
+        with pytest.raises(ValueError, match="same hash"):
+            decode_value([tag, collide])
+    with pytest.raises(ValueError, match="same hash"):
+        decode_value(["d", [[k, ["n"]] for k in collide]])
+    assert decode_value(["S", [["i", format(k, "x")] for k in range(40000)]]) == set(range(40000))
+
+
+def test_a_big_integer_answer_is_reported_whole(reward):
+    """RT-CMP-10: 2000! has 5736 digits, past Python's 4300-digit limit on decimal conversion; values go
+    as hex, so an honest answer scores 1.0 and an off-by-one 0.0."""
+    import math
+
+    io = {"fn_name": "fact", "inputs": [[2000]], "outputs": [math.factorial(2000)]}
+    right = solution("import math\ndef fact(n):\n    return math.factorial(n)")
+    wrong = solution("import math\ndef fact(n):\n    return math.factorial(n) + 1")
+    assert reward(completions=[right, wrong], input_output=[io, io]) == [1.0, 0.0]

@@ -376,8 +376,8 @@ def plain_value(value, budget: list, depth: int = 0):
     if tag is not None:
         if kind is bool:
             return [tag, value]
-        if kind is int:
-            text = int.__repr__(value)
+        if kind is int:  # hex: linear both ways, and free of the 4300-digit limit of decimal conversion
+            text = int.__format__(value, "x")
         elif kind is float:
             text = float.__repr__(value)
         elif kind is complex:

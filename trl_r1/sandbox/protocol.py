@@ -77,15 +77,34 @@ def write_frame(fd: int, obj: Any) -> None:
         raise WorkerDied(f"sandbox worker gone: {exc}") from exc
 
 
+_MAX_SAME_HASH = 8  # honest sets and dicts never hold this many elements with one hash
+
+
+def _hash_safe(items: list) -> list:
+    """``items``, refused when too many share a hash: the program writes this report, and a set or dict
+    of equal-hash elements (multiples of 2**61 - 1) costs the trainer quadratic time to build."""
+    counts: dict = {}
+    for item in items:
+        h = hash(item)
+        counts[h] = counts.get(h, 0) + 1
+        if counts[h] > _MAX_SAME_HASH:
+            raise ValueError("too many elements with the same hash")
+    return items
+
+
 def decode_value(tagged: Any) -> Any:
-    """A step's value from the launcher's tagged encoding (builtin data only)."""
+    """A step's value from the launcher's tagged encoding (builtin data only; integers in hex)."""
     tag = tagged[0]
     if tag == "n":
         return None
     if tag == "b":
-        return bool(tagged[1])
+        if not isinstance(tagged[1], bool):
+            raise TypeError("bad bool")
+        return tagged[1]
     if tag == "i":
-        return int(tagged[1])
+        if not isinstance(tagged[1], str):
+            raise TypeError("bad int")
+        return int(tagged[1], 16)
     if tag == "f":
         return float(tagged[1])
     if tag == "c":
@@ -97,9 +116,12 @@ def decode_value(tagged: Any) -> Any:
     if tag == "y":
         return bytes.fromhex(tagged[1])
     if tag == "d":
-        return {decode_value(k): decode_value(v) for k, v in tagged[1]}
+        pairs = [(decode_value(k), decode_value(v)) for k, v in tagged[1]]
+        _hash_safe([k for k, _ in pairs])
+        return dict(pairs)
     container = {"l": list, "t": tuple, "S": set, "F": frozenset}[tag]
-    return container(decode_value(v) for v in tagged[1])
+    items = [decode_value(v) for v in tagged[1]]
+    return container(_hash_safe(items) if tag in "SF" else items)
 
 
 def _step_result(record: dict | None) -> StepResult | None:
