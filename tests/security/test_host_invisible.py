@@ -49,6 +49,20 @@ def test_the_host_name_is_not_the_hosts(full):
     assert run(full, "import socket, os\nprint(socket.gethostname(), os.uname().nodename)") == "sandbox sandbox\n"
 
 
+def test_proc_files_about_the_host_are_masked(full):
+    """Issue 22's red team (RT-ESC-12): /proc/cmdline showed the host VM's boot line."""
+    out = run(full, """
+        import os
+        for name in ('cmdline', 'kcore', 'keys', 'timer_list', 'sched_debug', 'config.gz', 'iomem', 'kallsyms'):
+            try:
+                with open('/proc/' + name, 'rb') as f:
+                    print(name, len(f.read(4096)))
+            except OSError as e:
+                print(name, 'refused')
+    """)
+    assert all(line.split()[1] in ("0", "refused") for line in out.splitlines()), out
+
+
 def test_no_process_the_program_can_see_shows_a_host_path_in_its_command_line(full):
     out = run(full, """
         import os

@@ -128,3 +128,34 @@ print(own[-1], sorted(seen))
     cases = tuple(Case(stdin=f"case-secret-{i}") for i in range(3))
     result = one_worker.run([Job(scanner, cases)])[0]
     assert [c.stdout for c in result.cases] == [f"{i} ['{i}']\n" for i in range(3)]
+
+
+def test_pids_start_over_for_every_program(one_worker):
+    """Issue 22's red team (RT-XPROG-2): a peer forked until the next pid encoded its answer. Every
+    program now has a pid namespace of its own: the same pids whatever ran before."""
+    forker = "import os\nfor _ in range({n}):\n    if os.fork() == 0:\n        os._exit(0)\n    os.wait()\n" \
+             "print(os.getpid(), len([p for p in os.listdir('/proc') if p.isdigit()]))"
+    results = one_worker.run([Job(forker.format(n=n), (Case(),)) for n in (0, 37, 5)])
+    assert [r.cases[0].stdout for r in results] == ["2 2\n"] * 3
+
+
+def test_page_cache_residency_cannot_be_read(one_worker):
+    """RT-XPROG-1: peers touched pages of a big shared read-only file, a later program read which were
+    resident. The calls that answer that (mincore, preadv2 with RWF_NOWAIT, cachestat) are refused;
+    timing a cold against a warm read stays, as the threat model says."""
+    probe = r'''
+import ctypes, mmap, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(os.path.realpath(sys.executable), os.O_RDONLY)
+m = mmap.mmap(fd, 4096, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)  # a valid mapping
+vec = ctypes.create_string_buffer(16)
+print("mincore", libc.syscall(27, ctypes.c_void_p(ctypes.addressof(ctypes.c_char.from_buffer(m))), 4096, vec))
+try:
+    os.preadv(fd, [bytearray(16)], 0, os.RWF_NOWAIT)
+    print("preadv2 ok")
+except OSError:
+    print("preadv2 refused")
+print("cachestat", libc.syscall(451, fd, None, None, 0))
+'''
+    result = one_worker.run([Job(probe, (Case(),))])[0].cases[0]
+    assert result.stdout == "mincore -1\npreadv2 refused\ncachestat -1\n", result.stderr

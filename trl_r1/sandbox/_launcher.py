@@ -146,12 +146,16 @@ DENIED_X86_64 = {
     "fsmount": 432, "fspick": 433, "pidfd_getfd": 438, "process_madvise": 440, "mount_setattr": 442,
     "memfd_secret": 447,
 }
-NR_SOCKET, NR_SOCKETPAIR, NR_CLONE, NR_CLONE3, NR_UNSHARE = 41, 53, 56, 435, 272
+NR_SOCKET, NR_SOCKETPAIR, NR_CLONE, NR_CLONE3, NR_UNSHARE, NR_MINCORE = 41, 53, 56, 435, 272, 27
+# Calls that tell whether a file's pages are in the page cache, which every program shares: a program
+# could read what earlier programs touched (mincore above, on a mapping of a shared read-only file).
+ABSENT_X86_64 = {"preadv2": 327, "pwritev2": 328, "cachestat": 451}  # RWF_NOWAIT reads; cache statistics
 # What init itself still does once the filter is in place (it is installed there, once, and inherited
 # by every case process: installing a filter costs about 0.7 ms of JIT compilation per process). A case
 # process runs as an unprivileged uid without capabilities, so these fail for it with EPERM anyway.
 INIT_NEEDS = ("mount", "umount2", "unshare")
 AF_UNIX = 1
+UNSHARE_NEEDS = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS  # what the zygote and a job process unshare
 NS_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
 _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 
@@ -170,15 +174,20 @@ def _seccomp_program(block_sockets: bool = True) -> list:
     if block_sockets:
         p += [(_JEQ, 1, 0, NR_SOCKET), (_JEQ, 0, 4, NR_SOCKETPAIR), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, AF_UNIX),
               (_RET, 0, 0, SECCOMP_RET_ALLOW), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EACCES)]
+    p += [(_JEQ, 0, 1, NR_MINCORE), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]  # page-cache residency
     p += [(_JGE, 1, 0, NR_CLONE), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     p += [(_JEQ, 0, 4, NR_CLONE), (_LD_W_ABS, 0, 0, 16), (_JSET, 0, 1, NS_FLAGS),
           (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     denied = {name: nr for name, nr in DENIED_X86_64.items() if name not in INIT_NEEDS}
     p += [(_JGE, 1, 0, min(denied.values())), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
-    p += [(_JEQ, 0, 4, NR_UNSHARE), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, CLONE_NEWIPC),  # init's per-job IPC ns
-          (_RET, 0, 0, SECCOMP_RET_ALLOW), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]
+    # the zygote's per-program IPC namespace, the job's pid and mount namespaces; nothing else
+    p += [(_JEQ, 0, 6, NR_UNSHARE), (_LD_W_ABS, 0, 0, 20), (_JEQ, 0, 2, 0), (_LD_W_ABS, 0, 0, 16),
+          (_JSET, 0, 1, ~UNSHARE_NEEDS & 0xFFFFFFFF), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),
+          (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     for nr in sorted(denied.values()):
         p += [(_JEQ, 0, 1, nr), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]
+    for nr in sorted(ABSENT_X86_64.values()):  # ENOSYS: glibc falls back to the plain call where there is one
+        p += [(_JEQ, 0, 1, nr), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS)]
     p += [(_JEQ, 0, 1, NR_CLONE3), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     return p
 
@@ -321,6 +330,20 @@ def build_root(root: str, ro_paths: list, with_proc: bool) -> str:
     except SetupError:
         pass
     return method
+
+
+#: Files of /proc that tell about the host rather than the program (the kernel's boot line names the
+#: host's infrastructure): /dev/null is bound over each, as container runtimes do.
+MASKED_PROC = ("cmdline", "kcore", "keys", "key-users", "timer_list", "sched_debug", "latency_stats", "config.gz",
+               "iomem", "ioports", "kallsyms", "modules", "vmallocinfo", "slabinfo", "kmsg", "kpagecount",
+               "kpageflags", "kpagecgroup", "sysrq-trigger", "partitions", "diskstats", "swaps", "devices",
+               "consoles", "mtrr", "buddyinfo", "pagetypeinfo", "zoneinfo")
+
+
+def _mask_proc() -> None:
+    for name in MASKED_PROC:
+        if os.path.exists(f"/proc/{name}"):
+            _mount("/dev/null", f"/proc/{name}", None, MS_BIND)
 
 
 # --------------------------------------------------------------------------------------------- one case
@@ -519,6 +542,8 @@ class Server:
         self.ruleset = None
         self.code = None  # the job's compiled program, in the job process
         self.cut = False  # in the job process: the trainer cut the program (it ran past its share of the budget)
+        # a pid namespace (and /proc) per program, inside the worker's, where the layers allow
+        self.fresh_pid_ns = bool(layers.get("pid_namespace") and layers.get("mount_namespace"))
         self.case_pid = None
 
     def _on_cut(self, signum, frame) -> None:
@@ -690,7 +715,10 @@ class Server:
             os.mkdir(self.workdir, 0o700)
             if self.uid is not None:
                 os.chown(self.workdir, self.uid, self.uid)
-        if self.layers.get("landlock"):  # rules name inodes: this job's /work is a new one
+    def _landlock_for_job(self) -> None:
+        """The job's ruleset, built in the job process: rules name inodes, and this job's ``/work``
+        (and, with a pid namespace per program, its ``/proc``) are new ones."""
+        if self.layers.get("landlock"):
             self.ruleset = landlock_ruleset(self.reads, [self.workdir],
                                             block_tcp=self.layers.get("network") != "net_namespace")
 
@@ -717,7 +745,7 @@ class Server:
                 status = 3
                 try:
                     os.close(CONTROL_FD)  # a program's processes never talk to the zygote
-                    status = self._job_process(job_fd)
+                    status = self._job_namespace(job_fd) if self.fresh_pid_ns else self._job_process(job_fd)
                 finally:
                     os._exit(status)
             os.close(job_fd)
@@ -736,8 +764,11 @@ class Server:
                     message = os.read(CONTROL_FD, 1 << 16)
                     if not message:  # the trainer is gone: so are we (and, as pid 1, everything here)
                         os._exit(0)
-                    if json.loads(message).get("cut") == seq:  # it finishes with what it has, as a timeout
-                        os.kill(pid, signal.SIGUSR1)
+                    if json.loads(message).get("cut") == seq:  # it stops, and replies with what it has
+                        try:  # the job process's group: with a pid namespace per program, its init too
+                            os.killpg(pid, signal.SIGUSR1)
+                        except ProcessLookupError:
+                            os.kill(pid, signal.SIGUSR1)
                     continue
                 if left <= 0:
                     killed = "time"
@@ -749,6 +780,28 @@ class Server:
             return {"done": seq, "killed": killed, "status": status}
         finally:
             self.end_job()
+
+    def _job_namespace(self, fd: int) -> int:
+        """A pid namespace and a mount namespace of the program's own, with a fresh ``/proc``: pids
+        start over for every program (an earlier program cannot leave a number in them) and
+        ``/proc`` shows this program's processes only, host files masked. The job's work is done by
+        pid 1 of the new namespace; this process waits for it."""
+        os.setpgid(0, 0)  # the zygote signals the group: this process and the namespace's init
+        signal.signal(signal.SIGUSR1, self._on_cut)  # inherited by the init below
+        _unshare(CLONE_NEWPID | CLONE_NEWNS)
+        init = os.fork()
+        if init == 0:
+            status = 3
+            try:
+                _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+                _mask_proc()
+                status = self._job_process(fd)
+            finally:
+                os._exit(status)
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+        os.close(fd)
+        _, status = os.waitpid(init, 0)
+        return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 3
 
     def _job_process(self, fd: int) -> int:
         """Body of a job process: read the program from ``fd``, run it, and write the cases'
@@ -763,6 +816,7 @@ class Server:
             except OSError:
                 pass
         signal.signal(signal.SIGUSR1, self._on_cut)
+        self._landlock_for_job()
         job = read_frame(fd)
         if job is None:
             return 3
