@@ -131,12 +131,14 @@ print(own[-1], sorted(seen))
 
 
 def test_pids_start_over_for_every_program(one_worker):
-    """Issue 22's red team (RT-XPROG-2): a peer forked until the next pid encoded its answer. Every
-    program now has a pid namespace of its own: the same pids whatever ran before."""
+    """Issue 22's red team (RT-XPROG-2): a peer forked until the next pid encoded its answer. The
+    zygote resets the pid counter of the worker's namespace before each program: the same pids
+    whatever ran before."""
     forker = "import os\nfor _ in range({n}):\n    if os.fork() == 0:\n        os._exit(0)\n    os.wait()\n" \
              "print(os.getpid(), len([p for p in os.listdir('/proc') if p.isdigit()]))"
     results = one_worker.run([Job(forker.format(n=n), (Case(),)) for n in (0, 37, 5)])
-    assert [r.cases[0].stdout for r in results] == ["2 2\n"] * 3
+    outputs = [r.cases[0].stdout for r in results]
+    assert results[0].cases[0].status == "ok" and len(set(outputs)) == 1, outputs
 
 
 def test_page_cache_residency_cannot_be_read(one_worker):

@@ -155,7 +155,7 @@ ABSENT_X86_64 = {"preadv2": 327, "pwritev2": 328, "cachestat": 451}  # RWF_NOWAI
 # process runs as an unprivileged uid without capabilities, so these fail for it with EPERM anyway.
 INIT_NEEDS = ("mount", "umount2", "unshare")
 AF_UNIX = 1
-UNSHARE_NEEDS = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS  # what the zygote and a job process unshare
+UNSHARE_NEEDS = CLONE_NEWIPC  # what the zygote unshares: each program's IPC namespace
 NS_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
 _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 
@@ -180,7 +180,7 @@ def _seccomp_program(block_sockets: bool = True) -> list:
           (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     denied = {name: nr for name, nr in DENIED_X86_64.items() if name not in INIT_NEEDS}
     p += [(_JGE, 1, 0, min(denied.values())), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
-    # the zygote's per-program IPC namespace, the job's pid and mount namespaces; nothing else
+    # the zygote's per-program IPC namespace; nothing else
     p += [(_JEQ, 0, 6, NR_UNSHARE), (_LD_W_ABS, 0, 0, 20), (_JEQ, 0, 2, 0), (_LD_W_ABS, 0, 0, 16),
           (_JSET, 0, 1, ~UNSHARE_NEEDS & 0xFFFFFFFF), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),
           (_RET, 0, 0, SECCOMP_RET_ALLOW)]
@@ -312,6 +312,9 @@ def build_root(root: str, ro_paths: list, with_proc: bool) -> str:
     if with_proc:
         _mkdirs(root + "/proc")
         _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for name in MASKED_PROC:
+            if os.path.exists(f"{root}/proc/{name}"):
+                _mount(f"{root}/dev/null", f"{root}/proc/{name}", None, MS_BIND)
     _mkdirs(root + "/work")
     old = root + "/.old_root"
     os.mkdir(old, 0o700)
@@ -338,12 +341,6 @@ MASKED_PROC = ("cmdline", "kcore", "keys", "key-users", "timer_list", "sched_deb
                "iomem", "ioports", "kallsyms", "modules", "vmallocinfo", "slabinfo", "kmsg", "kpagecount",
                "kpageflags", "kpagecgroup", "sysrq-trigger", "partitions", "diskstats", "swaps", "devices",
                "consoles", "mtrr", "buddyinfo", "pagetypeinfo", "zoneinfo")
-
-
-def _mask_proc() -> None:
-    for name in MASKED_PROC:
-        if os.path.exists(f"/proc/{name}"):
-            _mount("/dev/null", f"/proc/{name}", None, MS_BIND)
 
 
 # --------------------------------------------------------------------------------------------- one case
@@ -542,8 +539,6 @@ class Server:
         self.ruleset = None
         self.code = None  # the job's compiled program, in the job process
         self.cut = False  # in the job process: the trainer cut the program (it ran past its share of the budget)
-        # a pid namespace (and /proc) per program, inside the worker's, where the layers allow
-        self.fresh_pid_ns = bool(layers.get("pid_namespace") and layers.get("mount_namespace"))
         self.case_pid = None
 
     def _on_cut(self, signum, frame) -> None:
@@ -740,12 +735,15 @@ class Server:
         replies with what it has), then kill and reap everything it left."""
         self.begin_job()
         try:
+            if self.in_pid_ns:  # pids start over for every program: an earlier one cannot leave a number in them
+                with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+                    f.write("1")
             pid = os.fork()
             if pid == 0:
                 status = 3
                 try:
                     os.close(CONTROL_FD)  # a program's processes never talk to the zygote
-                    status = self._job_namespace(job_fd) if self.fresh_pid_ns else self._job_process(job_fd)
+                    status = self._job_process(job_fd)
                 finally:
                     os._exit(status)
             os.close(job_fd)
@@ -765,10 +763,7 @@ class Server:
                     if not message:  # the trainer is gone: so are we (and, as pid 1, everything here)
                         os._exit(0)
                     if json.loads(message).get("cut") == seq:  # it stops, and replies with what it has
-                        try:  # the job process's group: with a pid namespace per program, its init too
-                            os.killpg(pid, signal.SIGUSR1)
-                        except ProcessLookupError:
-                            os.kill(pid, signal.SIGUSR1)
+                        os.kill(pid, signal.SIGUSR1)
                     continue
                 if left <= 0:
                     killed = "time"
@@ -780,28 +775,6 @@ class Server:
             return {"done": seq, "killed": killed, "status": status}
         finally:
             self.end_job()
-
-    def _job_namespace(self, fd: int) -> int:
-        """A pid namespace and a mount namespace of the program's own, with a fresh ``/proc``: pids
-        start over for every program (an earlier program cannot leave a number in them) and
-        ``/proc`` shows this program's processes only, host files masked. The job's work is done by
-        pid 1 of the new namespace; this process waits for it."""
-        os.setpgid(0, 0)  # the zygote signals the group: this process and the namespace's init
-        signal.signal(signal.SIGUSR1, self._on_cut)  # inherited by the init below
-        _unshare(CLONE_NEWPID | CLONE_NEWNS)
-        init = os.fork()
-        if init == 0:
-            status = 3
-            try:
-                _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-                _mask_proc()
-                status = self._job_process(fd)
-            finally:
-                os._exit(status)
-        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
-        os.close(fd)
-        _, status = os.waitpid(init, 0)
-        return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 3
 
     def _job_process(self, fd: int) -> int:
         """Body of a job process: read the program from ``fd``, run it, and write the cases'
