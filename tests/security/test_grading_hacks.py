@@ -315,3 +315,22 @@ def test_a_big_integer_answer_is_reported_whole(reward):
     right = solution("import math\ndef fact(n):\n    return math.factorial(n)")
     wrong = solution("import math\ndef fact(n):\n    return math.factorial(n) + 1")
     assert reward(completions=[right, wrong], input_output=[io, io]) == [1.0, 0.0]
+
+
+def test_the_linear_fence_pairing_finds_the_blocks_the_regex_finds():
+    """RT-PARSE-1..3: the fence regex cost the trainer quadratic time on many unclosed openers; the
+    line-by-line pairing that replaced it must pick the same last block."""
+    import random
+
+    from trl_r1.text.completion import _FENCE, CodeBlock, last_code_block
+
+    def by_regex(text):
+        blocks = list(_FENCE.finditer(text))
+        return CodeBlock(blocks[-1].group(2).lower(), blocks[-1].group(3)) if blocks else None
+
+    pieces = ["```", "````", "~~~", "```python", "````py", "``` cpp x", "code", " ", "\n", "\n", "\r", "```\r",
+              "  ```", "\u2028", "x\n"]
+    rng = random.Random(0)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert last_code_block(text) == by_regex(text), repr(text)
