@@ -72,7 +72,7 @@ def test_no_process_the_program_can_see_shows_a_host_path_in_its_command_line(fu
             except OSError as e:
                 print(pid, 'unreadable', e.errno)
     """)
-    assert out.startswith("1 ") and "_launcher" not in out and CHECKOUT not in out, out
+    assert out and "_launcher" not in out and CHECKOUT not in out, out
     assert "trl_r1" not in out, out
 
 

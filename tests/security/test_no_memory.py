@@ -161,3 +161,12 @@ print("cachestat", libc.syscall(451, fd, None, None, 0))
 '''
     result = one_worker.run([Job(probe, (Case(),))])[0].cases[0]
     assert result.stdout == "mincore -1\npreadv2 refused\ncachestat -1\n", result.stderr
+
+
+def test_the_processes_that_outlive_a_program_are_out_of_sight(one_worker):
+    """Issue 22's red team (RT-XPROG-6): the zygote's counters of reaped children (/proc/1/stat)
+    grew by what each program did, and a peer steered them to its answer. /proc is mounted with
+    hidepid: a program sees its own processes only."""
+    probe = "import os\nprint(" \
+            "[p for p in os.listdir('/proc') if p.isdigit()] == [str(os.getpid())], os.path.exists('/proc/1/stat'))"
+    assert one_worker.run([Job(probe, (Case(),))])[0].cases[0].stdout == "True False\n"

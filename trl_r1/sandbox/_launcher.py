@@ -311,7 +311,9 @@ def build_root(root: str, ro_paths: list, with_proc: bool) -> str:
         _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC)
     if with_proc:
         _mkdirs(root + "/proc")
-        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        # hidepid: a program sees its own processes only, not the zygote's or the job process's (their
+        # counters, e.g. the zygote's faults of reaped children in /proc/1/stat, add up across programs)
+        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
         for name in MASKED_PROC:
             if os.path.exists(f"{root}/proc/{name}"):
                 _mount(f"{root}/dev/null", f"{root}/proc/{name}", None, MS_BIND)
