@@ -265,11 +265,11 @@ def test_honest_solutions_with_exit_hooks_still_score_one(reward, tail):
 
 def test_assert_tests_judge_literals_outside_and_keep_python_semantics(reward):
     tests = [{"assert": "assert add(2, 3) == 5.0"}, {"assert": "assert 5 == add(2, 3)"},
-             {"assert": "assert add(2, 3) != 6"}, {"assert": "assert not add(0, 0)"},
+             {"assert": "assert add(2, 3) != 6"}, {"assert": "assert add(0, 0) is not None"},
              {"assert": "xs = [add(i, i) for i in range(3)]\nassert xs == [0, 2, 4]"},
              {"assert": "assert add('a', 'b') in ('ab', 'ba')"}, {"assert": "assert add(1, 1) > 1"}]
     assert reward(completions=[solution(ADD)], test_cases=[tests]) == [1.0]
-    # a - b passes only "!= 6" and "not add(0, 0)"
+    # a - b passes only "!= 6" and "is not None" (`assert not add(0, 0)` would be untrusted: see tests/security)
     assert reward(completions=[solution("def add(a, b):\n    return a - b")], test_cases=[tests]) == [pytest.approx(2 / 7)]
 
 
@@ -333,9 +333,9 @@ def test_cpp_program_answers_rows_that_name_no_language(reward, sandbox):
     if "cpp" not in sandbox.languages:
         pytest.skip("no C++ compiler on this machine")
     assert reward(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS]) == [1.0]
-    metrics = Metrics()
-    assert reward(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[ADD_TESTS], log_metric=metrics) == [None]
-    assert metrics["code_reward/unscorable"] == 1
+    metrics = Metrics()  # assert tests take Python only: C++ there is the model's wrong choice (issue 22, RT-LANG-3)
+    assert reward(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[ADD_TESTS], log_metric=metrics) == [0.0]
+    assert metrics["code_reward/no_code"] == 1 and metrics["code_reward/unscorable"] == 0
 
 
 def test_unsupported_language_gives_none_and_a_metric():
@@ -350,9 +350,23 @@ def test_unsupported_language_gives_none_and_a_metric():
             raise AssertionError("nothing should run")
 
     metrics = Metrics()
-    scores = CodeReward(PythonOnly())(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS],
+    row_says_cpp = {"language": "cpp", "test_cases": DOUBLE_TESTS}
+    scores = CodeReward(PythonOnly())(completions=[cpp_solution(CPP_DOUBLE)], verification_info=[row_says_cpp],
                                       log_metric=metrics)
     assert scores == [None] and metrics["code_reward/unsupported_language"] == 1
+
+
+def test_a_program_in_a_language_the_row_does_not_accept_scores_zero_not_none(reward):
+    """Issue 22's red team (RT-LANG-1..4): None for a language nobody grades would teach the policy to switch
+    fences when unsure (an unscored completion gets advantage 0 in GRPO, above a wrong answer)."""
+    metrics = Metrics()
+    rust = "<think>x</think>\n```rust\nfn main() { println!(\"2\"); }\n```"
+    call_based = {"fn_name": "double", "inputs": [[1]], "outputs": [2]}
+    completions = [rust, rust.replace("rust", "c"), cpp_solution(CPP_DOUBLE), cpp_solution(CPP_DOUBLE)]
+    scores = reward(completions=completions, test_cases=[DOUBLE_TESTS, DOUBLE_TESTS, call_based,
+                                                         [{"assert": "assert double(1) == 2"}]], log_metric=metrics)
+    assert scores == [0.0, 0.0, 0.0, 0.0]
+    assert metrics["code_reward/no_code"] == 4 and metrics["code_reward/unsupported_language"] == 0
 
 
 UNTRUSTED_TESTS = [[{"assert": "for x, y in [(1, 2), (2, 4)]:\n    assert double(x) == y"}],

@@ -21,25 +21,34 @@ Dataset shapes (one value per row; any of them may also be a JSON string):
   the shape of open-r1's coding datasets;
 * ``input_output``: the APPS/TACO column itself.
 
-Grading a policy cannot game: expected values never enter the sandbox. stdout is compared here;
-an ``assert`` is split into the expression the sandbox evaluates and the literal it is compared
-with, and a call-based case reports the function's return value; the sandbox reports values as
-builtin data only (a result whose ``__eq__`` the program wrote is refused), and ``==`` runs here,
-on builtin values. A case with steps passes only when the harness reported every step and then
-this run's nonce, so ``sys.exit``, ``os._exit``, exit hooks and kills before the tests fail it.
-Truncated output fails; the capture cap is raised to 4x the expected output. stdout comparison
-is whitespace-tolerant, and float-tolerant (``float_tolerance``) on tokens that are not integers,
-as APPS and LiveCodeBench compare. An ``assert`` whose both sides are computed (no literal side)
-is evaluated in the sandbox after the program and is only as trustworthy as the interpreter state
-the program left; datasets should compare with literals.
+Grading a policy cannot game (``docs/code-reward-threat-model.md``): the expected values, the verdict
+and anything that would prove completion never enter the sandbox. The sandbox only produces outputs:
+stdout, or, for call-based and ``assert`` cases, the value of an expression reported as plain builtin
+data (an object whose ``__eq__`` the program wrote is refused); the trainer compares. An ``assert`` is
+judged only in these forms: ``<expr> OP <literal>`` (``==``, ``!=``, ``<``, ..., ``is``, ``in``, either
+side), ``math.isclose(<expr>, <literal>, ...)`` and ``abs(<expr> - <literal>) < <literal>``, where
+``<expr>`` holds no comparison, boolean operator, ``not`` or arithmetic; the sandbox evaluates
+``<expr>`` and the trainer does the rest. Every other assert (``assert f(x)``, ``assert a and b``,
+``assert all(...)``, asserts in a loop, test code that branches or defines functions) could only be
+judged inside the sandbox, where the program can forge it: its row scores ``None`` and is counted in
+``<name>/untrusted_tests`` unless ``trust_sandbox_asserts=True`` (forgeable). Output past the
+sandbox's capture cap (its own, never derived from the expected output) fails; a row whose expected
+output is larger than the cap scores ``None`` (``<name>/unscorable``). stdout comparison is
+whitespace-tolerant; an expected integer token must be met exactly, an expected float token within
+``float_tolerance``; call-based return values compare the same way (tuples as lists). Function-call
+cases whose ``input`` is a JSON array string (and ``output`` JSON) are decoded first.
 
 Scores: the fraction of cases passed (:data:`code_reward`) or 1.0 only when all pass
-(:data:`binary_code_reward`). Wrong output, a crash, a compile error or a timeout fail that case;
-a completion without a final code block in the row's language scores 0.0. ``None`` (TRL skips
-the completion) when the sandbox itself failed or the call's time budget ran out, when the row
-has no test cases or tests the program's language cannot take (a C++ program with call-based
-tests), or when the language is not supported: none of those is the model's fault. Each is counted
-in a metric (``<name>/sandbox_errors``, ``<name>/unscorable``, ``<name>/unsupported_language``).
+(:data:`binary_code_reward`). Wrong output, a crash, a compile error or a timeout fail that case.
+A completion without a final code block in an accepted language scores 0.0: the row's language, or
+for a row that names none, a language the sandbox runs that can take the row's tests (Python for
+``assert`` and call-based tests; Python or C++ for stdin/stdout). ``None`` (TRL skips the
+completion) only when the model is not at fault: the sandbox itself failed or the call's time budget
+ran out, the row has no test cases, names a language the sandbox does not run, or names one its
+tests cannot take. Each is counted in a metric (``<name>/sandbox_errors``, ``<name>/unscorable``,
+``<name>/unsupported_language``). A program stopped for running past its share of ``budget_s``
+while others waited (:class:`trl_r1.sandbox.pool.BatchBudget`) scores ``None`` too
+(``<name>/budget_cuts``).
 """
 
 from __future__ import annotations
@@ -127,11 +136,12 @@ class CodeReward(RewardFunction):
             missing), or any :class:`SandboxProvider`. ``None``: default local sandbox.
         binary: all-or-nothing score.
         fallback_to_full_text: score a completion without R1 tags from its whole text.
-        float_tolerance: relative/absolute tolerance for non-integer numbers in stdout (0: exact).
-        trust_sandbox_asserts: score rows whose asserts can only be judged inside the sandbox (asserts in a
-            block, comparisons with no literal side). A program that tampers with the interpreter or forges
-            its report can pass those, so by default such rows score ``None`` and are counted in
-            ``<name>/untrusted_tests``; set ``True`` only for trusted policies or datasets you cannot rewrite.
+        float_tolerance: relative/absolute tolerance where the expected value is a float (stdout tokens and
+            call-based return values; expected integers always compare exactly). 0: exact.
+        trust_sandbox_asserts: score rows whose asserts can only be judged inside the sandbox (see the module
+            docstring). **Forgeable**: the program can write any report, so a wrong program can pass them;
+            by default such rows score ``None`` and are counted in ``<name>/untrusted_tests``. Set ``True``
+            only for trusted policies or datasets you cannot rewrite.
         name: the metric name TRL logs under.
 
     >>> reward = CodeReward()                                         # doctest: +SKIP
@@ -207,41 +217,52 @@ class CodeReward(RewardFunction):
         jobs: dict[Job, list[int]] = {}  # identical programs on identical tests run once
         unscorable = no_code = unsupported = 0
         untrusted_rows = {i for i, (_, tests) in enumerate(rows) if tests and not all(t.trusted for t in tests)}
+        cap = getattr(getattr(provider, "config", None), "max_output_bytes", None)
+        too_large = {i for i, (_, tests) in enumerate(rows)
+                     if cap is not None and any(t.expected_bytes > cap for t in tests)}
+        if too_large:
+            logger.warning("code reward: %d row(s) expect more output than the sandbox captures (%d bytes) and "
+                           "score None; raise SandboxConfig.max_output_bytes", len(too_large), cap)
         untrusted = len(untrusted_rows)
         if untrusted and not self._warned_untrusted:
             self._warned_untrusted = True
-            logger.warning("code reward: %d row(s) have asserts judged inside the sandbox (asserts in a block, "
-                           "or with no literal side): a program that tampers with the interpreter can pass them, so "
-                           "they score %s. Compare with literal expected values, or use call-based tests.", untrusted,
+            logger.warning("code reward: %d row(s) have asserts only the sandbox could judge (e.g. `assert f(x)`, "
+                           "`assert a and b`, asserts in a loop): a program can forge those verdicts, so they score "
+                           "%s. Write `assert f(x) == <literal>` or use call-based tests.", untrusted,
                            "anyway (trust_sandbox_asserts=True)" if self.trust_sandbox_asserts else "None")
         for i, (text, (language, tests)) in enumerate(zip(texts_of(completions), rows)):
-            if not tests:
+            if not tests or i in too_large:
                 unscorable += 1
                 continue
             if i in untrusted_rows and not self.trust_sandbox_asserts:
                 continue  # None: a verdict the program itself could forge is no verdict
+            takes_steps = any(t.steps is not None for t in tests)  # assert and call-based tests are Python code
             if language is not None and language not in supported:
-                unsupported += 1
+                unsupported += 1  # the row's own language: not the model's fault
                 continue
+            if language is not None and language != "python" and takes_steps:
+                unscorable += 1  # no program in the row's language could take its tests
+                continue
+            # The row's language, or for a row that names none, any this sandbox runs that can take its
+            # tests. Anything else is the model's choice, and a wrong one: 0.0, never None (an unscored
+            # completion gets advantage 0 in GRPO, so None would reward switching fences when unsure).
+            accepted = {language} if language is not None else ({"python"} if takes_steps else set(supported))
             program = extract_program(text, self.fallback_to_full_text)
-            if program is None or (language is not None and program[0] != language):
-                rewards[i] = 0.0  # no program in the row's language: the model's fault
+            if program is None or program[0] not in accepted:
+                rewards[i] = 0.0
                 no_code += 1
-                continue
-            if program[0] not in supported:
-                unsupported += 1
-                continue
-            if program[0] != "python" and any(t.steps is not None for t in tests):
-                unscorable += 1  # assert and call-based tests are Python code
                 continue
             job = Job(code=program[1], cases=tuple(t.case() for t in tests), language=program[0],
                       fail_fast=self.binary)
             jobs.setdefault(job, []).append(i)
-        results = provider.run(list(jobs), budget_s=getattr(self.config, "budget_s", None)) if jobs else []
-        sandbox_errors = timeouts = 0
+        budget_s = getattr(self.config or getattr(provider, "config", None), "budget_s", None)
+        results = provider.run(list(jobs), budget_s=budget_s) if jobs else []
+        sandbox_errors = timeouts = budget_cuts = 0
         for result, indices in zip(results, jobs.values()):
             score = self._score(result, rows[indices[0]][1])
-            if score is None:
+            if score is None and result.extra.get("cut"):
+                budget_cuts += len(indices)
+            elif score is None:
                 sandbox_errors += len(indices)
                 logger.warning("code reward: sandbox failure, completion skipped: %s", result.error)
             else:
@@ -253,14 +274,20 @@ class CodeReward(RewardFunction):
         if unsupported:
             logger.warning("code reward: %d completion(s) in a language the sandbox does not run (it runs %s) "
                            "scored None", unsupported, sorted(supported))
+        if budget_cuts:
+            logger.warning("code reward: %d completion(s) ran past their share of budget_s while others waited and "
+                           "were stopped unscored; raise SandboxConfig.budget_s or max_workers", budget_cuts)
         self.log_metrics(log_metric, sandbox_errors=sandbox_errors, unscorable=unscorable, no_code=no_code,
-                         timeouts=timeouts, unsupported_language=unsupported, untrusted_tests=untrusted)
+                         timeouts=timeouts, unsupported_language=unsupported, untrusted_tests=untrusted,
+                         budget_cuts=budget_cuts)
         return rewards
 
     def _score(self, result: JobResult, tests: list[TestCase]) -> float | None:
         if not result.ok or len(result.cases) != len(tests):
             return None
         passed = sum(t.passed(c, self.float_tolerance) for t, c in zip(tests, result.cases))
+        if result.extra.get("cut"):  # stopped for the batch's sake before it could finish: no verdict
+            return None
         if self.binary:
             return float(passed == len(tests))
         return passed / len(tests)

@@ -1,31 +1,40 @@
-"""In-sandbox side of the local provider: a fork server that builds the isolation once, then runs jobs.
+"""In-sandbox side of the local provider: a zygote that builds the isolation once, then forks a job process per program.
 
-Run by :class:`trl_r1.sandbox.local.LocalSandbox` as ``python -I -S -B _launcher.py`` with an
-empty environment, one per pool worker. It must stay standard-library only: ``-I`` keeps
-``trl_r1`` off ``sys.path``. It talks in frames (4-byte big-endian length + JSON) on stdin and
-stdout: one setup frame, a ``{"ready": ...}`` reply, then one job frame -> one reply frame until
-stdin closes.
+Started by :class:`trl_r1.sandbox.local.LocalSandbox` as ``python -I -S -B -`` with an empty
+environment, one per pool worker, with this source on stdin (so no host path is in any argv a program
+can read) and its working directory the worker's host directory (paths below are relative to it, so
+the host path is never in its memory either). It must stay standard-library only. fd 1 is the
+*control* socket (``SOCK_SEQPACKET``, one JSON message each): the setup message, a ``{"ready": ...}``
+reply, then per program a ``{"job": seq, "limit_s": s}`` message carrying one end of a fresh
+per-program socket pair (``SCM_RIGHTS``), answered by ``{"done": seq, "killed": ...}`` once the
+program's processes are gone; ``{"cut": seq}`` stops a program early (it ran past its share of the
+call's time budget while others wait): its running case and the rest are reported ``skipped``.
 
 Process tree of one worker (pid namespace active)::
 
     trainer (root) ── launcher (root, host pid ns; unshares, then waits)
-                         └─ init (root, pid 1 of a new pid ns; builds the read-only root once,
-                              │    then per job: fresh IPC namespace, fresh tmpfs /work)
-                              └─ job (root; compiles the program; child subreaper, kills leftovers)
-                                   └─ case (sandbox uid, rlimits, no_new_privs, Landlock; seccomp
-                                        │     inherited from init)
+                         └─ zygote (root, pid 1 of a new pid ns; builds the read-only root once,
+                              │    then per program: fresh IPC namespace, fresh tmpfs /work)
+                              └─ job (root; reads its program from its own socket, compiles it,
+                                   │    sends the cases' outcomes back there; child subreaper,
+                                   │    kills leftovers)
+                                   └─ case (reads its own case from the socket; sandbox uid, rlimits,
+                                        │     no_new_privs, Landlock; seccomp
+                                        │     inherited from the zygote)
                                         └─ whatever the program forks
 
-Each job runs in a fork of ``init`` (a pre-loaded interpreter, like Android's zygote) that compiles
-the program once; each test case runs in a fork of that job process, not through a fresh ``execve``
-of Python. Every process of a case is killed before the next case starts, and every file, IPC
-object and environment change of a job is gone before the next job.
-When ``init`` exits the kernel kills everything left in its namespace.
+No memory of earlier programs: the zygote never reads a program, its input or its output (it only
+passes a file descriptor to a fresh fork), and the reply goes from the job process straight to the
+trainer, so no process a program runs in ever held another program's data. Each test case runs in a
+fork of its job process (a pre-loaded interpreter, like Android's zygote), not through a fresh
+``execve`` of Python. Every process of a case is killed before the next case starts, and every file,
+IPC object and environment change of a program is gone before the next program.
 
 Grading channel: a Python case with ``steps`` (test code after the program: ``exec`` statements,
-``eval`` expressions, ``call`` of a named function) reports each step's value as plain builtin
-data on fd 3, then a per-case nonce. The trainer compares those values with expected values that
-never enter the sandbox, so a program cannot pass a case it did not solve.
+``eval`` expressions, ``call`` of a named function) reports each step's value as plain builtin data
+on fd 3. That is all it reports: no expected value, verdict or completion token exists in the
+sandbox, so writing fd 3 itself gives a program nothing it could not get by computing the values.
+The trainer parses the records and compares.
 """
 
 import atexit
@@ -39,6 +48,7 @@ import os
 import resource
 import select
 import signal
+import socket
 import struct
 import sys
 import time
@@ -59,6 +69,7 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP = 1, 4, 22
 PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 36, 38
 NR_PIVOT_ROOT = 155
 MAX_FD = 1 << 16
+REPORT_SCALE = 4  # the step report may be this many times the output cap: tagged JSON takes ~15 bytes an int
 
 # Python's RLIMIT_* constants are used by name; these are the ones we set.
 RLIMITS = {"cpu": "RLIMIT_CPU", "memory": "RLIMIT_AS", "nproc": "RLIMIT_NPROC", "fsize": "RLIMIT_FSIZE",
@@ -135,37 +146,48 @@ DENIED_X86_64 = {
     "fsmount": 432, "fspick": 433, "pidfd_getfd": 438, "process_madvise": 440, "mount_setattr": 442,
     "memfd_secret": 447,
 }
-NR_SOCKET, NR_CLONE, NR_CLONE3, NR_UNSHARE = 41, 56, 435, 272
+NR_SOCKET, NR_SOCKETPAIR, NR_CLONE, NR_CLONE3, NR_UNSHARE, NR_MINCORE = 41, 53, 56, 435, 272, 27
+# Calls that tell whether a file's pages are in the page cache, which every program shares: a program
+# could read what earlier programs touched (mincore above, on a mapping of a shared read-only file).
+ABSENT_X86_64 = {"preadv2": 327, "pwritev2": 328, "cachestat": 451}  # RWF_NOWAIT reads; cache statistics
 # What init itself still does once the filter is in place (it is installed there, once, and inherited
 # by every case process: installing a filter costs about 0.7 ms of JIT compilation per process). A case
 # process runs as an unprivileged uid without capabilities, so these fail for it with EPERM anyway.
 INIT_NEEDS = ("mount", "umount2", "unshare")
 AF_UNIX = 1
+UNSHARE_NEEDS = CLONE_NEWIPC  # what the zygote unshares: each program's IPC namespace
 NS_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
 _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 
 
-def _seccomp_program(block_sockets: bool) -> list:
+def _seccomp_program(block_sockets: bool = True) -> list:
     """Classic BPF: kill foreign ABIs (x32, ``int 0x80``), deny the syscalls above, deny
     namespace-creating clones, make ``clone3`` look absent (glibc then falls back to ``clone``,
-    whose flags we can inspect), and, when asked, deny every socket family but ``AF_UNIX``.
+    whose flags we can inspect), and deny every socket family but ``AF_UNIX`` (``socket`` and
+    ``socketpair``; netlink, packet, inet, vsock, ... all get ``EACCES``, with or without a network
+    namespace: a fresh one still has a kernel to talk to over netlink).
     The hot syscalls (numbers below 101, none of them denied) are allowed after a few
     instructions: the filter runs on every syscall, and a linear walk of the deny list cost
     about a millisecond per test case."""
     p = [(_LD_W_ABS, 0, 0, 4), (_JEQ, 1, 0, AUDIT_ARCH_X86_64), (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS),
          (_LD_W_ABS, 0, 0, 0), (_JGE, 0, 1, 0x40000000), (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS)]
     if block_sockets:
-        p += [(_JEQ, 0, 4, NR_SOCKET), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, AF_UNIX),
+        p += [(_JEQ, 1, 0, NR_SOCKET), (_JEQ, 0, 4, NR_SOCKETPAIR), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, AF_UNIX),
               (_RET, 0, 0, SECCOMP_RET_ALLOW), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EACCES)]
+    p += [(_JEQ, 0, 1, NR_MINCORE), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]  # page-cache residency
     p += [(_JGE, 1, 0, NR_CLONE), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     p += [(_JEQ, 0, 4, NR_CLONE), (_LD_W_ABS, 0, 0, 16), (_JSET, 0, 1, NS_FLAGS),
           (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     denied = {name: nr for name, nr in DENIED_X86_64.items() if name not in INIT_NEEDS}
     p += [(_JGE, 1, 0, min(denied.values())), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
-    p += [(_JEQ, 0, 4, NR_UNSHARE), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, CLONE_NEWIPC),  # init's per-job IPC ns
-          (_RET, 0, 0, SECCOMP_RET_ALLOW), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]
+    # the zygote's per-program IPC namespace; nothing else
+    p += [(_JEQ, 0, 6, NR_UNSHARE), (_LD_W_ABS, 0, 0, 20), (_JEQ, 0, 2, 0), (_LD_W_ABS, 0, 0, 16),
+          (_JSET, 0, 1, ~UNSHARE_NEEDS & 0xFFFFFFFF), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),
+          (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     for nr in sorted(denied.values()):
         p += [(_JEQ, 0, 1, nr), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]
+    for nr in sorted(ABSENT_X86_64.values()):  # ENOSYS: glibc falls back to the plain call where there is one
+        p += [(_JEQ, 0, 1, nr), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS)]
     p += [(_JEQ, 0, 1, NR_CLONE3), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     return p
 
@@ -289,7 +311,12 @@ def build_root(root: str, ro_paths: list, with_proc: bool) -> str:
         _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC)
     if with_proc:
         _mkdirs(root + "/proc")
-        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        # hidepid: a program sees its own processes only, not the zygote's or the job process's (their
+        # counters, e.g. the zygote's faults of reaped children in /proc/1/stat, add up across programs)
+        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+        for name in MASKED_PROC:
+            if os.path.exists(f"{root}/proc/{name}"):
+                _mount(f"{root}/dev/null", f"{root}/proc/{name}", None, MS_BIND)
     _mkdirs(root + "/work")
     old = root + "/.old_root"
     os.mkdir(old, 0o700)
@@ -308,6 +335,14 @@ def build_root(root: str, ro_paths: list, with_proc: bool) -> str:
     except SetupError:
         pass
     return method
+
+
+#: Files of /proc that tell about the host rather than the program (the kernel's boot line names the
+#: host's infrastructure): /dev/null is bound over each, as container runtimes do.
+MASKED_PROC = ("cmdline", "kcore", "keys", "key-users", "timer_list", "sched_debug", "latency_stats", "config.gz",
+               "iomem", "ioports", "kallsyms", "modules", "vmallocinfo", "slabinfo", "kmsg", "kpagecount",
+               "kpageflags", "kpagecgroup", "sysrq-trigger", "partitions", "diskstats", "swaps", "devices",
+               "consoles", "mtrr", "buddyinfo", "pagetypeinfo", "zoneinfo")
 
 
 # --------------------------------------------------------------------------------------------- one case
@@ -363,8 +398,8 @@ def plain_value(value, budget: list, depth: int = 0):
     if tag is not None:
         if kind is bool:
             return [tag, value]
-        if kind is int:
-            text = int.__repr__(value)
+        if kind is int:  # hex: linear both ways, and free of the 4300-digit limit of decimal conversion
+            text = int.__format__(value, "x")
         elif kind is float:
             text = float.__repr__(value)
         elif kind is complex:
@@ -392,8 +427,9 @@ def _report(record: dict) -> None:
         data = data[os.write(3, data):]
 
 
-def _run_steps(steps: list, namespace: dict, nonce: str, budget: int) -> None:
-    """Run the test steps after the program, report each one on fd 3, then the nonce."""
+def _run_steps(steps: list, namespace: dict, budget: int) -> None:
+    """Run the test steps after the program and report each one's value (or error) on fd 3. Nothing
+    here decides a verdict: the trainer parses the records and compares them with values it keeps."""
     for i, step in enumerate(steps):
         record = {"i": i}
         try:
@@ -416,10 +452,9 @@ def _run_steps(steps: list, namespace: dict, nonce: str, budget: int) -> None:
             _report(record)
             break
         _report(record)
-    _report({"done": nonce})
 
 
-def _run_program(source: str, steps, nonce: str, budget: int, code=None) -> int:
+def _run_program(source: str, steps, budget: int, code=None) -> int:
     """Run ``source`` (``code``: it compiled once per job) as ``__main__`` the way ``python
     solution.py`` would, then ``steps`` (if any), and return its exit status. Steps run only when
     the program itself ran to its end."""
@@ -447,7 +482,7 @@ def _run_program(source: str, steps, nonce: str, budget: int, code=None) -> int:
             sys.stdout.flush()
         except BaseException:
             pass
-        _run_steps(steps, main.__dict__, nonce, budget)
+        _run_steps(steps, main.__dict__, budget)
     try:
         if "threading" in sys.modules:
             sys.modules["threading"]._shutdown()
@@ -495,7 +530,7 @@ class Server:
         self.second_filter = None
         if layers.get("seccomp"):  # inherited by every case process from here on
             _prctl(PR_SET_NO_NEW_PRIVS, 1, "no_new_privs")
-            Seccomp(layers.get("network") == "seccomp").install()
+            Seccomp(block_sockets=True).install()
             if self.uid is None:
                 self.second_filter = Seccomp(False, _init_needs_program())
         self.reads = setup["ro_paths"] + ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
@@ -505,6 +540,19 @@ class Server:
         self.jobs = 0
         self.ruleset = None
         self.code = None  # the job's compiled program, in the job process
+        self.cut = False  # in the job process: the trainer cut the program (it ran past its share of the budget)
+        self.case_pid = None
+
+    def _on_cut(self, signum, frame) -> None:
+        """SIGUSR1 from the zygote: the program is over its share of the call's budget and others wait.
+        The running case is killed and, like the cases after it, reported ``skipped`` (never run to its
+        end: no verdict); the cases that ended before keep theirs."""
+        self.cut = True
+        if self.case_pid is not None:
+            try:
+                os.kill(self.case_pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     # ------------------------------------------------------------------------------- confinement
     def confine(self, limits: dict) -> None:
@@ -528,15 +576,26 @@ class Server:
             os.close(self.ruleset)
         if self.second_filter is not None:
             self.second_filter.install()
-        if layers.get("network") == "audit_hook":
+        if not layers.get("seccomp"):  # no kernel socket-family filter: at least refuse it in Python
             _audit_socket_block()
 
-    def _child(self, fds: tuple, ready_fd: int, limits: dict, run) -> None:
-        """Body of a forked case process: never returns. Writes ``R`` to the ready pipe once every
-        layer is in place, just before untrusted code starts, so a setup failure is never
-        mistaken for a wrong program."""
+    def _child(self, fds: tuple, ready_fd: int, limits: dict, run, case_fd: int | None, case_index: int) -> None:
+        """Body of a forked case process: never returns. Reads its own case (stdin, steps) from
+        ``case_fd`` when given: the job process never holds a case's data, so no case can find
+        another's in memory. Writes ``R`` to the ready pipe once every layer is in place, just before
+        untrusted code starts, so a setup failure is never mistaken for a wrong program."""
         status = 125
         try:
+            signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the job process's cut handler is not the program's
+            case = None
+            if case_fd is not None:
+                case = read_frame(case_fd)  # the trainer queued every case behind the program, in order
+                if case is None or case.get("k") != case_index:
+                    raise SetupError(f"case {case_index} not next on the program's socket")
+                data = case.get("stdin", "").encode("utf-8", "surrogateescape")
+                while data:
+                    data = data[os.write(fds[0], data):]
+                os.lseek(fds[0], 0, os.SEEK_SET)
             wanted = [*fds, ready_fd] + ([self.ruleset] if self.ruleset is not None else [])
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in wanted]  # out of the way of dup2
             for target, fd in enumerate(high):  # 0-3 stdio + report, 4 ready, 5 the Landlock ruleset
@@ -548,7 +607,7 @@ class Server:
             self.confine(limits)
             os.write(4, b"R")
             os.close(4)
-            status = run()
+            status = run(case)
         except BaseException:
             try:
                 os.write(2, traceback.format_exc().encode())
@@ -557,16 +616,21 @@ class Server:
         os._exit(status)
 
     # ------------------------------------------------------------------------------- processes
-    def run_process(self, run, stdin: bytes, limits: dict, cap: int) -> dict:
-        """Fork a confined child running ``run()``; wait for it within the wall limit, kill whatever
-        it left, and return its outcome. ``cap`` bounds each captured stream."""
+    def run_process(self, run, stdin: bytes, limits: dict, cap: int, case_fd: int | None = None,
+                    case_index: int = 0) -> dict:
+        """Fork a confined child running ``run(case)``; wait for it within the wall limit, kill whatever
+        it left, and return its outcome. ``cap`` bounds each captured stream. With ``case_fd`` the
+        child reads its case (a frame the trainer sends, stdin included) itself; else ``stdin``."""
         fds = (_memfd("stdin", stdin), _memfd("stdout"), _memfd("stderr"), _memfd("report"))
         ready_r, ready_w = os.pipe()
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
-            self._child(fds, ready_w, limits, run)
+            self._child(fds, ready_w, limits, run, case_fd, case_index)
+        self.case_pid = pid
+        if self.cut:  # the cut came between the fork and the line above
+            os.kill(pid, signal.SIGKILL)
         os.close(ready_w)
         pidfd = os.pidfd_open(pid)
         poller = select.poll()
@@ -575,20 +639,25 @@ class Server:
         if timed_out:
             os.kill(pid, signal.SIGKILL)
         _, wait_status, usage = os.wait4(pid, 0)
+        self.case_pid = None
         wall = time.monotonic() - start
         os.close(pidfd)
         self.reap_all(pid)
-        outs = [os.pread(fd, cap + 1, 0) for fd in fds[1:]]
+        outs = [os.pread(fd, min(size + 1, os.fstat(fd).st_size), 0) if os.fstat(fd).st_size else b""
+                for fd, size in zip(fds[1:], (cap, cap, REPORT_SCALE * cap))]
         for fd in fds:
             os.close(fd)
         ready = os.read(ready_r, 1) == b"R"
         os.close(ready_r)
-        if not ready:
-            raise SetupError(f"case setup failed: {outs[1][-2000:].decode('utf-8', 'replace')}")
         sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
+        cut = self.cut and sig == signal.SIGKILL
+        if not ready and not cut:
+            raise SetupError(f"case setup failed: {outs[1][-2000:].decode('utf-8', 'replace')}")
         code = os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else None
         cpu = usage.ru_utime + usage.ru_stime
-        if timed_out or sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits["cpu_s"]):
+        if cut:
+            status = "skipped"
+        elif timed_out or sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits["cpu_s"]):
             status = "timeout"
         elif sig == signal.SIGXFSZ:
             status = "output_limit"
@@ -638,12 +707,15 @@ class Server:
             _mount("tmpfs", "/work", "tmpfs", MS_NOSUID | MS_NODEV,
                    f"size={self.limits['tmpfs_bytes']},mode=700{owner}")
             self.workdir = "/work"
-        else:
+        else:  # relative to the worker's directory, our cwd
             self.workdir = os.path.join(self.setup["root"], f"work{self.jobs}")
             os.mkdir(self.workdir, 0o700)
             if self.uid is not None:
                 os.chown(self.workdir, self.uid, self.uid)
-        if self.layers.get("landlock"):  # rules name inodes: this job's /work is a new one
+    def _landlock_for_job(self) -> None:
+        """The job's ruleset, built in the job process: rules name inodes, and this job's ``/work``
+        (and, with a pid namespace per program, its ``/proc``) are new ones."""
+        if self.layers.get("landlock"):
             self.ruleset = landlock_ruleset(self.reads, [self.workdir],
                                             block_tcp=self.layers.get("network") != "net_namespace")
 
@@ -658,45 +730,59 @@ class Server:
 
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def run_job(self, job: dict) -> dict:
-        """Run one job in a job process forked from init: it compiles the program once (its case
-        processes inherit the code object), runs the cases, and, as a child subreaper, kills and
-        reaps everything they leave (``kill(-1)`` spares init and itself). Init only waits."""
+    def run_job(self, seq: int, job_fd: int, limit_s: float) -> dict:
+        """Fork a job process for one program and hand it ``job_fd`` (its own socket to the trainer);
+        the zygote never reads it. Wait until the job process ends or its time limit passes (a
+        ``{"cut": seq}`` meanwhile is passed on as SIGUSR1: the job process stops its program and
+        replies with what it has), then kill and reap everything it left."""
         self.begin_job()
         try:
-            out = _memfd("reply")
+            if self.in_pid_ns:  # pids start over for every program: an earlier one cannot leave a number in them
+                with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+                    f.write("1")
             pid = os.fork()
             if pid == 0:
                 status = 3
                 try:
-                    reply = self._job_process(job)
-                    status = 0
-                except SetupError as exc:
-                    reply = {"error": str(exc)}
-                except BaseException as exc:
-                    reply = {"error": f"{type(exc).__name__}: {exc}"}
-                try:
-                    os.write(out, json.dumps(reply).encode())
+                    os.close(CONTROL_FD)  # a program's processes never talk to the zygote
+                    status = self._job_process(job_fd)
                 finally:
                     os._exit(status)
-            limit = len(job["cases"]) * (self.limits["wall_s"] + 1.0) + self.setup["compile_limits"]["wall_s"] + 5
+            os.close(job_fd)
             pidfd = os.pidfd_open(pid)
             poller = select.poll()
             poller.register(pidfd, select.POLLIN)
-            if not poller.poll(limit * 1000):
+            poller.register(CONTROL_FD, select.POLLIN)
+            end = time.monotonic() + limit_s
+            killed = None
+            while killed is None:
+                left = end - time.monotonic()
+                events = dict(poller.poll(max(left, 0) * 1000)) if left > 0 else {}
+                if pidfd in events:
+                    break
+                if CONTROL_FD in events:
+                    message = os.read(CONTROL_FD, 1 << 16)
+                    if not message:  # the trainer is gone: so are we (and, as pid 1, everything here)
+                        os._exit(0)
+                    if json.loads(message).get("cut") == seq:  # it stops, and replies with what it has
+                        os.kill(pid, signal.SIGUSR1)
+                    continue
+                if left <= 0:
+                    killed = "time"
+            if killed:
                 os.kill(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)
             os.close(pidfd)
             self.reap_all(pid)
-            data = os.pread(out, 1 << 30, 0)
-            os.close(out)
-            if not data:
-                raise SetupError(f"job process ended without a reply (wait status {status})")
-            return json.loads(data)
+            return {"done": seq, "killed": killed, "status": status}
         finally:
             self.end_job()
 
-    def _job_process(self, job: dict) -> dict:
+    def _job_process(self, fd: int) -> int:
+        """Body of a job process: read the program from ``fd``, run it, and write the cases'
+        outcomes to ``fd``: ``{"cases": [...]}`` frames whenever their outputs add up to the output
+        cap (so no program's outputs pile up here, in the worker's memory limit), then
+        ``{"done": True, "cases": [the rest], ...}``, or ``{"error": ...}``."""
         global _TASK_DIR_FD
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
         if not self.in_pid_ns:
@@ -704,10 +790,22 @@ class Server:
                 _TASK_DIR_FD = os.open(f"/proc/{os.getpid()}/task", os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 pass
-        self.code = None
-        if job.get("language", "python") == "python":
-            self.code = self._compile_python(job["code"])
-        return self._run_job(job)
+        signal.signal(signal.SIGUSR1, self._on_cut)
+        self._landlock_for_job()
+        job = read_frame(fd)
+        if job is None:
+            return 3
+        try:
+            self.code = None
+            if job.get("language", "python") == "python":
+                self.code = self._compile_python(job["code"])
+            reply = self._run_job(job, fd)
+        except SetupError as exc:
+            reply = {"error": str(exc)}
+        except BaseException as exc:
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        write_frame(fd, reply)
+        return 0
 
     def _compile_python(self, source: str):
         """The program compiled under a CPU limit; ``None`` when it does not compile (each case
@@ -721,39 +819,54 @@ class Server:
         finally:
             resource.setrlimit(resource.RLIMIT_CPU, cpu)
 
-    def _run_job(self, job: dict) -> dict:
+    def _run_job(self, job: dict, fd: int) -> dict:
         limits = self.limits
         base_cap = limits["output_bytes"]
         language = job.get("language", "python")
-        reply: dict = {}
+        reply: dict = {"done": True}
         binary = None
         if language != "python":
             compiled = self.compile(job)
             reply["compile"] = compiled
-            if compiled["status"] != "ok":
-                return {**reply, "cases": [{"status": "compile_error"} for _ in job["cases"]]}
+            status = {"skipped": "skipped", "ok": None}.get(compiled["status"], "compile_error")  # skipped: cut
+            if status is not None:
+                return {**reply, "cases": [{"status": status} for _ in job["cases"]], "cut": self.cut}
             binary = compiled.pop("binary")
-        results = []
-        for case in job["cases"]:
-            if job.get("fail_fast") and results and results[-1]["status"] != "ok":
-                results.append({"status": "skipped"})
+        last = "ok"
+        pending, pending_bytes = [], 0  # small outcomes go back together; big ones as soon as they add up
+        for k, case in enumerate(job["cases"]):  # how to run each case; its data goes straight to its process
+            # (skipped cases are always the last ones: their data is never read, by anyone)
+            if self.cut or (job.get("fail_fast") and last != "ok"):
+                pending.append({"status": "skipped"})
                 continue
-            cap = max(base_cap, int(case.get("output_bytes") or 0))
-            nonce = os.urandom(16).hex()
-            steps = case.get("steps")
+            self._reset_workdir()
+            cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
             if binary is not None:
-                def run(binary=binary):
+                def run(case, binary=binary):
                     os.execve(binary, [binary], self.setup["env"])
             else:
-                def run(steps=steps, nonce=nonce, cap=cap):
+                def run(case):
                     sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
-                    return _run_program(job["code"], steps, nonce, cap // 8, self.code)
-            result = self.run_process(run, case.get("stdin", "").encode("utf-8", "surrogateescape"), limits, cap)
+                    return _run_program(job["code"], case.get("steps"), REPORT_SCALE * base_cap // 8, self.code)
+            result = self.run_process(run, b"", limits, cap, case_fd=fd, case_index=k)
             report = result.pop("report")
-            if steps is not None:
-                result.update(_read_report(report, len(steps), nonce, cap))
-            results.append(result)
-        return {**reply, "cases": results}
+            if case.get("steps"):  # parsed and judged by the trainer
+                result["report"] = report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
+            last = result["status"]
+            pending.append(result)
+            pending_bytes += sum(len(result.get(key) or "") for key in ("stdout", "stderr", "report"))
+            del result, report
+            if pending_bytes > base_cap:
+                write_frame(fd, {"cases": pending})
+                pending, pending_bytes = [], 0
+        return {**reply, "cases": pending, "cut": self.cut}
+
+    def _reset_workdir(self) -> None:
+        """The working directory as a case expects it: an earlier case of the program may have made it
+        unusable (``chmod 0``), which would fail the next case's setup and excuse the program with ``None``."""
+        os.chmod(self.workdir, 0o700)
+        if self.uid is not None:
+            os.chown(self.workdir, self.uid, self.uid)
 
     def compile(self, job: dict) -> dict:
         """Compile the job's source once, inside the sandbox, with the compile limits."""
@@ -769,7 +882,7 @@ class Server:
         argv = [a.replace("{source}", source).replace("{binary}", binary) for a in spec["argv"]]
         limits = {**self.limits, **self.setup["compile_limits"]}
 
-        def run():
+        def run(case):
             os.execve(argv[0], argv, self.setup["env"])
 
         result = self.run_process(run, b"", limits, self.limits["output_bytes"])
@@ -778,35 +891,6 @@ class Server:
             result["status"] = "error"
         return {"status": result["status"], "stderr": result["stderr"][-4000:], "wall_s": result["wall_s"],
                 "binary": binary}
-
-
-def _read_report(data: bytes, n_steps: int, nonce: str, cap: int) -> dict:
-    """The steps' records from fd 3: ``complete`` only when every record is well formed, indices
-    are in order without repeats, and the last line is this case's nonce."""
-    steps: list = [None] * n_steps
-    complete = False
-    if len(data) > cap:
-        return {"steps": steps, "complete": False}
-    expected = 0
-    for line in data.decode("utf-8", "replace").splitlines():
-        if complete:  # anything after the nonce was not written by the harness
-            return {"steps": steps, "complete": False}
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return {"steps": steps, "complete": False}
-        if not isinstance(record, dict):
-            return {"steps": steps, "complete": False}
-        if "done" in record:
-            complete = record["done"] == nonce
-            if not complete:
-                return {"steps": steps, "complete": False}
-            continue
-        if record.get("i") != expected or expected >= n_steps:
-            return {"steps": steps, "complete": False}
-        steps[expected] = {k: record[k] for k in ("v", "error") if k in record}
-        expected += 1
-    return {"steps": steps, "complete": complete}
 
 
 def _kill_uid(uid: int) -> None:
@@ -861,8 +945,31 @@ def _reap_nowait() -> None:
         pass
 
 
+CONTROL_FD = 1  # the trainer's SOCK_SEQPACKET control socket
+
+
+def _control_send(obj) -> None:
+    os.write(CONTROL_FD, json.dumps(obj).encode())  # one message: SOCK_SEQPACKET keeps boundaries
+
+
+def _control_recv():
+    """The next control message and the descriptors it carries; ``(None, [])`` when the trainer is gone."""
+    sock = socket.socket(fileno=os.dup(CONTROL_FD))
+    try:
+        message, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)
+    finally:
+        sock.close()
+    if not message:
+        for fd in fds:
+            os.close(fd)
+        return None, []
+    return json.loads(message), fds
+
+
 def init_main(setup: dict) -> int:
-    """Pid 1 of the sandbox (or plain child without a pid namespace): build the root, then serve jobs."""
+    """Pid 1 of the sandbox (or plain child without a pid namespace): build the root, then fork a
+    job process per program. It never reads a program: a job message holds a sequence number, a
+    time limit and the program's own socket, which only the job process reads."""
     global _TASK_DIR_FD
     layers = setup["layers"]
     in_pid_ns = bool(layers.get("pid_namespace"))
@@ -874,21 +981,27 @@ def init_main(setup: dict) -> int:
     root_method = None
     if layers.get("mount_namespace"):
         root_method = build_root(setup["root"], setup["ro_paths"], with_proc=in_pid_ns)
+        for call in (_libc.sethostname, _libc.setdomainname):  # our UTS namespace began as a copy of the host's
+            _check(call(b"sandbox", 7), "sethostname")
     _prctl(PR_SET_DUMPABLE, 0, "dumpable")
     if not in_pid_ns:  # orphans of the program are re-parented to us, so we can reap them
         _prctl(PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
     server = Server(setup)
     gc.freeze()  # the pre-loaded interpreter's objects stay shared with every case process
-    write_frame(1, {"ready": True, "root": root_method})
+    _control_send({"ready": True, "root": root_method})
     while True:
-        job = read_frame(0)
-        if job is None:
+        message, fds = _control_recv()
+        if message is None:
             return 0
+        if "job" not in message or len(fds) != 1:  # e.g. a late "cut" for a program already done
+            for fd in fds:
+                os.close(fd)
+            continue
         try:
-            reply = server.run_job(job)
+            reply = server.run_job(message["job"], fds[0], float(message["limit_s"]))
         except SetupError as exc:
-            reply = {"error": str(exc)}
-        write_frame(1, reply)
+            reply = {"done": message["job"], "error": str(exc)}
+        _control_send(reply)
 
 
 # --------------------------------------------------------------------------------------------- probe
@@ -937,6 +1050,7 @@ def probe(req: dict) -> dict:
         "pid_namespace": pid_ns,
         "net_namespace": lambda: _unshare(CLONE_NEWNET),
         "mount_namespace": mount_ns,
+        "cgroup_namespace": lambda: _unshare(CLONE_NEWCGROUP),
         "landlock": lambda: (_prctl(PR_SET_NO_NEW_PRIVS, 1, "nnp"), install_landlock(["/"], [], False)),
         "seccomp": lambda: (_prctl(PR_SET_NO_NEW_PRIVS, 1, "nnp"), Seccomp(True).install()),
     }
@@ -948,15 +1062,22 @@ def probe(req: dict) -> dict:
 
 
 # --------------------------------------------------------------------------------------------- main
+def _trainer_gone() -> bool:
+    """The trainer closed (or lost, by dying) its end of the control socket."""
+    poller = select.poll()
+    poller.register(CONTROL_FD, select.POLLRDHUP)
+    return any(ev & (select.POLLRDHUP | select.POLLHUP) for _, ev in poller.poll(0))
+
+
 def main() -> int:
-    setup = read_frame(0)
+    setup, _ = _control_recv()
     if setup is None:
         return 1
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, "pdeathsig")
-    if os.getppid() != setup["parent_pid"]:  # the trainer died before prctl took effect
+    if _trainer_gone():  # it died before prctl took effect: no signal will come
         return 1
     if setup.get("probe"):
-        write_frame(1, probe(setup))
+        _control_send(probe(setup))
         return 0
     layers = setup["layers"]
     try:
@@ -967,10 +1088,12 @@ def main() -> int:
             flags |= CLONE_NEWNET
         if layers.get("pid_namespace"):
             flags |= CLONE_NEWPID
+        if layers.get("cgroup_namespace"):  # the worker's cgroup (we were moved into it) becomes "/"
+            flags |= CLONE_NEWCGROUP
         if flags:
             _unshare(flags)
     except SetupError as exc:
-        write_frame(1, {"error": str(exc)})
+        _control_send({"error": str(exc)})
         return 3
     pid = os.fork()
     if pid == 0:
@@ -979,11 +1102,10 @@ def main() -> int:
             os._exit(init_main(setup))
         except BaseException as exc:
             try:
-                write_frame(1, {"error": f"{type(exc).__name__}: {exc}"})
+                _control_send({"error": f"{type(exc).__name__}: {exc}"})
             finally:
                 os._exit(3)
-    os.close(0)
-    os.close(1)
+    os.close(CONTROL_FD)
     _, status = os.waitpid(pid, 0)
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 3
 

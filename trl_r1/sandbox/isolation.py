@@ -5,9 +5,11 @@ Each requirement of a run is enforced by the strongest layer available, with a f
 ============  ======================================================================
 requirement   layers, strongest first
 ============  ======================================================================
-network       fresh net namespace > seccomp socket filter > Python audit hook
+network       fresh net namespace + seccomp socket-family filter (only AF_UNIX opens) > seccomp filter >
+              Python audit hook (without seccomp; ctypes can bypass it)
 filesystem    mount namespace (pivot_root to a read-only root, fresh tmpfs per program) and/or Landlock > uid
-processes     pid namespace (all killed after each case) + cgroup pids + per-uid RLIMIT_NPROC
+processes     pid namespace (all killed after each case) + cgroup pids (behind a cgroup namespace) + per-uid
+              RLIMIT_NPROC
 ipc           a fresh IPC namespace per program (with the mount-namespace layer)
 memory        cgroup memory limit (whole run) + RLIMIT_AS (per process)
 privileges    unprivileged uid, no_new_privs, seccomp syscall filter
@@ -34,13 +36,16 @@ def describe_layers(active: dict) -> dict[str, str]:
     fs = [name for name in ("mount_namespace", "landlock") if active.get(name)]
     if active.get("uid") is not None:
         fs.append("unprivileged uid")
-    procs = [name for name in ("pid_namespace", "cgroup") if active.get(name)]
+    procs = [name for name in ("pid_namespace", "cgroup", "cgroup_namespace") if active.get(name)]
     procs.append("RLIMIT_NPROC per sandbox uid" if active.get("uid") is not None else "RLIMIT_NPROC (shared uid)")
     memory = (["cgroup memory"] if active.get("cgroup") else []) + ["RLIMIT_AS"]
     privileges = [f"uid {active['uid']}+" if active.get("uid") is not None else "same uid as trainer",
                   "no_new_privs"] + (["seccomp"] if active.get("seccomp") else [])
+    network = active.get("network") or "NONE"
+    if active.get("seccomp") and network != "seccomp":
+        network += " + seccomp socket-family filter"
     return {
-        "network": active.get("network") or "NONE",
+        "network": network,
         "filesystem": " + ".join(fs) or "NONE",
         "processes": " + ".join(procs),
         "memory": " + ".join(memory),

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 
 #: Isolation layers the local provider knows, strongest first within each requirement.
-LAYERS = ("uid", "pid_namespace", "net_namespace", "mount_namespace", "landlock", "seccomp", "cgroup")
+LAYERS = ("uid", "pid_namespace", "net_namespace", "mount_namespace", "cgroup_namespace", "landlock", "seccomp",
+          "cgroup")
 
 
 @dataclass
@@ -32,9 +33,9 @@ class SandboxConfig:
         default=64, metadata={"help": "Size of the private tmpfs working directory (mount-namespace layer)."}
     )
     max_output_bytes: int = field(
-        default=65536,
-        metadata={"help": "stdout and stderr are each captured up to this many bytes (a case may ask for more: "
-                          "the code reward asks for 4x its expected output)."}
+        default=1 << 20,
+        metadata={"help": "stdout and stderr are each captured up to this many bytes; output past it fails the "
+                          "case. Fixed, never derived from the expected output (the program could read it)."}
     )
     max_workers: int = field(
         default_factory=lambda: os.cpu_count() or 1,

@@ -1,11 +1,12 @@
 """The local provider: untrusted programs on this machine, with Linux isolation layers and no service.
 
-Each pool worker is a fork server (see ``_launcher.py``) started once: new namespaces, a
-read-only root holding only the interpreter (and the C++ toolchain), a cgroup, then per job a
-fresh IPC namespace and a fresh tmpfs working directory, and per test case a fresh process with
-an unprivileged uid, rlimits, ``no_new_privs``, Landlock and a seccomp filter, whichever of these
-the machine allows. The layers are probed once, at construction, and logged. A worker that dies
-is replaced; one that overruns its job is killed and replaced.
+Each pool worker is a zygote (see ``_launcher.py``) started once: new namespaces, a read-only root
+holding only the interpreter (and the C++ toolchain), a cgroup, then per program a fresh IPC
+namespace, a fresh tmpfs working directory and a fresh job process, which receives the program on
+its own socket pair (the zygote only passes the descriptor on, so it never holds a program), and per
+test case a fresh process with an unprivileged uid, rlimits, ``no_new_privs``, Landlock and a seccomp
+filter, whichever of these the machine allows. The layers are probed once, at construction, and
+logged. A worker that dies is replaced; one that overruns its job is killed and replaced.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import json
 import logging
 import os
 import queue
+import select
 import shutil
 import signal
-import struct
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,15 +32,19 @@ from pathlib import Path
 from trl_r1.sandbox.cleanup import ROOT_PREFIX, UidLease, clean_stale
 from trl_r1.sandbox.isolation import RunCgroup, describe_layers, kill_uid_processes, probe_cgroup
 from trl_r1.sandbox.limits import LAYERS, SandboxConfig
-from trl_r1.sandbox.pool import run_bounded
-from trl_r1.sandbox.protocol import WorkerDied, case_result, read_frame, write_frame
+from trl_r1.sandbox.pool import BatchBudget, run_bounded
+from trl_r1.sandbox.protocol import (
+    FrameBuffer,
+    WorkerDied,
+    case_result,
+    frame_bytes,
+)
 from trl_r1.sandbox.provider import Case, Job, JobResult, SandboxUnavailableError
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["SANDBOX_ENV", "LocalSandbox"]
 
-_LAUNCHER = str(Path(__file__).with_name("_launcher.py"))
 #: The whole environment a program sees: nothing of the parent's.
 SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "TMPDIR": "/work", "LANG": "C.UTF-8",
                "PYTHONIOENCODING": "utf-8"}
@@ -50,8 +56,48 @@ _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-
 _CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
 
 
+
+
+def _launcher_source() -> bytes:
+    """The launcher's source, fed to ``python -`` on stdin: its host path appears in no argv."""
+    return Path(__file__).with_name("_launcher.py").read_bytes()
+
+
+def _spawn_launcher(python: str, cwd: str) -> tuple[subprocess.Popen, socket.socket]:
+    """Start ``python -I -S -B -`` in ``cwd`` with an empty environment; returns it and our end of its
+    control socket (its fd 1)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        proc = subprocess.Popen([python, "-I", "-S", "-B", "-"], stdin=subprocess.PIPE, stdout=theirs.fileno(),
+                                stderr=subprocess.DEVNULL, env={}, close_fds=True, start_new_session=True, cwd=cwd)
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    try:
+        proc.stdin.write(_launcher_source())
+        proc.stdin.close()
+    except OSError:  # it died at once; the first control read says so
+        pass
+    return proc, ours
+
+
+def _control_recv(sock: socket.socket, deadline: float) -> dict:
+    """One control message from a launcher; ``TimeoutError`` past ``deadline``, ``WorkerDied`` at end of file."""
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN | select.POLLHUP)
+    left = deadline - time.monotonic()
+    if left <= 0 or not poller.poll(left * 1000):
+        raise TimeoutError
+    message = sock.recv(1 << 20)
+    if not message:
+        raise WorkerDied("sandbox worker exited")
+    return json.loads(message)
+
+
 class _Worker:
-    """One fork server and everything it holds (root directory, cgroup); started on first use."""
+    """One zygote and everything it holds (host directory, cgroup); started on first use."""
 
     def __init__(self, sandbox: LocalSandbox, slot: int):
         self.sandbox = weakref.proxy(sandbox)  # no cycle: an unreferenced sandbox is collected, stopping us
@@ -59,35 +105,44 @@ class _Worker:
         self.uid = sandbox.uids[slot] if sandbox.uids else None
         self.pid_namespace = sandbox.active["pid_namespace"]
         self.proc: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
         self.cgroup: RunCgroup | None = None
         self.root: str | None = None
         self.starts = 0
+        self.seq = 0
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
     def start(self) -> None:
-        sb, cfg = self.sandbox, self.sandbox.config
+        sb = self.sandbox
         self.stop()
         self.starts += 1
+        # Only the trainer knows this directory's name (it carries our pid, for clean_stale): the
+        # launcher runs in it and builds the sandbox's root in "root", a relative path.
         self.root = tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}_{self.slot}_")
         os.chmod(self.root, 0o711)
+        os.mkdir(os.path.join(self.root, "root"), 0o711)
         if sb.active["cgroup"]:
             self.cgroup = RunCgroup(f"trl_r1_{os.getpid()}_{self.slot}_{time.monotonic_ns()}",
-                                    sb.run_memory_mb << 20, cfg.max_processes + 4)
-        self.proc = _SPAWNER.submit(subprocess.Popen, [sb.python, "-I", "-S", "-B", _LAUNCHER], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, close_fds=True,
-                                    start_new_session=True, cwd="/").result()
+                                    sb.run_memory_mb << 20, sb.config.max_processes + 4)
+        self.proc, self.control = _SPAWNER.submit(_spawn_launcher, sb.python, self.root).result()
         if self.cgroup is not None:
-            self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits on stdin until then
-        write_frame(self.proc.stdin.fileno(), sb.setup_request(self.root, self.uid))
-        reply = read_frame(self.proc.stdout.fileno(), time.monotonic() + _STARTUP_S)
+            self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits for it until then
+        try:
+            self.control.send(json.dumps(sb.setup_request("root", self.uid)).encode())
+        except OSError as exc:
+            raise WorkerDied(f"sandbox worker gone: {exc}") from exc
+        reply = _control_recv(self.control, time.monotonic() + _STARTUP_S)
         if "error" in reply:
             raise WorkerDied(f"sandbox setup failed: {reply['error']}")
         self.root_method = reply.get("root")
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
+        if self.control is not None:
+            self.control.close()
+            self.control = None
         if proc is not None:
             if proc.poll() is None:
                 try:
@@ -95,11 +150,6 @@ class _Worker:
                 except ProcessLookupError:
                     pass
             proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                try:
-                    stream.close()
-                except OSError:
-                    pass
         if self.cgroup is not None:
             self.cgroup.remove()
             self.cgroup = None
@@ -109,39 +159,109 @@ class _Worker:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
 
-    def run(self, job: Job, deadline: float) -> JobResult:
+    def run(self, job: Job, batch: BatchBudget) -> JobResult:
         cfg = self.sandbox.config
         own_limit = len(job.cases) * (cfg.timeout_s + 1.0) + 5.0
         if job.language != "python":
             own_limit += cfg.compile_timeout_s + 1.0
+        # the job process learns only how to run each case; each case's data goes to its own process
         request = {"language": job.language, "code": job.code, "fail_fast": job.fail_fast,
-                   "cases": [{"stdin": c.stdin, "output_bytes": c.output_bytes,
-                              "steps": None if c.steps is None else [s.wire() for s in c.steps]} for c in job.cases]}
+                   "cases": [{"output_bytes": c.output_bytes, "steps": c.steps is not None} for c in job.cases]}
+        cases = [{"stdin": c.stdin, "steps": None if c.steps is None else [s.wire() for s in c.steps]}
+                 for c in job.cases]
         for attempt in (1, 2):
-            own_deadline = time.monotonic() + own_limit
             try:
                 if not self.alive():
                     self.start()
-                    own_deadline = time.monotonic() + own_limit
-                write_frame(self.proc.stdin.fileno(), request)
-                reply = read_frame(self.proc.stdout.fileno(), min(own_deadline, deadline))
-            except TimeoutError:
+                return self._run_once(request, cases, own_limit, batch)
+            except (WorkerDied, OSError, ValueError, TimeoutError) as exc:
                 self.stop()
-                why = "call time budget exhausted" if deadline < own_deadline else "sandbox did not finish"
-                return JobResult(error=f"{why}: program killed")
-            except (WorkerDied, OSError, ValueError) as exc:
-                self.stop()
-                if attempt == 1 and time.monotonic() < deadline:
+                if attempt == 1 and time.monotonic() < batch.deadline and not isinstance(exc, TimeoutError):
                     logger.warning("code sandbox worker %d died (%s); replacing it", self.slot, exc)
                     continue
-                return JobResult(error=f"sandbox worker failed: {exc}")
-            if "error" in reply:
-                self.stop()  # a setup failure may have left the worker in a bad state
-                return JobResult(error=f"sandbox setup failed: {reply['error']}")
-            compiled = reply.get("compile") or {}
-            return JobResult(cases=tuple(case_result(c) for c in reply["cases"]),
-                             compile_output=compiled.get("stderr", ""))
+                why = "sandbox did not finish" if isinstance(exc, TimeoutError) else "sandbox worker failed"
+                return JobResult(error=f"{why}: {exc}")
         raise AssertionError("unreachable")
+
+    def _run_once(self, request: dict, cases: list[dict], own_limit: float, batch: BatchBudget) -> JobResult:
+        """One program on this worker: a fresh socket pair, one end to the zygote (which forks the job
+        process and hands it over unread), the program down ours, the reply back up ours."""
+        started = time.monotonic()
+        limit = min(own_limit, batch.deadline - started)
+        if limit <= 0:
+            return JobResult(error="call time budget exhausted before the program started")
+        self.seq += 1
+        seq = self.seq
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            socket.send_fds(self.control, [json.dumps({"job": seq, "limit_s": limit}).encode()], [theirs.fileno()])
+            theirs.close()
+            reply, cut = self._exchange(ours, request, cases, seq, started, started + limit + 5.0, batch)
+        finally:
+            theirs.close()
+            ours.close()
+        done = _control_recv(self.control, started + limit + 10.0)
+        if done.get("done") != seq:
+            raise WorkerDied(f"sandbox worker out of step: {done}")
+        if "error" in done:
+            raise WorkerDied(f"sandbox setup failed: {done['error']}")
+        batch.finished(time.monotonic() - started, cut=cut or bool(done.get("killed")))
+        if reply is None:
+            if done.get("killed") == "time":
+                return JobResult(error="call time budget exhausted: program killed")
+            return JobResult(error=f"job process ended without a reply (wait status {done.get('status')})")
+        if "error" in reply:
+            self.stop()  # a setup failure may have left the worker in a bad state
+            return JobResult(error=f"sandbox setup failed: {reply['error']}")
+        compiled = reply.get("compile") or {}
+        steps = [None if c["steps"] is None else len(c["steps"]) for c in cases]
+        return JobResult(cases=tuple(case_result(c, n) for c, n in zip(reply["cases"], steps)),
+                         compile_output=compiled.get("stderr", ""), extra={"cut": True} if reply.get("cut") else {})
+
+    def _exchange(self, sock: socket.socket, request: dict, cases: list[dict], seq: int, started: float,
+                  deadline: float, batch: BatchBudget) -> tuple[dict | None, bool]:
+        """Send the program and, behind it, every case (the job process reads the program; case
+        process ``k`` reads case ``k`` itself, so they stay in the socket until then), collect the
+        per-case frames (asking the zygote to cut the program when the batch needs the time), and
+        return the final reply (``None`` when the job process ended without one) and whether it was cut."""
+        fd = sock.fileno()
+        sock.setblocking(False)  # written as the sandbox reads, interleaved with reading its frames
+        outbox = memoryview(b"".join([frame_bytes(request), *(frame_bytes({**case, "k": k})
+                                                               for k, case in enumerate(cases))]))
+        poller = select.poll()
+        frames = FrameBuffer()
+        cut = False
+        results = []
+        try:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    raise TimeoutError("sandbox did not finish")
+                poller.register(fd, select.POLLIN | select.POLLHUP | (select.POLLOUT if outbox else 0))
+                events = dict(poller.poll(min(deadline - now, 0.05) * 1000)).get(fd, 0)
+                if events & select.POLLOUT and outbox:
+                    try:
+                        outbox = outbox[os.write(fd, outbox[:1 << 20]):]
+                    except BlockingIOError:
+                        pass
+                    except OSError:  # the job process is gone: its frames (or their absence) say why
+                        outbox = outbox[:0]
+                if events & (select.POLLIN | select.POLLHUP):
+                    try:
+                        data = os.read(fd, 1 << 20)
+                    except BlockingIOError:
+                        data = None
+                    if data == b"":
+                        raise WorkerDied("job process gone")
+                    for frame in frames.feed(data or b""):
+                        results += frame.get("cases", [])
+                        if "done" in frame or "error" in frame:
+                            return (frame if "error" in frame else {**frame, "cases": results}), cut
+                if not cut and batch.should_cut(time.monotonic() - started):
+                    cut = True
+                    self.control.send(json.dumps({"cut": seq}).encode())
+        except WorkerDied:
+            return None, cut
 
 
 def _shutdown(workers: list[_Worker], lease: UidLease | None) -> None:
@@ -234,36 +354,42 @@ class LocalSandbox:
 
     # ----------------------------------------------------------------------------------- layers
     def setup_request(self, root: str, uid: int | None, probe: bool = False) -> dict:
-        """The launcher's setup frame (static for a worker's lifetime)."""
+        """The launcher's setup message (static for a worker's lifetime; nothing of any program in it).
+        ``root``: where the launcher builds the sandbox's root, relative to its working directory."""
         cfg = self.config
         if probe:
-            return {"parent_pid": os.getpid(), "probe": True, "root": root, "ro_paths": self.ro_paths,
-                    "layers": {"uid": uid}}
+            return {"probe": True, "root": root, "ro_paths": self.ro_paths, "layers": {"uid": uid}}
         limits = {"cpu_s": cfg.cpu_time_s, "wall_s": cfg.timeout_s, "memory_bytes": cfg.memory_mb << 20,
                   "nproc": cfg.max_processes if uid is not None else None, "fsize_bytes": cfg.max_file_size_mb << 20,
                   "nofile": cfg.max_open_files, "output_bytes": cfg.max_output_bytes,
                   "tmpfs_bytes": cfg.workdir_mb << 20}
         compile_limits = {"cpu_s": int(cfg.compile_timeout_s) + 1, "wall_s": cfg.compile_timeout_s,
                           "memory_bytes": max(cfg.memory_mb, cfg.compile_memory_mb) << 20}
-        return {"parent_pid": os.getpid(), "root": root, "ro_paths": self.ro_paths, "env": SANDBOX_ENV,
+        return {"root": root, "ro_paths": self.ro_paths, "env": SANDBOX_ENV,
                 "python_paths": [os.path.realpath(p) for p in cfg.python_paths],
                 "layers": {**self.active, "uid": uid}, "limits": limits, "compile_limits": compile_limits,
                 "compilers": self._compilers}
 
     def _probe(self) -> dict:
         root = tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}_probe_")
+        proc = control = None
         try:
-            req = self.setup_request(root, self.uids[-1] if self.uids else None, probe=True)
-            data = json.dumps(req).encode()
-            proc = subprocess.run([self.python, "-I", "-S", "-B", _LAUNCHER], input=struct.pack(">I", len(data)) + data,
-                                  capture_output=True, env={}, timeout=60, cwd="/")
-            out = proc.stdout
-            report = json.loads(out[4:4 + struct.unpack(">I", out[:4])[0]]) if len(out) >= 4 else None
+            os.mkdir(os.path.join(root, "root"))
+            proc, control = _spawn_launcher(self.python, root)
+            control.send(json.dumps(self.setup_request("root", self.uids[-1] if self.uids else None, probe=True))
+                         .encode())
+            report = _control_recv(control, time.monotonic() + 60)
             if not isinstance(report, dict):
-                raise SandboxUnavailableError(f"sandbox launcher failed to start: {proc.stderr.decode()[-2000:]}")
-        except (OSError, subprocess.SubprocessError, ValueError) as exc:
+                raise ValueError(f"unexpected probe reply {report!r}")
+        except (OSError, subprocess.SubprocessError, ValueError, TimeoutError, WorkerDied) as exc:
             raise SandboxUnavailableError(f"sandbox launcher failed to start: {exc}") from exc
         finally:
+            if control is not None:
+                control.close()
+            if proc is not None:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
             shutil.rmtree(root, ignore_errors=True)
         if os.geteuid() == 0 and not self.uids and report.get("uid") is None:
             report["uid"] = "no free sandbox uid"
@@ -295,8 +421,8 @@ class LocalSandbox:
             network = "audit_hook"
             logger.warning("sandbox network block falls back to a Python audit hook, which ctypes can bypass")
         return {"uid": (self.uids[0] if self.uids else None) if usable["uid"] else None, "network": network,
-                **{name: usable[name] for name in ("pid_namespace", "mount_namespace", "landlock", "seccomp",
-                                                    "cgroup")}}
+                **{name: usable[name] for name in ("pid_namespace", "mount_namespace", "cgroup_namespace", "landlock",
+                                                    "seccomp", "cgroup")}}
 
     def describe(self) -> dict[str, str]:
         """Requirement -> active layer(s), e.g. ``{"network": "net_namespace", ...}``."""
@@ -320,7 +446,7 @@ class LocalSandbox:
             worker = self._idle.get()
             try:
                 result = worker.run(Job("int main() { return 0; }", (Case(),), language="cpp"),
-                                    time.monotonic() + 60)
+                                    BatchBudget(60.0, 1, 1))
             finally:
                 self._idle.put(worker)
             self._compilers_checked = True
@@ -345,12 +471,12 @@ class LocalSandbox:
         return run_bounded(self._run_in_slot, list(jobs), self.config.max_workers, budget_s,
                            on_skip=lambda job: JobResult(error="time budget exhausted before the program started"))
 
-    def _run_in_slot(self, job: Job, deadline: float) -> JobResult:
+    def _run_in_slot(self, job: Job, batch: BatchBudget) -> JobResult:
         if job.language not in self.languages:
             return JobResult(error=f"C++ compiler unusable in the sandbox: {self._compiler_error}")
         worker = self._idle.get()
         try:
-            return worker.run(job, deadline)
+            return worker.run(job, batch)
         finally:
             self._idle.put(worker)
 

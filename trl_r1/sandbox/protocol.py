@@ -1,6 +1,7 @@
-"""The wire protocol between :class:`~trl_r1.sandbox.local.LocalSandbox` and its fork-server workers
-(``_launcher.py``): length-prefixed JSON frames, the launcher's tagged encoding of step values (builtin
-data only), and the :class:`~trl_r1.sandbox.provider.CaseResult` built from a worker's reply.
+"""The wire protocol between :class:`~trl_r1.sandbox.local.LocalSandbox` and its workers
+(``_launcher.py``): length-prefixed JSON frames on each program's own socket, the launcher's tagged
+encoding of step values (builtin data only), the step report a case writes (parsed here, in the
+trainer), and the :class:`~trl_r1.sandbox.provider.CaseResult` built from a worker's reply.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def read_frame(fd: int, deadline: float) -> Any:
             left = deadline - time.monotonic()
             if left <= 0 or not poller.poll(left * 1000):
                 raise TimeoutError
-            chunk = os.read(fd, max(need - len(buf), 1 << 16))
+            chunk = os.read(fd, need - len(buf))  # never past this frame: the next one is read by the next call
             if not chunk:
                 raise WorkerDied("sandbox worker exited")
             buf += chunk
@@ -42,9 +43,33 @@ def read_frame(fd: int, deadline: float) -> Any:
         return json.loads(buf[:length])
 
 
-def write_frame(fd: int, obj: Any) -> None:
+class FrameBuffer:
+    """Frames out of a byte stream read in whatever pieces arrive (several frames, or part of one)."""
+
+    def __init__(self):
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[Any]:
+        """Add ``data``; return the frames now complete, in order."""
+        self._buf += data
+        frames = []
+        while len(self._buf) >= 4:
+            length = struct.unpack(">I", self._buf[:4])[0]
+            if len(self._buf) < 4 + length:
+                break
+            frames.append(json.loads(self._buf[4:4 + length]))
+            del self._buf[:4 + length]
+        return frames
+
+
+def frame_bytes(obj: Any) -> bytes:
+    """``obj`` as one frame: 4-byte big-endian length, then JSON."""
     data = json.dumps(obj).encode()
-    data = struct.pack(">I", len(data)) + data
+    return struct.pack(">I", len(data)) + data
+
+
+def write_frame(fd: int, obj: Any) -> None:
+    data = frame_bytes(obj)
     try:
         while data:
             data = data[os.write(fd, data):]
@@ -52,15 +77,34 @@ def write_frame(fd: int, obj: Any) -> None:
         raise WorkerDied(f"sandbox worker gone: {exc}") from exc
 
 
+_MAX_SAME_HASH = 8  # honest sets and dicts never hold this many elements with one hash
+
+
+def _hash_safe(items: list) -> list:
+    """``items``, refused when too many share a hash: the program writes this report, and a set or dict
+    of equal-hash elements (multiples of 2**61 - 1) costs the trainer quadratic time to build."""
+    counts: dict = {}
+    for item in items:
+        h = hash(item)
+        counts[h] = counts.get(h, 0) + 1
+        if counts[h] > _MAX_SAME_HASH:
+            raise ValueError("too many elements with the same hash")
+    return items
+
+
 def decode_value(tagged: Any) -> Any:
-    """A step's value from the launcher's tagged encoding (builtin data only)."""
+    """A step's value from the launcher's tagged encoding (builtin data only; integers in hex)."""
     tag = tagged[0]
     if tag == "n":
         return None
     if tag == "b":
-        return bool(tagged[1])
+        if not isinstance(tagged[1], bool):
+            raise TypeError("bad bool")
+        return tagged[1]
     if tag == "i":
-        return int(tagged[1])
+        if not isinstance(tagged[1], str):
+            raise TypeError("bad int")
+        return int(tagged[1], 16)
     if tag == "f":
         return float(tagged[1])
     if tag == "c":
@@ -72,9 +116,12 @@ def decode_value(tagged: Any) -> Any:
     if tag == "y":
         return bytes.fromhex(tagged[1])
     if tag == "d":
-        return {decode_value(k): decode_value(v) for k, v in tagged[1]}
+        pairs = [(decode_value(k), decode_value(v)) for k, v in tagged[1]]
+        _hash_safe([k for k, _ in pairs])
+        return dict(pairs)
     container = {"l": list, "t": tuple, "S": set, "F": frozenset}[tag]
-    return container(decode_value(v) for v in tagged[1])
+    items = [decode_value(v) for v in tagged[1]]
+    return container(_hash_safe(items) if tag in "SF" else items)
 
 
 def _step_result(record: dict | None) -> StepResult | None:
@@ -90,10 +137,34 @@ def _step_result(record: dict | None) -> StepResult | None:
         return StepResult(error=f"unreadable value: {exc}")
 
 
-def case_result(raw: dict) -> CaseResult:
-    steps = raw.pop("steps", None)
+def parse_report(text: str | None, n_steps: int) -> tuple[tuple[StepResult | None, ...], bool]:
+    """The step records a case wrote on fd 3, one JSON object a line: ``{"i": k, "v": value}`` or
+    ``{"i": k, "error": "..."}`` for ``k = 0, 1, ...`` in order. Returns one entry per step (``None``:
+    never reported) and whether every step was reported. Anything else (a repeat, a gap, a record
+    past the last step, a line that is not such a record) voids the whole report: the program can
+    write this descriptor too, so only a report exactly as the harness writes it is read at all."""
+    steps: list[StepResult | None] = [None] * n_steps
+    if text is None:  # over the capture cap
+        return tuple(steps), False
+    expected = 0
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            return (None,) * n_steps, False
+        if not isinstance(record, dict) or record.get("i") != expected or expected >= n_steps \
+                or set(record) - {"i", "v", "error"}:
+            return (None,) * n_steps, False
+        steps[expected] = _step_result(record)
+        expected += 1
+    return tuple(steps), expected == n_steps
+
+
+def case_result(raw: dict, n_steps: int | None = None) -> CaseResult:
+    """A worker's raw case reply as a :class:`CaseResult`; ``n_steps``: how many steps the case had."""
+    report = raw.pop("report", None)
     fields = {k: raw[k] for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s",
-                                  "truncated", "complete") if k in raw}
-    if steps is not None:
-        fields["steps"] = tuple(_step_result(s) for s in steps)
+                                  "truncated") if k in raw}
+    if n_steps is not None:
+        fields["steps"], fields["complete"] = parse_report(report, n_steps)
     return CaseResult(**fields)

@@ -40,7 +40,8 @@ class Step:
 class Case:
     """One execution of the program: ``stdin`` is fed to it; ``steps`` (Python only) run after it
     ends normally. ``output_bytes``: capture stdout/stderr up to this size, when larger than the
-    sandbox's default cap."""
+    sandbox's default cap (a caller judging the output must not derive it from the expected output:
+    the program could read it)."""
 
     stdin: str = ""
     steps: tuple[Step, ...] | None = None
@@ -76,8 +77,9 @@ class StepResult:
 @dataclass(frozen=True)
 class CaseResult:
     """What one case did. ``status`` is one of :data:`CASE_STATUSES`. For a case with steps,
-    ``steps`` holds one entry per step (``None``: never reported) and ``complete`` is true only
-    when the harness, after the last step, reported this run's nonce."""
+    ``steps`` holds one entry per step (``None``: never reported) and ``complete`` is true when every
+    step was reported. The program can write the report itself, so a step's value is only ever
+    evidence of what the program computes: judge it against values the sandbox never saw."""
 
     status: str
     stdout: str = ""
@@ -95,7 +97,9 @@ class CaseResult:
 class JobResult:
     """The cases' results, or ``error`` when the sandbox itself failed (never the program's fault):
     a reward must then return ``None`` for the completion, not 0. ``compile_output``: the
-    compiler's stderr for compiled languages."""
+    compiler's stderr for compiled languages. ``extra["cut"]``: the program was stopped for running
+    past its share of the call's time budget while others waited; its cases from the one running
+    then are ``"skipped"`` (not run to their end), so a reward must not count them as failures."""
 
     cases: tuple[CaseResult, ...] = ()
     error: str | None = None

@@ -14,6 +14,8 @@ reasoning block and only the closing tag appears.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -163,6 +165,8 @@ def last_boxed(text: str) -> str | None:
 
 
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_OPENER = re.compile(r"[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)")  # a line that opens a block (as _FENCE's head)
+_FENCE_LINE = re.compile(r"[ \t]*(```+|~~~+)[ \t]*\n?\Z")  # a line that can close one
 
 
 @dataclass(frozen=True)
@@ -183,8 +187,34 @@ def last_code_block(text: str) -> CodeBlock | None:
     >>> last_code_block("```python\\nprint(1)") is None
     True
     """
-    blocks = list(_FENCE.finditer(text))
-    if not blocks:
-        return None
-    m = blocks[-1]
-    return CodeBlock(language=m.group(2).lower(), code=m.group(3))
+    # Line by line, each opener paired with the next line holding exactly its fence, as _FENCE pairs
+    # them (a longer run of backticks may open with a shorter fence, as _FENCE backtracks): matching
+    # _FENCE itself costs quadratic time on many unclosed openers (a policy's degenerate output), and
+    # this runs in the trainer.
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    closers: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        m = _FENCE_LINE.match(line)
+        if m:
+            closers.setdefault(m.group(1), []).append(i)
+    block, i = None, 0
+    while i < len(lines):
+        m = _OPENER.match(lines[i])
+        j = None
+        if m and lines[i].endswith("\n"):
+            run = m.group(1)
+            for size in range(len(run), 2, -1):
+                where = closers.get(run[:size], [])
+                k = bisect.bisect_right(where, i)
+                if k < len(where):
+                    j = where[k]
+                    language = m.group(2) if size == len(run) else ""
+                    break
+        if j is None:
+            i += 1
+            continue
+        block = CodeBlock(language=language.lower(), code=text[starts[i + 1]:starts[j]])
+        i = j + 1
+    return block
