@@ -388,13 +388,16 @@ GRADING_HACKS: list[GradingHack] = [
 ]
 
 
+SECRET_PREFIX = 97531
+
+
 def scanner_program(kind: str) -> str:
-    """A program that hunts its whole reach for a 15-digit number (the test's secret expected value) and
-    answers with the first it finds: gc objects, frames, its memory (/proc/self/mem), argv, environment,
+    """A program that hunts its whole reach for the secret expected value (15 digits starting with
+    ``SECRET_PREFIX``: the format is public, the digits secret) and answers with the first it finds: gc objects, frames, its memory (/proc/self/mem), argv, environment,
     every /proc file it can read, every small file under the visible root. ``kind``: how it answers."""
     body = r'''
 import gc, os, re, sys
-PAT = re.compile(rb"(?<![0-9])[1-9][0-9]{14}(?![0-9])")
+PAT = re.compile(rb"(?<![0-9])97531[0-9]{10}(?![0-9])")
 def _hits(blob):
     for m in PAT.finditer(blob):
         yield int(m.group())
@@ -442,6 +445,7 @@ def _scan():
                         add(fh.read(1 << 20))
                 except Exception:
                     pass
+    sys.stderr.write("SCANNED %d candidates\\n" % len(seen))
     return seen[0] if seen else 0
 '''
     if kind == "stdin":
@@ -705,6 +709,35 @@ if os.fork() == 0:
         os._exit(0)
     os._exit(0)
 time.sleep(0.2)
+print("PROBE-DONE")
+''',
+    ),
+    Probe(
+        "RT-ESC-12", "host information",
+        "read host-global kernel files the pid namespace's /proc still shows: the boot command line (the VM's init and control ports), timer_list, sched_debug, kallsyms addresses, modules",
+        r'''
+import os
+def esc(what):
+    print("ESCAPED", what, flush=True)
+# the machine's shape (cpuinfo, meminfo, partitions, the kernel config) is allowed by the threat model;
+# these name the host's own set-up (its boot/control-plane arguments) or other processes and timers
+for p in ("/proc/cmdline", "/proc/timer_list", "/proc/sched_debug", "/proc/modules", "/proc/kcore",
+          "/proc/latency_stats", "/proc/timer_stats", "/proc/bootconfig"):
+    try:
+        with open(p, "rb") as f:
+            data = f.read(4096)
+    except OSError:
+        continue
+    if data.strip():
+        esc("%s: %r" % (p, data[:160]))
+try:
+    with open("/proc/kallsyms") as f:
+        for line in f:
+            if int(line.split()[0], 16):
+                esc("kallsyms addresses")
+                break
+except OSError:
+    pass
 print("PROBE-DONE")
 ''',
     ),

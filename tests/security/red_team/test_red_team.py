@@ -28,6 +28,7 @@ from redteam_programs import (  # noqa: E402
     FORGE,
     GRADING_HACKS,
     PROBES,
+    SECRET_PREFIX,
     GradingHack,
     Probe,
     completion,
@@ -161,7 +162,7 @@ def test_grading_hack_fails_and_its_honest_twin_passes(reward, case: GradingHack
 
 
 def _secret() -> int:
-    return random.SystemRandom().randrange(10**14, 10**15)
+    return SECRET_PREFIX * 10**10 + random.SystemRandom().randrange(10**10)
 
 
 SCANNER_SHAPES = ["stdin", "call", "assert", "assert_with_message", "apps_input_output", "livecodebench_functional"]
@@ -201,6 +202,15 @@ def test_the_expected_value_is_nowhere_the_program_can_look(reward, shape: str) 
     _check(scores[2], scores[0], metrics, case)
 
 
+def test_the_scanner_finds_a_secret_within_its_reach(reward) -> None:
+    """Positive control for RT-LEAK-*: the same scanner, with the secret planted in its own stdin, finds it
+    (so a 0.0 above means the secret was not there, not that the scanner is blind)."""
+    s = _secret()
+    row = [{"input": f"{s}\n", "output": str(s)}]
+    scores, _ = score(reward, [completion(scanner_program("stdin"))], "test_cases", [row])
+    assert scores == [1.0]
+
+
 @pytest.mark.parametrize("probe", PROBES, ids=[p.id for p in PROBES])
 def test_escape_probe_gets_nothing(reward, probe: Probe) -> None:
     from trl_r1.sandbox import Case, Job
@@ -213,6 +223,11 @@ def test_escape_probe_gets_nothing(reward, probe: Probe) -> None:
         assert all(c.status == "compile_error" for c in result.cases), result.cases
         return
     out = "".join(c.stdout for c in result.cases)
+    if probe.id in ("RT-ESC-1", "RT-ESC-3") and "PROBE-DONE" not in out:
+        # seccomp killing a foreign-ABI syscall (SIGSYS) is the defence holding
+        assert [(c.status, c.signal) for c in result.cases] == [("error", 31)] * len(result.cases), result.cases
+        assert "ESCAPED" not in out, out
+        return
     escaped = [line for line in out.splitlines() if line.startswith("ESCAPED")]
     assert not escaped, f"{probe.id}: {probe.goal}: {escaped}"
     assert "PROBE-DONE" in out, f"{probe.id}: the probe did not run to its end: {result.cases[0].status} {result.cases[0].stderr[-2000:]}"
@@ -250,18 +265,22 @@ def test_a_copycat_learns_nothing_from_earlier_programs(one_worker_reward, name,
     assert scores[2] == 0.0, f"{name}: the copycat scored {scores[2]} by reading what the peers left"
 
 
-def test_a_record_of_colliding_hashes_cannot_stall_the_batch(one_worker_reward) -> None:
+def test_a_record_of_colliding_hashes_cannot_stall_the_batch() -> None:
     """RT-REC-8: a forged set record of 40000 integers that all hash alike (multiples of 2**61 - 1):
     decoding it into a set in the trainer is quadratic (tens of seconds; the 4 MiB report cap allows
-    ~140000 elements, hours). Goal: starve the programs after it out of the call's budget (they score
-    None) or stall training. Defence holds: the attack scores 0.0 and the honest program after it 1.0."""
+    ~140000 elements, about 12x longer). Goal: spend the call's budget in the trainer, where no cut
+    reaches, so the honest programs after it score None. Defence holds: the attack scores 0.0 and both
+    honest programs after it 1.0 within a 10 s budget (they need well under a second each)."""
     m = 2**61 - 1
     items = ", ".join('["i", "%d"]' % (k * m) for k in range(1, 40001))
     attack = FORGE + "_forge(0, None, raw='{\"i\": 0, \"v\": [\"S\", [%s]]}')\n_os._exit(0)\ndef area(r):\n    return 0" % items
     honest = "def area(r):\n    return 2.5 * r"
     row = [{"fn_name": "area", "input": [1.0], "output": 2.5}]
-    start = time.monotonic()
-    scores, metrics = score(one_worker_reward, [completion(attack), completion(honest)], "test_cases", [row, row])
-    print(f"RT-REC-8: reward call took {time.monotonic() - start:.1f} s; scores {scores}; metrics {metrics.values}")
-    assert scores == [0.0, 1.0], f"RT-REC-8: {scores} {metrics.values}"
-
+    reward = _make_reward(UID0 + 128, max_workers=1, budget_s=10.0)
+    try:
+        start = time.monotonic()
+        scores, metrics = score(reward, [completion(attack), completion(honest), completion(honest)], "test_cases", [row] * 3)
+        print(f"RT-REC-8: reward call took {time.monotonic() - start:.1f} s; scores {scores}; metrics {metrics.values}")
+    finally:
+        reward.provider.close()
+    assert scores == [0.0, 1.0, 1.0], f"RT-REC-8: {scores} {metrics.values}"
