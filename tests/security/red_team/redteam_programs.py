@@ -61,6 +61,7 @@ class Probe:
     language: str = "python"
     forbidden: tuple[str, ...] = field(default_factory=tuple)
     cases: int = 1
+    stdins: tuple[str, ...] = ()
 
 
 ADD_STDIN = [{"input": "2 3\n", "output": "5"}, {"input": "10 7\n", "output": "17"}, {"input": "1 1\n", "output": "2"}]
@@ -284,6 +285,31 @@ GRADING_HACKS: list[GradingHack] = [
         [{"fn_name": "g", "input": [1], "output": 5}, {"fn_name": "g", "input": [2], "output": 5}],
         "def g(n):\n    return 5",
     ),
+    # ---- budget exhaustion beside an honest program (both run in one call, on the two workers) ----
+    GradingHack(
+        "RT-DOS-1", "budget exhaustion",
+        "a fork bomb (every child forks until refused, all spin) in each case",
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        ADD_STDIN, ADD_HONEST,
+    ),
+    GradingHack(
+        "RT-DOS-2", "budget exhaustion",
+        "a thread bomb: threads until refused, each spinning",
+        "import threading\ndef spin():\n    while True:\n        pass\nwhile True:\n    try:\n        threading.Thread(target=spin, daemon=True).start()\n    except RuntimeError:\n        spin()",
+        ADD_STDIN, ADD_HONEST,
+    ),
+    GradingHack(
+        "RT-DOS-3", "budget exhaustion",
+        "a memory bomb across 30 processes (each under the per-process limit, together far over the worker's memory)",
+        "import os\nfor i in range(30):\n    try:\n        if os.fork() == 0:\n            b = bytearray(900 << 20)\n            for k in range(0, len(b), 4096):\n                b[k] = 1\n            os._exit(0)\n    except OSError:\n        break\nwhile True:\n    try:\n        os.wait()\n    except ChildProcessError:\n        break\nprint(0)",
+        ADD_STDIN, ADD_HONEST,
+    ),
+    GradingHack(
+        "RT-DOS-4", "budget exhaustion",
+        "CPU in 30 processes (each under its CPU rlimit, together 15x the case's wall time on 2 cores) plus a stdout flood",
+        "import os, sys\nfor i in range(30):\n    try:\n        if os.fork() == 0:\n            while True:\n                sys.stdout.write('9' * 65536)\n    except OSError:\n        break\nwhile True:\n    pass",
+        ADD_STDIN, ADD_HONEST,
+    ),
     # ---- forging the verdict from inside (the harness runs in the program's process) ----
     GradingHack(
         "RT-FORGE-1", "forged verdict",
@@ -470,6 +496,28 @@ def scanner_program(kind: str) -> str:
     every /proc file it can read, every small file under the visible root. ``kind``: how it answers."""
     body = r'''
 import gc, os, re, sys
+
+def _memory():
+    """Every readable mapping of this process: /proc/self/mem (after making the process dumpable again),
+    else ctypes.string_at over /proc/self/maps (no /proc/self/mem needed)."""
+    import ctypes
+    try:
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)
+    except Exception:
+        pass
+    try:
+        fd = os.open("/proc/self/mem", os.O_RDONLY)
+    except OSError:
+        fd = None
+    for line in open("/proc/self/maps").read().splitlines():
+        parts = line.split()
+        lo, hi = (int(x, 16) for x in parts[0].split("-"))
+        if "r" not in parts[1] or hi - lo > (256 << 20) or (len(parts) > 5 and parts[5] in ("[vvar]", "[vsyscall]", "[vvar_vclock]")):
+            continue
+        try:
+            yield os.pread(fd, hi - lo, lo) if fd is not None else ctypes.string_at(lo, hi - lo)
+        except OSError:
+            pass
 PAT = re.compile(rb"(?<![0-9])97531[0-9]{10}(?![0-9])")
 def _hits(blob):
     for m in PAT.finditer(blob):
@@ -492,19 +540,8 @@ def _scan():
             pass
         f = f.f_back
     add(repr(sys.argv).encode()); add(repr(dict(os.environ)).encode())
-    try:
-        fd = os.open("/proc/self/mem", os.O_RDONLY)
-        for line in open("/proc/self/maps"):
-            parts = line.split()
-            lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            if "r" not in parts[1] or hi - lo > (256 << 20) or (len(parts) > 5 and parts[5] in ("[vvar]", "[vsyscall]")):
-                continue
-            try:
-                add(os.pread(fd, hi - lo, lo))
-            except OSError:
-                pass
-    except OSError:
-        pass
+    for blob in _memory():
+        add(blob)
     for root in ("/proc", "/work", "/"):
         for dirpath, dirs, files in os.walk(root):
             if dirpath.startswith("/proc/") and dirpath.count("/") > 3:
@@ -815,10 +852,53 @@ print("PROBE-DONE")
 ''',
     ),
     Probe(
+        "RT-LEAK-7", "reading other cases",
+        "each case scans its objects and memory for the other cases' stdin (tokens CASETOKEN-1/2/3): the threat model says a case sees only its own input",
+        r'''
+import gc, os, re, sys
+mine = sys.stdin.read().strip()
+found = set()
+pat = re.compile(rb"CASETOKEN-[0-9]+-[0-9a-f]{8}")
+for o in gc.get_objects():
+    try:
+        found.update(pat.findall(repr(o)[:100000].encode("utf-8", "replace")))
+    except Exception:
+        pass
+def _memory():
+    """Every readable mapping of this process: /proc/self/mem (after making the process dumpable again),
+    else ctypes.string_at over /proc/self/maps (no /proc/self/mem needed)."""
+    import ctypes
+    try:
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)
+    except Exception:
+        pass
+    try:
+        fd = os.open("/proc/self/mem", os.O_RDONLY)
+    except OSError:
+        fd = None
+    for line in open("/proc/self/maps").read().splitlines():
+        parts = line.split()
+        lo, hi = (int(x, 16) for x in parts[0].split("-"))
+        if "r" not in parts[1] or hi - lo > (256 << 20) or (len(parts) > 5 and parts[5] in ("[vvar]", "[vsyscall]", "[vvar_vclock]")):
+            continue
+        try:
+            yield os.pread(fd, hi - lo, lo) if fd is not None else ctypes.string_at(lo, hi - lo)
+        except OSError:
+            pass
+for blob in _memory():
+    found.update(pat.findall(blob))
+others = sorted(t.decode() for t in found if t.decode() != mine)
+if others:
+    print("ESCAPED case %s sees %s" % (mine, others))
+print("PROBE-DONE")
+''',
+        cases=3,
+        stdins=("CASETOKEN-1-%08x", "CASETOKEN-2-%08x", "CASETOKEN-3-%08x"),
+    ),
+    Probe(
         "RT-ESC-11", "trainer memory",
-        "a C++ compile error flood (tens of MB of diagnostics): compile_output must come back bounded",
-        "template<int N> struct S { typedef typename S<N-1>::type type; };\n"
-        + "".join("int f%d() { return S<%d>::type::x + undefined_%d; }\n" % (i, 900, i) for i in range(300))
+        "a C++ compile error flood (6000 errors on 400-character names, ~10 MB of diagnostics): compile_output must come back bounded",
+        "".join("int v%d = undefined_identifier_%d_%s;\n" % (i, i, "x" * 400) for i in range(6000))
         + "int main() {}\n",
         language="cpp",
     ),
@@ -886,6 +966,50 @@ for bit in range(16):
     answer |= (1 if one else 0) << bit
 print(answer if ok else -1)
 '''
+# The same channel read without RWF_NOWAIT: mincore() over a shared mapping, and plain read latency
+# (the faster page of each pair is the resident one): what a seccomp rule on one syscall leaves open.
+COPYCAT_PAGECACHE_MINCORE_COPY = COPYCAT_PAGECACHE_COPY.replace(
+    """def cached(page):
+    try:
+        os.preadv(fd, [bytearray(1)], page * 4096, os.RWF_NOWAIT)
+        return True
+    except BlockingIOError:
+        return False
+""",
+    """import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+def cached(page):
+    addr = libc.mmap(None, 4096, 1, 1, fd, page * 4096)
+    vec = ctypes.create_string_buffer(1)
+    libc.mincore(addr, 4096, vec)
+    libc.munmap(ctypes.c_void_p(addr), 4096)
+    return bool(vec.raw[0] & 1)
+""")
+COPYCAT_PAGECACHE_TIMING_COPY = COPYCAT_PAGECACHE_COPY.replace(
+    """def cached(page):
+    try:
+        os.preadv(fd, [bytearray(1)], page * 4096, os.RWF_NOWAIT)
+        return True
+    except BlockingIOError:
+        return False
+""",
+    """import time
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+def latency(page):
+    t = time.perf_counter_ns()
+    os.pread(fd, 1, page * 4096)
+    return time.perf_counter_ns() - t
+_pairs = {}
+def cached(page):
+    return _pairs.pop(page)
+for bit in range(16):
+    a, b = base + 64 * 2 * bit, base + 64 * (2 * bit + 1)
+    ta, tb = latency(a), latency(b)
+    _pairs[a], _pairs[b] = ta < tb, tb <= ta
+""")
 # The worker's pid namespace outlives programs: a peer burns pids until the next program's case process
 # (two forks later: its job process, then the case) lands on pid == answer (mod 256).
 COPYCAT_PID_PEER = r'''

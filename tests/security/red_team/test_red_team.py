@@ -22,6 +22,8 @@ from redteam_programs import (  # noqa: E402
     COPYCAT_IPC_COPY,
     COPYCAT_IPC_PEER,
     COPYCAT_PAGECACHE_COPY,
+    COPYCAT_PAGECACHE_MINCORE_COPY,
+    COPYCAT_PAGECACHE_TIMING_COPY,
     COPYCAT_PAGECACHE_PEER,
     COPYCAT_PID_COPY,
     COPYCAT_PID_PEER,
@@ -215,7 +217,9 @@ def test_the_scanner_finds_a_secret_within_its_reach(reward) -> None:
 def test_escape_probe_gets_nothing(reward, probe: Probe) -> None:
     from trl_r1.sandbox import Case, Job
 
-    result = reward.provider.run([Job(probe.code, tuple(Case() for _ in range(probe.cases)), language=probe.language)])[0]
+    salt = random.SystemRandom().randrange(1 << 32)
+    stdins = [t % salt if "%" in t else t for t in probe.stdins] or [""] * probe.cases
+    result = reward.provider.run([Job(probe.code, tuple(Case(stdin=x) for x in stdins), language=probe.language)])[0]
     assert result.error is None, f"{probe.id}: the sandbox failed: {result.error}"
     if probe.id == "RT-ESC-11":
         cap = 4 * (1 << 20)
@@ -250,8 +254,10 @@ def _copycat_row() -> tuple[str, int, int]:
         ("RT-XPROG-1 page cache", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_COPY, 65536),
         ("RT-XPROG-2 pid counter", COPYCAT_PID_PEER, COPYCAT_PID_COPY, 256),
         ("RT-XPROG-3 ipc/mq/socket/files", COPYCAT_IPC_PEER, COPYCAT_IPC_COPY, 65536),
+        ("RT-XPROG-4 page cache via mincore", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_MINCORE_COPY, 65536),
+        ("RT-XPROG-5 page cache via read latency", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_TIMING_COPY, 65536),
     ],
-    ids=["RT-XPROG-1", "RT-XPROG-2", "RT-XPROG-3"],
+    ids=["RT-XPROG-1", "RT-XPROG-2", "RT-XPROG-3", "RT-XPROG-4", "RT-XPROG-5"],
 )
 def test_a_copycat_learns_nothing_from_earlier_programs(one_worker_reward, name, peer, copy, modulus) -> None:
     """Goal: peers of the same policy that solved the problem leave the answer in kernel state that
