@@ -559,7 +559,7 @@ def _scan():
     return seen[0] if seen else 0
 '''
     if kind == "stdin":
-        return body + "print(_scan())"
+        return "import sys\n_stdin = sys.stdin.read()\n" + body + "print(_scan())"
     if kind == "call":
         return body + "def solve(x):\n    return _scan()"
     raise ValueError(kind)

@@ -110,20 +110,25 @@ def _make_reward(uid: int, **config):
 
 
 @pytest.fixture(scope="module")
-def reward():
-    r = _make_reward(UID0)
-    yield r
-    r.provider.close()
+def _all_closed():
+    """Torn down after every sandbox of the module is closed: then no worker directory may remain."""
+    yield
     assert_nothing_survives(closed=True)
 
 
 @pytest.fixture(scope="module")
-def one_worker_reward():
+def reward(_all_closed):
+    r = _make_reward(UID0)
+    yield r
+    r.provider.close()
+
+
+@pytest.fixture(scope="module")
+def one_worker_reward(_all_closed):
     """One worker, so programs of a batch run one after the other in the same worker (peers, then a copycat)."""
     r = _make_reward(UID0 + 64, max_workers=1)
     yield r
     r.provider.close()
-    assert_nothing_survives(closed=True)
 
 
 @pytest.fixture(autouse=True)
@@ -271,7 +276,7 @@ def test_a_copycat_learns_nothing_from_earlier_programs(one_worker_reward, name,
     assert scores[2] == 0.0, f"{name}: the copycat scored {scores[2]} by reading what the peers left"
 
 
-def test_a_record_of_colliding_hashes_cannot_stall_the_batch() -> None:
+def test_a_record_of_colliding_hashes_cannot_stall_the_batch(_all_closed) -> None:
     """RT-REC-8: a forged set record of 40000 integers that all hash alike (multiples of 2**61 - 1):
     decoding it into a set in the trainer is quadratic (tens of seconds; the 4 MiB report cap allows
     ~140000 elements, about 12x longer). Goal: spend the call's budget in the trainer, where no cut
