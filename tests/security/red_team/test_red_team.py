@@ -295,3 +295,25 @@ def test_a_record_of_colliding_hashes_cannot_stall_the_batch(_all_closed) -> Non
     finally:
         reward.provider.close()
     assert scores == [0.0, 1.0, 1.0], f"RT-REC-8: {scores} {metrics.values}"
+
+
+def _trainer_cpu_seconds(reward, text: str) -> float:
+    row = [{"input": "2 3\n", "output": "5"}]
+    start = time.process_time()
+    scores = reward(completions=[text], test_cases=[row])
+    assert scores == [0.0], scores
+    return time.process_time() - start
+
+
+@pytest.mark.parametrize("opener", ["```python\n", "```cpp\n", "~~~python\n"], ids=["backticks", "cpp", "tildes"])
+def test_unclosed_fences_cost_the_trainer_linear_time(one_worker_reward, opener: str) -> None:
+    """RT-PARSE-1..3: a completion of N unclosed code-fence openers (degenerate repetition, common in RL
+    samples, or a policy that learned to stall). Measured before this test existed: 4000 openers (40 KB,
+    ~12k tokens) cost the trainer 21 s, 20000 (200 KB) 479 s: quadratic, in the trainer, before any
+    budget applies. Goal: stall training. Defence holds: 10x the openers cost at most 40x the trainer CPU
+    (linear is 10x, quadratic 100x); a ratio of CPU times measured in one run, not a speed target."""
+    warm = _trainer_cpu_seconds(one_worker_reward, "<think>x</think>\n" + opener * 10)
+    small = _trainer_cpu_seconds(one_worker_reward, "<think>x</think>\n" + opener * 400)
+    large = _trainer_cpu_seconds(one_worker_reward, "<think>x</think>\n" + opener * 4000)
+    floor = max(small, warm, 0.01)
+    assert large <= 40 * floor, f"{opener!r}: 400 openers {small:.3f} s, 4000 openers {large:.3f} s of trainer CPU"
