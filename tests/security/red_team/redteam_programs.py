@@ -1026,6 +1026,33 @@ while True:
         break
 '''
 COPYCAT_PID_COPY = "import os\ninput()\nprint(os.getpid() % 256)\n"
+# The zygote (pid 1 of the worker) reaps every job process, so its cumulative children's minor-fault
+# count (/proc/1/stat field cminflt, world-readable) grows by what each program did: ~711 (+-5) for the
+# harness plus the case's own faults, which a program controls page by page. A peer steers the total to
+# answer * 32 + 16 (mod 4096); the next program reads it back (7 bits).
+COPYCAT_FAULTS_PEER = r"""
+import mmap
+a, b = map(int, input().split()[:2])
+answer = (a * b) % 128
+print(answer, flush=True)
+def zc():
+    return int(open('/proc/1/stat').read().split(')')[1].split()[8])
+def me():
+    return int(open('/proc/self/stat').read().split(')')[1].split()[7])
+c0 = zc()
+start = me() + 64
+k = start + ((answer * 32 + 16 - (c0 + 711 + start)) % 4096)
+m = mmap.mmap(-1, 8192 * 4096)
+i = 0
+while me() < k:
+    m[i * 4096] = 1
+    i += 1
+"""
+COPYCAT_FAULTS_COPY = r"""
+input()
+c = int(open('/proc/1/stat').read().split(')')[1].split()[8])
+print((c % 4096) // 32)
+"""
 # SysV IPC, POSIX message queues, abstract unix sockets and files: state a peer leaves for the next program.
 COPYCAT_IPC_PEER = r'''
 import ctypes, os, socket, time

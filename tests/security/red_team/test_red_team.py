@@ -19,6 +19,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redteam_programs import (  # noqa: E402
+    COPYCAT_FAULTS_COPY,
+    COPYCAT_FAULTS_PEER,
     COPYCAT_IPC_COPY,
     COPYCAT_IPC_PEER,
     COPYCAT_PAGECACHE_COPY,
@@ -261,8 +263,9 @@ def _copycat_row() -> tuple[str, int, int]:
         ("RT-XPROG-3 ipc/mq/socket/files", COPYCAT_IPC_PEER, COPYCAT_IPC_COPY, 65536),
         ("RT-XPROG-4 page cache via mincore", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_MINCORE_COPY, 65536),
         ("RT-XPROG-5 page cache via read latency", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_TIMING_COPY, 65536),
+        ("RT-XPROG-6 the zygote's reaped-children fault count", COPYCAT_FAULTS_PEER, COPYCAT_FAULTS_COPY, 128),
     ],
-    ids=["RT-XPROG-1", "RT-XPROG-2", "RT-XPROG-3", "RT-XPROG-4", "RT-XPROG-5"],
+    ids=["RT-XPROG-1", "RT-XPROG-2", "RT-XPROG-3", "RT-XPROG-4", "RT-XPROG-5", "RT-XPROG-6"],
 )
 def test_a_copycat_learns_nothing_from_earlier_programs(one_worker_reward, name, peer, copy, modulus) -> None:
     """Goal: peers of the same policy that solved the problem leave the answer in kernel state that
@@ -271,9 +274,12 @@ def test_a_copycat_learns_nothing_from_earlier_programs(one_worker_reward, name,
     Defence holds: the peers score 1.0, the copycat 0.0."""
     stdin, a, b = _copycat_row()
     row = [{"input": stdin, "output": str((a * b) % modulus)}]
-    scores, _ = score(one_worker_reward, [completion(peer), completion(peer), completion(copy)], "test_cases", [row] * 3)
+    # padded so that a scheduler that orders programs by size (either way) cannot tell it from a peer
+    # by position: the copycat is run both after and between the peers
+    padded = copy + "\n# " + "x" * 4000 + "\n"
+    scores, _ = score(one_worker_reward, [completion(peer), completion(peer), completion(padded), completion(copy)], "test_cases", [row] * 4)
     assert scores[:2] == [1.0, 1.0], f"{name}: the peers did not pass: {scores}"
-    assert scores[2] == 0.0, f"{name}: the copycat scored {scores[2]} by reading what the peers left"
+    assert scores[2:] == [0.0, 0.0], f"{name}: the copycats scored {scores[2:]} by reading what the peers left"
 
 
 def test_a_record_of_colliding_hashes_cannot_stall_the_batch(_all_closed) -> None:
