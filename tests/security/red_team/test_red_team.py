@@ -41,7 +41,9 @@ from redteam_programs import (  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox needs Linux")
 
-UID0 = 301000  # this module's sandbox uids: UID0 .. UID0 + 255
+# this run's own sandbox uids, UID0 .. UID0 + 255: unique per test process, so two runs of this module at
+# once (another worktree running it too) never see each other's processes as survivors
+UID0 = 400000 + (os.getpid() % 2000) * 256
 UID_END = UID0 + 256
 
 
