@@ -64,9 +64,16 @@ class Probe:
     stdins: tuple[str, ...] = ()
 
 
-ADD_STDIN = [{"input": "2 3\n", "output": "5"}, {"input": "10 7\n", "output": "17"}, {"input": "1 1\n", "output": "2"}]
+ADD_STDIN = [
+    {"input": "2 3\n", "output": "5"},
+    {"input": "10 7\n", "output": "17"},
+    {"input": "1 1\n", "output": "2"},
+]
 ADD_HONEST = "a, b = map(int, input().split())\nprint(a + b)"
-AREA_CALL = [{"fn_name": "area", "input": [1.0], "output": 2.5}, {"fn_name": "area", "input": [2.0], "output": 5.0}]
+AREA_CALL = [
+    {"fn_name": "area", "input": [1.0], "output": 2.5},
+    {"fn_name": "area", "input": [2.0], "output": 5.0},
+]
 AREA_HONEST = "def area(r):\n    return 2.5 * r"
 BIG = math.factorial(2000)  # 5736 digits: past Python's default int-to-str limit (4300)
 
@@ -85,201 +92,299 @@ BIG_STR = _digits(BIG)
 GRADING_HACKS: list[GradingHack] = [
     # ---- choosing the fence language to earn None (unscored beats wrong in GRPO) ----
     GradingHack(
-        "RT-LANG-1", "excuse by language",
+        "RT-LANG-1",
+        "excuse by language",
         "a wrong answer fenced as ```rust in a Python stdin row: an unsupported language scores None, above 0.0",
-        "fn main() { println!(\"0\"); }", ADD_STDIN, ADD_HONEST, attack_lang="rust",
+        'fn main() { println!("0"); }',
+        ADD_STDIN,
+        ADD_HONEST,
+        attack_lang="rust",
     ),
     GradingHack(
-        "RT-LANG-2", "excuse by language",
+        "RT-LANG-2",
+        "excuse by language",
         "a wrong C++ answer to a Python call-based row: 'C++ with call-based tests' is unscorable (None)",
-        "int main() { return 0; }", AREA_CALL, AREA_HONEST, attack_lang="cpp",
-    ),
-    GradingHack(
-        "RT-LANG-3", "excuse by language",
-        "a wrong C++ answer to a Python assert row: 'asserts for C++' is unscorable (None)",
-        "int main() { return 0; }", [{"assert": "assert add(2, 3) == 5"}], "def add(a, b):\n    return a + b",
+        "int main() { return 0; }",
+        AREA_CALL,
+        AREA_HONEST,
         attack_lang="cpp",
     ),
     GradingHack(
-        "RT-LANG-4", "excuse by language",
-        "a wrong answer fenced as ```c (a language the sandbox does not run) in a Python row",
-        "int main(void) { return 0; }", ADD_STDIN, ADD_HONEST, attack_lang="c",
+        "RT-LANG-3",
+        "excuse by language",
+        "a wrong C++ answer to a Python assert row: 'asserts for C++' is unscorable (None)",
+        "int main() { return 0; }",
+        [{"assert": "assert add(2, 3) == 5"}],
+        "def add(a, b):\n    return a + b",
+        attack_lang="cpp",
     ),
     GradingHack(
-        "RT-LANG-5", "excuse by language",
+        "RT-LANG-4",
+        "excuse by language",
+        "a wrong answer fenced as ```c (a language the sandbox does not run) in a Python row",
+        "int main(void) { return 0; }",
+        ADD_STDIN,
+        ADD_HONEST,
+        attack_lang="c",
+    ),
+    GradingHack(
+        "RT-LANG-5",
+        "excuse by language",
         "a wrong answer fenced as ```javascript in a verification_info row whose language is python",
-        "console.log(0)", {"language": "python", "test_cases": ADD_STDIN}, ADD_HONEST,
-        attack_lang="javascript", column="verification_info",
+        "console.log(0)",
+        {"language": "python", "test_cases": ADD_STDIN},
+        ADD_HONEST,
+        attack_lang="javascript",
+        column="verification_info",
     ),
     # ---- forged step records that attack the trainer's decoder ----
     GradingHack(
-        "RT-REC-1", "forged report",
+        "RT-REC-1",
+        "forged report",
         "a record holding a 5000-digit integer (past the int-to-str limit) makes the trainer's decoder raise: None or a crash",
         FORGE + "_forge(0, ['i', '9' * 5000]); _os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-REC-2", "forged report",
+        "RT-REC-2",
+        "forged report",
         "a record nested 60000 lists deep makes the trainer's JSON decoder recurse past its limit",
-        FORGE + "D = 60000\n_forge(0, None, raw='{\"i\": 0, \"v\": ' + '[\"l\", [' * D + '[\"i\", \"1\"]' + ']]' * D + '}'); _os._exit(0)\n"
+        FORGE
+        + "D = 60000\n_forge(0, None, raw='{\"i\": 0, \"v\": ' + '[\"l\", [' * D + '[\"i\", \"1\"]' + ']]' * D + '}'); _os._exit(0)\n"
         "def area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-REC-3", "forged report",
+        "RT-REC-3",
+        "forged report",
         "a NaN float record: a tolerance check written as `not abs(a - b) > tol` passes NaN",
         FORGE + "_forge(0, ['f', 'nan']); _os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-REC-4", "forged report",
+        "RT-REC-4",
+        "forged report",
         "an infinite float record: a relative tolerance `abs(a - b) <= tol * max(|a|, |b|)` passes inf",
         FORGE + "_forge(0, ['f', '1e999']); _os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-REC-5", "forged report",
+        "RT-REC-5",
+        "forged report",
         "malformed payloads (an int tag holding '2.5', a float tag holding a list) make the decoder raise",
-        FORGE + "_forge(0, ['i', '2.5'])\n_forge(0, ['f', [1]])\n_forge(0, ['l', 5]); _os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        FORGE
+        + "_forge(0, ['i', '2.5'])\n_forge(0, ['f', [1]])\n_forge(0, ['l', 5]); _os._exit(0)\ndef area(r):\n    return 0",
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-REC-6", "forged report",
+        "RT-REC-6",
+        "forged report",
         "a record for a step index the case does not have, then a truncated line: the decoder must not index out of range",
-        FORGE + "_forge(7, ['f', '2.5'])\n_forge(-1, ['f', '2.5'])\n_os.write(3, b'{\"i\": 0, \"v\": [\"f\", \"2.')\n_os._exit(0)\n"
+        FORGE
+        + "_forge(7, ['f', '2.5'])\n_forge(-1, ['f', '2.5'])\n_os.write(3, b'{\"i\": 0, \"v\": [\"f\", \"2.')\n_os._exit(0)\n"
         "def area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-REC-7", "forged report",
+        "RT-REC-7",
+        "forged report",
         "a step record carrying a tag the encoder never emits, shaped like the expected value's type ('F', 'float', 'decimal')",
-        FORGE + "_forge(0, ['float', '2.5'])\n_forge(0, ['d', '2.5']); _os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        FORGE
+        + "_forge(0, ['float', '2.5'])\n_forge(0, ['d', '2.5']); _os._exit(0)\ndef area(r):\n    return 0",
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     # ---- values whose comparison lies or raises in the trainer ----
     GradingHack(
-        "RT-CMP-1", "comparison semantics",
+        "RT-CMP-1",
+        "comparison semantics",
         "print `inf` for an expected float token (a relative tolerance can pass inf)",
-        "print('inf')", [{"input": "", "output": "2.5"}], "print(2.5)",
+        "print('inf')",
+        [{"input": "", "output": "2.5"}],
+        "print(2.5)",
     ),
     GradingHack(
-        "RT-CMP-2", "comparison semantics",
+        "RT-CMP-2",
+        "comparison semantics",
         "print `nan` for an expected float token",
-        "print('nan')", [{"input": "", "output": "2.5"}], "print(2.5)",
+        "print('nan')",
+        [{"input": "", "output": "2.5"}],
+        "print(2.5)",
     ),
     GradingHack(
-        "RT-CMP-3", "comparison semantics",
+        "RT-CMP-3",
+        "comparison semantics",
         "print fewer tokens than expected (a zip() comparison stops at the shorter list)",
-        "print(1)", [{"input": "", "output": "1 2 3"}], "print(1, 2, 3)",
+        "print(1)",
+        [{"input": "", "output": "1 2 3"}],
+        "print(1, 2, 3)",
     ),
     GradingHack(
-        "RT-CMP-4", "comparison semantics",
+        "RT-CMP-4",
+        "comparison semantics",
         "print nothing against a multi-line expected output",
-        "pass", [{"input": "", "output": "1\n2\n3\n"}], "print(1)\nprint(2)\nprint(3)",
+        "pass",
+        [{"input": "", "output": "1\n2\n3\n"}],
+        "print(1)\nprint(2)\nprint(3)",
     ),
     GradingHack(
-        "RT-CMP-5", "comparison semantics",
+        "RT-CMP-5",
+        "comparison semantics",
         "print extra tokens after the right ones",
-        "print(5, 6, 7)", [{"input": "", "output": "5"}], "print(5)",
+        "print(5, 6, 7)",
+        [{"input": "", "output": "5"}],
+        "print(5)",
     ),
     GradingHack(
-        "RT-CMP-6", "comparison semantics",
+        "RT-CMP-6",
+        "comparison semantics",
         "big-integer output (2000!, 5736 digits): off by one must fail, and the right one pass (int-to-str limits, float fallback)",
         "import sys, math\nsys.set_int_max_str_digits(0)\nprint(math.factorial(2000) + 1)",
         [{"input": "", "output": BIG_STR}],
         "import sys, math\nsys.set_int_max_str_digits(0)\nprint(math.factorial(2000))",
     ),
     GradingHack(
-        "RT-CMP-7", "comparison semantics",
+        "RT-CMP-7",
+        "comparison semantics",
         "a float token whose float rounding equals the expected 21-digit integer (compared as floats they are equal)",
-        "print('100000000000000000000.9')", [{"input": "", "output": "100000000000000000001"}],
+        "print('100000000000000000000.9')",
+        [{"input": "", "output": "100000000000000000001"}],
         "print(100000000000000000001)",
     ),
     GradingHack(
-        "RT-CMP-8", "comparison semantics",
+        "RT-CMP-8",
+        "comparison semantics",
         "return float('inf') from a call-based function expecting 2.5",
-        "def area(r):\n    return float('inf')", AREA_CALL, AREA_HONEST,
+        "def area(r):\n    return float('inf')",
+        AREA_CALL,
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-CMP-9", "comparison semantics",
+        "RT-CMP-9",
+        "comparison semantics",
         "return float('nan') from a call-based function expecting 2.5",
-        "def area(r):\n    return float('nan')", AREA_CALL, AREA_HONEST,
+        "def area(r):\n    return float('nan')",
+        AREA_CALL,
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-CMP-10", "comparison semantics",
+        "RT-CMP-10",
+        "comparison semantics",
         "call-based big integer (2000!): off by one must fail, the right value pass",
         "import math, sys\nsys.set_int_max_str_digits(0)\ndef fact(n):\n    return math.factorial(n) + 1",
         [{"fn_name": "fact", "input": [2000], "output": BIG}],
         "import math\ndef fact(n):\n    return math.factorial(n)",
     ),
     GradingHack(
-        "RT-CMP-11", "comparison semantics",
+        "RT-CMP-11",
+        "comparison semantics",
         "`assert f(x) < 10` answered with a str: the trainer's `<` raises TypeError (must fail the case, not crash or None)",
-        "def f(x):\n    return 'abc'", [{"assert": "assert f(3) < 10"}], "def f(x):\n    return x",
+        "def f(x):\n    return 'abc'",
+        [{"assert": "assert f(3) < 10"}],
+        "def f(x):\n    return x",
     ),
     GradingHack(
-        "RT-CMP-12", "comparison semantics",
+        "RT-CMP-12",
+        "comparison semantics",
         "`assert 3 in f(x)` answered with an int: `in` raises TypeError in the trainer",
-        "def f(x):\n    return 7", [{"assert": "assert 3 in f(4)"}], "def f(x):\n    return list(range(x))",
+        "def f(x):\n    return 7",
+        [{"assert": "assert 3 in f(4)"}],
+        "def f(x):\n    return list(range(x))",
     ),
     GradingHack(
-        "RT-CMP-13", "comparison semantics",
+        "RT-CMP-13",
+        "comparison semantics",
         "`assert f(x) in {1, 2}` answered with a list: unhashable in the trainer",
-        "def f(x):\n    return [1, 2]", [{"assert": "assert f(1) in {1, 2}"}], "def f(x):\n    return x",
+        "def f(x):\n    return [1, 2]",
+        [{"assert": "assert f(1) in {1, 2}"}],
+        "def f(x):\n    return x",
     ),
     GradingHack(
-        "RT-CMP-14", "comparison semantics",
+        "RT-CMP-14",
+        "comparison semantics",
         "`assert math.isclose(f(x), 2.5)` answered with the string '2.5' and then a complex (TypeError in isclose)",
         "def area(r):\n    return '2.5' if r == 1 else complex(5, 0)",
-        [{"assert": "import math\nassert math.isclose(area(1), 2.5)"}, {"assert": "import math\nassert math.isclose(area(2), 5.0)"}],
+        [
+            {"assert": "import math\nassert math.isclose(area(1), 2.5)"},
+            {"assert": "import math\nassert math.isclose(area(2), 5.0)"},
+        ],
         AREA_HONEST,
     ),
     GradingHack(
-        "RT-CMP-15", "comparison semantics",
+        "RT-CMP-15",
+        "comparison semantics",
         "`assert abs(f(x) - 2.5) < 1e-6` answered with a list (TypeError in the trainer's subtraction)",
-        "def area(r):\n    return [2.5]", [{"assert": "assert abs(area(1) - 2.5) < 1e-6"}], AREA_HONEST,
+        "def area(r):\n    return [2.5]",
+        [{"assert": "assert abs(area(1) - 2.5) < 1e-6"}],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-CMP-16", "comparison semantics",
+        "RT-CMP-16",
+        "comparison semantics",
         "`assert f() == (1, 2)` answered with a list: Python says False ('tuples as lists' is for call-based data only)",
-        "def f():\n    return [1, 2]", [{"assert": "assert f() == (1, 2)"}], "def f():\n    return (1, 2)",
+        "def f():\n    return [1, 2]",
+        [{"assert": "assert f() == (1, 2)"}],
+        "def f():\n    return (1, 2)",
     ),
     GradingHack(
-        "RT-CMP-17", "comparison semantics",
+        "RT-CMP-17",
+        "comparison semantics",
         "`assert f() == {1, 2}` answered with the list [2, 1]",
-        "def f():\n    return [2, 1]", [{"assert": "assert f() == {1, 2}"}], "def f():\n    return {2, 1}",
+        "def f():\n    return [2, 1]",
+        [{"assert": "assert f() == {1, 2}"}],
+        "def f():\n    return {2, 1}",
     ),
     GradingHack(
-        "RT-CMP-18", "comparison semantics",
+        "RT-CMP-18",
+        "comparison semantics",
         "`assert f(x) is True` answered with 1 (`1 is True` is False)",
-        "def f(x):\n    return 1", [{"assert": "assert f(7) is True"}], "def f(x):\n    return x == 7",
+        "def f(x):\n    return 1",
+        [{"assert": "assert f(7) is True"}],
+        "def f(x):\n    return x == 7",
     ),
     GradingHack(
-        "RT-CMP-19", "comparison semantics",
+        "RT-CMP-19",
+        "comparison semantics",
         "`assert f() == {1: 'a'}` answered with {'1': 'a'} (int keys must not become strings)",
-        "def f():\n    return {'1': 'a'}", [{"assert": "assert f() == {1: 'a'}"}], "def f():\n    return {1: 'a'}",
+        "def f():\n    return {'1': 'a'}",
+        [{"assert": "assert f() == {1: 'a'}"}],
+        "def f():\n    return {1: 'a'}",
     ),
     GradingHack(
-        "RT-CMP-20", "comparison semantics",
+        "RT-CMP-20",
+        "comparison semantics",
         "JSON-encoded call output '[1, 2]' answered with the string '[1, 2]'",
         "def pair(n):\n    return '[1, 2]'",
         {"language": "python", "test_cases": [{"fn_name": "pair", "input": "[2]", "output": "[1, 2]"}]},
-        "def pair(n):\n    return list(range(1, n + 1))", column="verification_info",
+        "def pair(n):\n    return list(range(1, n + 1))",
+        column="verification_info",
     ),
     GradingHack(
-        "RT-CMP-21", "comparison semantics",
+        "RT-CMP-21",
+        "comparison semantics",
         "JSON-encoded call output '\"3\"' (a string) answered with the int 3",
         "def word(n):\n    return 3",
-        {"language": "python", "test_cases": [{"fn_name": "word", "input": "[3]", "output": "\"3\""}]},
-        "def word(n):\n    return str(n)", column="verification_info",
+        {"language": "python", "test_cases": [{"fn_name": "word", "input": "[3]", "output": '"3"'}]},
+        "def word(n):\n    return str(n)",
+        column="verification_info",
     ),
     GradingHack(
-        "RT-CMP-22", "comparison semantics",
+        "RT-CMP-22",
+        "comparison semantics",
         "`assert f() == 2.5` answered with True/1-like bool where the expected is a float (True == 1.0 only)",
-        "def f():\n    return True", [{"assert": "assert f() == 2.5"}], "def f():\n    return 2.5",
+        "def f():\n    return True",
+        [{"assert": "assert f() == 2.5"}],
+        "def f():\n    return 2.5",
     ),
     GradingHack(
-        "RT-CMP-23", "comparison semantics",
+        "RT-CMP-23",
+        "comparison semantics",
         "APPS '[x] accepts x' abused the other way: expected 5 answered with [5] and [[5]]",
         "def g(n):\n    return [[5]] if n == 2 else [5]",
         [{"fn_name": "g", "input": [1], "output": 5}, {"fn_name": "g", "input": [2], "output": 5}],
@@ -287,202 +392,267 @@ GRADING_HACKS: list[GradingHack] = [
     ),
     # ---- budget exhaustion beside an honest program (both run in one call, on the two workers) ----
     GradingHack(
-        "RT-DOS-1", "budget exhaustion",
+        "RT-DOS-1",
+        "budget exhaustion",
         "a fork bomb (every child forks until refused, all spin) in each case",
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-DOS-2", "budget exhaustion",
+        "RT-DOS-2",
+        "budget exhaustion",
         "a thread bomb: threads until refused, each spinning",
         "import threading\ndef spin():\n    while True:\n        pass\nwhile True:\n    try:\n        threading.Thread(target=spin, daemon=True).start()\n    except RuntimeError:\n        spin()",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-DOS-3", "budget exhaustion",
+        "RT-DOS-3",
+        "budget exhaustion",
         "a memory bomb across 30 processes (each under the per-process limit, together far over the worker's memory)",
         "import os\nfor i in range(30):\n    try:\n        if os.fork() == 0:\n            b = bytearray(900 << 20)\n            for k in range(0, len(b), 4096):\n                b[k] = 1\n            os._exit(0)\n    except OSError:\n        break\nwhile True:\n    try:\n        os.wait()\n    except ChildProcessError:\n        break\nprint(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-DOS-4", "budget exhaustion",
+        "RT-DOS-4",
+        "budget exhaustion",
         "CPU in 30 processes (each under its CPU rlimit, together 15x the case's wall time on 2 cores) plus a stdout flood",
         "import os, sys\nfor i in range(30):\n    try:\n        if os.fork() == 0:\n            while True:\n                sys.stdout.write('9' * 65536)\n    except OSError:\n        break\nwhile True:\n    pass",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     # ---- forging the verdict from inside (the harness runs in the program's process) ----
     GradingHack(
-        "RT-FORGE-1", "forged verdict",
+        "RT-FORGE-1",
+        "forged verdict",
         "records that claim a verdict instead of a value ({'passed': true}, {'status': 'ok'}, {'ok': true} beside a wrong value)",
-        FORGE + "_forge(0, None, raw='{\"i\": 0, \"passed\": true}')\n_forge(0, None, raw='{\"i\": 0, \"status\": \"ok\", \"result\": true}')\n"
-        "_forge(0, None, raw='{\"i\": 0, \"v\": [\"f\", \"0.0\"], \"ok\": true, \"equal\": true}')\n_os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        FORGE
+        + '_forge(0, None, raw=\'{"i": 0, "passed": true}\')\n_forge(0, None, raw=\'{"i": 0, "status": "ok", "result": true}\')\n'
+        '_forge(0, None, raw=\'{"i": 0, "v": ["f", "0.0"], "ok": true, "equal": true}\')\n_os._exit(0)\ndef area(r):\n    return 0',
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-FORGE-2", "forged verdict",
+        "RT-FORGE-2",
+        "forged verdict",
         "patch json.dumps, os.write and sys.stdout so whatever the harness reports becomes a 'pass'-looking record, then return a wrong value",
-        "import json, os, sys\n_real = os.write\njson.dumps = lambda *a, **k: '{\"i\": 0, \"v\": [\"b\", true], \"passed\": true}'\n"
+        'import json, os, sys\n_real = os.write\njson.dumps = lambda *a, **k: \'{"i": 0, "v": ["b", true], "passed": true}\'\n'
         "os.write = lambda fd, b: _real(fd, b.replace(b'false', b'true'))\nclass Out:\n    def write(self, s):\n        return len(s)\n    def flush(self):\n        pass\n"
         "sys.stdout = Out()\ndef area(r):\n    return False",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-FORGE-3", "forged verdict",
+        "RT-FORGE-3",
+        "forged verdict",
         "an atexit hook and SIGTERM/SIGALRM/SIGXCPU handlers that print plausible output after the harness has run, then os._exit(0)",
         "import atexit, os, signal, sys\natexit.register(lambda: os.write(1, b'999\\n'))\n"
         "for s in (signal.SIGTERM, signal.SIGALRM, signal.SIGXCPU):\n    signal.signal(s, lambda *a: (os.write(1, b'999\\n'), os._exit(0)))\n"
         "signal.setitimer(signal.ITIMER_REAL, 0.05)\nimport time\ntime.sleep(0.2)\nos._exit(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-FORGE-4", "forged verdict",
+        "RT-FORGE-4",
+        "forged verdict",
         "write to every descriptor 4..1023 a pass-looking line, and to the report fd, hoping one reaches the trainer as a verdict",
-        "import os\nfor fd in range(3, 1024):\n    try:\n        os.write(fd, b'{\"i\": 0, \"passed\": true}\\nOK\\nPASS\\n')\n    except OSError:\n        pass\nprint(0)",
-        ADD_STDIN, ADD_HONEST,
+        'import os\nfor fd in range(3, 1024):\n    try:\n        os.write(fd, b\'{"i": 0, "passed": true}\\nOK\\nPASS\\n\')\n    except OSError:\n        pass\nprint(0)',
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-FORGE-5", "forged verdict",
+        "RT-FORGE-5",
+        "forged verdict",
         "walk the harness frames and gc for the step list and case data, rewrite the step to evaluate a constant, and the case's expected fields if any",
         "import gc, sys\ndef area(r):\n    f = sys._getframe(1)\n    while f is not None:\n        for k, v in list(f.f_locals.items()):\n"
         "            if isinstance(v, dict):\n                for key in ('output', 'expected', 'outputs', 'want'):\n                    if key in v:\n                        return v[key]\n"
         "        f = f.f_back\n    for o in gc.get_objects():\n        if isinstance(o, dict) and 'output' in o:\n            return o['output']\n    return 0",
-        AREA_CALL, AREA_HONEST,
+        AREA_CALL,
+        AREA_HONEST,
     ),
     # ---- objects that lie about their type or value ----
     GradingHack(
-        "RT-OBJ-1", "lying objects",
+        "RT-OBJ-1",
+        "lying objects",
         "an int subclass whose __eq__ is always True and __hash__ constant, returned from a call-based function",
         "class Yes(int):\n    def __eq__(self, o):\n        return True\n    __hash__ = lambda self: 0\ndef g(n):\n    return Yes(0)",
-        [{"fn_name": "g", "input": [1], "output": 5}], "def g(n):\n    return 5",
+        [{"fn_name": "g", "input": [1], "output": 5}],
+        "def g(n):\n    return 5",
     ),
     GradingHack(
-        "RT-OBJ-2", "lying objects",
+        "RT-OBJ-2",
+        "lying objects",
         "an object that claims to be a float (__class__ property, __float__, __repr__ '2.5') for an isclose assert",
         "class F:\n    __class__ = property(lambda self: float)\n    def __float__(self):\n        return 2.5\n    def __repr__(self):\n        return '2.5'\n"
         "    __str__ = __repr__\n    def __sub__(self, o):\n        return 0.0\n    __rsub__ = __sub__\n    def __abs__(self):\n        return 0.0\ndef area(r):\n    return F()",
-        [{"assert": "import math\nassert math.isclose(area(1), 2.5)"}, {"assert": "assert abs(area(1) - 2.5) < 1e-9"}], AREA_HONEST,
+        [
+            {"assert": "import math\nassert math.isclose(area(1), 2.5)"},
+            {"assert": "assert abs(area(1) - 2.5) < 1e-9"},
+        ],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-OBJ-3", "lying objects",
+        "RT-OBJ-3",
+        "lying objects",
         "subclasses hidden inside plain containers: a list holding a str subclass equal to everything, a dict keyed by an int subclass",
         "class S(str):\n    def __eq__(self, o):\n        return True\n    __hash__ = str.__hash__\nclass I(int):\n    def __eq__(self, o):\n        return True\n    __hash__ = int.__hash__\n"
         "def f():\n    return [S('x'), {I(9): S('y')}]",
-        [{"assert": "assert f() == ['a', {1: 'b'}]"}], "def f():\n    return ['a', {1: 'b'}]",
+        [{"assert": "assert f() == ['a', {1: 'b'}]"}],
+        "def f():\n    return ['a', {1: 'b'}]",
     ),
     GradingHack(
-        "RT-OBJ-4", "lying objects",
+        "RT-OBJ-4",
+        "lying objects",
         "a list subclass whose __iter__/__len__ change between the encoder's passes (different contents each time it is walked)",
         "class L(list):\n    n = 0\n    def __iter__(self):\n        L.n += 1\n        return iter([1, 2] if L.n % 2 else [3])\n    def __len__(self):\n        return 2\ndef f():\n    return L([3])",
-        [{"assert": "assert f() == [1, 2]"}], "def f():\n    return [1, 2]",
+        [{"assert": "assert f() == [1, 2]"}],
+        "def f():\n    return [1, 2]",
     ),
     GradingHack(
-        "RT-OBJ-5", "lying objects",
+        "RT-OBJ-5",
+        "lying objects",
         "patch builtins (type, isinstance, repr, float, int) so the harness's type check and encoder accept and print what the program wants",
         "import builtins\nclass Any:\n    def __eq__(self, o):\n        return True\n    def __repr__(self):\n        return '5'\n"
         "builtins.isinstance = lambda o, t: True\n_type = builtins.type\nbuiltins.type = lambda *a: int if len(a) == 1 and _type(a[0]) is Any else _type(*a)\n"
         "builtins.repr = lambda o: '5'\ndef g(n):\n    return Any()",
-        [{"fn_name": "g", "input": [1], "output": 5}], "def g(n):\n    return 5",
+        [{"fn_name": "g", "input": [1], "output": 5}],
+        "def g(n):\n    return 5",
     ),
     # ---- making the sandbox fail so the row scores None (sandbox_errors) instead of 0.0 ----
     GradingHack(
-        "RT-EXC-1", "excuse by sandbox failure",
+        "RT-EXC-1",
+        "excuse by sandbox failure",
         "SysV shared memory outlives the case (IPC namespace per program): fill the worker's memory cgroup so later cases or the job process die",
         "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.shmat.restype = ctypes.c_void_p\n"
         "libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]\nlibc.shmdt.argtypes = [ctypes.c_void_p]\n"
         "for k in range(6):\n    sid = libc.shmget(0x2200 + k, 256 << 20, 0o1000 | 0o600)\n    if sid < 0:\n        break\n"
         "    a = libc.shmat(sid, None, 0)\n    if a is None or a == ctypes.c_void_p(-1).value:\n        break\n"
         "    ctypes.memset(a, 1, 256 << 20)\n    libc.shmdt(ctypes.c_void_p(a))\nprint(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-2", "excuse by sandbox failure",
+        "RT-EXC-2",
+        "excuse by sandbox failure",
         "leave 30 setsid'd sleepers behind at exit so the job process cannot fork the next case (pids limit)",
         "import os, time\nfor i in range(30):\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
         "    if pid == 0:\n        os.setsid()\n        time.sleep(30)\n        os._exit(0)\nprint(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-3", "excuse by sandbox failure",
+        "RT-EXC-3",
+        "excuse by sandbox failure",
         "ftruncate the stdout memfd to 1 TiB and write past it (sparse): a reader that trusts st_size fails or hangs",
         "import os\nos.ftruncate(1, 1 << 40)\nos.lseek(1, (1 << 40) - 1, 0)\nos.write(1, b'0')\nos.ftruncate(3, 1 << 40)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-4", "excuse by sandbox failure",
+        "RT-EXC-4",
+        "excuse by sandbox failure",
         "seal the stdin/stdout/stderr/report memfds (F_ADD_SEALS) so the job process cannot reuse or truncate them",
         "import fcntl, os\nfor fd in (0, 1, 2, 3):\n    try:\n        fcntl.fcntl(fd, 1033, 1 | 2 | 4 | 8)\n    except OSError:\n        pass\n"
         "os.write(1, b'0\\n')",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-5", "excuse by sandbox failure",
+        "RT-EXC-5",
+        "excuse by sandbox failure",
         "make /work hard to restore: 4000-deep directories (recursive rmtree overflows), a FIFO, a socket file, a non-UTF-8 name, mode 000",
         "import os, socket\nos.chdir('/work')\nos.mkfifo('fifo')\ns = socket.socket(socket.AF_UNIX)\ns.bind('/work/sock')\n"
         "open(b'/work/\\xff\\xfe', 'w').close()\nbase = os.getcwd()\nfor i in range(4000):\n    os.mkdir('d')\n    os.chdir('d')\n"
         "os.chdir(base)\nos.chmod('d', 0)\nos.chmod('/work', 0o500)\nprint(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-6", "excuse by sandbox failure",
+        "RT-EXC-6",
+        "excuse by sandbox failure",
         "fill /work (64 MB) and its inodes, then exit: the next case must still run",
         "import os\nos.chdir('/work')\ntry:\n    with open('big', 'wb') as f:\n        while True:\n            f.write(b'x' * (1 << 20))\nexcept OSError:\n    pass\n"
         "try:\n    for i in range(200000):\n        os.close(os.open('f%d' % i, os.O_CREAT | os.O_WRONLY))\nexcept OSError:\n    pass\nprint(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-7", "excuse by sandbox failure",
+        "RT-EXC-7",
+        "excuse by sandbox failure",
         "invalid UTF-8 and NUL bytes on stdout and stderr (the decoder in the trainer must not raise)",
         "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe\\x00\\xc3(\\xed\\xa0\\x80' * 1000)\nsys.stderr.buffer.write(b'\\xff\\x00' * 1000)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-8", "excuse by sandbox failure",
+        "RT-EXC-8",
+        "excuse by sandbox failure",
         "stop itself with SIGSTOP (and a child ignoring SIGTERM): the wall clock must still end the case as a plain failure",
         "import os, signal\nif os.fork() == 0:\n    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n    os.kill(os.getpid(), signal.SIGSTOP)\n"
         "    os._exit(0)\nos.kill(os.getpid(), signal.SIGSTOP)\nprint(0)",
-        ADD_STDIN[:2], ADD_HONEST,
+        ADD_STDIN[:2],
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-9", "excuse by sandbox failure",
+        "RT-EXC-9",
+        "excuse by sandbox failure",
         "close and re-point fds 0-3 (report fd dup'd onto stdout, stdout onto a pipe nobody reads) then exit with a crafted status",
         "import os\nr, w = os.pipe()\nos.dup2(w, 1)\nos.dup2(1, 3)\nos.close(0)\nos.close(2)\nos._exit(0)",
-        ADD_STDIN, ADD_HONEST,
+        ADD_STDIN,
+        ADD_HONEST,
     ),
     GradingHack(
-        "RT-EXC-10", "excuse by sandbox failure",
+        "RT-EXC-10",
+        "excuse by sandbox failure",
         "report flood: 8 MiB of well-formed records on fd 3 (4x the output cap is the report cap)",
-        FORGE + "line = ('{\"i\": 0, \"v\": [\"f\", \"0.0\"]}\\n' * 1000).encode()\n"
+        FORGE + 'line = (\'{"i": 0, "v": ["f", "0.0"]}\\n\' * 1000).encode()\n'
         "for _ in range(300):\n    _os.write(3, line)\n_os._exit(0)\ndef area(r):\n    return 0",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-EXC-11", "excuse by sandbox failure",
+        "RT-EXC-11",
+        "excuse by sandbox failure",
         "a call-based return value too large to report (50 MB list): must fail the case, not the sandbox",
         "def area(r):\n    return [0.5] * 6000000",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-EXC-12", "excuse by sandbox failure",
+        "RT-EXC-12",
+        "excuse by sandbox failure",
         "a return value nested 100000 deep (RecursionError in the sandbox's encoder, or the trainer's decoder)",
         "import sys\nsys.setrecursionlimit(10 ** 6)\ndef area(r):\n    v = 2.5\n    for _ in range(100000):\n        v = [v]\n    return v",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-EXC-13", "excuse by sandbox failure",
+        "RT-EXC-13",
+        "excuse by sandbox failure",
         "a self-referencing list returned from the call (the encoder must not loop forever)",
         "def area(r):\n    a = [2.5]\n    a.append(a)\n    return a",
-        AREA_CALL[:1], AREA_HONEST,
+        AREA_CALL[:1],
+        AREA_HONEST,
     ),
     GradingHack(
-        "RT-EXC-14", "excuse by sandbox failure",
+        "RT-EXC-14",
+        "excuse by sandbox failure",
         "a compile-time bomb: #include of /dev/zero (the compiler reads forever) must end as a compile failure, 0.0",
-        '#include "/dev/zero"\nint main() { return 0; }', ADD_STDIN[:1], ADD_HONEST, attack_lang="cpp",
+        '#include "/dev/zero"\nint main() { return 0; }',
+        ADD_STDIN[:1],
+        ADD_HONEST,
+        attack_lang="cpp",
     ),
     GradingHack(
-        "RT-EXC-15", "excuse by sandbox failure",
+        "RT-EXC-15",
+        "excuse by sandbox failure",
         "a compile-time bomb: .incbin of /dev/zero for 4 GB in the assembler (output file past the file-size limit)",
         'asm(".section .rodata\\n.incbin \\"/dev/zero\\", 0, 4000000000\\n.text");\nint main() { return 0; }',
-        ADD_STDIN[:1], ADD_HONEST, attack_lang="cpp",
+        ADD_STDIN[:1],
+        ADD_HONEST,
+        attack_lang="cpp",
     ),
 ]
 
@@ -566,7 +736,7 @@ def _scan():
 
 
 # ---- escapes and leaks, run on the sandbox directly ----
-_CTYPES = r'''
+_CTYPES = r"""
 import ctypes, os, errno
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
@@ -575,13 +745,15 @@ def sc(nr, *args):
     return r, ctypes.get_errno()
 def esc(what):
     print("ESCAPED", what, flush=True)
-'''
+"""
 
 PROBES: list[Probe] = [
     Probe(
-        "RT-ESC-1", "seccomp bypass",
+        "RT-ESC-1",
+        "seccomp bypass",
         "open AF_INET/AF_NETLINK sockets through the x32 syscall numbers (nr | 0x40000000): a filter that checks only the nr",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 X32 = 0x40000000
 for fam, typ in ((2, 1), (16, 3), (17, 3), (10, 2)):
     r, e = sc(X32 | 41, fam, typ, 0)
@@ -591,12 +763,14 @@ r, e = sc(X32 | 272, 0x10000000)
 if r == 0:
     esc("x32 unshare(CLONE_NEWUSER)")
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-2", "seccomp bypass",
+        "RT-ESC-2",
+        "seccomp bypass",
         "create namespaces through clone3 (its flags live in memory, out of a filter's reach) and unshare/setns",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 import struct
 CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWNS = 0x10000000, 0x40000000, 0x00020000
 for flags in (CLONE_NEWUSER, CLONE_NEWUSER | CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNS):
@@ -618,12 +792,13 @@ if fd >= 0:
     if r == 0:
         esc("setns into pid 1's net namespace")
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-3", "seccomp bypass",
+        "RT-ESC-3",
+        "seccomp bypass",
         "i386 ABI from a C++ program: int 0x80 socketcall(SOCKET, AF_INET) and the 32-bit socket syscall",
-        r'''
+        r"""
 #include <cstdio>
 int main() {
     long args[3] = {2, 1, 0};
@@ -635,13 +810,15 @@ int main() {
     std::printf("PROBE-DONE\n");
     return 0;
 }
-''',
+""",
         language="cpp",
     ),
     Probe(
-        "RT-ESC-4", "socket families",
+        "RT-ESC-4",
+        "socket families",
         "every non-unix socket family through raw syscalls (bypassing Python's audit hook): inet, inet6, netlink, packet, alg, vsock, xdp, key, tipc, rds, bluetooth, can, qipcrtr",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 for fam in (2, 10, 16, 17, 38, 40, 44, 15, 30, 21, 31, 29, 42, 5, 9, 4, 3, 24, 36, 39, 41, 43, 45):
     for typ in (1, 2, 3, 5):
         r, e = sc(41, fam, typ, 0)
@@ -653,12 +830,14 @@ r, e = sc(53, 2, 1, 0, 0)
 if r >= 0:
     esc("socketpair AF_INET")
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-5", "kernel attack surface",
+        "RT-ESC-5",
+        "kernel attack surface",
         "the syscalls the threat model denies, by number: ptrace, process_vm_readv, pidfd_getfd, keyctl, add_key, bpf, io_uring_setup, userfaultfd, memfd_secret, kexec, init_module, mount, pivot_root, chroot, open_by_handle_at",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 checks = {"ptrace(TRACEME)": (101, 0, 0, 0, 0), "process_vm_readv": (310, 1, 0, 0, 0, 0, 0),
           "pidfd_getfd": (438, 0, 0, 0), "keyctl": (250, 0, 0), "add_key": (248, 0, 0, 0, 0, 0),
           "bpf": (321, 0, 0, 0), "io_uring_setup": (425, 4, 0), "userfaultfd": (323, 0),
@@ -684,12 +863,14 @@ for name, call in checks.items():
         elif r >= 0:
             esc("%s returned %d" % (name, r))
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-6", "processes",
+        "RT-ESC-6",
+        "processes",
         "signal, trace or read pid 1 (the zygote) and the job process: kill, /proc/N/mem, environ, cwd, fd, kill(-1)",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 import signal
 me = os.getpid()
 for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
@@ -720,12 +901,14 @@ try:
     os.kill(-1, signal.SIGKILL)
 except OSError:
     pass
-''',
+""",
     ),
     Probe(
-        "RT-ESC-7", "privileges",
+        "RT-ESC-7",
+        "privileges",
         "get privileges back: setuid(0), capabilities in /proc/self/status, set-uid binaries, mknod, /dev/mem, /dev/kmsg, raising rlimits",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 import resource
 for name, fn in (("setuid0", lambda: os.setuid(0)), ("setgid0", lambda: os.setgid(0)),
                  ("mknod", lambda: os.mknod("/work/null", 0o666 | 0o020000, os.makedev(1, 3))),
@@ -752,12 +935,14 @@ for dev in ("/dev/mem", "/dev/kmem", "/dev/kmsg", "/dev/port", "/dev/tty", "/dev
 if os.geteuid() == 0 or os.getuid() == 0:
     esc("uid 0")
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-8", "filesystem",
+        "RT-ESC-8",
+        "filesystem",
         "find a writable place other than /work (every directory of the visible root) and anything of the host or checkout",
-        _CTYPES + r'''
+        _CTYPES
+        + r"""
 for dirpath, dirs, files in os.walk("/"):
     if dirpath.startswith("/proc") or dirpath.startswith("/work"):
         dirs[:] = []
@@ -774,12 +959,13 @@ for p in ("/tmp", "/dev/shm", "/var/tmp", "/etc", "/sys", "/home", "/run", "/mnt
     if os.path.exists(p) and p not in ("/work",):
         print("NOTE exists", p)
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-9", "host information",
+        "RT-ESC-9",
+        "host information",
         "read host identity from everything /proc offers: mountinfo, cgroup, cmdline/status/environ of every visible process, net tables, kernel cmdline",
-        r'''
+        r"""
 import os, glob
 out = []
 for p in ["/proc/self/mountinfo", "/proc/self/cgroup", "/proc/1/cgroup", "/proc/1/cmdline", "/proc/self/cmdline",
@@ -795,12 +981,13 @@ for p in ["/proc/self/mountinfo", "/proc/self/cgroup", "/proc/1/cgroup", "/proc/
         pass
 print("\n".join(out)[: 900000])
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-10", "persistence",
+        "RT-ESC-10",
+        "persistence",
         "a daemon that outlives the run: double fork, setsid, ignore every catchable signal, rename itself, sleep",
-        r'''
+        r"""
 import os, signal, time
 if os.fork() == 0:
     os.setsid()
@@ -820,12 +1007,13 @@ if os.fork() == 0:
     os._exit(0)
 time.sleep(0.2)
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-ESC-12", "host information",
+        "RT-ESC-12",
+        "host information",
         "read host-global kernel files the pid namespace's /proc still shows: the boot command line (the VM's init and control ports), timer_list, sched_debug, kallsyms addresses, modules",
-        r'''
+        r"""
 import os
 def esc(what):
     print("ESCAPED", what, flush=True)
@@ -849,10 +1037,11 @@ try:
 except OSError:
     pass
 print("PROBE-DONE")
-''',
+""",
     ),
     Probe(
-        "RT-LEAK-7", "reading other cases",
+        "RT-LEAK-7",
+        "reading other cases",
         "each case scans its objects and memory for the other cases' stdin (tokens CASETOKEN-1/2/3): the threat model says a case sees only its own input",
         r'''
 import gc, os, re, sys
@@ -896,9 +1085,10 @@ print("PROBE-DONE")
         stdins=("CASETOKEN-1-%08x", "CASETOKEN-2-%08x", "CASETOKEN-3-%08x"),
     ),
     Probe(
-        "RT-ESC-11", "trainer memory",
+        "RT-ESC-11",
+        "trainer memory",
         "a C++ compile error flood (6000 errors on 400-character names, ~10 MB of diagnostics): compile_output must come back bounded",
-        "".join("int v%d = undefined_identifier_%d_%s;\n" % (i, i, "x" * 400) for i in range(6000))
+        "".join(f"int v{i} = undefined_identifier_{i}_{'x' * 400};\n" for i in range(6000))
         + "int main() {}\n",
         language="cpp",
     ),
@@ -907,7 +1097,7 @@ print("PROBE-DONE")
 # Copycat through side channels that persist between programs on one worker: peers that solved the
 # problem leave the answer in shared kernel state, a later program of the same policy reads it back.
 # Peers and copycat derive where to write from the problem's stdin, so they meet without a shared secret.
-COPYCAT_PAGECACHE_PEER = r'''
+COPYCAT_PAGECACHE_PEER = r"""
 import os, hashlib
 data = input()
 a, b = map(int, data.split()[:2])
@@ -933,8 +1123,8 @@ for bit in range(16):
     one = (answer >> bit) & 1
     page = base + 64 * (2 * bit + (0 if one else 1))
     os.pread(fd, 1, page * 4096)
-'''
-COPYCAT_PAGECACHE_COPY = r'''
+"""
+COPYCAT_PAGECACHE_COPY = r"""
 import os, hashlib
 data = input()
 def _target():
@@ -965,7 +1155,7 @@ for bit in range(16):
         ok = False
     answer |= (1 if one else 0) << bit
 print(answer if ok else -1)
-'''
+"""
 # The same channel read without RWF_NOWAIT: mincore() over a shared mapping, and plain read latency
 # (the faster page of each pair is the resident one): what a seccomp rule on one syscall leaves open.
 COPYCAT_PAGECACHE_MINCORE_COPY = COPYCAT_PAGECACHE_COPY.replace(
@@ -987,7 +1177,8 @@ def cached(page):
     libc.mincore(addr, 4096, vec)
     libc.munmap(ctypes.c_void_p(addr), 4096)
     return bool(vec.raw[0] & 1)
-""")
+""",
+)
 COPYCAT_PAGECACHE_TIMING_COPY = COPYCAT_PAGECACHE_COPY.replace(
     """def cached(page):
     try:
@@ -1009,10 +1200,11 @@ for bit in range(16):
     a, b = base + 64 * 2 * bit, base + 64 * (2 * bit + 1)
     ta, tb = latency(a), latency(b)
     _pairs[a], _pairs[b] = ta < tb, tb <= ta
-""")
+""",
+)
 # The worker's pid namespace outlives programs: a peer burns pids until the next program's case process
 # (two forks later: its job process, then the case) lands on pid == answer (mod 256).
-COPYCAT_PID_PEER = r'''
+COPYCAT_PID_PEER = r"""
 import os
 a, b = map(int, input().split()[:2])
 answer = (a * b) % 256
@@ -1024,7 +1216,7 @@ while True:
     os.waitpid(pid, 0)
     if (pid + 2) % 256 == answer:
         break
-'''
+"""
 COPYCAT_PID_COPY = "import os\ninput()\nprint(os.getpid() % 256)\n"
 # The zygote (pid 1 of the worker) reaps every job process, so its cumulative children's minor-fault
 # count (/proc/1/stat field cminflt, world-readable) grows by what each program did: ~711 (+-5) for the
@@ -1054,7 +1246,7 @@ c = int(open('/proc/1/stat').read().split(')')[1].split()[8])
 print((c % 4096) // 32)
 """
 # SysV IPC, POSIX message queues, abstract unix sockets and files: state a peer leaves for the next program.
-COPYCAT_IPC_PEER = r'''
+COPYCAT_IPC_PEER = r"""
 import ctypes, os, socket, time
 a, b = map(int, input().split()[:2])
 answer = (a * b) % 65536
@@ -1097,8 +1289,8 @@ if os.fork() == 0:
         os._exit(0)
     os._exit(0)
 time.sleep(0.3)
-'''
-COPYCAT_IPC_COPY = r'''
+"""
+COPYCAT_IPC_COPY = r"""
 import ctypes, os, socket
 input()
 found = []
@@ -1133,11 +1325,11 @@ try:
 except OSError:
     pass
 print(found[0] if found else -1)
-'''
+"""
 
 
 def completion(code: str, lang: str = "python") -> str:
-    return "<think>Let me solve it.</think>\n```%s\n%s\n```" % (lang, code)
+    return f"<think>Let me solve it.</think>\n```{lang}\n{code}\n```"
 
 
 def as_json_row(value: Any) -> str:

@@ -25,8 +25,8 @@ from redteam_programs import (  # noqa: E402
     COPYCAT_IPC_PEER,
     COPYCAT_PAGECACHE_COPY,
     COPYCAT_PAGECACHE_MINCORE_COPY,
-    COPYCAT_PAGECACHE_TIMING_COPY,
     COPYCAT_PAGECACHE_PEER,
+    COPYCAT_PAGECACHE_TIMING_COPY,
     COPYCAT_PID_COPY,
     COPYCAT_PID_PEER,
     FORGE,
@@ -108,7 +108,9 @@ def _make_reward(uid: int, **config):
     from trl_r1.rewards import CodeReward
     from trl_r1.sandbox import SandboxConfig
 
-    defaults = dict(max_workers=2, sandbox_uid=uid, uid_span=64, timeout_s=2.0, cpu_time_s=2, compile_timeout_s=10.0)
+    defaults = dict(
+        max_workers=2, sandbox_uid=uid, uid_span=64, timeout_s=2.0, cpu_time_s=2, compile_timeout_s=10.0
+    )
     defaults.update(config)
     return CodeReward(SandboxConfig(**defaults), name="code_reward")
 
@@ -150,15 +152,21 @@ def score(reward, completions: list[str], column: str, rows: list) -> tuple[list
 def _check(attack_score, honest_score, metrics: Metrics, case: GradingHack) -> None:
     untrusted = metrics.values.get("code_reward/untrusted_tests", 0.0)
     if case.expect == "zero":
-        assert attack_score == 0.0, f"{case.id}: {case.goal}: the attack scored {attack_score!r} (metrics {metrics.values})"
+        assert attack_score == 0.0, (
+            f"{case.id}: {case.goal}: the attack scored {attack_score!r} (metrics {metrics.values})"
+        )
     else:
         assert attack_score == 0.0 or (attack_score is None and untrusted > 0), (
             f"{case.id}: {case.goal}: the attack scored {attack_score!r} (metrics {metrics.values})"
         )
     if honest_score is not None or case.honest_expect == "one":
-        assert honest_score == 1.0, f"{case.id}: the honest twin scored {honest_score!r} (metrics {metrics.values})"
+        assert honest_score == 1.0, (
+            f"{case.id}: the honest twin scored {honest_score!r} (metrics {metrics.values})"
+        )
     else:
-        assert untrusted > 0, f"{case.id}: the honest twin scored None without untrusted_tests ({metrics.values})"
+        assert untrusted > 0, (
+            f"{case.id}: the honest twin scored None without untrusted_tests ({metrics.values})"
+        )
 
 
 @pytest.mark.parametrize("case", GRADING_HACKS, ids=[c.id for c in GRADING_HACKS])
@@ -176,7 +184,14 @@ def _secret() -> int:
     return SECRET_PREFIX * 10**10 + random.SystemRandom().randrange(10**10)
 
 
-SCANNER_SHAPES = ["stdin", "call", "assert", "assert_with_message", "apps_input_output", "livecodebench_functional"]
+SCANNER_SHAPES = [
+    "stdin",
+    "call",
+    "assert",
+    "assert_with_message",
+    "apps_input_output",
+    "livecodebench_functional",
+]
 
 
 @pytest.mark.parametrize("shape", SCANNER_SHAPES)
@@ -205,10 +220,19 @@ def test_the_expected_value_is_nowhere_the_program_can_look(reward, shape: str) 
         column = "test_cases"
         row = [{"testtype": "functional", "fn_name": "solve", "input": "3", "output": str(s)}]
         scanner, honest = scanner_program("call"), f"def solve(x):\n    return {s}"
-    case = GradingHack(f"RT-LEAK-{shape}", "reading the expected value", "find the secret expected value",
-                       scanner, row, honest, expect="zero_or_untrusted",
-                       honest_expect="one_or_untrusted" if shape == "assert_with_message" else "one")
-    scores, metrics = score(reward, [completion(honest), completion(scanner), completion(scanner)], column, [row] * 3)
+    case = GradingHack(
+        f"RT-LEAK-{shape}",
+        "reading the expected value",
+        "find the secret expected value",
+        scanner,
+        row,
+        honest,
+        expect="zero_or_untrusted",
+        honest_expect="one_or_untrusted" if shape == "assert_with_message" else "one",
+    )
+    scores, metrics = score(
+        reward, [completion(honest), completion(scanner), completion(scanner)], column, [row] * 3
+    )
     _check(scores[1], scores[0], metrics, case)
     _check(scores[2], scores[0], metrics, case)
 
@@ -228,22 +252,30 @@ def test_escape_probe_gets_nothing(reward, probe: Probe) -> None:
 
     salt = random.SystemRandom().randrange(1 << 32)
     stdins = [t % salt if "%" in t else t for t in probe.stdins] or [""] * probe.cases
-    result = reward.provider.run([Job(probe.code, tuple(Case(stdin=x) for x in stdins), language=probe.language)])[0]
+    result = reward.provider.run(
+        [Job(probe.code, tuple(Case(stdin=x) for x in stdins), language=probe.language)]
+    )[0]
     assert result.error is None, f"{probe.id}: the sandbox failed: {result.error}"
     if probe.id == "RT-ESC-11":
         cap = 4 * (1 << 20)
-        assert len(result.compile_output) <= cap, f"{probe.id}: compile_output of {len(result.compile_output)} chars"
+        assert len(result.compile_output) <= cap, (
+            f"{probe.id}: compile_output of {len(result.compile_output)} chars"
+        )
         assert all(c.status == "compile_error" for c in result.cases), result.cases
         return
     out = "".join(c.stdout for c in result.cases)
     if probe.id in ("RT-ESC-1", "RT-ESC-3") and "PROBE-DONE" not in out:
         # seccomp killing a foreign-ABI syscall (SIGSYS) is the defence holding
-        assert [(c.status, c.signal) for c in result.cases] == [("error", 31)] * len(result.cases), result.cases
+        assert [(c.status, c.signal) for c in result.cases] == [("error", 31)] * len(result.cases), (
+            result.cases
+        )
         assert "ESCAPED" not in out, out
         return
     escaped = [line for line in out.splitlines() if line.startswith("ESCAPED")]
     assert not escaped, f"{probe.id}: {probe.goal}: {escaped}"
-    assert "PROBE-DONE" in out, f"{probe.id}: the probe did not run to its end: {result.cases[0].status} {result.cases[0].stderr[-2000:]}"
+    assert "PROBE-DONE" in out, (
+        f"{probe.id}: the probe did not run to its end: {result.cases[0].status} {result.cases[0].stderr[-2000:]}"
+    )
     forbidden = list(probe.forbidden)
     if probe.id == "RT-ESC-9":
         forbidden += [f"_{os.getpid()}_", "trl_r1_sandbox", "/work/wt", "/work/main", "codered", "pytest"]
@@ -264,8 +296,18 @@ def _copycat_row() -> tuple[str, int, int]:
         ("RT-XPROG-2 pid counter", COPYCAT_PID_PEER, COPYCAT_PID_COPY, 256),
         ("RT-XPROG-3 ipc/mq/socket/files", COPYCAT_IPC_PEER, COPYCAT_IPC_COPY, 65536),
         ("RT-XPROG-4 page cache via mincore", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_MINCORE_COPY, 65536),
-        ("RT-XPROG-5 page cache via read latency", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_TIMING_COPY, 65536),
-        ("RT-XPROG-6 the zygote's reaped-children fault count", COPYCAT_FAULTS_PEER, COPYCAT_FAULTS_COPY, 128),
+        (
+            "RT-XPROG-5 page cache via read latency",
+            COPYCAT_PAGECACHE_PEER,
+            COPYCAT_PAGECACHE_TIMING_COPY,
+            65536,
+        ),
+        (
+            "RT-XPROG-6 the zygote's reaped-children fault count",
+            COPYCAT_FAULTS_PEER,
+            COPYCAT_FAULTS_COPY,
+            128,
+        ),
     ],
     ids=["RT-XPROG-1", "RT-XPROG-2", "RT-XPROG-3", "RT-XPROG-4", "RT-XPROG-5", "RT-XPROG-6"],
 )
@@ -279,9 +321,16 @@ def test_a_copycat_learns_nothing_from_earlier_programs(one_worker_reward, name,
     # padded so that a scheduler that orders programs by size (either way) cannot tell it from a peer
     # by position: the copycat is run both after and between the peers
     padded = copy + "\n# " + "x" * 4000 + "\n"
-    scores, _ = score(one_worker_reward, [completion(peer), completion(peer), completion(padded), completion(copy)], "test_cases", [row] * 4)
+    scores, _ = score(
+        one_worker_reward,
+        [completion(peer), completion(peer), completion(padded), completion(copy)],
+        "test_cases",
+        [row] * 4,
+    )
     assert scores[:2] == [1.0, 1.0], f"{name}: the peers did not pass: {scores}"
-    assert scores[2:] == [0.0, 0.0], f"{name}: the copycats scored {scores[2:]} by reading what the peers left"
+    assert scores[2:] == [0.0, 0.0], (
+        f"{name}: the copycats scored {scores[2:]} by reading what the peers left"
+    )
 
 
 def test_a_record_of_colliding_hashes_cannot_stall_the_batch(_all_closed) -> None:
@@ -291,15 +340,20 @@ def test_a_record_of_colliding_hashes_cannot_stall_the_batch(_all_closed) -> Non
     reaches, so the honest programs after it score None. Defence holds: the attack scores 0.0 and both
     honest programs after it 1.0 within a 10 s budget (they need well under a second each)."""
     m = 2**61 - 1
-    items = ", ".join('["i", "%d"]' % (k * m) for k in range(1, 40001))
-    attack = FORGE + "_forge(0, None, raw='{\"i\": 0, \"v\": [\"S\", [%s]]}')\n_os._exit(0)\ndef area(r):\n    return 0" % items
+    items = ", ".join(f'["i", "{k * m}"]' for k in range(1, 40001))
+    record = '{"i": 0, "v": ["S", [' + items + "]]}"
+    attack = FORGE + f"_forge(0, None, raw={record!r})\n_os._exit(0)\ndef area(r):\n    return 0"
     honest = "def area(r):\n    return 2.5 * r"
     row = [{"fn_name": "area", "input": [1.0], "output": 2.5}]
     reward = _make_reward(UID0 + 128, max_workers=1, budget_s=10.0)
     try:
         start = time.monotonic()
-        scores, metrics = score(reward, [completion(attack), completion(honest), completion(honest)], "test_cases", [row] * 3)
-        print(f"RT-REC-8: reward call took {time.monotonic() - start:.1f} s; scores {scores}; metrics {metrics.values}")
+        scores, metrics = score(
+            reward, [completion(attack), completion(honest), completion(honest)], "test_cases", [row] * 3
+        )
+        print(
+            f"RT-REC-8: reward call took {time.monotonic() - start:.1f} s; scores {scores}; metrics {metrics.values}"
+        )
     finally:
         reward.provider.close()
     assert scores == [0.0, 1.0, 1.0], f"RT-REC-8: {scores} {metrics.values}"
@@ -313,7 +367,9 @@ def _trainer_cpu_seconds(reward, text: str) -> float:
     return time.process_time() - start
 
 
-@pytest.mark.parametrize("opener", ["```python\n", "```cpp\n", "~~~python\n"], ids=["backticks", "cpp", "tildes"])
+@pytest.mark.parametrize(
+    "opener", ["```python\n", "```cpp\n", "~~~python\n"], ids=["backticks", "cpp", "tildes"]
+)
 def test_unclosed_fences_cost_the_trainer_linear_time(one_worker_reward, opener: str) -> None:
     """RT-PARSE-1..3: a completion of N unclosed code-fence openers (degenerate repetition, common in RL
     samples, or a policy that learned to stall). Measured before this test existed: 4000 openers (40 KB,
@@ -324,4 +380,6 @@ def test_unclosed_fences_cost_the_trainer_linear_time(one_worker_reward, opener:
     small = _trainer_cpu_seconds(one_worker_reward, "<think>x</think>\n" + opener * 400)
     large = _trainer_cpu_seconds(one_worker_reward, "<think>x</think>\n" + opener * 4000)
     floor = max(small, warm, 0.01)
-    assert large <= 40 * floor, f"{opener!r}: 400 openers {small:.3f} s, 4000 openers {large:.3f} s of trainer CPU"
+    assert large <= 40 * floor, (
+        f"{opener!r}: 400 openers {small:.3f} s, 4000 openers {large:.3f} s of trainer CPU"
+    )
