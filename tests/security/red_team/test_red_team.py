@@ -383,3 +383,24 @@ def test_unclosed_fences_cost_the_trainer_linear_time(one_worker_reward, opener:
     assert large <= 40 * floor, (
         f"{opener!r}: 400 openers {small:.3f} s, 4000 openers {large:.3f} s of trainer CPU"
     )
+
+
+RAW_COMPLETIONS = {
+    "RT-FMT-1 empty": "",
+    "RT-FMT-2 unclosed think": "<think>I will print 5\n```python\nprint(5)\n```",
+    "RT-FMT-3 two think closings": "<think>a</think>b</think>\n```python\nprint(0)\n```",
+    "RT-FMT-4 two answer blocks": "<think>a</think><answer>```python\nprint(0)\n```</answer><answer>```python\nprint(1)\n```</answer>",
+    "RT-FMT-5 fence only in think": "<think>```python\nprint(0)\n```</think>no code here",
+    "RT-FMT-6 NUL and surrogates": "<think>a</think>\n```python\nprint(0)\x00\n```\ud800",
+    "RT-FMT-7 fence language with NUL": "<think>a</think>\n```pyth\x00on\nprint(0)\n```",
+}
+
+
+@pytest.mark.parametrize("name", list(RAW_COMPLETIONS), ids=[n.split()[0] for n in RAW_COMPLETIONS])
+def test_malformed_completions_score_zero_not_none(reward, name: str) -> None:
+    """RT-FMT-*: a wrong completion whose format is broken (empty, unclosed or doubled tags, code only in
+    the reasoning, NUL bytes and lone surrogates) tries to be unscorable (None, advantage 0) instead of
+    wrong. Defence holds: 0.0, and the call does not raise."""
+    row = [{"input": "2 3\n", "output": "5"}]
+    scores, metrics = score(reward, [RAW_COMPLETIONS[name]], "test_cases", [row])
+    assert scores == [0.0], f"{name}: {scores} {metrics.values}"
