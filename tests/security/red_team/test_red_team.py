@@ -296,11 +296,16 @@ def _copycat_row() -> tuple[str, int, int]:
         ("RT-XPROG-2 pid counter", COPYCAT_PID_PEER, COPYCAT_PID_COPY, 256),
         ("RT-XPROG-3 ipc/mq/socket/files", COPYCAT_IPC_PEER, COPYCAT_IPC_COPY, 65536),
         ("RT-XPROG-4 page cache via mincore", COPYCAT_PAGECACHE_PEER, COPYCAT_PAGECACHE_MINCORE_COPY, 65536),
-        (
+        pytest.param(
             "RT-XPROG-5 page cache via read latency",
             COPYCAT_PAGECACHE_PEER,
             COPYCAT_PAGECACHE_TIMING_COPY,
             65536,
+            # OPEN: a timing channel through the host's page cache between programs run one after another on
+            # a worker; no syscall filter closes it (docs/code-reward-threat-model.md, residual risks). Not
+            # strict: timing noise can make the copycat miss, which proves nothing.
+            marks=pytest.mark.xfail(reason="open residual risk: page-cache timing channel between programs",
+                                    strict=False),
         ),
         (
             "RT-XPROG-6 the zygote's reaped-children fault count",
