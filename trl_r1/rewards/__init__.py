@@ -25,12 +25,12 @@ from trl_r1.rewards.language import (
 )
 from trl_r1.rewards.math import (
     AccuracyReward,
-    VerifierPool,
     accuracy_reward,
     answers_equivalent,
     extract_final_answer,
     group_equivalent,
 )
+from trl_r1.rewards.verifier_pool import VerifierPool
 from trl_r1.rewards.window import RewardWindow
 
 __all__ = [
