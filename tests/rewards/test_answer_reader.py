@@ -240,7 +240,8 @@ def test_the_language_identifier_needs_no_network():
         "import socket\n"
         "def no_net(*a, **k): raise OSError('network disabled in this test')\n"
         "socket.socket.connect = no_net; socket.create_connection = no_net\n"
-        "from trl_r1.text.language import identify, language_consistency\n"
+        "from trl_r1.text.language import language_consistency\n"
+        "from trl_r1.text.language_identification import identify\n"
         "assert identify('Nous calculons le discriminant de cette equation.')[0] == 'fr'\n"
         "assert language_consistency('Compute the discriminant. Check each case.', 'en') == 1.0\n"
     )

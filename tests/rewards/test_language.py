@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from trl_r1.rewards import LanguageConsistencyReward, detect_language, language_consistency
-from trl_r1.rewards import language as rlang
+from trl_r1.text.language import METHODS
 
 DATA = Path(__file__).parent / "data" / "language_labelled.jsonl"
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
@@ -57,7 +57,7 @@ def test_unclosed_math_and_code_openers_are_stripped_in_linear_time(hostile):
 
 
 def test_a_short_latin_sentence_is_never_given_a_language_of_another_script():
-    from trl_r1.text.language import identify
+    from trl_r1.text.language_identification import identify
 
     assert identify("we add", "Latin")[0] not in ("ru", "uk", "zh", "ja", "ar")
     assert detect_language("We add $2+2=4$.") == "en"
@@ -129,4 +129,4 @@ def test_reference_method_is_the_slow_per_sentence_langdetect():
     pytest.importorskip("langdetect")
     text = "We add the numbers. 我们把两个数相加。"
     assert language_consistency(text, "en", method="langdetect") == pytest.approx(4 / 12)
-    assert rlang.METHODS == ("fast", "langdetect")
+    assert METHODS == ("fast", "langdetect")

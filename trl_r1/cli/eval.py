@@ -121,7 +121,7 @@ def run(args: EvalArguments) -> int:
     from trl_r1.eval.benchmarks import BenchmarkError, load_problems
     from trl_r1.eval.evaluate import evaluate
     from trl_r1.eval.results import results_table
-    from trl_r1.rewards.language import language_consistency
+    from trl_r1.text.language import language_consistency
 
     if args.pass_k and max(args.pass_k) > args.k:
         raise UsageError(f"--pass-k {max(args.pass_k)} is larger than --k {args.k} (pass@k needs k <= samples)")

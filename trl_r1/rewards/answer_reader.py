@@ -451,7 +451,7 @@ def statement_after_boxes(text: str) -> str | None:
     the last answer a final part states is its final answer, boxed or not. ``None`` otherwise.
 
     >>> statement_after_boxes(r"so \boxed{255}. Final Answer: The final answer is $10,455$.")
-    ' Final Answer: The final answer is $10,455$.'
+    '. Final Answer: The final answer is $10,455$.'
     """
     start = max(text.rfind("\\boxed"), text.rfind("\\fbox"))
     if start < 0:

@@ -100,7 +100,8 @@ class ReflectionMonitor:
         per_word: bool = False,
         name: str | None = None,
     ):
-        from trl_r1.rewards.language import language_consistency, normalize_language
+        from trl_r1.text.language import language_consistency
+        from trl_r1.text.language_identification import normalize_language
 
         self.words = ReflectiveWords(reflective_words)
         self.eos_token_ids = None if eos_token_ids is None else frozenset(int(i) for i in eos_token_ids)
@@ -165,7 +166,9 @@ class ReflectionMonitor:
                          column: Sequence[str | None] | None) -> list[float | None]:
         """R1 language consistency of each chain of thought; ``None`` where no target is known."""
         from trl_r1.rewards._base import prompt_text
-        from trl_r1.rewards.language import UNDETERMINED, language_consistency, prompt_language
+        from trl_r1.rewards.language import prompt_language
+        from trl_r1.text.language import language_consistency
+        from trl_r1.text.language_identification import UNDETERMINED
 
         detected: dict[str, str] = {}
         scores: list[float | None] = []

@@ -28,8 +28,40 @@ _CLOSER = {"fence": "```", "dd": "$$", "bo": "\\]", "po": "\\)", "d": "$"}
 _TRIGGER = re.compile(r"[`$\\\d]|https?://|www\.")  # where an opener can start: a fast first scan
 
 
+# Words a reader sees inside math: \text{...} and its siblings (not \mathrm{d}, \operatorname{lcm}: symbols).
+_TEXT_IN_MATH = re.compile(r"\\(?:text|textbf|textit|textrm|textsf|textnormal|mbox)\s*\{([^{}]*)\}")
+# Comments and string literals of the common languages (#, //, /* */, "...", '...', docstrings).
+_PROSE_IN_CODE = re.compile(
+    r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|(?:#|//)([^\n]*)|"([^"\n]*)"|\'([^\'\n]*)\'', re.S
+)
+_CODE_WORD = re.compile(r"[^\W\d_]{2,}")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MIN_SENTENCE_WORDS = 4  # a comment or string with this many words (2+ letters) is a sentence, not a label
+MIN_SENTENCE_CJK = 8  # ... or this many CJK characters
+
+
+def _text_in_math(span: str) -> str:
+    """The words inside ``\\text{}`` (and siblings) of a math span: math is not a hiding place for prose."""
+    if "\\text" not in span and "\\mbox" not in span:
+        return " "
+    return " " + " ".join(_TEXT_IN_MATH.findall(span)) + " "
+
+
+def _prose_in_code(code: str) -> str:
+    """The comments and string literals of a code block that are sentences (see :data:`MIN_SENTENCE_WORDS`),
+    each as its own sentence: a code fence is not a hiding place for prose, but identifiers are not prose."""
+    out = []
+    for m in _PROSE_IN_CODE.finditer(code):
+        piece = next((g for g in m.groups() if g is not None), "")
+        if len(_CODE_WORD.findall(piece)) >= MIN_SENTENCE_WORDS or len(_CJK_RUN.findall(piece)) >= MIN_SENTENCE_CJK:
+            out.append(piece)
+    return " " + "\n".join(out) + "\n" if out else " "
+
+
 def strip_non_language(text: str) -> str:
-    """``text`` without LaTeX, code, URLs and numbers (each replaced by a space).
+    """``text`` without LaTeX, code, URLs and numbers (each replaced by a space), keeping what a reader
+    reads as prose inside them: the words of ``\\text{}`` inside math, and comments or strings that are
+    sentences inside code fences (:func:`_prose_in_code`).
 
     An opener without its closer (``\\[`` never closed) is dropped on its own, except a code fence,
     which runs to the end. Linear in ``len(text)``.
@@ -49,15 +81,18 @@ def strip_non_language(text: str) -> str:
             out.append(text[pos:])
             break
         out.append(text[pos : m.start()])
-        out.append(" ")
         kind = m.lastgroup
         end = m.end()
+        kept = " "
         if kind in _CLOSER:
             closer = _CLOSER[kind]
             j = -1 if kind in missing else text.find(closer, end)
             if j >= 0:
+                inner = text[end:j]
                 end = j + len(closer)
+                kept = _prose_in_code(inner) if kind == "fence" else _text_in_math(inner)
             elif kind == "fence":
+                kept = _prose_in_code(text[end:])
                 end = n
             else:
                 missing.add(kind)
@@ -66,9 +101,11 @@ def strip_non_language(text: str) -> str:
             key = "env:" + closer
             j = -1 if key in missing else text.find(closer, end)
             if j >= 0:
+                kept = _text_in_math(text[end:j])
                 end = j + len(closer)
             else:
                 missing.add(key)
+        out.append(kept)
         pos = end
     return "".join(out)
 
