@@ -26,12 +26,10 @@ from __future__ import annotations
 import logging
 
 from trl_r1.text.language_identification import (
-    SUPPORTED_LANGUAGES,
     UNDETERMINED,
     check_language,
     identify,
     langdetect_language,
-    normalize_language,
 )
 from trl_r1.text.language_units import (
     CJK_CHAR,
