@@ -40,7 +40,8 @@ _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4
 _SYMBOLS = {"∞": "\\infty ", "π": "\\pi ", "×": "\\times ", "÷": "\\div ", "·": "\\cdot ", "⋅": "\\cdot ",
             "−": "-", "–": "-", "°": "^\\circ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "±": "\\pm ",
             "∓": "\\mp ", "≈": "\\approx ", "∪": "\\cup ", "∩": "\\cap ", "∨": "\\vee ", "∧": "\\wedge ",
-            "\u2044": "/"}  # fmt: skip
+            "\u2044": "/", "\u066b": ".", "\u066c": ",", "€": "", "£": "", "¥": "", "￥": "", "₹": "", "₩": "",
+            "¢": ""}  # fmt: skip
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
 _SQRT_SIGN = re.compile(r"√\s*(\d+(?:\.\d+)?|[a-zA-Z]|\([^()]*\)|\{[^{}]*\})")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -59,8 +60,16 @@ def unicode_math_to_tex(s: str) -> str:
     s = _SUPERSCRIPT_RUN.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", s)
     s = "".join(f"\\frac{{{_VULGAR[c][0]}}}{{{_VULGAR[c][1]}}}" if c in _VULGAR else c for c in s)
     s = _SQRT_SIGN.sub(lambda m: "\\sqrt{" + m.group(1).strip("(){}") + "}", s)
-    s = "".join(_SYMBOLS.get(c, c) for c in s)
+    s = "".join(_SYMBOLS.get(c, c) if c in _SYMBOLS else _ascii_digit(c) for c in s)
     return unicodedata.normalize("NFKC", s).strip()
+
+
+def _ascii_digit(c: str) -> str:
+    """A decimal digit of any script as its ASCII digit (``٣`` -> ``3``); any other character unchanged."""
+    if c.isascii():
+        return c
+    d = unicodedata.decimal(c, None)
+    return c if d is None else str(d)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,7 +86,7 @@ _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])")
 def _tex_argument(s: str, i: int) -> tuple[str, int] | None:
     """One TeX macro argument at ``s[i:]`` (spaces skipped): ``{...}``, ``\\name`` or one character."""
     n = len(s)
-    while i < n and s[i] == " ":
+    while i < n and s[i].isspace():
         i += 1
     if i >= n:
         return None
@@ -126,7 +135,7 @@ def expand_tex_shorthand(s: str) -> str:
         parts = []
         if name == "sqrt":
             j = i
-            while j < len(s) and s[j] == " ":
+            while j < len(s) and s[j].isspace():
                 j += 1
             if j < len(s) and s[j] == "[":
                 k = s.find("]", j)
@@ -212,6 +221,53 @@ _NUMBERISH = re.compile(r"[\d\s.,+\-/{}\\a-z!~;:]*")
 _UNREADABLE_WORDS = frozenset({"nan", "none", "undefined", "?", "??", "???"})
 
 
+# Presentation that carries no value: colour, size, style, spacing and invisible boxes; an underline.
+_PRESENTATION_ARG = re.compile(
+    r"\\(?:color\s*\{[^{}]*\}|(?:hspace|vspace|hphantom|vphantom|phantom|mathstrut)\*?\s*(?:\{[^{}]*\})?"
+    r"|(?:large|Large|LARGE|huge|Huge|small|footnotesize|scriptsize|tiny|normalsize|displaystyle|textstyle"
+    r"|scriptstyle|scriptscriptstyle|bf|boldmath|rm|normalfont)(?![a-zA-Z]))"
+)
+_PRESENTATION_WRAP = re.compile(r"\\(?:textcolor\s*\{[^{}]*\}|underline|mathbf|boldsymbol|bm|textstyle|displaystyle)\s*\{")
+_ORDINAL = re.compile(r"(?<=\d)\s*\^\s*\{?\s*\\(?:text|textrm|mathrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}?")
+_SYNONYMS = ((re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset"), (re.compile(r"\\langle(?![a-zA-Z])"), "("),
+             (re.compile(r"\\rangle(?![a-zA-Z])"), ")"))
+# A control word TeX does not know, made of a Greek letter and more letters: "\pir" is not "\pi r".
+_RUN_ON_GREEK = re.compile(
+    r"\\(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
+    r"|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)[a-zA-Z]+"
+)
+_KNOWN_GREEK_PREFIXED = frozenset({"\\pitchfork", "\\multicolumn", "\\multirow", "\\numberwithin"})
+
+
+def _unwrap_command(s: str, pattern: re.Pattern) -> str:
+    """``\\cmd{X}`` -> ``X`` for every match of ``pattern`` (which ends at the argument's opening brace)."""
+    for _ in range(8):
+        m = pattern.search(s)
+        if m is None:
+            return s
+        arg = _tex_argument(s, m.end() - 1)
+        if arg is None:
+            return s
+        s = s[: m.start()] + arg[0] + s[arg[1] :]
+    return s
+
+
+def strip_presentation(s: str) -> str:
+    r"""``s`` without presentation that carries no value (colour, size, style, spacing, phantoms, underline,
+    bold), ordinal suffixes (``5^{\text{th}}``) and with synonyms written one way (``\varnothing``, ``\langle``).
+
+    >>> strip_presentation(r"\textcolor{blue}{5}"), strip_presentation(r"\large 5"), strip_presentation(r"\vphantom{6}5")
+    ('5', '5', '5')
+    """
+    if "\\" not in s:
+        return s
+    s = _PRESENTATION_ARG.sub("", _unwrap_command(s, _PRESENTATION_WRAP))
+    s = _ORDINAL.sub("", s)
+    for pattern, repl in _SYNONYMS:
+        s = pattern.sub(repl, s)
+    return s.strip()
+
+
 def read_answer(s: str) -> str | None:
     r"""The string both the fast path and math-verify read, or ``None`` when unreadable (not cached).
 
@@ -238,8 +294,12 @@ def read_answer(s: str) -> str | None:
     if not s or s.lower() in _UNREADABLE_WORDS or not balanced(s):
         return None
     if "\\" in s:
-        s = _SIZING.sub("", expand_tex_shorthand(s))
+        if any(m.group() not in _KNOWN_GREEK_PREFIXED for m in _RUN_ON_GREEK.finditer(s)):
+            return None  # "\pir": an undefined control sequence, which readers guess at (pi times r)
+        s = _SIZING.sub("", expand_tex_shorthand(strip_presentation(s)))
         s = _unwrap(s)
+    if s.endswith(".") and not s.endswith("..") and not s.endswith("\\.") and balanced(s[:-1]):
+        s = s[:-1].rstrip()  # the sentence's full stop inside the box: "120^{\circ}."
     if _NUMBERISH.fullmatch(s):
         s = _NEGATIVE_SPACE.sub("", _TEX_SPACE_IN_NUMBER.sub("", s))
         if s.endswith(".") and s[:-1].rstrip()[-1:].isdigit():
@@ -378,7 +438,7 @@ def boxed_contents(text: str) -> list[str]:
 # (English, Chinese, GSM8K's "####") and the languages the language reward supports.
 _ANSWER_MARKER = re.compile(
     r"####|"
-    r"answer\s*(?:is|:|=|would\s+be|will\s+be)(?![a-zA-Z])|"
+    r"answer\s*(?:is|:|=|would\s+be|will\s+be|isn't|wasn't|was)(?![a-zA-Z])|"
     r"(?:答案|结果|答|解答)\s*(?:是|为|為|应该是|應該是|:|：|＝|=)|最终答案\s*(?:是|为|:|：)?|"
     r"答えは|정답은|답은|"
     r"r[ée]ponse\s*(?:finale\s*)?(?:est|:|=)|respuesta\s*(?:final\s*)?(?:es|:|=)|"
@@ -409,49 +469,121 @@ def _math_span_at(s: str) -> tuple[str, int] | None:
     return None
 
 
+# A bound, a negation or an estimate before the value: "at least 5", "isn't 5", "about 5", "至少 5".
+QUALIFIER = re.compile(
+    r"n't(?![a-zA-Z])|(?<![a-zA-Z])(?:at\s+(?:least|most)|(?:less|more|greater|fewer|smaller|larger|bigger)\s+than|not|no"
+    r"|never|approximately|approx|about|around|roughly|nearly|almost|close\s+to|maybe|perhaps|possibly|probably"
+    r"|likely|might|could|may|either|between|over|under|above|below|up\s+to|au\s+moins|au\s+plus|environ|pas"
+    r"|mindestens|höchstens|ungefähr|nicht|al\s+menos|aproximadamente|no\s+es|не|около|примерно)(?![a-zA-Z])|"
+    r"至少|至多|最多|最少|大约|大概|约|不是|不|可能|或许|也许|超过|少于|多于|以上|以下|左右",
+    re.IGNORECASE,
+)
+# A second guess after the stated value: in its own sentence a condition or an alternative; in a later
+# sentence an alternative that brings another value ("Or maybe 6.", "Wait, it might be 6.").
+_CONDITION = re.compile(
+    r"(?<![a-zA-Z])(?:or|unless|except|if|when|provided|assuming|otherwise|maybe|perhaps|possibly|might|ou|sinon"
+    r"|oder|wenn|falls|si|o|или|если)(?![a-zA-Z])|或|如果|除非|否则|可能|也许|或许|若",
+    re.IGNORECASE,
+)
+_SECOND_GUESS = re.compile(
+    r"(?<![a-zA-Z])(?:or|maybe|perhaps|possibly|might|wait|alternatively|actually|hmm|ou|peut-être|oder|vielleicht"
+    r"|или|может)(?![a-zA-Z])|或|也许|或许|可能|等等|不对",
+    re.IGNORECASE,
+)
+_VALUE = re.compile(r"[\d$]|\\\(|\\\[|\\[a-zA-Z]")
+
+
+_AFFIRMATIVE = re.compile(
+    r"^(?:\s*(?:exactly|precisely|indeed|clearly|obviously|therefore|thus|hence|so|then|simply|just|equal\s+to"
+    r"|given\s+by|definitely|certainly|now|still|also)(?![a-zA-Z])[\s,:]*)+",
+    re.IGNORECASE,
+)
+_NEGATIVE_WORD = re.compile(r"^\s*(?:negative|minus)\s+(?=\$?\d)", re.IGNORECASE)
+_NOT_X_BUT = re.compile(r"^\s*not\s+\$?[^\s$]+\$?,?\s+but\s+", re.IGNORECASE)
+
+
+def _qualified(before_value: str) -> bool:
+    """Whether a bound, a negation or an estimate stands right before the value (within four words)."""
+    words = _TEXT_ARG.sub(r" \1 ", before_value).split()
+    return len(words) <= 4 and QUALIFIER.search(" ".join(words)) is not None
+
+
+def _statements(text: str) -> list[re.Match]:
+    """The answer markers of ``text`` followed by a value in their sentence (a marker with no value, "the
+    answer is the same as in part (a)", states nothing)."""
+    out = []
+    for m in _ANSWER_MARKER.finditer(text):
+        rest = text[m.end() :]
+        stop = _SENTENCE_END.search(rest)
+        if _VALUE.search(rest[: stop.start()] if stop else rest):
+            out.append(m)
+    return out
+
+
 def prose_answer(text: str) -> str | None:
     r"""The answer a prose final part states, :data:`NOT_FINAL` for a hedge, ``None`` when it names none.
 
-    The rule: the last answer marker (``The answer is``, ``Final answer:``, ``####``, ``答案是``,
-    ``réponse :``, ``Antwort ist``, ``ответ:`` ...) is followed by the answer - a math span, or the text
-    up to the end of its sentence. That answer, or a marker-less final part, offering a disjunction
-    (``5 or 6``, ``5 或 6``, ``$5$ ou $6$``) is a hedge: :data:`NOT_FINAL`.
+    The rule: the last answer marker that is followed by a value in its sentence (``The answer is``,
+    ``Final answer:``, ``####``, ``答案是``, ``réponse :``, ``Antwort ist``, ``ответ:`` ...) states the
+    answer - a math span, or the text up to the end of its sentence. It is :data:`NOT_FINAL` (a hedge)
+    when it offers a disjunction (``5 or 6``, ``5 或 6``, ``$5$ ou $6$``), when a bound, a negation or an
+    estimate precedes the value (``at least 5``, ``isn't 5``, ``about 5``), when its own sentence goes on
+    with a condition or an alternative (``5, unless n is even``), or when a later sentence second-guesses
+    it with another value (``Or maybe 6.``, ``Wait, it might be 6.``). A marker-less final part is a hedge
+    when its last sentence offers a disjunction.
 
     >>> prose_answer("所以答案是 9。"), prose_answer("#### 18"), prose_answer("The answer is $\\frac{1}{2}$, i.e. half.")
     ('9', '18', '\\frac{1}{2}')
-    >>> prose_answer("The answer is 5 or 6.") == NOT_FINAL, prose_answer("We are done.") is None
-    (True, True)
+    >>> [prose_answer(t) == NOT_FINAL for t in ("The answer is 5 or 6.", "The answer is at least 5.", "The answer is 5. Or maybe 6.")]
+    [True, True, True]
+    >>> prose_answer("We are done.") is None, prose_answer("The answer is 5, not 6.")
+    (True, '5')
     """
     text = strip_invisible(text)
-    markers = list(_ANSWER_MARKER.finditer(text))
+    markers = _statements(text)
     if not markers:  # no marker: a hedge in the last sentence ("It is 5 or 6.") is still a hedge
         sentences = [x for x in re.split(r"(?<=[.!?。！？])\s+|\n+", text.strip()) if x.strip()]
         last = sentences[-1] if sentences else ""
         return NOT_FINAL if re.search(r"[\d$]", last) and _offers_two(last) else None
     rest = _LEADING.sub("", text[markers[-1].end() :].replace("**", ""))
+    value_at = _VALUE.search(rest)
+    rest = _NOT_X_BUT.sub("", rest)  # "not 6 but 5" states 5
+    rest = _AFFIRMATIVE.sub("", rest)  # "exactly 5", "therefore 5": the value, affirmed
+    rest = _NEGATIVE_WORD.sub("-", rest)  # "negative 5" is -5
+    value_at = _VALUE.search(rest)
+    if "n't" in markers[-1].group() or value_at is not None and _qualified(rest[: value_at.start()]):
+        return NOT_FINAL  # "at least 5", "isn't 5", "about 5"
     span = _math_span_at(rest)
     if span is not None:
         answer, end = span
-        tail = rest[end:]
-        stop = _SENTENCE_END.search(tail)
-        tail = tail[: stop.start()] if stop else tail
-        if HEDGE.search(tail) and re.search(r"[\d$]", tail):
-            return NOT_FINAL
+        after = rest[end:]
         answer = answer.strip()
     else:
         stop = _SENTENCE_END.search(rest)
         answer = _TRAILING.sub("", rest[: stop.start()] if stop else rest)
+        after = rest[stop.start() :] if stop else ""
     if not answer:
         return None
-    return NOT_FINAL if _offers_two(answer) else answer
+    if _offers_two(answer) or QUALIFIER.match(answer.strip()):
+        return NOT_FINAL
+    stop = re.search(r"[。！？!?\n]|[.;](?=\s|$)", after)
+    own, later = (after[: stop.start()], after[stop.start() :]) if stop else (after, "")
+    own_words = re.sub(r",\s*(?:not|n't)\b.*", "", own)  # "5, not 6": a clarification, not a condition
+    if _CONDITION.search(own_words) or (_SECOND_GUESS.search(later) and re.search(r"[\d$]", later)):
+        return NOT_FINAL
+    return answer
 
 
 def statement_after_boxes(text: str) -> str | None:
-    r"""The text after the last box when it states an answer (``\boxed{200} ... The final answer is $10455$``):
-    the last answer a final part states is its final answer, boxed or not. ``None`` otherwise.
+    r"""The text after the last box when it states a value without hedging (``\boxed{200} ... The final answer
+    is $10455$``): the last answer a final part states is its final answer, boxed or not. A hedge there
+    (``\boxed{5}. The answer is 5 or 6.``) makes the whole part a hedge. ``None`` otherwise (no statement,
+    a statement without a value, or a bound or negation such as ``The answer is not 6.``).
 
     >>> statement_after_boxes(r"so \boxed{255}. Final Answer: The final answer is $10,455$.")
     '. Final Answer: The final answer is $10,455$.'
+    >>> statement_after_boxes(r"It is $\boxed{5}$. The answer is not 6.") is None
+    True
     """
     start = max(text.rfind("\\boxed"), text.rfind("\\fbox"))
     if start < 0:
@@ -469,7 +601,14 @@ def statement_after_boxes(text: str) -> str | None:
         if depth == 0:
             break
     tail = text[i:] if depth == 0 and i > 0 else ""
-    return tail if _ANSWER_MARKER.search(tail) else None
+    markers = _statements(tail)
+    if not markers:
+        return None
+    rest = _LEADING.sub("", tail[markers[-1].end() :])
+    value_at = _VALUE.search(rest)
+    if "n't" in markers[-1].group() or value_at is not None and _qualified(rest[: value_at.start()]):
+        return None  # "The answer is not 6", "at least 5": a remark about the boxed answer, not another answer
+    return tail
 
 
 _TEXT_ARG = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{([^{}]*)\}")
@@ -511,8 +650,8 @@ def final_answer_text(s: str) -> str | None:
     if not isinstance(s, str):
         return None
     s = strip_invisible(s).strip()
-    if len(s) <= MAX_CANONICAL_CHARS and _ANSWER_MARKER.search(s):
-        stated = prose_answer(s)
+    if len(s) <= MAX_CANONICAL_CHARS and _ANSWER_MARKER.search(flat := _TEXT_ARG.sub(r" \1 ", s)):
+        stated = prose_answer(flat)  # "\text{The answer is } 5" in a box reads as its statement
         if stated is not None:
             return stated if stated == NOT_FINAL else canonical_answer(stated)
     if not is_bare(s) and len(s) <= MAX_CANONICAL_CHARS and prose_answer(s) == NOT_FINAL:

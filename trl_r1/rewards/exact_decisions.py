@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from trl_r1.rewards.answer_reader import (
     CACHED_CHARS,
@@ -41,7 +42,8 @@ from trl_r1.rewards.answer_reader import (
 )
 
 MIN_DECIMAL_PLACES = 6  # math-verify's float rounding: fewer places never match a non-terminating value
-MAX_BITS = 4096  # larger intermediate values are not evaluated here (math-verify, under its timeout)
+MAX_BITS = 300_000  # larger intermediate values (about 90,000 digits) are not evaluated here
+MAX_CHARS = 20_000  # longer strings are not evaluated here
 
 
 class Undecidable(Exception):
@@ -112,7 +114,7 @@ def _inverse(x: Exact) -> Exact:
 
 
 def _pow(base: Exact, n: int) -> Exact:
-    if abs(n) > 10_000:
+    if abs(n) > MAX_BITS:
         raise Undecidable("exponent too large")
     if n < 0:
         return _pow(_inverse(base), -n)
@@ -184,6 +186,88 @@ def _root(x: Exact, n: int) -> Exact:
     return _rational(sign * Fraction(out[0], out[1]))
 
 
+class _ExactOps:
+    """Exact arithmetic on canonical elements of Q(sqrt r..., pi) for :class:`_Evaluator`."""
+
+    add = staticmethod(_add)
+    mul = staticmethod(_mul)
+    inv = staticmethod(_inverse)
+    root = staticmethod(_root)
+    const = staticmethod(_rational)
+
+    @staticmethod
+    def pi() -> Exact:
+        return _make({(1, 1): Fraction(1)})
+
+    @staticmethod
+    def index(x: Exact) -> int:
+        n = _as_rational(x)
+        if n is None or n.denominator != 1:
+            raise Undecidable("root index")
+        return n.numerator
+
+    @staticmethod
+    def power(base: Exact, exponent: Exact) -> Exact:
+        e = _as_rational(exponent)
+        if e is None:
+            raise Undecidable("irrational exponent")
+        if e.denominator == 1:
+            return _pow(base, e.numerator)
+        return _pow(_root(base, e.denominator), e.numerator)
+
+
+class _IntervalOps:
+    """Interval arithmetic (mpmath's ``iv`` at 60 digits) for :class:`_Evaluator`: it can only prove two
+    values *different* (disjoint intervals), never equal. Used where exact arithmetic gives up (a radicand
+    too large to factor, an irrational exponent)."""
+
+    def __init__(self) -> None:
+        from mpmath import iv
+
+        iv.dps = 60
+        self.iv = iv
+
+    def add(self, a, b, sign: int = 1):
+        return a + b if sign == 1 else a - b
+
+    def mul(self, a, b):
+        return a * b
+
+    def inv(self, a):
+        if 0 in a:
+            raise Undecidable("division by an interval holding 0")
+        return 1 / a
+
+    def const(self, q: Fraction):
+        return self.iv.mpf(q.numerator) / q.denominator
+
+    def pi(self):
+        return self.iv.pi
+
+    def index(self, x) -> int:
+        if x.a != x.b or int(x.a) != x.a:
+            raise Undecidable("root index")
+        return int(x.a)
+
+    def root(self, x, n: int):
+        if n < 2 or x.a < 0:
+            raise Undecidable("root")
+        return self.iv.sqrt(x) if n == 2 else x ** (self.iv.mpf(1) / n)
+
+    def power(self, base, exponent):
+        if exponent.a == exponent.b and int(exponent.a) == exponent.a:
+            n = int(exponent.a)
+            if abs(n) * max(1, int(abs(base.b)).bit_length()) > MAX_BITS:
+                raise Undecidable("power too large")
+            return base**n
+        if base.a <= 0 or abs(exponent.b) > 10_000:
+            raise Undecidable("power")
+        return self.iv.exp(exponent * self.iv.log(base))
+
+
+_EXACT = _ExactOps()
+
+
 class _Evaluator:
     r"""Recursive descent over numeric LaTeX with exact arithmetic; anything else raises :class:`Undecidable`.
 
@@ -199,7 +283,8 @@ class _Evaluator:
         r"|(?P<op>[-+*/^(){}\[\]])"
     )
 
-    def __init__(self, s: str):
+    def __init__(self, s: str, ops: Any = None):
+        self.ops = _EXACT if ops is None else ops
         self.tokens: list[tuple[str, str]] = []
         pos = 0
         for m in self._TOKEN.finditer(s):
@@ -232,14 +317,14 @@ class _Evaluator:
         value = self.unary()
         while self.peek() in ("+", "-"):
             sign = 1 if self.take() == "+" else -1
-            value = _add(value, self.unary(), sign)
+            value = self.ops.add(value, self.unary(), sign)
         return value
 
     def unary(self) -> Exact:
         if self.peek() in ("+", "-"):
             sign = self.take()
             value = self.unary()
-            return value if sign == "+" else _mul(_rational(Fraction(-1)), value)
+            return value if sign == "+" else self.ops.mul(self.ops.const(Fraction(-1)), value)
         return self.term()
 
     def term(self) -> Exact:
@@ -248,10 +333,10 @@ class _Evaluator:
         while (tok := self.peek()) is not None and tok not in ("+", "-", ")", "}", "]"):
             if tok in ("*", "\\cdot", "\\times"):
                 self.take()
-                value = _mul(value, self.power())
+                value = self.ops.mul(value, self.power())
             elif tok in ("/", "\\div"):
                 self.take()
-                value = _mul(value, _inverse(self.power()))
+                value = self.ops.mul(value, self.ops.inv(self.power()))
                 divided = True
             elif divided:
                 raise Undecidable("juxtaposition after a slash")
@@ -259,7 +344,7 @@ class _Evaluator:
                 prev_kind = self.tokens[self.i - 1][0]
                 if prev_kind == "num" and (self.tokens[self.i][0] == "num" or tok == "\\frac"):
                     raise Undecidable("juxtaposed numbers")
-                value = _mul(value, self.power())
+                value = self.ops.mul(value, self.power())
         return value
 
     def power(self) -> Exact:
@@ -276,15 +361,10 @@ class _Evaluator:
             if kind != "num" or len(tok) != 1:
                 raise Undecidable("unbraced exponent")
             self.take()
-            exponent = _rational(Fraction(int(tok)))
+            exponent = self.ops.const(Fraction(int(tok)))
         if self.peek() == "^":
             raise Undecidable("tower of powers")
-        e = _as_rational(exponent)
-        if e is None:
-            raise Undecidable("irrational exponent")
-        if e.denominator == 1:
-            return _pow(base, e.numerator)
-        return _pow(_root(base, e.denominator), e.numerator)
+        return self.ops.power(base, exponent)
 
     def group(self, open_: str, close: str) -> Exact:
         self.take(open_)
@@ -301,28 +381,30 @@ class _Evaluator:
             return self.group(tok, ")" if tok == "(" else "}")
         self.take()
         if kind == "num":
-            return _rational(_number(tok))
+            return self.ops.const(_number(tok))
         if tok == "\\pi":
-            return _make({(1, 1): Fraction(1)})
+            return self.ops.pi()
         if tok == "\\frac":
             num = self.group("{", "}")
-            return _mul(num, _inverse(self.group("{", "}")))
+            return self.ops.mul(num, self.ops.inv(self.group("{", "}")))
         if tok == "\\sqrt":
             index = 2
             if self.peek() == "[":
-                n = _as_rational(self.group("[", "]"))
-                if n is None or n.denominator != 1:
-                    raise Undecidable("root index")
-                index = n.numerator
-            return _root(self.group("{", "}"), index)
+                index = self.ops.index(self.group("[", "]"))
+            return self.ops.root(self.group("{", "}"), index)
         raise Undecidable(tok)
 
 
 def _number(tok: str) -> Fraction:
     r"""A decimal literal, possibly repeating (``4.\overline{6}`` = 14/3), exactly."""
     if "\\overline" not in tok:
-        if len(tok) > 400:
-            raise Undecidable("too many digits")
+        whole, _, frac = tok.rstrip(".").partition(".")
+        if len(whole) + len(frac) > 4000:  # past Python's int-string limit: read in chunks
+            value = 0
+            for k in range(0, len(whole + frac), 1000):
+                chunk = (whole + frac)[k : k + 1000]
+                value = value * 10 ** len(chunk) + int(chunk)
+            return Fraction(value, 10 ** len(frac))
         return Fraction(tok.rstrip(".") or "0")
     head, rep = tok.split("\\overline{")
     rep = rep.rstrip("}")
@@ -351,14 +433,16 @@ def base_number(s: str) -> tuple[str, int, int] | None:
         return digits, base, -1
 
 
-@lru_cache(maxsize=1 << 16)
-def _exact_cached(s: str) -> Exact | None:
+def _exact_uncached(s: str) -> Exact | None:
     if not any(c.isdigit() for c in s) and "\\pi" not in s:
         return None
     try:
         return _Evaluator(s).parse()
     except (Undecidable, ZeroDivisionError, RecursionError, ValueError, OverflowError):
         return None
+
+
+_exact_cached = lru_cache(maxsize=1 << 16)(_exact_uncached)
 
 
 def exact_value(s: str) -> Exact | None:
@@ -369,9 +453,36 @@ def exact_value(s: str) -> Exact | None:
     >>> exact_value(r"4.\overline{6}") == exact_value(r"\frac{14}{3}"), exact_value("x+1")
     (True, None)
     """
-    if len(s) > 200:
+    if len(s) > MAX_CHARS:
         return None
-    return _exact_cached(s)
+    return _exact_cached(s) if len(s) <= CACHED_CHARS else _exact_uncached(s)
+
+
+_INTERVAL: _IntervalOps | None = None
+
+
+def provably_different(a: str, b: str) -> bool:
+    r"""Whether interval arithmetic proves two numeric LaTeX strings different (``\sqrt{2+10^{-20}}`` and
+    ``\sqrt{2}``); ``False`` when it cannot (it never proves equality). For where :func:`exact_value` gives up.
+
+    >>> provably_different(r"\sqrt{2+10^{-20}}", r"\sqrt{2}"), provably_different(r"2^{\sqrt{2}}", r"2^{\sqrt{2}}")
+    (True, False)
+    """
+    global _INTERVAL
+    if len(a) > 2000 or len(b) > 2000 or not (any(c.isdigit() for c in a) and any(c.isdigit() for c in b)):
+        return False
+    # Enough digits to separate values that differ far below their magnitude (sqrt(10^100 + 1) and 10^50).
+    sizes = [int(x) for x in re.findall(r"\d+", a + " " + b) if len(x) < 6] + [len(x) for x in re.findall(r"\d+", a + b)]
+    digits = min(5000, 60 + 2 * max(sizes, default=0))
+    try:
+        if _INTERVAL is None:
+            _INTERVAL = _IntervalOps()
+        _INTERVAL.iv.dps = digits
+        x = _Evaluator(a, _INTERVAL).parse()
+        y = _Evaluator(b, _INTERVAL).parse()
+        return bool(x.b < y.a or y.b < x.a)
+    except Exception:  # a proof attempt only: any failure proves nothing
+        return False
 
 
 def approximate(x: Exact, digits: int = 60) -> Decimal:
@@ -546,12 +657,25 @@ _CHOICE = re.compile(
     r"(?:\s|\\[ ,;:]|~|\\quad|\\qquad)*(.*)",
     re.S,
 )
+_CHOICE_MARK = re.compile(r"\\(?:text(?:bf|rm|it)?|mathrm|mathbf)\s*\{\s*\(\s*[A-E]\s*\)|\(\s*[A-E]\s*\)")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT_TAIL = re.compile(
     r"(?P<num>.*?\S)(?P<unit>(?:\s*(?:\\(?:text[a-z]*|mbox|mathrm)\s*\{[^{}\d]*\}(?:\^\{?[23]\}?)?|\^\s*\{?\\circ\}?"
     rf"|[{_CJK}]+)|(?:\s|\\[ ,;])+[a-zA-Z\u00C0-\u024F\u0400-\u04FF]{{2,}}(?:/[a-zA-Z]+)*(?:\^\{{?[23]\}}?)?)+)\s*"
 )
 _HEDGE_WORDS = frozenset("or and ou oder und et y e и или".split())
+_TEXT_WRAPPER = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{([^{}]*)\}")
+_UNIT_INSIDE = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{\s*[a-zA-Z]{2,}[^{}]*\}\s*(?:[-+*/^]|\\(?:times|cdot|div))")
+# Words after a number that change its value: a scale, a fraction's denominator, a power.
+_VALUE_WORDS = {
+    "hundred": "\\cdot 100", "thousand": "\\cdot 1000", "million": "\\cdot 10^{6}", "billion": "\\cdot 10^{9}",
+    "trillion": "\\cdot 10^{12}", "dozen": "\\cdot 12", "score": "\\cdot 20", "万": "\\cdot 10^{4}",
+    "亿": "\\cdot 10^{8}", "千": "\\cdot 1000", "百": "\\cdot 100", "halves": "/2", "half": "/2", "thirds": "/3",
+    "third": "/3", "quarters": "/4", "quarter": "/4", "fourths": "/4", "fourth": "/4", "fifths": "/5", "fifth": "/5",
+    "sixths": "/6", "sevenths": "/7", "eighths": "/8", "ninths": "/9", "tenths": "/10", "tenth": "/10",
+    "hundredths": "/100", "hundredth": "/100", "thousandths": "/1000", "thousandth": "/1000",
+    "millionths": "/1000000", "squared": "^{2}", "cubed": "^{3}", "percent": "/100", "twice": "\\cdot 2",
+}
 
 
 @dataclass(frozen=True)
@@ -571,6 +695,8 @@ class FinalAnswer:
     operator: bool = False
     unit: str = ""
     letter: str = ""
+    percent: bool = False
+    names: tuple[str, ...] = ()
 
 
 _LEADING_SPACE = re.compile(r"^(?:\\q?quad|\\[,;:! ]|~|\s)+")
@@ -599,6 +725,15 @@ def _top_level_relations(s: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _name_of(item: str) -> str | None:
+    """The name an item ``name = value`` gives its value (spacing dropped), else ``None``."""
+    rel = _top_level_relations(item)
+    if len(rel) != 1 or rel[0][2] != "=":
+        return None
+    name = _LEADING_SPACE.sub("", item[: rel[0][0]].strip())
+    return normalised(name) if name and _is_name(name) else None
+
+
 def _unit_key(unit: str) -> str:
     words = re.sub(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{([^{}]*)\}", r" \1 ", unit)
     words = words.replace("\\%", " percent ").replace("\\circ", " degree ").replace("\\,", " ").replace("\\ ", " ")
@@ -624,6 +759,8 @@ def read_final(s: str) -> FinalAnswer:
         return FinalAnswer(s, not_final="disjunction")
     plus_minus = _PLUS_MINUS.search(s) is not None
     operator = _UNEVALUATED.search(s) is not None
+    if len(_CHOICE_MARK.findall(s)) > 1:
+        return FinalAnswer(s, not_final="disjunction")  # "\textbf{(B) }27\qquad\textbf{(C) }28": two choices
     m = _CHOICE.fullmatch(s)
     if m is not None and (m.group(1) or m.group(2) or not m.group(4).strip()):
         letter = m.group(1) or m.group(2) or m.group(3)
@@ -635,7 +772,11 @@ def read_final(s: str) -> FinalAnswer:
         bad = next((r.not_final for r in readings if r.not_final), "")
         if bad:
             return FinalAnswer(s, not_final=bad)
-        return FinalAnswer(", ".join(r.core for r in readings), plus_minus=plus_minus, operator=operator)
+        names = tuple(_name_of(x) for x in items)
+        if any(n is None for n in names) or len(set(names)) != len(names):
+            names = ()
+        return FinalAnswer(", ".join(r.core for r in readings), plus_minus=plus_minus, operator=operator,
+                           names=names)
     relations = _top_level_relations(s)
     core = s
     if relations and ";" not in s:
@@ -650,6 +791,8 @@ def read_final(s: str) -> FinalAnswer:
         named = parts[0] != "" and _is_name(parts[0])
         if named or parts[0] == "":
             parts = parts[1:]  # "x = 5+5+1 = 11": a name, then a computation; its last part is the answer
+        elif len(parts) == 2 and _is_name(parts[1]) and parts[1] != "":
+            parts, named = parts[:1], True  # "5 = x": the value, then its name
         values = [exact_value(p) for p in parts]
         known = [v for v in values if v is not None]
         if not parts or any(not p for p in parts):
@@ -659,13 +802,25 @@ def read_final(s: str) -> FinalAnswer:
         if "\\approx" in kinds and not named:
             return FinalAnswer(s, not_final="relation")
         core = parts[-1]
+    percent = False
+    if core.endswith("%") and not core.endswith("\\\\%"):
+        core, percent = core[:-1].rstrip().removesuffix("\\").rstrip(), True
+        if not core:
+            return FinalAnswer(s)
+        return FinalAnswer(core, plus_minus=plus_minus, operator=operator, percent=True)
     unit = ""
     m = _UNIT_TAIL.fullmatch(core)
     if m is not None and (exact_value(m.group("num").strip()) is not None or base_number(m.group("num").strip())):
-        words = [w.lower() for w in re.findall(r"[a-zA-Z]+", m.group("unit"))
+        tail = _TEXT_WRAPPER.sub(r" \1 ", m.group("unit"))
+        words = [w.lower() for w in re.findall(rf"[a-zA-Z]+|[{_CJK}]", tail)
                  if w.lower() not in ("text", "textrm", "textnormal", "mbox", "mathrm", "circ")]
-        if not any(w in _HEDGE_WORDS or w in MATH_WORDS for w in words):
-            core, unit = m.group("num").strip(), _unit_key(m.group("unit")) or "unit"
+        if any(w in _VALUE_WORDS for w in words[1:]) or any(w in _HEDGE_WORDS or w in MATH_WORDS for w in words):
+            return FinalAnswer(s, plus_minus=plus_minus, operator=True)  # "5 cm squared": not a plain unit
+        core, unit = m.group("num").strip(), _unit_key(m.group("unit")) or "unit"
+        if words and words[0] in _VALUE_WORDS:  # "5 million", "5 halves", "5 squared": the word is arithmetic
+            core, unit = f"({core}){_VALUE_WORDS[words[0]]}", _unit_key(" ".join(words[1:]))
+    elif _UNIT_INSIDE.search(core):
+        operator = True  # "5\text{ cm} + 6\text{ cm}": an expression of quantities, not its value
     return FinalAnswer(core, plus_minus=plus_minus, operator=operator, unit=unit)
 
 
@@ -711,6 +866,12 @@ def final_pair(gold: str, answer: str) -> tuple[str, str] | bool | str:
         if a.letter:  # a letter against a gold without one: its value must be the gold
             return (g.core, a.core) if a.core else False
         return (g.core, a.core) if g.core else False  # a value against a gold letter with a value
+    if g.percent != a.percent:
+        return gold, answer  # a percentage against a plain number: math-verify's reading (50\% = 0.5)
+    if g.names or a.names:
+        return _named_pair(g, a, gold, answer)
+    if "degree" in (a.unit + " " + g.unit).split() and "\\pi" in g.core + a.core:
+        return False  # pi/6 degrees is not pi/6 radians
     gcore, acore = g.core, a.core
     if g.unit and a.unit:
         if g.unit != a.unit:
@@ -720,6 +881,23 @@ def final_pair(gold: str, answer: str) -> tuple[str, str] | bool | str:
     elif g.unit and not _numeric(a.core):
         gcore = gold
     return gcore, acore
+
+
+def _named_pair(g: FinalAnswer, a: FinalAnswer, gold: str, answer: str) -> tuple[str, str]:
+    """Values given names (``x=1, y=2``) are compared name by name: against other named values or a tuple, in
+    the order of their names (``y = 2, x = 1`` is the point ``(1, 2)``); against a bare list, in the order
+    written. Either way as an ordered tuple, so that swapped values are different."""
+    gc, ac = _collection(g.core), _collection(a.core)
+    gv = list(gc.items) if gc is not None else [g.core]
+    av = list(ac.items) if ac is not None else [a.core]
+    if len(gv) != len(av) or (g.names and a.names and sorted(g.names) != sorted(a.names)):
+        return gold, answer
+    tuple_side = (gc is not None and gc.kind == "ordered") or (ac is not None and ac.kind == "ordered")
+    if g.names and (a.names or tuple_side):
+        gv = [gv[k] for k in sorted(range(len(gv)), key=lambda k: g.names[k])]
+    if a.names and (g.names or tuple_side):
+        av = [av[k] for k in sorted(range(len(av)), key=lambda k: a.names[k])]
+    return "(" + ", ".join(x.strip() for x in gv) + ")", "(" + ", ".join(x.strip() for x in av) + ")"
 
 
 # --------------------------------------------------------------------------------------------
@@ -754,7 +932,8 @@ def _is_list(s: str) -> bool:
 
 def _is_single_expression(s: str) -> bool:
     """One symbolic expression (``p - q``, ``x^2+1``): no list, relation, ``\\pm``, union, box or words."""
-    return _is_symbolic(s) and len(split_top_level(s)) == 1 and not _SEVERAL.search(s) and ";" not in s
+    return (_is_symbolic(s) and len(split_top_level(s)) == 1 and _collection(s) is None and not _SEVERAL.search(s)
+            and ";" not in s)
 
 
 def decide_without_math_verify(gold: str, answer: str) -> bool | None:
@@ -788,10 +967,14 @@ def decide(gold: str, answer: str) -> bool | None:
             return answer.lstrip("0") == gb[0].lstrip("0")  # the digits, written without the gold's base
         if ab is not None and re.fullmatch(r"\d+", gold):
             return ab[2] == int(gold)
+    if _greek_case_differs(gold, answer):
+        return False  # \Pi is not \pi, \Delta is not \delta (math-verify reads them alike)
     g = exact_value(gold)
     a = exact_value(answer)
     if g is not None and a is not None:
         return same_value(g, gold, a, answer)
+    if (g is None or a is None) and provably_different(gold, answer):
+        return False  # exact arithmetic gave up, interval arithmetic proves the values apart
     gc, ac = _collection(gold), _collection(answer)
     if gc is not None and ac is not None:
         verdict = _compare_collections(gc, ac)
@@ -813,6 +996,22 @@ def decide(gold: str, answer: str) -> bool | None:
 
 
 _decide_cached = lru_cache(maxsize=1 << 16)(decide)
+
+_GREEK = re.compile(
+    r"\\(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
+    r"|chi|psi|omega)(?![a-zA-Z])",
+    re.IGNORECASE,
+)
+
+
+def _greek_case_differs(gold: str, answer: str) -> bool:
+    """Whether the answer writes a Greek letter in the other case than the gold (``\\Pi`` for ``\\pi``)."""
+    if "\\" not in gold or "\\" not in answer:
+        return False
+    g = {m.group(1) for m in _GREEK.finditer(gold)}
+    a = {m.group(1) for m in _GREEK.finditer(answer)}
+    g_lower, a_lower = {x.lower() for x in g}, {x.lower() for x in a}
+    return any(x not in g and x.lower() in g_lower for x in a) or any(x not in a and x.lower() in a_lower for x in g)
 
 
 def equivalent_exactly(a: str, b: str) -> bool | None:

@@ -122,6 +122,7 @@ def extract_final_answer(
         if not fallback_to_full_text:
             return None
         region = text
+    region = _BOX_ONE_TOKEN.sub(r"\\boxed{\1}", region)  # TeX reads "\boxed 5" as "\boxed{5}"
     # A box that spans two math spans (``$\boxed{12 $ and $13}$``) holds its dollars as delimiters, not content.
     boxed = _distinct_values(re.sub(r"(?<!\\)\$", " ", b).strip() for b in boxed_contents(region))
     if not boxed and _BOX_START.search(region):
@@ -147,6 +148,7 @@ def _distinct_values(boxes) -> list[str]:
 
 
 _BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BOX_ONE_TOKEN = re.compile(r"\\boxed\s+([0-9A-Za-z])")
 
 
 def group_equivalent(

@@ -27,7 +27,13 @@ R1_TAGS = (THINK_START, THINK_END, ANSWER_START, ANSWER_END)
 
 # Invisible formatting characters (Unicode Cf: direction marks, zero-width spaces and joiners, soft
 # hyphen, BOM). They render as nothing, so no reward may count them as content.
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Also the blank fillers that render as nothing (Hangul fillers, the braille blank, the combining grapheme
+# joiner, variation selectors, tag characters, musical and shorthand format controls).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
 
 
 def strip_invisible(text: str) -> str:

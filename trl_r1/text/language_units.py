@@ -28,8 +28,11 @@ _CLOSER = {"fence": "```", "dd": "$$", "bo": "\\]", "po": "\\)", "d": "$"}
 _TRIGGER = re.compile(r"[`$\\\d]|https?://|www\.")  # where an opener can start: a fast first scan
 
 
-# Words a reader sees inside math: \text{...} and its siblings (not \mathrm{d}, \operatorname{lcm}: symbols).
-_TEXT_IN_MATH = re.compile(r"\\(?:text|textbf|textit|textrm|textsf|textnormal|mbox)\s*\{([^{}]*)\}")
+# Words a reader sees inside math: \text{...} and its siblings always; the arguments of math-font commands,
+# \operatorname and \tag when they are sentences (\mathrm{cm} and \operatorname{lcm} are symbols, not prose).
+_TEXT_IN_MATH = re.compile(r"\\(?:text[a-z]*|[mh]box)\s*\{([^{}]*)\}")
+_SENTENCE_IN_MATH = re.compile(r"\\(?:math[a-z]+|operatorname\*?|tag\*?)\s*\{([^{}]*)\}")
+_TEX_SPACE = re.compile(r"\\[ ,;:!]|~")
 # Comments and string literals of the common languages (#, //, /* */, "...", '...', docstrings).
 _PROSE_IN_CODE = re.compile(
     r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|(?:#|//)([^\n]*)|"([^"\n]*)"|\'([^\'\n]*)\'', re.S
@@ -40,22 +43,28 @@ MIN_SENTENCE_WORDS = 4  # a comment or string with this many words (2+ letters) 
 MIN_SENTENCE_CJK = 8  # ... or this many CJK characters
 
 
+def _is_sentence(piece: str) -> bool:
+    return len(_CODE_WORD.findall(piece)) >= MIN_SENTENCE_WORDS or len(_CJK_RUN.findall(piece)) >= MIN_SENTENCE_CJK
+
+
 def _text_in_math(span: str) -> str:
-    """The words inside ``\\text{}`` (and siblings) of a math span: math is not a hiding place for prose."""
-    if "\\text" not in span and "\\mbox" not in span:
+    """The words a reader sees in a math span: ``\\text{}`` (and siblings) always, and math-font,
+    ``\\operatorname`` and ``\\tag`` arguments that are sentences: math is not a hiding place for prose."""
+    if "{" not in span or ("\\text" not in span and "box" not in span and "\\math" not in span
+                           and "\\operatorname" not in span and "\\tag" not in span):
         return " "
-    return " " + " ".join(_TEXT_IN_MATH.findall(span)) + " "
+    pieces = _TEXT_IN_MATH.findall(span) + [
+        p for p in (_TEX_SPACE.sub(" ", x) for x in _SENTENCE_IN_MATH.findall(span)) if _is_sentence(p)]
+    return " " + "\n".join(_TEX_SPACE.sub(" ", p) for p in pieces) + " " if pieces else " "
 
 
 def _prose_in_code(code: str) -> str:
-    """The comments and string literals of a code block that are sentences (see :data:`MIN_SENTENCE_WORDS`),
-    each as its own sentence: a code fence is not a hiding place for prose, but identifiers are not prose."""
-    out = []
-    for m in _PROSE_IN_CODE.finditer(code):
-        piece = next((g for g in m.groups() if g is not None), "")
-        if len(_CODE_WORD.findall(piece)) >= MIN_SENTENCE_WORDS or len(_CJK_RUN.findall(piece)) >= MIN_SENTENCE_CJK:
-            out.append(piece)
-    return " " + "\n".join(out) + "\n" if out else " "
+    """The comments and string literals of a code block, when together they are a sentence (see
+    :data:`MIN_SENTENCE_WORDS`; prose cut into one-line comments is still prose): a code fence is not a
+    hiding place for prose, but a block whose comments and strings are a label or two is code."""
+    pieces = [next((g for g in m.groups() if g is not None), "") for m in _PROSE_IN_CODE.finditer(code)]
+    joined = " ".join(pieces)
+    return " " + joined + "\n" if _is_sentence(joined) else " "
 
 
 def strip_non_language(text: str) -> str:
@@ -84,7 +93,9 @@ def strip_non_language(text: str) -> str:
         kind = m.lastgroup
         end = m.end()
         kept = " "
-        if kind in _CLOSER:
+        if kind == "code" and _is_sentence(m.group()[1:-1]):
+            kept = " " + m.group()[1:-1] + "\n"  # an inline code span holding a sentence is prose
+        elif kind in _CLOSER:
             closer = _CLOSER[kind]
             j = -1 if kind in missing else text.find(closer, end)
             if j >= 0:
