@@ -802,9 +802,8 @@ def read_final(s: str) -> FinalAnswer:
         if "\\approx" in kinds and not named:
             return FinalAnswer(s, not_final="relation")
         core = parts[-1]
-    percent = False
     if core.endswith("%") and not core.endswith("\\\\%"):
-        core, percent = core[:-1].rstrip().removesuffix("\\").rstrip(), True
+        core = core[:-1].rstrip().removesuffix("\\").rstrip()
         if not core:
             return FinalAnswer(s)
         return FinalAnswer(core, plus_minus=plus_minus, operator=operator, percent=True)
