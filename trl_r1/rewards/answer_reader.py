@@ -499,6 +499,11 @@ _AFFIRMATIVE = re.compile(
     re.IGNORECASE,
 )
 _NEGATIVE_WORD = re.compile(r"^\s*(?:negative|minus)\s+(?=\$?\d)", re.IGNORECASE)
+_EXPLANATION = re.compile(
+    r"\s*[(,]?\s*(?<![a-zA-Z])(?:because|since|as|which|where|from|by|given|due\s+to|i\.e\.|e\.g\.|that\s+is"
+    r"|car|puisque|weil|da|porque|ya\s+que|поскольку|так\s+как)(?![a-zA-Z])|\s*[(（]?\s*(?:因为|由于)",
+    re.IGNORECASE,
+)
 _NOT_X_BUT = re.compile(r"^\s*not\s+\$?[^\s$]+\$?,?\s+but\s+", re.IGNORECASE)
 
 
@@ -560,8 +565,11 @@ def prose_answer(text: str) -> str | None:
         answer = answer.strip()
     else:
         stop = _SENTENCE_END.search(rest)
-        answer = _TRAILING.sub("", rest[: stop.start()] if stop else rest)
+        answer = rest[: stop.start()] if stop else rest
         after = rest[stop.start() :] if stop else ""
+        if (why := _EXPLANATION.search(answer)) is not None:  # "5 (since 2 + 3 = 5)", "5 because 10/2 = 5"
+            answer, after = answer[: why.start()], ""
+        answer = _TRAILING.sub("", answer)
     if not answer:
         return None
     if _offers_two(answer) or QUALIFIER.match(answer.strip()):

@@ -966,6 +966,8 @@ def decide(gold: str, answer: str) -> bool | None:
             return answer.lstrip("0") == gb[0].lstrip("0")  # the digits, written without the gold's base
         if ab is not None and re.fullmatch(r"\d+", gold):
             return ab[2] == int(gold)
+    if (gp := _power_form(gold)) is not None and (ap := _power_form(answer)) is not None:
+        return gp == ap  # "10^{1000000}" and "10^{10^{6}}": one power, never computed
     if _greek_case_differs(gold, answer):
         return False  # \Pi is not \pi, \Delta is not \delta (math-verify reads them alike)
     g = exact_value(gold)
@@ -995,6 +997,26 @@ def decide(gold: str, answer: str) -> bool | None:
 
 
 _decide_cached = lru_cache(maxsize=1 << 16)(decide)
+
+_POWER = re.compile(r"\(?(\d{1,30})\)?\s*\^\s*\{(.+)\}")
+
+
+def _power_form(s: str) -> tuple[int, Exact] | None:
+    """``(b, e)`` for an integer power ``b^{e}`` too large to evaluate, with ``b`` its smallest root
+    (``100^{k}`` is ``(10, 2k)``), so that two such powers compare by unique factorisation; else ``None``."""
+    m = _POWER.fullmatch(s.strip())
+    if m is None or exact_value(s) is not None:
+        return None
+    base, exponent = int(m.group(1)), exact_value(m.group(2))
+    e = _as_rational(exponent) if exponent is not None else None
+    if base < 2 or e is None or e.denominator != 1 or e <= 0:
+        return None
+    for k in range(base.bit_length(), 1, -1):  # the largest k with base = r^k
+        r = round(base ** (1 / k))
+        for c in (r - 1, r, r + 1):
+            if c > 1 and c**k == base:
+                return c, _rational(e * k)
+    return base, _rational(e)
 
 _GREEK = re.compile(
     r"\\(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
