@@ -441,7 +441,7 @@ _ANSWER_MARKER = re.compile(
     r"answer\s*(?:is|:|=|would\s+be|will\s+be|isn't|wasn't|was)(?![a-zA-Z])|"
     r"(?:答案|结果|答|解答)\s*(?:是|为|為|应该是|應該是|:|：|＝|=)|最终答案\s*(?:是|为|:|：)?|"
     r"答えは|정답은|답은|"
-    r"r[ée]ponse\s*(?:finale\s*)?(?:est|:|=)|respuesta\s*(?:final\s*)?(?:es|:|=)|"
+    r"r[ée]ponse\s*(?:finale\s*)?(?:n['’]\s*)?(?:est|:|=)|respuesta\s*(?:final\s*)?(?:no\s+)?(?:es|:|=)|"
     r"antwort\s*(?:ist|lautet|:|=)|risposta\s*(?:finale\s*)?(?:è|e|:|=)|resposta\s*(?:final\s*)?(?:é|e|:|=)|"
     r"antwoord\s*(?:is|:|=)|ответ\s*(?:[:=—–-]|будет|равен)?|відповідь\s*(?:[:=—–-])?|"
     r"cevap\s*(?::|=)|đáp\s+án\s*(?:là|:|=)",
@@ -454,7 +454,7 @@ HEDGE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[。！？!?\n]|[.;](?=\s|$)|,\s+(?=[^\W\d_]{2,})")
-_LEADING = re.compile(r"^[\s:：=*_#>-]+")
+_LEADING = re.compile(r"^(?:[\s:：=*_#>]|-(?![\d.\\$(]))+")  # a minus sign before the value is the value's
 _TRAILING = re.compile(r"[\s.。,，;；:：!！?？*_]+$")
 
 
@@ -493,6 +493,7 @@ _SECOND_GUESS = re.compile(
 _VALUE = re.compile(r"[\d$]|\\\(|\\\[|\\[a-zA-Z]")
 
 
+_NEGATED_MARKER = re.compile(r"n't|n['’]\s*est|\bno\s+es\b", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(
     r"^(?:\s*(?:exactly|precisely|indeed|clearly|obviously|therefore|thus|hence|so|then|simply|just|equal\s+to"
     r"|given\s+by|definitely|certainly|now|still|also)(?![a-zA-Z])[\s,:]*)+",
@@ -556,8 +557,8 @@ def prose_answer(text: str) -> str | None:
     rest = _AFFIRMATIVE.sub("", rest)  # "exactly 5", "therefore 5": the value, affirmed
     rest = _NEGATIVE_WORD.sub("-", rest)  # "negative 5" is -5
     value_at = _VALUE.search(rest)
-    if "n't" in markers[-1].group() or value_at is not None and _qualified(rest[: value_at.start()]):
-        return NOT_FINAL  # "at least 5", "isn't 5", "about 5"
+    if _NEGATED_MARKER.search(markers[-1].group()) or value_at is not None and _qualified(rest[: value_at.start()]):
+        return NOT_FINAL  # "at least 5", "isn't 5", "no es 5", "about 5"
     span = _math_span_at(rest)
     if span is not None:
         answer, end = span
@@ -572,8 +573,8 @@ def prose_answer(text: str) -> str | None:
         answer = _TRAILING.sub("", answer)
     if not answer:
         return None
-    if _offers_two(answer) or QUALIFIER.match(answer.strip()):
-        return NOT_FINAL
+    if _offers_two(answer) or QUALIFIER.match(answer.strip()) or _CONDITION.search(answer):
+        return NOT_FINAL  # "5 or 6", "about 5", "5 if we count from zero"
     stop = re.search(r"[。！？!?\n]|[.;](?=\s|$)", after)
     own, later = (after[: stop.start()], after[stop.start() :]) if stop else (after, "")
     own_words = re.sub(r",\s*(?:not|n't)\b.*", "", own)  # "5, not 6": a clarification, not a condition

@@ -664,6 +664,11 @@ _UNIT_TAIL = re.compile(
     rf"|[{_CJK}]+)|(?:\s|\\[ ,;])+[a-zA-Z\u00C0-\u024F\u0400-\u04FF]{{2,}}(?:/[a-zA-Z]+)*(?:\^\{{?[23]\}}?)?)+)\s*"
 )
 _HEDGE_WORDS = frozenset("or and ou oder und et y e и или".split())
+# Words that make a tail a clause, not a unit ("5 if we count from zero", "5 when n is odd").
+_NOT_UNIT_WORDS = frozenset(
+    "if when unless except otherwise provided assuming we is are was be the of from to than not no but so then "
+    "because since as which where only about approximately at least most more less maybe perhaps".split()
+)
 _TEXT_WRAPPER = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{([^{}]*)\}")
 _UNIT_INSIDE = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{\s*[a-zA-Z]{2,}[^{}]*\}\s*(?:[-+*/^]|\\(?:times|cdot|div))")
 # Words after a number that change its value: a scale, a fraction's denominator, a power.
@@ -813,7 +818,8 @@ def read_final(s: str) -> FinalAnswer:
         tail = _TEXT_WRAPPER.sub(r" \1 ", m.group("unit"))
         words = [w.lower() for w in re.findall(rf"[a-zA-Z]+|[{_CJK}]", tail)
                  if w.lower() not in ("text", "textrm", "textnormal", "mbox", "mathrm", "circ")]
-        if any(w in _VALUE_WORDS for w in words[1:]) or any(w in _HEDGE_WORDS or w in MATH_WORDS for w in words):
+        if (any(w in _VALUE_WORDS for w in words[1:]) or len(words) > 4
+                or any(w in _HEDGE_WORDS or w in MATH_WORDS or w in _NOT_UNIT_WORDS for w in words)):
             return FinalAnswer(s, plus_minus=plus_minus, operator=True)  # "5 cm squared": not a plain unit
         core, unit = m.group("num").strip(), _unit_key(m.group("unit")) or "unit"
         if words and words[0] in _VALUE_WORDS:  # "5 million", "5 halves", "5 squared": the word is arithmetic
