@@ -220,3 +220,12 @@ def test_the_property_covers_the_benchmark_when_it_is_there():
     assert len(EXACT_GOLDS) >= 40 and len(INTEGER_GOLDS) >= 20
     if os.environ.get("TRL_R1_BENCHMARKS_DIR") and (Path(os.environ["TRL_R1_BENCHMARKS_DIR"]) / "math500.jsonl").is_file():
         assert len(EXACT_GOLDS) >= 200  # 410 of MATH-500's 500 golds (215 distinct) have an exact value
+
+
+def test_guards_on_math_verify_readings():
+    """Pairs math-verify calls equal that are different: trl_r1 refuses its equality."""
+    wrong = [("\\pi", "\\Pi"), ("\\phi", "\\Phi"), ("\\delta", "\\Delta"), ("\\frac{\\pi}{6}", "\\frac{\\pi}{6}^\\circ"),
+             ("2\\pi", "2\\pi^{\\circ}"), ("x=1, y=2", "x=2, y=1")]
+    assert accuracy_reward([r1(a) for _, a in wrong], [g for g, _ in wrong]) == [0.0] * len(wrong)
+    right = [("12.5\\%", "\\frac{25}{2}\\%"), ("10^{10^{6}}", "10^{1000000}"), ("2^{65536}", "2^{2^{16}}")]
+    assert accuracy_reward([r1(a) for _, a in right], [g for g, _ in right]) == [1.0] * len(right)

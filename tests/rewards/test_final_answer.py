@@ -123,3 +123,22 @@ def test_cons_at_k_clusters_follow_the_same_rules():
     assert ids[7] != ids[8]  # other bases: exact arithmetic keeps them apart, math-verify may not merge them
     assert ids[10] == -1
     assert answers_equivalent("x = 5", "5") and not answers_equivalent("3 = 5", "5")
+
+
+def test_presentation_is_dropped():
+    right = [r"\color{red}5", r"\textcolor{blue}{5}", r"\underline{5}", r"\large 5", r"\vphantom{6}5", r"\hspace{1cm}5",
+             r"5^{\text{th}}", r"\text{The answer is } 5", r"\textbf{Final Answer:} 5", "5."]
+    assert scores([("5", a) for a in right])[0] == [1.0] * len(right)
+    assert accuracy_reward([THINK + r"The answer is $\boxed 5$."], ["5"]) == [1.0]
+    assert scores([(r"\emptyset", r"\varnothing"), (r"\langle 1, 2 \rangle", r"\langle 2,1\rangle")])[0] == [1.0, 0.0]
+    # Undefined control words are unreadable, never guessed as a product.
+    assert canonical_answer(r"\pir") is None
+    assert scores([(r"\pi r", r"\pir"), (r"\theta t", r"\thetat")])[0] == [0.0, 0.0]
+
+
+def test_prose_numbers_keep_their_sign_and_negations_in_any_language():
+    cases = [("-5", "The answer is -5.", 1.0), ("5", "The answer is -5.", 0.0), ("-5", "#### -5", 1.0),
+             ("-5", "答案是 -5。", 1.0), ("-5", "The answer is negative 5.", 1.0), ("5", "La respuesta no es 5.", 0.0),
+             ("5", "La réponse n'est pas 5.", 0.0), ("5", "The answer is 5 if we count from zero, otherwise 6.", 0.0),
+             ("5", "The answer is $\\boxed{5}$.\n\nThe answer is 5 because 10/2 = 5.", 1.0)]
+    assert scores([(g, t) for g, t, _ in cases], make=lambda t: THINK + t)[0] == [v for _, _, v in cases]
