@@ -229,3 +229,9 @@ def test_guards_on_math_verify_readings():
     assert accuracy_reward([r1(a) for _, a in wrong], [g for g, _ in wrong]) == [0.0] * len(wrong)
     right = [("12.5\\%", "\\frac{25}{2}\\%"), ("10^{10^{6}}", "10^{1000000}"), ("2^{65536}", "2^{2^{16}}")]
     assert accuracy_reward([r1(a) for _, a in right], [g for g, _ in right]) == [1.0] * len(right)
+
+
+def test_complex_values_are_exact_too():
+    pairs = [("i", "\\sqrt{-1}", 1.0), ("2i", "\\sqrt{-4}", 1.0), ("-i", "\\frac{1}{i}", 1.0), ("2", "(1+i)(1-i)", 1.0),
+             ("i", "-i", 0.0), ("3", "3i", 0.0)]
+    assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]

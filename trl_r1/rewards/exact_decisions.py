@@ -54,7 +54,8 @@ class Undecidable(Exception):
 # Exact values: a canonical element of Q(sqrt r..., pi)
 # --------------------------------------------------------------------------------------------
 
-Exact = tuple[tuple[tuple[int, int], Fraction], ...]  # ((square-free radicand, power of pi), coefficient), sorted
+# ((square-free radicand, power of pi), coefficient), sorted; a negative radicand -r stands for i sqrt(r)
+Exact = tuple[tuple[tuple[int, int], Fraction], ...]
 _ONE = (1, 0)
 
 
@@ -91,9 +92,12 @@ def _mul(a: Exact, b: Exact) -> Exact:
     terms: dict[tuple[int, int], Fraction] = {}
     for (r1, p1), v1 in a:
         for (r2, p2), v2 in b:
+            # sqrt(r1) sqrt(r2) with signed square-free radicands (r < 0: i sqrt(-r)): i^2 = -1
             g = math.gcd(r1, r2)
-            key = (r1 // g * (r2 // g), p1 + p2)
-            terms[key] = terms.get(key, Fraction(0)) + _check_size(v1 * v2 * g)
+            rad = abs(r1) // g * (abs(r2) // g)
+            sign = -1 if r1 < 0 and r2 < 0 else 1
+            key = (-rad if (r1 < 0) != (r2 < 0) else rad, p1 + p2)
+            terms[key] = terms.get(key, Fraction(0)) + _check_size(sign * v1 * v2 * g)
     return _make(terms)
 
 
@@ -161,10 +165,10 @@ def _square_part(m: int) -> tuple[int, int]:
 
 def _sqrt(x: Exact) -> Exact:
     q = _as_rational(x)
-    if q is None or q < 0:
-        raise Undecidable("square root of a surd or of a negative number")
-    s, r = _square_part(q.numerator * q.denominator)
-    return _make({(r, 0): Fraction(s, q.denominator)})
+    if q is None:
+        raise Undecidable("square root of a surd")
+    s, r = _square_part(abs(q.numerator) * q.denominator)
+    return _make({(-r if q < 0 else r, 0): Fraction(s, q.denominator)})  # sqrt(-4) = 2i: radicand -1
 
 
 def _root(x: Exact, n: int) -> Exact:
@@ -198,6 +202,10 @@ class _ExactOps:
     @staticmethod
     def pi() -> Exact:
         return _make({(1, 1): Fraction(1)})
+
+    @staticmethod
+    def imaginary() -> Exact:
+        return _make({(-1, 0): Fraction(1)})
 
     @staticmethod
     def index(x: Exact) -> int:
@@ -244,6 +252,9 @@ class _IntervalOps:
     def pi(self):
         return self.iv.pi
 
+    def imaginary(self):
+        raise Undecidable("complex values have no interval")
+
     def index(self, x) -> int:
         if x.a != x.b or int(x.a) != x.a:
             raise Undecidable("root index")
@@ -278,7 +289,7 @@ class _Evaluator:
 
     _TOKEN = re.compile(
         r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:\\overline\{\d+\})?)"
-        r"|(?P<cmd>\\frac|\\sqrt|\\pi|\\cdot|\\times|\\div)(?![a-zA-Z])"
+        r"|(?P<cmd>\\frac|\\sqrt|\\pi|\\cdot|\\times|\\div)(?![a-zA-Z])|(?P<imag>(?<![a-zA-Z\\])i(?![a-zA-Z]))"
         r"|(?P<space>\\[,;:! ]|\\quad|\\qquad|~|\s+)"
         r"|(?P<op>[-+*/^(){}\[\]])"
     )
@@ -384,6 +395,8 @@ class _Evaluator:
             return self.ops.const(_number(tok))
         if tok == "\\pi":
             return self.ops.pi()
+        if tok == "i":
+            return self.ops.imaginary()
         if tok == "\\frac":
             num = self.group("{", "}")
             return self.ops.mul(num, self.ops.inv(self.group("{", "}")))
@@ -433,8 +446,11 @@ def base_number(s: str) -> tuple[str, int, int] | None:
         return digits, base, -1
 
 
+_IMAGINARY = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
+
+
 def _exact_uncached(s: str) -> Exact | None:
-    if not any(c.isdigit() for c in s) and "\\pi" not in s:
+    if not any(c.isdigit() for c in s) and "\\pi" not in s and _IMAGINARY.search(s) is None:
         return None
     try:
         return _Evaluator(s).parse()
@@ -519,8 +535,8 @@ def same_value(exact: Exact, exact_text: str, other: Exact, other_text: str) -> 
     if exact == other:
         return True
     places = _decimal_places(other_text)
-    if places is None or _decimal_places(exact_text) is not None:
-        return False  # no decimal answer, or a decimal gold: exact values only
+    if places is None or _decimal_places(exact_text) is not None or any(r < 0 for (r, _), _ in exact):
+        return False  # no decimal answer, a decimal gold, or a complex gold: exact values only
     q = _as_rational(exact)
     if q is not None and _terminates(q):
         return False  # the gold has an exact decimal expansion, and the answer is not it
