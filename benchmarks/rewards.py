@@ -124,7 +124,9 @@ def rewritings(gold: str) -> list[str]:
     elif (b := base_number(c)) is not None:  # other bases written out
         digits, base, v = b
         forms += [f"{digits}_{{{base}}}", f"({digits})_{{{base}}}", f"{bin(v)[2:]}_2", f"{digits}_{base}"]
-    elif len(items := split_top_level(c)) > 1 and not c.startswith(("(", "[")):
+    elif c.startswith("\\{") and c.endswith("\\}") and len(items := split_top_level(c[2:-2])) > 1:
+        forms += ["\\{" + ", ".join(x.strip() for x in reversed(items)) + "\\}", ", ".join(x.strip() for x in items)]
+    elif len(items := split_top_level(c)) > 1 and not c.startswith(("(", "[", "\\{")):
         forms += [", ".join(x.strip() for x in reversed(items)), ",".join(x.strip() for x in items)]
     forms += _generic_forms(c)
     forms = [f for f in dict.fromkeys(forms) if f and f != gold]
