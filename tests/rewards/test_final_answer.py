@@ -142,3 +142,19 @@ def test_prose_numbers_keep_their_sign_and_negations_in_any_language():
              ("5", "La réponse n'est pas 5.", 0.0), ("5", "The answer is 5 if we count from zero, otherwise 6.", 0.0),
              ("5", "The answer is $\\boxed{5}$.\n\nThe answer is 5 because 10/2 = 5.", 1.0)]
     assert scores([(g, t) for g, t, _ in cases], make=lambda t: THINK + t)[0] == [v for _, _, v in cases]
+
+
+def test_red_team_round_two():
+    """Cases the red team found after the first version (families: qualifiers, presentation, systems, spacing)."""
+    wrong = [("5", "The answer is anything but 5."), ("5", "The answer can't be 5."),
+             ("5", "The answer is 5, though 6 is also possible."), ("5", "The answer is 5. However, it could also be 6."),
+             ("5", "I believe the answer is 5, but 6 is also plausible."), ("5", "The answer exceeds 5."),
+             ("5", "答案是 5 左右。"), ("\\sin x", "$\\boxed{\\sinx}$"), ("\\frac{a}{b}", "$\\boxed{\\fracab}$"),
+             ("1", "$\\boxed{x = 1 \\vee x = 2}$")]
+    right = [("5", "The answer is 5 (not 6)."), ("5", "答案是 5，而不是 6。"), ("5", "The answer is five."),
+             ("5", "The answer is 5, i.e. 6 - 1."), ("5", "$\\boxed{\\kern1em 5}$"), ("5", "$\\boxed{\\colorbox{yellow}{5}}$"),
+             ("5", "$\\boxed{\\textcolor[rgb]{1,0,0}{5}}$"), ("6", "$\\boxed{\\vphantom{\\frac{1}{2}}6}$"),
+             ("2, 1", "$\\boxed{x_1 = 1, x_2 = 2}$"), ("1, 2", "$\\boxed{x = 1 \\text{ or } x = 2}$"),
+             ("12.5\\%", "$\\boxed{12.5 \\text{ percent}}$")]
+    out = accuracy_reward([THINK + t for _, t in wrong + right], [g for g, _ in wrong + right])
+    assert out == [0.0] * len(wrong) + [1.0] * len(right)

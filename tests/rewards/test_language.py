@@ -163,3 +163,14 @@ def test_a_short_think_with_a_long_summary_is_scored_on_both():
     out = reward([short_think, long_think])
     assert out[0] < 0.5  # a one-line think cannot carry an English summary
     assert out[1] == 1.0  # the summary is not the chain of thought when the reasoning is the bulk
+
+
+@pytest.mark.parametrize("fence", ["sql\n-- {}\nSELECT 1;", "matlab\n% {}\nx = 1;", "lisp\n;; {}\n(setq x 1)",
+                                   "haskell\n{{- {} -}}\nx = 1", "html\n<!-- {} -->\n<p>1</p>"])
+def test_comments_of_other_languages_count_too(fence):
+    lines = "\n".join(" ".join(ENGLISH.split()[k:k + 3]) for k in range(0, len(ENGLISH.split()), 3))
+    body = fence.split("\n", 1)
+    comment_line = body[1].split("\n")[0]
+    commented = "\n".join(comment_line.format(line) for line in lines.split("\n"))
+    text = "我们来计算。\n```" + body[0] + "\n" + commented + "\n" + body[1].split("\n", 1)[1] + "\n```\n"
+    assert language_consistency(text, "zh") < 0.5

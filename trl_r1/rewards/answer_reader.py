@@ -223,32 +223,61 @@ _UNREADABLE_WORDS = frozenset({"nan", "none", "undefined", "?", "??", "???"})
 
 # Presentation that carries no value: colour, size, style, spacing and invisible boxes; an underline.
 _PRESENTATION_ARG = re.compile(
-    r"\\(?:color\s*\{[^{}]*\}|(?:hspace|vspace|hphantom|vphantom|phantom|mathstrut)\*?\s*(?:\{[^{}]*\})?"
-    r"|(?:large|Large|LARGE|huge|Huge|small|footnotesize|scriptsize|tiny|normalsize|displaystyle|textstyle"
-    r"|scriptstyle|scriptscriptstyle|bf|boldmath|rm|normalfont)(?![a-zA-Z]))"
+    r"\\(?:color\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}|(?:kern|mkern|hskip|mskip|hspace\*?|vspace\*?)\s*\{?\s*-?[\d.]+\s*"
+    r"(?:em|ex|pt|mu|cm|mm|in|pc|bp|sp)\}?|(?:mathstrut|strut|enspace|enskip|thinspace|negthinspace|quad|qquad)"
+    r"(?![a-zA-Z])|[>]|(?:large|Large|LARGE|huge|Huge|small|footnotesize|scriptsize|tiny|normalsize|displaystyle"
+    r"|textstyle|scriptstyle|scriptscriptstyle|bf|boldmath|rm|normalfont|it|sf|tt)(?![a-zA-Z]))"
 )
-_PRESENTATION_WRAP = re.compile(r"\\(?:textcolor\s*\{[^{}]*\}|underline|mathbf|boldsymbol|bm|textstyle|displaystyle)\s*\{")
+# Commands whose last argument is the content: unwrapped (optional [...] arguments and leading arguments dropped).
+_PRESENTATION_WRAP = re.compile(
+    r"\\(?:textcolor|colorbox|fcolorbox|bbox|style|class|emph|pmb|mathsf|mathtt|mathbf|mathnormal|boldsymbol|bm"
+    r"|underline|smash|raisebox|textstyle|displaystyle|cancel|bcancel|xcancel|mathrlap|mathllap|rlap|llap"
+    r"|hphantom|vphantom|phantom|rule)(?![a-zA-Z])"
+)
+_WRAP_ARGS = {"textcolor": 2, "colorbox": 2, "fcolorbox": 3, "style": 2, "class": 2, "raisebox": 2, "rule": 2,
+              "hphantom": 1, "vphantom": 1, "phantom": 1}
+_DROPPED = frozenset({"hphantom", "vphantom", "phantom", "rule"})
 _ORDINAL = re.compile(r"(?<=\d)\s*\^\s*\{?\s*\\(?:text|textrm|mathrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}?")
 _SYNONYMS = ((re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset"), (re.compile(r"\\langle(?![a-zA-Z])"), "("),
              (re.compile(r"\\rangle(?![a-zA-Z])"), ")"))
 # A control word TeX does not know, made of a Greek letter and more letters: "\pir" is not "\pi r".
 _RUN_ON_GREEK = re.compile(
     r"\\(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
-    r"|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)[a-zA-Z]+"
+    r"|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega|sin|cos|tan|cot|sec|csc|log|ln|lg|exp"
+    r"|sqrt|frac|dfrac|tfrac|infty|inf|sum|prod|int|lim|max|min|gcd|det|arc)[a-zA-Z]+"
 )
-_KNOWN_GREEK_PREFIXED = frozenset({"\\pitchfork", "\\multicolumn", "\\multirow", "\\numberwithin"})
+# Control words that start like a function or letter above and are real TeX commands.
+_KNOWN_GREEK_PREFIXED = frozenset(
+    "\\" + w for w in "pitchfork multicolumn multirow numberwithin sinh cosh tanh coth sech csch arcsin arccos arctan "
+    "arccot arcsec arccsc lnot lneq lneqq lnapprox lnsim infty intercal intop integral iint iiint oint limits "
+    "liminf limsup nolimits maxima infinity_ sumlimits prodlimits expandafter gcdsum detail".split()
+)
 
 
 def _unwrap_command(s: str, pattern: re.Pattern) -> str:
-    """``\\cmd{X}`` -> ``X`` for every match of ``pattern`` (which ends at the argument's opening brace)."""
-    for _ in range(8):
+    """``\\cmd[opt]{a}{X}`` -> ``X`` (``""`` for phantoms and rules) for every match of ``pattern``."""
+    for _ in range(16):
         m = pattern.search(s)
         if m is None:
             return s
-        arg = _tex_argument(s, m.end() - 1)
-        if arg is None:
-            return s
-        s = s[: m.start()] + arg[0] + s[arg[1] :]
+        name = m.group()[1:]
+        i = m.end()
+        while True:  # optional [...] arguments
+            j = i
+            while j < len(s) and s[j].isspace():
+                j += 1
+            if j < len(s) and s[j] == "[" and (k := s.find("]", j)) > 0:
+                i = k + 1
+            else:
+                break
+        args = []
+        for _ in range(_WRAP_ARGS.get(name, 1)):
+            arg = _tex_argument(s, i)
+            if arg is None:
+                return s
+            args.append(arg[0])
+            i = arg[1]
+        s = s[: m.start()] + ("" if name in _DROPPED else args[-1]) + s[i:]
     return s
 
 
@@ -438,7 +467,8 @@ def boxed_contents(text: str) -> list[str]:
 # (English, Chinese, GSM8K's "####") and the languages the language reward supports.
 _ANSWER_MARKER = re.compile(
     r"####|"
-    r"answer\s*(?:is|:|=|would\s+be|will\s+be|isn't|wasn't|was)(?![a-zA-Z])|"
+    r"answer\s*(?:is|:|=|would\s+be|will\s+be|isn't|wasn't|was|can't\s+be|cannot\s+be|must\s+be|should\s+be"
+    r"|equals|exceeds)(?![a-zA-Z])|"
     r"(?:答案|结果|答|解答)\s*(?:是|为|為|应该是|應該是|:|：|＝|=)|最终答案\s*(?:是|为|:|：)?|"
     r"答えは|정답은|답은|"
     r"r[ée]ponse\s*(?:finale\s*)?(?:n['’]\s*)?(?:est|:|=)|respuesta\s*(?:final\s*)?(?:no\s+)?(?:es|:|=)|"
@@ -474,26 +504,35 @@ QUALIFIER = re.compile(
     r"n't(?![a-zA-Z])|(?<![a-zA-Z])(?:at\s+(?:least|most)|(?:less|more|greater|fewer|smaller|larger|bigger)\s+than|not|no"
     r"|never|approximately|approx|about|around|roughly|nearly|almost|close\s+to|maybe|perhaps|possibly|probably"
     r"|likely|might|could|may|either|between|over|under|above|below|up\s+to|au\s+moins|au\s+plus|environ|pas"
+    r"|minimum|maximum|upwards\s+of|in\s+excess\s+of|exceeds|beyond|anything\s+but|other\s+than|cannot|can't"
+    r"|different\s+from|except|roughly|some|somewhere|within"
     r"|mindestens|höchstens|ungefähr|nicht|al\s+menos|aproximadamente|no\s+es|не|около|примерно)(?![a-zA-Z])|"
-    r"至少|至多|最多|最少|大约|大概|约|不是|不|可能|或许|也许|超过|少于|多于|以上|以下|左右",
+    r"至少|至多|最多|最少|大约|大概|约|不是|不|可能|或许|也许|超过|少于|多于|以上|以下|左右|前后|上下",
     re.IGNORECASE,
 )
 # A second guess after the stated value: in its own sentence a condition or an alternative; in a later
 # sentence an alternative that brings another value ("Or maybe 6.", "Wait, it might be 6.").
 _CONDITION = re.compile(
     r"(?<![a-zA-Z])(?:or|unless|except|if|when|provided|assuming|otherwise|maybe|perhaps|possibly|might|ou|sinon"
-    r"|oder|wenn|falls|si|o|или|если)(?![a-zA-Z])|或|如果|除非|否则|可能|也许|或许|若",
+    r"|oder|wenn|falls|si|o|или|если|though|although|but|however|also|approximately|roughly|more|less|plus"
+    r"|minus|give\s+or\s+take)(?![a-zA-Z])|或|如果|除非|否则|可能|也许|或许|若|左右|以上|以下|前后|上下|多|约|但",
     re.IGNORECASE,
 )
 _SECOND_GUESS = re.compile(
-    r"(?<![a-zA-Z])(?:or|maybe|perhaps|possibly|might|wait|alternatively|actually|hmm|ou|peut-être|oder|vielleicht"
-    r"|или|может)(?![a-zA-Z])|或|也许|或许|可能|等等|不对",
+    r"(?<![a-zA-Z])(?:or|maybe|perhaps|possibly|might|could|wait|alternatively|actually|hmm|however|also|ou"
+    r"|peut-être|oder|vielleicht|или|может)(?![a-zA-Z])|或|也许|或许|可能|等等|不对|也",
     re.IGNORECASE,
 )
-_VALUE = re.compile(r"[\d$]|\\\(|\\\[|\\[a-zA-Z]")
+_VALUE = re.compile(
+    r"[\d$]|\\\(|\\\[|\\[a-zA-Z]|(?<![a-zA-Z])(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-zA-Z])",
+    re.IGNORECASE,
+)
 
 
-_NEGATED_MARKER = re.compile(r"n't|n['’]\s*est|\bno\s+es\b", re.IGNORECASE)
+_CLARIFICATION = re.compile(r"(?:,|\(|，)?\s*(?:not|and\s+not|rather\s+than|instead\s+of|而不是|不是)\s+[^,;.)]*\)?",
+                            re.IGNORECASE)
+_NEGATED_MARKER = re.compile(r"n't|cannot|n['’]\s*est|\bno\s+es\b|\bexceeds\b", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(
     r"^(?:\s*(?:exactly|precisely|indeed|clearly|obviously|therefore|thus|hence|so|then|simply|just|equal\s+to"
     r"|given\s+by|definitely|certainly|now|still|also)(?![a-zA-Z])[\s,:]*)+",
@@ -501,10 +540,15 @@ _AFFIRMATIVE = re.compile(
 )
 _NEGATIVE_WORD = re.compile(r"^\s*(?:negative|minus)\s+(?=\$?\d)", re.IGNORECASE)
 _EXPLANATION = re.compile(
-    r"\s*[(,]?\s*(?<![a-zA-Z])(?:because|since|as|which|where|from|by|given|due\s+to|i\.e\.|e\.g\.|that\s+is"
+    r"\s*[(,]?\s*(?<![a-zA-Z])(?:because|since|as|which|where|from|by|given|due\s+to|i\.e\.?|e\.g\.?|that\s+is"
     r"|car|puisque|weil|da|porque|ya\s+que|поскольку|так\s+как)(?![a-zA-Z])|\s*[(（]?\s*(?:因为|由于)",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = {w: k for k, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORD = re.compile(r"^(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+                          r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?=\s*[.。!]?\s*$)", re.IGNORECASE)
 _NOT_X_BUT = re.compile(r"^\s*not\s+\$?[^\s$]+\$?,?\s+but\s+", re.IGNORECASE)
 
 
@@ -556,6 +600,7 @@ def prose_answer(text: str) -> str | None:
     rest = _NOT_X_BUT.sub("", rest)  # "not 6 but 5" states 5
     rest = _AFFIRMATIVE.sub("", rest)  # "exactly 5", "therefore 5": the value, affirmed
     rest = _NEGATIVE_WORD.sub("-", rest)  # "negative 5" is -5
+    rest = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), rest)  # "five" is 5
     value_at = _VALUE.search(rest)
     if _NEGATED_MARKER.search(markers[-1].group()) or value_at is not None and _qualified(rest[: value_at.start()]):
         return NOT_FINAL  # "at least 5", "isn't 5", "no es 5", "about 5"
@@ -573,11 +618,13 @@ def prose_answer(text: str) -> str | None:
         answer = _TRAILING.sub("", answer)
     if not answer:
         return None
+    if (clarified := _CLARIFICATION.search(answer)) is not None and clarified.start() > 0:
+        answer = answer[: clarified.start()].strip()  # "5 (not 6)": the value, then what it is not
     if _offers_two(answer) or QUALIFIER.match(answer.strip()) or _CONDITION.search(answer):
         return NOT_FINAL  # "5 or 6", "about 5", "5 if we count from zero"
     stop = re.search(r"[。！？!?\n]|[.;](?=\s|$)", after)
     own, later = (after[: stop.start()], after[stop.start() :]) if stop else (after, "")
-    own_words = re.sub(r",\s*(?:not|n't)\b.*", "", own)  # "5, not 6": a clarification, not a condition
+    own_words = _CLARIFICATION.sub("", own)  # "5, not 6", "5 (not 6)", "5，而不是 6": a clarification, not a condition
     if _CONDITION.search(own_words) or (_SECOND_GUESS.search(later) and re.search(r"[\d$]", later)):
         return NOT_FINAL
     return answer

@@ -695,7 +695,7 @@ _VALUE_WORDS = {
     "third": "/3", "quarters": "/4", "quarter": "/4", "fourths": "/4", "fourth": "/4", "fifths": "/5", "fifth": "/5",
     "sixths": "/6", "sevenths": "/7", "eighths": "/8", "ninths": "/9", "tenths": "/10", "tenth": "/10",
     "hundredths": "/100", "hundredth": "/100", "thousandths": "/1000", "thousandth": "/1000",
-    "millionths": "/1000000", "squared": "^{2}", "cubed": "^{3}", "percent": "/100", "twice": "\\cdot 2",
+    "millionths": "/1000000", "squared": "^{2}", "cubed": "^{3}", "twice": "\\cdot 2",
 }
 
 
@@ -838,6 +838,8 @@ def read_final(s: str) -> FinalAnswer:
                 or any(w in _HEDGE_WORDS or w in MATH_WORDS or w in _NOT_UNIT_WORDS for w in words)):
             return FinalAnswer(s, plus_minus=plus_minus, operator=True)  # "5 cm squared": not a plain unit
         core, unit = m.group("num").strip(), _unit_key(m.group("unit")) or "unit"
+        if words in (["percent"], ["per", "cent"]):  # "12.5 percent" is 12.5\%
+            return FinalAnswer(core, plus_minus=plus_minus, operator=operator, percent=True)
         if words and words[0] in _VALUE_WORDS:  # "5 million", "5 halves", "5 squared": the word is arithmetic
             core, unit = f"({core}){_VALUE_WORDS[words[0]]}", _unit_key(" ".join(words[1:]))
     elif _UNIT_INSIDE.search(core):
@@ -871,6 +873,8 @@ def final_pair(gold: str, answer: str) -> tuple[str, str] | bool | str:
     if answer == NOT_FINAL:
         return NOT_FINAL
     g, a = read_final(gold), read_final(answer)
+    if a.not_final == "disjunction" and not g.not_final and (listed := _alternatives(answer, g.core)) is not None:
+        return g.core, listed  # "x = 1 or x = 2" against the gold list "1, 2": both solutions, a list
     if a.not_final:
         return (gold, answer) if g.not_final else NOT_FINAL
     if g.not_final:
@@ -904,6 +908,30 @@ def final_pair(gold: str, answer: str) -> tuple[str, str] | bool | str:
     return gcore, acore
 
 
+_OR = re.compile(r"\\text\s*\{\s*(?:or|and)\s*\}|\\(?:vee|lor)(?![a-zA-Z])|(?<![a-zA-Z])or(?![a-zA-Z])|,")
+
+
+def _alternatives(answer: str, gold_core: str) -> str | None:
+    """The values of a disjunction of solutions (``x = 1 \\vee x = 2``) as a list, when the gold is a list of as
+    many values; else ``None`` (a disjunction against a single value is a hedge)."""
+    items = split_top_level(gold_core)
+    if len(items) < 2:
+        return None
+    parts = [p.strip() for p in _OR.split(answer) if p.strip()]
+    if len(parts) != len(items):
+        return None
+    readings = [read_final(p) for p in parts]
+    if any(r.not_final or r.letter for r in readings):
+        return None
+    return ", ".join(r.core for r in readings)
+
+
+def _indexed_roots(names: tuple[str, ...]) -> bool:
+    """Names of one letter with different subscripts (``x_1, x_2``): the numbering of roots is arbitrary."""
+    stems = {re.sub(r"_\{?\w+\}?$", "", n) for n in names}
+    return len(stems) == 1 and all("_" in n for n in names)
+
+
 def _named_pair(g: FinalAnswer, a: FinalAnswer, gold: str, answer: str) -> tuple[str, str]:
     """Values given names (``x=1, y=2``) are compared name by name: against other named values or a tuple, in
     the order of their names (``y = 2, x = 1`` is the point ``(1, 2)``); against a bare list, in the order
@@ -914,6 +942,9 @@ def _named_pair(g: FinalAnswer, a: FinalAnswer, gold: str, answer: str) -> tuple
     if len(gv) != len(av) or (g.names and a.names and sorted(g.names) != sorted(a.names)):
         return gold, answer
     tuple_side = (gc is not None and gc.kind == "ordered") or (ac is not None and ac.kind == "ordered")
+    names = g.names or a.names
+    if not tuple_side and not (g.names and a.names) and _indexed_roots(names):
+        return ", ".join(x.strip() for x in gv), ", ".join(x.strip() for x in av)  # x_1, x_2: a set of roots
     if g.names and (a.names or tuple_side):
         gv = [gv[k] for k in sorted(range(len(gv)), key=lambda k: g.names[k])]
     if a.names and (g.names or tuple_side):

@@ -35,7 +35,11 @@ _SENTENCE_IN_MATH = re.compile(r"\\(?:math[a-z]+|operatorname\*?|tag\*?)\s*\{([^
 _TEX_SPACE = re.compile(r"\\[ ,;:!]|~")
 # Comments and string literals of the common languages (#, //, /* */, "...", '...', docstrings).
 _PROSE_IN_CODE = re.compile(
-    r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|(?:#|//)([^\n]*)|"([^"\n]*)"|\'([^\'\n]*)\'', re.S
+    r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|\{-(.*?)-\}|\(\*(.*?)\*\)|<!--(.*?)-->'  # block comments, docstrings
+    r"|(?:#|//)([^\n]*)|(?:^|(?<=\s))--([^\n]*)"  # C, Python, shell; Lua, SQL, Haskell
+    r"|^[ \t]*(?:%+|;+|!|'|REM\b)([^\n]*)"  # whole-line comments: MATLAB/TeX, Lisp/asm, Fortran, VB, batch
+    r'|"([^"\n]*)"|\'([^\'\n]*)\'',  # string literals
+    re.S | re.M,
 )
 _CODE_WORD = re.compile(r"[^\W\d_]{2,}")
 _CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
