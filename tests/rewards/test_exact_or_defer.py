@@ -235,3 +235,9 @@ def test_complex_values_are_exact_too():
     pairs = [("i", "\\sqrt{-1}", 1.0), ("2i", "\\sqrt{-4}", 1.0), ("-i", "\\frac{1}{i}", 1.0), ("2", "(1+i)(1-i)", 1.0),
              ("i", "-i", 0.0), ("3", "3i", 0.0)]
     assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]
+
+
+def test_powers_too_large_to_compute_compare_by_factorisation():
+    pairs = [("4^{10^{6}}", "(2^{10^{6}})^{2}", 1.0), ("4^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}", 1.0),
+             ("8^{10^{6}}", "(2^{3})^{10^{6}}", 1.0), ("4^{10^{6}}", "(2^{10^{6}})^{3}", 0.0), ("4^{10^{6}}", "4^{10^{6}+1}", 0.0)]
+    assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]

@@ -238,7 +238,7 @@ _WRAP_ARGS = {"textcolor": 2, "colorbox": 2, "fcolorbox": 3, "style": 2, "class"
               "hphantom": 1, "vphantom": 1, "phantom": 1}
 _DROPPED = frozenset({"hphantom", "vphantom", "phantom", "rule"})
 _ORDINAL = re.compile(r"(?<=\d)\s*\^\s*\{?\s*\\(?:text|textrm|mathrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}?")
-_SYNONYMS = ((re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset"), (re.compile(r"\\langle(?![a-zA-Z])"), "("),
+_SYNONYMS = ((re.compile(r"\\text\s*\{\s*\\%\s*\}"), r"\\%"), (re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset"), (re.compile(r"\\langle(?![a-zA-Z])"), "("),
              (re.compile(r"\\rangle(?![a-zA-Z])"), ")"))
 # A control word TeX does not know, made of a Greek letter and more letters: "\pir" is not "\pi r".
 _RUN_ON_GREEK = re.compile(
@@ -625,6 +625,8 @@ def prose_answer(text: str) -> str | None:
     stop = re.search(r"[。！？!?\n]|[.;](?=\s|$)", after)
     own, later = (after[: stop.start()], after[stop.start() :]) if stop else (after, "")
     own_words = _CLARIFICATION.sub("", own)  # "5, not 6", "5 (not 6)", "5，而不是 6": a clarification, not a condition
+    if (why := _EXPLANATION.search(own_words)) is not None:
+        own_words = own_words[: why.start()]  # "5, which is less than 6": a remark about the value
     if _CONDITION.search(own_words) or (_SECOND_GUESS.search(later) and re.search(r"[\d$]", later)):
         return NOT_FINAL
     return answer

@@ -279,6 +279,88 @@ class _IntervalOps:
 _EXACT = _ExactOps()
 
 
+class _MonomialOps:
+    """Exact arithmetic on signed products of prime powers with exponents of any size (``(2^{10^{6}})^{2}`` is
+    ``{2: 2000000}``), for integer powers too large to compute; a sum is taken only of values small enough
+    to multiply out. Equality is identity, by unique factorisation."""
+
+    SMALL = 10**12
+
+    @staticmethod
+    def _factor(n: int) -> dict[int, int]:
+        if n <= 0 or n > _MonomialOps.SMALL:
+            raise Undecidable("cannot factor")
+        out: dict[int, int] = {}
+        for p in _SMALL_PRIMES:
+            if p * p > n:
+                break
+            while n % p == 0:
+                out[p] = out.get(p, 0) + 1
+                n //= p
+        if n > 1:
+            out[n] = out.get(n, 0) + 1
+        return out
+
+    def const(self, q: Fraction):
+        if q == 0:
+            raise Undecidable("zero")
+        f = self._factor(abs(q.numerator))
+        for p, e in self._factor(q.denominator).items():
+            f[p] = f.get(p, 0) - e
+        return (1 if q > 0 else -1, tuple(sorted((p, e) for p, e in f.items() if e)))
+
+    def _small(self, x) -> Fraction:
+        sign, f = x
+        if sum(abs(e) * p.bit_length() for p, e in f) > 4000:
+            raise Undecidable("too large to add")
+        v = Fraction(sign)
+        for p, e in f:
+            v *= Fraction(p) ** e
+        return v
+
+    def add(self, a, b, sign: int = 1):
+        return self.const(self._small(a) + sign * self._small(b))
+
+    def mul(self, a, b):
+        f = dict(a[1])
+        for p, e in b[1]:
+            f[p] = f.get(p, 0) + e
+        return (a[0] * b[0], tuple(sorted((p, e) for p, e in f.items() if e)))
+
+    def inv(self, a):
+        return (a[0], tuple((p, -e) for p, e in a[1]))
+
+    def power(self, base, exponent):
+        n = self._small(exponent)
+        if n.denominator != 1:
+            raise Undecidable("fractional exponent")
+        n = int(n)
+        return (base[0] ** (n % 2) if base[0] < 0 else 1, tuple((p, e * n) for p, e in base[1]))
+
+    def root(self, x, n: int):
+        if x[0] < 0 or any(e % n for _, e in x[1]):
+            raise Undecidable("irrational root")
+        return (1, tuple((p, e // n) for p, e in x[1]))
+
+    def index(self, x) -> int:
+        return int(self._small(x))
+
+    def pi(self):
+        raise Undecidable("pi")
+
+    def imaginary(self):
+        raise Undecidable("i")
+
+
+def same_monomial(a: str, b: str) -> bool | None:
+    """Whether two products of huge integer powers are equal (``4^{10^{6}}`` and ``2^{10^{6}}\\cdot 2^{10^{6}}``),
+    by unique factorisation; ``None`` when either is not such a product."""
+    try:
+        return _Evaluator(a, _MonomialOps()).parse() == _Evaluator(b, _MonomialOps()).parse()
+    except (Undecidable, ZeroDivisionError, RecursionError, ValueError, OverflowError):
+        return None
+
+
 class _Evaluator:
     r"""Recursive descent over numeric LaTeX with exact arithmetic; anything else raises :class:`Undecidable`.
 
@@ -834,7 +916,7 @@ def read_final(s: str) -> FinalAnswer:
         tail = _TEXT_WRAPPER.sub(r" \1 ", m.group("unit"))
         words = [w.lower() for w in re.findall(rf"[a-zA-Z]+|[{_CJK}]", tail)
                  if w.lower() not in ("text", "textrm", "textnormal", "mbox", "mathrm", "circ")]
-        if (any(w in _VALUE_WORDS for w in words[1:]) or len(words) > 4
+        if (any(w in _VALUE_WORDS for w in words[1:]) or len(words) > 4 or "factorial" in words
                 or any(w in _HEDGE_WORDS or w in MATH_WORDS or w in _NOT_UNIT_WORDS for w in words)):
             return FinalAnswer(s, plus_minus=plus_minus, operator=True)  # "5 cm squared": not a plain unit
         core, unit = m.group("num").strip(), _unit_key(m.group("unit")) or "unit"
@@ -1027,6 +1109,8 @@ def decide(gold: str, answer: str) -> bool | None:
     a = exact_value(answer)
     if g is not None and a is not None:
         return same_value(g, gold, a, answer)
+    if (g is None or a is None) and "^" in gold + answer and (same := same_monomial(gold, answer)) is not None:
+        return same  # products of powers too large to compute: compared by unique factorisation
     if (g is None or a is None) and provably_different(gold, answer):
         return False  # exact arithmetic gave up, interval arithmetic proves the values apart
     gc, ac = _collection(gold), _collection(answer)
