@@ -86,7 +86,9 @@ def _decimal(q) -> str | None:
 
 def _generic_forms(g: str) -> list[str]:
     """Rewritings of any gold that change only its writing (spacing, sizing, \\dfrac, a name)."""
-    forms = [g.replace(" ", ""), g.replace("\\dfrac", "\\frac").replace("\\left", "").replace("\\right", ""),
+    # Spaces go, except between a control word and a letter (``\\cot x`` is not ``\\cotx``).
+    forms = [re.sub(r"(?<![a-zA-Z])\s+|\s+(?![a-zA-Z])", "", g),
+             g.replace("\\dfrac", "\\frac").replace("\\left", "").replace("\\right", ""),
              re.sub(r",\s*", ", ", g), f"{{{g}}}"]
     if "=" not in g and "," not in g and "\\text" not in g:
         forms.append(f"y = {g}" if "y" not in g else f"z = {g}")
