@@ -158,3 +158,11 @@ def test_red_team_round_two():
              ("12.5\\%", "$\\boxed{12.5 \\text{ percent}}$")]
     out = accuracy_reward([THINK + t for _, t in wrong + right], [g for g, _ in wrong + right])
     assert out == [0.0] * len(wrong) + [1.0] * len(right)
+
+
+def test_red_team_round_five():
+    wrong = [("5", "The answer is 5 at most."), ("5", "The answer is 5 at least."), ("5", "Die Antwort ist mehr als 5.")]
+    right = [("5", "Ответ: 5, а не 6."), ("5", "$\\boxed{\\textsf{5}}$"), ("5", "$\\boxed{\\hbox{5}}$"),
+             ("5", "$\\boxed{\\Bigl(5\\Bigr)}$")]
+    out = accuracy_reward([THINK + t for _, t in wrong + right], [g for g, _ in wrong + right])
+    assert out == [0.0] * len(wrong) + [1.0] * len(right)

@@ -80,7 +80,7 @@ _MATH_SPAN = re.compile(r"\$\$(.*)\$\$|\$(.*)\$|\\\((.*)\\\)|\\\[(.*)\\\]", re.S
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _SHORTHAND = re.compile(r"\\(?:[dtc]?frac|sqrt)(?![a-zA-Z])")
 # \left( and \right) are sizing; \leftarrow, \rightarrow, \leftrightarrow are arrows and stay as written.
-_SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])")
+_SIZING = re.compile(r"\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])")
 
 
 def _tex_argument(s: str, i: int) -> tuple[str, int] | None:
@@ -231,6 +231,7 @@ _PRESENTATION_ARG = re.compile(
 # Commands whose last argument is the content: unwrapped (optional [...] arguments and leading arguments dropped).
 _PRESENTATION_WRAP = re.compile(
     r"\\(?:textcolor|colorbox|fcolorbox|bbox|style|class|emph|pmb|mathsf|mathtt|mathbf|mathnormal|boldsymbol|bm"
+    r"|textsf|textsc|textup|textsl|texttt|hbox"
     r"|underline|smash|raisebox|textstyle|displaystyle|cancel|bcancel|xcancel|mathrlap|mathllap|rlap|llap"
     r"|hphantom|vphantom|phantom|rule)(?![a-zA-Z])"
 )
@@ -505,7 +506,8 @@ QUALIFIER = re.compile(
     r"|never|approximately|approx|about|around|roughly|nearly|almost|close\s+to|maybe|perhaps|possibly|probably"
     r"|likely|might|could|may|either|between|over|under|above|below|up\s+to|au\s+moins|au\s+plus|environ|pas"
     r"|minimum|maximum|upwards\s+of|in\s+excess\s+of|exceeds|beyond|anything\s+but|other\s+than|cannot|can't"
-    r"|different\s+from|except|roughly|some|somewhere|within"
+    r"|different\s+from|except|roughly|some|somewhere|within|mehr\s+als|weniger\s+als|plus\s+de|moins\s+de"
+    r"|más\s+de|menos\s+de|больше|меньше|более|менее"
     r"|mindestens|höchstens|ungefähr|nicht|al\s+menos|aproximadamente|no\s+es|не|около|примерно)(?![a-zA-Z])|"
     r"至少|至多|最多|最少|大约|大概|约|不是|不|可能|或许|也许|超过|少于|多于|以上|以下|左右|前后|上下",
     re.IGNORECASE,
@@ -515,7 +517,8 @@ QUALIFIER = re.compile(
 _CONDITION = re.compile(
     r"(?<![a-zA-Z])(?:or|unless|except|if|when|provided|assuming|otherwise|maybe|perhaps|possibly|might|ou|sinon"
     r"|oder|wenn|falls|si|o|или|если|though|although|but|however|also|approximately|roughly|more|less|plus"
-    r"|minus|give\s+or\s+take)(?![a-zA-Z])|或|如果|除非|否则|可能|也许|或许|若|左右|以上|以下|前后|上下|多|约|但",
+    r"|minus|give\s+or\s+take|at\s+most|at\s+least|or\s+more|or\s+less|or\s+fewer|and\s+up|and\s+above|and\s+below"
+    r"|tops)(?![a-zA-Z])|或|如果|除非|否则|可能|也许|或许|若|左右|以上|以下|前后|上下|多|约|但",
     re.IGNORECASE,
 )
 _SECOND_GUESS = re.compile(
@@ -530,7 +533,8 @@ _VALUE = re.compile(
 )
 
 
-_CLARIFICATION = re.compile(r"(?:,|\(|，)?\s*(?:not|and\s+not|rather\s+than|instead\s+of|而不是|不是)\s+[^,;.)]*\)?",
+_CLARIFICATION = re.compile(r"(?:,|\(|，)?\s*(?:not|and\s+not|rather\s+than|instead\s+of|а\s+не|y\s+no|et\s+non"
+                            r"|und\s+nicht|e\s+non|e\s+não|而不是|不是)\s+[^,;.)]*\)?",
                             re.IGNORECASE)
 _NEGATED_MARKER = re.compile(r"n't|cannot|n['’]\s*est|\bno\s+es\b|\bexceeds\b", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(

@@ -35,7 +35,7 @@ _SENTENCE_IN_MATH = re.compile(r"\\(?:math[a-z]+|operatorname\*?|tag\*?)\s*\{([^
 _TEX_SPACE = re.compile(r"\\[ ,;:!]|~")
 # Comments and string literals of the common languages (#, //, /* */, "...", '...', docstrings).
 _PROSE_IN_CODE = re.compile(
-    r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|\{-(.*?)-\}|\(\*(.*?)\*\)|<!--(.*?)-->'  # block comments, docstrings
+    r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|\{-(.*?)-\}|\(\*(.*?)\*\)|<!--(.*?)-->|^=begin(.*?)^=end'  # blocks
     r"|(?:#|//)([^\n]*)|(?:^|(?<=\s))--([^\n]*)"  # C, Python, shell; Lua, SQL, Haskell
     r"|^[ \t]*(?:%+|;+|!|'|REM\b)([^\n]*)"  # whole-line comments: MATLAB/TeX, Lisp/asm, Fortran, VB, batch
     r'|"([^"\n]*)"|\'([^\'\n]*)\'',  # string literals
