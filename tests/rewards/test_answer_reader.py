@@ -1,6 +1,7 @@
 """The one answer reader behind every accuracy verdict: read whole or not at all, never a guess."""
 
 import itertools
+import re
 import socket
 import subprocess
 import sys
@@ -9,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from trl_r1.rewards import AccuracyReward, accuracy_reward, extract_final_answer
+from trl_r1.rewards import _verify_worker as rworker
 from trl_r1.rewards import exact_decisions as rexact
-from trl_r1.rewards import math as rmath
 from trl_r1.rewards import verifier_pool as rpool
-from trl_r1.rewards._verify_worker import canonical_answer
+from trl_r1.rewards.answer_reader import canonical_answer
 
 
 def r1(answer: str) -> str:
@@ -92,12 +93,18 @@ PLAIN_NUMBERS = [
 def _math_verify_table(keys: list[str]) -> dict[str, dict[str, bool]]:
     """gold -> {answer: math-verify's verdict} for every ordered pair of distinct ``keys`` (each gold must parse)."""
     tasks = {g: rpool.VerifyTask(g, [a for a in keys if a != g]) for g in keys}
-    rmath.shared_pool().run(list(tasks.values()), timeout=30)
+    rpool.shared_pool().run(list(tasks.values()), timeout=30)
     table = {}
     for g, task in tasks.items():
         assert task.gold_status == "ok", g
         table[g] = dict(zip(task.answers, task.verdicts))
     return table
+
+
+def _decimal_gold_taken_at_its_word(gold: str, fast: bool) -> bool:
+    """The one documented deviation (issue 21, docs/conformance.md `decimal-gold`): a gold written as a
+    decimal equals only its exact value; math-verify rounds (0.333333 = 1/3, 3.4641016 = 2 sqrt 3)."""
+    return fast is False and re.fullmatch(r"-?\d*\.\d+", gold) is not None
 
 
 @pytest.mark.timeout(600)
@@ -110,10 +117,10 @@ def test_fast_path_and_math_verify_agree_on_every_generated_plain_number_pair():
     for g, by_math_verify in _math_verify_table(keys).items():
         by_math_verify[g] = True
         for a in keys:
-            fast = rexact._compare_plain_numbers(g, a)
+            fast = rexact.decide_without_math_verify(g, a)
             if fast is not None:
                 decided += 1
-                assert fast == by_math_verify[a], (g, a, fast, by_math_verify[a])
+                assert fast == by_math_verify[a] or _decimal_gold_taken_at_its_word(g, fast), (g, a, fast)
     assert decided >= 0.9 * len(keys) ** 2  # the fast path decides nearly every pair itself
     # Unreadable strings follow the same rule on both sides: a gold gives None, an answer 0.0.
     assert verdicts([(u, "23") for u in unreadable]) == [None] * len(unreadable)
@@ -181,13 +188,13 @@ def test_hostile_completions_are_read_in_linear_time_outside_the_worker(text):
 
 def test_a_gold_timeout_is_retried_on_the_next_call_never_cached_as_final():
     reward = AccuracyReward(start_pool=False)
-    real_pool = rmath.shared_pool()
+    real_pool = rpool.shared_pool()
     runs: list[str] = []
 
     def first_times_out(tasks, timeout=None):
         for task in tasks:
             if not runs:
-                task.gold_status = rmath.TIMEOUT
+                task.gold_status = rworker.TIMEOUT
             runs.append(task.gold)
         if len(runs) > 1:
             real_pool.run(tasks, timeout)
@@ -212,7 +219,7 @@ def test_worker_start_up_is_never_charged_to_an_items_deadline(tmp_path, monkeyp
     slow = tmp_path / "slow_worker.py"
     slow.write_text(SLOW_WORKER.format(script=rpool._WORKER_SCRIPT))
     monkeypatch.setattr(rpool, "_WORKER_SCRIPT", str(slow))
-    pool = rmath.VerifierPool(num_workers=1, timeout=2.0)
+    pool = rpool.VerifierPool(num_workers=1, timeout=2.0)
     try:
         task = rpool.VerifyTask(r"\sqrt{2}", [r"\frac{2}{\sqrt{2}}", r"\sqrt{3}"])
         pool.run([task])  # start-up takes 3x the item timeout: the items must still be judged
@@ -233,7 +240,8 @@ def test_the_language_identifier_needs_no_network():
         "import socket\n"
         "def no_net(*a, **k): raise OSError('network disabled in this test')\n"
         "socket.socket.connect = no_net; socket.create_connection = no_net\n"
-        "from trl_r1.text.language import identify, language_consistency\n"
+        "from trl_r1.text.language import language_consistency\n"
+        "from trl_r1.text.language_identification import identify\n"
         "assert identify('Nous calculons le discriminant de cette equation.')[0] == 'fr'\n"
         "assert language_consistency('Compute the discriminant. Check each case.', 'en') == 1.0\n"
     )
@@ -266,7 +274,7 @@ def test_numeric_latex_decided_without_math_verify_agrees_with_math_verify():
             fast = rexact.decide_without_math_verify(g, a)
             if fast is not None:
                 decided += 1
-                assert fast == by_math_verify[a], (g, a, fast)
+                assert fast == by_math_verify[a] or _decimal_gold_taken_at_its_word(g, fast), (g, a, fast)
     assert decided >= 0.8 * len(keys) * (len(keys) - 1)
 
 
@@ -277,12 +285,16 @@ def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_d
              ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"), ("4", "I could not finish the computation."),
              ("3, 5, 7", "7, 5, 3, 4"), (r"\{1, 2\}", "1, 2, 3")]
     tasks = [rpool.VerifyTask(canonical_answer(g), [canonical_answer(a)]) for g, a in pairs]
-    rmath.shared_pool().run(tasks, timeout=30)
+    rpool.shared_pool().run(tasks, timeout=30)
     for (g, a), task in zip(pairs, tasks):
         fast = rexact.decide_without_math_verify(canonical_answer(g), canonical_answer(a))
         assert fast is False and task.verdicts == [False], (g, a, fast, task.verdicts)
     # Left to math-verify: an equation, a list with a repeated value, prose, a base subscript, a unit,
     # and lists against golds that hold several values in another notation.
-    undecided = [("x=5", "5"), ("1,1,2", "1,2"), ("(1,2,3)", "1, 2, 3"), ("3", "The answer is 3"), ("52_8", "42"), (r"15\text{ cm}", "x"),
+    undecided = [("x=5", "5"), ("1,1,2", "1,2"), ("(1,2,3)", "1, 2, 3"), ("3", "The answer is 3"), (r"15\text{ cm}", "x"),
                  (r"\pm 2021", r"\{-2021, 2021\}"), (r"6 \text{ and } 8", "6,8"), ("-12;-11", r"\{-12, -11\}")]
     assert [rexact.decide_without_math_verify(g, a) for g, a in undecided] == [None] * len(undecided)
+    # Issue 21 (verdict path change): a number in a base is decided exactly in its base, never left to
+    # math-verify, which drops the subscript (52_7 would pass for 52_8).
+    assert [rexact.decide_without_math_verify("52_8", a) for a in ("42", "52", "52_7", "101010_2")] == [
+        False, True, False, True]

@@ -71,3 +71,13 @@ def test_format_rewards_log_under_their_names():
     assert r1_zero_format_reward.__name__ == "r1_zero_format_reward"
     assert think_summary_format_reward.__name__ == "think_summary_format_reward"
     assert tag_count_reward.__name__ == "tag_count_reward"
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\u200b\u200e\ufeff", "\u2060", "\u3164", "\u2800", "\u034f", "\U000e0020",
+                                   "\u115f", "\uffa0", "\U0001d173"])
+def test_zero_width_content_is_empty_for_every_format_reward(blank):
+    """Issue 21: a reasoning, answer or summary of invisible characters is empty (it renders as nothing)."""
+    assert r1_zero_format_reward([f"<think>{blank}</think><answer>5</answer>",
+                                  f"<think>r</think><answer>{blank}</answer>"]) == [0.0, 0.0]
+    assert think_summary_format_reward([f"<think>{blank}</think>So 5.", f"<think>r</think>{blank}"]) == [0.0, 0.0]
+    assert r1_zero_format_reward([f"<think>r{blank}</think><answer>5</answer>"]) == [1.0]  # visible content stays

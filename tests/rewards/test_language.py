@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from trl_r1.rewards import LanguageConsistencyReward, detect_language, language_consistency
-from trl_r1.rewards import language as rlang
+from trl_r1.text.language import METHODS
 
 DATA = Path(__file__).parent / "data" / "language_labelled.jsonl"
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
@@ -57,7 +57,7 @@ def test_unclosed_math_and_code_openers_are_stripped_in_linear_time(hostile):
 
 
 def test_a_short_latin_sentence_is_never_given_a_language_of_another_script():
-    from trl_r1.text.language import identify
+    from trl_r1.text.language_identification import identify
 
     assert identify("we add", "Latin")[0] not in ("ru", "uk", "zh", "ja", "ar")
     assert detect_language("We add $2+2=4$.") == "en"
@@ -129,4 +129,48 @@ def test_reference_method_is_the_slow_per_sentence_langdetect():
     pytest.importorskip("langdetect")
     text = "We add the numbers. 我们把两个数相加。"
     assert language_consistency(text, "en", method="langdetect") == pytest.approx(4 / 12)
-    assert rlang.METHODS == ("fast", "langdetect")
+    assert METHODS == ("fast", "langdetect")
+
+
+# --- issue 21: the reasoning a reader sees ----------------------------------------------------------
+
+ENGLISH = "Now we compute the total number of apples in the basket and then we add both numbers together."
+
+
+def test_words_inside_text_commands_count():
+    hidden = f"我们来计算。$x = 5 \\text{{ {ENGLISH} }}$ 所以答案是五。"
+    assert language_consistency(hidden, "zh") < 0.5
+    assert language_consistency(f"我们来计算。$\\mathrm{{{ENGLISH.replace(' ', '~')}}}$", "zh") < 0.5
+    # Units and symbols in math fonts are not prose.
+    assert language_consistency("我们来计算面积。$S = 5\\,\\mathrm{cm}^2$，$\\operatorname{lcm}(4, 6) = 12$。", "zh") == 1.0
+
+
+def test_sentences_in_code_comments_and_strings_count():
+    comments = "我们来计算。\n```python\n# " + ENGLISH + "\nx = 1\n```\n"
+    split = "我们来计算。\n```python\n" + "".join(f"# {w}\n" for w in ENGLISH.split()) + "x = 1\n```\n"
+    strings = "我们来计算。\n```python\nprint(\"" + ENGLISH + "\")\n```\n"
+    code_only = "我们来计算苹果的总数。\n```python\ntotal = apples + pears  # sum\nprint(\"ok\")\n```\n"
+    assert language_consistency(comments, "zh") < 0.5
+    assert language_consistency(split, "zh") < 0.5  # prose cut into one-word comments is still prose
+    assert language_consistency(strings, "zh") < 0.5
+    assert language_consistency(code_only, "zh") == 1.0  # identifiers and a label are code, not prose
+
+
+def test_a_short_think_with_a_long_summary_is_scored_on_both():
+    reward = LanguageConsistencyReward(default_language="zh")
+    short_think = f"<think>计算。</think>\n{ENGLISH} {ENGLISH}"
+    long_think = f"<think>{'我们一步一步地计算苹果的总数，' * 20}</think>\n{ENGLISH}"
+    out = reward([short_think, long_think])
+    assert out[0] < 0.5  # a one-line think cannot carry an English summary
+    assert out[1] == 1.0  # the summary is not the chain of thought when the reasoning is the bulk
+
+
+@pytest.mark.parametrize("fence", ["sql\n-- {}\nSELECT 1;", "matlab\n% {}\nx = 1;", "lisp\n;; {}\n(setq x 1)",
+                                   "haskell\n{{- {} -}}\nx = 1", "html\n<!-- {} -->\n<p>1</p>"])
+def test_comments_of_other_languages_count_too(fence):
+    lines = "\n".join(" ".join(ENGLISH.split()[k:k + 3]) for k in range(0, len(ENGLISH.split()), 3))
+    body = fence.split("\n", 1)
+    comment_line = body[1].split("\n")[0]
+    commented = "\n".join(comment_line.format(line) for line in lines.split("\n"))
+    text = "我们来计算。\n```" + body[0] + "\n" + commented + "\n" + body[1].split("\n", 1)[1] + "\n```\n"
+    assert language_consistency(text, "zh") < 0.5

@@ -105,7 +105,7 @@ def run(args: EvalArguments) -> int:
     from trl_r1.cli import _checks
     from trl_r1.eval import BenchmarkError, evaluate, evaluate_suite, load_problems, results_table
     from trl_r1.eval.benchmarks import resolve_benchmark
-    from trl_r1.rewards.language import language_consistency
+    from trl_r1.text.language import language_consistency
 
     if args.language is not None:
         try:

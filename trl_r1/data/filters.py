@@ -131,12 +131,9 @@ class LanguageMixingFilter(_CompletionFilter):
     name: str = "mixed_language"
 
     def __call__(self, row: dict[str, Any]) -> bool:
-        from trl_r1.rewards.language import (
-            UNDETERMINED,
-            detect_language,
-            language_consistency,
-            prompt_language,
-        )
+        from trl_r1.rewards.language import prompt_language
+        from trl_r1.text.language import detect_language, language_consistency
+        from trl_r1.text.language_identification import UNDETERMINED
 
         reasoning = self.parse(row).reasoning
         if not reasoning:

@@ -17,22 +17,18 @@ from trl_r1.rewards.format import (
     tag_count_reward,
     think_summary_format_reward,
 )
-from trl_r1.rewards.language import (
-    LanguageConsistencyReward,
-    detect_language,
-    language_consistency,
-    language_consistency_reward,
-)
+from trl_r1.rewards.language import LanguageConsistencyReward, language_consistency_reward
 from trl_r1.rewards.math import (
     AccuracyReward,
-    VerifierPool,
     accuracy_reward,
     answers_equivalent,
     extract_final_answer,
     group_equivalent,
 )
 from trl_r1.rewards.multiple_choice import MultipleChoiceReward, multiple_choice_reward
+from trl_r1.rewards.verifier_pool import VerifierPool
 from trl_r1.rewards.window import RewardWindow
+from trl_r1.text.language import detect_language, language_consistency
 
 __all__ = [
     "AccuracyReward",

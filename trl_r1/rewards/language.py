@@ -16,33 +16,13 @@ from typing import Any
 
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
 from trl_r1.text.completion import parse_completion
-from trl_r1.text.language import (
-    METHODS,
-    SUPPORTED_LANGUAGES,
-    UNDETERMINED,
-    check_language,
-    detect_language,
-    language_consistency,
-    normalize_language,
-    strip_non_language,
-)
+from trl_r1.text.language import METHODS, detect_language, language_counts
+from trl_r1.text.language_identification import UNDETERMINED, check_language
 from trl_r1.text.templates import R1_INSTRUCTION, R1_ZERO_INSTRUCTION, prompt_text
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "METHODS",
-    "SUPPORTED_LANGUAGES",
-    "UNDETERMINED",
-    "LanguageConsistencyReward",
-    "detect_language",
-    "language_consistency",
-    "language_consistency_reward",
-    "normalize_language",
-    "prompt_language",
-    "strip_non_language",
-]
-
+SHORT_THINK_RATIO = 3  # a reasoning block with fewer than 1/3 the summary's units is scored with the summary
 
 # ---------------------------------------------------------------------------------------------
 # The reward
@@ -65,7 +45,12 @@ class LanguageConsistencyReward(RewardFunction):
 
     From DeepSeek-R1, section 2.3.2 (summed with the accuracy reward). The chain of thought is the
     reasoning block (the whole completion when there is none); units are CJK characters and other
-    words once math, code and numbers are removed (see :func:`language_consistency`). The target
+    words once math, code and numbers are removed (see :func:`trl_r1.text.language.language_consistency`),
+    with what a reader sees as prose counted wherever it sits: words inside ``\text{}`` in math, and
+    comments or string literals in a code fence that are sentences (four or more words, or eight CJK
+    characters). A reasoning block with fewer than a third of the summary's units
+    (:data:`SHORT_THINK_RATIO`) is scored on reasoning and summary together: a one-line ``<think>``
+    cannot carry a summary written in another language. The target
     comes from the ``language`` dataset column (ISO 639-1 codes such as ``en``, ``zh``), else
     ``default_language``, else is detected from the prompt's user text. Returns ``None`` when no
     target can be determined (an empty prompt), logging ``<name>/undetermined_target``.
@@ -140,12 +125,24 @@ class LanguageConsistencyReward(RewardFunction):
                 undetermined += 1
                 rewards.append(None)
                 continue
-            reasoning = parse_completion(text).reasoning
-            rewards.append(language_consistency(text if reasoning is None else reasoning, target, self.method))
+            rewards.append(self.score(text, target))
         if undetermined:
             logger.warning("%s: no target language for %d of %d completions", self.__name__, undetermined, n)
         self.log_metrics(log_metric, undetermined_target=undetermined / max(n, 1))
         return rewards
+
+    def score(self, text: str, target: str) -> float:
+        """The consistency of one completion with ``target`` (the rule of the class docstring)."""
+        p = parse_completion(text)
+        if p.reasoning is None:
+            matched, total = language_counts(text, target, self.method)
+        else:
+            matched, total = language_counts(p.reasoning, target, self.method)
+            if p.summary:
+                s_matched, s_total = language_counts(p.summary, target, self.method)
+                if total * SHORT_THINK_RATIO < s_total:
+                    matched, total = matched + s_matched, total + s_total
+        return 1.0 if total == 0 else matched / total
 
 
 language_consistency_reward = LanguageConsistencyReward()

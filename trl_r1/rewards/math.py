@@ -1,20 +1,27 @@
 r"""Accuracy reward: is the final answer mathematically right?
 
 DeepSeek-R1 (paper, section 2.2.2 "accuracy rewards") checks the final answer of a math
-problem, given "in a specified format (e.g., within a box)", with rules. Here:
+problem, given "in a specified format (e.g., within a box)", with rules. Here (the threat model,
+rule by rule with the tests that hold each, is ``docs/reward-threat-model.md``):
 
 1. :func:`extract_final_answer` takes the answer from where the format puts it - the
    ``<answer>`` block (R1-Zero), else the text after the last ``</think>`` (R1 summary) - using
    the one completion parser :func:`trl_r1.text.completion.parse_completion`; the ``\boxed{}`` answers
-   inside that part win (several distinct ones form one collection). An answer written only
-   inside the reasoning never counts.
-2. Gold and answer go through one reader, :func:`canonical_answer` (TeX shorthand braced,
-   thousands separators and mixed numbers resolved, invisible characters dropped; ``None`` for
-   what has no single reading), so every path below reads a string the same way.
-3. Most pairs are decided here, exactly and without math-verify (:func:`decide_without_math_verify`:
-   plain numbers, numeric LaTeX, numbers against lists or symbolic expressions, prose without math)
-   or by spacing-normalised equality with a gold that reads.
-4. The rest go to math-verify, in a pool of worker processes (:class:`VerifierPool`) that enforces a
+   inside that part win (several distinct values form one collection; one value boxed twice is one
+   answer). An answer written only inside the reasoning never counts.
+2. Gold and answer go through one reader, :mod:`trl_r1.rewards.answer_reader` (Unicode math, TeX
+   shorthand, thousands separators and mixed numbers resolved, invisible characters dropped; a
+   prose final part read after its answer marker, in any script; ``None`` for what has no single
+   reading), so every path below reads a string the same way.
+3. One final answer, read whole (:func:`~trl_r1.rewards.exact_decisions.final_pair`): a relation
+   (``3 = 5``), a disjunction (``5 or 6``), ``\pm``, or an operator of the question left unevaluated
+   (``\binom{10}{3}``) against a numeric gold is not a final answer: 0.0, counted in
+   ``<name>/not_final``. ``x = 5`` reads as 5, ``18\text{ eggs}`` as 18 against a number, and
+   ``\textbf{(B)}\ 27`` by its letter or its value.
+4. Exact or defer: pairs whose values are exact (integers, decimals, fractions, surds, ``\pi``, numbers
+   in a base, collections of them) are decided in-process by exact arithmetic
+   (:func:`~trl_r1.rewards.exact_decisions.decide_without_math_verify`), never by a float tolerance;
+   the rest go to math-verify, in a pool of worker processes (:class:`VerifierPool`) that enforces a
    hard timeout from any thread: math-verify's own timeouts use ``signal.alarm`` and TRL turns them
    off outside the main thread. A bare string is read whole (as if boxed) or not at all. A worker
    that hangs is killed and replaced; the item scores 0.0, is counted in ``<name>/timeouts`` and is
@@ -33,17 +40,26 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 from trl_r1.rewards._base import Reward, RewardFunction, require_column, texts_of
 from trl_r1.rewards._verify_worker import TIMEOUT
-from trl_r1.rewards.answer_reader import boxed_contents, canonical_answer, normalised
+from trl_r1.rewards.answer_reader import (
+    NOT_FINAL,
+    boxed_contents,
+    canonical_answer,
+    final_answer_text,
+    normalised,
+    statement_after_boxes,
+)
 from trl_r1.rewards.exact_decisions import (
+    base_number,
     decide_without_math_verify,
-    no_close_calls,
-    numeric_value,
-    plain_number,
+    equivalent_exactly,
+    exact_value,
+    final_pair,
+    read_final,
+    split_top_level,
 )
 from trl_r1.rewards.verifier_pool import (
     DEFAULT_TIMEOUT,
@@ -71,10 +87,11 @@ def extract_final_answer(
     r"""The answer string the accuracy reward verifies, or ``None`` when the completion has none.
 
     The ``<answer>`` block if there is one after the reasoning, else the text after the last
-    ``</think>`` (``markers`` names other tags); a ``oxed{}`` inside that part wins (its content is
-    returned). Several distinct boxed answers (``oxed{(2,2)}`` and ``oxed{(6,2)}``) are returned
+    ``</think>`` (``markers`` names other tags); a ``\boxed{}`` inside that part wins (its content is
+    returned). Several distinct boxed answers (``\boxed{(2,2)}`` and ``\boxed{(6,2)}``) are returned
     as one comma-separated collection, ``(2,2), (6,2)``: against a multi-part gold it is compared as
-    a whole, against a single-valued gold it is wrong (a hedge earns nothing). With
+    a whole, against a single-valued gold it is wrong (a hedge earns nothing); one value boxed twice
+    (``\boxed{5}``, then ``\boxed{5.0}``) is one answer. With
     ``fallback_to_full_text=True`` a completion without tags is read whole (its boxes winning), for
     models that do not use the R1 format.
 
@@ -105,13 +122,33 @@ def extract_final_answer(
         if not fallback_to_full_text:
             return None
         region = text
-    boxed = list(dict.fromkeys(b.strip() for b in boxed_contents(region)))
+    region = _BOX_ONE_TOKEN.sub(r"\\boxed{\1}", region)  # TeX reads "\boxed 5" as "\boxed{5}"
+    # A box that spans two math spans (``$\boxed{12 $ and $13}$``) holds its dollars as delimiters, not content.
+    boxed = _distinct_values(re.sub(r"(?<!\\)\$", " ", b).strip() for b in boxed_contents(region))
     if not boxed and _BOX_START.search(region):
         return None  # a box that never closes holds no answer
+    if boxed and (stated := statement_after_boxes(region)) is not None:
+        return stated.strip()  # the last answer the final part states, after its boxes, is its answer
     answer = ", ".join(boxed) if boxed else region.strip()
     return answer or None
 
+
+def _distinct_values(boxes) -> list[str]:
+    r"""Boxed strings with repeats of one value dropped (``\boxed{5}``, then ``\boxed{5.0}``: one answer)."""
+    out: list[str] = []
+    seen: set = set()
+    for b in boxes:
+        key = canonical_answer(b) or b
+        value = exact_value(key)
+        if key in seen or (value is not None and value in seen):
+            continue
+        seen.update(x for x in (key, value) if x is not None)
+        out.append(b)
+    return out
+
+
 _BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BOX_ONE_TOKEN = re.compile(r"\\boxed\s+([0-9A-Za-z])")
 
 
 def group_equivalent(
@@ -130,28 +167,39 @@ def group_equivalent(
     if answers is None or isinstance(answers, (str, bytes)):
         raise TypeError(f"group_equivalent: answers must be a list of answer strings (None for no answer), "
                         f"got {type(answers).__name__}")
-    keys = []
-    for a in answers:
-        if not isinstance(a, str) or not a.strip():
-            keys.append(None)
-        else:  # the reward's reader; an unreadable answer is only equal to the same string
-            c = canonical_answer(a)
-            keys.append(c if c is not None else "\x00" + a.strip())
+    keys = [_vote_key(a) for a in answers]
     distinct = list(dict.fromkeys(k for k in keys if k is not None))
     if not distinct:
         return [NO_ANSWER_CLUSTER] * len(keys)
-    task = ClusterTask([k for k in distinct if not k.startswith("\x00")])
-    values = [plain_number(k) for k in task.items]
-    if len(task.items) > 1 and all(v is not None for v in values) and no_close_calls(values):
-        ids: dict[Fraction, int] = {}  # plain numbers only: exact values decide, as math-verify would
-        task.clusters = [ids.setdefault(v, len(ids)) for v in values]
-    elif len(task.items) > 1:
+    readable = [k for k in distinct if not k.startswith("\x00")]
+    # Exact values first, in-process: one representative per exact cluster goes to math-verify with the
+    # answers exact arithmetic cannot read, and math-verify may not merge two exact representatives
+    # that exact arithmetic calls different (numbers in other bases, near misses).
+    exact_reps: list[str] = []
+    exact_cluster: dict[str, str] = {}
+    others: list[str] = []
+    for k in readable:
+        if _exactly_readable(k):
+            rep = next((r for r in exact_reps if equivalent_exactly(r, k)), None)
+            if rep is None:
+                exact_reps.append(k)
+                rep = k
+            exact_cluster[k] = rep
+        else:
+            others.append(k)
+    task = ClusterTask(exact_reps + others)
+    if others:
         (pool or shared_pool()).run([task], timeout=timeout)
         if task.lost:
             logger.warning("group_equivalent: %d answers could not be compared (timeout or verifier failure); "
                            "each is its own cluster", task.lost)
+        task.clusters = _split_exact_merges(task.items, task.clusters, set(exact_reps))
     else:
-        task.clusters = [0] * len(task.items)
+        task.clusters = list(range(len(task.items)))
+    for k in readable:
+        if k in exact_cluster and k not in exact_reps:
+            task.items.append(k)
+            task.clusters.append(task.clusters[task.items.index(exact_cluster[k])])
     for k in distinct:
         if k.startswith("\x00"):
             task.items.append(k)
@@ -165,6 +213,46 @@ def group_equivalent(
             out.append(NO_ANSWER_CLUSTER)
         else:
             out.append(order.setdefault(cluster_of[k], len(order)))
+    return out
+
+
+def _vote_key(answer: str | None) -> str | None:
+    """What one answer votes for in cons@k: its final answer read whole, as the reward reads it (``None``:
+    no vote - no answer, a hedge, a relation, or an operator left unevaluated on numbers); an unreadable
+    answer votes only with the same string."""
+    if not isinstance(answer, str) or not answer.strip():
+        return None
+    key = final_answer_text(answer)
+    if key is None:
+        return "\x00" + answer.strip()
+    if key == NOT_FINAL:
+        return None
+    final = read_final(key)
+    if final.not_final or (final.operator and not re.search(r"[a-zA-Z]", re.sub(r"\\[a-zA-Z]+", "", final.core))):
+        return None
+    return key if final.letter else (final.core or key)
+
+
+def _exactly_readable(key: str) -> bool:
+    if exact_value(key) is not None or base_number(key) is not None:
+        return True
+    items = split_top_level(key.strip("()[]\\{}"))
+    return len(items) > 1 and all(exact_value(x.strip()) is not None for x in items)
+
+
+def _split_exact_merges(items: list[str], clusters: list[int], exact: set[str]) -> list[int]:
+    """math-verify's clusters, with two exact representatives it merged split again (exact says different)."""
+    out = list(clusters)
+    next_id = max(clusters, default=-1) + 1
+    first_exact: dict[int, str] = {}
+    for i, (item, c) in enumerate(zip(items, clusters)):
+        if item not in exact:
+            continue
+        if c not in first_exact:
+            first_exact[c] = item
+        elif equivalent_exactly(first_exact[c], item) is False:
+            out[i] = next_id
+            next_id += 1
     return out
 
 
@@ -310,11 +398,11 @@ class AccuracyReward(RewardFunction):
             self.markers, reasoning_delimiters, self.__name__)
         gold_keys = [None if g is None else canonical_answer(str(g)) for g in golds]
         extracted = [extract_final_answer(t, self.fallback_to_full_text, markers) for t in texts]
-        answers = [None if a is None else canonical_answer(a) for a in extracted]
+        answers = [None if a is None else final_answer_text(a) for a in extracted]
         if self._pool is None:
             self.pool.start()
         with self._lock:
-            verdicts = self._judge(gold_keys, answers)
+            verdicts, not_final = self._judge(gold_keys, answers)
         rewards: list[Reward] = []
         timeouts = failures = unparseable = 0
         for v in verdicts:
@@ -342,27 +430,39 @@ class AccuracyReward(RewardFunction):
             failures=failures,
             unparseable_gold=unparseable / max(n, 1),
             no_answer=sum(a is None for a in extracted) / max(n, 1),
+            not_final=not_final / max(n, 1),
         )
         if log_extra is not None:
             log_extra(f"{self.__name__}/final_answer", extracted)
         return rewards
 
-    def _judge(self, golds: list[str | None], answers: list[str | None]) -> list[Any]:
+    def _judge(self, gold_keys: list[str | None], answers: list[str | None]) -> tuple[list[Any], int]:
         """Verdict per completion: True / False / TIMEOUT / FAILED, or None when the gold is unusable
-        (no math object), or GOLD_TIMEOUT when its parse timed out (not remembered: retried next call)."""
-        out: list[Any] = [None] * len(golds)
+        (no math object), or GOLD_TIMEOUT when its parse timed out (not remembered: retried next call);
+        and how many answers were not final answers (counted, scored False)."""
+        out: list[Any] = [None] * len(gold_keys)
+        golds: list[str | None] = list(gold_keys)  # the gold string each completion is compared with
         todo: dict[str, dict[str, list[int]]] = {}  # gold -> distinct answer -> completion indices
         same_as_gold: list[int] = []  # completions whose answer is the gold string, gold not read yet
-        for i, (g, a) in enumerate(zip(golds, answers)):
-            status = "ok" if g is not None and numeric_value(g) is not None else self._gold_status.get(g)
-            if g is None or status == "unparseable":
+        not_final = 0
+        for i, (g, a) in enumerate(zip(gold_keys, answers)):
+            if g is None:
+                continue
+            pair = NOT_FINAL if a == NOT_FINAL else final_pair(g, a) if a is not None else None
+            if isinstance(pair, tuple):
+                g, a = pair
+                golds[i] = g
+            exact = exact_value(g) is not None or base_number(g) is not None
+            status = "ok" if exact else self._gold_status.get(g)
+            if status == "unparseable":
                 out[i] = None
-            elif a is None:
-                out[i] = False  # no readable final answer where the format puts it
+            elif pair is None or pair == NOT_FINAL or isinstance(pair, bool):
+                out[i] = pair is True  # no readable final answer, not a final answer, or a letter decided
+                not_final += pair == NOT_FINAL
                 if status is None:
                     todo.setdefault(g, {})  # still learn whether the gold parses (else: None)
             elif (same := decide_without_math_verify(g, a)) is not None:
-                out[i] = same  # plain numbers, numeric LaTeX, prose: math-verify's verdict without it
+                out[i] = same  # exact values, collections of them, prose: decided without math-verify
             elif (g, a) in self._verdicts:
                 self._verdicts.move_to_end((g, a))
                 out[i] = self._verdicts[(g, a)]
@@ -398,7 +498,7 @@ class AccuracyReward(RewardFunction):
                 out[i] = True
             elif status is None and out[i] is None:  # the gold's parse failed or timed out: already set
                 out[i] = FAILED
-        return out
+        return out, not_final
 
 
 def _with_delimiters(markers: Markers, reasoning_delimiters: Sequence[str] | None, where: str) -> Markers:

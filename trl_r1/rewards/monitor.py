@@ -90,7 +90,8 @@ class ReflectionMonitor:
         per_word: bool = False,
         name: str | None = None,
     ):
-        from trl_r1.rewards.language import language_consistency, normalize_language
+        from trl_r1.text.language import language_consistency
+        from trl_r1.text.language_identification import normalize_language
 
         self.words = ReflectiveWords(reflective_words)
         self.eos_token_ids = None if eos_token_ids is None else frozenset(int(i) for i in eos_token_ids)
@@ -154,7 +155,9 @@ class ReflectionMonitor:
     def _language_scores(self, texts: list[str], prompts: Sequence[Any] | None,
                          column: Sequence[str | None] | None) -> list[float | None]:
         """R1 language consistency of each chain of thought; ``None`` where no target is known."""
-        from trl_r1.rewards.language import UNDETERMINED, language_consistency, prompt_language
+        from trl_r1.rewards.language import prompt_language
+        from trl_r1.text.language import language_consistency
+        from trl_r1.text.language_identification import UNDETERMINED
         from trl_r1.text.templates import prompt_text
 
         detected: dict[str, str] = {}

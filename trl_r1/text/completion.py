@@ -27,6 +27,26 @@ ANSWER_END = "</answer>"
 R1_TAGS = (THINK_START, THINK_END, ANSWER_START, ANSWER_END)
 
 
+# Invisible formatting characters (Unicode Cf: direction marks, zero-width spaces and joiners, soft
+# hyphen, BOM). They render as nothing, so no reward may count them as content.
+# Also the blank fillers that render as nothing (Hangul fillers, the braille blank, the combining grapheme
+# joiner, variation selectors, tag characters, musical and shorthand format controls).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible formatting characters (a zero-width space is not content).
+
+    >>> strip_invisible("4\u200b2\u200e")
+    '42'
+    """
+    return INVISIBLE.sub("", text) if not text.isascii() else text
+
+
 @dataclass(frozen=True)
 class Markers:
     """The two tags around the reasoning block, and the optional answer tags."""
@@ -46,7 +66,8 @@ class ParsedCompletion:
 
     Attributes:
         text: the completion text as given.
-        reasoning: text inside the reasoning block, stripped; ``None`` when there is no block.
+        reasoning: text inside the reasoning block, stripped (whitespace and invisible characters, see
+            :func:`strip_invisible`); ``None`` when there is no block.
         summary: text after the last reasoning-end tag, stripped (the R1 summary, which in
             R1-Zero layout holds the answer block); ``None`` when there is no end tag.
         answer: text inside the last ``<answer>…</answer>`` after the reasoning, stripped;
@@ -114,20 +135,20 @@ def parse_completion(
     reasoning = summary = None
     end = text.rfind(m.think_end)
     if end >= 0:
-        summary = text[end + len(m.think_end) :].strip()
+        summary = strip_invisible(text[end + len(m.think_end) :]).strip()
         head = text[:end]
         start = head.rfind(m.think_start)
         if start >= 0:
-            reasoning = head[start + len(m.think_start) :].strip()
+            reasoning = strip_invisible(head[start + len(m.think_start) :]).strip()
         elif prefilled:
-            reasoning = head.strip()
+            reasoning = strip_invisible(head).strip()
     answer = None
     region = summary if summary is not None else text
     a_end = region.rfind(m.answer_end)
     if a_end >= 0:
         a_start = region.rfind(m.answer_start, 0, a_end)
         if a_start >= 0:
-            answer = region[a_start + len(m.answer_start) : a_end].strip()
+            answer = strip_invisible(region[a_start + len(m.answer_start) : a_end]).strip()
     return ParsedCompletion(
         text=text,
         reasoning=reasoning,

@@ -26,12 +26,10 @@ from __future__ import annotations
 import logging
 
 from trl_r1.text.language_identification import (
-    SUPPORTED_LANGUAGES,
     UNDETERMINED,
     check_language,
     identify,
     langdetect_language,
-    normalize_language,
 )
 from trl_r1.text.language_units import (
     CJK_CHAR,
@@ -50,19 +48,9 @@ from trl_r1.text.language_units import (
 __all__ = [
     "FASTTEXT_MIN_CONFIDENCE",
     "METHODS",
-    "SHARED_SCRIPT",
-    "STOPWORD_SCRIPT",
-    "SUPPORTED_LANGUAGES",
-    "UNDETERMINED",
-    "UNIQUE_SCRIPT",
-    "check_language",
     "detect_language",
-    "identify",
-    "langdetect_language",
     "language_consistency",
-    "normalize_language",
-    "script_of",
-    "strip_non_language",
+    "language_counts",
 ]
 
 logger = logging.getLogger(__name__)
@@ -162,6 +150,17 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
     >>> language_consistency("我们把数相加。So we get seven.", "zh")  # 6 Han characters, 4 English words
     0.6
     """
+    matched, total = language_counts(text, language, method)
+    return 1.0 if total == 0 else matched / total
+
+
+def language_counts(text: str, language: str, method: str = "fast") -> tuple[float, int]:
+    """``(units in language, all units)`` of ``text``: :func:`language_consistency` before the division, so
+    that several parts of a completion can be scored together.
+
+    >>> language_counts("我们把数相加。So we get seven.", "zh")
+    (6, 10)
+    """
     target = check_language(language, "language_consistency")
     if method not in METHODS:
         raise ValueError(f"language_consistency: method must be one of {METHODS}, got {method!r}")
@@ -176,14 +175,14 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
         sentence_words = [words_of(s) for s in parsed.sentences]
     total = sum(len(w) + len(c) for w, c in zip(sentence_words, sentence_chars))
     if total == 0:
-        return 1.0
+        return 0, 0
     if method == "langdetect":
         matched = sum(
             len(w) + len(c)
             for s, w, c in zip(parsed.sentences, sentence_words, sentence_chars)
             if (w or c) and _reference_label(s, w, c) == target
         )
-        return matched / total
+        return matched, total
     matched = 0
     if target in ("zh", "ja"):
         for chars in sentence_chars:
@@ -192,10 +191,10 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
                 matched += 0 if kana else len(chars)
             elif kana:
                 matched += len(chars)
-        return matched / total
+        return matched, total
     script = UNIQUE_SCRIPT.get(target)
     if script is not None:
-        return sum(script_of(w[0]) == script for ws in sentence_words for w in ws) / total
+        return sum(script_of(w[0]) == script for ws in sentence_words for w in ws), total
     script = SHARED_SCRIPT.get(target, "Latin")
     if script == "Latin" and parsed.ascii:
         in_script = sentence_words  # ASCII text: every word is Latin
@@ -204,7 +203,7 @@ def language_consistency(text: str, language: str, method: str = "fast") -> floa
     for same, lang in zip(in_script, _sentence_languages(in_script, sentence_hits, target, script, parsed)):
         if lang == target:
             matched += len(same)
-    return matched / total
+    return matched, total
 
 
 def _reference_label(sentence: str, words: list[str], chars: list[str]) -> str:

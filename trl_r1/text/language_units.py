@@ -28,8 +28,53 @@ _CLOSER = {"fence": "```", "dd": "$$", "bo": "\\]", "po": "\\)", "d": "$"}
 _TRIGGER = re.compile(r"[`$\\\d]|https?://|www\.")  # where an opener can start: a fast first scan
 
 
+# Words a reader sees inside math: \text{...} and its siblings always; the arguments of math-font commands,
+# \operatorname and \tag when they are sentences (\mathrm{cm} and \operatorname{lcm} are symbols, not prose).
+_TEXT_IN_MATH = re.compile(r"\\(?:text[a-z]*|[mh]box)\s*\{([^{}]*)\}")
+_SENTENCE_IN_MATH = re.compile(r"\\(?:math[a-z]+|operatorname\*?|tag\*?)\s*\{([^{}]*)\}")
+_TEX_SPACE = re.compile(r"\\[ ,;:!]|~")
+# Comments and string literals of the common languages (#, //, /* */, "...", '...', docstrings).
+_PROSE_IN_CODE = re.compile(
+    r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|/\*(.*?)\*/|\{-(.*?)-\}|\(\*(.*?)\*\)|<!--(.*?)-->|^=begin(.*?)^=end'  # blocks
+    r"|(?:#|//)([^\n]*)|(?:^|(?<=\s))--([^\n]*)"  # C, Python, shell; Lua, SQL, Haskell
+    r"|^[ \t]*(?:%+|;+|!|'|REM\b)([^\n]*)"  # whole-line comments: MATLAB/TeX, Lisp/asm, Fortran, VB, batch
+    r'|"([^"\n]*)"|\'([^\'\n]*)\'',  # string literals
+    re.S | re.M,
+)
+_CODE_WORD = re.compile(r"[^\W\d_]{2,}")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MIN_SENTENCE_WORDS = 4  # a comment or string with this many words (2+ letters) is a sentence, not a label
+MIN_SENTENCE_CJK = 8  # ... or this many CJK characters
+
+
+def _is_sentence(piece: str) -> bool:
+    return len(_CODE_WORD.findall(piece)) >= MIN_SENTENCE_WORDS or len(_CJK_RUN.findall(piece)) >= MIN_SENTENCE_CJK
+
+
+def _text_in_math(span: str) -> str:
+    """The words a reader sees in a math span: ``\\text{}`` (and siblings) always, and math-font,
+    ``\\operatorname`` and ``\\tag`` arguments that are sentences: math is not a hiding place for prose."""
+    if "{" not in span or ("\\text" not in span and "box" not in span and "\\math" not in span
+                           and "\\operatorname" not in span and "\\tag" not in span):
+        return " "
+    pieces = _TEXT_IN_MATH.findall(span) + [
+        p for p in (_TEX_SPACE.sub(" ", x) for x in _SENTENCE_IN_MATH.findall(span)) if _is_sentence(p)]
+    return " " + "\n".join(_TEX_SPACE.sub(" ", p) for p in pieces) + " " if pieces else " "
+
+
+def _prose_in_code(code: str) -> str:
+    """The comments and string literals of a code block, when together they are a sentence (see
+    :data:`MIN_SENTENCE_WORDS`; prose cut into one-line comments is still prose): a code fence is not a
+    hiding place for prose, but a block whose comments and strings are a label or two is code."""
+    pieces = [next((g for g in m.groups() if g is not None), "") for m in _PROSE_IN_CODE.finditer(code)]
+    joined = " ".join(pieces)
+    return " " + joined + "\n" if _is_sentence(joined) else " "
+
+
 def strip_non_language(text: str) -> str:
-    """``text`` without LaTeX, code, URLs and numbers (each replaced by a space).
+    """``text`` without LaTeX, code, URLs and numbers (each replaced by a space), keeping what a reader
+    reads as prose inside them: the words of ``\\text{}`` inside math, and comments or strings that are
+    sentences inside code fences (:func:`_prose_in_code`).
 
     An opener without its closer (``\\[`` never closed) is dropped on its own, except a code fence,
     which runs to the end. Linear in ``len(text)``.
@@ -49,15 +94,20 @@ def strip_non_language(text: str) -> str:
             out.append(text[pos:])
             break
         out.append(text[pos : m.start()])
-        out.append(" ")
         kind = m.lastgroup
         end = m.end()
-        if kind in _CLOSER:
+        kept = " "
+        if kind == "code" and _is_sentence(m.group()[1:-1]):
+            kept = " " + m.group()[1:-1] + "\n"  # an inline code span holding a sentence is prose
+        elif kind in _CLOSER:
             closer = _CLOSER[kind]
             j = -1 if kind in missing else text.find(closer, end)
             if j >= 0:
+                inner = text[end:j]
                 end = j + len(closer)
+                kept = _prose_in_code(inner) if kind == "fence" else _text_in_math(inner)
             elif kind == "fence":
+                kept = _prose_in_code(text[end:])
                 end = n
             else:
                 missing.add(kind)
@@ -66,9 +116,11 @@ def strip_non_language(text: str) -> str:
             key = "env:" + closer
             j = -1 if key in missing else text.find(closer, end)
             if j >= 0:
+                kept = _text_in_math(text[end:j])
                 end = j + len(closer)
             else:
                 missing.add(key)
+        out.append(kept)
         pos = end
     return "".join(out)
 
