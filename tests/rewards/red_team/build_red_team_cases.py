@@ -1,0 +1,719 @@
+r"""Write ``red_team_cases.jsonl``: the red team's (gold, completion, expected verdict) cases for issue 21.
+
+Run ``python tests/rewards/red_team/build_red_team_cases.py`` after editing a case here; the JSONL file is the
+data the test module reads (this script is only its readable source, so LaTeX is not double-escaped by hand).
+
+Written from outside the implementation: only README's "Rewards" section, issue 21 and the threat model were
+read. Each case has one verdict that is mathematically clear; where a verdict could go either way the case
+is left out. ``accept`` lists the verdicts allowed when more than one is right (only for resource-exhaustion
+cases: a wrong answer may be 0.0 or ``None`` (a timeout), never 1.0, and never a hang).
+
+A case's completion is built from one of:
+  ``boxed``:      R1 reasoning | summary layout with ``\boxed{<boxed>}`` in the summary;
+  ``summary``:    the same layout with this raw text as the summary;
+  ``completion``: the raw completion (a string, or TRL's conversational list of messages);
+  ``parts``:      a list of ``[text, repeat]`` pairs, concatenated (for huge inputs, kept small on disk).
+A gold is ``gold`` or ``gold_parts`` (same form as ``parts``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+THINK = "<think>\nLet me work through the problem step by step and check the result.\n</think>\n\n"
+
+CASES: list[dict] = []
+
+
+def case(cid: str, family: str, reward: str = "accuracy", why: str = "", **fields) -> None:
+    CASES.append({"id": cid, "family": family, "reward": reward, "why": why, **fields})
+
+
+def acc(cid: str, family: str, gold, boxed: str, expect, why: str = "", **extra) -> None:
+    """An accuracy case whose answer is ``\\boxed{boxed}`` in the summary."""
+    case(cid, family, gold=gold, boxed=boxed, expect=expect, why=why, **extra)
+
+
+# --------------------------------------------------------------------------------------------------
+# placement: where the answer sits (reasoning vs summary vs answer block, tags, prefill, delimiters)
+# --------------------------------------------------------------------------------------------------
+F = "placement"
+case("place-01", F, gold="5", completion="<think>\nSo the result is \\boxed{5}.\n</think>", expect=0.0,
+     why="the answer only in the reasoning, no summary: README says it scores 0")
+case("place-02", F, gold="5", completion="<think>\nIt is \\boxed{5}.\n</think>\n\nThe final answer is $\\boxed{6}$.",
+     expect=0.0, why="right in the reasoning, wrong in the summary: the summary is the final answer")
+case("place-03", F, gold="5", completion="<think>\nFirst guess \\boxed{6}, but that is wrong.\n</think>\n\nThe final answer is $\\boxed{5}$.",
+     expect=1.0, why="a wrong guess in the reasoning must not spoil a right summary")
+case("place-04", F, gold="5", completion="<think>\nreasoning\n</think>\n\nSummary follows.\n<think>\nThe answer is \\boxed{5}.\n</think>\n",
+     expect=0.0, why="the answer hidden in a second think block; nothing after the last </think>")
+case("place-05", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>6</answer>\n<answer>5</answer>",
+     expect=0.0, why="two answer blocks with different values (README: several answer blocks score 0)")
+case("place-06", F, gold="5", completion="<think>\nI think <answer>5</answer> is it.\n</think>\n\nThe answer is $\\boxed{6}$.",
+     expect=0.0, why="an answer tag inside the reasoning is not the final answer; the summary says 6")
+case("place-07", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>\\boxed{6}</answer>",
+     expect=0.0, why="the answer block says 6")
+case("place-08", F, gold="5", completion="<think>\nreasoning about \\boxed{5}", expect=0.0,
+     why="truncated completion: the reasoning never closed, so there is no final answer")
+case("place-09", F, gold="5", completion="The problem asks for x.\nComputing gives 5.\n</think>\n\nThe final answer is $\\boxed{5}$.",
+     expect=1.0, why="<think> prefilled by the prompt: the completion starts inside the reasoning")
+case("place-10", F, gold="5", completion=[{"role": "assistant", "content": THINK + "The final answer is $\\boxed{5}$."}],
+     expect=1.0, why="TRL conversational completion")
+case("place-11", F, gold="5", completion=[{"role": "assistant", "content": "<think>\nIt is \\boxed{5}\n</think>\n\n"}],
+     expect=0.0, why="conversational, answer only in the reasoning")
+case("place-12", F, gold="5", completion="<think>\nreasoning\n</think>\n\nSo the answer is 5.", expect=1.0,
+     why="a plain prose final answer in the summary, reasoning without numbers")
+case("place-13", F, gold="5", completion="blah \\boxed{6} blah </REASONING_END> The answer is \\boxed{5}.",
+     call={"reasoning_delimiters": ["</REASONING_END>"]}, expect=1.0,
+     why="TRL's reasoning_delimiters: the answer after the delimiter")
+case("place-14", F, gold="6", completion="blah \\boxed{6} blah </REASONING_END> The answer is \\boxed{5}.",
+     call={"reasoning_delimiters": ["</REASONING_END>"]}, expect=0.0,
+     why="TRL's reasoning_delimiters: the 6 sits before the delimiter, in the reasoning")
+case("place-15", F, gold="5", completion="The answer is \\boxed{5}.", ctor={"fallback_to_full_text": True}, expect=1.0,
+     why="AccuracyReward(fallback_to_full_text=True) with no reasoning block")
+case("place-16", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>\n\n5\n\n</answer>", expect=1.0,
+     why="an answer block padded with blank lines")
+case("place-17", F, gold="\\frac{3}{4}", completion="<think>\nreasoning\n</think>\n<answer>\n$$\n\\frac{3}{4}\n$$\n</answer>",
+     expect=1.0, why="display math over several lines in the answer block")
+case("place-18", F, gold="42", completion=THINK + "The answer is\n$$\n\\boxed{\n  42\n}\n$$", expect=1.0,
+     why="a boxed answer spread over lines")
+case("place-19", F, gold="\\frac{1}{2}", completion=THINK + "The answer is $\\boxed{\\frac{1}\n{2}}$.", expect=1.0,
+     why="a newline between \\frac's arguments is TeX whitespace")
+case("place-20", F, gold="5", completion="<think>\nThe answer is \\boxed{5}\n</think>\n</think>\n", expect=0.0,
+     why="two closing tags and nothing after the last: the answer only in the reasoning")
+
+# --------------------------------------------------------------------------------------------------
+# latex_injection: commands that change how LaTeX renders or parses
+# --------------------------------------------------------------------------------------------------
+F = "latex_injection"
+acc("tex-01", F, "5", "\\phantom{5}6", 0.0, why="\\phantom is invisible: the visible answer is 6")
+acc("tex-02", F, "65", "6\\phantom{5}", 0.0, why="the visible answer is 6, not 65")
+acc("tex-03", F, "5", "\\hphantom{5}", 0.0, why="nothing visible")
+acc("tex-04", F, "5", "\\color{red}5", 1.0, why="colour is presentation")
+acc("tex-05", F, "5", "\\textcolor{blue}{5}", 1.0, why="colour is presentation")
+acc("tex-06", F, "5", "{\\color{red}6}", 0.0, why="a coloured 6 is still 6")
+acc("tex-07", F, "5", "\\text{5}", 1.0, why="the digit 5 in text mode")
+acc("tex-08", F, "5", "\\textbf{5}", 1.0, why="bold 5")
+acc("tex-09", F, "5", "\\mathbf{5}", 1.0, why="bold 5")
+acc("tex-10", F, "5", "\\mathrm{5}", 1.0, why="upright 5")
+acc("tex-11", F, "\\frac{1}{2}", "\\displaystyle \\frac{1}{2}", 1.0, why="\\displaystyle is presentation")
+acc("tex-12", F, "\\frac{1}{3}", "\\displaystyle \\frac{1}{2}", 0.0, why="1/2 is not 1/3")
+acc("tex-13", F, "0.75", "\\dfrac{3}{4}", 1.0, why="\\dfrac 3/4 is exactly 0.75")
+acc("tex-14", F, "\\frac34", "\\tfrac{3}{4}", 1.0, why="\\tfrac is \\frac")
+acc("tex-15", F, "5", "\\cancel{5}6", 0.0, why="the struck-out 5 is not the answer; 6 is left")
+acc("tex-16", F, "5", "x \\neq 5", 0.0, why="says x is not 5")
+acc("tex-17", F, "5", "x \\not= 5", 0.0, why="says x is not 5")
+acc("tex-18", F, "5", "\\neg (x = 5)", 0.0, why="says x is not 5")
+acc("tex-19", F, "5", "5 \\\\ 6", 0.0, why="two lines, two values")
+acc("tex-20", F, "5", "5\\;", 1.0, why="trailing thick space")
+acc("tex-21", F, "5", "\\;5\\,", 1.0, why="spacing commands")
+acc("tex-22", F, "5", "\\quad 5", 1.0, why="leading quad")
+acc("tex-23", F, "5", "5 \\quad 6", 0.0, why="two values separated by a quad")
+acc("tex-24", F, "-5", "\\!-5", 1.0, why="negative thin space before -5")
+acc("tex-25", F, "5", "5\\!\\!\\!6", 0.0, why="negative space pulls 6 next to 5: it reads 56, not 5")
+acc("tex-26", F, "5", "\\underline{5}", 1.0, why="underlined 5")
+acc("tex-27", F, "5", "\\mbox{5}", 1.0, why="5 in an mbox")
+acc("tex-28", F, "5", "\\text{Answer: } 5", 1.0, why="a text prefix inside the box")
+acc("tex-29", F, "5", "\\text{The answer is } 5", 1.0, why="a text prefix inside the box")
+acc("tex-30", F, "5", "\\text{Answer: } 6", 0.0, why="the prefixed value is 6")
+acc("tex-31", F, "5", "\\textbf{Final Answer:} 5", 1.0, why="a bold text prefix inside the box")
+case("tex-32", F, gold="5", summary="The answer is $\\fbox{5}$.", expect=1.0, why="\\fbox is a box around 5")
+case("tex-33", F, gold="5", summary="The answer is $\\boxed 5$.", expect=1.0, why="TeX reads \\boxed 5 as \\boxed{5}")
+case("tex-34", F, gold="5", summary="The answer is $\\boxed 7$.", expect=0.0, why="TeX reads \\boxed 7 as \\boxed{7}")
+acc("tex-35", F, "5", "", 0.0, why="empty box")
+acc("tex-36", F, "5", "\\,", 0.0, why="a box holding only a space")
+case("tex-37", F, gold="5", summary="The answer is $\\boxed{\\boxed{5}}$.", expect=1.0, why="nested boxes around 5")
+acc("tex-38", F, "5", "5 \\text{ or } 6", 0.0, why="a hedge inside the box")
+acc("tex-39", F, "5", "5 \\text{ and } 6", 0.0, why="two values")
+case("tex-40", F, gold="5", summary="The answer is $\\boxed{6} % \\boxed{5}$\n", expect=0.0,
+     why="either % starts a TeX comment (answer 6) or both boxes count (a hedge): never 5")
+case("tex-41", F, gold="5", summary="The answer is $\\boxed{6 % 5\n}$.", expect=0.0,
+     why="with % as a comment the box holds 6; as a literal it is not 5 either")
+acc("tex-42", F, "5", "\\hspace{1cm}5", 1.0, why="horizontal space then 5")
+acc("tex-43", F, "5", "5\\hspace{-1em}6", 0.0, why="two digits overprinted: not 5")
+acc("tex-44", F, "5", "\\vphantom{6}5", 1.0, why="\\vphantom is invisible: the answer is 5")
+acc("tex-45", F, "6", "\\vphantom{6}5", 0.0, why="the invisible 6 is not the answer")
+acc("tex-46", F, "5", "\\text{6}5", 0.0, why="reads 65")
+acc("tex-47", F, "5", "\\large 5", 1.0, why="a size command")
+acc("tex-48", F, "5", "\\scriptstyle 5", 1.0, why="a style command")
+case("tex-49", F, gold="5", summary="The answer is $\\def\\five{6}\\boxed{\\five}$.", expect=0.0,
+     why="the macro expands to 6")
+acc("tex-51", F, "5", "\\textstyle{5}", 1.0, why="a style command in a group")
+
+# --------------------------------------------------------------------------------------------------
+# percent: percentages vs decimals
+# --------------------------------------------------------------------------------------------------
+F = "percent"
+acc("pct-01", F, "25\\%", "25\\%", 1.0)
+acc("pct-02", F, "25\\%", "26\\%", 0.0)
+acc("pct-03", F, "25\\%", "2.5\\%", 0.0, why="a factor of 10")
+acc("pct-04", F, "25\\%", "0.25\\%", 0.0, why="0.25% is a hundredth of 25%")
+acc("pct-05", F, "25\\%", "250\\%", 0.0)
+acc("pct-06", F, "12.5\\%", "12.5 \\%", 1.0, why="a space before the percent sign")
+acc("pct-07", F, "12.5\\%", "\\frac{25}{2}\\%", 1.0, why="25/2 percent is 12.5 percent")
+acc("pct-08", F, "50", "0.5\\%", 0.0, why="0.5% is neither 50 nor 50%")
+acc("pct-09", F, "12.5\\%", "12.5\\,\\%", 1.0, why="a thin space before the percent sign")
+acc("pct-10", F, "40\\%", "4\\%", 0.0, why="a factor of 10")
+
+# --------------------------------------------------------------------------------------------------
+# scientific notation
+# --------------------------------------------------------------------------------------------------
+F = "scientific"
+acc("sci-01", F, "3\\times 10^{5}", "300000", 1.0)
+acc("sci-02", F, "3\\times 10^{5}", "300{,}000", 1.0, why="LaTeX comma grouping")
+acc("sci-03", F, "3\\times 10^{5}", "3 \\cdot 10^5", 1.0)
+acc("sci-04", F, "3\\times 10^{5}", "3\\times10^{6}", 0.0, why="a factor of 10")
+acc("sci-05", F, "1.5\\times 10^{-3}", "0.0015", 1.0)
+acc("sci-06", F, "1.5\\times 10^{-3}", "0.015", 0.0)
+acc("sci-07", F, "1.5\\times 10^{-3}", "15\\times10^{-4}", 1.0)
+acc("sci-08", F, "1.5\\times 10^{-3}", "1.5\\times10^{3}", 0.0, why="the exponent's sign")
+acc("sci-09", F, "6.02\\times10^{23}", "6.02 \\times 10^{23}", 1.0)
+acc("sci-10", F, "6.02\\times10^{23}", "6.02\\times10^{22}", 0.0)
+acc("sci-11", F, "10^{100}", "100^{50}", 1.0, why="exactly equal")
+acc("sci-12", F, "10^{100}", "10^{99}", 0.0)
+acc("sci-13", F, "5", "5 \\times 10^{0}", 1.0)
+acc("sci-14", F, "1000", "10^3", 1.0)
+acc("sci-15", F, "1024", "4^{5}", 1.0)
+acc("sci-16", F, "2.5\\times 10^{-7}", "2.5\\times 10^{-8}", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# angles: degrees vs radians
+# --------------------------------------------------------------------------------------------------
+F = "angles"
+acc("ang-01", F, "30^\\circ", "30^{\\circ}", 1.0)
+acc("ang-02", F, "30^\\circ", "31^\\circ", 0.0)
+acc("ang-03", F, "30^\\circ", "60^\\circ", 0.0)
+acc("ang-04", F, "\\frac{\\pi}{6}", "\\frac{\\pi}{3}", 0.0)
+acc("ang-05", F, "\\frac{\\pi}{6}", "\\pi/6", 1.0)
+acc("ang-06", F, "\\frac{\\pi}{6}", "\\frac{1}{6}\\pi", 1.0)
+acc("ang-07", F, "\\frac{\\pi}{6}", "\\frac{\\pi}{6}^\\circ", 0.0,
+    why="pi/6 degrees is about 0.0091 rad, not pi/6 rad: dropping the degree sign pays a wrong unit")
+acc("ang-08", F, "30", "30^\\circ", 1.0, why="MATH writes degree golds bare")
+acc("ang-09", F, "120^\\circ", "120^{\\circ}.", 1.0)
+acc("ang-10", F, "45", "45^\\circ", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# intervals: open vs closed, unions
+# --------------------------------------------------------------------------------------------------
+F = "intervals"
+acc("int-01", F, "(0, 1]", "(0,1]", 1.0)
+acc("int-02", F, "(0, 1]", "[0,1]", 0.0, why="closed at 0")
+acc("int-03", F, "(0, 1]", "(0,1)", 0.0, why="open at 1")
+acc("int-04", F, "(0, 1]", "[0, 1)", 0.0)
+acc("int-05", F, "(-\\infty, 3)", "(-\\infty,3]", 0.0)
+acc("int-06", F, "(-\\infty, 3)", "x \\le 3", 0.0, why="includes 3")
+acc("int-07", F, "(-\\infty, 3)", "x > 3", 0.0)
+acc("int-08", F, "[2, 5)", "[2,5)", 1.0)
+acc("int-09", F, "(-\\infty, -1) \\cup (1, \\infty)", "(1,\\infty)\\cup(-\\infty,-1)", 1.0, why="union is commutative")
+acc("int-10", F, "(-\\infty, -1) \\cup (1, \\infty)", "(-\\infty,-1]\\cup(1,\\infty)", 0.0)
+acc("int-11", F, "(-\\infty, -1) \\cup (1, \\infty)", "(-\\infty, -1) \\cap (1, \\infty)", 0.0, why="the intersection is empty")
+acc("int-12", F, "[0,1]", "\\{0, 1\\}", 0.0, why="two points are not the interval")
+acc("int-13", F, "(-\\infty, \\infty)", "(-\\infty,-1)\\cup(1,\\infty)", 0.0)
+acc("int-14", F, "[-2, 2]", "[-2,2]", 1.0)
+acc("int-15", F, "[-2, 2]", "[-2,3]", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# collections: sets vs tuples vs ordered pairs, lists of solutions
+# --------------------------------------------------------------------------------------------------
+F = "collections"
+acc("col-01", F, "(3, -4)", "(-4, 3)", 0.0, why="an ordered pair's order matters")
+acc("col-02", F, "(3, -4)", "(3,-4)", 1.0)
+acc("col-03", F, "\\{1, 2\\}", "\\{2, 1\\}", 1.0, why="a set has no order")
+acc("col-04", F, "\\{1, 2\\}", "\\{1\\}", 0.0)
+acc("col-05", F, "\\{1, 2\\}", "\\{1,2,3\\}", 0.0)
+acc("col-06", F, "(1,2,3)", "(1,3,2)", 0.0, why="a triple's order matters")
+acc("col-07", F, "\\{(1,2),(3,4)\\}", "\\{(3,4),(1,2)\\}", 1.0)
+acc("col-08", F, "\\{(1,2),(3,4)\\}", "\\{(2,1),(4,3)\\}", 0.0, why="the pairs are reversed")
+acc("col-09", F, "1, 2, 3", "3, 2, 1", 1.0, why="MATH's 'all solutions' lists have no order")
+acc("col-10", F, "1, 2, 3", "1, 2", 0.0, why="a missing solution")
+acc("col-11", F, "1, 2, 3", "1, 2, 3, 4", 0.0, why="an extra solution")
+acc("col-12", F, "\\emptyset", "\\varnothing", 1.0)
+acc("col-13", F, "\\emptyset", "\\{0\\}", 0.0)
+acc("col-14", F, "\\emptyset", "0", 0.0)
+acc("col-15", F, "(1, 2, 3)", "(1, 2)", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# inequalities
+# --------------------------------------------------------------------------------------------------
+F = "inequalities"
+acc("ineq-01", F, "x > 3", "x>3", 1.0)
+acc("ineq-02", F, "x > 3", "3 < x", 1.0, why="the same relation written the other way")
+acc("ineq-03", F, "x > 3", "x \\geq 3", 0.0)
+acc("ineq-04", F, "x > 3", "x < 3", 0.0)
+acc("ineq-05", F, "x > 3", "x > -3", 0.0)
+acc("ineq-06", F, "x \\le 5", "x \\leq 5", 1.0)
+acc("ineq-07", F, "x \\le 5", "x < 5", 0.0)
+acc("ineq-08", F, "-2 < x < 3", "-2<x<3", 1.0)
+acc("ineq-09", F, "-2 < x < 3", "-2 \\le x < 3", 0.0)
+acc("ineq-10", F, "3", "x > 3", 0.0, why="a bound is not the value")
+acc("ineq-11", F, "3", "x \\geq 3", 0.0, why="a bound is not the value")
+acc("ineq-12", F, "x \\ge 1", "x \\geq 1", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# matrices and vectors
+# --------------------------------------------------------------------------------------------------
+F = "matrices"
+M = "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"
+acc("mat-01", F, M, "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}", 1.0, why="brackets are presentation")
+acc("mat-02", F, M, "\\begin{pmatrix} 3 & 4 \\\\ 1 & 2 \\end{pmatrix}", 0.0, why="rows swapped")
+acc("mat-03", F, M, "\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}", 0.0, why="transposed")
+acc("mat-04", F, M, "\\begin{pmatrix} 1 & 2 & 3 & 4 \\end{pmatrix}", 0.0, why="a row vector, not 2x2")
+acc("mat-05", F, M, "\\begin{pmatrix} 1 \\\\ 2 \\\\ 3 \\\\ 4 \\end{pmatrix}", 0.0, why="a column vector, not 2x2")
+acc("mat-06", F, M, "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\\\ \\end{pmatrix}", 1.0, why="a trailing row break")
+acc("mat-07", F, "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}", "\\begin{pmatrix} \\frac{1}{2} \\\\ 3 \\end{pmatrix}", 1.0)
+acc("mat-08", F, "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}", "\\begin{pmatrix} 0.5 \\\\ 3 \\end{pmatrix}", 1.0, why="0.5 is exactly 1/2")
+acc("mat-09", F, "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}", "\\begin{pmatrix} 3 \\\\ 1/2 \\end{pmatrix}", 0.0)
+acc("mat-10", F, "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}", 0.0, why="a sign")
+acc("mat-11", F, M, "\\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right]", 1.0, why="an array in brackets")
+acc("mat-12", F, M, "-2", 0.0, why="the determinant is not the matrix")
+acc("mat-13", F, "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}", "\\begin{pmatrix} 0 & 1 \\\\ 1 & 0 \\end{pmatrix}", 0.0)
+acc("mat-14", F, "\\langle 1, 2 \\rangle", "\\langle 2,1\\rangle", 0.0, why="a vector's order matters")
+acc("mat-15", F, "\\langle 1, 2 \\rangle", "\\langle 1,2\\rangle", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# complex numbers
+# --------------------------------------------------------------------------------------------------
+F = "complex"
+acc("cpx-01", F, "3+4i", "4i+3", 1.0)
+acc("cpx-02", F, "3+4i", "3-4i", 0.0, why="the conjugate")
+acc("cpx-03", F, "3+4i", "3+4", 0.0, why="dropping i")
+acc("cpx-04", F, "7", "3+4i", 0.0)
+acc("cpx-05", F, "2i", "2", 0.0, why="dropping i")
+acc("cpx-06", F, "2", "2i", 0.0, why="adding i")
+acc("cpx-07", F, "i", "-i", 0.0)
+acc("cpx-08", F, "\\frac{1}{2}+\\frac{\\sqrt{3}}{2}i", "\\frac{1+i\\sqrt{3}}{2}", 1.0)
+acc("cpx-09", F, "\\frac{1}{2}+\\frac{\\sqrt{3}}{2}i", "\\frac{1-i\\sqrt{3}}{2}", 0.0)
+acc("cpx-10", F, "3+4i", "\\overline{3+4i}", 0.0, why="\\overline is the conjugate, 3-4i")
+acc("cpx-11", F, "3+4i", "(3+4i)", 1.0)
+acc("cpx-12", F, "-1+i", "i-1", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# infinity
+# --------------------------------------------------------------------------------------------------
+F = "infinity"
+acc("inf-01", F, "\\infty", "\\infty", 1.0)
+acc("inf-02", F, "\\infty", "+\\infty", 1.0)
+acc("inf-03", F, "\\infty", "-\\infty", 0.0)
+acc("inf-04", F, "-\\infty", "\\infty", 0.0)
+acc("inf-05", F, "\\infty", "0", 0.0)
+acc("inf-06", F, "5", "\\infty", 0.0)
+acc("inf-07", F, "\\infty", "\\frac{1}{0}", 0.0, why="1/0 is undefined, not +infinity")
+
+# --------------------------------------------------------------------------------------------------
+# signs: negative zero, double negatives, signs inside fractions
+# --------------------------------------------------------------------------------------------------
+F = "signs"
+acc("sgn-01", F, "0", "-0", 1.0)
+acc("sgn-02", F, "0", "-0.0", 1.0)
+acc("sgn-03", F, "-0", "0", 1.0, why="the gold -0 is 0")
+acc("sgn-04", F, "-5", "-(5)", 1.0)
+acc("sgn-05", F, "-5", "-(-5)", 0.0, why="-(-5) is 5")
+acc("sgn-06", F, "-5", "--5", 0.0, why="a double minus is +5")
+acc("sgn-07", F, "-5", "+5", 0.0)
+acc("sgn-08", F, "5", "+5", 1.0)
+acc("sgn-09", F, "-\\frac{1}{2}", "\\frac{-1}{2}", 1.0)
+acc("sgn-10", F, "-\\frac{1}{2}", "\\frac{1}{-2}", 1.0)
+acc("sgn-11", F, "-\\frac{1}{2}", "\\frac{-1}{-2}", 0.0, why="two minus signs cancel: 1/2")
+acc("sgn-12", F, "-5", "|-5|", 0.0, why="the absolute value is 5")
+acc("sgn-13", F, "-5", "\\lvert -5 \\rvert", 0.0, why="the absolute value is 5")
+
+# --------------------------------------------------------------------------------------------------
+# float_traps: values a float path confuses (overflow to inf, underflow to 0, rounding to 1)
+# --------------------------------------------------------------------------------------------------
+F = "float_traps"
+acc("flt-01", F, "10^{400}", "10^{401}", 0.0, accept=[0.0, None], why="both overflow a float to inf")
+acc("flt-02", F, "2^{1024}", "2^{1025}", 0.0, accept=[0.0, None], why="both overflow a float to inf")
+acc("flt-03", F, "-10^{400}", "10^{400}", 0.0, accept=[0.0, None], why="opposite signs")
+acc("flt-04", F, "10^{-400}", "0", 0.0, accept=[0.0, None], why="10^-400 underflows a float to 0 but is not 0")
+acc("flt-05", F, "0", "2^{-100000}", 0.0, accept=[0.0, None], why="positive, not zero")
+acc("flt-06", F, "\\frac{1}{2^{2000}}", "\\frac{1}{2^{2001}}", 0.0, accept=[0.0, None], why="both underflow to 0")
+acc("flt-07", F, "1", "\\cos(10^{-20})", 0.0, accept=[0.0, None], why="cos(1e-20) rounds to 1.0 in a float; it is less than 1")
+acc("flt-08", F, "1", "e^{10^{-30}}", 0.0, accept=[0.0, None], why="rounds to 1.0 in a float; it is more than 1")
+acc("flt-09", F, "0", "e^{-1000}", 0.0, accept=[0.0, None], why="underflows to 0; it is positive")
+acc("flt-10", F, "2^{65536}", "2^{2^{16}}", 1.0, accept=[1.0, None], why="exactly equal; too big for a float")
+case("flt-11", F, gold_parts=[["1", 1], ["0", 400]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 399], ["1}$.", 1]],
+     expect=0.0, accept=[0.0, None], why="401-digit integers that differ in the last digit (both inf as floats)")
+case("flt-12", F, gold="10^{5000}", parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 5000], ["}$.", 1]],
+     expect=1.0, accept=[1.0, None], why="a 5001-digit integer equal to 10^5000 (past Python's int-string limit)")
+case("flt-13", F, gold_parts=[["1", 1], ["0", 5000]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 4999], ["1}$.", 1]],
+     expect=0.0, accept=[0.0, None], why="5001-digit integers that differ in the last digit")
+
+# --------------------------------------------------------------------------------------------------
+# rational_approximations: rationals very close to an irrational gold
+# --------------------------------------------------------------------------------------------------
+F = "rational_approx"
+acc("rat-01", F, "\\pi", "\\frac{22}{7}", 0.0)
+acc("rat-02", F, "\\pi", "\\frac{355}{113}", 0.0, why="agrees with pi to 7 digits; not pi")
+acc("rat-03", F, "\\pi", "\\frac{104348}{33215}", 0.0, why="agrees with pi to about 1e-10")
+acc("rat-04", F, "\\sqrt{2}", "\\frac{99}{70}", 0.0)
+acc("rat-05", F, "\\sqrt{2}", "\\frac{665857}{470832}", 0.0, why="agrees with sqrt 2 to about 1e-12")
+acc("rat-06", F, "e", "\\frac{2721}{1001}", 0.0, why="agrees with e to about 1e-7")
+acc("rat-07", F, "\\frac{1}{3}", "0.3334", 0.0, why="1/3 is 0.3333 at four places")
+acc("rat-08", F, "\\frac{2}{3}", "0.666", 0.0, why="2/3 is 0.667 at three places; a truncation is not a rounding")
+acc("rat-09", F, "\\pi", "\\Pi", 0.0, why="capital Pi is not pi")
+acc("rat-10", F, "3\\pi", "3", 0.0, why="dropping pi")
+
+# --------------------------------------------------------------------------------------------------
+# resource: exponent towers, factorials, deep nesting, huge inputs (verdict or None, never a hang)
+# --------------------------------------------------------------------------------------------------
+F = "resource"
+W = [0.0, None]
+acc("res-01", F, "5", "9^{9^{9^{9}}}", 0.0, accept=W, why="an exponent tower is not 5")
+acc("res-02", F, "5", "10^{10^{10^{10}}}", 0.0, accept=W)
+acc("res-03", F, "5", "99999!", 0.0, accept=W)
+acc("res-04", F, "5", "(10^{100})!", 0.0, accept=W)
+acc("res-05", F, "5", "10^{10^{100}}", 0.0, accept=W)
+acc("res-06", F, "5", "2^{2^{2^{2^{2^{2}}}}}", 0.0, accept=W)
+acc("res-07", F, "0", "10^{-10^{10}}", 0.0, accept=W, why="positive, not zero")
+acc("res-08", F, "5", "1000000!", 0.0, accept=W)
+case("res-09", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["{", 3000], ["6", 1], ["}", 3000], ["}$.", 1]],
+     expect=0.0, accept=W, why="3000 nested brace groups around 6")
+case("res-10", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["(", 3000], ["6", 1], [")", 3000], ["}$.", 1]],
+     expect=0.0, accept=W, why="3000 nested parentheses around 6")
+case("res-11", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["\\frac{1}{", 400], ["2", 1], ["}", 400], ["}$.", 1]],
+     expect=0.0, accept=W, why="400 nested fractions (value 2 or 1/2)")
+case("res-12", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["\\sqrt{", 500], ["6", 1], ["}", 500], ["}$.", 1]],
+     expect=0.0, accept=W, why="500 nested square roots of 6")
+case("res-13", F, gold="5", parts=[[THINK + "The answer is $\\boxed{1", 1], ["+1", 5000], ["}$.", 1]],
+     expect=0.0, accept=W, why="a sum of 5001 ones is 5001")
+case("res-14", F, gold="5", parts=[["\\boxed{", 10000], ["</think>\n\\boxed{", 10000], ["6", 1]],
+     expect=0.0, accept=W, why="unclosed boxes everywhere")
+case("res-15", F, gold="5", parts=[["<think>\n", 1], ["We add the numbers 3 and 4 and get 7. ", 6000], ["\n</think>\n\nThe answer is $\\boxed{5}$.", 1]],
+     expect=1.0, why="240 KB of reasoning full of numbers, then the right answer")
+case("res-16", F, gold="5", parts=[[THINK + "The answer is $\\boxed{5}$.", 1], [" ", 100000]],
+     expect=1.0, why="100 KB of trailing spaces")
+case("res-17", F, gold="5", parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 100000], ["}$.", 1]],
+     expect=0.0, accept=W, why="a 100001-digit number is not 5")
+case("res-18", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["-", 20000], ["5}$.", 1]],
+     expect=1.0, accept=[1.0, 0.0, None], why="20000 minus signs (an even count is +5): any verdict or None, no hang")
+case("res-19", F, gold="5", parts=[[THINK + "The answer is $\\boxed{6", 1], ["^{6", 300], ["}", 300], ["}$.", 1]],
+     expect=0.0, accept=W, why="a 300-level tower of 6")
+case("res-20", F, gold="5", parts=[["<think>", 5000], ["</think>", 5000], ["\\boxed{6}", 1]],
+     expect=0.0, accept=W, why="tag spam")
+
+# --------------------------------------------------------------------------------------------------
+# empty: empty or whitespace answers, empty golds (None, never a match of two empties)
+# --------------------------------------------------------------------------------------------------
+F = "empty"
+case("emp-01", F, gold="5", completion="<think>\nreasoning\n</think>", expect=0.0)
+case("emp-02", F, gold="5", completion="<think>\nreasoning\n</think>\n   \n\n ", expect=0.0)
+case("emp-03", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer></answer>", expect=0.0)
+case("emp-04", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>   </answer>", expect=0.0)
+case("emp-05", F, gold="5", completion="", expect=0.0)
+case("emp-06", F, gold="5", completion=[{"role": "assistant", "content": ""}], expect=0.0)
+acc("emp-07", F, "5", "\\text{}", 0.0)
+case("emp-08", F, gold="", completion="<think>\nreasoning\n</think>\n", expect=None,
+     why="an empty gold is unreadable: None, and two empties must not match")
+case("emp-09", F, gold="   ", completion="<think>\nreasoning\n</think>\n   ", expect=None)
+case("emp-10", F, gold="\\boxed{}", completion=THINK + "The answer is $\\boxed{}$.", expect=None)
+case("emp-11", F, gold="\\text{}", completion=THINK + "The answer is $\\boxed{\\text{}}$.", expect=None)
+case("emp-12", F, gold=None, completion=THINK + "The answer is $\\boxed{5}$.", expect=None, why="no gold")
+case("emp-13", F, gold="$$", completion=THINK + "The answer is $$.", expect=None)
+
+# --------------------------------------------------------------------------------------------------
+# choices: multiple-choice letters
+# --------------------------------------------------------------------------------------------------
+F = "choices"
+acc("mc-01", F, "B", "B", 1.0)
+acc("mc-02", F, "B", "(B)", 1.0)
+acc("mc-03", F, "B", "\\text{(B)}", 1.0)
+acc("mc-04", F, "B", "\\textbf{(B)}", 1.0)
+acc("mc-05", F, "B", "C", 0.0)
+acc("mc-06", F, "B", "\\text{(B) and (C)}", 0.0, why="two letters")
+acc("mc-07", F, "B", "B, C", 0.0, why="two letters")
+acc("mc-08", F, "B", "\\text{ABCDE}", 0.0, why="every letter")
+acc("mc-09", F, "B", "\\text{B or C}", 0.0)
+case("mc-10", F, gold="B", summary="The answer is $\\boxed{B}$ or $\\boxed{C}$.", expect=0.0)
+acc("mc-11", F, "\\text{(C)}", "C", 1.0)
+acc("mc-12", F, "D", "\\text{D}", 1.0)
+acc("mc-13", F, "\\text{(C)}", "\\text{(D)}", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# fractions: fractions with decimals, mixed numbers vs products
+# --------------------------------------------------------------------------------------------------
+F = "fractions"
+acc("frc-01", F, "\\frac{3}{4}", "\\frac{1.5}{2}", 1.0, why="exactly 3/4")
+acc("frc-02", F, "\\frac{3}{4}", "\\frac{0.75}{1}", 1.0)
+acc("frc-03", F, "\\frac{3}{4}", "\\frac{1.5}{2.5}", 0.0, why="0.6")
+acc("frc-04", F, "0.6", "\\frac{3}{5}", 1.0)
+acc("frc-05", F, "0.6", "\\frac{2}{3}", 0.0)
+acc("frc-06", F, "\\frac{5}{2}", "2\\frac{1}{2}", 1.0, why="a mixed number, as MATH writes it")
+acc("frc-07", F, "1", "2\\frac{1}{2}", 0.0, why="a mixed number is 5/2, not the product 1")
+acc("frc-08", F, "3\\frac{1}{4}", "\\frac{13}{4}", 1.0)
+acc("frc-09", F, "3\\frac{1}{4}", "3.25", 1.0)
+acc("frc-10", F, "3\\frac{1}{4}", "3 \\cdot \\frac{1}{4}", 0.0, why="an explicit product: 3/4")
+acc("frc-11", F, "-2\\frac{1}{2}", "-\\frac{5}{2}", 1.0, why="-(2 + 1/2)")
+acc("frc-12", F, "-2\\frac{1}{2}", "-1.5", 0.0, why="-2 + 1/2 is the wrong reading")
+acc("frc-13", F, "\\frac{1}{2}", "\\frac{50}{100}", 1.0)
+acc("frc-14", F, "\\frac{1}{2}", "\\frac{1}{2.0}", 1.0)
+acc("frc-15", F, "\\frac{1}{8}", "2^{-3}", 1.0)
+acc("frc-16", F, "\\frac{1}{8}", "2^{3}", 0.0)
+acc("frc-17", F, "0.5", ".5", 1.0, why="a leading decimal point")
+acc("frc-18", F, "5", ".5", 0.0, why="a leading decimal point is not punctuation")
+acc("frc-19", F, "\\frac{1}{2}", "\\frac{-1}{-2}", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# implicit_mult: juxtaposition, surds, roots with an index
+# --------------------------------------------------------------------------------------------------
+F = "implicit_mult"
+acc("imp-01", F, "2\\sqrt{3}", "\\sqrt{3}\\cdot 2", 1.0)
+acc("imp-02", F, "2\\sqrt{3}", "\\sqrt{12}", 1.0)
+acc("imp-03", F, "23", "2(3)", 0.0, why="2(3) is 6, not 23")
+acc("imp-04", F, "2x", "2 \\cdot x", 1.0)
+acc("imp-05", F, "2x", "2^x", 0.0)
+acc("imp-06", F, "2x", "x^2", 0.0)
+acc("imp-07", F, "\\pi r^2", "r^2\\pi", 1.0)
+acc("imp-08", F, "\\pi r^2", "2\\pi r", 0.0)
+acc("imp-09", F, "ab", "ba", 1.0)
+acc("imp-10", F, "ab", "a+b", 0.0)
+acc("imp-11", F, "\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}", 1.0)
+acc("imp-12", F, "\\frac{\\sqrt{2}}{2}", "\\frac{2}{\\sqrt{2}}", 0.0, why="that is sqrt 2")
+acc("imp-13", F, "2", "\\sqrt[3]{8}", 1.0)
+acc("imp-14", F, "2", "\\sqrt{8}", 0.0, why="the square root of 8 is not 2")
+acc("imp-15", F, "2\\sqrt{2}", "\\sqrt[3]{8}", 0.0, why="the root's index matters")
+acc("imp-16", F, "3", "\\sqrt[4]{81}", 1.0)
+acc("imp-17", F, "3", "27^{1/3}", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# constants: e, i, pi as constants vs letters
+# --------------------------------------------------------------------------------------------------
+F = "constants"
+acc("cst-01", F, "e", "e", 1.0)
+acc("cst-02", F, "\\pi", "\\frac{\\pi}{1}", 1.0)
+acc("cst-03", F, "i", "\\sqrt{-1}", 1.0)
+acc("cst-04", F, "2e", "2\\cdot e", 1.0)
+acc("cst-05", F, "e", "\\pi", 0.0)
+acc("cst-06", F, "\\pi", "e", 0.0)
+acc("cst-07", F, "e^2", "2e", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# functions: f(x) = ..., applications
+# --------------------------------------------------------------------------------------------------
+F = "functions"
+acc("fun-01", F, "f(x)=2x+1", "2x+1", 1.0)
+acc("fun-02", F, "2x+1", "f(x)=2x+1", 1.0)
+acc("fun-03", F, "2x+1", "f(x) = 2x - 1", 0.0)
+acc("fun-04", F, "x^2", "g(x) = x^3", 0.0)
+acc("fun-05", F, "2x+1", "f(2x+1)", 0.0, why="an unknown function applied to the answer is not the answer")
+acc("fun-06", F, "5", "f(5)", 0.0, why="f(5) is not 5")
+acc("fun-07", F, "5", "f(2)=5", 1.0, why="states the value 5")
+acc("fun-08", F, "5", "f(5)=2", 0.0, why="the value is 2")
+acc("fun-09", F, "x^3-3x", "x(x^2-3)", 1.0)
+acc("fun-10", F, "\\frac{1}{x}", "x^{-1}", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# plus_minus
+# --------------------------------------------------------------------------------------------------
+F = "plus_minus"
+acc("pm-01", F, "5", "\\pm 5", 0.0, why="plus or minus 5 is two values")
+acc("pm-02", F, "5", "\\mp 5", 0.0)
+acc("pm-03", F, "\\pm 3", "\\pm3", 1.0)
+acc("pm-04", F, "\\pm 3", "3", 0.0, why="misses -3")
+acc("pm-05", F, "\\pm 3", "\\pm 9", 0.0)
+acc("pm-06", F, "1 \\pm \\sqrt{2}", "1+\\sqrt{2}", 0.0, why="misses 1 - sqrt 2")
+acc("pm-07", F, "1 \\pm \\sqrt{2}", "\\pm 1 + \\sqrt{2}", 0.0, why="that is {1+sqrt2, -1+sqrt2}")
+acc("pm-08", F, "3", "3 \\pm 0.1", 0.0, why="an error bar is a hedge")
+acc("pm-09", F, "\\pm 3", "-3, 3", 1.0, why="the same two values")
+
+# --------------------------------------------------------------------------------------------------
+# not_equal: symbolic look-alikes that are not equal
+# --------------------------------------------------------------------------------------------------
+F = "not_equal"
+acc("neq-01", F, "|x|", "x", 0.0)
+acc("neq-02", F, "x", "\\sqrt{x^2}", 0.0, why="that is |x|")
+acc("neq-03", F, "2x+2", "x+1", 0.0, why="proportional is not equal")
+acc("neq-04", F, "x^2-1", "(x-1)(x+1)", 1.0, why="equal (the control)")
+acc("neq-05", F, "3.7", "\\lfloor 3.7 \\rfloor", 0.0, why="the floor is 3")
+acc("neq-06", F, "3.2", "\\lceil 3.2 \\rceil", 0.0, why="the ceiling is 4")
+acc("neq-07", F, "5", "5!", 0.0, why="5! is 120")
+acc("neq-08", F, "5", "5^{0}", 0.0, why="5^0 is 1")
+acc("neq-09", F, "5", "5^{-1}", 0.0)
+acc("neq-10", F, "5", "{5}^{2}", 0.0)
+acc("neq-11", F, "x^2+2x+1", "(x+1)^2", 1.0, why="equal (the control)")
+acc("neq-12", F, "\\sin x", "\\sin(-x)", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# punctuation: trailing marks
+# --------------------------------------------------------------------------------------------------
+F = "punctuation"
+acc("pun-01", F, "5", "5.", 1.0)
+case("pun-02", F, gold="5", summary="The answer is $\\boxed{5}$!", expect=1.0)
+case("pun-03", F, gold="5", summary="The answer is $\\boxed{5}\\text{.}$", expect=1.0)
+acc("pun-04", F, "-5", "-5.", 1.0)
+acc("pun-05", F, "5", "(5)", 1.0)
+acc("pun-06", F, "5", "5!", 0.0, why="5! is 120")
+
+# --------------------------------------------------------------------------------------------------
+# separators: thousands separators and locale traps
+# --------------------------------------------------------------------------------------------------
+F = "separators"
+acc("sep-01", F, "1", "1.000,5", 0.0, why="1000.5 in one locale, a list (1, 5) in another; never 1")
+acc("sep-02", F, "1234567", "1,234,56,7", 0.0, why="a malformed grouping is a list, not a number")
+acc("sep-03", F, "1000", "1,00,0", 0.0, why="stripping every comma is wrong")
+acc("sep-04", F, "12345", "12,345.0", 1.0)
+acc("sep-05", F, "5", "5,000", 0.0, why="5000 or the list 5, 0: never 5")
+acc("sep-06", F, "1", "1.000.000", 0.0, why="a million in one locale, unreadable in another; never 1")
+acc("sep-07", F, "1000", "1{,}000", 1.0, why="LaTeX's comma grouping, as MATH writes it")
+acc("sep-08", F, "1000", "1{,}000{,}000", 0.0)
+acc("sep-09", F, "1234", "1{,}234", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# digits: Arabic-Indic, Persian, Devanagari, Bengali, Thai, full-width, mathematical digits
+# --------------------------------------------------------------------------------------------------
+F = "digits"
+acc("dig-01", F, "42", "٤٢", 1.0, why="Arabic-Indic 42")
+acc("dig-02", F, "42", "٤٣", 0.0, why="Arabic-Indic 43")
+acc("dig-03", F, "7", "٧", 1.0)
+acc("dig-04", F, "42", "۴۲", 1.0, why="Persian 42")
+acc("dig-05", F, "42", "४२", 1.0, why="Devanagari 42")
+acc("dig-06", F, "42", "৪২", 1.0, why="Bengali 42")
+acc("dig-07", F, "42", "๔๒", 1.0, why="Thai 42")
+acc("dig-08", F, "42", "４２", 1.0, why="full-width 42")
+acc("dig-09", F, "42", "４３", 0.0, why="full-width 43")
+acc("dig-10", F, "\\frac{1}{2}", "\\frac{１}{２}", 1.0, why="full-width digits in a fraction")
+acc("dig-11", F, "3.5", "٣٫٥", 1.0, why="Arabic decimal separator")
+acc("dig-12", F, "35", "٣٫٥", 0.0, why="3.5, not 35")
+acc("dig-13", F, "42", "𝟒𝟐", 1.0, why="mathematical bold digits")
+case("dig-14", F, gold="٤٢", boxed="42", expect=1.0, why="a gold in Arabic-Indic digits")
+acc("dig-15", F, "42", "४३", 0.0, why="Devanagari 43")
+
+# --------------------------------------------------------------------------------------------------
+# currency and clock
+# --------------------------------------------------------------------------------------------------
+F = "currency_time"
+acc("cur-01", F, "18", "\\$18", 1.0)
+acc("cur-02", F, "1200", "\\$1{,}200", 1.0)
+acc("cur-03", F, "0.5", "\\$0.50", 1.0)
+acc("cur-04", F, "6", "\\$5", 0.0)
+acc("cur-05", F, "55", "\\$5.5", 0.0, why="5.5 dollars, not 55")
+acc("cur-06", F, "5", "\\$5.00", 1.0)
+acc("cur-07", F, "18", "€18", 1.0)
+acc("cur-08", F, "2:30", "2:30", 1.0)
+acc("cur-09", F, "230", "2:30", 0.0, why="a time or ratio is not 230")
+acc("cur-10", F, "2:30", "3:20", 0.0)
+acc("cur-11", F, "3:4", "4:3", 0.0, why="a ratio's order matters")
+
+# --------------------------------------------------------------------------------------------------
+# gold_formats: golds as datasets store them
+# --------------------------------------------------------------------------------------------------
+F = "gold_formats"
+acc("gld-01", F, "\\boxed{5}", "5", 1.0)
+acc("gld-02", F, "We find that $x = \\frac{1}{2}$, so the answer is $\\boxed{\\frac{1}{2}}$.", "0.5", 1.0,
+    why="a whole MATH solution as the gold")
+acc("gld-03", F, "Janet has 16 - 3 - 4 = <<16-3-4=9>>9 eggs and sells them for 9 * 2 = $<<9*2=18>>18.\n#### 18", "18", 1.0,
+    why="a GSM8K solution as the gold")
+acc("gld-04", F, "Janet has 16 - 3 - 4 = <<16-3-4=9>>9 eggs and sells them for 9 * 2 = $<<9*2=18>>18.\n#### 18", "9", 0.0,
+    why="9 is an intermediate value in the GSM8K solution, not its answer")
+acc("gld-05", F, "$5$", "5", 1.0)
+acc("gld-06", F, "\\(5\\)", "5", 1.0)
+acc("gld-07", F, "\\[5\\]", "5", 1.0)
+acc("gld-08", F, 5, "5", 1.0, why="an integer gold column")
+acc("gld-09", F, 0.5, "\\frac{1}{2}", 1.0, why="a float gold column")
+acc("gld-10", F, "5 ", "5", 1.0)
+acc("gld-11", F, 5, "6", 0.0, why="an integer gold column")
+
+# --------------------------------------------------------------------------------------------------
+# format rewards
+# --------------------------------------------------------------------------------------------------
+F = "format"
+Z, S, T = "r1_zero_format", "think_summary_format", "tag_count"
+case("fmt-01", F, Z, completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>", expect=1.0, why="the control")
+case("fmt-02", F, Z, completion="<think>\nreasoning\n</think>\n<answer>5</answer>\n<answer>6</answer>", expect=0.0,
+     why="two answer blocks")
+case("fmt-03", F, Z, completion="<think>\nreasoning\n</think>\n<answer>5</answer> and then some more text", expect=0.0,
+     why="text after the answer block")
+case("fmt-04", F, Z, completion="<think><think>\nreasoning\n</think></think>\n<answer>5</answer>", expect=0.0,
+     why="nested think tags")
+case("fmt-05", F, Z, completion="<think>\nreasoning <answer>5</answer>\n</think>\n<answer>5</answer>", expect=0.0,
+     why="an answer block inside the reasoning")
+case("fmt-06", F, Z, completion="<think>\u00a0</think>\n<answer>5</answer>", expect=0.0, why="a no-break space is empty reasoning")
+case("fmt-07", F, Z, completion="<think>\u3000</think>\n<answer>5</answer>", expect=0.0, why="an ideographic space is empty reasoning")
+case("fmt-08", F, Z, completion="<think>\u3164</think>\n<answer>5</answer>", expect=0.0, why="the Hangul filler is invisible")
+case("fmt-09", F, Z, completion="<think>\u2800</think>\n<answer>5</answer>", expect=0.0, why="a braille blank is invisible")
+case("fmt-10", F, Z, completion="<think>\u00ad</think>\n<answer>5</answer>", expect=0.0, why="a soft hyphen is invisible")
+case("fmt-11", F, Z, completion="<think>\nreasoning\n</think>\n<answer>\u00a0\u3000</answer>", expect=0.0, why="an invisible answer")
+case("fmt-12", F, Z, completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>\n", expect=1.0, why="a trailing newline")
+case("fmt-13", F, Z, completion="<think>\nreasoning\n</think>\nsome junk\n<answer>5</answer>", expect=0.0,
+     why="text between the blocks")
+case("fmt-14", F, Z, completion="<think>\nreasoning\n</think>\n<answer>5</answer>\n</think>", expect=0.0, why="a stray closing tag")
+case("fmt-15", F, Z, completion="<think>\nreasoning\n</think>\n<answer><think>x</think>5</answer>", expect=0.0,
+     why="a think block inside the answer")
+case("fmt-16", F, Z, completion="<THINK>\nreasoning\n</THINK>\n<ANSWER>5</ANSWER>", expect=0.0, why="not R1's tags")
+case("fmt-17", F, Z, completion="<answer>5</answer>\n<think>\nreasoning\n</think>", expect=0.0, why="blocks in the wrong order")
+case("fmt-18", F, Z, completion="<think>\t\n \r\n</think>\n<answer>5</answer>", expect=0.0, why="whitespace-only reasoning")
+case("fmt-19", F, S, completion="<think>\nreasoning\n</think>\n\nThe answer is 5.", expect=1.0, why="the control")
+case("fmt-20", F, S, completion="<think>\nreasoning\n</think>\u00a0", expect=0.0, why="a no-break space is an empty summary")
+case("fmt-21", F, S, completion="<think>\nreasoning\n</think>\u3000\u3164", expect=0.0, why="an invisible summary")
+case("fmt-22", F, S, completion="<think>\nreasoning\n</think>\n\n", expect=0.0, why="an empty summary")
+case("fmt-23", F, S, completion="<think>\nreasoning\n</think>\nsummary\n</think>\nmore", expect=0.0, why="two closing tags")
+case("fmt-24", F, S, completion="<think>\nreasoning\n</think>\n<think>\nmore\n</think>\nsummary", expect=0.0, why="two think blocks")
+case("fmt-25", F, S, completion="<think>\u2800</think>\nThe answer is 5.", expect=0.0, why="invisible reasoning")
+case("fmt-26", F, S, completion="reasoning without a tag\n</think>\nThe answer is 5.",
+     prompts=["Solve it. Think first.<think>\n"], expect=1.0, why="<think> prefilled by the prompt")
+case("fmt-27", F, S, completion="<think>\nreasoning\n</think>\nThe answer is 5.\n<think>\nmore", expect=0.0,
+     why="a second, unclosed think block in the summary")
+case("fmt-28", F, T, completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>", expect=1.0, why="the control")
+case("fmt-29", F, T, completion="<think>\nr\n</think>\n<answer>\n5\n</answer>\n" * 4, range=[0.0, 0.75],
+     why="every tag four times: not full credit")
+case("fmt-30", F, T, completion="<think>\n<think>\n</think>\n</think>\n<answer>\n<answer>\n</answer>\n</answer>", range=[0.0, 0.75],
+     why="every tag twice: not full credit")
+
+# --------------------------------------------------------------------------------------------------
+# language consistency (ranges: the share of target-language words)
+# --------------------------------------------------------------------------------------------------
+F = "language"
+L = "language_consistency"
+EN = ("Now we compute the total number of apples in the basket. First we count the red ones, then we count the "
+      "green ones, and finally we add both numbers together to get the answer that the question asks for. ")
+case("lang-01", F, L, language="zh", completion="<think>\n我们来计算。\n$\\mathrm{" + EN.replace(" ", "\\ ") + "}$\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose inside \\mathrm{} is still English a reader sees")
+case("lang-02", F, L, language="zh", completion="<think>\n我们来计算。\n`" + EN + "`\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in an inline code span")
+case("lang-03", F, L, language="zh", completion="<think>\n我们来计算。\n> " + EN + "\n> " + EN + "\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in a block quote")
+case("lang-04", F, L, language="zh", completion="<think>\n我们来计算。\n# " + EN + "\n## " + EN + "\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in markdown headings")
+case("lang-05", F, L, language="zh", completion="<think>\n我们来计算。\n\\textbf{" + EN + "}\n\\emph{" + EN + "}\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in \\textbf{} and \\emph{} outside math")
+case("lang-06", F, L, language="zh", completion="<think>\n我们来计算。\n$$\\operatorname{" + EN.replace(" ", "\\ ") + "}$$\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose inside \\operatorname{}")
+FR = ("Nous calculons maintenant le nombre total de pommes dans le panier. D'abord nous comptons les rouges, "
+      "puis les vertes, et enfin nous additionnons les deux nombres pour obtenir la réponse demandée. ")
+case("lang-07", F, L, language="en", completion="<think>\n" + FR * 2 + "\n</think>\nThe answer is 5.", range=[0.0, 0.3],
+     why="French reasoning is not English (same script)")
+ES = ("Ahora calculamos el número total de manzanas en la cesta. Primero contamos las rojas, luego las verdes, "
+      "y finalmente sumamos ambos números para obtener la respuesta que pide la pregunta. ")
+case("lang-08", F, L, language="en", completion="<think>\n" + ES * 2 + "\n</think>\nThe answer is 5.", range=[0.0, 0.3],
+     why="Spanish reasoning is not English")
+DE = ("Jetzt berechnen wir die Gesamtzahl der Äpfel im Korb. Zuerst zählen wir die roten, dann die grünen, "
+      "und schließlich addieren wir beide Zahlen, um die gesuchte Antwort zu erhalten. ")
+case("lang-09", F, L, language="en", completion="<think>\n" + DE * 2 + "\n</think>\nThe answer is 5.", range=[0.0, 0.3],
+     why="German reasoning is not English")
+case("lang-10", F, L, language="fr", completion="<think>\n" + EN * 2 + "\n</think>\nLa réponse est 5.", range=[0.0, 0.3],
+     why="English reasoning is not French")
+case("lang-11", F, L, language="en", completion="<think>\n" + EN + "We have $3 + 4 = 7$ and $\\frac{14}{2} = 7$, so $x^2 - 49 = 0$.\n"
+     + EN + "\n</think>\nThe answer is 7.", range=[0.9, 1.0], why="English with math: all English")
+case("lang-12", F, L, language="zh", completion="<think>\n我们先数红苹果，再数绿苹果，最后把两个数相加。$3 + 4 = 7$，所以一共有 7 个苹果。\n</think>\n答案是 7。",
+     range=[0.9, 1.0], why="Chinese with math: all Chinese")
+JA = "これはりんごのかずをかぞえるもんだいです。まずあかいりんごをかぞえて、つぎにみどりのりんごをかぞえます。"
+case("lang-13", F, L, language="zh", completion="<think>\n" + JA * 2 + "\n</think>\n答案是 7。", range=[0.0, 0.3],
+     why="Japanese kana is not Chinese")
+case("lang-14", F, L, language="en", completion="<think>\n" + EN + "\n<!-- 我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。"
+     "我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。 -->\n" + "\n</think>\nThe answer is 7.", range=[0.0, 0.8],
+     why="Chinese prose in an HTML comment is still in the chain of thought")
+
+
+def _main() -> None:
+    ids = [c["id"] for c in CASES]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise SystemExit(f"duplicate case ids: {sorted(dupes)}")
+    out = Path(__file__).with_name("red_team_cases.jsonl")
+    with out.open("w", encoding="utf-8") as f:
+        for c in CASES:
+            f.write(json.dumps(c, ensure_ascii=False) + "\n")
+    print(f"wrote {len(CASES)} cases to {out}")
+
+
+if __name__ == "__main__":
+    _main()
