@@ -337,6 +337,10 @@ case("flt-12", F, gold="10^{5000}", parts=[[THINK + "The answer is $\\boxed{1", 
      expect=1.0, accept=[1.0, None], why="a 5001-digit integer equal to 10^5000 (past Python's int-string limit)")
 case("flt-13", F, gold_parts=[["1", 1], ["0", 5000]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 4999], ["1}$.", 1]],
      expect=0.0, accept=[0.0, None], why="5001-digit integers that differ in the last digit")
+case("flt-14", F, gold_parts=[["1", 1], ["0", 5000]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 5000], ["}$.", 1]],
+     expect=1.0, accept=[1.0, None], why="a 5001-digit gold and the same digits: 1.0, or None if golds past a digit limit are refused")
+case("flt-15", F, gold_parts=[["1", 1], ["0", 5000]], boxed="10^{5000}", expect=1.0, accept=[1.0, None],
+     why="a 5001-digit integer gold against its power form")
 
 # --------------------------------------------------------------------------------------------------
 # rational_approximations: rationals very close to an irrational gold
@@ -701,6 +705,193 @@ case("lang-13", F, L, language="zh", completion="<think>\n" + JA * 2 + "\n</thin
 case("lang-14", F, L, language="en", completion="<think>\n" + EN + "\n<!-- 我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。"
      "我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。 -->\n" + "\n</think>\nThe answer is 7.", range=[0.0, 0.8],
      why="Chinese prose in an HTML comment is still in the chain of thought")
+
+
+# --------------------------------------------------------------------------------------------------
+# text_answers: golds that are words (a reader that drops \text must not match two different words)
+# --------------------------------------------------------------------------------------------------
+F = "text_answers"
+acc("txt-01", F, "\\text{Monday}", "\\text{Monday}", 1.0)
+acc("txt-02", F, "\\text{Monday}", "\\text{Tuesday}", 0.0, why="two different words")
+acc("txt-03", F, "\\text{Monday}", "Monday", 1.0)
+acc("txt-04", F, "\\text{yes}", "\\text{no}", 0.0)
+acc("txt-05", F, "\\text{even}", "\\text{odd}", 0.0)
+acc("txt-06", F, "\\text{even}", "\\text{not even}", 0.0)
+acc("txt-07", F, "\\text{True}", "\\text{False}", 0.0)
+acc("txt-08", F, "\\text{Monday}", "\\text{Monday or Tuesday}", 0.0, why="a hedge")
+acc("txt-09", F, "\\text{Monday}", "", 0.0)
+acc("txt-10", F, "5", "\\text{five or six}", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# variables: different variable names, Greek letters, subscripts
+# --------------------------------------------------------------------------------------------------
+F = "variables"
+acc("var-01", F, "x^2+y^2", "a^2+b^2", 0.0, why="different variables")
+acc("var-02", F, "n+1", "m+1", 0.0)
+acc("var-03", F, "\\alpha", "\\beta", 0.0)
+acc("var-04", F, "\\alpha+\\beta", "\\beta+\\alpha", 1.0)
+acc("var-05", F, "a_1", "a_2", 0.0, why="different subscripts are different variables")
+acc("var-06", F, "x_1+x_2", "x_2+x_1", 1.0)
+acc("var-07", F, "5", "5x", 0.0, why="x is a variable, not a unit")
+acc("var-08", F, "5", "5n", 0.0)
+acc("var-09", F, "2\\theta", "2\\phi", 0.0)
+acc("var-10", F, "x", "y", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# systems: equations of several unknowns, lines
+# --------------------------------------------------------------------------------------------------
+F = "systems"
+acc("sys-01", F, "x=1, y=2", "y=2, x=1", 1.0, why="the same assignments in another order")
+acc("sys-02", F, "x=1, y=2", "x=2, y=1", 0.0, why="swapped values")
+acc("sys-03", F, "x=1, y=2", "x=1", 0.0, why="y missing")
+acc("sys-04", F, "y=2x+3", "y=2x+3", 1.0)
+acc("sys-05", F, "y=2x+3", "y=3x+2", 0.0)
+acc("sys-06", F, "y=2x+3", "y=2x", 0.0)
+acc("sys-07", F, "y=2x+3", "y=2x-3", 0.0)
+acc("sys-08", F, "x^2+y^2=25", "x^2+y^2=5", 0.0, why="radius 5 is r^2 = 25")
+
+# --------------------------------------------------------------------------------------------------
+# units_powers: units with exponents and units that are symbols
+# --------------------------------------------------------------------------------------------------
+F = "units_powers"
+acc("unp-01", F, "25", "25\\text{ cm}^2", 1.0, why="25 square centimetres")
+acc("unp-02", F, "25", "25\\,\\mathrm{m}^2", 1.0)
+acc("unp-03", F, "125", "125\\text{ m}^3", 1.0)
+acc("unp-04", F, "9.8", "9.8\\,\\text{m/s}^2", 1.0)
+acc("unp-05", F, "25", "5\\text{ cm}^2", 0.0, why="5 square centimetres, not 25")
+acc("unp-06", F, "5", "5\\text{ cm}^2", 1.0)
+acc("unp-07", F, "5", "5^{\\text{th}}", 1.0, why="the 5th")
+acc("unp-08", F, "5", "6^{\\text{th}}", 0.0)
+acc("unp-09", F, "5", "= 5", 1.0, why="a leading equals sign")
+acc("unp-10", F, "5", "=6", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# markdown: prose final answers with markdown emphasis, display delimiters
+# --------------------------------------------------------------------------------------------------
+F = "markdown"
+case("md-01", F, gold="5", summary="**Answer: 5**", expect=1.0)
+case("md-02", F, gold="5", summary="**Final answer:** 5", expect=1.0)
+case("md-03", F, gold="5", summary="The answer is **6**.", expect=0.0)
+case("md-04", F, gold="5", summary="\\[ \\boxed{5} \\]", expect=1.0)
+case("md-05", F, gold="5", summary="\\( \\boxed{5} \\)", expect=1.0)
+case("md-06", F, gold="5", summary="$$\\boxed{6}$$", expect=0.0)
+case("md-07", F, gold="\\frac{1}{2}", summary="The answer is $\\boxed{\\frac{1}{2}}$, since **half** of the 10 apples are 5.", expect=1.0,
+     why="other numbers in the summary's prose do not compete with the box")
+case("md-08", F, gold="5", summary="| quantity | value |\n|---|---|\n| answer | 6 |\n\nSo $\\boxed{6}$.", expect=0.0)
+
+# --------------------------------------------------------------------------------------------------
+# language consistency, more hiding places
+# --------------------------------------------------------------------------------------------------
+F = "language"
+L = "language_consistency"
+ZH = "我们先数红苹果，再数绿苹果，最后把两个数相加得到题目要求的答案。然后我们检查结果是否正确，确认每一步都没有错误。"
+case("lang-15", F, L, language="en", completion="<think>\nLet us compute.\n$\\mathrm{" + ZH * 2 + "}$\n</think>\nThe answer is 5.",
+     range=[0.0, 0.5], why="Chinese prose inside \\mathrm{} is Chinese a reader sees")
+case("lang-16", F, L, language="zh", completion="<think>\n我们来计算。\n| step | note |\n|---|---|\n| 1 | " + EN + " |\n| 2 | " + EN + " |\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in a markdown table")
+case("lang-17", F, L, language="zh", completion="<think>\n我们来计算。\n[" + EN + "](https://example.com)\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose as link text")
+case("lang-18", F, L, language="zh", completion="<think>\n我们来计算。\n- " + EN + "\n- " + EN + "\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in a bullet list")
+case("lang-19", F, L, language="zh", completion="<think>\n我们来计算。\\footnote{" + EN + EN + "}\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose in a LaTeX footnote")
+case("lang-20", F, L, language="zh", completion="<think>\n我们来计算。<span>" + EN + EN + "</span>\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose inside HTML tags")
+case("lang-21", F, L, language="en", completion="<think>\n" + EN + "\n```python\ntotal = sum(x for x in range(10))\nprint(total)\n```\n" + EN + "\n</think>\nThe answer is 45.",
+     range=[0.9, 1.0], why="real code in a fence does not lower an English chain of thought")
+
+
+# --------------------------------------------------------------------------------------------------
+# more rational approximations (closer convergents), Greek capitals, more float underflow
+# --------------------------------------------------------------------------------------------------
+F = "rational_approx"
+acc("rat-11", F, "\\sqrt{3}", "\\frac{70226}{40545}", 0.0, why="a convergent of sqrt 3, relative error 1e-10")
+acc("rat-12", F, "\\sqrt{3}", "\\frac{978122}{564719}", 0.0, why="a convergent of sqrt 3, relative error 5e-13")
+acc("rat-13", F, "\\pi", "\\frac{312689}{99532}", 0.0, why="a convergent of pi, relative error 9e-12")
+acc("rat-14", F, "\\pi", "\\frac{1146408}{364913}", 0.0, why="a convergent of pi, relative error 5e-13")
+acc("rat-15", F, "e", "\\frac{1084483}{398959}", 0.0, why="a convergent of e, relative error 2e-13")
+acc("rat-16", F, "\\frac{1+\\sqrt{5}}{2}", "\\frac{24157817}{14930352}", 0.0, why="Fibonacci ratio, relative error 1e-15")
+acc("rat-17", F, "\\phi", "\\Phi", 0.0, why="a different letter")
+acc("rat-18", F, "\\theta", "\\Theta", 0.0, why="a different letter")
+acc("rat-19", F, "\\delta", "\\Delta", 0.0, why="a different letter")
+acc("rat-20", F, "\\gamma", "\\Gamma", 0.0, why="a different letter (and \\Gamma is also the gamma function)")
+acc("rat-21", F, "\\pi", "\\varpi", 0.0, why="\\varpi is a different symbol, not the constant")
+acc("rat-22", F, "\\sigma", "\\Sigma", 0.0, why="a different letter")
+F = "float_traps"
+acc("flt-16", F, "\\frac{1}{10^{400}}", "\\frac{1}{10^{401}}", 0.0, accept=[0.0, None], why="both underflow to 0")
+acc("flt-17", F, "3^{-1000}", "2^{-2000}", 0.0, accept=[0.0, None], why="both underflow to 0")
+acc("flt-18", F, "2^{-1100}", "2^{-1101}", 0.0, accept=[0.0, None], why="both underflow to 0")
+acc("flt-19", F, "\\frac{10^{400}}{3}", "\\frac{10^{400}}{7}", 0.0, accept=[0.0, None], why="both overflow")
+acc("flt-20", F, "2^{2000}", "3^{2000}", 0.0, accept=[0.0, None], why="both overflow")
+F = "angles"
+acc("ang-11", F, "\\pi", "\\pi^\\circ", 0.0, why="pi degrees is not pi radians")
+acc("ang-12", F, "\\frac{\\pi}{4}", "\\frac{\\pi}{4}\\text{ degrees}", 0.0, why="pi/4 degrees is not pi/4 radians")
+acc("ang-13", F, "2\\pi", "2\\pi^{\\circ}", 0.0, why="2 pi degrees is not 2 pi radians")
+
+# --------------------------------------------------------------------------------------------------
+# invisible characters other than zero-width ones (fillers, blanks, invisible operators, tags)
+# --------------------------------------------------------------------------------------------------
+F = "invisible"
+for n, (ch, name) in enumerate([("\u115f", "Hangul choseong filler"), ("\uffa0", "half-width Hangul filler"),
+                                ("\u2062", "invisible times"), ("\u034f", "combining grapheme joiner"),
+                                ("\U000e0020", "tag space"), ("\u180e", "Mongolian vowel separator")], start=1):
+    case(f"inv-{n:02d}", F, "r1_zero_format", completion=f"<think>{ch}</think>\n<answer>5</answer>", expect=0.0,
+         why=f"reasoning of one {name} is empty")
+    case(f"inv-{n + 6:02d}", F, "think_summary_format", completion=f"<think>\nreasoning\n</think>\n{ch}{ch}", expect=0.0,
+         why=f"a summary of {name}s is empty")
+acc("inv-13", F, "5", "5\u20626", 0.0, why="5, invisible times, 6: 30 or 56, never 5")
+acc("inv-14", F, "1000", "1\u00a0000", 1.0, why="a no-break space as thousands separator (SI, French)")
+acc("inv-15", F, "1000", "1\u202f000", 1.0, why="a narrow no-break space as thousands separator (SI)")
+case("inv-16", F, "r1_zero_format", completion="<think>\nreasoning\n</think>\n<answer>\u115f\u2062</answer>", expect=0.0,
+     why="an invisible answer")
+
+# --------------------------------------------------------------------------------------------------
+# hedge_sets: hedges written as sets, intervals, bounds, ranges, cases (not prose, not \vee)
+# --------------------------------------------------------------------------------------------------
+F = "hedge_sets"
+acc("hdg-01", F, "5", "[5, 6]", 0.0, why="an interval is not 5")
+acc("hdg-02", F, "5", "(4, 6)", 0.0, why="an interval containing 5 is a hedge")
+acc("hdg-03", F, "5", "\\{5, 6\\}", 0.0, why="a set of candidates")
+acc("hdg-04", F, "5", "5 \\le x \\le 6", 0.0)
+acc("hdg-05", F, "5", "x \\in [5,6]", 0.0)
+acc("hdg-06", F, "5", "\\mathbb{R}", 0.0, why="every real number")
+acc("hdg-07", F, "5", "5-6", 0.0, why="a range, or -1: never 5")
+acc("hdg-08", F, "5", "\\{5\\}\\cup\\{6\\}", 0.0)
+acc("hdg-09", F, "5", "5 \\text{ if } n \\text{ is even, else } 6", 0.0, why="a conditional answer")
+acc("hdg-10", F, "5", "\\begin{cases} 5 & n \\text{ even} \\\\ 6 & \\text{otherwise} \\end{cases}", 0.0)
+acc("hdg-11", F, "5", "\\text{between 5 and 6}", 0.0)
+acc("hdg-12", F, "5", "\\ge 5", 0.0, why="a bound")
+acc("hdg-13", F, "5", "5, 6, \\ldots", 0.0, why="a sequence")
+acc("hdg-14", F, "5", "x", 0.0)
+acc("hdg-15", F, "5", "5 \\text{ or more}", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# negation: the final text names a number only to reject it
+# --------------------------------------------------------------------------------------------------
+F = "negation"
+case("ngt-01", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>The answer is 6, not 5.</answer>", expect=0.0)
+case("ngt-02", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>5? No, 6.</answer>", expect=0.0)
+case("ngt-03", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>Not 5.</answer>", expect=0.0)
+acc("ngt-04", F, "5", "\\text{not } 5", 0.0)
+case("ngt-05", F, gold="5", summary="The answer is not 5.", expect=0.0)
+case("ngt-06", F, gold="5", summary="It cannot be 5; the answer is 6.", expect=0.0)
+case("ngt-07", F, gold="5", summary="5 is wrong; the answer is 6.", expect=0.0)
+case("ngt-08", F, gold="5", summary="It is not 6; the answer is $\\boxed{5}$.", expect=1.0, why="a rejected 6 and a boxed 5")
+
+# --------------------------------------------------------------------------------------------------
+# language consistency: more LaTeX and markup hiding places
+# --------------------------------------------------------------------------------------------------
+F = "language"
+L = "language_consistency"
+ENS = EN.replace(" ", "\\ ")
+for n, (wrap, name) in enumerate([("$\\textrm{%s}$", "\\textrm{} in math"), ("$\\mbox{%s}$", "\\mbox{} in math"),
+                                  ("$\\mathit{%s}$", "\\mathit{} in math"), ("$\\texttt{%s}$", "\\texttt{} in math"),
+                                  ("$\\hbox{%s}$", "\\hbox{} in math"), ("$$x = 1 \\tag{%s}$$", "\\tag{} in display math"),
+                                  ("``%s``", "a double-backtick code span"), ("<code>%s</code>", "an HTML code element")],
+                                 start=22):
+    body = wrap % (ENS if wrap.startswith("$\\math") else EN)
+    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
+         range=[0.0, 0.5], why=f"English prose in {name} is English a reader sees")
 
 
 def _main() -> None:
