@@ -354,7 +354,6 @@ acc("rat-05", F, "\\sqrt{2}", "\\frac{665857}{470832}", 0.0, why="agrees with sq
 acc("rat-06", F, "e", "\\frac{2721}{1001}", 0.0, why="agrees with e to about 1e-7")
 acc("rat-07", F, "\\frac{1}{3}", "0.3334", 0.0, why="1/3 is 0.3333 at four places")
 acc("rat-08", F, "\\frac{2}{3}", "0.666", 0.0, why="2/3 is 0.667 at three places; a truncation is not a rounding")
-acc("rat-09", F, "\\pi", "\\Pi", 0.0, why="capital Pi is not pi")
 acc("rat-10", F, "3\\pi", "3", 0.0, why="dropping pi")
 
 # --------------------------------------------------------------------------------------------------
@@ -811,12 +810,14 @@ acc("rat-13", F, "\\pi", "\\frac{312689}{99532}", 0.0, why="a convergent of pi, 
 acc("rat-14", F, "\\pi", "\\frac{1146408}{364913}", 0.0, why="a convergent of pi, relative error 5e-13")
 acc("rat-15", F, "e", "\\frac{1084483}{398959}", 0.0, why="a convergent of e, relative error 2e-13")
 acc("rat-16", F, "\\frac{1+\\sqrt{5}}{2}", "\\frac{24157817}{14930352}", 0.0, why="Fibonacci ratio, relative error 1e-15")
-acc("rat-17", F, "\\phi", "\\Phi", 0.0, why="a different letter")
-acc("rat-18", F, "\\theta", "\\Theta", 0.0, why="a different letter")
-acc("rat-19", F, "\\delta", "\\Delta", 0.0, why="a different letter")
-acc("rat-20", F, "\\gamma", "\\Gamma", 0.0, why="a different letter (and \\Gamma is also the gamma function)")
-acc("rat-21", F, "\\pi", "\\varpi", 0.0, why="\\varpi is a different symbol, not the constant")
-acc("rat-22", F, "\\sigma", "\\Sigma", 0.0, why="a different letter")
+F = "greek_letters"
+acc("grk-01", F, "\\pi", "\\Pi", 0.0, why="capital Pi is not pi")
+acc("grk-02", F, "\\phi", "\\Phi", 0.0, why="a different letter")
+acc("grk-03", F, "\\theta", "\\Theta", 0.0, why="a different letter")
+acc("grk-04", F, "\\delta", "\\Delta", 0.0, why="a different letter")
+acc("grk-05", F, "\\gamma", "\\Gamma", 0.0, why="a different letter (and \\Gamma is also the gamma function)")
+acc("grk-06", F, "\\pi", "\\varpi", 0.0, why="\\varpi is a different symbol, not the constant")
+acc("grk-07", F, "\\sigma", "\\Sigma", 0.0, why="a different letter")
 F = "float_traps"
 acc("flt-16", F, "\\frac{1}{10^{400}}", "\\frac{1}{10^{401}}", 0.0, accept=[0.0, None], why="both underflow to 0")
 acc("flt-17", F, "3^{-1000}", "2^{-2000}", 0.0, accept=[0.0, None], why="both underflow to 0")
@@ -892,6 +893,51 @@ for n, (wrap, name) in enumerate([("$\\textrm{%s}$", "\\textrm{} in math"), ("$\
     body = wrap % (ENS if wrap.startswith("$\\math") else EN)
     case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
          range=[0.0, 0.5], why=f"English prose in {name} is English a reader sees")
+
+
+# --------------------------------------------------------------------------------------------------
+# surds: exact surd arithmetic (rationalised, denested) and surd near-misses a float cannot tell apart
+# --------------------------------------------------------------------------------------------------
+F = "surds"
+acc("srd-01", F, "\\sqrt{5}-2", "\\frac{1}{\\sqrt{5}+2}", 1.0, why="rationalised: exactly equal")
+acc("srd-02", F, "\\sqrt{2}+1", "\\frac{1}{\\sqrt{2}-1}", 1.0, why="rationalised: exactly equal")
+acc("srd-03", F, "\\sqrt{3}-\\sqrt{2}", "\\frac{1}{\\sqrt{3}+\\sqrt{2}}", 1.0, why="rationalised: exactly equal")
+acc("srd-04", F, "\\sqrt{2}+\\sqrt{3}", "\\sqrt{5+2\\sqrt{6}}", 1.0, why="denested: exactly equal")
+acc("srd-05", F, "\\sqrt{6}", "\\sqrt{2}\\sqrt{3}", 1.0)
+acc("srd-06", F, "\\sqrt{2}", "2^{1/2}", 1.0)
+acc("srd-07", F, "4", "8^{2/3}", 1.0)
+acc("srd-08", F, "-2", "\\sqrt[3]{-8}", 1.0, why="the real cube root, as school mathematics writes it")
+acc("srd-09", F, "2", "\\sqrt{-4}", 0.0, why="that is 2i")
+acc("srd-10", F, "-2", "\\sqrt{(-2)^2}", 0.0, why="that is 2")
+acc("srd-11", F, "10^6", "\\sqrt{10^{12}+1}", 0.0, accept=[0.0, None], why="exceeds 10^6 by 5e-7 (relative 5e-13)")
+acc("srd-12", F, "10^{10}", "\\sqrt{10^{20}+1}", 0.0, accept=[0.0, None], why="10^20 + 1 is 10^20 in a float")
+acc("srd-13", F, "0", "\\sqrt{10^{30}+1}-10^{15}", 0.0, accept=[0.0, None], why="about 5e-16, not 0; 0 in a float")
+acc("srd-14", F, "\\sqrt{2}+\\sqrt{3}", "\\sqrt{5}", 0.0)
+acc("srd-15", F, "\\sqrt{2}", "\\sqrt{2+10^{-20}}", 0.0, accept=[0.0, None], why="larger than sqrt 2; equal in a float")
+
+# --------------------------------------------------------------------------------------------------
+# undefined: indeterminate forms and undefined expressions are no value
+# --------------------------------------------------------------------------------------------------
+F = "undefined"
+acc("und-01", F, "1", "\\frac{0}{0}", 0.0)
+acc("und-02", F, "0", "\\frac{0}{0}", 0.0)
+acc("und-03", F, "0", "0 \\cdot \\infty", 0.0)
+acc("und-04", F, "1", "1^\\infty", 0.0)
+acc("und-05", F, "0", "\\infty - \\infty", 0.0)
+acc("und-06", F, "0", "\\frac{5}{0}", 0.0)
+acc("und-07", F, "\\text{undefined}", "0", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# congruent_not_equal: coterminal angles and residues are equivalent, not equal
+# --------------------------------------------------------------------------------------------------
+F = "congruent_not_equal"
+acc("cng-01", F, "\\frac{\\pi}{2}", "\\frac{5\\pi}{2}", 0.0, why="coterminal, not equal")
+acc("cng-02", F, "30^\\circ", "390^\\circ", 0.0, why="coterminal, not equal")
+acc("cng-03", F, "-\\frac{\\pi}{2}", "\\frac{3\\pi}{2}", 0.0, why="coterminal, not equal")
+acc("cng-04", F, "3", "3+5k", 0.0, why="a residue class is not its least residue")
+acc("cng-05", F, "3", "8", 0.0, why="congruent mod 5, not equal")
+acc("cng-06", F, "\\frac{\\pi}{2}", "\\frac{2\\pi}{4}", 1.0, why="equal (the control)")
+acc("cng-07", F, "3", "x \\equiv 3 \\pmod 5", 0.0, why="a congruence is not the value")
 
 
 def _main() -> None:
