@@ -16,7 +16,7 @@ hard limit); no case asserts how fast a verdict comes.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def gold_of(case: dict[str, Any]) -> Any:
     return case["gold"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _accuracy_instance(ctor_json: str) -> AccuracyReward:
     return AccuracyReward(**json.loads(ctor_json))
 
