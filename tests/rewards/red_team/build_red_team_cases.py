@@ -940,6 +940,64 @@ acc("cng-06", F, "\\frac{\\pi}{2}", "\\frac{2\\pi}{4}", 1.0, why="equal (the con
 acc("cng-07", F, "3", "x \\equiv 3 \\pmod 5", 0.0, why="a congruence is not the value")
 
 
+# --------------------------------------------------------------------------------------------------
+# spacing: where a space carries meaning, removing it must not make two strings equal
+# --------------------------------------------------------------------------------------------------
+F = "spacing"
+acc("spc-01", F, "1 1/2", "11/2", 0.0, why="README: 1 1/2 is 3/2, 11/2 is 5.5")
+acc("spc-02", F, "11/2", "1 1/2", 0.0, why="README: 1 1/2 is 3/2, 11/2 is 5.5")
+acc("spc-03", F, "\\pi r", "\\pir", 0.0, why="\\pir is an undefined control sequence, not pi times r")
+acc("spc-04", F, "\\theta t", "\\thetat", 0.0, why="an undefined control sequence")
+acc("spc-05", F, "\\alpha x", "\\alphax", 0.0, why="an undefined control sequence")
+acc("spc-06", F, "2\\frac{1}{3}", "21/3", 0.0, why="7/3 vs 7: the mixed number needs its space or its \\frac")
+acc("spc-07", F, "12345", "12 345", 1.0, why="a space as thousands separator")
+acc("spc-08", F, "1 1/2", "1.5", 1.0, why="README's mixed number")
+
+# --------------------------------------------------------------------------------------------------
+# precedence: how TeX and arithmetic group what a policy writes
+# --------------------------------------------------------------------------------------------------
+F = "precedence"
+acc("prc-01", F, "4", "-2^2", 0.0, why="-2^2 is -4")
+acc("prc-02", F, "-4", "-2^2", 1.0, why="-2^2 is -4")
+acc("prc-03", F, "64", "2^{3^2}", 0.0, why="2^(3^2) is 512")
+acc("prc-04", F, "512", "2^{3^2}", 1.0)
+acc("prc-05", F, "1", "\\frac{6}{2}(1+2)", 0.0, why="3 times 3 is 9")
+acc("prc-06", F, "\\frac{1}{2}", "\\frac{1}{2}^2", 0.0, why="a square of one half is 1/4")
+acc("prc-07", F, "0.3", "0.1+0.2", 1.0, why="exactly 0.3 in decimal arithmetic")
+acc("prc-08", F, "\\frac{2}{3}", "2\\div 3", 1.0)
+acc("prc-09", F, "-9", "(-3)^2", 0.0, why="(-3)^2 is 9")
+acc("prc-10", F, "9", "-3^2", 0.0, why="-3^2 is -9")
+
+# --------------------------------------------------------------------------------------------------
+# list_vs_number: a list must not be read as one number, nor a number as a list
+# --------------------------------------------------------------------------------------------------
+F = "list_vs_number"
+acc("lvn-01", F, "12", "1,2", 0.0, why="two numbers, not twelve")
+acc("lvn-02", F, "1, 2", "12", 0.0)
+acc("lvn-03", F, "123", "1,2,3", 0.0)
+acc("lvn-04", F, "100", "1,00", 0.0, why="not a thousands grouping")
+acc("lvn-05", F, "1,000,000", "10^6", 1.0, why="a gold with thousands separators")
+acc("lvn-06", F, "1,000", "1", 0.0)
+acc("lvn-07", F, "1, 2, 3", "6", 0.0, why="the sum of the list is not the list")
+
+# --------------------------------------------------------------------------------------------------
+# batch: verdicts stay aligned with their rows when fast, slow and timed-out items share a call
+# --------------------------------------------------------------------------------------------------
+F = "batch"
+B = THINK + "The final answer is $\\boxed{%s}$."
+case("bat-01", F, batch=True, completions=[B % "5", B % "5"], golds=["5", "6"], expects=[1.0, 0.0],
+     why="the same completion against different golds")
+case("bat-02", F, batch=True, completions=[B % "9^{9^{9^{9}}}", B % "5", B % "\\frac{24}{4}", B % "x^2+2x+1", B % "7"],
+     golds=["5", "5", "6", "(x+1)^2", "8"], expects=[0.0, 1.0, 1.0, 1.0, 0.0], accepts=[[0.0, None], [1.0], [1.0], [1.0], [0.0]],
+     why="a timeout, the fast path and math-verify in one call: each verdict in its row")
+case("bat-03", F, batch=True, completions=[B % "x^2+2x+1", B % "5", B % "x^2+2x+2", B % "5"],
+     golds=["(x+1)^2", "6", "(x+1)^2", "5"], expects=[1.0, 0.0, 0.0, 1.0], why="alternating verdicts stay in order")
+case("bat-04", F, batch=True, completions=[B % "12", B % "2"], golds=["12", "121"], expects=[1.0, 0.0],
+     why="a cache keyed on gold+answer without a separator would collide ('1212')")
+case("bat-05", F, batch=True, completions=[B % "5"] * 3, golds=["5", "", "5"], expects=[1.0, None, 1.0],
+     why="an unreadable gold in the middle of a batch gives None for its row only")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}

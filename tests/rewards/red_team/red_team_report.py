@@ -23,7 +23,7 @@ def _short(text: object, n: int = 90) -> str:
 
 
 def _kind(case: dict, got: object) -> str:
-    if isinstance(got, str):
+    if isinstance(got, str) or case.get("batch"):
         return "OTHER"
     if "range" in case:
         return "FP" if isinstance(got, float) and got > case["range"][1] else "FN"
@@ -36,7 +36,7 @@ def _kind(case: dict, got: object) -> str:
 
 
 def _math_verify(case: dict, red) -> str:
-    if case["reward"] != "accuracy":
+    if case["reward"] != "accuracy" or case.get("batch"):
         return ""
     from math_verify import parse, verify  # noqa: PLC0415 (only for the report)
 
@@ -45,7 +45,12 @@ def _math_verify(case: dict, red) -> str:
     gold = red.gold_of(case)
     gold = gold if isinstance(gold, str) else str(gold)
     try:
-        return str(verify(parse(gold if "\\boxed" in gold or "$" in gold else "$" + gold + "$"), parse(comp.split("</think>")[-1])))
+        return str(
+            verify(
+                parse(gold if "\\boxed" in gold or "$" in gold else "$" + gold + "$"),
+                parse(comp.split("</think>")[-1]),
+            )
+        )
     except Exception as exc:
         return f"raised {type(exc).__name__}"
 
@@ -63,7 +68,11 @@ def main(selected: list[str]) -> int:
             got = red.verdict(c)
         except Exception as exc:  # a crash is a finding too
             got = f"raised {type(exc).__name__}: {exc}"
-        if "range" in c:
+        if c.get("batch"):
+            accepts = c.get("accepts") or [[e] for e in c["expects"]]
+            ok = isinstance(got, list) and all(g in a for g, a in zip(got, accepts))
+            want = repr(c["expects"])
+        elif "range" in c:
             ok = isinstance(got, float) and c["range"][0] <= got <= c["range"][1]
             want = f"in {c['range']}"
         elif "accept" in c:
@@ -78,18 +87,30 @@ def main(selected: list[str]) -> int:
             shown = "\\boxed{" + c["boxed"] + "}"
         elif "summary" in c:
             shown = "summary: " + c["summary"]
-        gold = red.gold_of(c) if ("gold" in c or "gold_parts" in c) else c.get("language", "")
+        gold = red.gold_of(c) if ("gold" in c or "gold_parts" in c) else c.get("golds", c.get("language", ""))
         got_s = f"{got:.3f}" if isinstance(got, float) else repr(got)
+        if c.get("batch"):
+            shown = " ; ".join(
+                red.completion_of({"completion": x})[len(red.THINK) :] for x in c["completions"]
+            )
         kind = _kind(c, got)
-        rows.append((kind, c["family"], f"| {kind} | {c['id']} | {c['reward']} | `{_short(gold, 40)}` | `{_short(shown)}` "
-                     f"| {want} | {got_s} | {_math_verify(c, red)} | {c.get('why', '')} |"))
+        rows.append(
+            (
+                kind,
+                c["family"],
+                f"| {kind} | {c['id']} | {c['reward']} | `{_short(gold, 40)}` | `{_short(shown)}` "
+                f"| {want} | {got_s} | {_math_verify(c, red)} | {c.get('why', '')} |",
+            )
+        )
     print("| family | cases | failing |\n|---|---|---|")
     for fam, n in per_family.items():
         print(f"| {fam} | {n} | {fails[fam]} |")
     print(f"| **all** | **{sum(per_family.values())}** | **{sum(fails.values())}** |\n")
     kinds = Counter(k for k, _, _ in rows)
     print(f"Failing: {sum(kinds.values())} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})\n")
-    print("| kind | id | reward | gold / language | completion | expected | got | math-verify | why the expectation is right |")
+    print(
+        "| kind | id | reward | gold / language | completion | expected | got | math-verify | why the expectation is right |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     order = {"FP": 0, "FN": 1, "OTHER": 2}
     for _, _, row in sorted(rows, key=lambda r: (order[r[0]], r[1])):

@@ -7,7 +7,9 @@ FINDINGS.md at the repository root). Each case runs through the public API exact
 - ``expect``: the one right verdict (1.0, 0.0, or ``None`` only where the gold itself is unreadable);
 - ``accept``: for resource-exhaustion cases, the verdicts that are all right (a wrong answer may time out
   to ``None``; it may never be paid 1.0);
-- ``range``: for language consistency and tag counts, the interval the share must fall in.
+- ``range``: for language consistency and tag counts, the interval the share must fall in;
+- ``batch``: several rows in one call (``completions``, ``golds``, ``expects``, optional ``accepts``), to
+  check that each verdict comes back in its own row when fast, slow and timed-out items share a call.
 
 Every case carries pytest-timeout's hang guard: a hang is a failure (untrusted LaTeX must be parsed under a
 hard limit); no case asserts how fast a verdict comes.
@@ -70,10 +72,20 @@ def _accuracy_instance(ctor_json: str) -> AccuracyReward:
 
 
 def verdict(case: dict[str, Any]) -> Any:
+    if case.get("batch"):
+        out = accuracy_reward(completions=case["completions"], solution=case["golds"])
+        assert isinstance(out, list) and len(out) == len(case["completions"]), (
+            f"one verdict per row, got {out!r}"
+        )
+        return out
     completion = completion_of(case)
     reward = case["reward"]
     if reward == "accuracy":
-        fn = _accuracy_instance(json.dumps(case["ctor"], sort_keys=True)) if case.get("ctor") else accuracy_reward
+        fn = (
+            _accuracy_instance(json.dumps(case["ctor"], sort_keys=True))
+            if case.get("ctor")
+            else accuracy_reward
+        )
         out = fn(completions=[completion], solution=[gold_of(case)], **case.get("call", {}))
     elif reward == "language_consistency":
         fn = LanguageConsistencyReward(default_language=case["language"])
@@ -91,6 +103,8 @@ def verdict(case: dict[str, Any]) -> Any:
 
 
 def _describe(case: dict[str, Any]) -> str:
+    if case.get("batch"):
+        return f"[batch] golds={case['golds']!r} why: {case.get('why', '')}"
     shown = completion_of(case)
     shown = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
     shown = shown if len(shown) <= 300 else shown[:150] + f" ...[{len(shown)} chars]... " + shown[-120:]
@@ -105,9 +119,16 @@ def _describe(case: dict[str, Any]) -> str:
 )
 def test_red_team_case(case: dict[str, Any]) -> None:
     got = verdict(case)
+    if case.get("batch"):
+        accepts = case.get("accepts") or [[e] for e in case["expects"]]
+        bad = [(i, g, a) for i, (g, a) in enumerate(zip(got, accepts)) if g not in a]
+        assert not bad, f"rows (index, got, expected one of): {bad}; why: {case.get('why', '')}"
+        return
     if "range" in case:
         lo, hi = case["range"]
-        assert got is not None and lo <= got <= hi, f"got {got!r}, expected in [{lo}, {hi}]: {_describe(case)}"
+        assert got is not None and lo <= got <= hi, (
+            f"got {got!r}, expected in [{lo}, {hi}]: {_describe(case)}"
+        )
     elif "accept" in case:
         assert got in case["accept"], f"got {got!r}, expected one of {case['accept']}: {_describe(case)}"
     else:
@@ -120,6 +141,6 @@ def test_cases_are_well_formed() -> None:
     assert len(ids) == len(set(ids))
     assert len(CASES) >= 150
     for c in CASES:
-        assert ("range" in c) or ("expect" in c), c["id"]
+        assert ("range" in c) or ("expect" in c) or c.get("batch"), c["id"]
         if "accept" in c:
             assert c["expect"] in c["accept"], c["id"]
