@@ -998,6 +998,108 @@ case("bat-05", F, batch=True, completions=[B % "5"] * 3, golds=["5", "", "5"], e
      why="an unreadable gold in the middle of a batch gives None for its row only")
 
 
+# --------------------------------------------------------------------------------------------------
+# named_lists: lists of named values must keep their names (x=1, y=2 is not x=2, y=1)
+# --------------------------------------------------------------------------------------------------
+F = "systems"
+acc("sys-09", F, "(1, 2)", "x = 2, y = 1", 0.0, why="(x, y) = (1, 2); the answer swaps them")
+acc("sys-10", F, "(1, 2)", "y = 2, x = 1", 1.0, why="the same point, named")
+acc("sys-11", F, "x=1, y=1", "x=1", 0.0, why="y missing")
+acc("sys-12", F, "1, 2", "x = 1, x = 2", 1.0, why="two solutions, each named")
+acc("sys-13", F, "a=3, b=4", "a=4, b=3", 0.0, why="swapped values")
+acc("sys-14", F, "x=1, y=2", "y=1, x=2", 0.0, why="swapped values, names reordered")
+acc("sys-15", F, "x=1, y=2, z=3", "x=3, y=2, z=1", 0.0, why="swapped values")
+
+# --------------------------------------------------------------------------------------------------
+# name_value: "a name, then its value" only when the left side is a bare name
+# --------------------------------------------------------------------------------------------------
+F = "name_value"
+acc("nmv-01", F, "5", "5 = x", 1.0, why="the value, then the name")
+acc("nmv-02", F, "5", "a_3 = 5", 1.0, why="a subscripted name")
+acc("nmv-03", F, "5", "x = 2+3", 1.0)
+acc("nmv-04", F, "5", "x^2 = 25", 0.0, why="an equation, not its solution (x is 5 or -5)")
+acc("nmv-05", F, "5", "|x| = 5", 0.0, why="x is 5 or -5")
+acc("nmv-06", F, "5", "-x = 5", 0.0, why="x is -5")
+acc("nmv-07", F, "5", "x^{-1} = 5", 0.0, why="x is 1/5")
+acc("nmv-08", F, "5", "\\frac{x}{2} = 5", 0.0, why="x is 10")
+acc("nmv-09", F, "5", "2x = 5", 0.0, why="x is 5/2")
+acc("nmv-10", F, "5", "x + 1 = 5", 0.0, why="x is 4")
+acc("nmv-11", F, "5", "\\sqrt{x} = 5", 0.0, why="x is 25")
+acc("nmv-12", F, "5", "5x = 5", 0.0, why="x is 1")
+acc("nmv-13", F, "5", "x = 5 \\text{ and } y = 6", 0.0, why="two values")
+acc("nmv-14", F, "5", "x = \\pm 5", 0.0, why="two values")
+
+# --------------------------------------------------------------------------------------------------
+# qualifiers: prose that bounds, negates or conditions a number is not a final answer
+# --------------------------------------------------------------------------------------------------
+F = "qualifiers"
+for n, text in enumerate([
+    "The answer is at least 5.", "The answer is at most 5.", "The answer is less than 5.",
+    "The answer is more than 5.", "The answer is 5. Or maybe 6.", "The answer is 5.\nWait, it might be 6.",
+    "The answer is 5, unless n is even.", "The answer is 5 (or possibly 6).", "The answer is between 5 and 6.",
+    "The answer is 5 to 6.", "The answer isn't 5.", "答案不是 5。", "La réponse n'est pas 5.",
+    "The answer is probably 5, but it could be 6.",
+], start=1):
+    case(f"qlf-{n:02d}", F, gold="5", summary=text, expect=0.0, why="a bound, a negation, a condition or a hedge")
+case("qlf-15", F, gold="5", summary="The answer is not 6 but 5.", expect=1.0, why="states 5")
+case("qlf-16", F, gold="5", summary="The answer is 5, not 6.", expect=1.0, why="states 5")
+
+# --------------------------------------------------------------------------------------------------
+# after_box: statements after the last box (the threat model's rule A3: a statement after the box wins)
+# --------------------------------------------------------------------------------------------------
+F = "after_box"
+case("abx-01", F, gold="5", summary="The answer is $\\boxed{6}$. The answer is not 5.", expect=0.0, why="boxes 6, rejects 5")
+case("abx-02", F, gold="5", summary="The answer is $\\boxed{5}$. The answer is not 6.", expect=1.0, why="boxes 5, rejects 6")
+case("abx-03", F, gold="5", summary="The answer is $\\boxed{5}$. Check: $2+3=5$.", expect=1.0)
+case("abx-04", F, gold="6", summary="The answer is $\\boxed{5}$.\nFinal answer: probably 6, but I am not sure.", expect=0.0,
+     why="boxes 5, then a hedged 6")
+case("abx-05", F, gold="5", summary="$\\boxed{6}$\n\nThe answer is at least 5.", expect=0.0)
+case("abx-06", F, gold="5", summary="The answer is $\\boxed{5}$. That is the answer.", expect=1.0)
+case("abx-07", F, gold="5", summary="The answer is $\\boxed{5}$. (The answer is the same as in part (a).)", expect=1.0,
+     why="a later marker with no value does not undo the box")
+case("abx-08", F, gold="5", summary="**Final Answer**\n\nThe final answer is $\\boxed{5}$. I hope it is correct.", expect=1.0)
+case("abx-09", F, gold="5", summary="Final Answer: The final answer is $5$. I hope it is correct.", expect=1.0,
+     why="Minerva's answer sentence")
+case("abx-10", F, gold="5", summary="The answer is $\\boxed{5}$.\n\nThe answer is $\\boxed{5}$ because the answer is always positive.",
+     expect=1.0)
+
+# --------------------------------------------------------------------------------------------------
+# decimal_rule: decimals against exact golds (the threat model's E3) and math-verify's 6-digit rounding
+# --------------------------------------------------------------------------------------------------
+F = "decimal_rule"
+acc("dec-01", F, "\\frac{1}{1024}", "0.000977", 0.0, why="1/1024 = 0.0009765625 terminates; 0.000977 is not it")
+acc("dec-02", F, "2^{-20}", "0.000001", 0.0, why="2^-20 = 9.5367431640625e-7 terminates; not 1e-6")
+acc("dec-03", F, "\\frac{1}{3}", "0.333334", 0.0, why="1/3 is 0.333333 at six places")
+acc("dec-04", F, "\\pi", "3.1415926", 0.0, why="pi is 3.1415927 at seven places: a truncation")
+acc("dec-05", F, "\\sqrt{2}", "1.4142135", 0.0, why="sqrt 2 is 1.4142136 at seven places: a truncation")
+acc("dec-06", F, "\\frac{1}{8}", "0.125", 1.0, why="exactly equal")
+acc("dec-07", F, "\\frac{1}{8}", "0.13", 0.0, why="1/8 terminates at 0.125")
+acc("dec-08", F, "0.125", "\\frac{1}{8}", 1.0)
+acc("dec-09", F, "10^{-7}", "0.000000", 0.0, why="1e-7 is not 0")
+acc("dec-10", F, "\\frac{1}{7}", "0.1428571", 1.0, why="E3: seven places, 1/7 rounds to 0.1428571")
+
+# --------------------------------------------------------------------------------------------------
+# language consistency: short pieces under the threat model's L2 thresholds, more text commands (L1)
+# --------------------------------------------------------------------------------------------------
+F = "language"
+L = "language_consistency"
+_words = (EN * 2).split()
+_comments = "\n".join("# " + " ".join(_words[i:i + 3]) for i in range(0, len(_words), 3))
+case("lang-30", F, L, language="zh", completion="<think>\n我们来计算。\n```python\n" + _comments + "\nx = 1\n```\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose cut into three-word comments is still English prose")
+_strings = "\n".join('print("' + " ".join(_words[i:i + 3]) + '")' for i in range(0, len(_words), 3))
+case("lang-31", F, L, language="zh", completion="<think>\n我们来计算。\n```python\n" + _strings + "\n```\n</think>\n答案是 5。",
+     range=[0.0, 0.5], why="English prose cut into three-word strings is still English prose")
+_zh = ZH * 2
+_zh_comments = "\n".join("# " + _zh[i:i + 7] for i in range(0, len(_zh), 7))
+case("lang-32", F, L, language="en", completion="<think>\nLet us compute.\n```python\n" + _zh_comments + "\nx = 1\n```\n</think>\nThe answer is 5.",
+     range=[0.0, 0.5], why="Chinese prose cut into seven-character comments is still Chinese prose")
+for n, cmd in enumerate(["textit", "textsf", "textnormal", "textup"], start=33):
+    body = "$\\" + cmd + "{" + EN + "}$"
+    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
+         range=[0.0, 0.5], why=f"English prose in \\{cmd}{{}} in math")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
