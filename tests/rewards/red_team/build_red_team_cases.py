@@ -1100,6 +1100,59 @@ for n, cmd in enumerate(["textit", "textsf", "textnormal", "textup"], start=33):
          range=[0.0, 0.5], why=f"English prose in \\{cmd}{{}} in math")
 
 
+# --------------------------------------------------------------------------------------------------
+# operator_golds: golds that are themselves logs, binomials, roots (rule F5 must not refuse them)
+# --------------------------------------------------------------------------------------------------
+F = "operator_golds"
+acc("opg-01", F, "\\log_2 3", "\\log_2 3", 1.0, why="the gold is a logarithm; the same answer is right")
+acc("opg-02", F, "\\log_2 3", "\\frac{\\ln 3}{\\ln 2}", 1.0, why="change of base")
+acc("opg-03", F, "\\ln 2", "\\ln 2", 1.0)
+acc("opg-04", F, "2\\ln 2", "\\ln 4", 1.0)
+acc("opg-05", F, "\\log_3 5", "\\log_5 3", 0.0)
+acc("opg-06", F, "\\binom{10}{3}", "120", 1.0, why="the answer computed the gold's binomial")
+acc("opg-07", F, "\\log_{2} 3", "\\log_2{3}", 1.0)
+acc("opg-08", F, "x \\ne 5", "x \\neq 5", 1.0, why="a relation gold, the same relation")
+acc("opg-09", F, "x \\ne 5", "x = 5", 0.0)
+acc("opg-10", F, "\\ln 2", "\\ln 3", 0.0)
+
+# --------------------------------------------------------------------------------------------------
+# exact_canonical: one value, many exact forms (rule E1's canonical Q(sqrt r, pi)); and its near misses
+# --------------------------------------------------------------------------------------------------
+F = "exact_canonical"
+acc("exc-01", F, "\\sqrt[3]{16}", "2\\sqrt[3]{2}", 1.0)
+acc("exc-02", F, "\\sqrt[4]{4}", "\\sqrt{2}", 1.0, why="the index reduces")
+acc("exc-03", F, "\\sqrt[6]{8}", "\\sqrt{2}", 1.0)
+acc("exc-04", F, "\\sqrt{2}\\sqrt[3]{2}", "\\sqrt[6]{32}", 1.0, why="2^(1/2 + 1/3) = 2^(5/6)")
+acc("exc-05", F, "\\pi^2", "\\pi\\cdot\\pi", 1.0)
+acc("exc-06", F, "\\frac{\\pi}{\\sqrt{2}}", "\\frac{\\sqrt{2}\\pi}{2}", 1.0)
+acc("exc-07", F, "\\sqrt{2}+\\sqrt{8}", "3\\sqrt{2}", 1.0)
+acc("exc-08", F, "2^{3/2}", "2\\sqrt{2}", 1.0)
+acc("exc-09", F, "4^{-1/2}", "\\frac{1}{2}", 1.0)
+acc("exc-10", F, "(1+\\sqrt{2})^{10}", "3363+2378\\sqrt{2}", 1.0, why="exact expansion")
+acc("exc-11", F, "(1+\\sqrt{2})^{10}", "2378+3363\\sqrt{2}", 0.0, why="coefficients swapped")
+acc("exc-12", F, "(1+\\sqrt{2})^{20}", "22619537+15994428\\sqrt{2}", 1.0, why="exact expansion")
+acc("exc-13", F, "\\sqrt[4]{4}", "2", 0.0)
+acc("exc-14", F, "\\sqrt[3]{2}", "\\sqrt{2}", 0.0)
+acc("exc-15", F, "\\frac{22}{7}", "\\pi", 0.0)
+acc("exc-16", F, "\\frac{355}{113}", "\\pi", 0.0)
+acc("exc-17", F, "10^{50}", "\\sqrt{10^{100}+1}", 0.0, accept=[0.0, None], why="a float calls both 1e50")
+acc("exc-18", F, "\\frac{1}{2000000}", "\\sqrt{10^{12}+1}-10^{6}", 0.0, accept=[0.0, None],
+    why="1/(sqrt(10^12+1)+10^6) is just under 1/2000000")
+acc("exc-19", F, "\\sqrt{2}+\\sqrt{3}+\\sqrt{5}+\\sqrt{7}", "\\sqrt{7}+\\sqrt{5}+\\sqrt{3}+\\sqrt{2}", 1.0)
+acc("exc-20", F, "\\sqrt{2}^{100}", "2^{50}", 1.0)
+
+# --------------------------------------------------------------------------------------------------
+# choice_copies: AMC answers that copy several choices (rule R2 reads letter and value)
+# --------------------------------------------------------------------------------------------------
+F = "choices"
+ALL = "\\textbf{(A) }25\\qquad\\textbf{(B) }27\\qquad\\textbf{(C) }28\\qquad\\textbf{(D) }30\\qquad\\textbf{(E) }32"
+acc("mc-14", F, "B", ALL, 0.0, why="every choice copied")
+acc("mc-15", F, "27", ALL, 0.0, why="every choice copied")
+acc("mc-16", F, "B", "\\textbf{(B) }27\\qquad\\textbf{(C) }28", 0.0, why="two choices")
+acc("mc-17", F, "27", "\\textbf{(B) }27\\qquad\\textbf{(C) }28", 0.0, why="two choices")
+acc("mc-19", F, "B", "\\textbf{(B)}\\ 27", 1.0, why="threat model R2")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
