@@ -1153,6 +1153,52 @@ acc("mc-17", F, "27", "\\textbf{(B) }27\\qquad\\textbf{(C) }28", 0.0, why="two c
 acc("mc-19", F, "B", "\\textbf{(B)}\\ 27", 1.0, why="threat model R2")
 
 
+# --------------------------------------------------------------------------------------------------
+# unit_word_tricks: words after a number that change its value are not units (rule R1)
+# --------------------------------------------------------------------------------------------------
+F = "unit_word_tricks"
+acc("uwt-01", F, "5", "5 \\text{ times } 6", 0.0, why="5 times 6 is 30")
+acc("uwt-02", F, "5", "5\\text{ squared}", 0.0, why="25")
+acc("uwt-03", F, "5", "5 \\text{ and a half}", 0.0, why="5.5")
+acc("uwt-04", F, "5", "5 \\text{ minus } 1", 0.0, why="4")
+acc("uwt-05", F, "5", "5\\text{ hundredths}", 0.0, why="0.05")
+acc("uwt-06", F, "5", "5\\text{ halves}", 0.0, why="2.5")
+acc("uwt-07", F, "5", "5\\text{ less than } 6", 0.0, why="a comparison")
+acc("uwt-08", F, "5", "5\\text{ cm} \\times 6\\text{ cm}", 0.0, why="a product of lengths")
+acc("uwt-09", F, "5", "5\\text{ cm} + 6\\text{ cm}", 0.0, why="11 cm")
+acc("uwt-10", F, "5000000", "5 \\text{ million}", 1.0, why="five million")
+acc("uwt-11", F, "5", "5\\text{ more than } x", 0.0, why="x + 5")
+acc("uwt-12", F, "5", "5\\text{ thirds}", 0.0, why="5/3")
+
+# --------------------------------------------------------------------------------------------------
+# amc_gold: AMC golds that carry letter and value (rule R2)
+# --------------------------------------------------------------------------------------------------
+F = "choices"
+acc("mc-20", F, "\\textbf{(B)}\\ 27", "27", 1.0, why="the gold's value")
+acc("mc-21", F, "\\textbf{(B)}\\ 27", "B", 1.0, why="the gold's letter")
+acc("mc-22", F, "\\textbf{(B)}\\ 27", "\\textbf{(C)}\\ 28", 0.0)
+acc("mc-23", F, "\\textbf{(B)}\\ 27", "C", 0.0)
+acc("mc-24", F, "\\textbf{(B)}\\ 27", "28", 0.0)
+acc("mc-25", F, "\\textbf{(B)}\\ 27", "\\textbf{(C)}\\ 27", 0.0, why="R2: a wrong letter is wrong whatever the value")
+
+# --------------------------------------------------------------------------------------------------
+# more placement and collections
+# --------------------------------------------------------------------------------------------------
+F = "placement"
+case("place-21", F, gold="5", completion="<think></think>\n\nThe answer is $\\boxed{5}$.", expect=0.0,
+     why="threat model A1: an answer after an empty reasoning block scores 0")
+case("place-22", F, gold="5", completion="<think>\u3164</think>\n\nThe answer is $\\boxed{5}$.", expect=0.0,
+     why="the same with a reasoning of one invisible Hangul filler (A1 and R5 together)")
+F = "collections"
+acc("col-16", F, "(1,2),(3,4)", "(3,4),(1,2)", 1.0, why="a list of pairs has no order")
+acc("col-17", F, "(1,2),(3,4)", "(1,2)", 0.0, why="a pair missing")
+acc("col-18", F, "(1,2),(3,4)", "(1,2,3,4)", 0.0, why="one 4-tuple is not two pairs")
+acc("col-19", F, "1, 2", "\\{1, 2\\}", 1.0, why="MATH's list of solutions as a set")
+acc("col-20", F, "(1,2),(3,4)", "(2,1),(4,3)", 0.0, why="each pair reversed")
+F = "gold_formats"
+acc("gld-12", F, "Janet earns 500 + 500 = 1,000 dollars.\n#### 1,000", "1000", 1.0, why="a GSM8K gold with a thousands separator")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
