@@ -1199,6 +1199,34 @@ F = "gold_formats"
 acc("gld-12", F, "Janet earns 500 + 500 = 1,000 dollars.\n#### 1,000", "1000", 1.0, why="a GSM8K gold with a thousands separator")
 
 
+# --------------------------------------------------------------------------------------------------
+# more prose qualifiers: words that keep or change the stated value
+# --------------------------------------------------------------------------------------------------
+F = "qualifiers"
+for n, (text, gold, want, why) in enumerate([
+    ("The answer is 5 if we count from zero, otherwise 6.", "5", 0.0, "a conditional hedge"),
+    ("The answer is exactly 5.", "5", 1.0, "'exactly' keeps the value"),
+    ("The answer is indeed 5.", "5", 1.0, ""),
+    ("The answer is clearly 5.", "5", 1.0, ""),
+    ("The answer is therefore 5.", "5", 1.0, ""),
+    ("The answer is negative 5.", "5", 0.0, "negative 5 is -5"),
+    ("The answer is negative 5.", "-5", 1.0, "negative 5 is -5"),
+    ("The answer is minus 5.", "5", 0.0, "minus 5 is -5"),
+    ("The answer is 5 squared.", "5", 0.0, "25"),
+    ("The answer is five hundred.", "5", 0.0, "500"),
+    ("The answer is x = 5.", "5", 1.0, "a named value in prose"),
+], start=17):
+    case(f"qlf-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
+
+F = "invisible"
+for n, (ch, name) in enumerate([("\ufe0f", "variation selector 16"), ("\u2061", "function application"),
+                                ("\U0001d173", "musical symbol begin beam"), ("\u17b4", "Khmer vowel inherent AQ")], start=17):
+    case(f"inv-{n:02d}", F, "r1_zero_format", completion=f"<think>{ch}{ch}</think>\n<answer>5</answer>", expect=0.0,
+         why=f"reasoning of {name}s is empty")
+    case(f"inv-{n + 4:02d}", F, "think_summary_format", completion=f"<think>\nreasoning\n</think>\n{ch}", expect=0.0,
+         why=f"a summary of one {name} is empty")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
