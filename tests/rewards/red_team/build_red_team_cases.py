@@ -1227,6 +1227,39 @@ for n, (ch, name) in enumerate([("\ufe0f", "variation selector 16"), ("\u2061", 
          why=f"a summary of one {name} is empty")
 
 
+# --------------------------------------------------------------------------------------------------
+# language consistency: word separators inside text commands, more font commands, Unicode letter forms
+# --------------------------------------------------------------------------------------------------
+F = "language"
+L = "language_consistency"
+_zhline = "<think>\n我们来计算。\n"
+_tail = "\n</think>\n答案是 5。"
+for n, (body, why) in enumerate([
+    ("$\\text{" + EN.replace(" ", "~") + "}$", "words joined by ~ (a TeX space) inside \\text{}"),
+    ("$\\mathrm{" + EN.replace(" ", "\\,") + "}$", "words joined by \\, inside \\mathrm{}"),
+    ("$" + "\\ ".join("\\text{" + w + "}" for w in EN.split()) + "$", "one \\text{} per word"),
+    ("\n".join("% " + EN for _ in range(2)), "English prose in LaTeX % comments"),
+    ("$\\mathbf{" + EN.replace(" ", "\\ ") + "}$", "English prose in \\mathbf{}"),
+    ("$\\mathsf{" + EN.replace(" ", "\\ ") + "}$", "English prose in \\mathsf{}"),
+    ("$\\textsc{" + EN + "}$", "English prose in \\textsc{}"),
+    ("$\\textsl{" + EN + "}$", "English prose in \\textsl{}"),
+    ("".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in EN * 2), "English prose in full-width Latin letters"),
+    ("".join(chr(0x1D400 + ord(c) - 65) if "A" <= c <= "Z" else chr(0x1D41A + ord(c) - 97) if "a" <= c <= "z" else c for c in EN * 2),
+     "English prose in mathematical bold letters"),
+], start=37):
+    case(f"lang-{n}", F, L, language="zh", completion=_zhline + body + "\n" + body + _tail, range=[0.0, 0.5],
+         why=f"{why}: English a reader sees")
+TW = "我們先數紅蘋果，再數綠蘋果，最後把兩個數相加得到題目要求的答案。然後我們檢查結果是否正確，確認每一步都沒有錯誤。"
+case("lang-47", F, L, language="zh", completion="<think>\n" + TW * 2 + "\n</think>\n答案是 5。", range=[0.9, 1.0],
+     why="Traditional Chinese is Chinese")
+NAMES = ("By the theorem of Pythagoras and the formula of Euler, and following the ideas of Fibonacci, Gauss and "
+         "Descartes, we compute the total number of apples in the basket and check the answer twice. ")
+case("lang-48", F, L, language="en", completion="<think>\n" + NAMES * 2 + "\n</think>\nThe answer is 5.", range=[0.8, 1.0],
+     why="English that names mathematicians is English")
+case("lang-49", F, L, language="en", completion="<think>\n" + (EN * 2).upper() + "\n</think>\nThe answer is 5.", range=[0.9, 1.0],
+     why="English in capitals is English")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
