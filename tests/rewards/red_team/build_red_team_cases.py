@@ -1260,6 +1260,37 @@ case("lang-49", F, L, language="en", completion="<think>\n" + (EN * 2).upper() +
      why="English in capitals is English")
 
 
+# --------------------------------------------------------------------------------------------------
+# more: intervals at infinity, sets with repeats, names that are not single letters, units on both sides
+# --------------------------------------------------------------------------------------------------
+F = "intervals"
+acc("int-16", F, "(0, \\infty)", "(0, +\\infty)", 1.0)
+acc("int-17", F, "(0, \\infty)", "(0, \\infty]", 0.0, why="closed at infinity is not the gold interval")
+acc("int-18", F, "[\\frac{1}{2}, 3)", "[0.5, 3)", 1.0, why="0.5 is exactly 1/2")
+acc("int-19", F, "[\\frac{1}{2}, 3)", "(0.5, 3)", 0.0, why="open at 1/2")
+F = "collections"
+acc("col-21", F, "\\{1, 2\\}", "\\{1, 1, 2\\}", 1.0, why="a set with a repeated element is the same set")
+F = "name_value"
+acc("nmv-15", F, "30", "\\angle ABC = 30", 1.0, why="a named angle")
+acc("nmv-16", F, "5", "AB = 5", 1.0, why="a named segment")
+acc("nmv-17", F, "25", "\\text{Area} = 25", 1.0, why="a named quantity")
+acc("nmv-18", F, "30", "m\\angle A = 30^\\circ", 1.0, why="a named angle measure")
+acc("nmv-19", F, "2, 3", "x_1 = 2, x_2 = 3", 1.0, why="two named roots")
+acc("nmv-20", F, "2", "x_1 = 2, x_2 = 3", 0.0, why="two roots against one")
+F = "unit_pairs"
+acc("unt-01", F, "5\\text{ cm}", "5\\text{ cm}^2", 0.0, why="a length is not an area")
+acc("unt-02", F, "5\\text{ cm}^2", "5\\text{ cm}", 0.0, why="an area is not a length")
+acc("unt-03", F, "5\\text{ cm}", "5 \\text{ cm}", 1.0)
+acc("unt-04", F, "5\\text{ cm}", "6\\text{ cm}", 0.0)
+acc("unt-05", F, "5\\text{ m/s}", "5\\text{ m/s}^2", 0.0, why="a speed is not an acceleration")
+F = "decimal_rule"
+acc("dec-11", F, "\\frac{1}{3}", "0.333333000", 0.0, why="nine places: 1/3 is 0.333333333")
+acc("dec-12", F, "\\frac{2}{3}", "0.666666", 0.0, why="2/3 is 0.666667 at six places: a truncation")
+acc("dec-13", F, "\\pi", "3.141592653589793238462643383279", 0.0,
+    why="pi is ...383280 at 30 places (the next digit is 5): a truncation, equal in any float")
+acc("dec-14", F, "\\pi", "3.141592653589793238462643383280", 1.0, why="rule E3: pi rounded at 30 places")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
