@@ -1291,6 +1291,21 @@ acc("dec-13", F, "\\pi", "3.141592653589793238462643383279", 0.0,
 acc("dec-14", F, "\\pi", "3.141592653589793238462643383280", 1.0, why="rule E3: pi rounded at 30 places")
 
 
+# --------------------------------------------------------------------------------------------------
+# after_box: later sentences that restate or explain the boxed value
+# --------------------------------------------------------------------------------------------------
+F = "after_box"
+for n, text in enumerate([
+    "The answer is $\\boxed{5}$.\n\nAnswer: 5 (since 2 + 3 = 5)",
+    "The answer is $\\boxed{5}$.\n\nThe answer is 5, which is prime.",
+    "The answer is $\\boxed{5}$.\n\nThe answer is 5 because 10/2 = 5.",
+    "Therefore, the answer is $\\boxed{5}$, and the number of apples left is 3.",
+    "The answer is $\\boxed{5}$.\n\nWait, let me double-check. Yes.",
+    "The answer is $\\boxed{5}$.\n#### 5",
+], start=11):
+    case(f"abx-{n:02d}", F, gold="5", summary=text, expect=1.0, why="a later sentence restates or explains the boxed 5")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
