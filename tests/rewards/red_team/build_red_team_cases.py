@@ -1306,6 +1306,24 @@ for n, text in enumerate([
     case(f"abx-{n:02d}", F, gold="5", summary=text, expect=1.0, why="a later sentence restates or explains the boxed 5")
 
 
+# --------------------------------------------------------------------------------------------------
+# dataset_golds: gold spellings from MATH and AIME (``1,\!000``, leading zeros) and the octal trap
+# --------------------------------------------------------------------------------------------------
+F = "dataset_golds"
+acc("dsg-01", F, "10,\\!000", "10000", 1.0, why="MATH's thousands separator")
+acc("dsg-02", F, "10,\\!000", "10{,}000", 1.0)
+acc("dsg-03", F, "10,\\!000", "1000", 0.0)
+acc("dsg-04", F, "033", "33", 1.0, why="AIME answers are written with three digits")
+acc("dsg-05", F, "33", "033", 1.0, why="a leading zero does not change the value")
+acc("dsg-06", F, "27", "033", 0.0, why="033 is 33, not octal 27")
+acc("dsg-07", F, "\\$18.90", "18.9", 1.0)
+acc("dsg-08", F, "\\$18.90", "18.09", 0.0)
+acc("dsg-09", F, "\\text{Devon}", "\\text{Devon}", 1.0)
+acc("dsg-10", F, "\\text{Devon}", "\\text{Evan}", 0.0)
+acc("dsg-11", F, "(-\\infty,1]\\cup[2,\\infty)", "(-\\infty,1)\\cup(2,\\infty)", 0.0, why="open where the gold is closed")
+acc("dsg-12", F, "007", "7", 1.0)
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
