@@ -1324,6 +1324,19 @@ acc("dsg-11", F, "(-\\infty,1]\\cup[2,\\infty)", "(-\\infty,1)\\cup(2,\\infty)",
 acc("dsg-12", F, "007", "7", 1.0)
 
 
+# --------------------------------------------------------------------------------------------------
+# resource: exact values too big to build (an exact path must bound them, in the trainer process too)
+# --------------------------------------------------------------------------------------------------
+F = "resource"
+acc("res-21", F, "10^{10^{6}}", "10^{1000000}", 1.0, accept=[1.0, None], why="the same power of ten, a million-digit integer")
+acc("res-22", F, "5", "2^{2^{30}}", 0.0, accept=W, why="a 1-gigabit integer")
+acc("res-23", F, "5", "2^{10^{9}}", 0.0, accept=W)
+acc("res-24", F, "5", "(2^{2^{20}})!", 0.0, accept=W)
+acc("res-25", F, "5", "\\sqrt{2}^{10^{8}}", 0.0, accept=W)
+acc("res-26", F, "5", "\\pi^{10^{7}}", 0.0, accept=W)
+acc("res-27", F, "5", "10^{10^{6}}", 0.0, accept=W)
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
