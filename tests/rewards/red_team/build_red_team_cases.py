@@ -1337,6 +1337,47 @@ acc("res-26", F, "5", "\\pi^{10^{7}}", 0.0, accept=W)
 acc("res-27", F, "5", "10^{10^{6}}", 0.0, accept=W)
 
 
+# --------------------------------------------------------------------------------------------------
+# language consistency in other targets: close languages of one script, and controls
+# (``allow_none``: a target the reward does not support may give None; it may never pay a wrong language)
+# --------------------------------------------------------------------------------------------------
+F = "language"
+L = "language_consistency"
+PT = ("Agora calculamos o número total de maçãs na cesta. Primeiro contamos as vermelhas, depois as verdes, "
+      "e finalmente somamos os dois números para obter a resposta que a pergunta pede. ")
+UK = ("Тепер ми обчислюємо загальну кількість яблук у кошику. Спочатку ми рахуємо червоні, потім зелені, "
+      "і нарешті додаємо обидва числа, щоб отримати відповідь, яку просить питання. ")
+RU = ("Теперь мы вычисляем общее количество яблок в корзине. Сначала мы считаем красные, затем зелёные, "
+      "и наконец складываем оба числа, чтобы получить ответ, который требует вопрос. ")
+JA2 = "まず赤いりんごの数を数えて、次に緑のりんごの数を数えます。最後に二つの数を足して、問題が求める答えを出します。"
+for n, (lang, text, rng, why) in enumerate([
+    ("es", PT, [0.0, 0.5], "Portuguese is not Spanish"),
+    ("ru", UK, [0.0, 0.5], "Ukrainian is not Russian"),
+    ("ja", ZH, [0.0, 0.5], "simplified Chinese without kana is not Japanese"),
+    ("ru", RU, [0.9, 1.0], "Russian (control)"),
+    ("ja", JA2, [0.9, 1.0], "Japanese (control)"),
+    ("fr", FR, [0.9, 1.0], "French (control)"),
+    ("de", DE, [0.9, 1.0], "German (control)"),
+    ("es", ES, [0.9, 1.0], "Spanish (control)"),
+], start=50):
+    case(f"lang-{n}", F, L, language=lang, completion="<think>\n" + text * 2 + "\n</think>\n5", range=rng, allow_none=True, why=why)
+
+
+F = "format"
+case("fmt-31", F, "think_summary_format", completion="<think>\nreasoning\n</think>\n</answer>", expect=0.0,
+     why="threat model M1: the R1 layout has no answer tags; a lone closing tag is no summary")
+case("fmt-32", F, "think_summary_format", completion="<think>\nreasoning\n</think>\n<answer>5</answer>", expect=0.0,
+     why="threat model M1: the R1 layout has no answer tags")
+case("fmt-33", F, "r1_zero_format", completion="<think>\nreasoning\n</think>\n\n\n<answer>\n5\n</answer>", expect=1.0,
+     why="blank lines between the blocks are whitespace")
+case("fmt-34", F, "r1_zero_format", completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>",
+     prompts=["Solve it.\n"], expect=1.0, why="the control with a prompt that does not prefill")
+case("fmt-35", F, "r1_zero_format", completion="reasoning\n</think>\n<answer>\n5\n</answer>",
+     prompts=["Solve it.\n<think>\n"], expect=1.0, why="README: a <think> prefilled by the prompt is accepted")
+case("fmt-36", F, "r1_zero_format", completion="reasoning\n</think>\n<answer>\n5\n</answer>",
+     prompts=["Solve it.\n"], expect=0.0, why="no <think> in prompt or completion")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}

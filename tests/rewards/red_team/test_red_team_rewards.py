@@ -7,7 +7,8 @@ FINDINGS.md at the repository root). Each case runs through the public API exact
 - ``expect``: the one right verdict (1.0, 0.0, or ``None`` only where the gold itself is unreadable);
 - ``accept``: for resource-exhaustion cases, the verdicts that are all right (a wrong answer may time out
   to ``None``; it may never be paid 1.0);
-- ``range``: for language consistency and tag counts, the interval the share must fall in;
+- ``range``: for language consistency and tag counts, the interval the share must fall in (``allow_none``:
+  ``None`` is also right, for a target language the reward may not support);
 - ``batch``: several rows in one call (``completions``, ``golds``, ``expects``, optional ``accepts``), to
   check that each verdict comes back in its own row when fast, slow and timed-out items share a call.
 
@@ -126,6 +127,8 @@ def test_red_team_case(case: dict[str, Any]) -> None:
         return
     if "range" in case:
         lo, hi = case["range"]
+        if got is None and case.get("allow_none"):
+            return  # a target language the reward does not support: skipped, never paid
         assert got is not None and lo <= got <= hi, (
             f"got {got!r}, expected in [{lo}, {hi}]: {_describe(case)}"
         )
