@@ -1376,6 +1376,26 @@ case("fmt-36", F, "r1_zero_format", completion="reasoning\n</think>\n<answer>\n5
      prompts=["Solve it.\n"], expect=0.0, why="no <think> in prompt or completion")
 
 
+# --------------------------------------------------------------------------------------------------
+# prose_numbers: where a prose answer's number ends (a decimal point is not a full stop)
+# --------------------------------------------------------------------------------------------------
+F = "prose_numbers"
+for n, (text, gold, want, why) in enumerate([
+    ("The answer is 2.5.", "2", 0.0, "2.5, not 2"),
+    ("The answer is 2.5.", "2.5", 1.0, ""),
+    ("The answer is 3.14159.", "3", 0.0, "not 3"),
+    ("The answer is 1,000.", "1000", 1.0, "a thousands separator"),
+    ("The answer is 1,000.", "1", 0.0, "one thousand, not one"),
+    ("The answer is 5/6.", "5", 0.0, "a fraction"),
+    ("The answer is -5.", "5", 0.0, "negative"),
+    ("The answer is 0.5 liters.", "0", 0.0, "one half"),
+    ("Die Antwort ist nicht 5.", "5", 0.0, "German: the answer is not 5"),
+    ("La respuesta no es 5.", "5", 0.0, "Spanish: the answer is not 5"),
+    ("Ответ: не 5.", "5", 0.0, "Russian: the answer is not 5"),
+], start=1):
+    case(f"prn-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
