@@ -1396,6 +1396,14 @@ for n, (text, gold, want, why) in enumerate([
     case(f"prn-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
 
 
+for n, (text, gold, want) in enumerate([
+    ("The answer is -5.", "-5", 1.0), ("Final answer: -5", "5", 0.0), ("Final answer: -5", "-5", 1.0),
+    ("#### -5", "5", 0.0), ("#### -5", "-5", 1.0), ("答案是 -5。", "5", 0.0), ("答案是 -5。", "-5", 1.0),
+    ("The answer is -5 apples.", "5", 0.0), ("The answer is -2.5.", "-2.5", 1.0), ("The answer is -1/2.", "-\\frac{1}{2}", 1.0),
+], start=12):
+    case(f"prn-{n:02d}", F, gold=gold, summary=text, expect=want, why="the minus sign of a prose answer is part of it")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
