@@ -1404,6 +1404,141 @@ for n, (text, gold, want) in enumerate([
     case(f"prn-{n:02d}", F, gold=gold, summary=text, expect=want, why="the minus sign of a prose answer is part of it")
 
 
+# ==================================================================================================
+# Round 2 (after the implementer's rules A3, F9, F10, E8, E9, R8, R9, L1, L2 appeared in the threat
+# model): fresh variants that test whether each rule generalises beyond the cases that prompted it.
+# ==================================================================================================
+
+# qualifier synonyms and placements not in any short list (rule F9)
+F = "qualifiers_r2"
+for n, (text, gold, want, why) in enumerate([
+    ("The answer is no less than 5.", "5", 0.0, "a bound"),
+    ("The answer is no more than 5.", "5", 0.0, "a bound"),
+    ("The answer is greater than 5.", "5", 0.0, "a bound"),
+    ("The answer is fewer than 5.", "5", 0.0, "a bound"),
+    ("The answer is almost 5.", "5", 0.0, "almost 5 is not 5"),
+    ("The answer is nearly 5.", "5", 0.0, "nearly 5 is not 5"),
+    ("The answer is just under 5.", "5", 0.0, "below 5"),
+    ("The answer is slightly more than 5.", "5", 0.0, "above 5"),
+    ("The answer is roughly 5.", "5", 0.0, "F9: an estimate is not final"),
+    ("The answer is approximately 5.", "5", 0.0, "F9: an estimate is not final"),
+    ("The answer is anything but 5.", "5", 0.0, "a negation"),
+    ("The answer is certainly not 5.", "5", 0.0, "a negation after an adverb"),
+    ("The answer is never 5.", "5", 0.0, "a negation"),
+    ("The answer is not equal to 5.", "5", 0.0, "a negation"),
+    ("The answer is other than 5.", "5", 0.0, "a negation"),
+    ("The answer is not exactly 5.", "5", 0.0, "a negation"),
+    ("The answer can't be 5.", "5", 0.0, "a negation"),
+    ("The answer would be 5 if n were even.", "5", 0.0, "a condition"),
+    ("The answer is 5; alternatively, 6.", "5", 0.0, "a second answer"),
+    ("The answer is 5, though 6 is also possible.", "5", 0.0, "a second answer"),
+    ("The answer is 5. However, it could also be 6.", "5", 0.0, "a second answer"),
+    ("The answer is 5. Hmm, or is it 6?", "5", 0.0, "a second guess"),
+    ("The answer is 5 (maybe 6).", "5", 0.0, "a second guess"),
+    ("The answer is 5 or so.", "5", 0.0, "F9: an estimate"),
+    ("The answer is 5, give or take 1.", "5", 0.0, "an error bar"),
+    ("The answer is 5 plus or minus 1.", "5", 0.0, "an error bar"),
+    ("答案大约是 5。", "5", 0.0, "F9: an estimate (Chinese)"),
+    ("答案至少是 5。", "5", 0.0, "a bound (Chinese)"),
+    ("答案可能是 5，也可能是 6。", "5", 0.0, "two candidates (Chinese)"),
+    ("答案不是 5，是 6。", "5", 0.0, "a negation, then 6 (Chinese)"),
+    ("答案小于 5。", "5", 0.0, "a bound (Chinese)"),
+    ("La réponse est au moins 5.", "5", 0.0, "a bound (French)"),
+    ("La réponse est environ 5.", "5", 0.0, "F9: an estimate (French)"),
+    ("La réponse est 5 ou peut-être 6.", "5", 0.0, "two candidates (French)"),
+    ("Die Antwort ist mindestens 5.", "5", 0.0, "a bound (German)"),
+    ("Die Antwort ist ungefähr 5.", "5", 0.0, "F9: an estimate (German)"),
+    ("La respuesta es al menos 5.", "5", 0.0, "a bound (Spanish)"),
+    ("La respuesta es aproximadamente 5.", "5", 0.0, "F9: an estimate (Spanish)"),
+    ("Ответ: не меньше 5.", "5", 0.0, "a bound (Russian)"),
+    ("Ответ: примерно 5.", "5", 0.0, "F9: an estimate (Russian)"),
+    ("The answer is precisely 5.", "5", 1.0, "keeps the value"),
+    ("The answer is simply 5.", "5", 1.0, "keeps the value"),
+    ("The answer is still 5.", "5", 1.0, "keeps the value"),
+    ("The answer is 5, as expected.", "5", 1.0, "a remark"),
+    ("The answer is 5, and this is the only solution.", "5", 1.0, "a remark"),
+    ("The answer is 5, which is less than 6.", "5", 1.0, "a comparison about the stated value is a remark"),
+    ("The answer is 5, since at least one of them is odd.", "5", 1.0, "qualifier words inside the explanation"),
+    ("The answer is 5 (not 6).", "5", 1.0, "rejects 6"),
+    ("答案是 5，而不是 6。", "5", 1.0, "rejects 6 (Chinese)"),
+    ("The answer is 5, not 4 as one might think.", "5", 1.0, "rejects 4"),
+], start=1):
+    case(f"q2-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
+
+# named values in lists of solutions (rule F10)
+F = "systems"
+acc("sys-16", F, "1, 2", "x = 2, x = 1", 1.0, why="two solutions of one unknown: a set")
+acc("sys-17", F, "2, 1", "x_1 = 1, x_2 = 2", 1.0, why="the roots' numbering is arbitrary: a set of roots")
+
+# big powers by factorisation (rule E8)
+F = "big_powers"
+BP = [1.0, None]
+acc("bp-01", F, "3\\cdot 2^{1000000}", "2^{1000000}\\cdot 3", 1.0, accept=BP)
+acc("bp-02", F, "2^{1000000}", "4^{500000}", 1.0, accept=BP)
+acc("bp-03", F, "6^{10^{6}}", "2^{10^{6}}\\cdot 3^{10^{6}}", 1.0, accept=BP)
+acc("bp-04", F, "4^{10^{6}}", "(2^{10^{6}})^{2}", 1.0, accept=BP)
+acc("bp-05", F, "2^{2^{20}}", "4^{2^{19}}", 1.0, accept=BP)
+acc("bp-06", F, "2^{2^{20}}", "4^{2^{20}}", 0.0, accept=W, why="4^(2^20) is 2^(2^21)")
+acc("bp-07", F, "2^{10^{6}}", "(-2)^{10^{6}}", 1.0, accept=BP, why="an even power of -2")
+acc("bp-08", F, "2^{1000001}", "(-2)^{1000001}", 0.0, accept=W, why="an odd power of -2 is negative")
+acc("bp-09", F, "2^{1000000}", "-2^{1000000}", 0.0, accept=W, why="-2^n is -(2^n)")
+acc("bp-10", F, "-2^{1000001}", "(-2)^{1000001}", 1.0, accept=BP)
+acc("bp-11", F, "2^{10^{6}}", "2^{10^{6}+1}", 0.0, accept=W)
+acc("bp-12", F, "10^{10^{6}}", "5^{10^{6}}\\cdot 2^{10^{6}}", 1.0, accept=BP)
+
+# Greek case beyond the letters first reported (rule E9)
+F = "greek_letters"
+for n, (g, a) in enumerate([("\\omega", "\\Omega"), ("\\lambda", "\\Lambda"), ("\\xi", "\\Xi"), ("\\psi", "\\Psi"),
+                            ("\\upsilon", "\\Upsilon"), ("\\Omega", "\\omega")], start=8):
+    acc(f"grk-{n:02d}", F, g, a, 0.0, why="a different letter")
+
+# presentation commands beyond the ones first reported (rule R8), and what must not be dropped with them
+F = "presentation_r2"
+for n, (box, gold, want, why) in enumerate([
+    ("\\bm{5}", "5", 1.0, "bold"), ("\\boldsymbol{5}", "5", 1.0, "bold"), ("\\textit{5}", "5", 1.0, "italic"),
+    ("\\emph{5}", "5", 1.0, "emphasis"), ("\\huge 5", "5", 1.0, "size"), ("\\Large 5", "5", 1.0, "size"),
+    ("{\\bf 5}", "5", 1.0, "old-style bold"), ("{\\rm 5}", "5", 1.0, "old-style roman"),
+    ("\\kern1em 5", "5", 1.0, "a kern"), ("\\mkern3mu 5", "5", 1.0, "a math kern"), ("\\enspace 5", "5", 1.0, "a space"),
+    ("\\qquad 5", "5", 1.0, "a space"), ("\\mathstrut 5", "5", 1.0, "an invisible strut"), ("\\smash{5}", "5", 1.0, "smash"),
+    ("\\colorbox{yellow}{5}", "5", 1.0, "a coloured box"), ("\\bbox[yellow]{5}", "5", 1.0, "MathJax's bbox"),
+    ("\\style{color:red}{5}", "5", 1.0, "MathJax's style"),
+    ("\\phantom{-}5", "5", 1.0, "an invisible minus"), ("\\phantom{-}5", "-5", 0.0, "the minus is invisible"),
+    ("\\textcolor{red}{-}5", "5", 0.0, "a red minus is a minus"), ("\\textcolor{red}{-}5", "-5", 1.0, "a red minus is a minus"),
+    ("\\color{red}{-5}", "5", 0.0, "a red -5 is -5"),
+    ("\\hspace{5pt}6", "6", 1.0, "a space of 5pt"), ("\\hspace{5pt}6", "56", 0.0, "the 5 is a length, not a digit"),
+    ("\\kern 5pt 6", "56", 0.0, "the 5 is a length"),
+    ("1^{\\text{st}}", "1", 1.0, "an ordinal"), ("22^{\\text{nd}}", "22", 1.0, "an ordinal"),
+    ("\\underline{\\textbf{6}}", "5", 0.0, "6 however it is dressed"),
+], start=1):
+    acc(f"pr2-{n:02d}", F, gold, box, want, why=why)
+
+# undefined control words that are not Greek (rule R9 generalised: TeX reads them as undefined)
+F = "spacing"
+acc("spc-09", F, "\\sin x", "\\sinx", 0.0, why="\\sinx is an undefined control sequence")
+acc("spc-10", F, "\\ln x", "\\lnx", 0.0, why="\\lnx is an undefined control sequence")
+acc("spc-11", F, "\\sqrt{x}", "\\sqrtx", 0.0, why="\\sqrtx is an undefined control sequence")
+acc("spc-12", F, "\\pi x", "\\pix", 0.0, why="\\pix is an undefined control sequence")
+
+# language: other comment syntaxes cut into short lines, <pre> and indented code blocks (rule L2)
+F = "language"
+L = "language_consistency"
+_w = (EN * 2).split()
+def _cut(prefix, suffix="", k=3):
+    return "\n".join(prefix + " ".join(_w[i:i + k]) + suffix for i in range(0, len(_w), k))
+for n, (body, why) in enumerate([
+    ("```lua\n" + _cut("-- ") + "\nlocal x = 1\n```", "Lua comments"),
+    ("```c\n" + _cut("/* ", " */") + "\nint x = 1;\n```", "C block comments"),
+    ("```matlab\n" + _cut("% ") + "\nx = 1;\n```", "MATLAB comments"),
+    ("```lisp\n" + _cut(";; ") + "\n(setq x 1)\n```", "Lisp comments"),
+    ("```js\n" + _cut("// ") + "\nlet x = 1;\n```", "JavaScript comments"),
+    ("```python\n" + "\n".join(f"s{i} = '{' '.join(_w[i:i + 3])}'" for i in range(0, len(_w), 3)) + "\n```", "single-quoted strings"),
+    ("<pre>\n" + EN + "\n" + EN + "\n</pre>", "an HTML <pre> block"),
+    ("\n".join("    " + EN for _ in range(2)), "a markdown indented code block"),
+], start=58):
+    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。", range=[0.0, 0.5],
+         why=f"English prose in {why}, cut under the sentence threshold or outside a fence")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
