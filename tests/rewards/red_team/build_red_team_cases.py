@@ -1539,6 +1539,104 @@ for n, (body, why) in enumerate([
          why=f"English prose in {why}, cut under the sentence threshold or outside a fence")
 
 
+# ==================================================================================================
+# Round 3 (written against the threat model of 6772f33 and the round-2 findings): more shapes of prose,
+# presentation, undefined control words, comment syntaxes, disjunctions against a list gold, units
+# ==================================================================================================
+F = "qualifiers_r3"
+for n, (text, gold, want, why) in enumerate([
+    ("The answer is 5 thousand.", "5000", 1.0, "5 thousand is 5000"),
+    ("The answer is five.", "5", 1.0, "a number word"),
+    ("The answer is 5 and 6.", "5", 0.0, "two values"),
+    ("The answer is 5 — no wait, 6.", "5", 0.0, "a correction to 6"),
+    ("The answer is 5, or rather 6.", "5", 0.0, "a correction to 6"),
+    ("The answer is 5, i.e. 6 - 1.", "5", 1.0, "an explanation"),
+    ("The answer is 5 = 2 + 3.", "5", 1.0, "an explanation"),
+    ("The answer is 5, unlike the 6 we found before.", "5", 1.0, "a rejected earlier value"),
+    ("The answer is 5, if not 6.", "5", 0.0, "'if not 6' hedges toward 6"),
+    ("The answer is 5; 6 is wrong.", "5", 1.0, "rejects 6"),
+    ("The answer is 5; 6 is also right.", "5", 0.0, "a second answer"),
+    ("The answer is 5 or possibly 6.", "5", 0.0, "a second answer"),
+    ("I believe the answer is 5, but 6 is also plausible.", "5", 0.0, "a second answer"),
+    ("The answer is 5. Actually, no: it is 6.", "5", 0.0, "a correction to 6"),
+    ("The answer is 5. Alternatively, the answer is 6.", "5", 0.0, "a second answer"),
+    ("The answer is at minimum 5.", "5", 0.0, "a bound"),
+    ("The answer is upwards of 5.", "5", 0.0, "a bound"),
+    ("The answer is below 5.", "5", 0.0, "a bound"),
+    ("The answer exceeds 5.", "5", 0.0, "a bound"),
+    ("The answer is not quite 5.", "5", 0.0, "a negation"),
+    ("The answer is hardly 5.", "5", 0.0, "a negation"),
+    ("答案绝不是 5。", "5", 0.0, "a negation (Chinese)"),
+    ("答案或许是 5。", "5", 0.0, "maybe 5 (Chinese): an estimate"),
+    ("答案是 5 左右。", "5", 0.0, "about 5 (Chinese)"),
+    ("La réponse n'est certainement pas 5.", "5", 0.0, "a negation (French)"),
+], start=1):
+    case(f"q3-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
+
+F = "presentation_r3"
+for n, (box, gold, want, why) in enumerate([
+    ("\\pmb{5}", "5", 1.0, "poor man's bold"), ("\\mathsf{5}", "5", 1.0, "sans serif"), ("\\mathtt{5}", "5", 1.0, "typewriter"),
+    ("\\small 5", "5", 1.0, "size"), ("\\footnotesize 5", "5", 1.0, "size"), ("\\normalsize 5", "5", 1.0, "size"),
+    ("\\strut 5", "5", 1.0, "an invisible strut"), ("\\raisebox{1pt}{5}", "5", 1.0, "raised"),
+    ("\\rule{0pt}{1em}5", "5", 1.0, "an invisible rule"), ("\\:5", "5", 1.0, "a medium space"), ("\\>5", "5", 1.0, "a medium space"),
+    ("\\ 5", "5", 1.0, "a control space"), ("~5", "5", 1.0, "a tie"),
+    ("\\color[HTML]{FF0000}5", "5", 1.0, "a colour with a model"), ("\\textcolor[rgb]{1,0,0}{5}", "5", 1.0, "a colour with a model"),
+    ("\\raisebox{1pt}{-}5", "5", 0.0, "a raised minus is a minus"), ("\\rule{5pt}{1pt}6", "56", 0.0, "the 5 is a length"),
+    ("\\hspace*{5mm}6", "56", 0.0, "the 5 is a length"), ("\\vphantom{\\frac{1}{2}}6", "6", 1.0, "an invisible strut"),
+    ("\\textcolor[rgb]{1,0,0}{5}", "1", 0.0, "the colour's numbers are not the answer"),
+], start=1):
+    acc(f"pr3-{n:02d}", F, gold, box, want, why=why)
+
+F = "spacing"
+for n, (gold, box) in enumerate([("\\cos x", "\\cosx"), ("\\tan x", "\\tanx"), ("\\log x", "\\logx"), ("\\exp x", "\\expx"),
+                                 ("\\frac{a}{b}", "\\fracab"), ("\\infty", "\\infinity")], start=13):
+    acc(f"spc-{n}", F, gold, box, 0.0, why=f"{box} is an undefined control sequence")
+
+F = "language"
+L = "language_consistency"
+for n, (body, why) in enumerate([
+    ("```haskell\n" + _cut("{- ", " -}") + "\nx = 1\n```", "Haskell comments"),
+    ("```ocaml\n" + _cut("(* ", " *)") + "\nlet x = 1\n```", "OCaml comments"),
+    ("```html\n" + _cut("<!-- ", " -->") + "\n<p>1</p>\n```", "HTML comments in a fence"),
+    ("```fortran\n" + _cut("! ") + "\nx = 1\n```", "Fortran comments"),
+    ("```vb\n" + _cut("' ") + "\nDim x = 1\n```", "Visual Basic comments"),
+    ("```bat\n" + _cut("REM ") + "\nset x=1\n```", "batch REM comments"),
+    ("```sql\n" + _cut("-- ") + "\nSELECT 1;\n```", "SQL comments"),
+    ("```r\n" + _cut("# ") + "\nx <- 1\n```", "R comments"),
+], start=66):
+    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。", range=[0.0, 0.5],
+         why=f"English prose in {why}, cut into three-word lines")
+
+F = "disjunction_list_gold"
+acc("dlg-01", F, "1, 2", "x = 1 \\text{ or } x = 2", 1.0, why="both solutions: against a list gold this is the list")
+acc("dlg-02", F, "1, 2", "x = 1 \\vee x = 2", 1.0, why="both solutions")
+acc("dlg-03", F, "1, 2", "x = 1 \\text{ or } x = 3", 0.0, why="a wrong solution")
+acc("dlg-04", F, "1, 2", "x = 1", 0.0, why="one solution missing")
+case("dlg-05", F, gold="1, 2", summary="The solutions are $x = 1$ and $x = 2$, so the answer is $\\boxed{1, 2}$.", expect=1.0)
+
+F = "big_powers"
+acc("bp-13", F, "4^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}", 1.0, accept=BP)
+acc("bp-14", F, "2^{3\\cdot 10^{6}}", "8^{10^{6}}", 1.0, accept=BP)
+acc("bp-15", F, "8^{10^{6}}", "(2^{3})^{10^{6}}", 1.0, accept=BP)
+acc("bp-16", F, "8^{10^{6}}", "(2^{10^{6}})^{3}", 1.0, accept=BP)
+acc("bp-17", F, "8^{10^{6}}", "(2^{10^{6}})^{2}", 0.0, accept=W)
+
+F = "units_r3"
+acc("ur3-01", F, "\\frac{\\pi}{6}", "\\frac{\\pi}{6}\\text{ rad}", 1.0, why="radians written out")
+acc("ur3-02", F, "\\frac{\\pi}{6}", "\\frac{\\pi}{6}\\,\\mathrm{rad}", 1.0, why="radians written out")
+acc("ur3-03", F, "12.5\\%", "12.5 \\text{ percent}", 1.0)
+acc("ur3-04", F, "50\\%", "50 \\text{ per cent}", 1.0)
+acc("ur3-05", F, "50\\%", "5 \\text{ percent}", 0.0)
+acc("ur3-06", F, "50\\%", "50\\text{\\%}", 1.0)
+
+F = "invisible"
+for n, (ch, name) in enumerate([("\U000e0100", "variation selector 17"), ("\u180b", "Mongolian free variation selector"),
+                                ("\ufff9", "interlinear annotation anchor"), ("\U0001bca0", "shorthand format letter overlap"),
+                                ("\u2063", "invisible separator"), ("\u2064", "invisible plus")], start=25):
+    case(f"inv-{n:02d}", F, "think_summary_format", completion=f"<think>{ch}</think>\nThe answer is 5.", expect=0.0,
+         why=f"reasoning of one {name} is empty")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
