@@ -1637,6 +1637,43 @@ for n, (ch, name) in enumerate([("\U000e0100", "variation selector 17"), ("\u180
          why=f"reasoning of one {name} is empty")
 
 
+# ==================================================================================================
+# Round 4: gold disjunctions, many boxes, Windows line endings, realistic mixed-language controls
+# ==================================================================================================
+F = "gold_disjunction"
+acc("gdj-01", F, "5 \\text{ or } 6", "5 \\text{ or } 6", 1.0, why="the gold itself is a disjunction")
+acc("gdj-02", F, "5 \\text{ or } 6", "6 \\text{ or } 5", 1.0, why="the same disjunction")
+acc("gdj-03", F, "5 \\text{ or } 6", "5", 0.0, why="half of the gold")
+acc("gdj-04", F, "5 \\text{ or } 6", "5 \\text{ or } 7", 0.0)
+F = "hedge_sets"
+case("hdg-16", F, gold="5", summary="The answer is " + " ".join(f"$\\boxed{{{k}}}$" for k in range(1, 101)) + ".", expect=0.0,
+     why="a hundred boxes are a hedge")
+F = "line_endings"
+case("crlf-01", F, "r1_zero_format", completion="<think>\r\nreasoning\r\n</think>\r\n<answer>\r\n5\r\n</answer>", expect=1.0,
+     why="Windows line endings")
+case("crlf-02", F, gold="5", completion="<think>\r\nreasoning\r\n</think>\r\n<answer>\r\n5\r\n</answer>", expect=1.0,
+     why="Windows line endings")
+case("crlf-03", F, "think_summary_format", completion="<think>\r\nreasoning\r\n</think>\r\n\r\nThe answer is 5.", expect=1.0,
+     why="Windows line endings")
+case("crlf-04", F, gold="5", completion="<think>\r\nreasoning\r\n</think>\r\n\r\nThe answer is $\\boxed{5}$.\r\n", expect=1.0,
+     why="Windows line endings")
+case("crlf-05", F, "think_summary_format", completion="<think>\r\nreasoning\r\n</think>\r\n\r\n", expect=0.0,
+     why="an empty summary with Windows line endings")
+F = "language"
+L = "language_consistency"
+case("lang-74", F, L, language="zh",
+     completion="<think>\n我们使用 Fibonacci 数列来计算。根据 Euler 公式，我们先求出每一项，再把它们相加，最后检查结果是否正确。"
+                "然后我们再验证一次，确认每一步都没有错误，所以答案是正确的。\n</think>\n答案是 5。",
+     range=[0.8, 1.0], why="Chinese reasoning naming two mathematicians is Chinese")
+case("lang-75", F, L, language="zh",
+     completion="<think>\n我们定义分段函数 $f(x) = 1 \\text{ if } x > 0 \\text{ and } f(x) = 0 \\text{ otherwise}$。"
+                "我们先数红苹果，再数绿苹果，最后把两个数相加得到题目要求的答案。然后我们检查结果是否正确，确认每一步都没有错误。\n</think>\n答案是 5。",
+     range=[0.8, 1.0], why="Chinese reasoning with a formula's condition words is Chinese")
+case("lang-76", F, L, language="en",
+     completion="<think>\n" + EN + "We have $5\\text{个}$ red apples and $3\\text{个}$ green ones. " + EN + "\n</think>\nThe answer is 8.",
+     range=[0.8, 1.0], why="English reasoning with two Chinese measure words in math is English")
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
