@@ -1674,6 +1674,23 @@ case("lang-76", F, L, language="en",
      range=[0.8, 1.0], why="English reasoning with two Chinese measure words in math is English")
 
 
+# words after a number that change its value, beyond the first list (rule R1's exclusions)
+F = "unit_word_tricks"
+for n, (box, gold, want, why) in enumerate([
+    ("5 \\text{ cubed}", "5", 0.0, "125"), ("5\\text{ to the power } 2", "5", 0.0, "25"), ("5 \\text{ factorial}", "5", 0.0, "120"),
+    ("5\\text{ over } 6", "5", 0.0, "5/6"), ("5\\text{ divided by } 2", "5", 0.0, "2.5"), ("5\\text{ plus } 1", "5", 0.0, "6"),
+    ("5\\text{ fifths}", "5", 0.0, "1"), ("5\\text{ tenths}", "5", 0.0, "0.5"), ("5\\text{ point } 2", "5", 0.0, "5.2"),
+    ("5\\text{ hundred and six}", "5", 0.0, "506"), ("5\\text{ billion}", "5000000000", 1.0, "five billion"),
+    ("5 \\text{ cm} - 1\\text{ cm}", "5", 0.0, "4 cm"),
+], start=13):
+    acc(f"uwt-{n:02d}", F, gold, box, want, why=why)
+F = "qualifiers_r3"
+for n, (text, want, why) in enumerate([
+    ("The answer is 5 cubed.", 0.0, "125"), ("The answer is 5 factorial.", 0.0, "120"), ("The answer is 5 over 6.", 0.0, "5/6"),
+], start=26):
+    case(f"q3-{n:02d}", F, gold="5", summary=text, expect=want, why=why)
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
