@@ -1691,6 +1691,78 @@ for n, (text, want, why) in enumerate([
     case(f"q3-{n:02d}", F, gold="5", summary=text, expect=want, why=why)
 
 
+# ==================================================================================================
+# Round 5 (against fd9cf5e, where rounds 1-4 all pass): fresh shapes of each rule, in several languages
+# ==================================================================================================
+F = "qualifiers_r5"
+for n, (text, gold, want, why) in enumerate([
+    ("The answer is 5, which is more than 4.", "5", 1.0, "a remark about the stated value"),
+    ("The answer is 5, and not 6.", "5", 1.0, "rejects 6"),
+    ("The answer is 5 rather than 6.", "5", 1.0, "rejects 6"),
+    ("The answer is 5 instead of 6.", "5", 1.0, "rejects 6"),
+    ("The answer is 6 rather than 5.", "5", 0.0, "states 6"),
+    ("The answer is 6 instead of 5.", "5", 0.0, "states 6"),
+    ("The answer is 5 as opposed to 6.", "5", 1.0, "rejects 6"),
+    ("The answer is 5 at most.", "5", 0.0, "a bound after the value"),
+    ("The answer is 5 at least.", "5", 0.0, "a bound after the value"),
+    ("The answer is 5 or fewer.", "5", 0.0, "a bound"),
+    ("The answer is 5 or higher.", "5", 0.0, "a bound"),
+    ("The answer is 5-ish.", "5", 0.0, "F9: an estimate"),
+    ("The answer is around 5.", "5", 0.0, "F9: an estimate"),
+    ("The answer is somewhere between 4 and 6.", "5", 0.0, "a range"),
+    ("答案是 5，不是 4。", "5", 1.0, "rejects 4 (Chinese)"),
+    ("答案超过 5。", "5", 0.0, "exceeds 5 (Chinese)"),
+    ("答案接近 5。", "5", 0.0, "close to 5 (Chinese)"),
+    ("La réponse est 5, pas 6.", "5", 1.0, "rejects 6 (French)"),
+    ("La réponse est plus de 5.", "5", 0.0, "more than 5 (French)"),
+    ("Die Antwort ist 5, nicht 6.", "5", 1.0, "rejects 6 (German)"),
+    ("Die Antwort ist mehr als 5.", "5", 0.0, "more than 5 (German)"),
+    ("La respuesta es 5, no 6.", "5", 1.0, "rejects 6 (Spanish)"),
+    ("La respuesta es más de 5.", "5", 0.0, "more than 5 (Spanish)"),
+    ("Ответ: 5, а не 6.", "5", 1.0, "rejects 6 (Russian)"),
+    ("Ответ: больше 5.", "5", 0.0, "more than 5 (Russian)"),
+], start=1):
+    case(f"q5-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
+
+F = "presentation_r5"
+for n, (box, gold, want, why) in enumerate([
+    ("\\textsf{5}", "5", 1.0, "sans serif"), ("\\textsc{5}", "5", 1.0, "small caps"), ("\\textnormal{5}", "5", 1.0, "normal"),
+    ("\\textrm{5}", "5", 1.0, "roman"), ("\\hbox{5}", "5", 1.0, "a box"), ("\\fcolorbox{red}{white}{5}", "5", 1.0, "a framed colour box"),
+    ("\\boxed{\\color{blue}5}", "5", 1.0, "nested"), ("\\phantom{6}\\color{red}5", "5", 1.0, "invisible 6, red 5"),
+    ("\\color{red}\\phantom{-}5", "-5", 0.0, "the minus is invisible"), ("\\scriptscriptstyle 5", "5", 1.0, "style"),
+    ("\\big( 5 \\big)", "5", 1.0, "sized parentheses"), ("\\Bigl(5\\Bigr)", "5", 1.0, "sized parentheses"),
+    ("\\hskip 1em 5", "5", 1.0, "a skip"), ("\\hskip 5pt 6", "56", 0.0, "the 5 is a length"),
+    ("\\textcolor{white}{6}", "6", 1.0, "a white 6 is still the text 6"),
+], start=1):
+    acc(f"pr5-{n:02d}", F, gold, box, want, why=why)
+
+F = "spacing"
+for n, (gold, box) in enumerate([("\\arcsin x", "\\arcsinx"), ("\\sinh x", "\\sinhx"), ("\\det A", "\\detA"),
+                                 ("\\infty", "\\infinite")], start=19):
+    acc(f"spc-{n}", F, gold, box, 0.0, why=f"{box} is an undefined control sequence")
+
+F = "language"
+L = "language_consistency"
+for n, (body, why) in enumerate([
+    ("```julia\n" + _cut("#= ", " =#") + "\nx = 1\n```", "Julia block comments"),
+    ("```powershell\n" + _cut("<# ", " #>") + "\n$x = 1\n```", "PowerShell block comments"),
+    ("```tex\n" + _cut("% ") + "\n\\def\\x{1}\n```", "TeX comments in a fence"),
+    ("```ruby\n=begin\n" + _cut("") + "\n=end\nx = 1\n```", "a Ruby =begin block"),
+    ("```python\n" + "s = " + " + ".join("'" + " ".join(_w[i:i + 2]) + " '" for i in range(0, len(_w), 2)) + "\n```",
+     "two-word strings concatenated"),
+], start=77):
+    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。", range=[0.0, 0.5],
+         why=f"English prose in {why}")
+
+F = "big_powers"
+acc("bp-18", F, "8^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}\\cdot 2^{10^{6}}", 1.0, accept=BP)
+acc("bp-19", F, "2^{10^{6}}", "\\frac{2^{2\\cdot 10^{6}}}{2^{10^{6}}}", 1.0, accept=BP)
+acc("bp-20", F, "2^{10^{6}}", "\\frac{4^{10^{6}}}{2^{10^{6}}}", 1.0, accept=BP)
+acc("bp-21", F, "2^{10^{6}}", "\\sqrt{4^{10^{6}}}", 1.0, accept=BP)
+acc("bp-22", F, "1", "\\frac{4^{10^{6}}}{3^{10^{6}}}", 0.0, accept=W)
+acc("bp-23", F, "2^{500000}", "(2^{10^{6}})^{1/2}", 1.0, accept=BP)
+
+
 def _main() -> None:
     ids = [c["id"] for c in CASES]
     dupes = {i for i in ids if ids.count(i) > 1}
