@@ -358,6 +358,46 @@ case("combining_slash_over_C", F, T + "Answer: C\u0338", "C", 0.0,
 case("gold_text_with_whitespace", F, T + "Answer: C", "  Argon\n", 1.0,
      "GPQA's CSV keeps stray whitespace around texts; the gold is still option C")
 
+# --- prompt_echo and more forms, added in a second pass ----------------------------------------------------
+F = "prompt_echo"
+# The GPQA prompt as simple-evals writes it (trl_r1.eval.gpqa.MULTIPLE_CHOICE_PROMPT), copied here as data.
+GPQA_PROMPT = (
+    "Answer the following multiple choice question. The last line of your response should be of the following "
+    "format: 'Answer: $LETTER' (without quotes) where LETTER is one of ABCD. Think step by step before "
+    "answering.\n\nWhich noble gas is most abundant in air?\n\nA) Helium\nB) Neon\nC) Argon\nD) Krypton"
+)
+for _gold in "ABCD":
+    case(f"whole_prompt_echoed_gold_{_gold}", F, T + GPQA_PROMPT, _gold, 0.0,
+         "the final part copies the prompt back: the instruction and all four options, no choice")
+case("template_placeholder", F, T + "Answer: $LETTER", "L", 0.0,
+     "the prompt's placeholder is not option L", choices=[f"item {i}" for i in range(12)])
+case("template_placeholder_four", F, T + "Answer: $LETTER", "C", 0.0, "the prompt's placeholder names no option")
+case("answer_block_inside_think", F, "<think><answer>C</answer></think>Answer: D", "C", 0.0,
+     "the <answer> block sits inside the reasoning; the final part answers D")
+
+F = "latex_markdown"
+case("answer_textbf_letter", F, T + "Answer: \\textbf{C}", "C", 1.0,
+     "a bold C after Answer: (\\boxed{\\textbf{C}} is read; the same letter outside a box must be too)")
+case("answer_bold_paren", F, T + "Answer: **(C)**", "C", 1.0, "a bold (C) after Answer:")
+case("boxed_text_letter", F, T + "\\boxed{\\text{C}}", "C", 1.0, "docstring form")
+case("boxed_paren_letter", F, T + "\\boxed{(C)}", "C", 1.0, "docstring form")
+case("boxed_option_text", F, T + "\\boxed{Argon}", "C", 1.0, "the text of exactly one option, boxed")
+case("boxed_two_option_texts", F, T + "\\boxed{\\text{Argon or Neon}}", "C", 0.0, "two options and a hedge")
+
+F = "negation"
+case("not_paren_C", F, T + "Not (C).", "C", 0.0, "'Not (C)' rejects C")
+
+F = "across_lines"
+case("answer_C_ps_if_not_then_D", F, T + "Answer: C\n\nP.S. If not C, then D.", "C", 0.0,
+     "a conditional second answer after the declaration is a hedge")
+case("answer_C_then_explanation_rejects_A", F, T + "Answer: C\n\nExplanation: (A) fails because it is inert.",
+     "C", 1.0, "one declaration, C; the explanation rejects A")
+
+F = "out_of_range"
+case("answer_none_of_the_above", F, T + "Answer: None of the above", "C", 0.0, "no option is chosen")
+case("answer_E_none_of_these", F, T + "Answer: E) none of these", "C", 0.0, "E is not one of four options")
+
+
 # Cases where the reward's verdict differed from the expected one when this table was written (see FINDINGS.md
 # at the repository root for each finding). The test module marks them xfail(strict=True): the suite stays
 # green, and a fix turns a case into XPASS, which fails until its line here is removed.
@@ -367,14 +407,15 @@ OPEN_FINDINGS: dict[str, str] = {
     "C_D_also_plausible": "M1", "answer_A_B_C_D": "M1", "answer_line_lists_all": "M1",
     "zwsp_glues_second_letter": "M1", "zwsp_around_slash": "M1",
     # M2: a rejected letter is paid
-    "it_cannot_be_C": "M2", "A_is_wrong_alone": "M2", "answer_is_not_A": "M2", "answer_C_incorrect_so_D_gold_C": "M2",
+    "it_cannot_be_C": "M2", "not_paren_C": "M2", "A_is_wrong_alone": "M2", "answer_is_not_A": "M2", "answer_C_incorrect_so_D_gold_C": "M2",
     # M3: the option list printed back pays its last option
-    "close_paren_list_all_four": "M3",
+    "close_paren_list_all_four": "M3", "whole_prompt_echoed_gold_D": "M3",
     # M4: a hedge or a second correct option on the line after the declaration is not seen
     "answer_C_next_line_or_maybe_D": "M4", "answer_C_next_line_D_also_correct": "M4",
+    "answer_C_ps_if_not_then_D": "M4",
     # M5: right answers refused (false negatives)
     "answer_lowercase_c": "M5", "boxed_lowercase_c": "M5", "answer_block_lowercase": "M5", "boxed_mathrm": "M5",
-    "answer_dollar_letter": "M5", "fullwidth_C": "M5", "zwsp_before_letter": "M5",
+    "answer_dollar_letter": "M5", "fullwidth_C": "M5", "answer_textbf_letter": "M5", "zwsp_before_letter": "M5",
     # M6: a struck-out letter (combining overlay) is read as the letter
     "combining_slash_over_C": "M6",
 }
