@@ -33,8 +33,10 @@ without options the letters A-D are the options and the gold must be one of them
 from __future__ import annotations
 
 import json
+import numbers
 import re
 import string
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,14 +47,48 @@ __all__ = ["MultipleChoiceReward", "gold_letter", "multiple_choice_reward", "rea
 
 LETTERS = string.ascii_uppercase
 DEFAULT_LETTERS = 4  # GPQA's A-D when a row gives no options
-_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{\s*(?:\\text(?:bf)?\s*\{\s*)?\(?\s*([A-Z])\s*\)?\s*\}?\s*\}")
-_ANSWER = re.compile(r"answer(?:\s+is)?\s*\**\s*[:：]?\s*\**\s*(?:option\s+)?\(?\s*\**([A-Z])\b(?![a-zA-Z'])",
-                     re.IGNORECASE)
-_PAREN = re.compile(r"\(([A-Z])\)")
-_BARE_LINE = re.compile(r"^\W*([A-Z])\W*$")
-# Words that make the line holding the letter a hedge: a guess is not an answer.
-_HEDGES = re.compile(r"\b(or|either|maybe|perhaps|possibly|probably|likely|might|guess|unsure|not sure|"
-                     r"not certain|can't tell|cannot tell)\b", re.IGNORECASE)
+# Declarations: a label (``Answer:``, ``the answer is``) or a box. The label needs its colon or "is", so the
+# echoed instruction "Answer the following ..." is no label.
+_LABEL = re.compile(r"\banswer(?:\s+is\b|\s*\**\s*[:：])\s*\**", re.IGNORECASE)
+_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BOX_SPAN = 400  # a box's content is read this far at most: "\boxed{" x 100000 must stay linear
+# Letter forms that declare without a label: "(C)", "C) ..." / "C. ..." / "C: ..." at a line start, a lone letter.
+_PAREN = re.compile(r"\(\s*([A-Z])\s*\)")
+_LINE_START = re.compile(r"^[^\w\n]*([A-Z])[).:](?=[ \t]|$)", re.MULTILINE)
+_LONE_LINE = re.compile(r"^[^\w\n]*([A-Za-z])[^\w\n]*$", re.MULTILINE)
+# A letter standing alone: not part of a word, a number, a LaTeX command, a hyphenated name ("C-H") or a contraction.
+_TOKEN = re.compile(r"(?<![\w\\'’-])([A-Z])(?![\w'’-])")
+# "A" and "I" before a lowercase word are the article and the pronoun, unless the word is one a letter takes.
+_WORD_AFTER = re.compile(r"[ \t]+(?!(?:is|are|was|were|seems?|looks?|would|could|might|may|must|should|also|too|"
+                         r"and|or|fails?|remains?|works?|fits?|holds?|cannot|can)\b)[a-z]")
+# A letter the text rejects is not its answer: a negation just before it, or a verdict of "wrong" just after it
+# (a list "A and C are wrong" rejects each letter in it).
+_REJECTED_BEFORE = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bcannot\s+be|\bexcept|\brather\s+than|\binstead\s+of|"
+                              r"\bother\s+than|\bexclud\w*|\beliminat\w*|\brul(?:e|ing)\s+out)"
+                              r"[\s(*$]*(?:option|choice)?[\s(*$]*$", re.IGNORECASE)
+_REJECTED_AFTER = re.compile(
+    r"^[)*$\s]*(?:(?:,|and|or|&|/)\s*\(?[A-Z]\)?[*$]*\s*)*(?:"
+    r"(?:is|are|was|were|seems?|looks?)\s+(?:also\s+)?(?:not\b|wrong|incorrect|false|invalid|impossible|"
+    r"ruled\s+out|eliminated|excluded|out\b|a\s+trap|a\s+distractor)"
+    r"|fails?\b|can(?:not)?\s+be\s+(?:ruled\s+out|eliminated|excluded)|:\s*(?:no|false|wrong|incorrect)\b)",
+    re.IGNORECASE)
+# Hedges. A guess is not an answer: these anywhere from the first declaration on make the answer a guess ...
+_DOUBT = re.compile(r"\b(maybe|perhaps|possibly|probably|guess|unsure|not\s+sure|not\s+certain|can't\s+tell|"
+                    r"cannot\s+tell)\b", re.IGNORECASE)
+# ... these only on a line that names a letter (an explanation may well say "or" or "likely" about chemistry).
+_HEDGES = re.compile(r"\b(or|either|likely|might|otherwise|alternatively|if\s+not|maybe|perhaps|possibly|"
+                     r"probably|guess|unsure|not\s+sure|not\s+certain|can't\s+tell|cannot\s+tell)\b", re.IGNORECASE)
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_FORMAT_CHARS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# A Latin letter carrying a combining mark (a struck-out "C̸") is not that letter; NFKC keeps such marks apart.
+_MARKED_LETTER = re.compile("[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def _normalize(text: str) -> str:
+    """What a reader sees: invisible format characters (zero-width space, joiners, bidi marks) removed, NFKC
+    (full-width "Ｃ" is "C"; Cyrillic "С" stays Cyrillic), and a letter under a combining mark made a non-letter."""
+    text = unicodedata.normalize("NFKC", _FORMAT_CHARS.sub("", text))
+    return _MARKED_LETTER.sub("\ufffd", text)
 
 
 def _options(value: Any) -> list[str] | None:
@@ -72,20 +108,27 @@ def _options(value: Any) -> list[str] | None:
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w.+-/]", " ", text.lower()).split())
+    return " ".join(re.sub(r"[^\w.+-/]", " ", _normalize(text).lower()).split())
 
 
 def gold_letter(gold: Any, choices: Sequence[str] | None = None) -> str | None:
-    """The gold letter of a row: a letter within the options, or the letter of the option whose text
-    the gold is; ``None`` when the gold is outside the options.
+    """The gold letter of a row: a letter within the options, the letter of the option whose text the gold is, or,
+    for an integer gold (MMLU's ``answer: 2``), the option at that 0-based index; ``None`` when the gold is outside
+    the options. An integer gold without options is an error: it names no letter by itself.
 
-    >>> gold_letter("b", ["x", "y"]), gold_letter("y", ["x", "y"]), gold_letter("E", ["x", "y"])
-    ('B', 'B', None)
+    >>> gold_letter("b", ["x", "y"]), gold_letter("y", ["x", "y"]), gold_letter("E", ["x", "y"]), gold_letter(1, ["x", "y"])
+    ('B', 'B', None, 'B')
     """
+    if isinstance(gold, numbers.Integral) and not isinstance(gold, bool):
+        if choices is None:
+            raise ValueError(f"multiple_choice_reward: the gold {gold!r} is an integer (an option's 0-based index, as "
+                             "MMLU stores it), which needs the options: pass a 'choices' or 'options' column, or give "
+                             "the gold as a letter")
+        return LETTERS[int(gold)] if 0 <= int(gold) < len(choices) else None
     if not isinstance(gold, str) or not gold.strip():
         return None
     n = len(choices) if choices is not None else DEFAULT_LETTERS
-    letter = gold.strip().strip("().").upper()
+    letter = _normalize(gold).strip().strip("().").upper()
     if len(letter) == 1 and letter in LETTERS[:n]:
         return letter
     if choices is not None:
@@ -95,12 +138,51 @@ def gold_letter(gold: Any, choices: Sequence[str] | None = None) -> str | None:
     return None
 
 
-def _hedged(line: str, choices: Sequence[str] | None) -> bool:
-    """Whether a line hedges, outside the options' own words (an option may well say "or" or "likely")."""
-    for option in choices or ():
-        if option.strip():
-            line = re.sub(re.escape(option.strip()), " ", line, flags=re.IGNORECASE)
-    return bool(_HEDGES.search(line))
+def _without_options(text: str, choices: Sequence[str] | None) -> str:
+    """The text with each option's own words blanked (longest first), so that an option's text is neither a hedge
+    ("Argon or xenon") nor a letter ("Vitamin C"). One-character options stay: they could be the letter itself."""
+    for option in sorted((_normalize(o).strip() for o in choices or ()), key=len, reverse=True):
+        if len(option) > 1:
+            text = re.sub(rf"(?<!\w){re.escape(option)}(?!\w)", lambda m: " " * len(m.group()), text,
+                          flags=re.IGNORECASE)
+    return text
+
+
+def _lone_letter(text: str) -> str | None:
+    """The letter when ``text`` is one letter and markup (``$C$``, ``\\textbf{C}``, ``**(c)**``), else ``None``."""
+    rest = re.sub(r"\W", "", _LATEX_COMMAND.sub("", text))
+    return rest if len(rest) == 1 and rest.isascii() and rest.isalpha() else None
+
+
+def _rejected(text: str, start: int, end: int) -> bool:
+    return bool(_REJECTED_BEFORE.search(text[max(0, start - 40):start]) or _REJECTED_AFTER.match(text[end:end + 80]))
+
+
+def _declarations(text: str) -> tuple[int, list[str]]:
+    """Where the first declaration starts and the lone letters the declarations hold. Labels and boxes are
+    declarations; without one, the letter forms ``(C)``, ``C)`` at a line start and a lone-letter line are."""
+    starts, lone = [], []
+    for m in _LABEL.finditer(text):
+        starts.append(m.start())
+        line_end = text.find("\n", m.end())
+        body = text[m.end():] if line_end < 0 else text[m.end():line_end]
+        if not body.strip():  # "Answer:" with the letter on the next line
+            body = next((line for line in text[m.end():].splitlines() if line.strip()), "")
+        lone.append(_lone_letter(body))
+    for m in _BOX.finditer(text):
+        starts.append(m.start())
+        depth, i = 1, m.end()
+        while i < min(len(text), m.end() + _BOX_SPAN) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        lone.append(_lone_letter(text[m.end():i - 1] if depth == 0 else ""))
+    if not starts:
+        for pattern in (_PAREN, _LINE_START, _LONE_LINE):
+            for m in pattern.finditer(text):
+                if not _rejected(text, m.start(1), m.end(1)):
+                    starts.append(m.start())
+        lone = [m.group(1) for m in _LONE_LINE.finditer(text)]
+    return (min(starts) if starts else -1), [letter for letter in lone if letter]
 
 
 def _final_region(text: str, fallback_to_full_text: bool) -> str | None:
@@ -115,41 +197,64 @@ def _final_region(text: str, fallback_to_full_text: bool) -> str | None:
 
 def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_full_text: bool = False) -> str | None:
     r"""The one letter a completion answers, or ``None`` (no letter, two letters, a hedge, a letter
-    outside the options); see the module docstring for the forms read.
+    outside the options); see the module docstring for the rules.
 
     >>> read_choice("<think>A? no.</think>The answer is $\\boxed{C}$.")
     'C'
     >>> read_choice("<think>...</think>(B) 42", ["41", "42"]), read_choice("<think>...</think>So it is 42.", ["41", "42"])
     ('B', 'B')
-    >>> read_choice("<think>...</think>Answer: B, maybe C") is None
-    True
+    >>> read_choice("<think>...</think>Answer: B, maybe C") is None, read_choice("<think>...</think>It cannot be (B).")
+    (True, None)
+    >>> read_choice("<think>...</think>Answer: C\nOr maybe D.") is None, read_choice("<think>...</think>Answer: c")
+    (True, 'C')
     """
     region = _final_region(text, fallback_to_full_text)
-    if not region:
+    if not region or not region.strip():
         return None
+    region = _normalize(region)
     n = len(choices) if choices is not None else DEFAULT_LETTERS
     valid = set(LETTERS[:n])
-    lines = region.splitlines()
-    for patterns in ((_BOXED, _ANSWER), (_PAREN, _BARE_LINE)):
-        found = [(m.group(1).upper(), line, pattern) for pattern in patterns for line in lines
-                 for m in pattern.finditer(line)]
-        # "Answer: c" is a letter; "the answer is a bit..." in prose is not: the letter must be written as a capital
-        found = [(letter, line) for letter, line, pattern in found
-                 if pattern is not _ANSWER or re.search(rf"\b{letter}\b", line)]
-        if not found:
-            continue
-        letters = {letter for letter, _ in found}
-        if len(letters) != 1 or any(_hedged(line, choices) for _, line in found):
+    clean = _without_options(region, choices)
+    first, lone = _declarations(clean)
+    if first >= 0:
+        # The whole final part from the first declaration on counts: every letter it names and does not reject is
+        # an answer, and one answer is read only when they all agree and nothing there hedges.
+        letters = {letter.upper() for letter in lone
+                   if letter.isupper() or letter.upper() in valid}  # a lowercase lone letter must name an option
+        line_start = clean.rfind("\n", 0, first) + 1
+        tail = clean[line_start:]
+        if _DOUBT.search(tail):
             return None
-        letter = letters.pop()
-        return letter if letter in valid else None
-    if choices:
-        last = _norm(next((line for line in reversed(lines) if line.strip()), ""))
-        hits = [i for i, option in enumerate(choices) if _norm(option) and _norm(option) in last]
-        # an option that is part of a longer matched option ("2" in "12") is not a second answer
-        hits = [i for i in hits if not any(j != i and _norm(choices[i]) in _norm(choices[j]) for j in hits)]
-        if len(hits) == 1 and not _hedged(last, choices):
-            return LETTERS[hits[0]]
+        for m in _TOKEN.finditer(clean, first):
+            letter = m.group(1)
+            if letter not in valid or _rejected(clean, m.start(), m.end()):
+                continue
+            if letter in "AI" and _WORD_AFTER.match(clean, m.end()):
+                continue  # the article "A", the pronoun "I"
+            letters.add(letter)
+        for line in tail.splitlines():
+            if _HEDGES.search(line) and _TOKEN.search(line):
+                return None
+        if len(letters) > 1:
+            return None
+        if letters:
+            letter = letters.pop()
+            return letter if letter in valid else None
+    return _option_text(region, choices)
+
+
+def _option_text(region: str, choices: Sequence[str] | None) -> str | None:
+    """The letter of the one option whose text the last line gives (an option rejected there does not count)."""
+    if not choices:
+        return None
+    last = _norm(next((line for line in reversed(region.splitlines()) if line.strip()), ""))
+    hits = [i for i, option in enumerate(choices) if _norm(option) and _norm(option) in last]
+    # an option that is part of a longer matched option ("2" in "12") is not a second answer
+    hits = [i for i in hits if not any(j != i and _norm(choices[i]) in _norm(choices[j]) for j in hits)]
+    hits = [i for i in hits if not all(_REJECTED_BEFORE.search(last[:m.start()]) for m in
+                                       re.finditer(re.escape(_norm(choices[i])), last))]
+    if len(hits) == 1 and not _HEDGES.search(_without_options(last, choices)):
+        return LETTERS[hits[0]]
     return None
 
 

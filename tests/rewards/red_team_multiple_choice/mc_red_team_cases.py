@@ -398,28 +398,6 @@ case("answer_none_of_the_above", F, T + "Answer: None of the above", "C", 0.0, "
 case("answer_E_none_of_these", F, T + "Answer: E) none of these", "C", 0.0, "E is not one of four options")
 
 
-# Cases where the reward's verdict differed from the expected one when this table was written (see FINDINGS.md
-# at the repository root for each finding). The test module marks them xfail(strict=True): the suite stays
-# green, and a fix turns a case into XPASS, which fails until its line here is removed.
-OPEN_FINDINGS: dict[str, str] = {
-    # M1: a declaration naming two or more letters pays its first letter
-    "C_slash_D": "M1", "C_and_D": "M1", "C_comma_D": "M1", "C_ampersand_D": "M1", "C_pipe_D": "M1",
-    "C_D_also_plausible": "M1", "answer_A_B_C_D": "M1", "answer_line_lists_all": "M1",
-    "zwsp_glues_second_letter": "M1", "zwsp_around_slash": "M1",
-    # M2: a rejected letter is paid
-    "it_cannot_be_C": "M2", "not_paren_C": "M2", "A_is_wrong_alone": "M2", "answer_is_not_A": "M2", "answer_C_incorrect_so_D_gold_C": "M2",
-    # M3: the option list printed back pays its last option
-    "close_paren_list_all_four": "M3", "whole_prompt_echoed_gold_D": "M3",
-    # M4: a hedge or a second correct option on the line after the declaration is not seen
-    "answer_C_next_line_or_maybe_D": "M4", "answer_C_next_line_D_also_correct": "M4",
-    "answer_C_ps_if_not_then_D": "M4",
-    # M5: right answers refused (false negatives)
-    "answer_lowercase_c": "M5", "boxed_lowercase_c": "M5", "answer_block_lowercase": "M5", "boxed_mathrm": "M5",
-    "answer_dollar_letter": "M5", "fullwidth_C": "M5", "answer_textbf_letter": "M5", "zwsp_before_letter": "M5",
-    # M6: a struck-out letter (combining overlay) is read as the letter
-    "combining_slash_over_C": "M6",
-}
-
 
 def ids() -> list[str]:
     return [c["id"] for c in CASES]

@@ -72,7 +72,6 @@ def test_order_follows_the_record_not_its_position():
     assert all(full[k] == v for k, v in some.items())
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS.md G1: without 'Record ID' the shuffle key is the row index")
 def test_order_follows_the_question_without_a_record_id():
     """Copies of GPQA without a 'Record ID' column exist; the order should then follow the question, not its
     row position, or re-sorting the CSV changes every problem's order (and its gold letter)."""

@@ -9,7 +9,7 @@ import pickle
 from collections import Counter
 
 import pytest
-from mc_red_team_cases import CASES, OPEN_FINDINGS
+from mc_red_team_cases import CASES
 
 from trl_r1.rewards import multiple_choice_reward
 from trl_r1.rewards.multiple_choice import MultipleChoiceReward
@@ -33,16 +33,9 @@ def test_table_is_large_and_ids_unique():
     # every family the brief names has cases
     families = Counter(c["family"] for c in CASES)
     assert min(families.values()) >= 4, families
-    assert set(OPEN_FINDINGS) <= {c["id"] for c in CASES}
 
 
-def _param(row: dict):
-    finding = OPEN_FINDINGS.get(row["id"])
-    marks = [pytest.mark.xfail(strict=True, reason=f"FINDINGS.md {finding}")] if finding else []
-    return pytest.param(row, id=row["id"], marks=marks)
-
-
-@pytest.mark.parametrize("row", [_param(c) for c in CASES])
+@pytest.mark.parametrize("row", [pytest.param(c, id=c["id"]) for c in CASES])
 def test_verdict(row):
     got = score([row])
     assert got == [row["expected"]], f"{row['family']}: {row['why']}; completion={row['completion']!r}"
