@@ -50,8 +50,9 @@ DEFAULT_LETTERS = 4  # GPQA's A-D when a row gives no options
 # Declarations: a label (``Answer:``, ``the answer is``) or a box. The label needs its colon or "is", so the
 # echoed instruction "Answer the following ..." is no label.
 _LABEL = re.compile(r"\banswer(?:\s+is\b|\s*\**\s*[:：])\s*\**", re.IGNORECASE)
+_LONE_SPAN = 200  # how far after a label a lone letter is looked for
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_BOX_SPAN = 400  # a box's content is read this far at most: "\boxed{" x 100000 must stay linear
+_BOX_CONTENT = re.compile(r"[^{}]*(?:\{[^{}]*\}[^{}]*)*(?=\})")  # one nesting level: \boxed{\text{C}}; stops at a brace
 # Letter forms that declare without a label: "(C)", "C) ..." / "C. ..." / "C: ..." at a line start, a lone letter.
 _PAREN = re.compile(r"\(\s*([A-Z])\s*\)")
 _LINE_START = re.compile(r"^[^\w\n]*([A-Z])[).:](?=[ \t]|$)", re.MULTILINE)
@@ -63,9 +64,9 @@ _WORD_AFTER = re.compile(r"[ \t]+(?!(?:is|are|was|were|seems?|looks?|would|could
                          r"and|or|fails?|remains?|works?|fits?|holds?|cannot|can)\b)[a-z]")
 # A letter the text rejects is not its answer: a negation just before it, or a verdict of "wrong" just after it
 # (a list "A and C are wrong" rejects each letter in it).
-_REJECTED_BEFORE = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bcannot\s+be|\bexcept|\brather\s+than|\binstead\s+of|"
-                              r"\bother\s+than|\bexclud\w*|\beliminat\w*|\brul(?:e|ing)\s+out)"
-                              r"[\s(*$]*(?:option|choice)?[\s(*$]*$", re.IGNORECASE)
+_NEGATIONS = {"not", "no", "never", "except", "excluding", "exclude", "eliminate", "eliminating"}
+_NEGATION_PAIRS = {("cannot", "be"), ("can't", "be"), ("rather", "than"), ("instead", "of"), ("other", "than"),
+                   ("rule", "out"), ("ruling", "out"), ("rules", "out")}
 _REJECTED_AFTER = re.compile(
     r"^[)*$\s]*(?:(?:,|and|or|&|/)\s*\(?[A-Z]\)?[*$]*\s*)*(?:"
     r"(?:is|are|was|were|seems?|looks?)\s+(?:also\s+)?(?:not\b|wrong|incorrect|false|invalid|impossible|"
@@ -154,8 +155,19 @@ def _lone_letter(text: str) -> str | None:
     return rest if len(rest) == 1 and rest.isascii() and rest.isalpha() else None
 
 
+def _negated(before: str) -> bool:
+    """Whether the text just before a letter negates it ("not (C)", "It cannot be C", "rather than option C")."""
+    words = before[-40:].lower().rstrip(" \t\n(*$").split()
+    if words and words[-1] in ("option", "choice"):
+        words.pop()
+    if not words:
+        return False
+    last = words[-1].strip("(*$,;:")
+    return last in _NEGATIONS or last.endswith("n't") or tuple(w.strip("(*$,;:") for w in words[-2:]) in _NEGATION_PAIRS
+
+
 def _rejected(text: str, start: int, end: int) -> bool:
-    return bool(_REJECTED_BEFORE.search(text[max(0, start - 40):start]) or _REJECTED_AFTER.match(text[end:end + 80]))
+    return _negated(text[max(0, start - 40):start]) or bool(_REJECTED_AFTER.match(text, end, end + 80))
 
 
 def _declarations(text: str) -> tuple[int, list[str]]:
@@ -164,18 +176,17 @@ def _declarations(text: str) -> tuple[int, list[str]]:
     starts, lone = [], []
     for m in _LABEL.finditer(text):
         starts.append(m.start())
-        line_end = text.find("\n", m.end())
-        body = text[m.end():] if line_end < 0 else text[m.end():line_end]
-        if not body.strip():  # "Answer:" with the letter on the next line
-            body = next((line for line in text[m.end():].splitlines() if line.strip()), "")
-        lone.append(_lone_letter(body))
+        # the rest of the label's line, or the next line when it is blank ("Answer:" then "C"); read within a
+        # bounded window, so that a line of a million labels stays linear (a lone letter is short anyway)
+        window = text[m.end():m.end() + _LONE_SPAN]
+        line, newline, rest = window.partition("\n")
+        if not line.strip() and newline:
+            line, newline, rest = rest.lstrip().partition("\n")
+        lone.append(_lone_letter(line) if newline or m.end() + _LONE_SPAN >= len(text) else None)
     for m in _BOX.finditer(text):
         starts.append(m.start())
-        depth, i = 1, m.end()
-        while i < min(len(text), m.end() + _BOX_SPAN) and depth:
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            i += 1
-        lone.append(_lone_letter(text[m.end():i - 1] if depth == 0 else ""))
+        content = _BOX_CONTENT.match(text, m.end())
+        lone.append(_lone_letter(content.group()) if content else None)
     if not starts:
         for pattern in (_PAREN, _LINE_START, _LONE_LINE):
             for m in pattern.finditer(text):
@@ -232,6 +243,8 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
             if letter in "AI" and _WORD_AFTER.match(clean, m.end()):
                 continue  # the article "A", the pronoun "I"
             letters.add(letter)
+            if len(letters) > 1:
+                return None  # two answers: nothing later can make them one
         for line in tail.splitlines():
             if _HEDGES.search(line) and _TOKEN.search(line):
                 return None
@@ -251,7 +264,7 @@ def _option_text(region: str, choices: Sequence[str] | None) -> str | None:
     hits = [i for i, option in enumerate(choices) if _norm(option) and _norm(option) in last]
     # an option that is part of a longer matched option ("2" in "12") is not a second answer
     hits = [i for i in hits if not any(j != i and _norm(choices[i]) in _norm(choices[j]) for j in hits)]
-    hits = [i for i in hits if not all(_REJECTED_BEFORE.search(last[:m.start()]) for m in
+    hits = [i for i in hits if not all(_negated(last[max(0, m.start() - 40):m.start()]) for m in
                                        re.finditer(re.escape(_norm(choices[i])), last))]
     if len(hits) == 1 and not _HEDGES.search(_without_options(last, choices)):
         return LETTERS[hits[0]]
