@@ -68,7 +68,7 @@ _NEGATIONS = {"not", "no", "never", "except", "excluding", "exclude", "eliminate
 _NEGATION_PAIRS = {("cannot", "be"), ("can't", "be"), ("rather", "than"), ("instead", "of"), ("other", "than"),
                    ("rule", "out"), ("ruling", "out"), ("rules", "out")}
 _REJECTED_AFTER = re.compile(
-    r"^[)*$\s]*(?:(?:,|and|or|&|/)\s*\(?[A-Z]\)?[*$]*\s*)*(?:"
+    r"[)*$\s]*(?:(?:,|and|or|&|/)\s*\(?[A-Z]\)?[*$]*\s*)*(?:"
     r"(?:is|are|was|were|seems?|looks?)\s+(?:also\s+)?(?:not\b|wrong|incorrect|false|invalid|impossible|"
     r"ruled\s+out|eliminated|excluded|out\b|a\s+trap|a\s+distractor)"
     r"|fails?\b|can(?:not)?\s+be\s+(?:ruled\s+out|eliminated|excluded)|:\s*(?:no|false|wrong|incorrect)\b)",
