@@ -225,7 +225,7 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
     region = _normalize(region)
     n = len(choices) if choices is not None else DEFAULT_LETTERS
     valid = set(LETTERS[:n])
-    clean = _without_options(region, choices)
+    clean = _without_options(region, choices)  # same length as region: an offset means the same place in both
     first, lone = _declarations(clean)
     if first >= 0:
         # The whole final part from the first declaration on counts: every letter it names and does not reject is
@@ -240,8 +240,8 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
             letter = m.group(1)
             if letter not in valid or _rejected(clean, m.start(), m.end()):
                 continue
-            if letter in "AI" and _WORD_AFTER.match(clean, m.end()):
-                continue  # the article "A", the pronoun "I"
+            if letter in "AI" and _WORD_AFTER.match(region, m.end()):
+                continue  # the article "A", the pronoun "I" (read before blanking: "A coulomb is" is the article)
             letters.add(letter)
             if len(letters) > 1:
                 return None  # two answers: nothing later can make them one
