@@ -6,23 +6,37 @@ The same rule serves GRPO on STEM multiple-choice data (R1, section 2.3.2: "STEM
 rule-checkable answers). The letter is read only from the final part of a completion (the
 ``<answer>`` block, else the text after ``</think>``): a letter inside the reasoning never counts.
 
-Reading, most explicit forms first; the first group present decides:
+The rules (a verdict is right, or the row earns nothing; the reader never guesses):
 
-1. declarations: ``\boxed{C}`` (also ``\boxed{\text{C}}``, ``\boxed{(C)}``), ``Answer: C``,
-   ``the answer is (C)``, ``**Answer:** C``;
-2. ``(C)``, or a line that is only the letter (``C`` / ``C.``);
-3. the text of exactly one option, in the last line.
+1. **What is read.** The final part only: the ``<answer>`` block, else the text after ``</think>``. It is read
+   as a person sees it: invisible format characters (zero-width space, joiners, bidi marks, soft hyphen) are
+   removed, then NFKC is applied (full-width ``Ｃ`` is ``C``; Cyrillic ``С`` and Greek ``Α`` stay other
+   letters), and a letter carrying a combining mark (a struck-out ``C̸``) is no letter.
+2. **Declarations.** A label (``Answer:``, ``the answer is``, ``**Answer:**``) or a box (``\boxed{}``,
+   ``\fbox{}``) declares; without one, ``(C)``, ``C)`` / ``C.`` / ``C:`` at a line start, or a line that is
+   only a letter do. A declaration whose content is one letter in any markup (``$C$``, ``\textbf{C}``,
+   ``\mathrm{C}``, ``**(C)**``) is that letter, in either case (``Answer: c``); otherwise only capital letters
+   standing alone are letters (``Answer: a noble gas`` names none).
+3. **The whole final part from the first declaration on counts.** Every option letter it names counts as an
+   answer (``Answer: C, D``, ``C/D``, ``A) Helium B) Neon ...``, ``Answer: C`` then ``(D) is also correct``
+   or ``Or maybe D``), except a letter it rejects (``not (C)``, ``It cannot be C``, ``(A) is wrong``,
+   ``A and C are incorrect``, ``(A) fails``), the article ``A`` and the pronoun ``I`` before a lowercase word
+   (``A noble gas``, ``I checked``), and the words of an option's own text (``Argon or xenon``, ``Vitamin C``).
+   Letters before the first declaration are discussion (``I considered A and B. Answer: C`` is C).
+4. **One answer or none.** Two different letters are no answer; so is a doubt anywhere there (``maybe``,
+   ``probably``, ``not sure``...), or a hedge word (``or``, ``either``, ``likely``, ``if not``...) on a line
+   that names a letter. A letter outside the options is no answer.
+5. **The option's text**, when no letter is declared: the text of exactly one option, not rejected, on the last
+   line (an option inside a longer matched one, ``3`` in ``13``, is not a second answer).
 
-Scores: 1.0 for the gold letter; 0.0 when the group that decides names two different letters (a
-boxed C and an ``Answer: D`` are two answers), when a line holding the letter hedges (``or``,
-``maybe``, ``probably``, ``not sure``..., outside the options' own words), when no letter can be
-read, or when the letter is not one of the options. ``None`` (TRL skips the row, not
-the model's fault) when the gold itself is not one of the options: a letter beyond the number of
-options, or a text that matches none of them.
+Scores: 1.0 for the gold letter; 0.0 for any other reading or no reading (counted in the ``unreadable`` metric).
+``None`` (TRL skips the row, not the model's fault; counted in ``gold_outside_options``) when the gold itself is
+not one of the options: a letter beyond the number of options, a text that matches none, an index past the last.
 
-Dataset columns: the gold in ``solution`` or ``answer`` (a letter ``"C"``, or the correct option's
-text), the options in order in ``choices`` or ``options`` (a list of strings, or a JSON string);
-without options the letters A-D are the options and the gold must be one of them.
+Dataset columns: the gold in ``solution`` or ``answer`` (a letter ``"C"``, the correct option's text, or an
+integer: the option's 0-based index, as MMLU stores it, which needs the options), the options in order in
+``choices`` or ``options`` (a list of strings, or a JSON string); without options the letters A-D are the options
+and the gold must be one of them.
 
 >>> multiple_choice_reward(["<think>B is too small.</think>\nAnswer: C"], solution=["C"], choices=[["1", "2", "3", "4"]])
 [1.0]
