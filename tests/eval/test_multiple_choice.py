@@ -105,6 +105,7 @@ EXPLAINED = [
     "<think>...</think>Answer: B\nI checked the SI table.",
     "<think>...</think>Answer: B\n\n(A) is wrong: the ampere is a current. (C) and (D) are wrong too.",
     "<think>...</think>Answer: B, not C",
+    "<think>...</think>The answer is found from Q = It.\n(A) would measure the current.\nAnswer: B",
 ]
 
 

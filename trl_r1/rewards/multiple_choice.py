@@ -13,7 +13,7 @@ The rules (a verdict is right, or the row earns nothing; the reader never guesse
    removed, then NFKC is applied (full-width ``Ｃ`` is ``C``; Cyrillic ``С`` and Greek ``Α`` stay other
    letters), and a letter carrying a combining mark (a struck-out ``C̸``) is no letter.
 2. **Declarations.** A label (``Answer:``, ``the answer is``, ``**Answer:**``) or a box (``\boxed{}``,
-   ``\fbox{}``) declares; without one, ``(C)``, ``C)`` / ``C.`` / ``C:`` at a line start, or a line that is
+   ``\fbox{}``) that holds a letter declares (``The answer is determined by ...`` does not); without one, ``(C)``, ``C)`` / ``C.`` / ``C:`` at a line start, or a line that is
    only a letter do. A declaration whose content is one letter in any markup (``$C$``, ``\textbf{C}``,
    ``\mathrm{C}``, ``**(C)**``) is that letter, in either case (``Answer: c``); otherwise only capital letters
    standing alone are letters (``Answer: a noble gas`` names none).
@@ -184,23 +184,31 @@ def _rejected(text: str, start: int, end: int) -> bool:
     return _negated(text[max(0, start - 40):start]) or bool(_REJECTED_AFTER.match(text, end, end + 80))
 
 
-def _declarations(text: str) -> tuple[int, list[str]]:
-    """Where the first declaration starts and the lone letters the declarations hold. Labels and boxes are
-    declarations; without one, the letter forms ``(C)``, ``C)`` at a line start and a lone-letter line are."""
+def _names_option(text: str, valid: set[str]) -> bool:
+    return any(m.group(1) in valid for m in _TOKEN.finditer(text))
+
+
+def _declarations(text: str, valid: set[str]) -> tuple[int, list[str]]:
+    """Where the first declaration starts and the lone letters the declarations hold. Labels and boxes that hold a
+    letter are declarations; without one, the letter forms ``(C)``, ``C)`` at a line start and a lone-letter line are."""
     starts, lone = [], []
     for m in _LABEL.finditer(text):
-        starts.append(m.start())
         # the rest of the label's line, or the next line when it is blank ("Answer:" then "C"); read within a
         # bounded window, so that a line of a million labels stays linear (a lone letter is short anyway)
         window = text[m.end():m.end() + _LONE_SPAN]
         line, newline, rest = window.partition("\n")
         if not line.strip() and newline:
             line, newline, rest = rest.lstrip().partition("\n")
-        lone.append(_lone_letter(line) if newline or m.end() + _LONE_SPAN >= len(text) else None)
+        letter = _lone_letter(line) if newline or m.end() + _LONE_SPAN >= len(text) else None
+        if letter or _names_option(line, valid):  # "The answer is found from Q = It" declares nothing
+            starts.append(m.start())
+            lone.append(letter)
     for m in _BOX.finditer(text):
-        starts.append(m.start())
         content = _BOX_CONTENT.match(text, m.end())
-        lone.append(_lone_letter(content.group()) if content else None)
+        letter = _lone_letter(content.group()) if content else None
+        if letter or (content and _names_option(content.group(), valid)):  # "\boxed{Argon}" is read as the option's text
+            starts.append(m.start())
+            lone.append(letter)
     if not starts:
         for pattern in (_PAREN, _LINE_START, _LONE_LINE):
             for m in pattern.finditer(text):
@@ -240,7 +248,7 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
     n = len(choices) if choices is not None else DEFAULT_LETTERS
     valid = set(LETTERS[:n])
     clean = _without_options(region, choices)  # same length as region: an offset means the same place in both
-    first, lone = _declarations(clean)
+    first, lone = _declarations(clean, valid)
     if first >= 0:
         # The whole final part from the first declaration on counts: every letter it names and does not reject is
         # an answer, and one answer is read only when they all agree and nothing there hedges.
