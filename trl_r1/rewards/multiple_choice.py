@@ -15,8 +15,9 @@ The rules (a verdict is right, or the row earns nothing; the reader never guesse
 2. **Declarations.** A label (``Answer:``, ``the answer is``, ``**Answer:**``) or a box (``\boxed{}``,
    ``\fbox{}``) that holds an option letter declares (``The answer is found from Q = It`` does not); without
    one, ``(C)``, ``C)`` / ``C.`` / ``C:`` at a line start, or a line that is only a letter do. A declaration
-   whose content is one letter in any markup (``$C$``, ``\textbf{C}``, ``\mathrm{C}``, ``**(C)**``) is that letter, in either case (``Answer: c``); otherwise only capital letters
-   standing alone are letters (``Answer: a noble gas`` names none).
+   whose content is one letter in any markup (``$C$``, ``\textbf{C}``, ``\mathrm{C}``, ``**(C)**``) is that
+   letter, in either case (``Answer: c``); otherwise only capital letters standing alone are letters
+   (``Answer: a noble gas`` names none).
 3. **The whole final part from the first declaration on counts.** Every option letter it names counts as an
    answer (``Answer: C, D``, ``C/D``, ``A) Helium B) Neon ...``, ``Answer: C`` then ``(D) is also correct``
    or ``Or maybe D``), except a letter it rejects (``not (C)``, ``It cannot be C``, ``(A) is wrong``,
