@@ -84,3 +84,49 @@ def test_it_works_as_a_grpo_reward_in_both_trl_formats_and_pickles():
 def test_a_missing_gold_column_is_a_clear_error():
     with pytest.raises(ValueError, match="'solution' or 'answer' dataset column"):
         multiple_choice_reward(["<think>x</think>A"])
+
+
+def test_an_integer_gold_is_the_options_0_based_index_as_mmlu_stores_it():
+    log = {}
+    texts = ["<think>...</think>Answer: C", "<think>...</think>Answer: C", "<think>...</think>Answer: C"]
+    scores = multiple_choice_reward(texts, answer=[2, 1, 4], choices=[OPTIONS] * 3,
+                                    log_metric=lambda k, v: log.__setitem__(k, v))
+    assert scores == [1.0, 0.0, None]  # index 2 is C; index 1 is B; index 4 is past D: counted, not silent
+    assert log["multiple_choice_reward/gold_outside_options"] == 1
+    with pytest.raises(ValueError, match="integer .* needs the options"):
+        multiple_choice_reward(texts[:1], answer=[2])
+    with pytest.raises(ValueError, match="integer .* needs the options"):
+        gold_letter(3)
+
+
+EXPLAINED = [
+    "<think>...</think>Answer: B\n\nCharge is measured in coulombs; a volt or an ohm measures something else.",
+    "<think>...</think>Answer: B\nA coulomb is one ampere-second.",
+    "<think>...</think>Answer: B\nI checked the SI table.",
+    "<think>...</think>Answer: B\n\n(A) is wrong: the ampere is a current. (C) and (D) are wrong too.",
+    "<think>...</think>Answer: B, not C",
+    "<think>...</think>The answer is found from Q = It.\n(A) would measure the current.\nAnswer: B",
+]
+
+
+@pytest.mark.parametrize("text", EXPLAINED)
+def test_an_explanation_after_the_answer_keeps_the_answer(text):
+    """The whole final part counts, so what follows the answer is read too: prose that names no other option
+    (the article "A", the pronoun "I", "or" about units) or that rejects one keeps the answer."""
+    assert read_choice(text, OPTIONS) == "B"
+
+
+SECOND_ANSWERS = [
+    "<think>...</think>Answer: B\nA is also correct.",
+    "<think>...</think>Answer: B\n\nBut (C) could work too.",
+    "<think>...</think>Answer: B\nProbably.",
+    "<think>...</think>(B)\nOr maybe C.",
+    "<think>...</think>Answer: B\n\\boxed{C}",
+    "<think>...</think>It is not Coulomb.",
+    "<think>...</think>Answer: b/c",
+]
+
+
+@pytest.mark.parametrize("text", SECOND_ANSWERS)
+def test_a_second_answer_or_a_doubt_after_the_answer_scores_zero(text):
+    assert multiple_choice_reward([text], solution=["B"], choices=[OPTIONS]) == [0.0]

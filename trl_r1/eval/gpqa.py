@@ -37,11 +37,25 @@ MULTIPLE_CHOICE_PROMPT = (
 
 def shuffled_options(correct: str, incorrect: Sequence[str], shuffle_seed: int, key: str) -> tuple[list[str], str]:
     """The four options in a seeded order and the gold letter; the order depends on ``(shuffle_seed, key)``
-    only, so a problem keeps its order whatever else is loaded or limited."""
+    only (``key``: :func:`shuffle_key`), so a problem keeps its order whatever else is loaded, limited or re-sorted."""
     digest = hashlib.sha256(f"{shuffle_seed}:{key}".encode()).digest()
     options = [correct, *incorrect]
     random.Random(int.from_bytes(digest[:8], "little")).shuffle(options)
     return options, LETTERS[options.index(correct)]
+
+
+def shuffle_key(row: Mapping[str, Any]) -> str:
+    """What a problem's option order is keyed on: its ``Record ID`` (so orders recorded with it keep), else a hash
+    of its question text, never its row position (re-sorting or filtering a local CSV must not move any gold).
+
+    >>> shuffle_key({"Record ID": "rec7", "Question": "Q"}), shuffle_key({"Question": " Why? "})
+    ('rec7', 'question-sha256:5d8a995a6fa7cf7c')
+    """
+    record = row.get("Record ID")
+    if record is not None and str(record).strip():
+        return str(record)  # as written, so that the orders recorded before this fallback existed keep
+    question = " ".join(str(row.get(QUESTION, "")).split())
+    return "question-sha256:" + hashlib.sha256(question.encode()).hexdigest()[:16]
 
 
 def gpqa_problems(rows: Sequence[Mapping[str, Any]], shuffle_seed: int = 0, source: str = "gpqa_diamond") -> list[Problem]:
@@ -52,7 +66,7 @@ def gpqa_problems(rows: Sequence[Mapping[str, Any]], shuffle_seed: int = 0, sour
         if missing:
             raise BenchmarkError(f"{source}: row {i} has no {', '.join(repr(c) for c in missing)} (GPQA's columns are "
                                  f"{QUESTION!r}, {CORRECT!r}, {', '.join(map(repr, INCORRECT))})")
-        key = str(row.get("Record ID") or i)
+        key = shuffle_key(row)
         options, gold = shuffled_options(row[CORRECT].strip(), [row[c].strip() for c in INCORRECT], shuffle_seed, key)
         text = MULTIPLE_CHOICE_PROMPT.format(question=row[QUESTION].strip(), **dict(zip(LETTERS, options)))
         problems.append(Problem(question=text, answer=gold, id=key, prompt=[{"role": "user", "content": text}],
