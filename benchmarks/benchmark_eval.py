@@ -44,12 +44,26 @@ def main() -> None:
     out = tempfile.mkdtemp(prefix="bench_eval_")
     model = save_tiny_model(f"{out}/model", hidden_size=args.hidden_size)
     data = load_dataset_spec("synthetic://arithmetic?split=rl&layout=r1_zero&prompt=plain&n=512&seed=0")
-    config = GRPOConfig(output_dir=f"{out}/run", max_steps=1000, per_device_train_batch_size=128, num_generations=8,
-                        max_completion_length=48, learning_rate=1e-4, logging_steps=1000, use_cpu=True, bf16=False,
-                        gradient_checkpointing=False, report_to="none", save_strategy="no", disable_tqdm=True,
-                        dataloader_num_workers=0, seed=0)
-    trainer = GRPOTrainer(model=model, reward_funcs=[accuracy_reward, r1_zero_format_reward], args=config,
-                          train_dataset=data)
+    config = GRPOConfig(
+        output_dir=f"{out}/run",
+        max_steps=1000,
+        per_device_train_batch_size=128,
+        num_generations=8,
+        max_completion_length=48,
+        learning_rate=1e-4,
+        logging_steps=1000,
+        use_cpu=True,
+        bf16=False,
+        gradient_checkpointing=False,
+        report_to="none",
+        save_strategy="no",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        seed=0,
+    )
+    trainer = GRPOTrainer(
+        model=model, reward_funcs=[accuracy_reward, r1_zero_format_reward], args=config, train_dataset=data
+    )
 
     from transformers import TrainerCallback
 
@@ -71,15 +85,25 @@ def main() -> None:
 
     rows = [("GRPO step (16 prompts x 8 x 48 tokens)", step)]
     for batch in args.batches:
-        bench = BenchmarkEvalCallback(HELD_OUT, limit=args.problems, k=args.k, max_new_tokens=48,
-                                      problems_per_batch=batch, trainer=trainer)
+        bench = BenchmarkEvalCallback(
+            HELD_OUT,
+            limit=args.problems,
+            k=args.k,
+            max_new_tokens=48,
+            problems_per_batch=batch,
+            trainer=trainer,
+        )
         times = []
         for _ in range(args.repeats):
             start = time.perf_counter()
             bench.evaluate()
             times.append(time.perf_counter() - start)
-        rows.append((f"evaluation, {args.problems} problems x {args.k}, problems_per_batch={batch}",
-                     statistics.median(times)))
+        rows.append(
+            (
+                f"evaluation, {args.problems} problems x {args.k}, problems_per_batch={batch}",
+                statistics.median(times),
+            )
+        )
 
     print(f"\n| measured (median of {args.repeats}) | seconds | x GRPO step |")
     print("|---|---:|---:|")

@@ -34,10 +34,18 @@ from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig
 
 TEMPLATES = [
     ("a, b = map(int, input().split())\nprint(a * {k} + b)", lambda a, b, k: a * k + b),
-    ("a, b = map(int, input().split())\nprint(sum(range(a, a + b)) + {k})", lambda a, b, k: sum(range(a, a + b)) + k),
-    ("import math\na, b = map(int, input().split())\nprint(math.gcd(a * {k}, b))",
-     lambda a, b, k: __import__("math").gcd(a * k, b)),
-    ("a, b = map(int, input().split())\nxs = sorted([a, b, {k}])\nprint(*xs)", lambda a, b, k: " ".join(map(str, sorted([a, b, k])))),
+    (
+        "a, b = map(int, input().split())\nprint(sum(range(a, a + b)) + {k})",
+        lambda a, b, k: sum(range(a, a + b)) + k,
+    ),
+    (
+        "import math\na, b = map(int, input().split())\nprint(math.gcd(a * {k}, b))",
+        lambda a, b, k: __import__("math").gcd(a * k, b),
+    ),
+    (
+        "a, b = map(int, input().split())\nxs = sorted([a, b, {k}])\nprint(*xs)",
+        lambda a, b, k: " ".join(map(str, sorted([a, b, k]))),
+    ),
 ]
 
 
@@ -46,8 +54,12 @@ def make_programs(n: int, cases: int) -> list[tuple[str, list[TestCase]]]:
     for i in range(n):
         template, answer = TEMPLATES[i % len(TEMPLATES)]
         k = i + 1
-        tests = [TestCase(stdin=f"{j + 2} {3 * j + i % 7 + 1}\n", expected=f"{answer(j + 2, 3 * j + i % 7 + 1, k)}\n")
-                 for j in range(cases)]
+        tests = [
+            TestCase(
+                stdin=f"{j + 2} {3 * j + i % 7 + 1}\n", expected=f"{answer(j + 2, 3 * j + i % 7 + 1, k)}\n"
+            )
+            for j in range(cases)
+        ]
         programs.append((template.format(k=k), tests))
     return programs
 
@@ -86,9 +98,15 @@ class Naive:
         for i, (code, tests) in enumerate(programs):
             path = Path(self._dir.name, f"sol{i}.py")
             path.write_text(code)
-            results = [subprocess.run([sys.executable, str(path)], input=t.stdin, capture_output=True, text=True,
-                                      timeout=10) for t in tests]
-            passed += all(r.returncode == 0 and outputs_match(r.stdout, t.expected) for t, r in zip(tests, results))
+            results = [
+                subprocess.run(
+                    [sys.executable, str(path)], input=t.stdin, capture_output=True, text=True, timeout=10
+                )
+                for t in tests
+            ]
+            passed += all(
+                r.returncode == 0 and outputs_match(r.stdout, t.expected) for t, r in zip(tests, results)
+            )
         return passed
 
 
@@ -107,7 +125,10 @@ class Sandboxed:
     def run(self, programs) -> int:
         jobs = [Job(code, tuple(t.case() for t in tests)) for code, tests in programs]
         results = self.sandbox.run(jobs)
-        return sum(r.ok and all(t.passed(c) for t, c in zip(tests, r.cases)) for r, (_, tests) in zip(results, programs))
+        return sum(
+            r.ok and all(t.passed(c) for t, c in zip(tests, r.cases))
+            for r, (_, tests) in zip(results, programs)
+        )
 
 
 def main() -> None:
@@ -115,20 +136,26 @@ def main() -> None:
     parser.add_argument("--programs", type=int, default=256)
     parser.add_argument("--cases", type=int, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--rounds", type=int, default=8,
-                        help="runners take turns on 1/rounds of the programs, so a changing background load "
-                             "falls on all of them alike")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=8,
+        help="runners take turns on 1/rounds of the programs, so a changing background load "
+        "falls on all of them alike",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     programs = make_programs(args.programs, args.cases)
     runners = [Naive(), Sandboxed(1), Sandboxed(args.workers)]
-    print(f"{args.programs} programs x {args.cases} cases, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f}; sandbox layers: "
-          + ", ".join(f"{k}={v}" for k, v in runners[1].sandbox.describe().items()))
+    print(
+        f"{args.programs} programs x {args.cases} cases, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.2f}; sandbox layers: "
+        + ", ".join(f"{k}={v}" for k, v in runners[1].sandbox.describe().items())
+    )
     seconds, cpu, passed = [0.0] * 3, [0.0] * 3, [0] * 3
     step = -(-len(programs) // args.rounds)
     for start in range(0, len(programs), step):
-        chunk = programs[start:start + step]
+        chunk = programs[start : start + step]
         for i, runner in enumerate(runners):
             cpu0, t0 = runner.cpu_s(), time.perf_counter()
             passed[i] += runner.run(chunk)
@@ -137,12 +164,16 @@ def main() -> None:
     for runner in runners[1:]:
         runner.sandbox.close()
     base_rate, base_cpu = args.programs / seconds[0], cpu[0] / args.programs
-    print(f"{'runner':<46} {'seconds':>8} {'programs/s':>11} {'vs naive':>9} {'CPU ms/program':>15} "
-          f"{'CPU vs naive':>13} {'all pass':>9}")
+    print(
+        f"{'runner':<46} {'seconds':>8} {'programs/s':>11} {'vs naive':>9} {'CPU ms/program':>15} "
+        f"{'CPU vs naive':>13} {'all pass':>9}"
+    )
     for runner, secs, used, ok in zip(runners, seconds, cpu, passed):
         rate, per = args.programs / secs, used / args.programs
-        print(f"{runner.name:<46} {secs:>8.2f} {rate:>11.1f} {rate / base_rate:>8.2f}x {1000 * per:>15.1f} "
-              f"{base_cpu / per:>12.2f}x {ok:>5}/{args.programs}")
+        print(
+            f"{runner.name:<46} {secs:>8.2f} {rate:>11.1f} {rate / base_rate:>8.2f}x {1000 * per:>15.1f} "
+            f"{base_cpu / per:>12.2f}x {ok:>5}/{args.programs}"
+        )
     print(f"load average at the end {os.getloadavg()[0]:.2f}; rows ran in {args.rounds} interleaved rounds")
 
 

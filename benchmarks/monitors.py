@@ -68,9 +68,15 @@ def main() -> None:
     full = ReflectionMonitor(language="en", eos_token_ids=[0])
     light = ReflectionMonitor(track_language=False, eos_token_ids=[0])
     rows = [
-        ("language_consistency_reward (baseline)", lambda: language_consistency_reward(completions, prompts=prompts)),
+        (
+            "language_consistency_reward (baseline)",
+            lambda: language_consistency_reward(completions, prompts=prompts),
+        ),
         ("accuracy_reward", lambda: accuracy_reward(completions, solution=golds)),
-        ("ReflectionMonitor (all metrics)", lambda: full(completions=completions, completion_ids=ids, prompts=prompts)),
+        (
+            "ReflectionMonitor (all metrics)",
+            lambda: full(completions=completions, completion_ids=ids, prompts=prompts),
+        ),
         ("ReflectionMonitor (no language)", lambda: light(completions=completions, completion_ids=ids)),
     ]
     results = [(name, timed(fn, args.repeats)) for name, fn in rows]

@@ -56,9 +56,11 @@ def make_samples(n: int, k: int = 4) -> tuple[list[dict], list[Sample]]:
     for p in make_problems(n // k, seed=2, digits=3):
         for s in range(k):
             answer = p.answer if rng.random() < 0.5 else p.answer + rng.randint(1, 9)
-            text = (f"<think>\nWe add the numbers column by column: {p.reasoning()}. Checking the carries once "
-                    f"more gives the same digits.\n</think>\n\n{p.question}={answer}, so the answer is "
-                    f"$\\boxed{{{answer}}}$.")
+            text = (
+                f"<think>\nWe add the numbers column by column: {p.reasoning()}. Checking the carries once "
+                f"more gives the same digits.\n</think>\n\n{p.question}={answer}, so the answer is "
+                f"$\\boxed{{{answer}}}$."
+            )
             prompts.append({"prompt": [{"role": "user", "content": p.question}], "solution": str(p.answer)})
             finished = rng.random() > 0.125
             samples.append(Sample(text if s == 0 or rng.random() > 0.125 else samples[-1].text, 40, finished))
@@ -70,21 +72,43 @@ def bench_scoring(n: int) -> list[tuple[str, float]]:
     completions = [[{"role": "assistant", "content": s.text}] for s in samples]
     columns = {"solution": [p["solution"] for p in prompts]}
     rows, scored = [], None
-    for label, reward in (("score: trl.rewards.accuracy_reward", "trl.rewards.accuracy_reward"),
-                          ("score: trl_r1.rewards.accuracy_reward", "trl_r1.rewards.accuracy_reward")):
+    for label, reward in (
+        ("score: trl.rewards.accuracy_reward", "trl.rewards.accuracy_reward"),
+        ("score: trl_r1.rewards.accuracy_reward", "trl_r1.rewards.accuracy_reward"),
+    ):
         scorer = RewardScorer([reward])
-        scorer.score(prompts[:2], completions[:2], [None, None], {"solution": columns["solution"][:2]})  # warm-up
+        scorer.score(
+            prompts[:2], completions[:2], [None, None], {"solution": columns["solution"][:2]}
+        )  # warm-up
         start = time.perf_counter()
         scores = scorer.score([p["prompt"] for p in prompts], completions, [None] * len(samples), columns)
         rows.append((label, time.perf_counter() - start))
         scored = scored or scores
-    records = [{**prompts[i], "prompt_index": i // 4, "sample_index": i % 4, "completion": s.text,
-                "num_tokens": s.num_tokens, "finished": s.finished, "rewards": scores[0], "judged": scores[1]}
-               for i, (s, scores) in enumerate(zip(samples, scored))]
-    config = RejectionSamplingConfig(sampling_model="m", dataset_name="d", samples_dir=tempfile.gettempdir(),
-                                     reward_funcs=["trl.rewards.accuracy_reward"], language="en", max_per_prompt=2)
-    for label, cfg in (("select: rewards + dedupe + cap", {"readability": False}),
-                       ("select: + readability filters", {"readability": True})):
+    records = [
+        {
+            **prompts[i],
+            "prompt_index": i // 4,
+            "sample_index": i % 4,
+            "completion": s.text,
+            "num_tokens": s.num_tokens,
+            "finished": s.finished,
+            "rewards": scores[0],
+            "judged": scores[1],
+        }
+        for i, (s, scores) in enumerate(zip(samples, scored))
+    ]
+    config = RejectionSamplingConfig(
+        sampling_model="m",
+        dataset_name="d",
+        samples_dir=tempfile.gettempdir(),
+        reward_funcs=["trl.rewards.accuracy_reward"],
+        language="en",
+        max_per_prompt=2,
+    )
+    for label, cfg in (
+        ("select: rewards + dedupe + cap", {"readability": False}),
+        ("select: + readability filters", {"readability": True}),
+    ):
         for key, value in cfg.items():
             setattr(config, key, value)
         filters = build_filters(config, ["accuracy_reward"])
@@ -107,8 +131,10 @@ def main() -> None:
         model_dir = save_tiny_model(f"{tmp}/tiny")
         generation = bench_generation(model_dir, args.prompts, args.k, args.max_new_tokens)
     base = generation[0][1]
-    print(f"\nTransformers backend, tiny model (hidden 128, 2 layers): {args.prompts} prompts x {args.k} samples x "
-          f"{args.max_new_tokens} new tokens, {torch.get_num_threads()} CPU threads available")
+    print(
+        f"\nTransformers backend, tiny model (hidden 128, 2 layers): {args.prompts} prompts x {args.k} samples x "
+        f"{args.max_new_tokens} new tokens, {torch.get_num_threads()} CPU threads available"
+    )
     print(f"{'configuration':<28}{'samples/s':>12}{'vs baseline':>14}")
     for label, rate in generation:
         print(f"{label:<28}{rate:>12.1f}{rate / base:>13.2f}x")

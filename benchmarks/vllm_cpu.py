@@ -44,26 +44,47 @@ def bench_sampling(model_dir: str, prompts: int, k: int, max_new_tokens: int) ->
     started = time.perf_counter()
     with VLLMBackend(model_dir, max_model_len=1024) as vllm:
         out["engine start"] = (0, time.perf_counter() - started)
-        vllm.generate(questions[:1], SamplingParams(max_new_tokens=4))  # warm-up, as the GRPO rows drop step 1
+        vllm.generate(
+            questions[:1], SamplingParams(max_new_tokens=4)
+        )  # warm-up, as the GRPO rows drop step 1
         started = time.perf_counter()
         groups = vllm.generate(questions, params)
         out["vllm"] = (sum(s.num_tokens for g in groups for s in g), time.perf_counter() - started)
     return out
 
 
-def bench_grpo(model_dir: str, out_dir: str, use_vllm: bool, steps: int, completion_length: int) -> tuple[float, float]:
+def bench_grpo(
+    model_dir: str, out_dir: str, use_vllm: bool, steps: int, completion_length: int
+) -> tuple[float, float]:
     """(median seconds per step after the first, seconds to build the trainer: model, and engine with vLLM)."""
     from trl import GRPOConfig, ModelConfig
 
     from trl_r1.training.grpo import GRPOStageArguments, train_grpo
 
-    script_args = GRPOStageArguments(dataset_name="synthetic://arithmetic?split=rl&layout=r1&n=64&seed=0",
-                                     reward_funcs=["accuracy", "think_format"], reflection_monitor=False)
-    args = GRPOConfig(output_dir=out_dir, max_steps=steps, per_device_train_batch_size=32, num_generations=4,
-                      max_completion_length=completion_length, logging_steps=1, seed=0, use_vllm=use_vllm,
-                      vllm_mode="colocate", vllm_max_model_length=1024, use_cpu=True, bf16=False,
-                      gradient_checkpointing=False, report_to="none", save_strategy="no", disable_tqdm=True,
-                      dataloader_num_workers=0)
+    script_args = GRPOStageArguments(
+        dataset_name="synthetic://arithmetic?split=rl&layout=r1&n=64&seed=0",
+        reward_funcs=["accuracy", "think_format"],
+        reflection_monitor=False,
+    )
+    args = GRPOConfig(
+        output_dir=out_dir,
+        max_steps=steps,
+        per_device_train_batch_size=32,
+        num_generations=4,
+        max_completion_length=completion_length,
+        logging_steps=1,
+        seed=0,
+        use_vllm=use_vllm,
+        vllm_mode="colocate",
+        vllm_max_model_length=1024,
+        use_cpu=True,
+        bf16=False,
+        gradient_checkpointing=False,
+        report_to="none",
+        save_strategy="no",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )
     started = time.perf_counter()
     train_grpo(script_args, args, ModelConfig(model_name_or_path=model_dir))
     total = time.perf_counter() - started
@@ -86,32 +107,47 @@ def main() -> None:
     try:
         import vllm  # noqa: F401
     except ImportError:
-        print("vLLM is not installed here: make install-vllm, then .venv-vllm/bin/python benchmarks/vllm_cpu.py")
+        print(
+            "vLLM is not installed here: make install-vllm, then .venv-vllm/bin/python benchmarks/vllm_cpu.py"
+        )
         return
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
     from trl_r1.models.tiny import save_tiny_model
 
     with tempfile.TemporaryDirectory() as tmp:
-        model_dir = save_tiny_model(Path(tmp) / "model", hidden_size=args.hidden_size, num_hidden_layers=args.layers)
+        model_dir = save_tiny_model(
+            Path(tmp) / "model", hidden_size=args.hidden_size, num_hidden_layers=args.layers
+        )
         sampling = bench_sampling(model_dir, args.prompts, args.k, args.max_new_tokens)
-        hf_step, hf_setup = bench_grpo(model_dir, str(Path(tmp) / "hf"), False, args.steps, args.completion_length)
-        vllm_step, vllm_setup = bench_grpo(model_dir, str(Path(tmp) / "vllm"), True, args.steps,
-                                           args.completion_length)
+        hf_step, hf_setup = bench_grpo(
+            model_dir, str(Path(tmp) / "hf"), False, args.steps, args.completion_length
+        )
+        vllm_step, vllm_setup = bench_grpo(
+            model_dir, str(Path(tmp) / "vllm"), True, args.steps, args.completion_length
+        )
 
     hf_tokens, hf_seconds = sampling["transformers"]
     vllm_tokens, vllm_seconds = sampling["vllm"]
     hf_rate, vllm_rate = hf_tokens / hf_seconds, vllm_tokens / vllm_seconds
-    print(f"\nvLLM CPU vs Transformers: tiny model (hidden {args.hidden_size}, {args.layers} layers), fp32, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
+    print(
+        f"\nvLLM CPU vs Transformers: tiny model (hidden {args.hidden_size}, {args.layers} layers), fp32, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n"
+    )
     print("| measure | Transformers | vLLM (CPU) | vLLM / Transformers |")
     print("|---|---|---|---|")
-    print(f"| sampling tokens/s ({args.prompts} prompts x {args.k}, <= {args.max_new_tokens} tokens, seed 0) | "
-          f"{hf_rate:,.0f} ({hf_tokens} tok, {hf_seconds:.2f} s) | {vllm_rate:,.0f} ({vllm_tokens} tok, "
-          f"{vllm_seconds:.2f} s) | {vllm_rate / hf_rate:.2f}x |")
-    print(f"| GRPO s/step (32 completions x {args.completion_length} tokens, median of steps 2-{args.steps}) | "
-          f"{hf_step:.2f} | {vllm_step:.2f} | {vllm_step / hf_step:.2f}x |")
-    print(f"| one-off: sampling engine start / GRPO set-up outside steps (s) | - / {hf_setup:.1f} | "
-          f"{sampling['engine start'][1]:.1f} / {vllm_setup:.1f} | |")
+    print(
+        f"| sampling tokens/s ({args.prompts} prompts x {args.k}, <= {args.max_new_tokens} tokens, seed 0) | "
+        f"{hf_rate:,.0f} ({hf_tokens} tok, {hf_seconds:.2f} s) | {vllm_rate:,.0f} ({vllm_tokens} tok, "
+        f"{vllm_seconds:.2f} s) | {vllm_rate / hf_rate:.2f}x |"
+    )
+    print(
+        f"| GRPO s/step (32 completions x {args.completion_length} tokens, median of steps 2-{args.steps}) | "
+        f"{hf_step:.2f} | {vllm_step:.2f} | {vllm_step / hf_step:.2f}x |"
+    )
+    print(
+        f"| one-off: sampling engine start / GRPO set-up outside steps (s) | - / {hf_setup:.1f} | "
+        f"{sampling['engine start'][1]:.1f} / {vllm_setup:.1f} | |"
+    )
 
 
 if __name__ == "__main__":

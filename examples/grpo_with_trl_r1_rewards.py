@@ -17,8 +17,12 @@ from trl_r1.rewards import LanguageConsistencyReward, accuracy_reward, r1_zero_f
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="trl-r1/tiny", help="path, hub id, or the offline alias trl-r1/tiny")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--model", default="trl-r1/tiny", help="path, hub id, or the offline alias trl-r1/tiny"
+    )
     parser.add_argument("--output-dir", default="runs/example-grpo")
     parser.add_argument("--max-steps", type=int, default=5)
     parser.add_argument("--gpu", action="store_true", help="train on the GPU in bf16 instead of the CPU")
@@ -42,7 +46,11 @@ def main() -> None:
     )
     trainer = GRPOTrainer(
         model=resolve_model(args.model),
-        reward_funcs=[accuracy_reward, r1_zero_format_reward, LanguageConsistencyReward(default_language="en")],
+        reward_funcs=[
+            accuracy_reward,
+            r1_zero_format_reward,
+            LanguageConsistencyReward(default_language="en"),
+        ],
         train_dataset=dataset,
         args=config,
     )

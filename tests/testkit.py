@@ -18,5 +18,12 @@ BENCHMARKS_DIR = REPO_ROOT / "tests" / "data" / "benchmarks"
 
 def cpu_training_args() -> dict:
     """Keyword arguments every TRL config needs on a CPU-only machine (see NOTES: trap 4)."""
-    return dict(use_cpu=True, bf16=False, gradient_checkpointing=False, report_to="none", save_strategy="no",
-                disable_tqdm=True, dataloader_num_workers=0)
+    return dict(
+        use_cpu=True,
+        bf16=False,
+        gradient_checkpointing=False,
+        report_to="none",
+        save_strategy="no",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )

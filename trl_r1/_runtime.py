@@ -91,7 +91,9 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        os.fchmod(fd, 0o666 & ~current_umask())  # results on a shared filesystem stay readable as the user wants
+        os.fchmod(
+            fd, 0o666 & ~current_umask()
+        )  # results on a shared filesystem stay readable as the user wants
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
@@ -139,8 +141,10 @@ def load_yaml(text: str, source: str = "<yaml>") -> Any:
                 return sizes[id(n)]
 
             if expanded(node) > YAML_MAX_EXPANDED_NODES:
-                raise YAMLTooLarge(f"{source}: YAML aliases expand past {YAML_MAX_EXPANDED_NODES:,} nodes (a "
-                                   "\"billion laughs\" document?); write the values out instead of nesting aliases")
+                raise YAMLTooLarge(
+                    f"{source}: YAML aliases expand past {YAML_MAX_EXPANDED_NODES:,} nodes (a "
+                    '"billion laughs" document?); write the values out instead of nesting aliases'
+                )
             return super().construct_document(node)
 
     try:

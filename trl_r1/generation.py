@@ -99,8 +99,14 @@ class TransformersBackend:
 
     name = "transformers"
 
-    def __init__(self, model: Any, tokenizer: Any = None, batch_size: int = 64, device: str | None = None,
-                 dtype: Any = None):
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any = None,
+        batch_size: int = 64,
+        device: str | None = None,
+        dtype: Any = None,
+    ):
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         if isinstance(model, str):
@@ -137,7 +143,9 @@ class TransformersBackend:
         try:
             for start in range(0, len(texts), per_call):
                 chunk = texts[start : start + per_call]
-                enc = tok(chunk, return_tensors="pt", padding=True, add_special_tokens=False).to(self.model.device)
+                enc = tok(chunk, return_tensors="pt", padding=True, add_special_tokens=False).to(
+                    self.model.device
+                )
                 with torch.no_grad():
                     gen = self.model.generate(
                         **enc,
@@ -178,8 +186,11 @@ def _sample_from_ids(tokenizer: Any, ids: list[int], eos_ids: set[int], stop: tu
     text = tokenizer.decode(kept, skip_special_tokens=True)
     if stop and cut_at_stop(text, stop) is not None:
         # the shortest prefix of tokens whose text holds a stop string (a token may run past it)
-        n = next(j for j in range(1, len(kept) + 1)
-                 if cut_at_stop(tokenizer.decode(kept[:j], skip_special_tokens=True), stop) is not None)
+        n = next(
+            j
+            for j in range(1, len(kept) + 1)
+            if cut_at_stop(tokenizer.decode(kept[:j], skip_special_tokens=True), stop) is not None
+        )
         kept = kept[:n]
         text = cut_at_stop(tokenizer.decode(kept, skip_special_tokens=True), stop)
         return Sample(text, len(kept), True, tuple(kept))
@@ -238,7 +249,9 @@ class VLLMBackend:
             problem = vllm_cpu_problem(model)
             if problem:
                 raise ValueError(problem)
-            llm_kwargs.setdefault("enforce_eager", True)  # compiled graphs on CPU need triton-cpu, not shipped
+            llm_kwargs.setdefault(
+                "enforce_eager", True
+            )  # compiled graphs on CPU need triton-cpu, not shipped
         self._sampling_params_cls = vllm.SamplingParams
         in_process = self.on_cpu and "VLLM_ENABLE_V1_MULTIPROCESSING" not in os.environ
         if in_process:
@@ -257,8 +270,12 @@ class VLLMBackend:
         # vLLM refuses n > 1 without sampling ("n must be 1 when using greedy sampling"): one greedy
         # completion is drawn and repeated by generate(), as the n identical samples Transformers returns
         return self._sampling_params_cls(
-            n=params.num_samples if params.temperature > 0 else 1, temperature=params.temperature, top_p=params.top_p,
-            max_tokens=params.max_new_tokens, seed=params.seed + index, **stop,
+            n=params.num_samples if params.temperature > 0 else 1,
+            temperature=params.temperature,
+            top_p=params.top_p,
+            max_tokens=params.max_new_tokens,
+            seed=params.seed + index,
+            **stop,
         )
 
     def generate(self, prompts: list[Prompt], params: SamplingParams) -> list[list[Sample]]:
@@ -269,7 +286,10 @@ class VLLMBackend:
         outputs = self.llm.generate(inputs, sampling, use_tqdm=False)
         repeat = 1 if params.temperature > 0 else params.num_samples
         return [
-            [Sample(o.text, len(o.token_ids), o.finish_reason == "stop", tuple(o.token_ids)) for o in out.outputs]
+            [
+                Sample(o.text, len(o.token_ids), o.finish_reason == "stop", tuple(o.token_ids))
+                for o in out.outputs
+            ]
             * repeat
             for out in outputs
         ]
@@ -321,7 +341,9 @@ def vllm_cpu_problem(model: str, fix: str = "use --backend transformers") -> str
     config = json.loads(config_file.read_text())
     config = config.get("text_config", config)
     heads = config.get("num_attention_heads")
-    head_dim = config.get("head_dim") or (config["hidden_size"] // heads if heads and "hidden_size" in config else None)
+    head_dim = config.get("head_dim") or (
+        config["hidden_size"] // heads if heads and "hidden_size" in config else None
+    )
     if head_dim is None:
         return None
     try:
@@ -331,8 +353,10 @@ def vllm_cpu_problem(model: str, fix: str = "use --backend transformers") -> str
     supported = CPUAttentionBackend.get_supported_head_sizes()
     if head_dim in supported:
         return None
-    return (f"vLLM's CPU build cannot run {model}: attention head size {head_dim} is not one of its CPU kernels' "
-            f"{supported}; {fix} (or use a model with a supported head size)")
+    return (
+        f"vLLM's CPU build cannot run {model}: attention head size {head_dim} is not one of its CPU kernels' "
+        f"{supported}; {fix} (or use a model with a supported head size)"
+    )
 
 
 class VLLMServerBackend:
@@ -351,8 +375,14 @@ class VLLMServerBackend:
 
     name = "vllm-server"
 
-    def __init__(self, model: str, base_url: str = "http://localhost:8000", connection_timeout: float = 240.0,
-                 tokenizer: Any = None, client: Any = None):
+    def __init__(
+        self,
+        model: str,
+        base_url: str = "http://localhost:8000",
+        connection_timeout: float = 240.0,
+        tokenizer: Any = None,
+        client: Any = None,
+    ):
         from transformers import AutoTokenizer, GenerationConfig
 
         if client is None:
@@ -371,20 +401,31 @@ class VLLMServerBackend:
 
     def generate(self, prompts: list[Prompt], params: SamplingParams) -> list[list[Sample]]:
         out = self.client.generate(
-            prompts=_prompt_token_ids(self.tokenizer, prompts), n=params.num_samples,
-            temperature=params.temperature, top_p=params.top_p, max_tokens=params.max_new_tokens,
-            logprobs=None, generation_kwargs={"seed": params.seed, **({"stop": list(params.stop),
-                                                                         "include_stop_str_in_output": True}
-                                                                        if params.stop else {})},
+            prompts=_prompt_token_ids(self.tokenizer, prompts),
+            n=params.num_samples,
+            temperature=params.temperature,
+            top_p=params.top_p,
+            max_tokens=params.max_new_tokens,
+            logprobs=None,
+            generation_kwargs={
+                "seed": params.seed,
+                **({"stop": list(params.stop), "include_stop_str_in_output": True} if params.stop else {}),
+            },
         )
         completion_ids, k = out["completion_ids"], params.num_samples
         if len(completion_ids) != len(prompts) * k:
-            raise RuntimeError(f"the vLLM server returned {len(completion_ids)} completions for "
-                               f"{len(prompts)} prompts x {k} samples")
+            raise RuntimeError(
+                f"the vLLM server returned {len(completion_ids)} completions for "
+                f"{len(prompts)} prompts x {k} samples"
+            )
         groups = []
         for i in range(len(prompts)):
-            groups.append([_sample_from_ids(self.tokenizer, ids, self.eos_ids, params.stop)
-                           for ids in completion_ids[i * k : (i + 1) * k]])
+            groups.append(
+                [
+                    _sample_from_ids(self.tokenizer, ids, self.eos_ids, params.stop)
+                    for ids in completion_ids[i * k : (i + 1) * k]
+                ]
+            )
         return groups
 
 
@@ -417,7 +458,12 @@ def make_backend(model: str, backend: str = "auto", **kwargs: Any) -> Generation
     from pathlib import Path
 
     backend = backend_name(backend)
-    if backend != "vllm-server" and "/" in model and not Path(model).exists() and model.startswith((".", "/")):
+    if (
+        backend != "vllm-server"
+        and "/" in model
+        and not Path(model).exists()
+        and model.startswith((".", "/"))
+    ):
         raise FileNotFoundError(f"model path {model!r} does not exist")
     logger.info("sampling from %s with the %s backend", model, backend)
     return BACKENDS[backend](model, **kwargs)

@@ -34,7 +34,9 @@ def tree_state(root: Path) -> dict[str, tuple[str, int]]:
             info = path.lstat()
             if stat.S_ISLNK(info.st_mode):
                 digest = "link:" + os.readlink(path)
-            elif stat.S_ISREG(info.st_mode) and info.st_blocks * 512 >= info.st_size:  # a sparse file: its size
+            elif (
+                stat.S_ISREG(info.st_mode) and info.st_blocks * 512 >= info.st_size
+            ):  # a sparse file: its size
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             else:
                 digest = f"size:{info.st_size}"
@@ -73,21 +75,37 @@ class UserTree:
 RL_ROWS = "".join(f'{{"prompt": "{a}+{a}=", "solution": "{2 * a}"}}\n' for a in range(8))
 SFT_ROWS = "".join(f'{{"prompt": "{a}+{a}=", "completion": "{2 * a}"}}\n' for a in range(8))
 # a 600-byte "billion laughs": nine levels of nine aliases, 9^9 strings once expanded
-LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-          + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)))
+LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
 CPU = {"use_cpu": True, "bf16": False, "report_to": "none", "gradient_checkpointing": False}
 
 
 def base_recipe(user: UserTree) -> dict:
     """A valid two-stage recipe (sft -> grpo) on the user's files: every case breaks one thing in it."""
     return {
-        "name": "bad", "model": user.model, "defaults": dict(CPU),
+        "name": "bad",
+        "model": user.model,
+        "defaults": dict(CPU),
         "stages": [
-            {"name": "cold_start", "kind": "sft", "dataset": str(user.root / "sft.jsonl"),
-             "args": {"cold_start_format": False, "max_steps": 1}},
-            {"name": "reasoning_rl", "kind": "grpo", "dataset": str(user.root / "rl.jsonl"), "rewards": ["accuracy"],
-             "args": {"max_steps": 1, "per_device_train_batch_size": 4, "num_generations": 4,
-                      "max_completion_length": 8}},
+            {
+                "name": "cold_start",
+                "kind": "sft",
+                "dataset": str(user.root / "sft.jsonl"),
+                "args": {"cold_start_format": False, "max_steps": 1},
+            },
+            {
+                "name": "reasoning_rl",
+                "kind": "grpo",
+                "dataset": str(user.root / "rl.jsonl"),
+                "rewards": ["accuracy"],
+                "args": {
+                    "max_steps": 1,
+                    "per_device_train_batch_size": 4,
+                    "num_generations": 4,
+                    "max_completion_length": 8,
+                },
+            },
         ],
     }
 
@@ -115,8 +133,6 @@ def assert_refused(code: int, lines: list[str], err: str, *words: str) -> str:
     return lines[0]
 
 
-
-
 def _refuse(what: str, original=None):
     def refuse(*args, **kwargs):
         raise ModelLoaded(f"{what} was called before the bad input was refused")
@@ -129,8 +145,9 @@ def drop_stale_log_handlers() -> None:
     tracebacks into this test's stderr; drop those, so a traceback here is the command's own."""
     import logging
 
-    loggers = [logging.getLogger()] + [v for v in logging.Logger.manager.loggerDict.values()
-                                       if isinstance(v, logging.Logger)]
+    loggers = [logging.getLogger()] + [
+        v for v in logging.Logger.manager.loggerDict.values() if isinstance(v, logging.Logger)
+    ]
     for logger in loggers:  # the root's and libraries' own (transformers keeps one on its root logger)
         for handler in list(logger.handlers):
             if isinstance(handler, logging.StreamHandler) and getattr(handler.stream, "closed", False):
@@ -147,8 +164,11 @@ def guard_model_loads(monkeypatch) -> None:
 
     for cls in ("AutoModelForCausalLM", "AutoModelForSequenceClassification", "AutoTokenizer"):
         monkeypatch.setattr(getattr(transformers, cls), "from_pretrained", _refuse(f"{cls}.from_pretrained"))
-    monkeypatch.setattr(trl_r1.models.tiny, "build_tiny_model",
-                        _refuse("build_tiny_model", trl_r1.models.tiny.build_tiny_model))
+    monkeypatch.setattr(
+        trl_r1.models.tiny,
+        "build_tiny_model",
+        _refuse("build_tiny_model", trl_r1.models.tiny.build_tiny_model),
+    )
     for name in list(trl_r1.generation.BACKENDS):
         monkeypatch.setitem(trl_r1.generation.BACKENDS, name, _refuse(f"the {name} generation backend"))
     for kind, spec in list(stages.KINDS.items()):

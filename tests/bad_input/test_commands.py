@@ -37,13 +37,21 @@ def user(tmp_path, tiny_model_dir):
 def refused(user, capsys):
     return refusal_check(user, capsys)
 
+
 # -- stage scripts (trl_r1.training.stage.run_stage_script) --------------------------------------------------------
 
 
 def _grpo_config(user, **changes) -> dict:
     stage = base_recipe(user)["stages"][1]
-    return {"model_name_or_path": user.model, "dataset_name": stage["dataset"], "reward_funcs": stage["rewards"],
-            "output_dir": str(user.root / "grpo_out"), **CPU, **stage["args"], **changes}
+    return {
+        "model_name_or_path": user.model,
+        "dataset_name": stage["dataset"],
+        "reward_funcs": stage["rewards"],
+        "output_dir": str(user.root / "grpo_out"),
+        **CPU,
+        **stage["args"],
+        **changes,
+    }
 
 
 def _script(user, capsys, module: str, argv: list[str], *words: str) -> None:
@@ -73,25 +81,53 @@ SCRIPT_CASES = {
     "missing config": (lambda u: ["--config", u.root / "nope.yaml"], ["--config", "does not exist"]),
     "config is a list": (lambda u: ["--config", u.file("l.yaml", "- a\n- b\n")], ["must hold a mapping"]),
     "config is a directory": (lambda u: ["--config", u.root], ["is not a regular file"]),
-    "billion laughs run_name": (lambda u: ["--config", u.file("l.yaml", LAUGHS + "run_name: *i\n")],
-                                ["YAML aliases expand past"]),
+    "billion laughs run_name": (
+        lambda u: ["--config", u.file("l.yaml", LAUGHS + "run_name: *i\n")],
+        ["YAML aliases expand past"],
+    ),
     "reward_weights of the wrong length": (
         lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(u, reward_weights=[1.0, 2.0])))],
-        ["reward_weights", "2 weight(s) for 1 reward_funcs"]),
+        ["reward_weights", "2 weight(s) for 1 reward_funcs"],
+    ),
     "NaN reward weight": (
-        lambda u: ["--config", u.file("g.yaml", yaml.safe_dump(_grpo_config(u, reward_weights=[float("nan")])))],
-        ["reward_weights", "finite"]),
-    "unknown reward": (lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(u, reward_funcs=["acc"])))],
-                       ["unknown reward 'acc'"]),
+        lambda u: [
+            "--config",
+            u.file("g.yaml", yaml.safe_dump(_grpo_config(u, reward_weights=[float("nan")]))),
+        ],
+        ["reward_weights", "finite"],
+    ),
+    "unknown reward": (
+        lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(u, reward_funcs=["acc"])))],
+        ["unknown reward 'acc'"],
+    ),
     "missing gold column": (
-        lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(
-            u, dataset_name=str(u.file("p.jsonl", '{"prompt": "1+1="}\n')))))], ["'solution'", "missing"]),
-    "file as model": (lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(
-        u, model_name_or_path=str(u.root / "keep.txt"))))], ["keep.txt", "is a file, not a model directory"]),
-    "missing input model": (lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(
-        u, model_name_or_path=str(u.root / "runs" / "stage3"))))], ["runs/stage3", "does not exist"]),
-    "completion beyond the context": (lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(
-        u, max_completion_length=3000)))], ["max_completion_length", "2048"]),
+        lambda u: [
+            "--config",
+            u.file(
+                "g.yaml",
+                json.dumps(_grpo_config(u, dataset_name=str(u.file("p.jsonl", '{"prompt": "1+1="}\n')))),
+            ),
+        ],
+        ["'solution'", "missing"],
+    ),
+    "file as model": (
+        lambda u: [
+            "--config",
+            u.file("g.yaml", json.dumps(_grpo_config(u, model_name_or_path=str(u.root / "keep.txt")))),
+        ],
+        ["keep.txt", "is a file, not a model directory"],
+    ),
+    "missing input model": (
+        lambda u: [
+            "--config",
+            u.file("g.yaml", json.dumps(_grpo_config(u, model_name_or_path=str(u.root / "runs" / "stage3")))),
+        ],
+        ["runs/stage3", "does not exist"],
+    ),
+    "completion beyond the context": (
+        lambda u: ["--config", u.file("g.yaml", json.dumps(_grpo_config(u, max_completion_length=3000)))],
+        ["max_completion_length", "2048"],
+    ),
 }
 
 
@@ -102,8 +138,13 @@ def test_a_bad_grpo_stage_config_is_one_line_exit_2(case, user, capsys):
 
 
 def test_a_bad_sft_stage_config_is_one_line_exit_2(user, capsys):
-    config = {"model_name_or_path": user.model, "dataset_name": str(user.root / "sft.jsonl"), **CPU,
-              "output_dir": str(user.root / "sft_out"), "max_length": 9000}
+    config = {
+        "model_name_or_path": user.model,
+        "dataset_name": str(user.root / "sft.jsonl"),
+        **CPU,
+        "output_dir": str(user.root / "sft_out"),
+        "max_length": 9000,
+    }
     _script(user, capsys, "sft", ["--config", user.file("s.yaml", json.dumps(config))], "max_length", "2048")
 
 
@@ -125,50 +166,113 @@ def _plain_model(user) -> str:
 
 COMMAND_CASES = {
     # nothing written over what the user (or an earlier run) made
-    "plot over a user's file": (lambda u: ["plot", u.file("run/trainer_state.json", '{"log_history": []}').parent,
-                                           "--output", u.file("bench.jsonl", '{"a": 1}\n')],
-                                ["bench.jsonl exists already", "--overwrite"]),
-    "eval over earlier results": (lambda u: ["eval", "--model", u.model, *BENCH, "--output-dir",
-                                             u.file("ev/results.json", "{}").parent],
-                                  ["results.json", "exists already", "--overwrite"]),
-    "sample into the data's folder": (lambda u: ["sample", "--model", u.model, "--dataset", u.root / "rl.jsonl",
-                                                 "--output-dir", u.root], ["holds files trl-r1 sample did not write"]),
-    "sample into a model folder": (lambda u: ["sample", "--model", u.model, "--dataset", u.root / "rl.jsonl",
-                                              "--output-dir", u.model], ["holds files trl-r1 sample did not write"]),
+    "plot over a user's file": (
+        lambda u: [
+            "plot",
+            u.file("run/trainer_state.json", '{"log_history": []}').parent,
+            "--output",
+            u.file("bench.jsonl", '{"a": 1}\n'),
+        ],
+        ["bench.jsonl exists already", "--overwrite"],
+    ),
+    "eval over earlier results": (
+        lambda u: [
+            "eval",
+            "--model",
+            u.model,
+            *BENCH,
+            "--output-dir",
+            u.file("ev/results.json", "{}").parent,
+        ],
+        ["results.json", "exists already", "--overwrite"],
+    ),
+    "sample into the data's folder": (
+        lambda u: ["sample", "--model", u.model, "--dataset", u.root / "rl.jsonl", "--output-dir", u.root],
+        ["holds files trl-r1 sample did not write"],
+    ),
+    "sample into a model folder": (
+        lambda u: ["sample", "--model", u.model, "--dataset", u.root / "rl.jsonl", "--output-dir", u.model],
+        ["holds files trl-r1 sample did not write"],
+    ),
     # models checked from their files
-    "eval a file as model": (lambda u: ["eval", "--model", u.root / "keep.txt", *BENCH],
-                             ["keep.txt", "is a file, not a model directory"]),
-    "eval without a chat template": (lambda u: ["eval", "--model", _plain_model(u), *BENCH, "--template", "r1"],
-                                     ["no chat template"]),
-    "eval max_new_tokens beyond the context": (lambda u: ["eval", "--model", u.model, *BENCH, "--max-new-tokens",
-                                                          "32768"], ["--max-new-tokens", "2048"]),
-    "eval tiny hidden_size=-1": (lambda u: ["eval", "--model", "trl-r1/tiny?hidden_size=-1", *BENCH],
-                                 ["hidden_size='-1'"]),
+    "eval a file as model": (
+        lambda u: ["eval", "--model", u.root / "keep.txt", *BENCH],
+        ["keep.txt", "is a file, not a model directory"],
+    ),
+    "eval without a chat template": (
+        lambda u: ["eval", "--model", _plain_model(u), *BENCH, "--template", "r1"],
+        ["no chat template"],
+    ),
+    "eval max_new_tokens beyond the context": (
+        lambda u: ["eval", "--model", u.model, *BENCH, "--max-new-tokens", "32768"],
+        ["--max-new-tokens", "2048"],
+    ),
+    "eval tiny hidden_size=-1": (
+        lambda u: ["eval", "--model", "trl-r1/tiny?hidden_size=-1", *BENCH],
+        ["hidden_size='-1'"],
+    ),
     "eval limit 0": (lambda u: ["eval", "--model", u.model, *BENCH, "--limit", "0"], ["--limit"]),
     # values in range, before any work
-    "tiny-model hidden size 10^6": (lambda u: ["tiny-model", u.root / "tm", "--hidden-size", "1000000"],
-                                    ["--hidden-size", "4096"]),
+    "tiny-model hidden size 10^6": (
+        lambda u: ["tiny-model", u.root / "tm", "--hidden-size", "1000000"],
+        ["--hidden-size", "4096"],
+    ),
     "tiny-model over a model": (lambda u: ["tiny-model", u.model], ["already holds a model", "--overwrite"]),
-    "demo threads -1": (lambda u: ["demo", "--threads", "-1", "--output-dir", u.root / "demo"], ["--threads"]),
-    "sandbox lock dir a file": (lambda u: ["sandbox", "clean", "--lock-dir", u.root / "keep.txt"],
-                                ["--lock-dir", "is a file"]),
-    "sample gpu memory 2": (lambda u: ["sample", "--model", u.model, "--dataset", u.root / "rl.jsonl",
-                                       "--output-dir", u.root / "s", "--vllm-gpu-memory-utilization", "2"],
-                            ["--vllm-gpu-memory-utilization", "(0, 1]"]),
-    "sample bad rows": (lambda u: ["sample", "--model", u.model, "--dataset",
-                                   u.file("bad.jsonl", '{"prompt": "", "solution": "2"}\n'), "--output-dir",
-                                   u.root / "s"], ["bad.jsonl:1", "'prompt' is empty"]),
-    "experiment config missing": (lambda u: ["experiment", "generalization", "--config", u.root / "nope.yaml"],
-                                  ["--config", "does not exist"]),
-    "experiment output dir a file": (lambda u: ["experiment", "generalization", "--output_dir", u.root / "keep.txt"],
-                                     ["--output-dir", "is a file"]),
+    "demo threads -1": (
+        lambda u: ["demo", "--threads", "-1", "--output-dir", u.root / "demo"],
+        ["--threads"],
+    ),
+    "sandbox lock dir a file": (
+        lambda u: ["sandbox", "clean", "--lock-dir", u.root / "keep.txt"],
+        ["--lock-dir", "is a file"],
+    ),
+    "sample gpu memory 2": (
+        lambda u: [
+            "sample",
+            "--model",
+            u.model,
+            "--dataset",
+            u.root / "rl.jsonl",
+            "--output-dir",
+            u.root / "s",
+            "--vllm-gpu-memory-utilization",
+            "2",
+        ],
+        ["--vllm-gpu-memory-utilization", "(0, 1]"],
+    ),
+    "sample bad rows": (
+        lambda u: [
+            "sample",
+            "--model",
+            u.model,
+            "--dataset",
+            u.file("bad.jsonl", '{"prompt": "", "solution": "2"}\n'),
+            "--output-dir",
+            u.root / "s",
+        ],
+        ["bad.jsonl:1", "'prompt' is empty"],
+    ),
+    "experiment config missing": (
+        lambda u: ["experiment", "generalization", "--config", u.root / "nope.yaml"],
+        ["--config", "does not exist"],
+    ),
+    "experiment output dir a file": (
+        lambda u: ["experiment", "generalization", "--output_dir", u.root / "keep.txt"],
+        ["--output-dir", "is a file"],
+    ),
     "experiment top-p 5": (lambda u: ["experiment", "generalization", "--top_p", "5"], ["--top-p", "(0, 1]"]),
-    "eval config billion laughs": (lambda u: ["eval", "--config", u.file("e.yaml", LAUGHS + "model: *i\n")],
-                                   ["--config", "YAML aliases expand past"]),
-    "sample config not a mapping": (lambda u: ["sample", "--config", u.file("s.yaml", "just text\n")],
-                                    ["--config", "must hold a mapping"]),
-    "experiment temperature -1": (lambda u: ["experiment", "generalization", "--temperature", "-1"],
-                                  ["--temperature", ">= 0"]),
+    "eval config billion laughs": (
+        lambda u: ["eval", "--config", u.file("e.yaml", LAUGHS + "model: *i\n")],
+        ["--config", "YAML aliases expand past"],
+    ),
+    "sample config not a mapping": (
+        lambda u: ["sample", "--config", u.file("s.yaml", "just text\n")],
+        ["--config", "must hold a mapping"],
+    ),
+    "experiment temperature -1": (
+        lambda u: ["experiment", "generalization", "--temperature", "-1"],
+        ["--temperature", ">= 0"],
+    ),
 }
 
 
@@ -219,8 +323,10 @@ def test_a_full_disk_while_a_stage_script_saves_is_one_line(user, capsys, monkey
         try:
             raise OSError(errno.ENOSPC, "No space left on device")
         except OSError as e:  # torch wraps the errno in its own message
-            raise RuntimeError("[enforce fail at inline_container.cc:664] PytorchStreamWriter failed writing file "
-                               "data/0: file write failed") from e
+            raise RuntimeError(
+                "[enforce fail at inline_container.cc:664] PytorchStreamWriter failed writing file "
+                "data/0: file write failed"
+            ) from e
 
     import trl_r1.training.grpo as grpo
 

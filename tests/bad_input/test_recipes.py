@@ -34,12 +34,15 @@ def user(tmp_path, tiny_model_dir):
 def refused(user, capsys):
     return refusal_check(user, capsys)
 
+
 # -- the guard itself: a valid recipe does reach a stage, so a case that passes was refused before one ----------
 
 
 def test_a_valid_recipe_passes_every_check_and_reaches_the_first_stage(user, capfd):
     path = user.recipe(base_recipe(user))
-    with pytest.raises(ModelLoaded, match="the sft stage"):  # capfd: the stage console writes to a copy of fd 1
+    with pytest.raises(
+        ModelLoaded, match="the sft stage"
+    ):  # capfd: the stage console writes to a copy of fd 1
         run_cli(["run", path, "--output-dir", user.root / "out", "--verbose"], capfd)
 
 
@@ -49,12 +52,14 @@ def test_a_valid_recipe_passes_every_check_and_reaches_the_first_stage(user, cap
 def _stage(index: int, **changes):
     def change(data, user):
         data["stages"][index].update(changes)
+
     return change
 
 
 def _args(index: int, **changes):
     def change(data, user):
         data["stages"][index]["args"].update(changes)
+
     return change
 
 
@@ -62,12 +67,14 @@ def _rl_rows(text: str):
     def change(data, user):
         user.file("rows.jsonl", text)
         data["stages"][1]["dataset"] = str(user.root / "rows.jsonl")
+
     return change
 
 
 def _rl_dataset(make):
     def change(data, user):
         data["stages"][1]["dataset"] = make(user)
+
     return change
 
 
@@ -101,6 +108,7 @@ def _sparse(user):
 def _model(make):
     def change(data, user):
         data["model"] = make(user)
+
     return change
 
 
@@ -112,8 +120,13 @@ def _no_chat_template(user):
     config = json.loads((user.root / "plain_model" / "tokenizer_config.json").read_text())
     config.pop("chat_template", None)
     (user.root / "plain_model" / "tokenizer_config.json").write_text(json.dumps(config))
-    user.file("chat.jsonl", "".join(f'{{"prompt": [{{"role": "user", "content": "{a}+{a}"}}], "solution": "{2 * a}"}}\n'
-                                    for a in range(4)))
+    user.file(
+        "chat.jsonl",
+        "".join(
+            f'{{"prompt": [{{"role": "user", "content": "{a}+{a}"}}], "solution": "{2 * a}"}}\n'
+            for a in range(4)
+        ),
+    )
     return str(user.root / "plain_model")
 
 
@@ -125,6 +138,7 @@ def _both(*changes):
     def change(data, user):
         for c in changes:
             c(data, user)
+
     return change
 
 
@@ -134,8 +148,15 @@ def _rewards(rewards):
 
 def _eval_stage(**args):
     def change(data, user):
-        data["stages"].append({"name": "evaluate", "kind": "eval", "dataset": "synthetic://arithmetic?split=test&n=4",
-                               "args": {"k": 1, **args}})
+        data["stages"].append(
+            {
+                "name": "evaluate",
+                "kind": "eval",
+                "dataset": "synthetic://arithmetic?split=test&n=4",
+                "args": {"k": 1, **args},
+            }
+        )
+
     return change
 
 
@@ -148,35 +169,60 @@ CASES = {
     "name 300 characters": (_stage(0, name="s" * 300), ["stages[0].name", "at most 64 characters"]),
     "name with a slash": (_stage(0, name="a/b"), ["stages[0].name"]),
     # dataset views read the file's columns
-    "where on a missing column": (_rl_dataset(lambda u: str(u.root / "rl.jsonl") + "?where=level:5"),
-                                  ["dataset", "where= names column 'level', which is missing"]),
-    "min on a text column": (_rl_rows('{"prompt": "1+1=", "solution": "2", "level": "Level 5"}\n'),
-                             ["ignored"]),  # replaced below: needs the ?min= view
-    "rename of a missing column": (_rl_dataset(lambda u: str(u.root / "rl.jsonl") + "?rename=answer:solution"),
-                                   ["rename names column 'answer', which is missing"]),
+    "where on a missing column": (
+        _rl_dataset(lambda u: str(u.root / "rl.jsonl") + "?where=level:5"),
+        ["dataset", "where= names column 'level', which is missing"],
+    ),
+    "min on a text column": (
+        _rl_rows('{"prompt": "1+1=", "solution": "2", "level": "Level 5"}\n'),
+        ["ignored"],
+    ),  # replaced below: needs the ?min= view
+    "rename of a missing column": (
+        _rl_dataset(lambda u: str(u.root / "rl.jsonl") + "?rename=answer:solution"),
+        ["rename names column 'answer', which is missing"],
+    ),
     # row contents typed
     "empty prompt": (_rl_rows('{"prompt": "", "solution": "2"}\n'), ["rows.jsonl:1", "'prompt' is empty"]),
-    "empty message list": (_rl_rows('{"prompt": [], "solution": "2"}\n'), ["rows.jsonl:1", "empty list of messages"]),
-    "non-string role": (_rl_rows('{"prompt": [{"role": 5, "content": null}], "solution": "2"}\n'),
-                        ["rows.jsonl:1", "role must be a string"]),
-    "null content": (_rl_rows('{"prompt": [{"role": "user", "content": null}], "solution": "2"}\n'),
-                     ["rows.jsonl:1", "content must be a string"]),
+    "empty message list": (
+        _rl_rows('{"prompt": [], "solution": "2"}\n'),
+        ["rows.jsonl:1", "empty list of messages"],
+    ),
+    "non-string role": (
+        _rl_rows('{"prompt": [{"role": 5, "content": null}], "solution": "2"}\n'),
+        ["rows.jsonl:1", "role must be a string"],
+    ),
+    "null content": (
+        _rl_rows('{"prompt": [{"role": "user", "content": null}], "solution": "2"}\n'),
+        ["rows.jsonl:1", "content must be a string"],
+    ),
     "list solution": (_rl_rows('{"prompt": "1+1=", "solution": ["2"]}\n'), ["'solution'", "got a list"]),
-    "mapping solution": (_rl_rows('{"prompt": "1+1=", "solution": {"a": 2}}\n'), ["'solution'", "got an object"]),
-    "infinite solution": (_rl_rows('{"prompt": "1+1=", "solution": Infinity}\n'), ["Infinity is not a JSON value"]),
+    "mapping solution": (
+        _rl_rows('{"prompt": "1+1=", "solution": {"a": 2}}\n'),
+        ["'solution'", "got an object"],
+    ),
+    "infinite solution": (
+        _rl_rows('{"prompt": "1+1=", "solution": Infinity}\n'),
+        ["Infinity is not a JSON value"],
+    ),
     "no solution column": (_rl_rows('{"prompt": "1+1="}\n'), ["'solution'", "missing"]),
     "only blank lines": (_rl_rows("\n\n   \n"), ["no rows"]),
     # local datasets that are not regular files, or not what their name says
     "FIFO": (_rl_dataset(_fifo), ["pipe.jsonl", "is a FIFO"]),
     "link to /dev/zero": (_rl_dataset(_dev_zero), ["zero.jsonl", "is a device"]),
     "directory named x.jsonl": (_rl_dataset(_dir_named_jsonl), ["x.jsonl", "not a saved dataset"]),
-    "garbage parquet": (_garbage("g.parquet", b"PAR1 this is not parquet"), ["g.parquet", "not a readable parquet"]),
+    "garbage parquet": (
+        _garbage("g.parquet", b"PAR1 this is not parquet"),
+        ["g.parquet", "not a readable parquet"],
+    ),
     "garbage csv": (_garbage("g.csv", bytes(range(256)) * 4), ["g.csv", "not a readable CSV file"]),
     "10 GiB sparse file": (_rl_dataset(_sparse), ["huge.jsonl:1", "longer than 64 MiB"]),
     "deep nesting": (_garbage("deep.jsonl", b"[" * 200_000), ["deep.jsonl:1", "nested"]),
     "deep nesting in .json": (_garbage("deep.json", b"[" * 200_000), ["deep.json", "nested"]),
     # synthetic:// values in range
-    "synthetic digits=0": (_rl_dataset(lambda u: "synthetic://arithmetic?digits=0&n=8"), ["digits=0 must be in 1..9"]),
+    "synthetic digits=0": (
+        _rl_dataset(lambda u: "synthetic://arithmetic?digits=0&n=8"),
+        ["digits=0 must be in 1..9"],
+    ),
     "synthetic operands=0": (_rl_dataset(lambda u: "synthetic://arithmetic?operands=0&n=8"), ["operands=0"]),
     "synthetic n=1e11": (_rl_dataset(lambda u: "synthetic://arithmetic?n=100000000000"), ["n=100000000000"]),
     # rewards: callable with TRL's keywords; weights finite; a reward model is a model
@@ -184,17 +230,29 @@ CASES = {
     "reward a module": (_rewards(["os.path"]), ["'os.path' is module, not a function"]),
     "reward os.getcwd": (_rewards(["os.getcwd"]), ["'os.getcwd' takes ()", "**kwargs"]),
     "reward a class": (_rewards(["collections.OrderedDict"]), ["is a class"]),
-    "data file as reward model": (_rewards(["accuracy", {"name": "helpfulness", "model": "{root}/rl.jsonl"}]),
-                                  ["rewards[1].model", "is a file, not a model directory"]),
+    "data file as reward model": (
+        _rewards(["accuracy", {"name": "helpfulness", "model": "{root}/rl.jsonl"}]),
+        ["rewards[1].model", "is a file, not a model directory"],
+    ),
     "NaN weight": (_rewards([{"name": "accuracy", "weight": float("nan")}]), ["rewards[0].weight", "finite"]),
-    "infinite weight": (_rewards([{"name": "accuracy", "weight": float("inf")}]), ["rewards[0].weight", "finite"]),
+    "infinite weight": (
+        _rewards([{"name": "accuracy", "weight": float("inf")}]),
+        ["rewards[0].weight", "finite"],
+    ),
     # models loadable from their files
-    "model is a file": (_model(lambda u: str(u.root / "keep.txt")), ["keep.txt", "is a file, not a model directory"]),
+    "model is a file": (
+        _model(lambda u: str(u.root / "keep.txt")),
+        ["keep.txt", "is a file, not a model directory"],
+    ),
     "model dir without config.json": (_model(lambda u: str(u.root)), ["has no config.json"]),
-    "uncached hub id offline": (_model(lambda u: "no-such-org/no-such-model"),
-                                ["cannot load model 'no-such-org/no-such-model'", "not available here", "HF_HUB_OFFLINE"]),
-    "no chat template for chat data": (_both(_model(_no_chat_template), _chat_data_for, _stage(1, model="base")),
-                                       ["stages[1] reasoning_rl", "plain_model", "no chat template"]),
+    "uncached hub id offline": (
+        _model(lambda u: "no-such-org/no-such-model"),
+        ["cannot load model 'no-such-org/no-such-model'", "not available here", "HF_HUB_OFFLINE"],
+    ),
+    "no chat template for chat data": (
+        _both(_model(_no_chat_template), _chat_data_for, _stage(1, model="base")),
+        ["stages[1] reasoning_rl", "plain_model", "no chat template"],
+    ),
     "tiny hidden_size=-1": (_model(lambda u: "trl-r1/tiny?hidden_size=-1"), ["hidden_size='-1'", "8..4096"]),
     "tiny colour=red": (_model(lambda u: "trl-r1/tiny?colour=red"), ["unknown tiny-model option 'colour'"]),
     # LoRA values typed and ranged; an eval stage's limit
@@ -204,17 +262,29 @@ CASES = {
     "lora target_modules=5": (_stage(0, lora={"target_modules": 5}), ["stages[0].lora.target_modules"]),
     "eval limit 0": (_eval_stage(limit=0), ["args.limit", "must be >= 1"]),
     # issue 23: the budget fits the model's context (the tiny model has 2,048 positions)
-    "completion beyond the context": (_args(1, max_completion_length=4096),
-                                      ["reasoning_rl", "args.max_completion_length", "2048"]),
-    "prompt plus completion beyond": (_args(1, max_completion_length=1500, max_prompt_length=1000),
-                                      ["args.max_completion_length", "plus 1000 prompt token(s)", "at most 1048"]),
+    "completion beyond the context": (
+        _args(1, max_completion_length=4096),
+        ["reasoning_rl", "args.max_completion_length", "2048"],
+    ),
+    "prompt plus completion beyond": (
+        _args(1, max_completion_length=1500, max_prompt_length=1000),
+        ["args.max_completion_length", "plus 1000 prompt token(s)", "at most 1048"],
+    ),
     "sft max_length beyond": (_args(0, max_length=4096), ["cold_start", "args.max_length", "2048"]),
-    "eval max_new_tokens beyond": (_eval_stage(max_new_tokens=32768), ["evaluate", "args.max_new_tokens", "2048"]),
+    "eval max_new_tokens beyond": (
+        _eval_stage(max_new_tokens=32768),
+        ["evaluate", "args.max_new_tokens", "2048"],
+    ),
 }
 CASES["min on a text column"] = (
-    _rl_dataset(lambda u: str(u.file("levels.jsonl", '{"prompt": "1+1=", "solution": "2", "level": "Level 5"}\n'))
-                + "?min=level:3"),
-    ["min= compares numbers", "'level'"])
+    _rl_dataset(
+        lambda u: (
+            str(u.file("levels.jsonl", '{"prompt": "1+1=", "solution": "2", "level": "Level 5"}\n'))
+            + "?min=level:3"
+        )
+    ),
+    ["min= compares numbers", "'level'"],
+)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -238,7 +308,9 @@ def test_a_cache_that_is_a_file_is_one_line_before_the_tiny_model_is_built(user,
 
 
 def test_chat_data_after_an_sft_stage_needs_no_template_in_the_base_model(user, capfd):
-    data = base_recipe(user)  # SFT installs ChatML where the tokenizer has none (trl_r1.models.tokenizer_surgery)
+    data = base_recipe(
+        user
+    )  # SFT installs ChatML where the tokenizer has none (trl_r1.models.tokenizer_surgery)
     _both(_model(_no_chat_template), _chat_data_for)(data, user)
     with pytest.raises(ModelLoaded, match="the sft stage"):
         run_cli(["run", user.recipe(data), "--output-dir", user.root / "out", "--verbose"], capfd)
@@ -258,7 +330,10 @@ def test_a_billion_laughs_recipe_is_refused_not_expanded(where, user, refused):
         data["stages"][0]["args"]["run_name"] = "LAUGHS"
     text = LAUGHS + yaml.safe_dump(data, sort_keys=False).replace("LAUGHS", "*i")  # 600 bytes, 10^9 strings
     path = user.file("laughs.yaml", text)
-    refused(["run", path, "--dry-run", "--output-dir", user.root / "out"], "YAML aliases expand past 100,000 nodes")
+    refused(
+        ["run", path, "--dry-run", "--output-dir", user.root / "out"],
+        "YAML aliases expand past 100,000 nodes",
+    )
 
 
 # -- nothing the user made is deleted or overwritten -------------------------------------------------------------
@@ -267,15 +342,21 @@ def test_a_billion_laughs_recipe_is_refused_not_expanded(where, user, refused):
 def test_from_never_deletes_a_directory_the_runner_did_not_create(user, refused):
     user.file("out/cold_start/my_notes.txt", "a folder of the user's that happens to share a stage's name\n")
     path = user.recipe(base_recipe(user))
-    refused(["run", path, "--output-dir", user.root / "out", "--from", "cold_start"],
-            "cold_start was not created by trl-r1 run", "will not delete")
+    refused(
+        ["run", path, "--output-dir", user.root / "out", "--from", "cold_start"],
+        "cold_start was not created by trl-r1 run",
+        "will not delete",
+    )
 
 
 def test_a_run_never_writes_into_a_stage_directory_it_did_not_create(user, refused):
     user.file("out/reasoning_rl/config.json", "{}\n")  # the user's own folder under the stage's name
     path = user.recipe(base_recipe(user))
-    refused(["run", path, "--output-dir", user.root / "out"], "reasoning_rl was not created by trl-r1 run",
-            "write into")
+    refused(
+        ["run", path, "--output-dir", user.root / "out"],
+        "reasoning_rl was not created by trl-r1 run",
+        "write into",
+    )
 
 
 def test_a_run_never_replaces_the_users_recipe_in_the_output_directory(user, refused):

@@ -35,8 +35,16 @@ def test_sample_reads_its_options_from_a_yaml_config(tmp_path, capsys, monkeypat
     prompts = tmp_path / "prompts.jsonl"
     prompts.write_text('{"question": "1+1", "answer": "2"}\n')
     config = tmp_path / "sample.yaml"
-    config.write_text(yaml.safe_dump({"model": str(tmp_path), "dataset_name": str(prompts),
-                                      "output_dir": str(tmp_path / "out"), "num_samples": 2}))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "model": str(tmp_path),
+                "dataset_name": str(prompts),
+                "output_dir": str(tmp_path / "out"),
+                "num_samples": 2,
+            }
+        )
+    )
     assert main(["sample", "--config", str(config)]) == 2
     err = capsys.readouterr().err  # the model named in the file was checked before anything was sampled
     assert f"model directory '{tmp_path}' has no config.json" in err
@@ -51,8 +59,11 @@ def test_a_missing_required_option_is_one_line_and_exit_2(capsys):
     assert "--model" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("argv", [[name, "--help"] for name in ("demo", "eval", "sample", "run", "tiny-model", "plot",
-                                                                 "sandbox")] + [["experiment", "generalization", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [[name, "--help"] for name in ("demo", "eval", "sample", "run", "tiny-model", "plot", "sandbox")]
+    + [["experiment", "generalization", "--help"]],
+)
 def test_every_subcommand_prints_its_help(argv, capsys):
     from trl_r1.cli import SUBCOMMANDS
 
@@ -73,7 +84,11 @@ def test_the_help_texts_show_the_commands_as_the_readme_writes_them(capsys):
     run_help = _help(["run"], capsys)
     assert "positional arguments:\n  RECIPE" in run_help and "--recipe" not in run_help
     sandbox_help = _help(["sandbox"], capsys)
-    assert "positional arguments:\n  ACTION" in sandbox_help and "clean:" in sandbox_help and "--action" not in sandbox_help
+    assert (
+        "positional arguments:\n  ACTION" in sandbox_help
+        and "clean:" in sandbox_help
+        and "--action" not in sandbox_help
+    )
     experiment = _help(["experiment", "generalization"], capsys)
     assert experiment.startswith("usage: trl-r1 experiment generalization") and "--config YAML" in experiment
     assert main(["experiment", "--help"]) == 0 and "generalization" in capsys.readouterr().out
@@ -81,4 +96,6 @@ def test_the_help_texts_show_the_commands_as_the_readme_writes_them(capsys):
     assert re.search(r"--no_readability, --no-readability\s+turn off --readability", sample_help)
     for text in (run_help, sandbox_help, experiment, sample_help):  # each default said once
         entries = re.split(r"\n  (?=-)", text)
-        assert all(entry.count("default") <= 1 for entry in entries), [e for e in entries if e.count("default") > 1]
+        assert all(entry.count("default") <= 1 for entry in entries), [
+            e for e in entries if e.count("default") > 1
+        ]

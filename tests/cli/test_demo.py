@@ -15,10 +15,14 @@ from trl_r1.pipeline.recipe import parse_recipe
 def _cli(*args, cwd=None, timeout=600, raw=False):
     """Run ``trl-r1 ARGS``; ``raw``: keep carriage returns (text mode turns a bar's redraws into lines)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.run([sys.executable, "-m", "trl_r1.cli", *args], capture_output=True, timeout=timeout,
-                          cwd=cwd, env=env)
-    decode = (lambda b: b.decode("utf-8", "replace")) if raw else (lambda b: b.decode("utf-8", "replace")
-                                                                  .replace("\r\n", "\n").replace("\r", "\n"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "trl_r1.cli", *args], capture_output=True, timeout=timeout, cwd=cwd, env=env
+    )
+    decode = (
+        (lambda b: b.decode("utf-8", "replace"))
+        if raw
+        else (lambda b: b.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n"))
+    )
     return subprocess.CompletedProcess(proc.args, proc.returncode, decode(proc.stdout), decode(proc.stderr))
 
 
@@ -45,12 +49,16 @@ def test_print_recipe_shows_the_demo_recipe_which_trl_r1_run_takes_as_a_file(tmp
     assert not (tmp_path / "never").exists()  # printing runs nothing and creates nothing
     saved = tmp_path / "r1_tiny.yaml"
     saved.write_text(done.stdout)
-    assert [s.name for s in load_recipe(saved).stages] == [s.name for s in parse_recipe(demo_recipe(seed=0)).stages]
+    assert [s.name for s in load_recipe(saved).stages] == [
+        s.name for s in parse_recipe(demo_recipe(seed=0)).stages
+    ]
 
 
 def _screen_lines(stdout: str) -> list[str]:
     """The lines a terminal keeps: each line's text after its last carriage return (progress-bar redraws)."""
-    return [line.rpartition("\r")[2].rstrip() for line in stdout.split("\n") if line.rpartition("\r")[2].strip()]
+    return [
+        line.rpartition("\r")[2].rstrip() for line in stdout.split("\n") if line.rpartition("\r")[2].strip()
+    ]
 
 
 @pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
@@ -59,8 +67,17 @@ def test_shortened_demo_writes_the_summary_and_a_rerun_skips_finished_stages(tmp
     proc = _cli("demo", "--quick", "--output-dir", str(out), "--seed", "1")
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())
-    assert [r["kind"] for r in summary["stages"]] == ["sft", "eval", "grpo", "eval", "sample", "sft", "eval",
-                                                      "grpo", "eval"]
+    assert [r["kind"] for r in summary["stages"]] == [
+        "sft",
+        "eval",
+        "grpo",
+        "eval",
+        "sample",
+        "sft",
+        "eval",
+        "grpo",
+        "eval",
+    ]
     for row in summary["stages"]:
         assert isinstance(row["name"], str) and isinstance(row["seconds"], float)
         assert all(isinstance(v, float) for v in row["metrics"].values())
@@ -89,7 +106,9 @@ def test_the_demo_screen_is_one_line_per_stage_and_the_noise_goes_to_each_stages
     assert not re.search(r"\de[+-]\d", "\n".join(screen)), "numbers are written for people, never 6e+03"
     assert "{'loss'" not in proc.stdout + proc.stderr and "Warning" not in proc.stdout + proc.stderr
     log = (out / "reasoning_rl" / "stage.log").read_text()
-    assert "{'train_runtime'" in log and "Warning" in log  # TRL's dicts and library warnings: in the stage's log
+    assert (
+        "{'train_runtime'" in log and "Warning" in log
+    )  # TRL's dicts and library warnings: in the stage's log
     assert (out / "pass_at_1.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "all_scenario_rl" / "dashboard.png").is_file()
 
@@ -140,10 +159,18 @@ def test_output_dir_that_is_a_file_is_rejected_before_any_work(tmp_path):
 def test_numbers_are_written_for_people_and_the_work_done_does_not_depend_on_the_machine():
     from trl_r1.pipeline.progress import human, work_done
 
-    assert [human(v) for v in (6000.0, 1360.0, 0.40234, 12.5, 1234.6)] == ["6,000", "1,360", "0.402", "12.5", "1,235"]
+    assert [human(v) for v in (6000.0, 1360.0, 0.40234, 12.5, 1234.6)] == [
+        "6,000",
+        "1,360",
+        "0.402",
+        "12.5",
+        "1,235",
+    ]
     assert work_done("sample", {"generated": 6000.0, "kept": 1360.0}, {}) == "6,000 generated, 1,360 kept"
-    assert work_done("grpo", {"global_step": 250.0}, {"per_device_train_batch_size": 128}) == \
-        "250 steps, 32,000 completions"
+    assert (
+        work_done("grpo", {"global_step": 250.0}, {"per_device_train_batch_size": 128})
+        == "250 steps, 32,000 completions"
+    )
 
 
 def test_the_time_left_is_rescaled_by_how_fast_the_finished_stages_ran():

@@ -49,8 +49,11 @@ def run_peer(rows: list[dict[str, Any]]) -> list[Any]:
         think_summary_format_reward,
     )
 
-    formats = {"think_format": think_summary_format_reward, "format": r1_zero_format_reward,
-               "tag_count": tag_count_reward}
+    formats = {
+        "think_format": think_summary_format_reward,
+        "format": r1_zero_format_reward,
+        "tag_count": tag_count_reward,
+    }
     out: list[Any] = []
     for r in rows:
         completions = [[{"content": r["completion"]}]]  # their tests' conversational shape, no role key
@@ -59,8 +62,11 @@ def run_peer(rows: list[dict[str, Any]]) -> list[Any]:
             out.append(formats[r["reward"]](completions, **kwargs)[0])
         elif r["kwargs"].get("thread"):
             result: list = []
-            t = threading.Thread(target=lambda c=completions, g=r["gold"], k=kwargs, out=result:
-                                 out.extend(accuracy_reward(c, [g], **k)))
+            t = threading.Thread(
+                target=lambda c=completions, g=r["gold"], k=kwargs, out=result: out.extend(
+                    accuracy_reward(c, [g], **k)
+                )
+            )
             t.start()
             t.join()
             out.append(result[0])
@@ -88,11 +94,19 @@ def report() -> list[dict[str, Any]]:
     out = []
     for suite, results in suites.items():
         disagree = [case_id(r) for r, ours in results if not agrees(ours, r["expected"])]
-        out.append({
-            "suite": suite, "cases": len(results), "agree": len(results) - len(disagree),
-            "documented": sum(d in documented for d in disagree),
-            "undocumented": [d for d in disagree if d not in documented],
-            "stale": [case_id(r) for r, ours in results if agrees(ours, r["expected"]) and case_id(r) in documented],
-            "verdicts": {case_id(r): ours for r, ours in results},
-        })
+        out.append(
+            {
+                "suite": suite,
+                "cases": len(results),
+                "agree": len(results) - len(disagree),
+                "documented": sum(d in documented for d in disagree),
+                "undocumented": [d for d in disagree if d not in documented],
+                "stale": [
+                    case_id(r)
+                    for r, ours in results
+                    if agrees(ours, r["expected"]) and case_id(r) in documented
+                ],
+                "verdicts": {case_id(r): ours for r, ours in results},
+            }
+        )
     return out

@@ -17,8 +17,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-FILES = ["tests/test_all.py", "tests/test_boxed.py", "tests/test_numina_cases.py", "tests/test_open_thoughts.py",
-         "tests/test_strict.py", "tests/test_yujianll.py"]
+FILES = [
+    "tests/test_all.py",
+    "tests/test_boxed.py",
+    "tests/test_numina_cases.py",
+    "tests/test_open_thoughts.py",
+    "tests/test_strict.py",
+    "tests/test_yujianll.py",
+]
 SETTINGS = ("match_types", "precision", "strict", "allow_set_relation_comp")
 
 
@@ -52,8 +58,16 @@ def cases_of(source: str, path: str) -> list[dict]:
                     continue
                 expected = values.pop("expected", values.pop("result", None))
                 settings = {**fixed, **{k: v for k, v in values.items() if k in SETTINGS}}
-                out.append({"source": f"Math-Verify/{path}", "test": f"{fn.name}[{i}]", "gold": values["gold"],
-                            "pred": values["pred"], "expected": int(bool(expected)), "settings": settings})
+                out.append(
+                    {
+                        "source": f"Math-Verify/{path}",
+                        "test": f"{fn.name}[{i}]",
+                        "gold": values["gold"],
+                        "pred": values["pred"],
+                        "expected": int(bool(expected)),
+                        "settings": settings,
+                    }
+                )
     return out
 
 
@@ -61,11 +75,16 @@ def main() -> None:
     git_dir, commit = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "HEAD"
     rows = []
     for path in FILES:
-        source = subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:{path}"], check=True,
-                                capture_output=True, text=True).stdout
+        source = subprocess.run(
+            ["git", "--git-dir", git_dir, "show", f"{commit}:{path}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         rows += cases_of(source, path)
-    sha = subprocess.run(["git", "--git-dir", git_dir, "rev-parse", commit], check=True, capture_output=True,
-                         text=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "--git-dir", git_dir, "rev-parse", commit], check=True, capture_output=True, text=True
+    ).stdout.strip()
     target = Path(__file__).with_name("data") / "math_verify.jsonl"
     with target.open("w", encoding="utf-8") as f:
         for row in rows:

@@ -11,8 +11,14 @@ from trl_r1.models.tokenizer_surgery import TokenizerSurgeryError, add_reasoning
 from trl_r1.text.completion import parse_completion
 from trl_r1.training.sft import ColdStartArguments, prepare_cold_start_data
 
-EN = ("First, 17 + 25: 7 + 5 = 12, write 2 carry 1.\n\nThen 1 + 2 + 1 = 4, so 42.", "The sum is $\\boxed{42}$.")
-ZH = ("首先计算个位：7 加 5 等于 12，进一。\n\n然后十位：1 加 2 再加 1 等于 4，所以是 42。", "答案是 $\\boxed{42}$。")
+EN = (
+    "First, 17 + 25: 7 + 5 = 12, write 2 carry 1.\n\nThen 1 + 2 + 1 = 4, so 42.",
+    "The sum is $\\boxed{42}$.",
+)
+ZH = (
+    "首先计算个位：7 加 5 等于 12，进一。\n\n然后十位：1 加 2 再加 1 等于 4，所以是 42。",
+    "答案是 $\\boxed{42}$。",
+)
 
 
 def base_model_and_tokenizer(**kwargs):
@@ -62,15 +68,27 @@ def test_accepted_shapes_all_give_the_same_conversational_row():
     fmt = ColdStartFormat()
     expected = fmt({"problem": "2+2?", "reasoning": "2+2=4", "summary": "It is 4."})
     assert expected["prompt"] == [{"role": "user", "content": "2+2?"}]
-    assert expected["completion"] == [{"role": "assistant", "content": "<think>\n2+2=4\n</think>\n\nIt is 4."}]
+    assert expected["completion"] == [
+        {"role": "assistant", "content": "<think>\n2+2=4\n</think>\n\nIt is 4."}
+    ]
     shapes = [
         {"question": "2+2?", "response": "<think>2+2=4</think>It is 4."},  # R1-style trace, string
-        {"prompt": [{"role": "user", "content": "2+2?"}],  # TRL conversational prompt/completion
-         "completion": [{"role": "assistant", "content": "<think>\n2+2=4\n</think>\n\nIt is 4."}]},
-        {"messages": [{"role": "user", "content": "2+2?"},  # public reasoning datasets
-                      {"role": "assistant", "reasoning_content": "2+2=4", "content": "It is 4."}]},
-        {"messages": [{"role": "user", "content": "2+2?"},
-                      {"role": "assistant", "reasoning": "2+2=4", "content": "It is 4."}]},
+        {
+            "prompt": [{"role": "user", "content": "2+2?"}],  # TRL conversational prompt/completion
+            "completion": [{"role": "assistant", "content": "<think>\n2+2=4\n</think>\n\nIt is 4."}],
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "2+2?"},  # public reasoning datasets
+                {"role": "assistant", "reasoning_content": "2+2=4", "content": "It is 4."},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "2+2?"},
+                {"role": "assistant", "reasoning": "2+2=4", "content": "It is 4."},
+            ]
+        },
     ]
     for record in shapes:
         assert fmt(record) == expected, record
@@ -79,9 +97,16 @@ def test_accepted_shapes_all_give_the_same_conversational_row():
 def test_system_prompt_is_prepended_unless_the_record_has_one():
     fmt = ColdStartFormat(system_prompt="Be brief.")
     system = {"role": "system", "content": "Be brief."}
-    assert fmt({"problem": "q", "reasoning": "r", "summary": "s"})["prompt"] == [system, {"role": "user", "content": "q"}]
+    assert fmt({"problem": "q", "reasoning": "r", "summary": "s"})["prompt"] == [
+        system,
+        {"role": "user", "content": "q"},
+    ]
     own = {"role": "system", "content": "Mine."}
-    messages = [own, {"role": "user", "content": "q"}, {"role": "assistant", "reasoning_content": "r", "content": "s"}]
+    messages = [
+        own,
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "reasoning_content": "r", "content": "s"},
+    ]
     assert fmt({"messages": messages})["prompt"] == messages[:2]
 
 
@@ -97,12 +122,14 @@ def test_dataset_missing_a_field_fails_naming_it_and_the_accepted_shapes():
 
 
 def test_rows_that_cannot_be_formatted_are_counted_by_reason_and_kept_for_the_report():
-    data = Dataset.from_list([
-        {"question": "a", "completion": "<think>ok</think>fine"},
-        {"question": "b", "completion": "no reasoning block at all"},
-        {"question": "c", "completion": "<think>ok</think>   "},
-        {"question": "d", "completion": "<think></think>summary"},
-    ])
+    data = Dataset.from_list(
+        [
+            {"question": "a", "completion": "<think>ok</think>fine"},
+            {"question": "b", "completion": "no reasoning block at all"},
+            {"question": "c", "completion": "<think>ok</think>   "},
+            {"question": "d", "completion": "<think></think>summary"},
+        ]
+    )
     prepared = prepare_cold_start_data(ColdStartArguments(readability_filters=False), dataset=data)
     report = prepared.format_report
     assert (report.total, report.formatted) == (4, 1)
@@ -112,10 +139,12 @@ def test_rows_that_cannot_be_formatted_are_counted_by_reason_and_kept_for_the_re
 
 def test_readability_filter_drops_are_counted_in_the_prepared_data():
     loop = "wait, let me check the sum again. " * 20
-    data = Dataset.from_list([
-        {"problem": "a", "reasoning": "short and clear", "summary": "4"},
-        {"problem": "b", "reasoning": loop, "summary": "4"},
-    ])
+    data = Dataset.from_list(
+        [
+            {"problem": "a", "reasoning": "short and clear", "summary": "4"},
+            {"problem": "b", "reasoning": loop, "summary": "4"},
+        ]
+    )
     prepared = prepare_cold_start_data(ColdStartArguments(check_language=False), dataset=data)
     assert len(prepared.rows) == 1
     assert prepared.filter_result.dropped["repetition"] == 1
@@ -155,8 +184,15 @@ def test_embeddings_grow_to_a_multiple_of_64_and_untied_heads_are_initialised_to
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
     _, tok = base_model_and_tokenizer()
-    config = Qwen2Config(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=1, tie_word_embeddings=False)
+    config = Qwen2Config(
+        vocab_size=len(tok),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        tie_word_embeddings=False,
+    )
     model = Qwen2ForCausalLM(config)
     assert not ties_embeddings(model)
     old_len = len(tok)
@@ -200,7 +236,9 @@ def test_special_markers_are_refused_because_grpo_would_decode_them_away():
 def test_a_chat_template_that_drops_the_reasoning_is_refused():
     model, tok = base_model_and_tokenizer()
     # Like some distilled models' templates: only the text after </think> is kept.
-    tok.chat_template = CHATML_TEMPLATE.replace("message['content']", "message['content'].split('</think>')[-1]")
+    tok.chat_template = CHATML_TEMPLATE.replace(
+        "message['content']", "message['content'].split('</think>')[-1]"
+    )
     with pytest.raises(TokenizerSurgeryError, match="does not render the assistant turn verbatim"):
         add_reasoning_tokens(model, tok)
 
@@ -212,7 +250,9 @@ def test_lora_config_trains_embeddings_and_head_and_keeps_them_tied():
     from trl import ModelConfig
 
     model, _ = base_model_and_tokenizer()
-    config = cold_start_lora_config(model, ModelConfig(use_peft=True, lora_r=4, lora_target_modules=["q_proj"]))
+    config = cold_start_lora_config(
+        model, ModelConfig(use_peft=True, lora_r=4, lora_target_modules=["q_proj"])
+    )
     assert set(config.modules_to_save) == {"embed_tokens", "lm_head"}
     assert config.ensure_weight_tying and config.r == 4 and not config.trainable_token_indices
     with pytest.raises(ValueError, match="trainable_token_indices crashes"):

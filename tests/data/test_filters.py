@@ -20,7 +20,9 @@ READABLE_EN = (
     "We need the sum of 17 and 25.\n\nAdding the units gives 12, so we write 2 and carry 1.\n\n"
     "Adding the tens with the carry gives 4, so the total is 42."
 )
-READABLE_ZH = "我们需要计算十七加二十五。\n\n个位相加得十二，写二进一。\n\n十位相加再加进位得四，所以结果是四十二。"
+READABLE_ZH = (
+    "我们需要计算十七加二十五。\n\n个位相加得十二，写二进一。\n\n十位相加再加进位得四，所以结果是四十二。"
+)
 
 
 def r1(reasoning, summary="The answer is $\\boxed{42}$.", **extra):
@@ -45,8 +47,11 @@ CASES = {
     ),
     "bad_format": (
         FormatFilter(),
-        [{"completion": "<think>a</think><think>b</think>42"}, {"completion": "<think>\n\n</think>\n\n42"},
-         {"completion": "<think><think>a</think>42"}],
+        [
+            {"completion": "<think>a</think><think>b</think>42"},
+            {"completion": "<think>\n\n</think>\n\n42"},
+            {"completion": "<think><think>a</think>42"},
+        ],
         [r1(READABLE_EN), {"completion": "reasoning inside a prefilled think</think>\n\n42"}],
     ),
     "long_paragraph": (
@@ -56,28 +61,48 @@ CASES = {
     ),
     "code_in_reasoning": (
         CodeBlockFilter(),
-        [r1("Let me compute it.\n```python\nprint(17 + 25)\n```\nSo 42.", prompt="What is 17+25?"),
-         r1("~~~\n17+25\n~~~", prompt=[{"role": "user", "content": "Add 17 and 25."}])],
-        [r1(READABLE_EN, prompt="What is 17+25?"),
-         r1("```python\ndef f(): pass\n```", prompt="Write a Python function f."),
-         r1("```\nx = 1\n```", prompt="Fix this.", domain="code"),
-         r1("the `sum` of them is 42", prompt="What is 17+25?")],  # inline code is not a block
+        [
+            r1("Let me compute it.\n```python\nprint(17 + 25)\n```\nSo 42.", prompt="What is 17+25?"),
+            r1("~~~\n17+25\n~~~", prompt=[{"role": "user", "content": "Add 17 and 25."}]),
+        ],
+        [
+            r1(READABLE_EN, prompt="What is 17+25?"),
+            r1("```python\ndef f(): pass\n```", prompt="Write a Python function f."),
+            r1("```\nx = 1\n```", prompt="Fix this.", domain="code"),
+            r1("the `sum` of them is 42", prompt="What is 17+25?"),
+        ],  # inline code is not a block
     ),
     "repetition": (
         RepetitionFilter(),
-        [r1("Wait, let me check the carry again. " * 12),
-         r1(READABLE_EN + " " + "so the total is forty two and " * 20)],
-        [r1(READABLE_EN), r1(READABLE_ZH),
-         r1(" ".join(f"Case {i}: x = {i} gives {i * i}, which is {'even' if i % 2 == 0 else 'odd'}." for i in range(30)))],
+        [
+            r1("Wait, let me check the carry again. " * 12),
+            r1(READABLE_EN + " " + "so the total is forty two and " * 20),
+        ],
+        [
+            r1(READABLE_EN),
+            r1(READABLE_ZH),
+            r1(
+                " ".join(
+                    f"Case {i}: x = {i} gives {i * i}, which is {'even' if i % 2 == 0 else 'odd'}."
+                    for i in range(30)
+                )
+            ),
+        ],
     ),
     "mixed_language": (
         LanguageMixingFilter(),
-        [r1("We need the sum. 我们需要计算十七加二十五，个位相加得十二。", prompt="What is 17+25?"),
-         r1(READABLE_EN, language="zh"),
-         r1("我们需要计算十七加二十五。Then we add the tens and get four.", prompt="计算十七加二十五。")],
-        [r1(READABLE_EN, prompt="What is 17+25?"), r1(READABLE_ZH, prompt="计算十七加二十五。"),
-         r1(READABLE_ZH, language="zh"), r1("$17+25=42$", prompt="$17+25$"),
-         r1("我们计算 $\\frac{17}{25}$ 的值，用 `python` 验证。", language="zh")],  # math and code count for no language
+        [
+            r1("We need the sum. 我们需要计算十七加二十五，个位相加得十二。", prompt="What is 17+25?"),
+            r1(READABLE_EN, language="zh"),
+            r1("我们需要计算十七加二十五。Then we add the tens and get four.", prompt="计算十七加二十五。"),
+        ],
+        [
+            r1(READABLE_EN, prompt="What is 17+25?"),
+            r1(READABLE_ZH, prompt="计算十七加二十五。"),
+            r1(READABLE_ZH, language="zh"),
+            r1("$17+25=42$", prompt="$17+25$"),
+            r1("我们计算 $\\frac{17}{25}$ 的值，用 `python` 验证。", language="zh"),
+        ],  # math and code count for no language
     ),
 }
 

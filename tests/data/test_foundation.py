@@ -19,7 +19,9 @@ def test_tiny_model_reloads_by_path_with_tags_as_single_non_special_tokens(tiny_
         assert tok.decode(ids, skip_special_tokens=True) == tag  # survives GRPO's decoding
     assert model.get_input_embeddings().weight.shape[0] % 64 == 0
     assert tok.eos_token_id in [model.generation_config.eos_token_id]
-    rendered = tok.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True)
+    rendered = tok.apply_chat_template(
+        [{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True
+    )
     assert rendered.endswith("<|im_start|>assistant\n")
     assert "{% generation %}" in tok.chat_template
 

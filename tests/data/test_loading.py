@@ -15,7 +15,9 @@ def test_tiny_aliases_build_once_with_and_without_r1_tags(tmp_path, monkeypatch)
     assert resolve_model("trl-r1/tiny?hidden_size=32") == with_tags  # cached
     base = resolve_model("trl-r1/tiny-base?hidden_size=32")
     assert len(AutoTokenizer.from_pretrained(with_tags).encode("<think>")) == 1
-    assert len(AutoTokenizer.from_pretrained(base).encode("<think>")) == len("<think>")  # bytes: surgery needed
+    assert len(AutoTokenizer.from_pretrained(base).encode("<think>")) == len(
+        "<think>"
+    )  # bytes: surgery needed
     assert resolve_model("Qwen/Qwen2.5-1.5B") == "Qwen/Qwen2.5-1.5B"
     with pytest.raises(ValueError, match="unknown tiny-model option"):
         resolve_model("trl-r1/tiny?hidden=3")
@@ -31,9 +33,15 @@ def test_synthetic_specs_are_disjoint_across_splits_and_carry_layouts():
     assert "completion" not in rl.column_names and rl[0]["prompt"].endswith("Assistant:")
     assert test.column_names == ["question", "solution"]
     # held-out problems stay held out whatever seed a later stage samples its prompts with
-    other_seeds = set(load_dataset_spec("synthetic://arithmetic?split=rl&layout=none&n=3000&seed=7")["question"])
-    other_seeds |= set(load_dataset_spec("synthetic://arithmetic?split=sft&layout=none&n=1000&seed=3")["question"])
-    assert not other_seeds & set(load_dataset_spec("synthetic://arithmetic?split=test&layout=none&n=500")["question"])
+    other_seeds = set(
+        load_dataset_spec("synthetic://arithmetic?split=rl&layout=none&n=3000&seed=7")["question"]
+    )
+    other_seeds |= set(
+        load_dataset_spec("synthetic://arithmetic?split=sft&layout=none&n=1000&seed=3")["question"]
+    )
+    assert not other_seeds & set(
+        load_dataset_spec("synthetic://arithmetic?split=test&layout=none&n=500")["question"]
+    )
     with pytest.raises(ValueError, match="only"):
         load_dataset_spec("synthetic://arithmetic?split=test&n=100000")
     with pytest.raises(ValueError, match="unknown option"):

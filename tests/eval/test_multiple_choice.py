@@ -63,19 +63,35 @@ def test_words_inside_an_option_are_not_a_hedge():
 def test_a_gold_outside_the_options_is_not_the_models_fault():
     texts = ["<think>...</think>Answer: B"] * 3
     log = {}
-    scores = multiple_choice_reward(texts, solution=["E", "Farad", "Coulomb"], choices=[OPTIONS] * 3,
-                                    log_metric=lambda k, v: log.__setitem__(k, v))
-    assert scores == [None, None, 1.0]  # a letter beyond D, a text that is no option; the option's text is fine
+    scores = multiple_choice_reward(
+        texts,
+        solution=["E", "Farad", "Coulomb"],
+        choices=[OPTIONS] * 3,
+        log_metric=lambda k, v: log.__setitem__(k, v),
+    )
+    assert scores == [
+        None,
+        None,
+        1.0,
+    ]  # a letter beyond D, a text that is no option; the option's text is fine
     assert log["multiple_choice_reward/gold_outside_options"] == 2
     assert gold_letter("b", OPTIONS) == "B" and gold_letter("E") is None  # without options: A-D
 
 
 def test_it_works_as_a_grpo_reward_in_both_trl_formats_and_pickles():
     conversational = [[{"role": "assistant", "content": "<think>...</think>Answer: C"}]]
-    assert multiple_choice_reward(completions=conversational, answer=["C"], options=['["1", "2", "3", "4"]'],
-                                  prompts=["q"], completion_ids=[[1]], trainer_state=None) == [1.0]
+    assert multiple_choice_reward(
+        completions=conversational,
+        answer=["C"],
+        options=['["1", "2", "3", "4"]'],
+        prompts=["q"],
+        completion_ids=[[1]],
+        trainer_state=None,
+    ) == [1.0]
     clone = pickle.loads(pickle.dumps(multiple_choice_reward))
-    assert clone.__name__ == "multiple_choice_reward" and clone(["<think>x</think>(A)"], solution=["A"]) == [1.0]
+    assert clone.__name__ == "multiple_choice_reward" and clone(["<think>x</think>(A)"], solution=["A"]) == [
+        1.0
+    ]
     assert build_reward("multiple_choice") is multiple_choice_reward
     fallback = MultipleChoiceReward(fallback_to_full_text=True)
     assert fallback(["Answer: B"], solution=["B"]) == [1.0]  # for models that do not use R1 tags
@@ -89,8 +105,9 @@ def test_a_missing_gold_column_is_a_clear_error():
 def test_an_integer_gold_is_the_options_0_based_index_as_mmlu_stores_it():
     log = {}
     texts = ["<think>...</think>Answer: C", "<think>...</think>Answer: C", "<think>...</think>Answer: C"]
-    scores = multiple_choice_reward(texts, answer=[2, 1, 4], choices=[OPTIONS] * 3,
-                                    log_metric=lambda k, v: log.__setitem__(k, v))
+    scores = multiple_choice_reward(
+        texts, answer=[2, 1, 4], choices=[OPTIONS] * 3, log_metric=lambda k, v: log.__setitem__(k, v)
+    )
     assert scores == [1.0, 0.0, None]  # index 2 is C; index 1 is B; index 4 is past D: counted, not silent
     assert log["multiple_choice_reward/gold_outside_options"] == 1
     with pytest.raises(ValueError, match="integer .* needs the options"):

@@ -20,7 +20,9 @@ def test_pass_at_k_equals_the_exact_probability_over_all_k_subsets():
     for n in range(1, 9):
         for c in range(n + 1):
             for k in range(1, n + 1):
-                assert pass_at_k(n, c, k) == pytest.approx(float(_pass_at_k_by_enumeration(n, c, k)), abs=1e-12)
+                assert pass_at_k(n, c, k) == pytest.approx(
+                    float(_pass_at_k_by_enumeration(n, c, k)), abs=1e-12
+                )
 
 
 def test_pass_at_k_product_form_stays_exact_where_binomials_overflow_floats():

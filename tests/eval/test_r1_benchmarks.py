@@ -45,7 +45,12 @@ def test_gpqa_diamond_loads_with_each_problems_options_shuffled_by_a_recorded_se
     assert [p.choices for p in again] == [p.choices for p in problems]  # reproducible
     assert [p.choices for p in other] != [p.choices for p in problems]  # another seed, another order
     text = _user_text(problems[0].prompt)
-    assert "'Answer: $LETTER'" in text and "A) " in text and "D) " in text and problems[0].prompt[0]["role"] == "user"
+    assert (
+        "'Answer: $LETTER'" in text
+        and "A) " in text
+        and "D) " in text
+        and problems[0].prompt[0]["role"] == "user"
+    )
 
 
 def test_gpqa_without_a_local_copy_says_in_one_line_that_the_hub_dataset_is_gated(tmp_path):
@@ -63,15 +68,31 @@ def test_gpqa_is_scored_by_the_letter_of_the_final_answer_and_the_seed_is_record
     def answers(prompt):  # right, right, hedged, wrong-but-unanimous-in-the-reasoning
         gold = gold_of[_user_text(prompt)]
         wrong = "A" if gold != "A" else "B"
-        return [f"<think>..</think>Answer: {gold}", f"<think>..</think>$\\boxed{{{gold}}}$",
-                f"<think>..</think>Answer: {gold} or {wrong}", f"<think>Answer: {gold}</think>Answer: {wrong}"]
+        return [
+            f"<think>..</think>Answer: {gold}",
+            f"<think>..</think>$\\boxed{{{gold}}}$",
+            f"<think>..</think>Answer: {gold} or {wrong}",
+            f"<think>Answer: {gold}</think>Answer: {wrong}",
+        ]
 
-    results = evaluate(ScriptedBackend(answers), "gpqa_diamond", k=4, data_dir=str(FIXTURES), output_dir=tmp_path,
-                       progress=False)
-    assert results["pass@1"] == pytest.approx(0.5) and results["cons@4"] == 1.0  # 2 votes for the gold, 1 wrong
+    results = evaluate(
+        ScriptedBackend(answers),
+        "gpqa_diamond",
+        k=4,
+        data_dir=str(FIXTURES),
+        output_dir=tmp_path,
+        progress=False,
+    )
+    assert (
+        results["pass@1"] == pytest.approx(0.5) and results["cons@4"] == 1.0
+    )  # 2 votes for the gold, 1 wrong
     assert results["config"]["benchmark_options"] == {"shuffle_seed": "0"}
     row = json.loads((tmp_path / "samples.jsonl").read_text().splitlines()[0])
-    assert row["kind"] == "multiple_choice" and len(row["choices"]) == 4 and row["verdicts"] == [1.0, 1.0, 0.0, 0.0]
+    assert (
+        row["kind"] == "multiple_choice"
+        and len(row["choices"]) == 4
+        and row["verdicts"] == [1.0, 1.0, 0.0, 0.0]
+    )
 
 
 def test_aime25_loads_beside_aime24():
@@ -80,14 +101,17 @@ def test_aime25_loads_beside_aime24():
 
 
 def test_livecodebench_loads_a_release_in_a_date_window_with_public_and_private_tests(tmp_path):
-    problems = load_problems("livecodebench", data_dir=FIXTURES)  # release v5, 2024-08 .. 2025-01 (R1's window)
+    problems = load_problems(
+        "livecodebench", data_dir=FIXTURES
+    )  # release v5, 2024-08 .. 2025-01 (R1's window)
     assert [p.id for p in problems] == ["abc370_a", "abc380_b", "3450", "3460"]  # 2023 and 2025-03 left out
     stdin, call = problems[0].tests, problems[2].tests
     assert [c["testtype"] for c in stdin["test_cases"]] == ["stdin"] * 3  # 1 public + 2 private (decoded)
     assert call["fn_name"] == "maxElement" and len(call["test_cases"]) == 3
     assert "class Solution" in _user_text(problems[2].prompt) and "stdin" in _user_text(problems[0].prompt)
-    assert [p.id for p in load_problems("livecodebench?release=v6&start=2025-03&end=2025-03", data_dir=FIXTURES)] \
-        == ["abc395_a"]
+    assert [
+        p.id for p in load_problems("livecodebench?release=v6&start=2025-03&end=2025-03", data_dir=FIXTURES)
+    ] == ["abc395_a"]
     (tmp_path / "livecodebench").mkdir()
     (tmp_path / "livecodebench" / "test.jsonl").write_text("")
     with pytest.raises(BenchmarkError, match="release v4 needs test2.jsonl, test3.jsonl, test4.jsonl in"):
@@ -96,12 +120,18 @@ def test_livecodebench_loads_a_release_in_a_date_window_with_public_and_private_
         load_problems("livecodebench?release=v1", data_dir=FIXTURES)
 
 
-GOOD = {"abc370_a": "print(2 * int(input()))", "abc380_b": "print(input()[::-1])",
-        "3450": "class Solution:\n    def maxElement(self, nums):\n        return max(nums)",
-        "3460": "class Solution:\n    def addTwo(self, a, b):\n        return a + b"}
-WRONG = {"abc370_a": "print(6)", "abc380_b": "print(input())",  # the first passes the public test only
-         "3450": "class Solution:\n    def maxElement(self, nums):\n        return nums[0]",
-         "3460": "class Solution:\n    def addTwo(self, a, b):\n        return a - b"}
+GOOD = {
+    "abc370_a": "print(2 * int(input()))",
+    "abc380_b": "print(input()[::-1])",
+    "3450": "class Solution:\n    def maxElement(self, nums):\n        return max(nums)",
+    "3460": "class Solution:\n    def addTwo(self, a, b):\n        return a + b",
+}
+WRONG = {
+    "abc370_a": "print(6)",
+    "abc380_b": "print(input())",  # the first passes the public test only
+    "3450": "class Solution:\n    def maxElement(self, nums):\n        return nums[0]",
+    "3460": "class Solution:\n    def addTwo(self, a, b):\n        return a - b",
+}
 
 
 def test_livecodebench_scores_a_right_and_a_wrong_program_per_test_shape_in_the_sandbox(tmp_path):
@@ -110,21 +140,38 @@ def test_livecodebench_scores_a_right_and_a_wrong_program_per_test_shape_in_the_
 
     def programs(prompt):
         pid = id_of[_user_text(prompt)]
-        return [f"<think>..</think>\n```python\n{GOOD[pid]}\n```", f"<think>..</think>\n```python\n{WRONG[pid]}\n```"]
+        return [
+            f"<think>..</think>\n```python\n{GOOD[pid]}\n```",
+            f"<think>..</think>\n```python\n{WRONG[pid]}\n```",
+        ]
 
-    results = evaluate(ScriptedBackend(programs), "livecodebench", k=2, data_dir=str(FIXTURES), output_dir=tmp_path,
-                       progress=False)
+    results = evaluate(
+        ScriptedBackend(programs),
+        "livecodebench",
+        k=2,
+        data_dir=str(FIXTURES),
+        output_dir=tmp_path,
+        progress=False,
+    )
     rows = [json.loads(line) for line in (tmp_path / "samples.jsonl").read_text().splitlines()]
-    assert {r["id"]: r["verdicts"] for r in rows} == {pid: [1.0, 0.0] for pid in GOOD}  # stdin and call-based alike
+    assert {r["id"]: r["verdicts"] for r in rows} == {
+        pid: [1.0, 0.0] for pid in GOOD
+    }  # stdin and call-based alike
     assert results["pass@1"] == 0.5 and results["cons@2"] is None  # no majority vote over programs
     assert results["config"]["benchmark_options"] == {"release": "v5", "start": "2024-08", "end": "2025-01"}
 
 
 def test_any_dataset_of_problems_with_test_cases_is_a_code_benchmark(tmp_path):
     path = tmp_path / "mine.jsonl"
-    path.write_text(json.dumps({"problem": "Double the number on stdin.",
-                                "test_cases": [{"input": "2\n", "output": "4\n"}, {"input": "5\n", "output": "10\n"}]})
-                    + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "problem": "Double the number on stdin.",
+                "test_cases": [{"input": "2\n", "output": "4\n"}, {"input": "5\n", "output": "10\n"}],
+            }
+        )
+        + "\n"
+    )
     (problem,) = load_problems(str(path))
     assert problem.kind == "code"
     backend = ScriptedBackend(lambda p: ["<think>..</think>```python\nprint(2 * int(input()))\n```"])
@@ -172,11 +219,18 @@ def test_the_in_training_benchmark_callback_accepts_gpqa_and_livecodebench():
     gpqa = BenchmarkEvalCallback("gpqa_diamond", data_dir=str(FIXTURES), limit=2, k=2)
     gold = gpqa.problems[0].answer
     wrong = "A" if gold != "A" else "B"
-    scores = gpqa._score(0, [Sample(f"<think>..</think>Answer: {gold}", 5, True),
-                             Sample(f"<think>..</think>Answer: {wrong}", 5, True)])
+    scores = gpqa._score(
+        0,
+        [
+            Sample(f"<think>..</think>Answer: {gold}", 5, True),
+            Sample(f"<think>..</think>Answer: {wrong}", 5, True),
+        ],
+    )
     assert scores["pass@1"] == 0.5
     code = BenchmarkEvalCallback("livecodebench", data_dir=str(FIXTURES), limit=1, k=1)
     program = f"<think>..</think>\n```python\n{GOOD['abc370_a']}\n```"
     assert code._score(0, [Sample(program, 5, True)])["pass@1"] == 1.0
-    args = settings_to_arguments({"benchmark": "livecodebench?release=v6", "data_dir": str(FIXTURES), "limit": 2})
+    args = settings_to_arguments(
+        {"benchmark": "livecodebench?release=v6", "data_dir": str(FIXTURES), "limit": 2}
+    )
     assert args["eval_benchmark"] == "livecodebench?release=v6" and args["eval_benchmark_limit"] == 2

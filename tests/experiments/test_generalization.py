@@ -11,13 +11,34 @@ from trl_r1.data.synthetic import DIFFICULTIES, column_carries, difficulty_probl
 from trl_r1.experiments.generalization import GeneralizationConfig, main, random_reward
 from trl_r1.experiments.report import ARMS, check_claim, pass_at_1_text, seed_std
 
-QUICK = ["--model", "trl-r1/tiny?hidden_size=32", "--cold_start_steps", "3", "--rl_steps", "2",
-         "--prompts_per_step", "2", "--num_generations", "2", "--max_completion_length", "8", "--n_test", "4",
-         "--k", "2", "--curve_points", "2", "--bootstrap_samples", "50"]
+QUICK = [
+    "--model",
+    "trl-r1/tiny?hidden_size=32",
+    "--cold_start_steps",
+    "3",
+    "--rl_steps",
+    "2",
+    "--prompts_per_step",
+    "2",
+    "--num_generations",
+    "2",
+    "--max_completion_length",
+    "8",
+    "--n_test",
+    "4",
+    "--k",
+    "2",
+    "--curve_points",
+    "2",
+    "--bootstrap_samples",
+    "50",
+]
 
 
 @pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
-def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_the_same_cold_start(tmp_path, capsys):
+def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_the_same_cold_start(
+    tmp_path, capsys
+):
     out = tmp_path / "gen"
     assert main(["--output-dir", str(out), "--seeds", "1", *QUICK]) == 0
     result = json.loads((out / "generalization.json").read_text())
@@ -42,12 +63,18 @@ def test_a_shortened_experiment_writes_the_contract_and_every_arm_starts_from_th
     assert result["versions"]["transformers"] == transformers.__version__
     assert result["versions"]["trl_r1"] == trl_r1.__version__
     worked = [json.loads(line) for line in (out / "data" / "cold_start.jsonl").read_text().splitlines()]
-    assert all(len({len(x) for x in row["question"].split("+")}) == 1 for row in worked)  # no harder kind, ever
+    assert all(
+        len({len(x) for x in row["question"].split("+")}) == 1 for row in worked
+    )  # no harder kind, ever
     seed = result["provenance"]["0"]
     for arm in ARMS:
         assert seed[arm]["init_sha256"] == seed["cold_start_sha256"], arm  # the same checkpoint for every arm
         assert seed[arm]["optimizer_steps"] == 2, arm  # the same number of optimizer steps
-    budgets = {seed[a]["generated_tokens_budget_per_step"] for a in ARMS if "generated_tokens_budget_per_step" in seed[a]}
+    budgets = {
+        seed[a]["generated_tokens_budget_per_step"]
+        for a in ARMS
+        if "generated_tokens_budget_per_step" in seed[a]
+    }
     assert budgets == {2 * 2 * 8}  # the three GRPO arms generate the same tokens per step
     assert [p["step"] for p in result["curve"]["0"]] == [0, 1, 2]  # cold start, checkpoint, end
     assert (out / "generalization.png").stat().st_size > 10_000
@@ -68,10 +95,15 @@ def test_the_random_reward_pays_at_the_given_rate_whatever_the_completion():
     class State:
         global_step = 3
 
-    right = random_reward(["<answer>ok</answer>"] * 4000, prompts=prompts, random_reward_rate=[0.3] * 4000,
-                          trainer_state=State())
-    wrong = random_reward(["nonsense"] * 4000, prompts=prompts, random_reward_rate=[0.3] * 4000,
-                          trainer_state=State())
+    right = random_reward(
+        ["<answer>ok</answer>"] * 4000,
+        prompts=prompts,
+        random_reward_rate=[0.3] * 4000,
+        trainer_state=State(),
+    )
+    wrong = random_reward(
+        ["nonsense"] * 4000, prompts=prompts, random_reward_rate=[0.3] * 4000, trainer_state=State()
+    )
     assert right == wrong  # nothing in the completion moves it: it cannot be gamed
     assert sum(right) / len(right) == pytest.approx(0.3, abs=0.03)
     with pytest.raises(ValueError, match="random_reward_rate"):
@@ -87,8 +119,9 @@ def test_harder_splits_share_no_question_with_the_easy_worked_solutions_or_each_
     easy_test = {p.question for p in difficulty_problems("same_width", "test")}
     assert not easy_test & easy_train
     # the seed picks which problems and their order, never the split membership
-    assert {p.question for p in difficulty_problems("mixed_width", "test", seed=5)} == \
-        {p.question for p in difficulty_problems("mixed_width", "test", seed=0)}
+    assert {p.question for p in difficulty_problems("mixed_width", "test", seed=5)} == {
+        p.question for p in difficulty_problems("mixed_width", "test", seed=0)
+    }
 
 
 def test_difficulties_hold_what_their_names_say():
@@ -156,7 +189,9 @@ def test_the_optional_self_check_is_in_the_asked_share_of_easy_worked_solutions_
     rows = [json.loads(line) for line in open(data["cold_start"], encoding="utf-8")]
     checked = [r for r in rows if SELF_CHECK in r["completion"]]
     questions = {r["question"] for r in rows}
-    assert len({r["question"] for r in checked}) == round(0.1 * len(questions))  # a share of distinct problems
+    assert len({r["question"] for r in checked}) == round(
+        0.1 * len(questions)
+    )  # a share of distinct problems
     for r in checked:
         check = r["completion"].split(SELF_CHECK)[1].split("<")[0]  # "85-38=47"
         total, rest = check.split("-")

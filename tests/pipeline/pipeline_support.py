@@ -18,7 +18,10 @@ class StepLog:
         path = os.environ.get("TRL_R1_TEST_STEP_LOG")
         if path and trainer_state is not None:
             with open(path, "a") as f:
-                f.write(json.dumps({"rank": int(os.environ.get("RANK", 0)), "step": trainer_state.global_step}) + "\n")
+                f.write(
+                    json.dumps({"rank": int(os.environ.get("RANK", 0)), "step": trainer_state.global_step})
+                    + "\n"
+                )
         stall_at = os.environ.get("TRL_R1_TEST_STALL_AT")
         if stall_at is not None and trainer_state is not None and trainer_state.global_step >= int(stall_at):
             time.sleep(600)  # the test kills the run here

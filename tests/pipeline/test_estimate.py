@@ -9,8 +9,16 @@ import pytest
 from trl_r1.pipeline.estimate import GB, estimate_memory, lora_parameters, num_parameters, stage_estimate
 
 # Qwen/Qwen2.5-1.5B's config.json values (public); its safetensors hold 1,543,714,304 parameters.
-QWEN_1_5B = dict(model_type="qwen2", vocab_size=151936, hidden_size=1536, intermediate_size=8960,
-                 num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2, tie_word_embeddings=True)
+QWEN_1_5B = dict(
+    model_type="qwen2",
+    vocab_size=151936,
+    hidden_size=1536,
+    intermediate_size=8960,
+    num_hidden_layers=28,
+    num_attention_heads=12,
+    num_key_value_heads=2,
+    tie_word_embeddings=True,
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -24,7 +32,10 @@ def test_lora_parameters_are_rank_times_in_plus_out_of_each_targeted_linear():
     assert lora_parameters(QWEN_1_5B, r=16) == 28 * per_layer
     assert lora_parameters(QWEN_1_5B, r=16, target_modules=["q_proj", "v_proj"]) == 28 * 16 * (3072 + 1792)
     # tied embeddings: modules_to_save adds one shared vocab x hidden copy
-    assert lora_parameters(QWEN_1_5B, 16, modules_to_save=["embed_tokens", "lm_head"]) == 28 * per_layer + 151936 * 1536
+    assert (
+        lora_parameters(QWEN_1_5B, 16, modules_to_save=["embed_tokens", "lm_head"])
+        == 28 * per_layer + 151936 * 1536
+    )
 
 
 def test_full_fine_tuning_keeps_weights_grads_and_adam_state_lora_only_adapters():
@@ -34,7 +45,9 @@ def test_full_fine_tuning_keeps_weights_grads_and_adam_state_lora_only_adapters(
     assert (full.weights, full.gradients, full.optimizer) == (2 * params, 2 * params, 8 * params)
     lora = estimate_memory(QWEN_1_5B, "sft", args, lora={"r": 16})
     trainable = lora_parameters(QWEN_1_5B, 16)
-    assert lora.weights == full.weights and lora.optimizer == trainable * 12 and lora.gradients == trainable * 4
+    assert (
+        lora.weights == full.weights and lora.optimizer == trainable * 12 and lora.gradients == trainable * 4
+    )
     assert lora.activations == full.activations  # same tokens, same model
 
 
@@ -43,7 +56,9 @@ def test_activations_grow_with_the_configured_lengths_and_shrink_with_checkpoint
     short = estimate_memory(QWEN_1_5B, "sft", base).activations
     long = estimate_memory(QWEN_1_5B, "sft", {**base, "max_length": 4096}).activations
     assert long == pytest.approx(2 * short)
-    assert estimate_memory(QWEN_1_5B, "sft", {**base, "gradient_checkpointing": False}).activations > 2 * short
+    assert (
+        estimate_memory(QWEN_1_5B, "sft", {**base, "gradient_checkpointing": False}).activations > 2 * short
+    )
     grpo = {"per_device_train_batch_size": 8, "max_prompt_length": 512, "max_completion_length": 512}
     assert estimate_memory(QWEN_1_5B, "grpo", grpo).activations == pytest.approx(2 * short)  # 8 x 1024 tokens
 

@@ -55,12 +55,17 @@ def fields_of(cls, args: dict) -> dict:
 
 
 def cold_start_rows(dataset: str, args: dict):
-    return prepare_cold_start_data(ColdStartArguments(dataset_name=dataset, **fields_of(ColdStartArguments, args)))
+    return prepare_cold_start_data(
+        ColdStartArguments(dataset_name=dataset, **fields_of(ColdStartArguments, args))
+    )
 
 
 def grpo_data(stage):
-    script = GRPOStageArguments(dataset_mixture=stage.datasets, reward_funcs=[r.spec() for r in stage.rewards],
-                                **fields_of(GRPOStageArguments, stage.args))
+    script = GRPOStageArguments(
+        dataset_mixture=stage.datasets,
+        reward_funcs=[r.spec() for r in stage.rewards],
+        **fields_of(GRPOStageArguments, stage.args),
+    )
     data = load_mixture(stage.datasets, prepare=partial(add_prompts, script_args=script))
     check_dataset(data, script, "fixture")
     return script, data
@@ -73,14 +78,23 @@ def score(reward, data, completions):
 
 
 def answer(text: str) -> list[dict]:
-    return [{"role": "assistant", "content": f"<think>\nworking\n</think>\n\nThe answer is $\\boxed{{{text}}}$."}]
+    return [
+        {"role": "assistant", "content": f"<think>\nworking\n</think>\n\nThe answer is $\\boxed{{{text}}}$."}
+    ]
 
 
 # -- cold start / distillation SFT ---------------------------------------------------------------
 
+
 def test_openr1_math_rows_whose_traces_all_failed_math_verify_never_reach_cold_start():
-    stage = one_stage({"name": "cold_start", "kind": "sft", "args": {"language": "en"},
-                       "dataset": local("open-r1/OpenR1-Math-220k?require=correctness_math_verify")})
+    stage = one_stage(
+        {
+            "name": "cold_start",
+            "kind": "sft",
+            "args": {"language": "en"},
+            "dataset": local("open-r1/OpenR1-Math-220k?require=correctness_math_verify"),
+        }
+    )
     data = cold_start_rows(stage.datasets[0], stage.args)
     assert data.format_report.total == 2  # the third row has no verified generation
     unfiltered = cold_start_rows(local("open-r1/OpenR1-Math-220k"), stage.args)
@@ -92,8 +106,14 @@ def test_openr1_math_rows_whose_traces_all_failed_math_verify_never_reach_cold_s
 
 
 def test_mixture_of_thoughts_traces_become_distillation_sft_rows_and_long_rows_are_dropped_by_num_tokens():
-    stage = one_stage({"name": "distill", "kind": "sft", "args": {"language": "en", "allow_code": True},
-                       "dataset": local("open-r1/Mixture-of-Thoughts?config=math&max=num_tokens:16384")})
+    stage = one_stage(
+        {
+            "name": "distill",
+            "kind": "sft",
+            "args": {"language": "en", "allow_code": True},
+            "dataset": local("open-r1/Mixture-of-Thoughts?config=math&max=num_tokens:16384"),
+        }
+    )
     data = cold_start_rows(stage.datasets[0], stage.args)
     assert data.format_report.total == 2 and len(data.rows) == 2
     assert [r["prompt"][0]["role"] for r in data.rows] == ["user", "user"]
@@ -102,10 +122,17 @@ def test_mixture_of_thoughts_traces_become_distillation_sft_rows_and_long_rows_a
 
 # -- GRPO ----------------------------------------------------------------------------------------
 
+
 def test_deepscaler_short_answers_become_the_gold_with_a_rename_and_score_accuracy():
-    stage = one_stage({"name": "rl", "kind": "grpo", "rewards": ["accuracy"],
-                       "dataset": local("agentica-org/DeepScaleR-Preview-Dataset?rename=answer:solution"),
-                       "args": {"prompt_template": "r1", "question_column": "problem"}})
+    stage = one_stage(
+        {
+            "name": "rl",
+            "kind": "grpo",
+            "rewards": ["accuracy"],
+            "dataset": local("agentica-org/DeepScaleR-Preview-Dataset?rename=answer:solution"),
+            "args": {"prompt_template": "r1", "question_column": "problem"},
+        }
+    )
     script, data = grpo_data(stage)
     assert data["solution"] == ["4", "2", "\\frac{5}{6}", "6"]
     assert data["prompt"][0][-1]["content"].startswith("Let $a$ and $b$")
@@ -115,9 +142,15 @@ def test_deepscaler_short_answers_become_the_gold_with_a_rename_and_score_accura
 
 
 def test_numinamath_tir_worked_solutions_are_gold_through_their_boxed_answer():
-    stage = one_stage({"name": "rl", "kind": "grpo", "rewards": ["accuracy"],
-                       "dataset": local("AI-MO/NuminaMath-TIR"),
-                       "args": {"prompt_template": "r1_zero", "question_column": "problem"}})
+    stage = one_stage(
+        {
+            "name": "rl",
+            "kind": "grpo",
+            "rewards": ["accuracy"],
+            "dataset": local("AI-MO/NuminaMath-TIR"),
+            "args": {"prompt_template": "r1_zero", "question_column": "problem"},
+        }
+    )
     script, data = grpo_data(stage)
     assert isinstance(data["prompt"][0], str) and "sum of the first 10" in data["prompt"][0]
     accuracy = build_rewards(script)[0]
@@ -126,21 +159,36 @@ def test_numinamath_tir_worked_solutions_are_gold_through_their_boxed_answer():
 
 
 def test_math_lighteval_levels_are_chosen_with_where():
-    stage = one_stage({"name": "rl", "kind": "grpo", "rewards": ["accuracy"],
-                       "dataset": local("DigitalLearningGmbH/MATH-lighteval?config=default&where=level:Level 4|Level 5"),
-                       "args": {"prompt_template": "r1", "question_column": "problem"}})
+    stage = one_stage(
+        {
+            "name": "rl",
+            "kind": "grpo",
+            "rewards": ["accuracy"],
+            "dataset": local("DigitalLearningGmbH/MATH-lighteval?config=default&where=level:Level 4|Level 5"),
+            "args": {"prompt_template": "r1", "question_column": "problem"},
+        }
+    )
     script, data = grpo_data(stage)
     assert data["level"] == ["Level 4", "Level 5"]
     assert score(build_rewards(script)[0], data, [answer("17"), answer("42")]) == [1.0, 1.0]
 
 
 def test_verifiable_coding_problems_feed_the_code_reward_from_verification_info():
-    stage = one_stage({"name": "code", "kind": "grpo", "rewards": ["trl_r1.rewards.code_reward"],
-                       "dataset": local("open-r1/verifiable-coding-problems-python"),
-                       "args": {"prompt_template": "r1", "question_column": "problem_statement"}})
+    stage = one_stage(
+        {
+            "name": "code",
+            "kind": "grpo",
+            "rewards": ["trl_r1.rewards.code_reward"],
+            "dataset": local("open-r1/verifiable-coding-problems-python"),
+            "args": {"prompt_template": "r1", "question_column": "problem_statement"},
+        }
+    )
     script, data = grpo_data(stage)
     code_reward = build_rewards(script)[0]
-    gold = [[{"role": "assistant", "content": f"<think>\nplan\n</think>\n\n{s}"}] for s in data["gold_standard_solution"]]
+    gold = [
+        [{"role": "assistant", "content": f"<think>\nplan\n</think>\n\n{s}"}]
+        for s in data["gold_standard_solution"]
+    ]
     wrong = [[{"role": "assistant", "content": "<think>\nplan\n</think>\n\n```python\nprint(0)\n```"}]] * 2
     assert score(code_reward, data, gold) == [1.0, 1.0]
     assert score(code_reward, data, wrong) == [0.0, 0.0]
@@ -148,12 +196,24 @@ def test_verifiable_coding_problems_feed_the_code_reward_from_verification_info(
 
 # -- rejection sampling --------------------------------------------------------------------------
 
+
 def test_numinamath_cot_competition_rows_become_rejection_sampling_prompts_with_their_gold(tmp_path):
-    stage = one_stage({"name": "rs", "kind": "sample", "rewards": ["accuracy"],
-                       "dataset": local("AI-MO/NuminaMath-CoT?where=source:olympiads|amc_aime"),
-                       "args": {"question_column": "problem", "prompt_template": "r1"}})
-    config = RejectionSamplingConfig(sampling_model="trl-r1/tiny", dataset_name=stage.datasets[0], samples_dir=str(tmp_path),
-                                     reward_funcs=[r.spec() for r in stage.rewards], **stage.args)
+    stage = one_stage(
+        {
+            "name": "rs",
+            "kind": "sample",
+            "rewards": ["accuracy"],
+            "dataset": local("AI-MO/NuminaMath-CoT?where=source:olympiads|amc_aime"),
+            "args": {"question_column": "problem", "prompt_template": "r1"},
+        }
+    )
+    config = RejectionSamplingConfig(
+        sampling_model="trl-r1/tiny",
+        dataset_name=stage.datasets[0],
+        samples_dir=str(tmp_path),
+        reward_funcs=[r.spec() for r in stage.rewards],
+        **stage.args,
+    )
     rows = prepare_prompts(load_dataset_spec(config.dataset_name).to_list(), config)
     assert [r["source"] for r in rows] == ["olympiads", "amc_aime"]  # the synthetic row is gone
     assert rows[0]["prompt"][-1] == {"role": "user", "content": rows[0]["problem"]}
@@ -171,11 +231,17 @@ def test_a_filter_on_a_missing_column_names_it():
 
 # -- the real-model recipes name these datasets with keys that work ----------------------------
 
+
 def _hub_stages():
     """(recipe, stage name) of each stage naming a Hub dataset, read from the YAML text: collection must not
     depend on what validating a recipe needs (its eval benchmark files), or one missing file stops the suite."""
-    for path in ("recipes/pipelines/r1_open_data.yaml", "recipes/pipelines/distill_mixture_of_thoughts.yaml",
-                 "recipes/pipelines/r1.yaml", "recipes/pipelines/r1_zero.yaml", "recipes/pipelines/distill.yaml"):
+    for path in (
+        "recipes/pipelines/r1_open_data.yaml",
+        "recipes/pipelines/distill_mixture_of_thoughts.yaml",
+        "recipes/pipelines/r1.yaml",
+        "recipes/pipelines/r1_zero.yaml",
+        "recipes/pipelines/distill.yaml",
+    ):
         for raw in yaml.safe_load((REPO / path).read_text(encoding="utf-8"))["stages"]:
             datasets = raw.get("dataset") or []
             datasets = [datasets] if isinstance(datasets, str) else datasets
@@ -200,15 +266,25 @@ def test_real_recipe_stage_consumes_its_hub_dataset(path, name, tmp_path):
         script, data = grpo_data(stage)
         assert len(data) > 0 and "prompt" in data.column_names
     else:
-        config = RejectionSamplingConfig(sampling_model="m", dataset_name=specs[0], samples_dir=str(tmp_path),
-                                         reward_funcs=[r.spec() for r in stage.rewards],
-                                         **fields_of(RejectionSamplingConfig, stage.args))
+        config = RejectionSamplingConfig(
+            sampling_model="m",
+            dataset_name=specs[0],
+            samples_dir=str(tmp_path),
+            reward_funcs=[r.spec() for r in stage.rewards],
+            **fields_of(RejectionSamplingConfig, stage.args),
+        )
         rows = prepare_prompts(load_dataset_spec(specs[0]).to_list(), config)
         assert rows and all(r["prompt"] and r.get("solution") for r in rows)
 
 
-@pytest.mark.parametrize("path", ["recipes/qwen2.5-1.5b/stage1.yaml", "recipes/qwen2.5-1.5b/stage1_lora.yaml",
-                                  "recipes/qwen2.5-7b/stage1.yaml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "recipes/qwen2.5-1.5b/stage1.yaml",
+        "recipes/qwen2.5-1.5b/stage1_lora.yaml",
+        "recipes/qwen2.5-7b/stage1.yaml",
+    ],
+)
 def test_stage_script_configs_filter_openr1_math_to_verified_traces(path):
     config = yaml.safe_load((REPO / path).read_text())
     dataset = local(config.pop("dataset_name"))
@@ -220,9 +296,22 @@ def test_a_fixture_next_to_the_recipe_keeps_its_dataset_options(tmp_path):
     import shutil
 
     shutil.copy(LAYOUTS / "deepscaler_preview.jsonl", tmp_path / "deepscaler.jsonl")
-    (tmp_path / "r.yaml").write_text(yaml.safe_dump({"model": "trl-r1/tiny", "stages": [
-        {"name": "rl", "kind": "grpo", "rewards": ["accuracy"], "dataset": "deepscaler.jsonl?rename=answer:solution",
-         "args": {"prompt_template": "r1", "question_column": "problem"}}]}))
+    (tmp_path / "r.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "model": "trl-r1/tiny",
+                "stages": [
+                    {
+                        "name": "rl",
+                        "kind": "grpo",
+                        "rewards": ["accuracy"],
+                        "dataset": "deepscaler.jsonl?rename=answer:solution",
+                        "args": {"prompt_template": "r1", "question_column": "problem"},
+                    }
+                ],
+            }
+        )
+    )
     spec = load_recipe(tmp_path / "r.yaml").stages[0].datasets[0]
     assert spec == f"{tmp_path / 'deepscaler.jsonl'}?rename=answer:solution"
     assert load_dataset_spec(spec)["solution"][0] == "4"

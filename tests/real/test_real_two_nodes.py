@@ -27,8 +27,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-CPU = {"use_cpu": True, "bf16": False, "gradient_checkpointing": False, "report_to": "none", "seed": 0,
-       "dataloader_num_workers": 0, "logging_steps": 1, "disable_tqdm": True, "save_strategy": "no"}
+CPU = {
+    "use_cpu": True,
+    "bf16": False,
+    "gradient_checkpointing": False,
+    "report_to": "none",
+    "seed": 0,
+    "dataloader_num_workers": 0,
+    "logging_steps": 1,
+    "disable_tqdm": True,
+    "save_strategy": "no",
+}
 PROMPTS = "synthetic://arithmetic?split=rl&layout=r1&n=32&seed=0"
 
 
@@ -46,24 +55,62 @@ def free_port() -> int:
 
 def env(prompt_log: Path, **extra: str) -> dict:
     path = os.pathsep.join([str(HERE), str(REPO), os.environ.get("PYTHONPATH", "")])
-    return {**os.environ, "PYTHONPATH": path, "TRL_R1_TEST_PROMPT_LOG": str(prompt_log), "OMP_NUM_THREADS": "1",
-            "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", **extra}
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "TRL_R1_TEST_PROMPT_LOG": str(prompt_log),
+        "OMP_NUM_THREADS": "1",
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        **extra,
+    }
 
 
 def recipe(model: str, nodes: int) -> dict:
     """A GRPO stage and a rejection-sampling stage; on two nodes each is one torchrun process per node."""
     launch = {"launcher": "torchrun", "launcher_args": ["--nnodes", "2"]} if nodes == 2 else {}
-    return {"model": model, "stages": [
-        {"name": "reasoning_rl", "kind": "grpo", "dataset": PROMPTS,
-         "rewards": ["accuracy", {"name": "two_node_support.prompt_log", "weight": 0.0}], **launch,
-         "args": {**CPU, "max_steps": 2, "per_device_train_batch_size": 8 // nodes, "num_generations": 4,
-                  "max_completion_length": 8, "learning_rate": 1e-3, "beta": 0.0, "reflection_monitor": False}},
-        {"name": "rejection_sampling", "kind": "sample", "model": "base", "dataset": PROMPTS, "rewards": [{"name": "accuracy",
-         "threshold": float("-inf")}], **launch,
-         "args": {"max_prompts": 6, "num_samples": 2, "max_new_tokens": 8, "shard_size": 2, "backend": "transformers",
-                  "readability": False, "drop_truncated": False, "near_duplicate_threshold": None,
-                  "dedupe": False}},
-    ]}
+    return {
+        "model": model,
+        "stages": [
+            {
+                "name": "reasoning_rl",
+                "kind": "grpo",
+                "dataset": PROMPTS,
+                "rewards": ["accuracy", {"name": "two_node_support.prompt_log", "weight": 0.0}],
+                **launch,
+                "args": {
+                    **CPU,
+                    "max_steps": 2,
+                    "per_device_train_batch_size": 8 // nodes,
+                    "num_generations": 4,
+                    "max_completion_length": 8,
+                    "learning_rate": 1e-3,
+                    "beta": 0.0,
+                    "reflection_monitor": False,
+                },
+            },
+            {
+                "name": "rejection_sampling",
+                "kind": "sample",
+                "model": "base",
+                "dataset": PROMPTS,
+                "rewards": [{"name": "accuracy", "threshold": float("-inf")}],
+                **launch,
+                "args": {
+                    "max_prompts": 6,
+                    "num_samples": 2,
+                    "max_new_tokens": 8,
+                    "shard_size": 2,
+                    "backend": "transformers",
+                    "readability": False,
+                    "drop_truncated": False,
+                    "near_duplicate_threshold": None,
+                    "dedupe": False,
+                },
+            },
+        ],
+    }
 
 
 def run_stage(stage, parsed, out: Path, nodes: int, prompt_log: Path) -> None:
@@ -77,10 +124,17 @@ def run_stage(stage, parsed, out: Path, nodes: int, prompt_log: Path) -> None:
     cmd = launch_command(stage, config)
     assert cmd[1:3] == ["-m", "torch.distributed.run"] and "--nnodes" in cmd and "--standalone" not in cmd
     port = str(free_port())
-    procs = [subprocess.Popen(cmd, env=env(prompt_log, PET_NODE_RANK=str(rank), PET_MASTER_ADDR="127.0.0.1",
-                                         PET_MASTER_PORT=port),
-                              cwd=out, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-             for rank in (0, 1)]
+    procs = [
+        subprocess.Popen(
+            cmd,
+            env=env(prompt_log, PET_NODE_RANK=str(rank), PET_MASTER_ADDR="127.0.0.1", PET_MASTER_PORT=port),
+            cwd=out,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for rank in (0, 1)
+    ]
     try:
         logs = [p.communicate(timeout=500)[0] for p in procs]
     finally:
@@ -114,8 +168,13 @@ def test_two_nodes_take_the_same_grpo_steps_and_sample_the_same_rows_as_one_proc
         from datasets import load_from_disk
 
         kept = load_from_disk(str(out / "rejection_sampling" / "dataset")).to_list()
-        results[nodes] = {"steps": steps, "ranks": ranks, "global_step": metrics["global_step"], "kept": kept,
-                          "generated": rows["generated"]}
+        results[nodes] = {
+            "steps": steps,
+            "ranks": ranks,
+            "global_step": metrics["global_step"],
+            "kept": kept,
+            "generated": rows["generated"],
+        }
 
     one, two = results[1], results[2]
     assert two["ranks"] == {0, 1} and one["ranks"] == {0}  # two real processes on two "nodes"

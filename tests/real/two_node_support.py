@@ -14,8 +14,16 @@ class PromptLog:
         if path and trainer_state is not None:
             texts = [p if isinstance(p, str) else p[-1]["content"] for p in prompts]
             with open(path, "a") as f:
-                f.write(json.dumps({"rank": int(os.environ.get("RANK", 0)), "step": trainer_state.global_step,
-                                    "prompts": texts}) + "\n")
+                f.write(
+                    json.dumps(
+                        {
+                            "rank": int(os.environ.get("RANK", 0)),
+                            "step": trainer_state.global_step,
+                            "prompts": texts,
+                        }
+                    )
+                    + "\n"
+                )
         return [None] * len(completions)
 
 

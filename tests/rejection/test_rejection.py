@@ -52,51 +52,85 @@ class ScriptedBackend:
             question = p[-1]["content"]
             answer = sum(int(x) for x in question.split("+"))
             good = _solution(question, answer)
-            out.append([Sample(good, 20, True), Sample(good.replace("\n\n", "\n \n "), 21, True),
-                        Sample(_solution(question, answer + 1), 20, True), Sample(good, 64, False)][: params.num_samples])
+            out.append(
+                [
+                    Sample(good, 20, True),
+                    Sample(good.replace("\n\n", "\n \n "), 21, True),
+                    Sample(_solution(question, answer + 1), 20, True),
+                    Sample(good, 64, False),
+                ][: params.num_samples]
+            )
         return out
 
 
 def _row(i, text, n=10, prompt=0, finished=True, reward=1.0):
-    return dict(prompt_index=prompt, sample_index=i, completion=text, num_tokens=n, finished=finished,
-                rewards={"acc": reward}, prompt=[{"role": "user", "content": "What is 2+2?"}])
+    return dict(
+        prompt_index=prompt,
+        sample_index=i,
+        completion=text,
+        num_tokens=n,
+        finished=finished,
+        rewards={"acc": reward},
+        prompt=[{"role": "user", "content": "What is 2+2?"}],
+    )
 
 
-LONG = ("First we look at the units digit of each number and add them together, writing down the last digit of "
-        "that sum and carrying anything above nine into the next column. Then we move to the tens column, where "
-        "we add both tens digits along with whatever was carried before. Finally we check the result by "
-        "subtracting one of the original numbers from the total, which should give back the other number exactly.")
+LONG = (
+    "First we look at the units digit of each number and add them together, writing down the last digit of "
+    "that sum and carrying anything above nine into the next column. Then we move to the tens column, where "
+    "we add both tens digits along with whatever was carried before. Finally we check the result by "
+    "subtracting one of the original numbers from the total, which should give back the other number exactly."
+)
 
 
 def test_each_filter_drops_what_it_must_and_keeps_what_it_must():
-    config = RejectionSamplingConfig(sampling_model="m", dataset_name="d", samples_dir="o", reward_funcs=[HashReward()],
-                                     min_tokens=5, max_tokens=50)
+    config = RejectionSamplingConfig(
+        sampling_model="m",
+        dataset_name="d",
+        samples_dir="o",
+        reward_funcs=[HashReward()],
+        min_tokens=5,
+        max_tokens=50,
+    )
     filters = build_filters(config, ["acc"])
     ok = f"<think>\n{LONG}\n</think>\n\nThe answer is 4."
     rows = [
-        _row(0, ok),                                               # kept
-        _row(1, ok, reward=0.0),                                   # wrong answer
-        _row(2, ok, reward=None),                                  # nobody could check it
-        _row(3, ok, finished=False),                               # cut off by the token limit
-        _row(4, ok, n=3),                                          # too short
-        _row(5, ok, n=51),                                         # too long
-        _row(6, "<think>\n```\nprint(2+2)\n```\n</think>\n\n4"),   # code block in a math CoT
-        _row(7, "<think>\nreasoning, no summary\n</think>"),        # no summary
-        _row(8, ok.replace(" ", "  ")),                            # exact duplicate up to whitespace
-        _row(9, ok.replace("Finally", "Lastly")),                  # near duplicate
+        _row(0, ok),  # kept
+        _row(1, ok, reward=0.0),  # wrong answer
+        _row(2, ok, reward=None),  # nobody could check it
+        _row(3, ok, finished=False),  # cut off by the token limit
+        _row(4, ok, n=3),  # too short
+        _row(5, ok, n=51),  # too long
+        _row(6, "<think>\n```\nprint(2+2)\n```\n</think>\n\n4"),  # code block in a math CoT
+        _row(7, "<think>\nreasoning, no summary\n</think>"),  # no summary
+        _row(8, ok.replace(" ", "  ")),  # exact duplicate up to whitespace
+        _row(9, ok.replace("Finally", "Lastly")),  # near duplicate
         _row(10, "<think>\nfour is two plus two\n</think>\n\n4", n=8),  # different: kept
     ]
     s = select_samples(rows, filters, near_duplicate_threshold=0.9)
     reasons = {row["sample_index"]: reason for row, reason in s.dropped_rows}
     assert sorted(r["sample_index"] for r in s.kept) == [0, 10], reasons
-    assert reasons == {1: "reward:acc", 2: "unscorable:acc", 3: "truncated", 4: "length", 5: "length",
-                       6: "code_in_reasoning", 7: "missing_summary", 8: "duplicate", 9: "near_duplicate"}
+    assert reasons == {
+        1: "reward:acc",
+        2: "unscorable:acc",
+        3: "truncated",
+        4: "length",
+        5: "length",
+        6: "code_in_reasoning",
+        7: "missing_summary",
+        8: "duplicate",
+        9: "near_duplicate",
+    }
     assert len(s.kept) + sum(s.dropped.values()) == len(rows)
 
 
 def test_per_prompt_cap_keeps_the_shortest_or_the_most_diverse():
-    texts = {0: "alpha beta gamma delta epsilon zeta", 1: "alpha beta gamma delta epsilon eta theta",
-             2: "one two three four five six seven", 3: "alpha beta gamma delta epsilon zeta eta iota kappa"}
+    texts = {
+        0: "alpha beta gamma delta epsilon zeta",
+        1: "alpha beta gamma delta epsilon eta theta",
+        2: "one two three four five six seven",
+        3: "alpha beta gamma delta epsilon zeta eta iota kappa",
+    }
     lengths = {0: 30, 1: 10, 2: 40, 3: 20}
     rows = [_row(i, t, n=lengths[i]) for i, t in texts.items()]
     shortest = select_samples(rows, near_duplicate_threshold=None, max_per_prompt=2, selection="shortest")
@@ -121,14 +155,17 @@ def test_judge_decides_only_where_the_rule_cannot():
         return [1.0 if "four" in c else 0.0 for c in completions]
 
     scores = RewardScorer([rule], judge=judge).score(
-        ["q1", "q2", "q3"], ["4", "four", "five"], [None] * 3, {"solution": ["4", None, None]})
+        ["q1", "q2", "q3"], ["4", "four", "five"], [None] * 3, {"solution": ["4", None, None]}
+    )
     assert asked == ["four", "five"]
     assert scores == [({"rule": 1.0}, False), ({"rule": 1.0}, True), ({"rule": 0.0}, True)]
 
 
 def test_sft_rows_move_a_prefilled_think_into_the_completion():
-    prompt, completion = sft_pair([{"role": "user", "content": "1+1"}, {"role": "assistant", "content": "<think>"}],
-                                  "\n1+1=2\n</think>\n\n2")
+    prompt, completion = sft_pair(
+        [{"role": "user", "content": "1+1"}, {"role": "assistant", "content": "<think>"}],
+        "\n1+1=2\n</think>\n\n2",
+    )
     assert prompt == [{"role": "user", "content": "1+1"}]
     assert completion[0]["content"].startswith("<think>\n1+1=2")
 
@@ -136,25 +173,35 @@ def test_sft_rows_move_a_prefilled_think_into_the_completion():
 def test_end_to_end_keeps_verified_samples_mixes_3_to_1_and_the_report_adds_up(tmp_path):
     n = 12
     config = RejectionSamplingConfig(
-        sampling_model="scripted", dataset_name=f"synthetic://arithmetic?split=rl&n={n}&layout=r1", samples_dir=str(tmp_path),
-        num_samples=4, shard_size=5, reward_funcs=["trl.rewards.accuracy_reward"],
-        non_reasoning_dataset="synthetic://non_reasoning?n=100")
+        sampling_model="scripted",
+        dataset_name=f"synthetic://arithmetic?split=rl&n={n}&layout=r1",
+        samples_dir=str(tmp_path),
+        num_samples=4,
+        shard_size=5,
+        reward_funcs=["trl.rewards.accuracy_reward"],
+        non_reasoning_dataset="synthetic://non_reasoning?n=100",
+    )
     report = rejection_sample(config, backend=ScriptedBackend(), progress=False)
 
     assert report == json.loads((tmp_path / "report.json").read_text())
     assert all(isinstance(report[k], int) for k in ("prompts", "generated", "kept"))
     assert (report["prompts"], report["generated"], report["kept"]) == (n, 4 * n, n)
     assert report["generated"] == report["kept"] + sum(report["dropped"].values())
-    assert {k: v for k, v in report["dropped"].items() if v} == {"reward:accuracy_reward": n, "truncated": n,
-                                                                 "duplicate": n}
+    assert {k: v for k, v in report["dropped"].items() if v} == {
+        "reward:accuracy_reward": n,
+        "truncated": n,
+        "duplicate": n,
+    }
     assert report["pass_rate_histogram"] == {"0/4": 0, "1/4": 0, "2/4": 0, "3/4": n, "4/4": 0}
     assert report["non_reasoning"] == round(n / 3)
 
     ds = load_from_disk(str(tmp_path / "dataset"))
     assert len(ds) == report["rows"] == n + round(n / 3)
     reasoning = ds.filter(lambda r: r["kind"] == "reasoning")
-    assert all(r["sample_index"] == 0 and r["source"] == "scripted" and r["rewards"]["accuracy_reward"] == 1.0
-               for r in reasoning)
+    assert all(
+        r["sample_index"] == 0 and r["source"] == "scripted" and r["rewards"]["accuracy_reward"] == 1.0
+        for r in reasoning
+    )
     assert all("<think>" in r["completion"][0]["content"] for r in reasoning)
     mixed = ds.filter(lambda r: r["kind"] == "non_reasoning")
     assert all("<think>" not in r["completion"][0]["content"] and r["rewards"] is None for r in mixed)
@@ -170,8 +217,13 @@ def test_end_to_end_keeps_verified_samples_mixes_3_to_1_and_the_report_adds_up(t
 
 
 def test_resuming_with_other_sampling_settings_is_refused(tmp_path):
-    base = dict(sampling_model="scripted", dataset_name="synthetic://arithmetic?split=rl&n=4&layout=r1", samples_dir=str(tmp_path),
-                num_samples=2, reward_funcs=["trl.rewards.accuracy_reward"])
+    base = dict(
+        sampling_model="scripted",
+        dataset_name="synthetic://arithmetic?split=rl&n=4&layout=r1",
+        samples_dir=str(tmp_path),
+        num_samples=2,
+        reward_funcs=["trl.rewards.accuracy_reward"],
+    )
     rejection_sample(RejectionSamplingConfig(**base), backend=ScriptedBackend(), progress=False)
     with pytest.raises(InvalidInput, match="num_samples"):
         rejection_sample(RejectionSamplingConfig(**{**base, "num_samples": 3}), backend=ScriptedBackend())
@@ -181,27 +233,61 @@ def test_bad_input_fails_before_sampling_and_names_the_problem(tmp_path, tiny_mo
     prompts = tmp_path / "prompts.jsonl"
     prompts.write_text(json.dumps({"question": "1+1"}) + "\n")
     out = tmp_path / "out"
-    code = cli_main(["sample", "--model", tiny_model_dir, "--dataset", str(prompts), "--num-samples", "2",
-                     "--output-dir", str(out), "--reward-funcs", "trl.rewards.accuracy_reward"])
+    code = cli_main(
+        [
+            "sample",
+            "--model",
+            tiny_model_dir,
+            "--dataset",
+            str(prompts),
+            "--num-samples",
+            "2",
+            "--output-dir",
+            str(out),
+            "--reward-funcs",
+            "trl.rewards.accuracy_reward",
+        ]
+    )
     assert code == 2 and "'solution'" in capsys.readouterr().err
     assert not (out / "shards").exists()  # nothing was sampled
     prompts.write_text(json.dumps({"question": "1+1", "answer": "2"}) + "\n")  # 'answer' is taken as the gold
-    code = cli_main(["sample", "--model", str(tmp_path / "no-such-model"), "--dataset", str(prompts),
-                     "--num-samples", "2", "--output-dir", str(out)])
+    code = cli_main(
+        [
+            "sample",
+            "--model",
+            str(tmp_path / "no-such-model"),
+            "--dataset",
+            str(prompts),
+            "--num-samples",
+            "2",
+            "--output-dir",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "no-such-model" in err and "does not exist" in err
     with pytest.raises(InvalidInput, match="no prompt column"):
         prompts.write_text(json.dumps({"text": "1+1"}) + "\n")
-        rejection_sample(RejectionSamplingConfig(sampling_model=tiny_model_dir, dataset_name=str(prompts), samples_dir=str(out)))
+        rejection_sample(
+            RejectionSamplingConfig(
+                sampling_model=tiny_model_dir, dataset_name=str(prompts), samples_dir=str(out)
+            )
+        )
 
 
 def test_shards_are_split_across_processes_without_changing_a_row(tmp_path, tiny_model_dir):
     from trl_r1.generation import TransformersBackend
     from trl_r1.rejection.sampler import prepare_prompts
 
-    config = RejectionSamplingConfig(sampling_model=tiny_model_dir, dataset_name="synthetic://arithmetic?split=rl&n=6&layout=r1",
-                                     samples_dir="unused", num_samples=2, max_new_tokens=6, shard_size=2,
-                                     reward_funcs=[HashReward()])
+    config = RejectionSamplingConfig(
+        sampling_model=tiny_model_dir,
+        dataset_name="synthetic://arithmetic?split=rl&n=6&layout=r1",
+        samples_dir="unused",
+        num_samples=2,
+        max_new_tokens=6,
+        shard_size=2,
+        reward_funcs=[HashReward()],
+    )
     from trl_r1.data.loading import load_dataset_spec
 
     prompts = prepare_prompts(load_dataset_spec(config.dataset_name).to_list(), config)
@@ -212,7 +298,9 @@ def test_shards_are_split_across_processes_without_changing_a_row(tmp_path, tiny
         store.dir.mkdir(parents=True)
     run_shards(lambda: backend, scorer, prompts, config, single, progress=False)
     for rank in (1, 0):  # rank 1 first: order of completion must not matter
-        stats = run_shards(lambda: backend, scorer, prompts, config, split, rank=rank, world=2, progress=False)
+        stats = run_shards(
+            lambda: backend, scorer, prompts, config, split, rank=rank, world=2, progress=False
+        )
         assert stats["shards_sampled"] == (2 if rank == 0 else 1)
     assert [single.read(i) for i in range(3)] == [split.read(i) for i in range(3)]
 
@@ -224,7 +312,9 @@ def test_vllm_backends_fail_clearly_without_the_extra_and_map_r1_sampling(monkey
             VLLMBackend(tiny_model_dir)
         with pytest.raises(ImportError, match=r"trl-r1\[vllm\]"):
             VLLMServerBackend(tiny_model_dir)
-    params = SamplingParams(num_samples=2, max_new_tokens=5, seed=7)  # R1 defaults: temperature 0.6, top-p 0.95
+    params = SamplingParams(
+        num_samples=2, max_new_tokens=5, seed=7
+    )  # R1 defaults: temperature 0.6, top-p 0.95
 
     from transformers import AutoTokenizer
 
@@ -240,10 +330,16 @@ def test_vllm_backends_fail_clearly_without_the_extra_and_map_r1_sampling(monkey
     server = VLLMServerBackend(tiny_model_dir, client=FakeClient())
     groups = server.generate(["1+1=", [{"role": "user", "content": "2+2"}]], params)
     assert {k: sent[k] for k in ("n", "temperature", "top_p", "max_tokens")} == {
-        "n": 2, "temperature": 0.6, "top_p": 0.95, "max_tokens": 5}
+        "n": 2,
+        "temperature": 0.6,
+        "top_p": 0.95,
+        "max_tokens": 5,
+    }
     assert sent["generation_kwargs"] == {"seed": 7} and isinstance(sent["prompts"][1][0], int)
-    assert [[(s.text, s.finished) for s in g] for g in groups] == [[("a", True), ("ababa", False)],
-                                                                   [("b", True), ("aaaaa", False)]]
+    assert [[(s.text, s.finished) for s in g] for g in groups] == [
+        [("a", True), ("ababa", False)],
+        [("b", True), ("aaaaa", False)],
+    ]
 
     class FakeLLM:
         def __init__(self, model, tokenizer=None, **kwargs):
@@ -264,7 +360,8 @@ def test_vllm_backends_fail_clearly_without_the_extra_and_map_r1_sampling(monkey
     groups = engine.generate(["x", "y"], params)
     assert engine.llm.kwargs == {"gpu_memory_utilization": 0.5}
     assert [vars(s) for s in engine.llm.sampling] == [
-        dict(n=2, temperature=0.6, top_p=0.95, max_tokens=5, seed=7 + i) for i in range(2)]
+        dict(n=2, temperature=0.6, top_p=0.95, max_tokens=5, seed=7 + i) for i in range(2)
+    ]
     assert [len(g) for g in groups] == [2, 2] and groups[0][0] == Sample("ok", 2, True)
 
 

@@ -15,7 +15,9 @@ def test_the_layer_contract_and_the_acyclic_contract_hold():
     lint_imports = Path(sys.executable).with_name("lint-imports")
     if not lint_imports.exists():
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
-    done = subprocess.run([str(lint_imports), "--no-cache"], cwd=PACKAGE.parent, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=PACKAGE.parent, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout[-3000:]
     assert "2 kept, 0 broken" in done.stdout
 
@@ -66,7 +68,11 @@ def test_at_most_three_modules_are_loose_at_the_top_of_the_package():
 
 def test_nothing_in_the_package_imports_the_test_suite():
     graph = grimp.build_graph("trl_r1", include_external_packages=True)
-    importers = sorted(m for m in graph.modules if m.startswith("trl_r1")
-                       for imported in graph.find_modules_directly_imported_by(m)
-                       if imported.split(".")[0] in ("tests", "conftest", "testkit"))
+    importers = sorted(
+        m
+        for m in graph.modules
+        if m.startswith("trl_r1")
+        for imported in graph.find_modules_directly_imported_by(m)
+        if imported.split(".")[0] in ("tests", "conftest", "testkit")
+    )
     assert importers == []

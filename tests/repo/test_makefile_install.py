@@ -21,8 +21,13 @@ def _make_install(tmp_path, **env):
     python = venv / "fake-python"
     python.write_text(FAKE_PYTHON)
     python.chmod(0o755)
-    return subprocess.run(["make", "--no-print-directory", "-C", str(REPO_ROOT), "install", f"VENV={venv}",
-                           f"PY={python}"], capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(REPO_ROOT), "install", f"VENV={venv}", f"PY={python}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -34,5 +39,8 @@ def test_install_prints_one_line_when_it_succeeds_and_the_whole_log_when_it_fail
     (tmp_path / "venv" / ".trl_r1-installed").unlink()
     failed = _make_install(tmp_path, FAKE_PIP_FAILS="1")
     assert failed.returncode != 0
-    assert "No matching distribution found for package-300" in failed.stdout and "make install failed" in failed.stderr
+    assert (
+        "No matching distribution found for package-300" in failed.stdout
+        and "make install failed" in failed.stderr
+    )
     assert not (tmp_path / "venv" / ".trl_r1-installed").exists()

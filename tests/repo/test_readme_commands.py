@@ -8,9 +8,13 @@ from testkit import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9_-]*")
-STAGE_SCRIPTS = {"r1_stage1.py": "trl_r1.training.sft", "r1_stage2.py": "trl_r1.training.grpo",
-                 "r1_stage3.py": "trl_r1.training.stage3", "r1_stage4.py": "trl_r1.training.grpo",
-                 "r1_zero.py": "trl_r1.training.grpo"}
+STAGE_SCRIPTS = {
+    "r1_stage1.py": "trl_r1.training.sft",
+    "r1_stage2.py": "trl_r1.training.grpo",
+    "r1_stage3.py": "trl_r1.training.stage3",
+    "r1_stage4.py": "trl_r1.training.grpo",
+    "r1_zero.py": "trl_r1.training.grpo",
+}
 
 
 def readme_commands() -> list[str]:
@@ -34,7 +38,7 @@ def parser_of(command: str):
     script = next((s for s in STAGE_SCRIPTS if f"recipes/{s}" in command), None)
     if script:
         return importlib.import_module(STAGE_SCRIPTS[script]).make_parser()
-    words = command[command.index("trl-r1 "):].split()
+    words = command[command.index("trl-r1 ") :].split()
     if words[1] == "experiment":
         return importlib.import_module(EXPERIMENTS[words[2]][0]).make_parser()
     return importlib.import_module(SUBCOMMANDS[words[1]][0]).make_parser()
@@ -42,7 +46,7 @@ def parser_of(command: str):
 
 def test_the_readme_shows_commands_of_every_kind():
     commands = readme_commands()
-    named = {c[c.index("trl-r1 "):].split()[1] for c in commands if "trl-r1 " in c}
+    named = {c[c.index("trl-r1 ") :].split()[1] for c in commands if "trl-r1 " in c}
     assert {"demo", "run", "sample", "eval", "experiment", "sandbox", "tiny-model", "plot"} <= named
     assert any("recipes/r1_stage3.py" in c for c in commands)
 
@@ -51,6 +55,10 @@ def test_the_readme_shows_commands_of_every_kind():
 def test_every_flag_the_readme_uses_is_an_option_of_that_command(command):
     parser = parser_of(command)
     known = {s for action in parser._actions for s in action.option_strings} | {"--config"}
-    own = command.split("recipes/r1_", 1)[-1] if "recipes/r1_" in command else command[command.index("trl-r1 "):]
+    own = (
+        command.split("recipes/r1_", 1)[-1]
+        if "recipes/r1_" in command
+        else command[command.index("trl-r1 ") :]
+    )
     unknown = [f for f in FLAG.findall(own) if f not in known]
     assert unknown == [], f"{command!r}: {unknown} are not options of {parser.prog}"

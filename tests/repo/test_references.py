@@ -26,8 +26,13 @@ def _resolves(dotted: str) -> bool:
 
 
 def test_every_dotted_trl_r1_name_mentioned_anywhere_exists():
-    listed = subprocess.run(["git", "ls-files", "*.py", "*.md", "*.yaml", "*.toml"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py", "*.md", "*.yaml", "*.toml"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     stale = {}
     for name in listed:
         if name == "CHANGELOG.md" or not (REPO_ROOT / name).is_file():

@@ -19,6 +19,8 @@ def test_a_script_imports_without_running_and_its_help_exits_0(script):
     spec = importlib.util.spec_from_file_location(f"script_{script.stem}", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # runs nothing: the work sits behind `if __name__ == "__main__"`
-    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("usage:"), done.stdout[:500]

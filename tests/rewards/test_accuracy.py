@@ -148,10 +148,14 @@ def fast_timeout_reward():
 # A hang guard, not a speed claim: the verdict and the counted timeout are the claims (speed is in benchmarks/).
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", list(PATHOLOGICAL))
-def test_pathological_latex_is_cut_off_by_the_hard_timeout_scores_zero_and_is_counted(fast_timeout_reward, name):
+def test_pathological_latex_is_cut_off_by_the_hard_timeout_scores_zero_and_is_counted(
+    fast_timeout_reward, name
+):
     metrics: dict[str, float] = {}
     out = fast_timeout_reward(
-        [r1_zero(PATHOLOGICAL[name]), r1_zero("7")], solution=["\\frac{14}{2}", "7"], log_metric=metrics.__setitem__
+        [r1_zero(PATHOLOGICAL[name]), r1_zero("7")],
+        solution=["\\frac{14}{2}", "7"],
+        log_metric=metrics.__setitem__,
     )
     assert out == [0.0, 1.0]
     assert metrics["accuracy_reward/failures"] == 0.0
@@ -164,8 +168,9 @@ def test_pathological_answer_off_the_main_thread_is_still_cut_off(fast_timeout_r
     metrics: dict[str, float] = {}
     thread = threading.Thread(
         target=lambda: result.append(
-            fast_timeout_reward([r1_zero(PATHOLOGICAL["tower-of-powers"])], solution=["3"],
-                                log_metric=metrics.__setitem__)
+            fast_timeout_reward(
+                [r1_zero(PATHOLOGICAL["tower-of-powers"])], solution=["3"], log_metric=metrics.__setitem__
+            )
         )
     )
     thread.start()
@@ -228,8 +233,11 @@ def test_pool_that_cannot_start_gives_none_not_zero_and_counts_it(monkeypatch):
     reward._pool = rpool.VerifierPool(num_workers=1, timeout=1.0)
     metrics: dict[str, float] = {}
     try:
-        out = reward([r1_zero("x^2+1"), r1_zero("2\\sqrt{3}")], solution=["1+x^2", "\\sqrt{12}"],
-                     log_metric=metrics.__setitem__)
+        out = reward(
+            [r1_zero("x^2+1"), r1_zero("2\\sqrt{3}")],
+            solution=["1+x^2", "\\sqrt{12}"],
+            log_metric=metrics.__setitem__,
+        )
     finally:
         reward._pool.close()
     assert out == [None, 1.0]  # numeric answers need no worker

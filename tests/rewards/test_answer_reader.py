@@ -46,8 +46,13 @@ def test_matrix_vector_and_multi_letter_golds_are_read_whole_never_as_a_stray_nu
 
 def test_tex_shorthand_reads_as_tex_on_both_sides():
     pairs = [
-        (r"\frac12", r"\frac{1}{2}"), (r"\frac12", "0.5"), (r"\sqrt3", r"\sqrt{3}"), (r"2\sqrt2", r"\sqrt{8}"),
-        (r"\dfrac{\sqrt3}{2}", r"\frac{\sqrt{3}}{2}"), (r"\frac{1}{3}", r"\frac13"), (r"\sqrt{2}", r"\sqrt 2"),
+        (r"\frac12", r"\frac{1}{2}"),
+        (r"\frac12", "0.5"),
+        (r"\sqrt3", r"\sqrt{3}"),
+        (r"2\sqrt2", r"\sqrt{8}"),
+        (r"\dfrac{\sqrt3}{2}", r"\frac{\sqrt{3}}{2}"),
+        (r"\frac{1}{3}", r"\frac13"),
+        (r"\sqrt{2}", r"\sqrt 2"),
         (r"\frac\pi2", r"\frac{\pi}{2}"),
     ]
     assert verdicts(pairs) == [1.0] * len(pairs)
@@ -68,10 +73,22 @@ def test_an_unreadable_answer_scores_zero():
 
 def test_unit_like_letters_stay_variables_unless_the_gold_carries_a_unit():
     # A trailing \text{} that is not a unit is kept: unit stripping would turn these hedges into 15.
-    wrong = [("x+3t", "x+3"), ("5h", "5s"), ("3", "3t"), ("2d", "2"), ("15", r"15\text{ or 16}"),
-             (r"15\mbox{ cm}^2", r"15\mbox{ cm}^2, \text{Evelyn}")]
-    right = [("3t", "2t+t"), ("t^2", r"t \cdot t"), (r"10\text{ cm}", "10"), (r"10\text{ cm}", r"10\text{ cm}"),
-             ("10", "10 cm"), ("12", r"12\text{ inches}")]
+    wrong = [
+        ("x+3t", "x+3"),
+        ("5h", "5s"),
+        ("3", "3t"),
+        ("2d", "2"),
+        ("15", r"15\text{ or 16}"),
+        (r"15\mbox{ cm}^2", r"15\mbox{ cm}^2, \text{Evelyn}"),
+    ]
+    right = [
+        ("3t", "2t+t"),
+        ("t^2", r"t \cdot t"),
+        (r"10\text{ cm}", "10"),
+        (r"10\text{ cm}", r"10\text{ cm}"),
+        ("10", "10 cm"),
+        ("12", r"12\text{ inches}"),
+    ]
     assert verdicts(wrong) == [0.0] * len(wrong)
     assert verdicts(right) == [1.0] * len(right)
 
@@ -83,10 +100,44 @@ def test_invisible_direction_marks_and_zero_width_spaces_are_ignored():
 # --- plain numbers: the fast path and math-verify give one verdict ---------------------------
 
 PLAIN_NUMBERS = [
-    "12", "-12", "+12", "12.", "12.0", "012", "1000", "1,000", "1 000", "1\\,000", "1{,}000", "1000.", "-1,000",
-    "0.5", ".5", "-.5", "1/2", "-1/2", "\\frac{1}{2}", "\\frac12", "\\dfrac{1}{2}", "-\\frac{1}{2}", "2/4",
-    "1 1/2", "3/2", "1.5", "-1 1/2", "137 \\frac{1}{2}", "275/2", "137.5", "2 3", "23", "1 3/2", "7,425,000",
-    "7425000", "0.333333", "1/3", "\\frac{1}{3}",
+    "12",
+    "-12",
+    "+12",
+    "12.",
+    "12.0",
+    "012",
+    "1000",
+    "1,000",
+    "1 000",
+    "1\\,000",
+    "1{,}000",
+    "1000.",
+    "-1,000",
+    "0.5",
+    ".5",
+    "-.5",
+    "1/2",
+    "-1/2",
+    "\\frac{1}{2}",
+    "\\frac12",
+    "\\dfrac{1}{2}",
+    "-\\frac{1}{2}",
+    "2/4",
+    "1 1/2",
+    "3/2",
+    "1.5",
+    "-1 1/2",
+    "137 \\frac{1}{2}",
+    "275/2",
+    "137.5",
+    "2 3",
+    "23",
+    "1 3/2",
+    "7,425,000",
+    "7425000",
+    "0.333333",
+    "1/3",
+    "\\frac{1}{3}",
 ]
 
 
@@ -128,8 +179,16 @@ def test_fast_path_and_math_verify_agree_on_every_generated_plain_number_pair():
 
 
 def test_thousands_separators_mixed_numbers_and_trailing_dots_read_the_same_everywhere():
-    pairs = [("1000", "1 000"), ("1000", "1,000"), ("5", "5."), ("11/2", "5 1/2"), ("3/2", "1 1/2"),
-             (r"137 \frac{1}{2}", "275/2"), (r"137 \frac{1}{2}", r"137\frac{1}{2}"), ("5/2", r"2\frac12")]
+    pairs = [
+        ("1000", "1 000"),
+        ("1000", "1,000"),
+        ("5", "5."),
+        ("11/2", "5 1/2"),
+        ("3/2", "1 1/2"),
+        (r"137 \frac{1}{2}", "275/2"),
+        (r"137 \frac{1}{2}", r"137\frac{1}{2}"),
+        ("5/2", r"2\frac12"),
+    ]
     assert verdicts(pairs) == [1.0] * len(pairs)
     assert verdicts([("11/2", "1 1/2"), ("0", "1 000")]) == [0.0, 0.0]
 
@@ -141,7 +200,12 @@ def test_several_distinct_boxes_are_compared_as_a_collection_and_still_lose_to_a
     both = "<think>w</think>\n$\\boxed{(2, 2)} \\quad\\text{and}\\quad \\boxed{(6, 2)}$"
     hedge = "<think>w</think>\nIt is $\\boxed{4}$ or $\\boxed{5}$."
     assert extract_final_answer(both) == "(2, 2), (6, 2)"
-    assert accuracy_reward([both, both, hedge, hedge], ["(2,2),(6,2)", "(6,2),(2,2)", "4", "5"]) == [1.0, 1.0, 0.0, 0.0]
+    assert accuracy_reward([both, both, hedge, hedge], ["(2,2),(6,2)", "(6,2),(2,2)", "4", "5"]) == [
+        1.0,
+        1.0,
+        0.0,
+        0.0,
+    ]
     assert accuracy_reward([both], ["(2,2)"]) == [0.0]
 
 
@@ -156,8 +220,9 @@ def test_trl_positional_call_and_reasoning_delimiters_work():
     assert accuracy_reward(completions, [r"\frac{63}{400}", "63/400"]) == [1.0, 1.0]
     custom = [[{"content": r"<REASONING_START> Reasoning content </REASONING_END> \boxed{\frac{63}{400}}"}]]
     assert accuracy_reward(custom, [r"\frac{63}{400}"], reasoning_delimiters=["</REASONING_END>"]) == [1.0]
-    assert AccuracyReward(reasoning_delimiters=["</REASONING_END>"], start_pool=False)(custom, [r"\frac{63}{400}"]) \
-        == [1.0]
+    assert AccuracyReward(reasoning_delimiters=["</REASONING_END>"], start_pool=False)(
+        custom, [r"\frac{63}{400}"]
+    ) == [1.0]
     with pytest.raises(TypeError, match="reasoning_delimiters must be a non-empty list"):
         AccuracyReward(reasoning_delimiters="</think>", start_pool=False)
 
@@ -165,8 +230,12 @@ def test_trl_positional_call_and_reasoning_delimiters_work():
 def test_wrong_argument_types_raise_type_error_naming_the_argument_and_the_shape():
     from trl_r1.rewards import LanguageConsistencyReward, tag_count_reward, think_summary_format_reward
 
-    for reward in (accuracy_reward, think_summary_format_reward, tag_count_reward,
-                   LanguageConsistencyReward(default_language="en")):
+    for reward in (
+        accuracy_reward,
+        think_summary_format_reward,
+        tag_count_reward,
+        LanguageConsistencyReward(default_language="en"),
+    ):
         with pytest.raises(TypeError, match="completions must be a list with one completion per row"):
             reward("<think>a</think>b", solution=["1"])
         with pytest.raises(TypeError, match="completions must be a list"):
@@ -179,8 +248,15 @@ def test_wrong_argument_types_raise_type_error_naming_the_argument_and_the_shape
 
 
 @pytest.mark.timeout(120)  # a hang guard: the scans are linear, seconds would mean quadratic
-@pytest.mark.parametrize("text", ["\\boxed{" * 140_000, "\\boxed{1}" * 100_000, "{" * 200_000 + "\\boxed{3}",
-                                  "\\boxed{" + "{" * 100_000 + "}" * 100_000 + "}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\boxed{" * 140_000,
+        "\\boxed{1}" * 100_000,
+        "{" * 200_000 + "\\boxed{3}",
+        "\\boxed{" + "{" * 100_000 + "}" * 100_000 + "}",
+    ],
+)
 def test_hostile_completions_are_read_in_linear_time_outside_the_worker(text):
     answer = extract_final_answer("<think>a</think>" + text)
     assert answer is None or len(answer) <= 200_002
@@ -245,7 +321,11 @@ def test_the_language_identifier_needs_no_network():
         "assert identify('Nous calculons le discriminant de cette equation.')[0] == 'fr'\n"
         "assert language_consistency('Compute the discriminant. Check each case.', 'en') == 1.0\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
     assert socket.socket  # the test process itself is untouched
 
@@ -253,15 +333,34 @@ def test_the_language_identifier_needs_no_network():
 @pytest.mark.parametrize("g,a", list(itertools.product(["7"], ["7", "7.0", "\\frac{14}{2}"])))
 def test_plain_numbers_never_need_a_worker(g, a):
     reward = AccuracyReward(start_pool=False)
-    reward._pool = type("P", (), {"run": staticmethod(lambda *a, **k: pytest.fail("pool used")),
-                                  "start": lambda self: self})()
+    reward._pool = type(
+        "P", (), {"run": staticmethod(lambda *a, **k: pytest.fail("pool used")), "start": lambda self: self}
+    )()
     assert reward([r1(a)], [g]) == [1.0]
 
 
 NUMERIC_LATEX = [
-    "2\\sqrt{3}", "\\sqrt{12}", "\\sqrt{3}", "3.4641016", "\\frac{\\pi}{6}", "\\pi/6", "0.5235988", "30",
-    "\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}", "2^{10}", "1024", "\\sqrt[3]{8}", "2", "3\\pi", "9.42",
-    "-\\frac{3}{4}", "-0.75", "(2)", "\\frac{1+\\sqrt{5}}{2}", "1.6180339887",
+    "2\\sqrt{3}",
+    "\\sqrt{12}",
+    "\\sqrt{3}",
+    "3.4641016",
+    "\\frac{\\pi}{6}",
+    "\\pi/6",
+    "0.5235988",
+    "30",
+    "\\frac{\\sqrt{2}}{2}",
+    "\\frac{1}{\\sqrt{2}}",
+    "2^{10}",
+    "1024",
+    "\\sqrt[3]{8}",
+    "2",
+    "3\\pi",
+    "9.42",
+    "-\\frac{3}{4}",
+    "-0.75",
+    "(2)",
+    "\\frac{1+\\sqrt{5}}{2}",
+    "1.6180339887",
 ]
 
 
@@ -280,10 +379,21 @@ def test_numeric_latex_decided_without_math_verify_agrees_with_math_verify():
 
 @pytest.mark.timeout(600)
 def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_decides():
-    pairs = [("3", "x+1"), ("3", "9, 12"), (r"( 3, \frac{\pi}{2} )", "72"), ("p - q", "2000"), ("p - q", "p - q, 2000"), (r"\text{Evelyn}", "17"),
-             ("5", r"\cot x"), ("27", r"27, 70 \sqrt{2}"), (r"\sqrt{51}", "x^5 - x^4 + x^3 - x^2 + x - 1"),
-             ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"), ("4", "I could not finish the computation."),
-             ("3, 5, 7", "7, 5, 3, 4"), (r"\{1, 2\}", "1, 2, 3")]
+    pairs = [
+        ("3", "x+1"),
+        ("3", "9, 12"),
+        (r"( 3, \frac{\pi}{2} )", "72"),
+        ("p - q", "2000"),
+        ("p - q", "p - q, 2000"),
+        (r"\text{Evelyn}", "17"),
+        ("5", r"\cot x"),
+        ("27", r"27, 70 \sqrt{2}"),
+        (r"\sqrt{51}", "x^5 - x^4 + x^3 - x^2 + x - 1"),
+        ("3, 5, 7", r"\frac{3\sqrt{3}}{4}"),
+        ("4", "I could not finish the computation."),
+        ("3, 5, 7", "7, 5, 3, 4"),
+        (r"\{1, 2\}", "1, 2, 3"),
+    ]
     tasks = [rpool.VerifyTask(canonical_answer(g), [canonical_answer(a)]) for g, a in pairs]
     rpool.shared_pool().run(tasks, timeout=30)
     for (g, a), task in zip(pairs, tasks):
@@ -291,10 +401,22 @@ def test_numbers_against_lists_and_symbolic_answers_are_decided_as_math_verify_d
         assert fast is False and task.verdicts == [False], (g, a, fast, task.verdicts)
     # Left to math-verify: an equation, a list with a repeated value, prose, a base subscript, a unit,
     # and lists against golds that hold several values in another notation.
-    undecided = [("x=5", "5"), ("1,1,2", "1,2"), ("(1,2,3)", "1, 2, 3"), ("3", "The answer is 3"), (r"15\text{ cm}", "x"),
-                 (r"\pm 2021", r"\{-2021, 2021\}"), (r"6 \text{ and } 8", "6,8"), ("-12;-11", r"\{-12, -11\}")]
+    undecided = [
+        ("x=5", "5"),
+        ("1,1,2", "1,2"),
+        ("(1,2,3)", "1, 2, 3"),
+        ("3", "The answer is 3"),
+        (r"15\text{ cm}", "x"),
+        (r"\pm 2021", r"\{-2021, 2021\}"),
+        (r"6 \text{ and } 8", "6,8"),
+        ("-12;-11", r"\{-12, -11\}"),
+    ]
     assert [rexact.decide_without_math_verify(g, a) for g, a in undecided] == [None] * len(undecided)
     # Issue 21 (verdict path change): a number in a base is decided exactly in its base, never left to
     # math-verify, which drops the subscript (52_7 would pass for 52_8).
     assert [rexact.decide_without_math_verify("52_8", a) for a in ("42", "52", "52_7", "101010_2")] == [
-        False, True, False, True]
+        False,
+        True,
+        False,
+        True,
+    ]

@@ -12,11 +12,17 @@ import pytest
 from trl_r1.rewards.code import CodeReward, extract_code, parse_test_cases
 from trl_r1.sandbox import JobResult, LocalSandbox, SandboxConfig, SandboxUnavailableError
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"
+)
 
 CONFIG = SandboxConfig(timeout_s=1.0, cpu_time_s=1, memory_mb=256, max_workers=2)
-DOUBLE_TESTS = [{"input": "2\n", "output": "4\n"}, {"input": "5\n", "output": "10\n"},
-                {"input": "-3\n", "output": "-6\n"}, {"input": "0\n", "output": "0\n"}]
+DOUBLE_TESTS = [
+    {"input": "2\n", "output": "4\n"},
+    {"input": "5\n", "output": "10\n"},
+    {"input": "-3\n", "output": "-6\n"},
+    {"input": "0\n", "output": "0\n"},
+]
 
 
 def solution(code: str, reasoning: str = "Read n and print twice n.") -> str:
@@ -46,19 +52,26 @@ class Metrics(dict):
 
 
 def test_correct_program_scores_one_and_partial_program_scores_its_pass_fraction(reward):
-    completions = [solution("print(2 * int(input()))"),
-                   solution("n = int(input())\nprint(2 * n if n > 0 else 99)")]  # fails -3 and 0
+    completions = [
+        solution("print(2 * int(input()))"),
+        solution("n = int(input())\nprint(2 * n if n > 0 else 99)"),
+    ]  # fails -3 and 0
     assert reward(completions=completions, test_cases=[DOUBLE_TESTS] * 2) == [1.0, 0.5]
 
 
 def test_binary_reward_is_one_only_when_every_case_passes(binary):
-    completions = [solution("print(2 * int(input()))"), solution("n = int(input())\nprint(2 * n if n > 0 else 99)")]
+    completions = [
+        solution("print(2 * int(input()))"),
+        solution("n = int(input())\nprint(2 * n if n > 0 else 99)"),
+    ]
     assert binary(completions=completions, test_cases=[DOUBLE_TESTS] * 2) == [1.0, 0.0]
 
 
 def test_output_is_compared_token_by_token_whitespace_tolerant_as_apps_does(reward):
     tests = [[{"input": "", "output": "1 2\n3\n"}]]
-    assert reward(completions=[solution("print('1 2   ')\nprint('3\\t')\nprint()")], test_cases=tests) == [1.0]
+    assert reward(completions=[solution("print('1 2   ')\nprint('3\\t')\nprint()")], test_cases=tests) == [
+        1.0
+    ]
     assert reward(completions=[solution("print('1  2')\nprint('3')")], test_cases=tests) == [1.0]
     assert reward(completions=[solution("print('1 2')\nprint('4')")], test_cases=tests) == [0.0]
     assert reward(completions=[solution("print('1 2 3 4')")], test_cases=tests) == [0.0]
@@ -72,8 +85,10 @@ def test_code_only_inside_the_reasoning_scores_zero(reward):
 
 
 def test_the_last_fenced_block_of_the_answer_is_the_program(reward):
-    text = ("<think>try</think>A first draft:\n```python\nprint(0)\n```\nFixed:\n```python\n"
-            "print(2 * int(input()))\n```")
+    text = (
+        "<think>try</think>A first draft:\n```python\nprint(0)\n```\nFixed:\n```python\n"
+        "print(2 * int(input()))\n```"
+    )
     assert reward(completions=[text], test_cases=[DOUBLE_TESTS]) == [1.0]
 
 
@@ -84,8 +99,11 @@ def test_r1_zero_answer_block_and_conversational_completions_are_scored(reward):
 
 
 def test_assert_cases_run_python_after_the_solution(reward):
-    tests = [{"assert": "assert add(2, 3) == 5"}, {"assert": "assert add(-1, 1) == 0"},
-             {"assert": "assert add(2, 2) == 5"}]
+    tests = [
+        {"assert": "assert add(2, 3) == 5"},
+        {"assert": "assert add(-1, 1) == 0"},
+        {"assert": "assert add(2, 2) == 5"},
+    ]
     code = "def add(a, b):\n    return a + b"
     assert reward(completions=[solution(code)], test_cases=[tests]) == [pytest.approx(2 / 3)]
 
@@ -97,8 +115,10 @@ def test_open_r1_verification_info_shape_is_read_as_dict_or_json(reward):
 
 
 def test_crash_and_timeout_fail_their_case_with_zero_not_none(reward):
-    completions = [solution("n = int(input())\nprint(2 // n * n * 2 if n != 0 else 1 // 0)"),
-                   solution("n = int(input())\nwhile n == 0:\n    pass\nprint(2 * n)")]
+    completions = [
+        solution("n = int(input())\nprint(2 // n * n * 2 if n != 0 else 1 // 0)"),
+        solution("n = int(input())\nwhile n == 0:\n    pass\nprint(2 * n)"),
+    ]
     metrics = Metrics()
     scores = reward(completions=completions, test_cases=[DOUBLE_TESTS] * 2, log_metric=metrics)
     assert scores[1] == 0.75  # only the n == 0 case loops forever
@@ -109,8 +129,11 @@ def test_crash_and_timeout_fail_their_case_with_zero_not_none(reward):
 def test_rows_it_cannot_score_get_none_not_zero(reward):
     info = {"language": "java", "test_cases": [{"input": "1", "output": "2"}]}
     metrics = Metrics()
-    scores = reward(completions=[solution("print(2)")] * 2,
-                    verification_info=[info, {"language": "python", "test_cases": []}], log_metric=metrics)
+    scores = reward(
+        completions=[solution("print(2)")] * 2,
+        verification_info=[info, {"language": "python", "test_cases": []}],
+        log_metric=metrics,
+    )
     assert scores == [None, None]
     assert metrics["code_reward/unscorable"] == 1 and metrics["code_reward/unsupported_language"] == 1
 
@@ -126,8 +149,9 @@ def test_sandbox_failure_gives_none_and_is_counted():
             return [JobResult(error="could not start") for _ in jobs]
 
     metrics = Metrics()
-    scores = CodeReward(BrokenProvider())(completions=[solution("print(1)"), "no code"],
-                                          test_cases=[DOUBLE_TESTS] * 2, log_metric=metrics)
+    scores = CodeReward(BrokenProvider())(
+        completions=[solution("print(1)"), "no code"], test_cases=[DOUBLE_TESTS] * 2, log_metric=metrics
+    )
     assert scores == [None, 0.0]
     assert metrics["code_reward/sandbox_errors"] == 1
 
@@ -138,8 +162,9 @@ def test_a_case_whose_isolation_fails_to_set_up_is_a_sandbox_error_not_a_wrong_a
     for worker in sandbox._workers:  # restarted with the new limits on their next job
         worker.stop()
     metrics = Metrics()
-    assert CodeReward(sandbox)(completions=[solution("print(2 * int(input()))")], test_cases=[DOUBLE_TESTS],
-                               log_metric=metrics) == [None]
+    assert CodeReward(sandbox)(
+        completions=[solution("print(2 * int(input()))")], test_cases=[DOUBLE_TESTS], log_metric=metrics
+    ) == [None]
     assert metrics["code_reward/sandbox_errors"] == 1
 
 
@@ -164,8 +189,10 @@ def test_the_pool_runs_programs_at_once(monkeypatch):
         return original(self, job, deadline)
 
     monkeypatch.setattr(local._Worker, "run", rendezvous)
-    scores = reward(completions=[solution(f"print({i})") for i in range(4)],
-                    test_cases=[[{"input": "", "output": str(i)}] for i in range(4)])
+    scores = reward(
+        completions=[solution(f"print({i})") for i in range(4)],
+        test_cases=[[{"input": "", "output": str(i)}] for i in range(4)],
+    )
     assert scores == [1.0] * 4
     assert len(reward.provider.worker_pids()) == 2
 
@@ -242,9 +269,17 @@ def test_grpo_trainer_passes_the_test_cases_column_to_the_reward(tiny_model_dir,
             return super().__call__(completions, **kwargs)
 
     data = Dataset.from_list([{"prompt": "Write a program that doubles n.", "test_cases": DOUBLE_TESTS}] * 4)
-    args = GRPOConfig(output_dir=str(tmp_path), max_steps=1, per_device_train_batch_size=4, num_generations=4,
-                      max_completion_length=8, **cpu_training_args())
-    trainer = GRPOTrainer(model=tiny_model_dir, reward_funcs=Recording(sandbox), args=args, train_dataset=data)
+    args = GRPOConfig(
+        output_dir=str(tmp_path),
+        max_steps=1,
+        per_device_train_batch_size=4,
+        num_generations=4,
+        max_completion_length=8,
+        **cpu_training_args(),
+    )
+    trainer = GRPOTrainer(
+        model=tiny_model_dir, reward_funcs=Recording(sandbox), args=args, train_dataset=data
+    )
     trainer.train()
     assert seen and [case["output"] for case in seen[0][0]] == [c["output"] for c in DOUBLE_TESTS]
     logged = {key for entry in trainer.state.log_history for key in entry}
@@ -257,20 +292,30 @@ HONEST_ADD_TESTS = [{"assert": "assert add(2, 2) == 4"}, {"assert": "assert add(
 ADD = "def add(a, b):\n    return a + b\n"
 
 
-@pytest.mark.parametrize("tail", ["", "import atexit; atexit.register(print, 'bye')", "import os\nos.environ['X'] = '1'"],
-                         ids=["plain", "harmless_atexit", "env_change"])
+@pytest.mark.parametrize(
+    "tail",
+    ["", "import atexit; atexit.register(print, 'bye')", "import os\nos.environ['X'] = '1'"],
+    ids=["plain", "harmless_atexit", "env_change"],
+)
 def test_honest_solutions_with_exit_hooks_still_score_one(reward, tail):
     assert reward(completions=[solution(ADD + tail)], test_cases=[HONEST_ADD_TESTS]) == [1.0]
 
 
 def test_assert_tests_judge_literals_outside_and_keep_python_semantics(reward):
-    tests = [{"assert": "assert add(2, 3) == 5.0"}, {"assert": "assert 5 == add(2, 3)"},
-             {"assert": "assert add(2, 3) != 6"}, {"assert": "assert add(0, 0) is not None"},
-             {"assert": "xs = [add(i, i) for i in range(3)]\nassert xs == [0, 2, 4]"},
-             {"assert": "assert add('a', 'b') in ('ab', 'ba')"}, {"assert": "assert add(1, 1) > 1"}]
+    tests = [
+        {"assert": "assert add(2, 3) == 5.0"},
+        {"assert": "assert 5 == add(2, 3)"},
+        {"assert": "assert add(2, 3) != 6"},
+        {"assert": "assert add(0, 0) is not None"},
+        {"assert": "xs = [add(i, i) for i in range(3)]\nassert xs == [0, 2, 4]"},
+        {"assert": "assert add('a', 'b') in ('ab', 'ba')"},
+        {"assert": "assert add(1, 1) > 1"},
+    ]
     assert reward(completions=[solution(ADD)], test_cases=[tests]) == [1.0]
     # a - b passes only "!= 6" and "is not None" (`assert not add(0, 0)` would be untrusted: see tests/security)
-    assert reward(completions=[solution("def add(a, b):\n    return a - b")], test_cases=[tests]) == [pytest.approx(2 / 7)]
+    assert reward(completions=[solution("def add(a, b):\n    return a - b")], test_cases=[tests]) == [
+        pytest.approx(2 / 7)
+    ]
 
 
 def test_a_step_that_raises_or_a_missing_function_fails_its_case(reward):
@@ -284,17 +329,23 @@ def test_call_based_tests_as_apps_and_taco_write_them(reward):
     as_tuple = "def pair_sum(xs, k):\n    return xs, sum(xs) + k\n"  # a tuple counts as a list, as in APPS
     off_by_k = "def pair_sum(xs, k):\n    return [xs, sum(xs)]\n"  # right only when k == 0
     wrapped = {"fn_name": "pair_sum", "inputs": [[[1, 2], 3]], "outputs": [[[[1, 2], 6]]]}  # APPS's [answer]
-    scores = reward(completions=[solution(as_tuple), solution(off_by_k), solution(as_tuple)],
-                    input_output=[json.dumps(io), io, wrapped])
+    scores = reward(
+        completions=[solution(as_tuple), solution(off_by_k), solution(as_tuple)],
+        input_output=[json.dumps(io), io, wrapped],
+    )
     assert scores == [1.0, 0.5, 1.0]
 
 
 def test_call_based_cases_of_a_leetcode_solution_class_and_livecodebench_functional_cases(reward):
-    leetcode = "class Solution:\n    def twoSum(self, nums, target):\n        seen = {}\n" \
-               "        for i, n in enumerate(nums):\n            if target - n in seen:\n" \
-               "                return [seen[target - n], i]\n            seen[n] = i\n"
-    lcb = [{"testtype": "functional", "fn_name": "twoSum", "input": "[2, 7, 11, 15]\n9", "output": "[0, 1]"},
-           {"testtype": "functional", "fn_name": "twoSum", "input": "[3, 2, 4]\n6", "output": "[1, 2]"}]
+    leetcode = (
+        "class Solution:\n    def twoSum(self, nums, target):\n        seen = {}\n"
+        "        for i, n in enumerate(nums):\n            if target - n in seen:\n"
+        "                return [seen[target - n], i]\n            seen[n] = i\n"
+    )
+    lcb = [
+        {"testtype": "functional", "fn_name": "twoSum", "input": "[2, 7, 11, 15]\n9", "output": "[0, 1]"},
+        {"testtype": "functional", "fn_name": "twoSum", "input": "[3, 2, 4]\n6", "output": "[1, 2]"},
+    ]
     per_case = [{"fn_name": "twoSum", "input": [[3, 3], 6], "output": [0, 1]}]
     assert reward(completions=[solution(leetcode)] * 2, test_cases=[lcb, per_case]) == [1.0, 1.0]
 
@@ -308,7 +359,9 @@ def test_stdout_floats_compare_with_tolerance_and_integers_exactly(reward):
     assert exact(completions=[solution("print(1 / 3)\nprint(1000000)")], test_cases=tests) == [0.0]
 
 
-CPP_DOUBLE = "#include <iostream>\nint main() { long long n; std::cin >> n; std::cout << 2 * n << std::endl; }\n"
+CPP_DOUBLE = (
+    "#include <iostream>\nint main() { long long n; std::cin >> n; std::cout << 2 * n << std::endl; }\n"
+)
 
 
 def cpp_solution(code: str) -> str:
@@ -322,9 +375,16 @@ def test_cpp_programs_are_compiled_once_and_run_per_case(reward, sandbox):
     broken = "int main() { this is not C++ }"
     metrics = Metrics()
     info = {"language": "cpp", "test_cases": DOUBLE_TESTS}
-    scores = reward(completions=[cpp_solution(CPP_DOUBLE), cpp_solution(wrong), cpp_solution(broken),
-                                 solution("print(2 * int(input()))")],
-                    verification_info=[info] * 4, log_metric=metrics)
+    scores = reward(
+        completions=[
+            cpp_solution(CPP_DOUBLE),
+            cpp_solution(wrong),
+            cpp_solution(broken),
+            solution("print(2 * int(input()))"),
+        ],
+        verification_info=[info] * 4,
+        log_metric=metrics,
+    )
     assert scores == [1.0, 0.25, 0.0, 0.0]  # a Python answer to a C++ row is no C++ program
     assert metrics["code_reward/sandbox_errors"] == 0
 
@@ -333,7 +393,9 @@ def test_cpp_program_answers_rows_that_name_no_language(reward, sandbox):
     if "cpp" not in sandbox.languages:
         pytest.skip("no C++ compiler on this machine")
     assert reward(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS]) == [1.0]
-    metrics = Metrics()  # assert tests take Python only: C++ there is the model's wrong choice (issue 22, RT-LANG-3)
+    metrics = (
+        Metrics()
+    )  # assert tests take Python only: C++ there is the model's wrong choice (issue 22, RT-LANG-3)
     assert reward(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[ADD_TESTS], log_metric=metrics) == [0.0]
     assert metrics["code_reward/no_code"] == 1 and metrics["code_reward/unscorable"] == 0
 
@@ -351,8 +413,9 @@ def test_unsupported_language_gives_none_and_a_metric():
 
     metrics = Metrics()
     row_says_cpp = {"language": "cpp", "test_cases": DOUBLE_TESTS}
-    scores = CodeReward(PythonOnly())(completions=[cpp_solution(CPP_DOUBLE)], verification_info=[row_says_cpp],
-                                      log_metric=metrics)
+    scores = CodeReward(PythonOnly())(
+        completions=[cpp_solution(CPP_DOUBLE)], verification_info=[row_says_cpp], log_metric=metrics
+    )
     assert scores == [None] and metrics["code_reward/unsupported_language"] == 1
 
 
@@ -360,17 +423,23 @@ def test_a_program_in_a_language_the_row_does_not_accept_scores_zero_not_none(re
     """Issue 22's red team (RT-LANG-1..4): None for a language nobody grades would teach the policy to switch
     fences when unsure (an unscored completion gets advantage 0 in GRPO, above a wrong answer)."""
     metrics = Metrics()
-    rust = "<think>x</think>\n```rust\nfn main() { println!(\"2\"); }\n```"
+    rust = '<think>x</think>\n```rust\nfn main() { println!("2"); }\n```'
     call_based = {"fn_name": "double", "inputs": [[1]], "outputs": [2]}
     completions = [rust, rust.replace("rust", "c"), cpp_solution(CPP_DOUBLE), cpp_solution(CPP_DOUBLE)]
-    scores = reward(completions=completions, test_cases=[DOUBLE_TESTS, DOUBLE_TESTS, call_based,
-                                                         [{"assert": "assert double(1) == 2"}]], log_metric=metrics)
+    scores = reward(
+        completions=completions,
+        test_cases=[DOUBLE_TESTS, DOUBLE_TESTS, call_based, [{"assert": "assert double(1) == 2"}]],
+        log_metric=metrics,
+    )
     assert scores == [0.0, 0.0, 0.0, 0.0]
     assert metrics["code_reward/no_code"] == 4 and metrics["code_reward/unsupported_language"] == 0
 
 
-UNTRUSTED_TESTS = [[{"assert": "for x, y in [(1, 2), (2, 4)]:\n    assert double(x) == y"}],
-                   [{"assert": "assert double(1) == double(1) + 0"}], [{"assert": "assert double(2) == 4"}]]
+UNTRUSTED_TESTS = [
+    [{"assert": "for x, y in [(1, 2), (2, 4)]:\n    assert double(x) == y"}],
+    [{"assert": "assert double(1) == double(1) + 0"}],
+    [{"assert": "assert double(2) == 4"}],
+]
 
 
 def test_asserts_only_the_sandbox_can_judge_score_none_and_are_counted(reward):
@@ -401,8 +470,9 @@ def test_a_compiler_that_cannot_work_in_the_sandbox_gives_none_not_zero():
     sandbox = LocalSandbox(SandboxConfig(max_workers=1, cpp_compiler="/bin/false"))  # "compiles" nothing
     try:
         metrics = Metrics()
-        scores = CodeReward(sandbox)(completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS],
-                                     log_metric=metrics)
+        scores = CodeReward(sandbox)(
+            completions=[cpp_solution(CPP_DOUBLE)], test_cases=[DOUBLE_TESTS], log_metric=metrics
+        )
         assert scores == [None] and metrics["code_reward/sandbox_errors"] == 1
         assert "cpp" not in sandbox.languages
     finally:

@@ -95,10 +95,14 @@ def near_misses(g: str) -> list[str]:
     return out
 
 
-NEAR_MISS = st.sampled_from(EXACT_GOLDS).flatmap(lambda g: st.tuples(st.just(g), st.sampled_from(near_misses(g))))
+NEAR_MISS = st.sampled_from(EXACT_GOLDS).flatmap(
+    lambda g: st.tuples(st.just(g), st.sampled_from(near_misses(g)))
+)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(pair=NEAR_MISS)
 def test_no_path_says_equal_where_exact_evaluation_says_different(pair):
     gold, answer = pair
@@ -147,7 +151,9 @@ def rewritings(g: str) -> list[str]:
     return out
 
 
-REWRITING = st.sampled_from(EXACT_GOLDS).flatmap(lambda g: st.tuples(st.just(g), st.sampled_from(rewritings(g))))
+REWRITING = st.sampled_from(EXACT_GOLDS).flatmap(
+    lambda g: st.tuples(st.just(g), st.sampled_from(rewritings(g)))
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -161,8 +167,11 @@ def test_equivalent_rewritings_are_equal_on_every_path(pair):
 @pytest.mark.skipif(not any("," in g for g in GOLDS), reason="no collection gold")
 def test_reordered_collections_are_equal_and_reordered_tuples_are_not():
     lists = [[x.strip() for x in canonical_answer(g).split(",")] for g in GOLDS if "," in g]
-    golds = [", ".join(items) for items in lists
-             if len(set(items)) == len(items) > 1 and all(exact_value(x) is not None for x in items)][:6]
+    golds = [
+        ", ".join(items)
+        for items in lists
+        if len(set(items)) == len(items) > 1 and all(exact_value(x) is not None for x in items)
+    ][:6]
     assert golds
     for g in golds:
         items = [x.strip() for x in canonical_answer(g).split(",")]
@@ -174,8 +183,15 @@ def test_reordered_collections_are_equal_and_reordered_tuples_are_not():
 
 
 def test_near_misses_named_in_the_issue():
-    pairs = [("2^{40}", "2^{40}-1"), ("1000000006", "10^9+7"), ("0", "10^{-12}"), (".0000672", "\\frac{21}{312499}"),
-             ("2^{65536}", "2^{65536}+1"), ("10^{50}", "\\sqrt{10^{100}+1}"), ("\\sqrt{2}", "\\sqrt{2+10^{-20}}")]
+    pairs = [
+        ("2^{40}", "2^{40}-1"),
+        ("1000000006", "10^9+7"),
+        ("0", "10^{-12}"),
+        (".0000672", "\\frac{21}{312499}"),
+        ("2^{65536}", "2^{65536}+1"),
+        ("10^{50}", "\\sqrt{10^{100}+1}"),
+        ("\\sqrt{2}", "\\sqrt{2+10^{-20}}"),
+    ]
     assert accuracy_reward([r1(a) for _, a in pairs], [g for g, _ in pairs]) == [0.0] * len(pairs)
     assert all(exactly_different(g, a) for g, a in pairs[:4])
 
@@ -183,25 +199,55 @@ def test_near_misses_named_in_the_issue():
 def test_the_decimal_rule():
     # A decimal answer against an exact gold: the gold's value is that decimal, or the gold has no
     # terminating decimal and rounds to the answer at the answer's own precision, with 6+ places.
-    right = [("\\frac{1}{2}", "0.5"), ("\\frac{1}{2}", "0.50"), ("\\frac{1}{3}", "0.333333"), ("\\frac{2}{3}", "0.666667"),
-             ("\\sqrt{2}", "1.414214"), ("\\pi", "3.1415927"), ("\\frac{21}{312499}", "0.0000672002")]
-    wrong = [("\\frac{1}{3}", "0.33"), ("\\frac{1}{3}", "0.333"), ("\\frac{1}{8}", "0.13"), ("\\sqrt{2}", "1.41421"),
-             ("\\frac{2}{3}", "0.666666"), ("5", "4.9999999"), ("0.0000672", "\\frac{21}{312499}"), ("0.333333", "\\frac13")]
+    right = [
+        ("\\frac{1}{2}", "0.5"),
+        ("\\frac{1}{2}", "0.50"),
+        ("\\frac{1}{3}", "0.333333"),
+        ("\\frac{2}{3}", "0.666667"),
+        ("\\sqrt{2}", "1.414214"),
+        ("\\pi", "3.1415927"),
+        ("\\frac{21}{312499}", "0.0000672002"),
+    ]
+    wrong = [
+        ("\\frac{1}{3}", "0.33"),
+        ("\\frac{1}{3}", "0.333"),
+        ("\\frac{1}{8}", "0.13"),
+        ("\\sqrt{2}", "1.41421"),
+        ("\\frac{2}{3}", "0.666666"),
+        ("5", "4.9999999"),
+        ("0.0000672", "\\frac{21}{312499}"),
+        ("0.333333", "\\frac13"),
+    ]
     assert accuracy_reward([r1(a) for _, a in right], [g for g, _ in right]) == [1.0] * len(right)
     assert accuracy_reward([r1(a) for _, a in wrong], [g for g, _ in wrong]) == [0.0] * len(wrong)
 
 
 def test_numbers_in_a_base_are_read_in_their_base():
-    pairs = [("52_8", "52_7", 0.0), ("52_8", "52_9", 0.0), ("2516_8", "2516_9", 0.0), ("52_8", "52_{8}", 1.0),
-             ("52_8", "101010_2", 1.0), ("52_8", "52", 1.0), ("52_8", "42", 0.0), ("4210_{5}", "4210_5", 1.0)]
+    pairs = [
+        ("52_8", "52_7", 0.0),
+        ("52_8", "52_9", 0.0),
+        ("2516_8", "2516_9", 0.0),
+        ("52_8", "52_{8}", 1.0),
+        ("52_8", "101010_2", 1.0),
+        ("52_8", "52", 1.0),
+        ("52_8", "42", 0.0),
+        ("4210_{5}", "4210_5", 1.0),
+    ]
     assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]
     assert not answers_equivalent("52_7", "52_8")
 
 
 def test_collections_are_compared_item_by_item():
-    pairs = [("\\{1, 2, 3\\}", "3, 2, 1", 1.0), ("(1, 2)", "(2, 1)", 0.0), ("[1, 2)", "[1, 2]", 0.0),
-             ("(-\\infty, 3]", "(-\\infty,3]", 1.0), ("1, 2", "1, 2, 3", 0.0), ("(3, \\frac{\\pi}{2})", "(3, \\pi/2)", 1.0),
-             ("2, -2", "-2, 2", 1.0), ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, \\frac{\\pi}{2})", 1.0)]
+    pairs = [
+        ("\\{1, 2, 3\\}", "3, 2, 1", 1.0),
+        ("(1, 2)", "(2, 1)", 0.0),
+        ("[1, 2)", "[1, 2]", 0.0),
+        ("(-\\infty, 3]", "(-\\infty,3]", 1.0),
+        ("1, 2", "1, 2, 3", 0.0),
+        ("(3, \\frac{\\pi}{2})", "(3, \\pi/2)", 1.0),
+        ("2, -2", "-2, 2", 1.0),
+        ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, \\frac{\\pi}{2})", 1.0),
+    ]
     assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]
 
 
@@ -209,35 +255,63 @@ def test_exact_pairs_never_reach_math_verify():
     from trl_r1.rewards import AccuracyReward
 
     reward = AccuracyReward(start_pool=False)
-    reward._pool = type("P", (), {"run": staticmethod(lambda *a, **k: pytest.fail("pool used")),
-                                  "start": lambda self: self})()
-    pairs = [("3\\sqrt{13}", "\\sqrt{117}"), ("\\frac{4}{3}", "1\\frac{1}{3}"), ("\\frac{14}{3}", "4.\\overline{6}"),
-             ("52_8", "52_7"), ("\\{1,2\\}", "2, 1"), ("12", "12\\text{ units}"), ("5", "x = 5")]
+    reward._pool = type(
+        "P", (), {"run": staticmethod(lambda *a, **k: pytest.fail("pool used")), "start": lambda self: self}
+    )()
+    pairs = [
+        ("3\\sqrt{13}", "\\sqrt{117}"),
+        ("\\frac{4}{3}", "1\\frac{1}{3}"),
+        ("\\frac{14}{3}", "4.\\overline{6}"),
+        ("52_8", "52_7"),
+        ("\\{1,2\\}", "2, 1"),
+        ("12", "12\\text{ units}"),
+        ("5", "x = 5"),
+    ]
     assert reward([r1(a) for _, a in pairs], [g for g, _ in pairs]) == [1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0]
 
 
 def test_the_property_covers_the_benchmark_when_it_is_there():
     assert len(EXACT_GOLDS) >= 40 and len(INTEGER_GOLDS) >= 20
-    if os.environ.get("TRL_R1_BENCHMARKS_DIR") and (Path(os.environ["TRL_R1_BENCHMARKS_DIR"]) / "math500.jsonl").is_file():
+    if (
+        os.environ.get("TRL_R1_BENCHMARKS_DIR")
+        and (Path(os.environ["TRL_R1_BENCHMARKS_DIR"]) / "math500.jsonl").is_file()
+    ):
         assert len(EXACT_GOLDS) >= 200  # 410 of MATH-500's 500 golds (215 distinct) have an exact value
 
 
 def test_guards_on_math_verify_readings():
     """Pairs math-verify calls equal that are different: trl_r1 refuses its equality."""
-    wrong = [("\\pi", "\\Pi"), ("\\phi", "\\Phi"), ("\\delta", "\\Delta"), ("\\frac{\\pi}{6}", "\\frac{\\pi}{6}^\\circ"),
-             ("2\\pi", "2\\pi^{\\circ}"), ("x=1, y=2", "x=2, y=1")]
+    wrong = [
+        ("\\pi", "\\Pi"),
+        ("\\phi", "\\Phi"),
+        ("\\delta", "\\Delta"),
+        ("\\frac{\\pi}{6}", "\\frac{\\pi}{6}^\\circ"),
+        ("2\\pi", "2\\pi^{\\circ}"),
+        ("x=1, y=2", "x=2, y=1"),
+    ]
     assert accuracy_reward([r1(a) for _, a in wrong], [g for g, _ in wrong]) == [0.0] * len(wrong)
     right = [("12.5\\%", "\\frac{25}{2}\\%"), ("10^{10^{6}}", "10^{1000000}"), ("2^{65536}", "2^{2^{16}}")]
     assert accuracy_reward([r1(a) for _, a in right], [g for g, _ in right]) == [1.0] * len(right)
 
 
 def test_complex_values_are_exact_too():
-    pairs = [("i", "\\sqrt{-1}", 1.0), ("2i", "\\sqrt{-4}", 1.0), ("-i", "\\frac{1}{i}", 1.0), ("2", "(1+i)(1-i)", 1.0),
-             ("i", "-i", 0.0), ("3", "3i", 0.0)]
+    pairs = [
+        ("i", "\\sqrt{-1}", 1.0),
+        ("2i", "\\sqrt{-4}", 1.0),
+        ("-i", "\\frac{1}{i}", 1.0),
+        ("2", "(1+i)(1-i)", 1.0),
+        ("i", "-i", 0.0),
+        ("3", "3i", 0.0),
+    ]
     assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]
 
 
 def test_powers_too_large_to_compute_compare_by_factorisation():
-    pairs = [("4^{10^{6}}", "(2^{10^{6}})^{2}", 1.0), ("4^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}", 1.0),
-             ("8^{10^{6}}", "(2^{3})^{10^{6}}", 1.0), ("4^{10^{6}}", "(2^{10^{6}})^{3}", 0.0), ("4^{10^{6}}", "4^{10^{6}+1}", 0.0)]
+    pairs = [
+        ("4^{10^{6}}", "(2^{10^{6}})^{2}", 1.0),
+        ("4^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}", 1.0),
+        ("8^{10^{6}}", "(2^{3})^{10^{6}}", 1.0),
+        ("4^{10^{6}}", "(2^{10^{6}})^{3}", 0.0),
+        ("4^{10^{6}}", "4^{10^{6}+1}", 0.0),
+    ]
     assert accuracy_reward([r1(a) for _, a, _ in pairs], [g for g, _, _ in pairs]) == [t for _, _, t in pairs]

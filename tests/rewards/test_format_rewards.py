@@ -59,7 +59,13 @@ def test_think_summary_format_wants_one_reasoning_block_then_a_non_empty_summary
 
 def test_tag_count_gives_partial_credit_and_full_credit_only_for_exactly_one_of_each_tag():
     out = tag_count_reward(
-        ["<think>a</think><answer>1</answer>", "<think>a</think>", "<think>a", "x", "<think><think></think></think>"]
+        [
+            "<think>a</think><answer>1</answer>",
+            "<think>a</think>",
+            "<think>a",
+            "x",
+            "<think><think></think></think>",
+        ]
     )
     assert out == [1.0, 0.5, 0.25, 0.0, 0.0]
     assert TagCountReward(layout="r1")(["<think>a</think>So 1."]) == [1.0]
@@ -73,11 +79,30 @@ def test_format_rewards_log_under_their_names():
     assert tag_count_reward.__name__ == "tag_count_reward"
 
 
-@pytest.mark.parametrize("blank", ["\u200b", "\u200b\u200e\ufeff", "\u2060", "\u3164", "\u2800", "\u034f", "\U000e0020",
-                                   "\u115f", "\uffa0", "\U0001d173"])
+@pytest.mark.parametrize(
+    "blank",
+    [
+        "\u200b",
+        "\u200b\u200e\ufeff",
+        "\u2060",
+        "\u3164",
+        "\u2800",
+        "\u034f",
+        "\U000e0020",
+        "\u115f",
+        "\uffa0",
+        "\U0001d173",
+    ],
+)
 def test_zero_width_content_is_empty_for_every_format_reward(blank):
     """Issue 21: a reasoning, answer or summary of invisible characters is empty (it renders as nothing)."""
-    assert r1_zero_format_reward([f"<think>{blank}</think><answer>5</answer>",
-                                  f"<think>r</think><answer>{blank}</answer>"]) == [0.0, 0.0]
-    assert think_summary_format_reward([f"<think>{blank}</think>So 5.", f"<think>r</think>{blank}"]) == [0.0, 0.0]
-    assert r1_zero_format_reward([f"<think>r{blank}</think><answer>5</answer>"]) == [1.0]  # visible content stays
+    assert r1_zero_format_reward(
+        [f"<think>{blank}</think><answer>5</answer>", f"<think>r</think><answer>{blank}</answer>"]
+    ) == [0.0, 0.0]
+    assert think_summary_format_reward([f"<think>{blank}</think>So 5.", f"<think>r</think>{blank}"]) == [
+        0.0,
+        0.0,
+    ]
+    assert r1_zero_format_reward([f"<think>r{blank}</think><answer>5</answer>"]) == [
+        1.0
+    ]  # visible content stays

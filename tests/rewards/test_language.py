@@ -14,7 +14,9 @@ ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]
 
 def test_labelled_set_covers_english_chinese_mixed_and_other_languages():
     labels = {r["label"] for r in ROWS}
-    assert {"en", "zh", "mixed", "code-switch"} <= labels and len(labels - {"en", "zh", "mixed", "code-switch"}) >= 3
+    assert {"en", "zh", "mixed", "code-switch"} <= labels and len(
+        labels - {"en", "zh", "mixed", "code-switch"}
+    ) >= 3
     assert any(len(r["text"].encode()) > 3500 for r in ROWS)
 
 
@@ -27,8 +29,10 @@ def test_fast_score_agrees_with_per_sentence_langdetect_within_0_1():
     # Code-switched sentences are excluded: sentence-level langdetect cannot split them (by design).
     rows = [r for r in ROWS if r["label"] != "code-switch"]
     diffs = {
-        r["id"]: abs(language_consistency(r["text"], r["language"])
-                     - language_consistency(r["text"], r["language"], method="langdetect"))
+        r["id"]: abs(
+            language_consistency(r["text"], r["language"])
+            - language_consistency(r["text"], r["language"], method="langdetect")
+        )
         for r in rows
     }
     assert max(diffs.values()) <= 0.1, sorted(diffs.items(), key=lambda kv: -kv[1])[:5]
@@ -40,18 +44,24 @@ def test_terse_sentences_are_called_by_the_fast_identifier_never_by_langdetect(m
     from trl_r1.text import language as tlang
 
     monkeypatch.setattr(tlang, "langdetect_language", lambda text: pytest.fail("langdetect called"))
-    text = ("Compute the discriminant. Check each case. Simplify. Plug in $x=2$. "
-            "Substitute back. Expand everything carefully. Hence $x = 3$.")
+    text = (
+        "Compute the discriminant. Check each case. Simplify. Plug in $x=2$. "
+        "Substitute back. Expand everything carefully. Hence $x = 3$."
+    )
     assert language_consistency(text, "en") == 1.0
     assert language_consistency(text, "fr") == 0.0
     french = "Calculons le discriminant. Vérifions chaque cas. Simplifions chaque terme. Développons tout soigneusement."
     assert language_consistency(french, "fr") == 1.0
-    assert language_consistency(text + " " + french, "en") == pytest.approx(15 / 27)  # 15 English words, 12 French
+    assert language_consistency(text + " " + french, "en") == pytest.approx(
+        15 / 27
+    )  # 15 English words, 12 French
 
 
 @pytest.mark.timeout(120)  # a hang guard: the stripping is linear, a quadratic scan would run for minutes
-@pytest.mark.parametrize("hostile", ["\\[" * 200_000, "\\begin{a}" * 20_000, "$" * 300_000, "```" * 100_000,
-                                     "\\(" * 100_000 + "word"])
+@pytest.mark.parametrize(
+    "hostile",
+    ["\\[" * 200_000, "\\begin{a}" * 20_000, "$" * 300_000, "```" * 100_000, "\\(" * 100_000 + "word"],
+)
 def test_unclosed_math_and_code_openers_are_stripped_in_linear_time(hostile):
     assert language_consistency("We add the numbers. " + hostile, "en") == 1.0
 
@@ -75,7 +85,11 @@ def test_math_code_and_numbers_are_not_words():
 
 def test_deterministic_and_language_codes_are_normalised():
     text = ROWS[-1]["text"]
-    assert language_consistency(text, "ru") == language_consistency(text, "RU") == language_consistency(text, "ru")
+    assert (
+        language_consistency(text, "ru")
+        == language_consistency(text, "RU")
+        == language_consistency(text, "ru")
+    )
     assert language_consistency("所以答案是七。", "zh-CN") == 1.0
     with pytest.raises(ValueError, match="unsupported language 'xx'"):
         language_consistency("hello", "xx")
@@ -110,8 +124,12 @@ def test_reward_reads_the_reasoning_block_and_the_language_column():
 def test_target_falls_back_to_default_then_to_the_prompt_language():
     cot = ["<think>我们需要求出这个数。</think><answer>7</answer>"]
     assert LanguageConsistencyReward(default_language="en")(cot) == [0.0]
-    prompt = [[{"role": "system", "content": "You are a helpful assistant."},
-               {"role": "user", "content": "求方程的所有实数解。"}]]
+    prompt = [
+        [
+            {"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": "求方程的所有实数解。"},
+        ]
+    ]
     metrics = {}
     assert LanguageConsistencyReward()(cot, prompts=prompt, log_metric=metrics.__setitem__) == [1.0]
     assert metrics["language_consistency_reward/undetermined_target"] == 0.0
@@ -142,14 +160,19 @@ def test_words_inside_text_commands_count():
     assert language_consistency(hidden, "zh") < 0.5
     assert language_consistency(f"我们来计算。$\\mathrm{{{ENGLISH.replace(' ', '~')}}}$", "zh") < 0.5
     # Units and symbols in math fonts are not prose.
-    assert language_consistency("我们来计算面积。$S = 5\\,\\mathrm{cm}^2$，$\\operatorname{lcm}(4, 6) = 12$。", "zh") == 1.0
+    assert (
+        language_consistency(
+            "我们来计算面积。$S = 5\\,\\mathrm{cm}^2$，$\\operatorname{lcm}(4, 6) = 12$。", "zh"
+        )
+        == 1.0
+    )
 
 
 def test_sentences_in_code_comments_and_strings_count():
     comments = "我们来计算。\n```python\n# " + ENGLISH + "\nx = 1\n```\n"
     split = "我们来计算。\n```python\n" + "".join(f"# {w}\n" for w in ENGLISH.split()) + "x = 1\n```\n"
-    strings = "我们来计算。\n```python\nprint(\"" + ENGLISH + "\")\n```\n"
-    code_only = "我们来计算苹果的总数。\n```python\ntotal = apples + pears  # sum\nprint(\"ok\")\n```\n"
+    strings = '我们来计算。\n```python\nprint("' + ENGLISH + '")\n```\n'
+    code_only = '我们来计算苹果的总数。\n```python\ntotal = apples + pears  # sum\nprint("ok")\n```\n'
     assert language_consistency(comments, "zh") < 0.5
     assert language_consistency(split, "zh") < 0.5  # prose cut into one-word comments is still prose
     assert language_consistency(strings, "zh") < 0.5
@@ -165,10 +188,18 @@ def test_a_short_think_with_a_long_summary_is_scored_on_both():
     assert out[1] == 1.0  # the summary is not the chain of thought when the reasoning is the bulk
 
 
-@pytest.mark.parametrize("fence", ["sql\n-- {}\nSELECT 1;", "matlab\n% {}\nx = 1;", "lisp\n;; {}\n(setq x 1)",
-                                   "haskell\n{{- {} -}}\nx = 1", "html\n<!-- {} -->\n<p>1</p>"])
+@pytest.mark.parametrize(
+    "fence",
+    [
+        "sql\n-- {}\nSELECT 1;",
+        "matlab\n% {}\nx = 1;",
+        "lisp\n;; {}\n(setq x 1)",
+        "haskell\n{{- {} -}}\nx = 1",
+        "html\n<!-- {} -->\n<p>1</p>",
+    ],
+)
 def test_comments_of_other_languages_count_too(fence):
-    lines = "\n".join(" ".join(ENGLISH.split()[k:k + 3]) for k in range(0, len(ENGLISH.split()), 3))
+    lines = "\n".join(" ".join(ENGLISH.split()[k : k + 3]) for k in range(0, len(ENGLISH.split()), 3))
     body = fence.split("\n", 1)
     comment_line = body[1].split("\n")[0]
     commented = "\n".join(comment_line.format(line) for line in lines.split("\n"))

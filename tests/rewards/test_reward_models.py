@@ -24,9 +24,12 @@ def score(reward, *texts, prompt=PROMPT):
 
 def test_helpfulness_ignores_the_reasoning_and_judges_only_the_summary(tiny_reward_model_dir):
     helpful = HelpfulnessReward(tiny_reward_model_dir)
-    a, b, c = score(helpful, "<think>water, heat</think>Boil it 8 minutes.",
-                    "<think>a much longer, different plan of reasoning</think>Boil it 8 minutes.",
-                    "<think>water, heat</think>Fry it.")
+    a, b, c = score(
+        helpful,
+        "<think>water, heat</think>Boil it 8 minutes.",
+        "<think>a much longer, different plan of reasoning</think>Boil it 8 minutes.",
+        "<think>water, heat</think>Fry it.",
+    )
     assert a == pytest.approx(b, abs=1e-6)  # same summary, different reasoning: same score
     assert a != pytest.approx(c, abs=1e-6)  # a different summary is judged differently
     # ...and the score is the reward model's score of the prompt with the summary alone as the answer
@@ -36,15 +39,19 @@ def test_helpfulness_ignores_the_reasoning_and_judges_only_the_summary(tiny_rewa
 
 def test_harmlessness_judges_the_whole_response_including_the_reasoning(tiny_reward_model_dir):
     harmless = HarmlessnessReward(tiny_reward_model_dir)
-    a, b = score(harmless, "<think>water, heat</think>Boil it 8 minutes.",
-                 "<think>a much longer, different plan of reasoning</think>Boil it 8 minutes.")
+    a, b = score(
+        harmless,
+        "<think>water, heat</think>Boil it 8 minutes.",
+        "<think>a much longer, different plan of reasoning</think>Boil it 8 minutes.",
+    )
     assert a != pytest.approx(b, abs=1e-6)
 
 
 def test_helpfulness_of_unfinished_reasoning_is_the_score_of_an_empty_answer(tiny_reward_model_dir):
     helpful = HelpfulnessReward(tiny_reward_model_dir)
-    unfinished, empty, direct = score(helpful, "<think>still thinking about eggs", "<think>done</think>",
-                                      "Boil it 8 minutes.")
+    unfinished, empty, direct = score(
+        helpful, "<think>still thinking about eggs", "<think>done</think>", "Boil it 8 minutes."
+    )
     assert unfinished == pytest.approx(empty, abs=1e-6)
     # a general answer with no reasoning block is judged whole
     assert direct == pytest.approx(score(helpful, "<think>x</think>Boil it 8 minutes.")[0], abs=1e-6)
@@ -56,7 +63,8 @@ def test_reward_models_work_with_standard_prompts_and_in_batches(tiny_reward_mod
     prompts = ["Q: 1+1? A:", "Q: say hi. A:", "Q: 2+2? A:"]
     completions = [" 2", " hello there, friend", " <think>2+2</think>4"]
     assert one_by_one(prompts=prompts, completions=completions) == pytest.approx(
-        batched(prompts=prompts, completions=completions), abs=1e-5)  # padding does not change a score
+        batched(prompts=prompts, completions=completions), abs=1e-5
+    )  # padding does not change a score
 
 
 def test_reward_models_are_named_picklable_and_fail_early_on_a_missing_path(tiny_reward_model_dir, tmp_path):
@@ -66,7 +74,9 @@ def test_reward_models_are_named_picklable_and_fail_early_on_a_missing_path(tiny
     assert clone._model is None  # weights are not pickled; a spawned process reloads them
     assert score(clone, "<think>a</think>b") == pytest.approx(first)
     assert (helpful.__name__, HarmlessnessReward(tiny_reward_model_dir).__name__) == (
-        "helpfulness_reward", "harmlessness_reward")
+        "helpfulness_reward",
+        "harmlessness_reward",
+    )
     assert SequenceClassificationReward(tiny_reward_model_dir, name="rm_v2").__name__ == "rm_v2"
     with pytest.raises(FileNotFoundError, match="does not exist"):
         HelpfulnessReward(str(tmp_path / "no_such_model"))

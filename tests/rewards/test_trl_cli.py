@@ -18,7 +18,9 @@ def test_trl_grpo_cli_trains_to_completion_with_our_rewards_by_dotted_path(tiny_
     with (data / "train.jsonl").open("w") as f:
         # LaTeX golds (not plain numbers), so the verifier worker pool runs inside TRL's process.
         for a, b in [(1, 2), (3, 4), (5, 6), (7, 8)]:
-            f.write(json.dumps({"prompt": r1_zero_prompt(f"{a}/{b}"), "solution": f"\\sqrt{{{a}/{b}}}"}) + "\n")
+            f.write(
+                json.dumps({"prompt": r1_zero_prompt(f"{a}/{b}"), "solution": f"\\sqrt{{{a}/{b}}}"}) + "\n"
+            )
     trl = Path(sys.executable).with_name("trl")
     cmd = [
         str(trl), "grpo",

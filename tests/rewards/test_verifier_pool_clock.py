@@ -26,6 +26,7 @@ class _BurnTask(_HangTask):
 def _pause_workers(pool, seconds: float) -> threading.Thread:
     """SIGSTOP every worker of ``pool`` for ``seconds`` of wall-clock time (a machine busy with other jobs, in
     the extreme), in a thread started now."""
+
     def pause():
         time.sleep(0.1)  # the item is in flight
         procs = [p.popen for p in pool._procs if p is not None]

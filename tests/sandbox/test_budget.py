@@ -12,7 +12,9 @@ from trl_r1.rewards.code import CodeReward
 from trl_r1.sandbox import LocalSandbox, SandboxConfig
 from trl_r1.sandbox.pool import BatchBudget
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"
+)
 
 HONEST = "<think>double</think>\n```python\nprint(2 * int(input()))\n```"
 TESTS = [{"input": "2", "output": "4"}, {"input": "5", "output": "10"}, {"input": "7", "output": "14"}]
@@ -29,7 +31,9 @@ def test_a_program_is_cut_only_past_its_share_and_when_the_waiting_ones_need_the
         batch.started()
     assert batch.share == 2.0
     assert not batch.should_cut(1.9)  # within its share
-    assert batch.should_cut(2.1)  # 8 waiting programs, each owed its share: 8 s of 2 workers' time is not left
+    assert batch.should_cut(
+        2.1
+    )  # 8 waiting programs, each owed its share: 8 s of 2 workers' time is not left
     for _ in range(8):
         batch.started()
     assert not batch.should_cut(30.0)  # nobody waits: it may use its own limits
@@ -68,8 +72,10 @@ def test_self_including_cpp_sources_cannot_exhaust_a_batch():
         reward = CodeReward(sandbox)
         bomb = "<think>include</think>\n```cpp\n#include __FILE__\n#include __FILE__\nint main() {}\n```"
         honest = [HONEST.replace("print(2 *", f"print({k} * 0 + 2 *") for k in range(4)]
-        scores = reward(completions=[bomb.replace("{}", f"{{ return {k}; }}") for k in range(4)] + honest,
-                        test_cases=[TESTS] * 8)
+        scores = reward(
+            completions=[bomb.replace("{}", f"{{ return {k}; }}") for k in range(4)] + honest,
+            test_cases=[TESTS] * 8,
+        )
         assert scores == [None] * 4 + [1.0] * 4  # cut while compiling: no verdict
     finally:
         sandbox.close()

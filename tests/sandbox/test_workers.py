@@ -15,7 +15,9 @@ import pytest
 from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig, UidLease, clean_stale
 from trl_r1.sandbox.isolation import cgroup_bases
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"
+)
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="sandbox uids, namespaces and cgroups need root")
@@ -39,13 +41,22 @@ def test_uid_leases_never_overlap_across_any_number_of_instances(tmp_path):
 
 def test_uid_leases_never_overlap_across_processes_and_die_with_their_holder(tmp_path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys
             from trl_r1.sandbox import UidLease
             lease = UidLease(61000, 3, 64, {str(tmp_path)!r})
             print(*lease.uids, flush=True)
             sys.stdin.read()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
     try:
         theirs = set(map(int, holder.stdout.readline().split()))
         mine = UidLease(61000, 3, 64, str(tmp_path))
@@ -70,13 +81,22 @@ def test_two_sandboxes_in_one_process_get_disjoint_uids():
 def _start_and_kill_a_trainer() -> int:
     """A trainer that starts a sandbox and runs a program, then is SIGKILLed; its pid."""
     trainer = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent("""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
             import sys
             from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig
             sandbox = LocalSandbox(SandboxConfig(max_workers=1))
             print(sandbox.run([Job("print('ran')", (Case(),))])[0].cases[0].stdout, flush=True)
             sys.stdin.read()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
     assert trainer.stdout.readline().strip() == "ran"
     trainer.send_signal(signal.SIGKILL)
     trainer.wait()
@@ -96,8 +116,9 @@ def _leftovers(pid: int) -> list[Path]:
 def test_after_sigkill_of_the_trainer_clean_removes_its_roots_and_cgroups():
     pid = _start_and_kill_a_trainer()
     assert _leftovers(pid), "a SIGKILLed trainer left nothing: this test would prove nothing"
-    done = subprocess.run([sys.executable, "-m", "trl_r1.cli", "sandbox", "clean"], capture_output=True, text=True,
-                          env=_env())
+    done = subprocess.run(
+        [sys.executable, "-m", "trl_r1.cli", "sandbox", "clean"], capture_output=True, text=True, env=_env()
+    )
     assert done.returncode == 0, done.stderr
     assert "removed" in done.stderr
     assert _leftovers(pid) == []
@@ -196,10 +217,14 @@ print("FOUND", found)
 
 def test_no_state_survives_from_one_program_to_the_next(one_worker):
     if not (one_worker.active["mount_namespace"] and one_worker.active["pid_namespace"]):
-        pytest.skip("a fresh IPC namespace and working directory per program need the namespace layers (root)")
+        pytest.skip(
+            "a fresh IPC namespace and working directory per program need the namespace layers (root)"
+        )
     left = one_worker.run([Job(LEAVE_STATE, (Case(),))])[0].cases[0]
     assert "planted" in left.stdout, left.stderr
-    assert not {"shm -1", "msg -1", "sem -1"} & set(left.stdout.splitlines())  # planting worked inside the run
+    assert not {"shm -1", "msg -1", "sem -1"} & set(
+        left.stdout.splitlines()
+    )  # planting worked inside the run
     found = one_worker.run([Job(FIND_STATE, (Case(),))])[0].cases[0]
     assert found.stdout.strip() == "FOUND []", found.stdout + found.stderr
 
@@ -244,9 +269,11 @@ def test_clean_kills_leftovers_of_unleased_sandbox_uids_and_spares_leased_ones(t
 def test_without_the_uid_layer_mount_and_unshare_stay_denied_to_programs_running_as_root():
     sandbox = LocalSandbox(SandboxConfig(max_workers=1, disable_layers=["uid"]))
     try:
-        code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nos.makedirs('m')\n"
-                "print(os.getuid(), libc.mount(b'none', b'm', b'tmpfs', 0, None), libc.unshare(0x08000000),"
-                " libc.umount2(b'/proc', 2))")
+        code = (
+            "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nos.makedirs('m')\n"
+            "print(os.getuid(), libc.mount(b'none', b'm', b'tmpfs', 0, None), libc.unshare(0x08000000),"
+            " libc.umount2(b'/proc', 2))"
+        )
         case = sandbox.run([Job(code, (Case(),))])[0].cases[0]
         assert case.stdout.split() == ["0", "-1", "-1", "-1"], case.stdout + case.stderr
     finally:

@@ -11,8 +11,16 @@ import pytest
 
 from trl_r1.sandbox import LocalSandbox, SandboxConfig
 
-HOSTILE_CONFIG = SandboxConfig(timeout_s=1.5, cpu_time_s=1, memory_mb=256, max_processes=16, max_file_size_mb=4,
-                               workdir_mb=16, max_output_bytes=4096, max_workers=2)
+HOSTILE_CONFIG = SandboxConfig(
+    timeout_s=1.5,
+    cpu_time_s=1,
+    memory_mb=256,
+    max_processes=16,
+    max_file_size_mb=4,
+    workdir_mb=16,
+    max_output_bytes=4096,
+    max_workers=2,
+)
 
 
 def live_processes() -> list[tuple[int, int, str]]:
@@ -23,7 +31,9 @@ def live_processes() -> list[tuple[int, int, str]]:
             try:
                 stat = Path(entry.path, "stat").read_text()
                 if stat.rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append((int(entry.name), os.stat(entry.path).st_uid, stat.split("(", 1)[1].rsplit(")", 1)[0]))
+                    found.append(
+                        (int(entry.name), os.stat(entry.path).st_uid, stat.split("(", 1)[1].rsplit(")", 1)[0])
+                    )
             except (OSError, IndexError):
                 continue
     return found

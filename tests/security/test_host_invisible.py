@@ -15,7 +15,9 @@ from hostile_fixtures import HOSTILE_CONFIG, live_processes
 
 from trl_r1.sandbox import Case, Job, LocalSandbox
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"
+)
 
 CHECKOUT = str(Path(__file__).resolve().parents[2])
 
@@ -46,12 +48,17 @@ def test_the_cgroup_namespace_hides_the_trainers_cgroup(full):
 def test_the_host_name_is_not_the_hosts(full):
     if not full.active.get("mount_namespace"):
         pytest.skip("no UTS namespace without the mount-namespace layer")
-    assert run(full, "import socket, os\nprint(socket.gethostname(), os.uname().nodename)") == "sandbox sandbox\n"
+    assert (
+        run(full, "import socket, os\nprint(socket.gethostname(), os.uname().nodename)")
+        == "sandbox sandbox\n"
+    )
 
 
 def test_proc_files_about_the_host_are_masked(full):
     """Issue 22's red team (RT-ESC-12): /proc/cmdline showed the host VM's boot line."""
-    out = run(full, """
+    out = run(
+        full,
+        """
         import os
         for name in ('cmdline', 'kcore', 'keys', 'timer_list', 'sched_debug', 'config.gz', 'iomem', 'kallsyms'):
             try:
@@ -59,19 +66,23 @@ def test_proc_files_about_the_host_are_masked(full):
                     print(name, len(f.read(4096)))
             except OSError as e:
                 print(name, 'refused')
-    """)
+    """,
+    )
     assert all(line.split()[1] in ("0", "refused") for line in out.splitlines()), out
 
 
 def test_no_process_the_program_can_see_shows_a_host_path_in_its_command_line(full):
-    out = run(full, """
+    out = run(
+        full,
+        """
         import os
         for pid in [p for p in os.listdir('/proc') if p.isdigit()] + [str(os.getppid())]:
             try:
                 print(pid, open(f'/proc/{pid}/cmdline', 'rb').read().replace(b'\\0', b' ').decode())
             except OSError as e:
                 print(pid, 'unreadable', e.errno)
-    """)
+    """,
+    )
     assert out and "_launcher" not in out and CHECKOUT not in out, out
     assert "trl_r1" not in out, out
 
@@ -80,7 +91,9 @@ def test_no_process_the_program_can_see_shows_a_host_path_in_its_command_line(fu
 def test_the_launchers_command_line_holds_no_host_path_without_the_namespaces_either(layer):
     sandbox = LocalSandbox(dataclasses.replace(HOSTILE_CONFIG, max_workers=1, disable_layers=[layer]))
     try:
-        out = run(sandbox, """
+        out = run(
+            sandbox,
+            """
             import os
             ppid = os.getppid()
             try:  # without a pid namespace the mount namespace's root has no /proc at all
@@ -92,14 +105,17 @@ def test_the_launchers_command_line_holds_no_host_path_without_the_namespaces_ei
                     print(open(f'/proc/{pid}/cmdline', 'rb').read().replace(b'\\0', b' ').decode())
                 except OSError as e:
                     print('unreadable', e.errno)
-        """)
+        """,
+        )
         assert "_launcher" not in out and CHECKOUT not in out, out
     finally:
         sandbox.close()
 
 
 def test_the_harness_holds_neither_the_trainers_pid_nor_its_paths(full):
-    out = run(full, r"""
+    out = run(
+        full,
+        r"""
         import ctypes, gc, re
         hits = set()
         for o in gc.get_objects():
@@ -118,13 +134,23 @@ def test_the_harness_holds_neither_the_trainers_pid_nor_its_paths(full):
                 if re.search(mark, data):
                     hits.add(mark.decode())
         print(sorted(hits))
-    """)
+    """,
+    )
     assert out == "[]\n"
 
 
 # ----------------------------------------------------------------------------------------------- sockets
-COMBINATIONS = [[], ["net_namespace"], ["pid_namespace"], ["mount_namespace"], ["uid"], ["landlock"],
-                ["net_namespace", "mount_namespace", "pid_namespace"], ["seccomp"], ["seccomp", "net_namespace"]]
+COMBINATIONS = [
+    [],
+    ["net_namespace"],
+    ["pid_namespace"],
+    ["mount_namespace"],
+    ["uid"],
+    ["landlock"],
+    ["net_namespace", "mount_namespace", "pid_namespace"],
+    ["seccomp"],
+    ["seccomp", "net_namespace"],
+]
 SOCKETS = """
     import ctypes, socket
     libc = ctypes.CDLL(None, use_errno=True)
@@ -158,4 +184,3 @@ def test_netlink_and_every_socket_family_but_unix_are_denied_in_every_layer_comb
     finally:
         sandbox.close()
         assert [p for p, uid, _ in live_processes() if uid in set(sandbox.uids)] == []
-

@@ -18,8 +18,10 @@ import pytest
 
 from trl_r1.sandbox import Case, Job
 
-pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"),
-              pytest.mark.usefixtures("nothing_outlives_the_run")]
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"),
+    pytest.mark.usefixtures("nothing_outlives_the_run"),
+]
 hostile_sandbox = hostile_fixtures.hostile_sandbox
 nothing_outlives_the_run = hostile_fixtures.nothing_outlives_the_run
 
@@ -38,7 +40,9 @@ def full_isolation(hostile_sandbox):
         pytest.skip(f"layer(s) {missing} unavailable here (they need root and a recent kernel)")
 
 
-PRELUDE = "import ctypes, os, sys\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\n"
+PRELUDE = (
+    "import ctypes, os, sys\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\n"
+)
 
 
 def run(sandbox, code: str, stdin: str = ""):
@@ -229,7 +233,9 @@ def test_mountinfo_shows_no_host_path(hostile_sandbox):
 
 
 def test_a_thread_bomb_is_capped(hostile_sandbox):
-    case = run(hostile_sandbox, """
+    case = run(
+        hostile_sandbox,
+        """
         import threading, time
         n = 0
         try:
@@ -240,12 +246,15 @@ def test_a_thread_bomb_is_capped(hostile_sandbox):
             pass
         print(n, flush=True)
         os._exit(0)
-    """)
+    """,
+    )
     assert int(case.stdout.split()[0]) < hostile_sandbox.config.max_processes + 4
 
 
 def test_an_inode_flood_stays_in_the_runs_own_directory(hostile_sandbox):
-    case = run(hostile_sandbox, """
+    case = run(
+        hostile_sandbox,
+        """
         n = 0
         try:
             while n < 200000:
@@ -254,7 +263,8 @@ def test_an_inode_flood_stays_in_the_runs_own_directory(hostile_sandbox):
         except OSError:
             pass
         print(n)
-    """)
+    """,
+    )
     assert case.stdout.strip() or case.status == "timeout"
     after = run(hostile_sandbox, "print(len(os.listdir('.')))")
     assert after.stdout.strip() == "0"
@@ -264,16 +274,21 @@ def test_writes_to_the_stdlib_and_site_packages_fail(hostile_sandbox):
     import site
     import sysconfig
 
-    targets = [os.path.join(sysconfig.get_paths()["stdlib"], "trl_r1_evil.py"),
-               *[os.path.join(p, "trl_r1_evil.pth") for p in site.getsitepackages()]]
-    case = run(hostile_sandbox, f"""
+    targets = [
+        os.path.join(sysconfig.get_paths()["stdlib"], "trl_r1_evil.py"),
+        *[os.path.join(p, "trl_r1_evil.pth") for p in site.getsitepackages()],
+    ]
+    case = run(
+        hostile_sandbox,
+        f"""
         for path in {targets!r}:
             try:
                 open(path, "w").write("import os; os.system('touch /tmp/pwned')")
                 print("GOAL", path)
             except OSError:
                 pass
-    """)
+    """,
+    )
     assert "GOAL" not in case.stdout
     assert not any(os.path.exists(p) for p in targets)
 
@@ -291,7 +306,9 @@ def test_abstract_and_file_unix_sockets_on_the_host_are_unreachable(hostile_sand
     abstract.settimeout(0.2)
     filesock.settimeout(0.2)
     try:
-        case = run(hostile_sandbox, f"""
+        case = run(
+            hostile_sandbox,
+            f"""
             import socket
             for address in ("\\0{name}", {path!r}):
                 s = socket.socket(socket.AF_UNIX)
@@ -301,7 +318,8 @@ def test_abstract_and_file_unix_sockets_on_the_host_are_unreachable(hostile_sand
                     print("GOAL", address)
                 except OSError:
                     pass
-        """)
+        """,
+        )
         assert "GOAL" not in case.stdout
         for server in (abstract, filesock):
             with pytest.raises(OSError):
@@ -313,7 +331,9 @@ def test_abstract_and_file_unix_sockets_on_the_host_are_unreachable(hostile_sand
 
 
 def test_a_double_forked_daemon_does_not_survive_into_the_next_program(hostile_sandbox):
-    first = run(hostile_sandbox, """
+    first = run(
+        hostile_sandbox,
+        """
         import time
         if os.fork() == 0:
             os.setsid()
@@ -325,7 +345,8 @@ def test_a_double_forked_daemon_does_not_survive_into_the_next_program(hostile_s
             os._exit(0)
         time.sleep(0.1)
         print("started")
-    """)
+    """,
+    )
     assert first.stdout.strip() == "started"
     second = run(hostile_sandbox, "print(sorted(os.listdir('.')))\nprint(len(os.listdir('/proc')))")
     assert second.stdout.splitlines()[0] == "[]"

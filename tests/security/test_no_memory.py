@@ -14,7 +14,9 @@ from hostile_fixtures import HOSTILE_CONFIG, live_processes
 from trl_r1.rewards.code import CodeReward
 from trl_r1.sandbox import Case, Job, LocalSandbox
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +33,17 @@ def solution(code: str) -> str:
 
 
 # Peers: correct, each about 1.5 KB, with a recognisable solve() and a recognisable output line.
-PEER = "# peer {i}: " + "x" * 1400 + "\ndef solve(n):\n    return n * 3 + {i} - {i}\n" \
-       "n = int(input())\nprint(f'result={{solve(n)}}')\n"
+PEER = (
+    "# peer {i}: " + "x" * 1400 + "\ndef solve(n):\n    return n * 3 + {i} - {i}\n"
+    "n = int(input())\nprint(f'result={{solve(n)}}')\n"
+)
 TESTS = [{"input": "5", "output": "result=15"}, {"input": "7", "output": "result=21"}]
 
 # The copycat does not know the rule (n * 3). It scans every readable mapping of its own address
 # space for a peer's solve() and for peers' output lines (the patterns are written so that its own
 # source never matches them), then answers with what it found: it runs the peer's solve, else it
 # votes among the outputs it saw.
-COPYCAT = r'''
+COPYCAT = r"""
 import ctypes, re, collections
 sources, outputs = [], collections.Counter()
 for line in open('/proc/self/maps'):
@@ -68,7 +72,7 @@ elif outputs:
     print(f"result={outputs.most_common(1)[0][0].decode()}")
 import sys
 print("found", len(sources), sum(outputs.values()), file=sys.stderr)
-'''
+"""
 
 
 def test_a_copycat_after_correct_peers_on_the_same_worker_scores_zero(one_worker):
@@ -81,13 +85,16 @@ def test_a_copycat_after_correct_peers_on_the_same_worker_scores_zero(one_worker
 def test_a_program_finds_no_trace_of_earlier_programs_in_its_memory(one_worker):
     peers = [Job(PEER.format(i=i), (Case(stdin="5"), Case(stdin="7"))) for i in range(3)]
     results = one_worker.run([*peers, Job(COPYCAT, (Case(stdin="5"),))])
-    assert [c.stdout for c in results[0].cases] == ["result=15\n", "result=21\n"]  # the peers ran, and printed
+    assert [c.stdout for c in results[0].cases] == [
+        "result=15\n",
+        "result=21\n",
+    ]  # the peers ran, and printed
     assert results[-1].cases[0].stdout == "" and results[-1].cases[0].stderr == "found 0 0\n"
 
 
 def test_a_program_finds_no_earlier_stdin_in_its_memory(one_worker):
     secret = "stdin-of-an-earlier-program-" + "q" * 40
-    reader = r'''
+    reader = r"""
 import ctypes, re
 hits = 0
 for line in open('/proc/self/maps'):
@@ -100,7 +107,7 @@ for line in open('/proc/self/maps'):
     except Exception:
         pass
 print(hits)
-'''
+"""
     results = one_worker.run([Job("input()", (Case(stdin=secret),)), Job(reader, (Case(),))])
     assert results[0].cases[0].status == "ok"
     assert results[1].cases[0].stdout == "0\n"
@@ -110,7 +117,7 @@ def test_a_case_finds_no_other_case_of_its_own_program_in_its_memory(one_worker)
     """Each case process reads its own case from the trainer; the job process it is forked from never
     holds a case's stdin or test code, so a test whose answer is another case's input cannot be read
     off (``f(2) == 4`` next to ``f(4) == 16``)."""
-    scanner = r'''
+    scanner = r"""
 import ctypes, re
 own = input()
 seen = set()
@@ -124,7 +131,7 @@ for line in open('/proc/self/maps'):
     except Exception:
         pass
 print(own[-1], sorted(seen))
-'''
+"""
     cases = tuple(Case(stdin=f"case-secret-{i}") for i in range(3))
     result = one_worker.run([Job(scanner, cases)])[0]
     assert [c.stdout for c in result.cases] == [f"{i} ['{i}']\n" for i in range(3)]
@@ -134,8 +141,10 @@ def test_pids_start_over_for_every_program(one_worker):
     """Issue 22's red team (RT-XPROG-2): a peer forked until the next pid encoded its answer. The
     zygote resets the pid counter of the worker's namespace before each program: the same pids
     whatever ran before."""
-    forker = "import os\nfor _ in range({n}):\n    if os.fork() == 0:\n        os._exit(0)\n    os.wait()\n" \
-             "print(os.getpid(), len([p for p in os.listdir('/proc') if p.isdigit()]))"
+    forker = (
+        "import os\nfor _ in range({n}):\n    if os.fork() == 0:\n        os._exit(0)\n    os.wait()\n"
+        "print(os.getpid(), len([p for p in os.listdir('/proc') if p.isdigit()]))"
+    )
     results = one_worker.run([Job(forker.format(n=n), (Case(),)) for n in (0, 37, 5)])
     outputs = [r.cases[0].stdout for r in results]
     assert results[0].cases[0].status == "ok" and len(set(outputs)) == 1, outputs
@@ -145,7 +154,7 @@ def test_page_cache_residency_cannot_be_read(one_worker):
     """RT-XPROG-1: peers touched pages of a big shared read-only file, a later program read which were
     resident. The calls that answer that (mincore, preadv2 with RWF_NOWAIT, cachestat) are refused;
     timing a cold against a warm read stays, as the threat model says."""
-    probe = r'''
+    probe = r"""
 import ctypes, mmap, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 fd = os.open(os.path.realpath(sys.executable), os.O_RDONLY)
@@ -158,7 +167,7 @@ try:
 except OSError:
     print("preadv2 refused")
 print("cachestat", libc.syscall(451, fd, None, None, 0))
-'''
+"""
     result = one_worker.run([Job(probe, (Case(),))])[0].cases[0]
     assert result.stdout == "mincore -1\npreadv2 refused\ncachestat -1\n", result.stderr
 
@@ -167,6 +176,8 @@ def test_the_processes_that_outlive_a_program_are_out_of_sight(one_worker):
     """Issue 22's red team (RT-XPROG-6): the zygote's counters of reaped children (/proc/1/stat)
     grew by what each program did, and a peer steered them to its answer. /proc is mounted with
     hidepid: a program sees its own processes only."""
-    probe = "import os\nprint(" \
-            "[p for p in os.listdir('/proc') if p.isdigit()] == [str(os.getpid())], os.path.exists('/proc/1/stat'))"
+    probe = (
+        "import os\nprint("
+        "[p for p in os.listdir('/proc') if p.isdigit()] == [str(os.getpid())], os.path.exists('/proc/1/stat'))"
+    )
     assert one_worker.run([Job(probe, (Case(),))])[0].cases[0].stdout == "True False\n"

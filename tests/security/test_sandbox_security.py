@@ -19,7 +19,9 @@ from hostile_fixtures import HOSTILE_CONFIG, live_processes
 
 from trl_r1.sandbox import Case, Job, LocalSandbox
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the local sandbox is Linux-only"
+)
 
 CONFIG = HOSTILE_CONFIG
 SECRET = f"trl-r1-secret-{os.getpid()}-{time.time_ns()}"
@@ -99,12 +101,15 @@ def _received(server: socket.socket) -> list[bytes]:
 
 def test_tcp_connection_to_a_local_server_never_arrives(sandbox, tcp_server):
     port, accepted = tcp_server
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         import socket
         s = socket.create_connection(("127.0.0.1", {port}), timeout=1)
         s.sendall(b"exfiltrated")
         print("CONNECTED")
-    """)
+    """,
+    )
     time.sleep(0.2)
     assert accepted == []
     assert "CONNECTED" not in case.stdout
@@ -112,19 +117,24 @@ def test_tcp_connection_to_a_local_server_never_arrives(sandbox, tcp_server):
 
 def test_udp_datagram_to_a_local_server_never_arrives(sandbox, udp_server):
     port = udp_server.getsockname()[1]
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         import socket
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.sendto(b"exfiltrated", ("127.0.0.1", {port}))
         print("SENT")
-    """)
+    """,
+    )
     assert _received(udp_server) == []
     assert "SENT" not in case.stdout
 
 
 def test_dns_lookup_fails_and_reaches_no_resolver(sandbox, udp_server):
     port = udp_server.getsockname()[1]  # a resolver the test runs: it must see no query
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         import socket
         try:
             print("RESOLVED", socket.getaddrinfo("trl-r1-sandbox-test.invalid", 80))
@@ -136,7 +146,8 @@ def test_dns_lookup_fails_and_reaches_no_resolver(sandbox, udp_server):
             print("QUERY SENT")
         except OSError as e:
             print("no query:", e)
-    """)
+    """,
+    )
     assert "RESOLVED" not in case.stdout and "QUERY SENT" not in case.stdout
     assert _received(udp_server) == []
 
@@ -144,7 +155,9 @@ def test_dns_lookup_fails_and_reaches_no_resolver(sandbox, udp_server):
 # ----------------------------------------------------------------------------------------------- secrets
 def test_environment_secret_of_the_parent_is_invisible(sandbox, monkeypatch):
     monkeypatch.setenv("TRL_R1_TEST_SECRET", SECRET)
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import os
         print(dict(os.environ))
         for path in ("/proc/self/environ", "/proc/1/environ", f"/proc/{os.getppid()}/environ"):
@@ -152,14 +165,17 @@ def test_environment_secret_of_the_parent_is_invisible(sandbox, monkeypatch):
                 print(open(path, "rb").read())
             except OSError as e:
                 print(path, e)
-    """)
+    """,
+    )
     assert SECRET not in case.stdout
     assert "TRL_R1_TEST_SECRET" not in case.stdout
 
 
 def test_trainer_process_memory_and_environ_are_unreachable(sandbox, monkeypatch):
     monkeypatch.setenv("TRL_R1_TEST_SECRET", SECRET)
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         import os
         for path in ("/proc/{os.getpid()}/environ", "/proc/{os.getpid()}/cmdline", "/proc/{os.getpid()}/mem"):
             try:
@@ -170,7 +186,8 @@ def test_trainer_process_memory_and_environ_are_unreachable(sandbox, monkeypatch
             print("VISIBLE", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
         except OSError:
             print("VISIBLE none")
-    """)
+    """,
+    )
     assert SECRET not in case.stdout and "pytest" not in case.stdout
     visible = case.stdout.split("VISIBLE", 1)[1]
     assert str(os.getpid()) not in visible.replace(",", " ").split()
@@ -187,17 +204,22 @@ def outside_secret_file():
 
 
 def test_reading_a_file_the_test_created_outside_the_sandbox_fails(sandbox, outside_secret_file):
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         try:
             print(open({outside_secret_file!r}).read())
         except OSError as e:
             print("denied", e)
-    """)
+    """,
+    )
     assert SECRET not in case.stdout
 
 
 def test_symlinks_and_hardlinks_do_not_reach_outside_files(sandbox, outside_secret_file):
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         import os
         for make in (os.symlink, os.link):
             try:
@@ -205,19 +227,23 @@ def test_symlinks_and_hardlinks_do_not_reach_outside_files(sandbox, outside_secr
                 print(open("alias_" + make.__name__).read())
             except OSError as e:
                 print(make.__name__, "denied", e)
-    """)
+    """,
+    )
     assert SECRET not in case.stdout
 
 
 def test_host_files_and_project_source_are_unreadable(sandbox):
     project_file = str(Path(__file__).resolve())
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         for path in ("/etc/passwd", "/etc/hostname", {project_file!r}, "/root/.bashrc"):
             try:
                 print(open(path).read())
             except OSError as e:
                 print("denied", path)
-    """)
+    """,
+    )
     assert "root:x:0:0" not in case.stdout
     assert "Hostile programs against the local sandbox" not in case.stdout
 
@@ -239,7 +265,9 @@ def world_writable_dir():
 def test_writing_outside_the_working_directory_fails(sandbox, world_writable_dir):
     name = f"trl_r1_planted_{time.time_ns()}.txt"
     targets = [str(world_writable_dir / name), f"/tmp/{name}", f"/dev/shm/{name}", f"/usr/{name}"]
-    case = run(sandbox, f"""
+    case = run(
+        sandbox,
+        f"""
         for path in {targets!r}:
             try:
                 with open(path, "w") as f:
@@ -247,7 +275,8 @@ def test_writing_outside_the_working_directory_fails(sandbox, world_writable_dir
                 print("WROTE", path)
             except OSError as e:
                 print("denied", path)
-    """)
+    """,
+    )
     planted = [path for path in targets if os.path.exists(path)]
     for path in planted:
         os.unlink(path)
@@ -256,7 +285,9 @@ def test_writing_outside_the_working_directory_fails(sandbox, world_writable_dir
 
 def test_deleting_or_overwriting_an_outside_file_fails(sandbox, world_writable_dir):
     victim = world_writable_dir / "victim.txt"
-    run(sandbox, f"""
+    run(
+        sandbox,
+        f"""
         import os
         for attempt in (lambda: os.remove({str(victim)!r}), lambda: open({str(victim)!r}, "w").write("gone"),
                         lambda: os.rename({str(victim)!r}, "/tmp/moved")):
@@ -264,19 +295,23 @@ def test_deleting_or_overwriting_an_outside_file_fails(sandbox, world_writable_d
                 attempt()
             except OSError as e:
                 print("denied", e)
-    """)
+    """,
+    )
     assert victim.read_text() == "keep me"
 
 
 def test_poisoning_the_interpreter_for_later_runs_fails(sandbox):
     stdlib = os.path.dirname(os.__file__)
-    run(sandbox, f"""
+    run(
+        sandbox,
+        f"""
         for path in ({stdlib!r} + "/sitecustomize.py", {stdlib!r} + "/trl_r1_evil.py"):
             try:
                 open(path, "w").write("print('pwned')")
             except OSError as e:
                 print("denied", path)
-    """)
+    """,
+    )
     assert not os.path.exists(os.path.join(stdlib, "trl_r1_evil.py"))
     assert not os.path.exists(os.path.join(stdlib, "sitecustomize.py"))
     assert "pwned" not in run(sandbox, "import sitecustomize").stdout
@@ -291,7 +326,9 @@ def test_files_do_not_persist_from_one_run_to_the_next(sandbox):
 
 # ----------------------------------------------------------------------------------------------- resources
 def test_fork_bomb_is_capped_and_the_machine_keeps_forking(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import os, time
         n = 0
         for _ in range(500):
@@ -308,14 +345,17 @@ def test_fork_bomb_is_capped_and_the_machine_keeps_forking(sandbox):
                 os.fork()
             except OSError:
                 pass
-    """)
+    """,
+    )
     assert numbers(case.stdout) and numbers(case.stdout)[0] < CONFIG.max_processes
     assert case.status != "ok"
     assert subprocess.run([sys.executable, "-c", "print('alive')"], capture_output=True).stdout == b"alive\n"
 
 
 def test_memory_bomb_stops_at_the_memory_limit(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         chunks, total = [], 0
         try:
             while True:
@@ -324,16 +364,21 @@ def test_memory_bomb_stops_at_the_memory_limit(sandbox):
                 print(total, flush=True)
         except MemoryError:
             print("MemoryError")
-    """)
+    """,
+    )
     grabbed = numbers(case.stdout)
     assert max(grabbed, default=0) <= CONFIG.memory_mb
     assert case.status != "ok" or "MemoryError" in case.stdout
 
 
 def test_memory_bomb_across_processes_is_capped_for_the_whole_run(sandbox):
-    if not (sandbox.active["cgroup"] and sandbox.active["pid_namespace"] and sandbox.active["mount_namespace"]):
+    if not (
+        sandbox.active["cgroup"] and sandbox.active["pid_namespace"] and sandbox.active["mount_namespace"]
+    ):
         pytest.skip("the per-run memory cap needs the cgroup layer (RLIMIT_AS caps each process only)")
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import ctypes, os, signal, time
         ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: lets us read our children's smaps
         kids = []
@@ -363,7 +408,8 @@ def test_memory_bomb_across_processes_is_capped_for_the_whole_run(sandbox):
             except OSError:
                 pass
         print(total, flush=True)
-    """)
+    """,
+    )
     cap_mb = sandbox.run_memory_mb
     assert numbers(case.stdout), case.stderr
     assert numbers(case.stdout)[0] <= cap_mb
@@ -380,7 +426,9 @@ def test_sleeping_past_the_limit_is_stopped_at_the_wall_limit(sandbox):
 
 
 def test_daemon_does_not_outlive_the_run(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import ctypes, os, signal, time
         if os.fork() == 0:
             os.setsid()
@@ -391,7 +439,8 @@ def test_daemon_does_not_outlive_the_run(sandbox):
                 time.sleep(60)
             os._exit(0)
         print("daemon started")
-    """)
+    """,
+    )
     assert case.status == "ok"
     assert "trlr1daemon" not in [name for _, _, name in live_processes()]
 
@@ -399,7 +448,10 @@ def test_daemon_does_not_outlive_the_run(sandbox):
 def test_killing_the_parent_or_other_host_processes_fails(sandbox):
     victim = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        result = sandbox.run([Job(textwrap.dedent(f"""
+        result = sandbox.run(
+            [
+                Job(
+                    textwrap.dedent(f"""
             import os, signal
             for pid in ({victim.pid}, {os.getpid()}, os.getppid(), 1):
                 try:
@@ -408,7 +460,11 @@ def test_killing_the_parent_or_other_host_processes_fails(sandbox):
                 except OSError as e:
                     print("denied", pid, e)
             os.kill(-1, signal.SIGKILL)
-        """), (Case(),))])[0]
+        """),
+                    (Case(),),
+                )
+            ]
+        )[0]
         assert result.ok  # the launcher and its reply survived too
         time.sleep(0.1)
         assert victim.poll() is None, "a host process was killed from the sandbox"
@@ -423,23 +479,29 @@ def test_a_program_that_stops_itself_cannot_hang_the_run(sandbox):
 
 
 def test_ignoring_limit_signals_does_not_extend_the_run(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import signal
         for s in (signal.SIGXCPU, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM):
             signal.signal(s, signal.SIG_IGN)
         while True:
             pass
-    """)
+    """,
+    )
     assert case.status == "timeout"  # killed by the limit, not left to run
 
 
 def test_blocking_all_signals_does_not_extend_the_run(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import signal, time
         signal.pthread_sigmask(signal.SIG_BLOCK, range(1, signal.NSIG))
         time.sleep(60)
         print("survived")
-    """)
+    """,
+    )
     assert case.status == "timeout" and "survived" not in case.stdout
 
 
@@ -455,7 +517,9 @@ def test_huge_stderr_is_capped(sandbox):
 
 
 def test_filling_the_disk_with_one_file_stops_at_the_file_size_limit(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import signal
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         written = 0
@@ -467,14 +531,17 @@ def test_filling_the_disk_with_one_file_stops_at_the_file_size_limit(sandbox):
             except OSError as e:
                 print("stopped", e)
         print(written)
-    """)
+    """,
+    )
     assert numbers(case.stdout) and numbers(case.stdout)[-1] <= CONFIG.max_file_size_mb
 
 
 def test_filling_the_disk_with_many_files_stops_at_the_workdir_size(sandbox):
     if not sandbox.active["mount_namespace"]:
         pytest.skip("a size-capped working directory needs the mount-namespace layer")
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         written = 0
         try:
             for i in range(1000):
@@ -484,12 +551,15 @@ def test_filling_the_disk_with_many_files_stops_at_the_workdir_size(sandbox):
         except OSError as e:
             print("stopped", e)
         print(written)
-    """)
+    """,
+    )
     assert numbers(case.stdout) and numbers(case.stdout)[-1] <= CONFIG.workdir_mb
 
 
 def test_exhausting_file_descriptors_stops_at_the_open_files_limit(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         fds = []
         try:
             while True:
@@ -497,13 +567,16 @@ def test_exhausting_file_descriptors_stops_at_the_open_files_limit(sandbox):
         except OSError:
             pass
         print(len(fds))
-    """)
+    """,
+    )
     assert numbers(case.stdout) and numbers(case.stdout)[0] < CONFIG.max_open_files
 
 
 # ----------------------------------------------------------------------------------------------- privileges
 def test_lifting_rlimits_with_resource_or_ctypes_fails(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import ctypes, resource
         libc = ctypes.CDLL(None)
         for res in (resource.RLIMIT_NPROC, resource.RLIMIT_AS, resource.RLIMIT_CPU):
@@ -516,7 +589,8 @@ def test_lifting_rlimits_with_resource_or_ctypes_fails(sandbox):
             libc.setrlimit(res, unlimited)
         for res in (resource.RLIMIT_NPROC, resource.RLIMIT_AS, resource.RLIMIT_CPU):
             print(resource.getrlimit(res)[1])
-    """)
+    """,
+    )
     nproc, address_space, cpu = numbers(case.stdout)
     if sandbox.active["uid"] is not None:
         assert nproc == CONFIG.max_processes
@@ -527,7 +601,9 @@ def test_lifting_rlimits_with_resource_or_ctypes_fails(sandbox):
 def test_becoming_root_with_setuid_or_ctypes_fails(sandbox):
     if sandbox.active["uid"] is None:
         pytest.skip("the trainer is not root: programs run as its own uid")
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import ctypes, os
         libc = ctypes.CDLL(None)
         for attempt in (lambda: os.setuid(0), lambda: libc.setuid(0), lambda: libc.setresuid(0, 0, 0)):
@@ -536,12 +612,15 @@ def test_becoming_root_with_setuid_or_ctypes_fails(sandbox):
             except OSError:
                 pass
         print(os.getuid(), os.geteuid())
-    """)
+    """,
+    )
     assert 0 not in numbers(case.stdout)
 
 
 def test_setuid_binaries_and_subprocesses_cannot_lift_limits(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import os, subprocess
         os.makedirs("m", exist_ok=True)
         for cmd in (["/usr/bin/mount", "-t", "tmpfs", "none", "m"], ["/usr/bin/su", "-c", "id -u"],
@@ -552,34 +631,43 @@ def test_setuid_binaries_and_subprocesses_cannot_lift_limits(sandbox):
             except (OSError, subprocess.SubprocessError) as e:
                 print("denied", e)
         print("MOUNTED" if os.path.ismount("m") else "not mounted")
-    """)
+    """,
+    )
     assert "MOUNTED" not in case.stdout and "LIFTED" not in case.stdout
     assert "\n0\n" not in "\n" + case.stdout  # su never printed uid 0
 
 
 def test_ptrace_of_init_or_parent_is_denied(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import ctypes, os
         libc = ctypes.CDLL(None, use_errno=True)
         for pid in (1, os.getppid()):
             print(libc.ptrace(16, pid, 0, 0))  # PTRACE_ATTACH
-    """)
+    """,
+    )
     assert numbers(case.stdout) == [-1, -1]
 
 
 def test_new_namespaces_for_fresh_privileges_are_denied(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
         print(libc.unshare(CLONE_NEWUSER))
         print(libc.unshare(CLONE_NEWUSER | CLONE_NEWNET))
-    """)
+    """,
+    )
     assert numbers(case.stdout) == [-1, -1]
 
 
 def test_cgroup_and_sysfs_escape_fails(sandbox):
-    case = run(sandbox, """
+    case = run(
+        sandbox,
+        """
         import os
         for path in ("/sys/fs/cgroup/pids/cgroup.procs", "/sys/fs/cgroup/cgroup.procs", "/proc/sysrq-trigger"):
             try:
@@ -588,12 +676,16 @@ def test_cgroup_and_sysfs_escape_fails(sandbox):
                 print("ESCAPED", path)
             except OSError:
                 print("denied", path)
-    """)
+    """,
+    )
     assert "ESCAPED" not in case.stdout
 
 
 def test_forged_results_on_inherited_descriptors_are_ignored(sandbox):
-    result = sandbox.run([Job(textwrap.dedent("""
+    result = sandbox.run(
+        [
+            Job(
+                textwrap.dedent("""
         import os, sys
         fake = b'{"cases": [{"status": "ok", "stdout": "42"}, {"status": "ok", "stdout": "42"}]}'
         for fd in range(3, 256):
@@ -607,6 +699,10 @@ def test_forged_results_on_inherited_descriptors_are_ignored(sandbox):
             except OSError:
                 pass
         sys.exit(1)
-    """), (Case(),))])[0]
+    """),
+                (Case(),),
+            )
+        ]
+    )[0]
     assert result.ok and len(result.cases) == 1
     assert result.cases[0].status == "error" and result.cases[0].exit_code == 1

@@ -34,7 +34,12 @@ def model_dir(tmp_path_factory) -> str:
     with torch.no_grad():
         rows = model.get_input_embeddings().weight
         generator = torch.Generator().manual_seed(1)
-        rows[eos] = torch.randn(rows.shape[1], generator=generator) * rows.norm(dim=1).mean() / rows.shape[1] ** 0.5 * 12
+        rows[eos] = (
+            torch.randn(rows.shape[1], generator=generator)
+            * rows.norm(dim=1).mean()
+            / rows.shape[1] ** 0.5
+            * 12
+        )
     model.save_pretrained(path)
     return path
 
@@ -44,10 +49,25 @@ def grpo(model_dir, output_dir, callback=None, steps=3, peft_config=None):
     from trl import GRPOConfig, GRPOTrainer
 
     data = Dataset.from_dict({"prompt": ["1+1=", "2+2=", "3+3=", "4+4="] * 4})
-    args = GRPOConfig(output_dir=str(output_dir), max_steps=steps, per_device_train_batch_size=4, num_generations=4,
-                      max_completion_length=8, logging_steps=1, learning_rate=1e-2, seed=0, **cpu_training_args())
-    trainer = GRPOTrainer(model=model_dir, reward_funcs=[_length_reward], args=args, train_dataset=data,
-                          callbacks=[callback] if callback else None, peft_config=peft_config)
+    args = GRPOConfig(
+        output_dir=str(output_dir),
+        max_steps=steps,
+        per_device_train_batch_size=4,
+        num_generations=4,
+        max_completion_length=8,
+        logging_steps=1,
+        learning_rate=1e-2,
+        seed=0,
+        **cpu_training_args(),
+    )
+    trainer = GRPOTrainer(
+        model=model_dir,
+        reward_funcs=[_length_reward],
+        args=args,
+        train_dataset=data,
+        callbacks=[callback] if callback else None,
+        peft_config=peft_config,
+    )
     if callback is not None:
         callback.bind(trainer)
     trainer.train()
@@ -58,8 +78,9 @@ def grpo(model_dir, output_dir, callback=None, steps=3, peft_config=None):
 def evaluated_run(model_dir, benchmarks_dir, tmp_path_factory):
     """A 3-step GRPO run evaluated on 3 GSM8K problems every 2 steps, and the same run without the callback."""
     out = tmp_path_factory.mktemp("bench")
-    bench = BenchmarkEvalCallback("gsm8k", limit=3, k=2, eval_steps=2, max_new_tokens=8, data_dir=benchmarks_dir,
-                                  problems_per_batch=2)
+    bench = BenchmarkEvalCallback(
+        "gsm8k", limit=3, k=2, eval_steps=2, max_new_tokens=8, data_dir=benchmarks_dir, problems_per_batch=2
+    )
     with_bench = grpo(model_dir, out / "with", bench)
     without = grpo(model_dir, out / "without")
     return bench, with_bench, without
@@ -74,8 +95,14 @@ def test_a_grpo_run_logs_benchmark_metrics_every_eval_steps_and_at_the_end(evalu
     entries = bench_entries(trainer.state.log_history)
     assert [e["step"] for e in entries] == [2, 3]
     for e in entries:
-        assert {"bench/gsm8k/pass@1", "bench/gsm8k/cons@2", "bench/gsm8k/format_compliance", "bench/gsm8k/mean_length",
-                "bench/gsm8k/truncation_rate", "bench/gsm8k/seconds"} <= set(e)
+        assert {
+            "bench/gsm8k/pass@1",
+            "bench/gsm8k/cons@2",
+            "bench/gsm8k/format_compliance",
+            "bench/gsm8k/mean_length",
+            "bench/gsm8k/truncation_rate",
+            "bench/gsm8k/seconds",
+        } <= set(e)
         assert 0.0 <= e["bench/gsm8k/pass@1"] <= 1.0 and 0 < e["bench/gsm8k/mean_length"] <= 8
         assert e["bench/gsm8k/seconds"] > 0
     rows = [json.loads(line) for line in (Path(trainer.args.output_dir) / BENCH_LOG).read_text().splitlines()]
@@ -126,11 +153,14 @@ def test_the_live_model_is_evaluated_and_the_same_weights_give_the_same_numbers(
 
 
 def test_a_block_of_problems_draws_the_same_samples_alone_or_with_others_and_other_ones_with_another_seed(
-        evaluated_run):
+    evaluated_run,
+):
     bench, _, _ = evaluated_run  # problems_per_batch=2: blocks {0, 1} and {2}
     everything = bench._sample_transformers([0, 1, 2])
     alone = bench._sample_transformers([2])
-    assert [s.token_ids for s in alone[0]] == [s.token_ids for s in everything[2]]  # what another process would draw
+    assert [s.token_ids for s in alone[0]] == [
+        s.token_ids for s in everything[2]
+    ]  # what another process would draw
     bench.seed = 1
     try:
         reseeded = bench._sample_transformers([2])
@@ -144,8 +174,13 @@ def test_it_evaluates_a_lora_policy(model_dir, tmp_path):
     from peft import LoraConfig
 
     bench = BenchmarkEvalCallback(ARITHMETIC, limit=2, k=2, eval_steps=1, max_new_tokens=8)
-    trainer = grpo(model_dir, tmp_path, bench, steps=1,
-                   peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
+    trainer = grpo(
+        model_dir,
+        tmp_path,
+        bench,
+        steps=1,
+        peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]),
+    )
     assert type(trainer.model).__name__.startswith("Peft")
     (entry,) = bench_entries(trainer.state.log_history)
     assert entry["step"] == 1 and "bench/arithmetic/pass@1" in entry
@@ -154,12 +189,16 @@ def test_it_evaluates_a_lora_policy(model_dir, tmp_path):
 def test_a_plain_prompt_benchmark_checks_the_r1_zero_layout_when_told():
     from trl_r1.generation import Sample
 
-    r1_zero = [Sample("<think>2+0=2,5+7=12</think><answer>122</answer>", 20, True),
-               Sample("<think>guess</think><answer>121</answer>", 9, True)]
+    r1_zero = [
+        Sample("<think>2+0=2,5+7=12</think><answer>122</answer>", 20, True),
+        Sample("<think>guess</think><answer>121</answer>", 9, True),
+    ]
     auto = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2)
     told = BenchmarkEvalCallback(ARITHMETIC, limit=1, k=2, layout="r1_zero")
     assert auto.problems[0].answer == "122" and auto.prompts[0] == "50+72="
-    assert auto._score(0, r1_zero)["format_compliance"] == 0.0  # a plain prompt: trl-r1 eval expects the R1 layout
+    assert (
+        auto._score(0, r1_zero)["format_compliance"] == 0.0
+    )  # a plain prompt: trl-r1 eval expects the R1 layout
     told_scores = told._score(0, r1_zero)
     assert told_scores["format_compliance"] == 1.0 and told_scores["pass@1"] == 0.5
 
@@ -173,8 +212,12 @@ def test_an_unbound_callback_says_how_to_bind_it():
 @pytest.fixture
 def bad_golds(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join(json.dumps({"question": f"q{i}", "answer": a})
-                              for i, a in enumerate(["3", "hello world", "5"])) + "\n")
+    path.write_text(
+        "\n".join(
+            json.dumps({"question": f"q{i}", "answer": a}) for i, a in enumerate(["3", "hello world", "5"])
+        )
+        + "\n"
+    )
     return str(path)
 
 
@@ -182,38 +225,64 @@ BAD = [
     ({"benchmark": "math5000"}, "benchmark", "unknown benchmark 'math5000'"),
     ({"benchmark": "aime24", "limit": 31}, "limit", "31 is more than the 30 problems of 'aime24'"),
     ({"benchmark": "aime24", "eval_steps": 0}, "eval_steps", "must be an integer >= 1"),
-    ({"benchmark": "BAD_GOLDS"}, "benchmark", "1 of 3 gold answers of .* cannot be parsed by the verifier \\(1: 'hello world'\\)"),
+    (
+        {"benchmark": "BAD_GOLDS"},
+        "benchmark",
+        "1 of 3 gold answers of .* cannot be parsed by the verifier \\(1: 'hello world'\\)",
+    ),
 ]
 
 
 @pytest.mark.parametrize("settings,key,message", BAD)
-def test_bad_settings_fail_when_the_callback_is_built_naming_the_key(settings, key, message, benchmarks_dir,
-                                                                     bad_golds):
+def test_bad_settings_fail_when_the_callback_is_built_naming_the_key(
+    settings, key, message, benchmarks_dir, bad_golds
+):
     settings = {**settings, "benchmark": settings["benchmark"].replace("BAD_GOLDS", bad_golds)}
     with pytest.raises(ValueError, match=f"^BenchmarkEvalCallback: {key}: {message}"):
         BenchmarkEvalCallback(**settings, data_dir=benchmarks_dir)
 
 
 @pytest.mark.parametrize("settings,key,message", BAD)
-def test_bad_settings_fail_in_the_stage_arguments_naming_the_argument(settings, key, message, benchmarks_dir,
-                                                                      bad_golds):
+def test_bad_settings_fail_in_the_stage_arguments_naming_the_argument(
+    settings, key, message, benchmarks_dir, bad_golds
+):
     from trl_r1.training.benchmark_eval import SETTINGS
     from trl_r1.training.grpo import GRPOStageArguments
 
-    args = {SETTINGS[k][0]: v.replace("BAD_GOLDS", bad_golds) if k == "benchmark" else v for k, v in settings.items()}
+    args = {
+        SETTINGS[k][0]: v.replace("BAD_GOLDS", bad_golds) if k == "benchmark" else v
+        for k, v in settings.items()
+    }
     with pytest.raises(ValueError, match=f"^{SETTINGS[key][0]}: {message}"):
         GRPOStageArguments(**args, eval_benchmark_data_dir=str(benchmarks_dir))
 
 
-@pytest.mark.parametrize("settings,key,message", BAD + [({"benchmark": "aime24", "limt": 3}, "limt", "unknown key")])
-def test_bad_settings_fail_when_the_recipe_loads_naming_the_key(settings, key, message, benchmarks_dir, bad_golds):
+@pytest.mark.parametrize(
+    "settings,key,message", BAD + [({"benchmark": "aime24", "limt": 3}, "limt", "unknown key")]
+)
+def test_bad_settings_fail_when_the_recipe_loads_naming_the_key(
+    settings, key, message, benchmarks_dir, bad_golds
+):
     from trl_r1.pipeline import parse_recipe
     from trl_r1.pipeline.schema import RecipeError
 
-    settings = {**settings, "benchmark": settings["benchmark"].replace("BAD_GOLDS", bad_golds),
-                "data_dir": str(benchmarks_dir)}
-    recipe = {"model": "trl-r1/tiny", "stages": [{"name": "rl", "kind": "grpo", "dataset": ARITHMETIC,
-                                                  "rewards": ["accuracy"], "eval_benchmark": settings}]}
+    settings = {
+        **settings,
+        "benchmark": settings["benchmark"].replace("BAD_GOLDS", bad_golds),
+        "data_dir": str(benchmarks_dir),
+    }
+    recipe = {
+        "model": "trl-r1/tiny",
+        "stages": [
+            {
+                "name": "rl",
+                "kind": "grpo",
+                "dataset": ARITHMETIC,
+                "rewards": ["accuracy"],
+                "eval_benchmark": settings,
+            }
+        ],
+    }
     with pytest.raises(RecipeError, match=f"stages\\[0\\].eval_benchmark.{key}: {message}"):
         parse_recipe(recipe)
 
@@ -221,23 +290,53 @@ def test_bad_settings_fail_when_the_recipe_loads_naming_the_key(settings, key, m
 def test_a_recipe_stage_turns_eval_benchmark_into_its_arguments():
     from trl_r1.pipeline import parse_recipe
 
-    recipe = parse_recipe({"model": "trl-r1/tiny", "stages": [
-        {"name": "rl", "kind": "grpo", "dataset": ARITHMETIC, "rewards": ["accuracy"],
-         "eval_benchmark": {"benchmark": ARITHMETIC, "limit": 8, "eval_steps": 5}}]})
-    assert recipe.stages[0].args == {"eval_benchmark": ARITHMETIC, "eval_benchmark_limit": 8,
-                                     "eval_benchmark_steps": 5}
+    recipe = parse_recipe(
+        {
+            "model": "trl-r1/tiny",
+            "stages": [
+                {
+                    "name": "rl",
+                    "kind": "grpo",
+                    "dataset": ARITHMETIC,
+                    "rewards": ["accuracy"],
+                    "eval_benchmark": {"benchmark": ARITHMETIC, "limit": 8, "eval_steps": 5},
+                }
+            ],
+        }
+    )
+    assert recipe.stages[0].args == {
+        "eval_benchmark": ARITHMETIC,
+        "eval_benchmark_limit": 8,
+        "eval_benchmark_steps": 5,
+    }
     assert parse_recipe(recipe.to_dict()).stages[0].args == recipe.stages[0].args
 
 
 TWO_PROCESS_STAGE = {
-    "name": "rl", "kind": "grpo", "dataset": "synthetic://arithmetic?split=rl&layout=r1_zero&prompt=plain&n=32&seed=0",
+    "name": "rl",
+    "kind": "grpo",
+    "dataset": "synthetic://arithmetic?split=rl&layout=r1_zero&prompt=plain&n=32&seed=0",
     "rewards": ["accuracy"],
     # lr 0: both runs keep the same weights whatever their batches, so their benchmark numbers must agree exactly
-    "args": {"max_steps": 2, "per_device_train_batch_size": 4, "num_generations": 4, "max_completion_length": 8,
-             "learning_rate": 0.0, "beta": 0.0, "reflection_monitor": False, "save_strategy": "no"},
+    "args": {
+        "max_steps": 2,
+        "per_device_train_batch_size": 4,
+        "num_generations": 4,
+        "max_completion_length": 8,
+        "learning_rate": 0.0,
+        "beta": 0.0,
+        "reflection_monitor": False,
+        "save_strategy": "no",
+    },
     # blocks {0, 1} {2, 3} {4}: rank 0 samples two of them, rank 1 one
-    "eval_benchmark": {"benchmark": ARITHMETIC, "limit": 5, "k": 3, "eval_steps": 1, "max_new_tokens": 12,
-                       "problems_per_batch": 2},
+    "eval_benchmark": {
+        "benchmark": ARITHMETIC,
+        "limit": 5,
+        "k": 3,
+        "eval_steps": 1,
+        "max_new_tokens": 12,
+        "problems_per_batch": 2,
+    },
 }
 
 
@@ -247,9 +346,19 @@ def test_two_processes_log_the_same_benchmark_numbers_as_one(model_dir, tmp_path
     from trl_r1.eval.plots import load_log_history
     from trl_r1.pipeline import parse_recipe, run_recipe
 
-    base = {"model": model_dir, "defaults": {"use_cpu": True, "bf16": False,
-            "gradient_checkpointing": False, "report_to": "none", "seed": 0, "dataloader_num_workers": 0,
-            "logging_steps": 1, "disable_tqdm": True}}
+    base = {
+        "model": model_dir,
+        "defaults": {
+            "use_cpu": True,
+            "bf16": False,
+            "gradient_checkpointing": False,
+            "report_to": "none",
+            "seed": 0,
+            "dataloader_num_workers": 0,
+            "logging_steps": 1,
+            "disable_tqdm": True,
+        },
+    }
     one = {**base, "stages": [dict(TWO_PROCESS_STAGE)]}
     two = {**base, "stages": [{**TWO_PROCESS_STAGE, "num_processes": 2, "launcher": "torchrun"}]}
     summary = run_recipe(parse_recipe(one), tmp_path / "one")
@@ -262,18 +371,25 @@ def test_two_processes_log_the_same_benchmark_numbers_as_one(model_dir, tmp_path
     assert metrics["bench/arithmetic/pass@1"] == summary["bench"]["rl"]["arithmetic"]["pass@1"][-1]
 
     def bench(run):
-        return [{k: v for k, v in e.items() if k.startswith("bench/") and not k.endswith("/seconds")} | {"step": e["step"]}
-                for e in bench_entries(load_log_history(run / "rl"))]
+        return [
+            {k: v for k, v in e.items() if k.startswith("bench/") and not k.endswith("/seconds")}
+            | {"step": e["step"]}
+            for e in bench_entries(load_log_history(run / "rl"))
+        ]
 
     one_process, two_processes = bench(tmp_path / "one"), bench(tmp_path / "two")
     assert [e["step"] for e in one_process] == [1, 2]
     assert two_processes == one_process
-    assert 0 < one_process[0]["bench/arithmetic/truncation_rate"] < 1  # varied samples: the comparison can fail
+    assert (
+        0 < one_process[0]["bench/arithmetic/truncation_rate"] < 1
+    )  # varied samples: the comparison can fail
     config = yaml.safe_load((tmp_path / "two" / "rl" / "stage_config.yaml").read_text())
     assert config["eval_benchmark_limit"] == 5
 
 
-def test_the_dashboard_draws_the_benchmark_beside_the_rewards_and_marks_the_doctors_causes(evaluated_run, tmp_path):
+def test_the_dashboard_draws_the_benchmark_beside_the_rewards_and_marks_the_doctors_causes(
+    evaluated_run, tmp_path
+):
     from trl_r1.cli import main
     from trl_r1.eval.plots import dashboard_panels, plot_dashboard
 
@@ -284,13 +400,18 @@ def test_the_dashboard_draws_the_benchmark_beside_the_rewards_and_marks_the_doct
     (bench,) = [p for p in dashboard_panels(history) if p.title == "benchmark: gsm8k"]
     assert bench.keys == ("bench/gsm8k/pass@1", "bench/gsm8k/cons@2")
     plain = plot_dashboard(history, tmp_path / "plain.png", title="run").read_bytes()
-    marked = plot_dashboard(history, tmp_path / "marked.png", title="run", marks=[(2.0, "truncation")]).read_bytes()
+    marked = plot_dashboard(
+        history, tmp_path / "marked.png", title="run", marks=[(2.0, "truncation")]
+    ).read_bytes()
     assert plain != marked
 
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     (run_dir / "trainer_state.json").write_text(json.dumps({"log_history": history}))
-    (run_dir / "doctor.json").write_text(json.dumps({"causes": [{"id": "truncation", "step": 2, "message": "m",
-                                                                 "fix": "f"}], "checked_steps": 3}))
+    (run_dir / "doctor.json").write_text(
+        json.dumps(
+            {"causes": [{"id": "truncation", "step": 2, "message": "m", "fix": "f"}], "checked_steps": 3}
+        )
+    )
     assert main(["plot", str(run_dir)]) == 0
     assert (run_dir / "dashboard.png").read_bytes() == marked  # `trl-r1 plot` read doctor.json's marks

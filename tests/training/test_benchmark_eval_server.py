@@ -18,20 +18,37 @@ class FakeServer:
         self.tokenizer, self.calls = tokenizer, []
 
     def generate(self, prompts, n, temperature, top_p, max_tokens, generation_kwargs, **kwargs):
-        self.calls.append({"prompts": prompts, "n": n, "temperature": temperature, "top_p": top_p,
-                           "max_tokens": max_tokens, **generation_kwargs})
+        self.calls.append(
+            {
+                "prompts": prompts,
+                "n": n,
+                "temperature": temperature,
+                "top_p": top_p,
+                "max_tokens": max_tokens,
+                **generation_kwargs,
+            }
+        )
         eos = [self.tokenizer.eos_token_id]
-        ids = [self.tokenizer(f"<answer>{j}</answer>", add_special_tokens=False)["input_ids"] + eos
-               for j in range(len(prompts)) for _ in range(n)]
+        ids = [
+            self.tokenizer(f"<answer>{j}</answer>", add_special_tokens=False)["input_ids"] + eos
+            for j in range(len(prompts))
+            for _ in range(n)
+        ]
         return {"completion_ids": ids}
 
 
 def server_trainer(tokenizer, client):
     engine = types.SimpleNamespace(mode="server", vllm_client=client, sync_weights=lambda: None)
     accelerator = types.SimpleNamespace(num_processes=1, process_index=0, is_main_process=True)
-    return types.SimpleNamespace(processing_class=tokenizer, use_vllm=True, vllm_generation=engine,
-                                 accelerator=accelerator, state=types.SimpleNamespace(global_step=0),
-                                 _last_loaded_step=0, args=types.SimpleNamespace(max_completion_length=32))
+    return types.SimpleNamespace(
+        processing_class=tokenizer,
+        use_vllm=True,
+        vllm_generation=engine,
+        accelerator=accelerator,
+        state=types.SimpleNamespace(global_step=0),
+        _last_loaded_step=0,
+        args=types.SimpleNamespace(max_completion_length=32),
+    )
 
 
 def test_server_mode_sends_one_request_for_all_problems_and_routes_each_problems_samples():
@@ -48,7 +65,10 @@ def test_server_mode_sends_one_request_for_all_problems_and_routes_each_problems
     assert len(call["prompts"]) == 5 and call["n"] == 3
     assert (call["temperature"], call["top_p"], call["max_tokens"]) == (0.6, 0.95, 16)
     assert call["seed"] == problem_seed(4, 0)
-    expected = [tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"] for p in callback.prompts]
+    expected = [
+        tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]
+        for p in callback.prompts
+    ]
     assert call["prompts"] == expected
     assert [len(group) for group in samples] == [3] * 5
     for j, group in enumerate(samples):  # problem j got the completions of prompt j

@@ -38,7 +38,10 @@ def test_a_yaml_key_may_be_an_alias_and_flags_override_the_file(tmp_path):
 def test_bad_input_is_one_line_and_exit_2(capsys):
     with pytest.raises(UsageError, match="--steps must be >= 1, got 0"):
         parse_options(parser(), ["r.yaml", "--steps", "0"])
-    for argv, words in ((["--steps", "2"], "required: RECIPE"), (["r.yaml", "--bogus"], "unrecognized arguments")):
+    for argv, words in (
+        (["--steps", "2"], "required: RECIPE"),
+        (["r.yaml", "--bogus"], "unrecognized arguments"),
+    ):
         with pytest.raises(SystemExit) as e:
             parse_options(parser(), argv)
         err = capsys.readouterr().err

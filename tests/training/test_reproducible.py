@@ -61,8 +61,13 @@ WALL_CLOCK = re.compile(r"(^|/)(step_time|train_runtime|seconds)$|_per_second$")
 
 def _run_stage4(recipe, out, cache):
     env = {**os.environ, "TRL_R1_CACHE": str(cache), "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "trl_r1.cli", "run", str(recipe), "--output-dir", str(out)],
-                          env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "trl_r1.cli", "run", str(recipe), "--output-dir", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     stage = out / "all_scenario_rl"
     history = json.loads((stage / "trainer_state.json").read_text())["log_history"]
@@ -102,4 +107,5 @@ def test_stage4_logs_the_same_numbers_with_a_cold_cache_and_beside_a_cpu_bound_p
     assert len(a) == len(b)
     for x, y in zip(a, b):
         assert x == y, f"step {x.get('step')}: " + ", ".join(
-            f"{k}: {x.get(k)!r} != {y.get(k)!r}" for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k))
+            f"{k}: {x.get(k)!r} != {y.get(k)!r}" for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k)
+        )

@@ -35,8 +35,12 @@ def test_rule_rewards_score_rows_with_a_gold_answer_and_reward_models_the_genera
     routed_rule, routed_rm = route_rewards([rule, HelpfulnessReward(tiny_reward_model_dir)])
     assert (routed_rule.owns, routed_rm.owns) == (VERIFIABLE, GENERAL)
     assert routed_rm.__name__ == "helpfulness_reward"
-    batch = dict(prompts=[MATH, CHAT, MATH, CHAT], completions=[GOOD] * 4, solution=["85", None, "85", ""],
-                 trainer_state=SimpleNamespace(global_step=0, max_steps=10))
+    batch = dict(
+        prompts=[MATH, CHAT, MATH, CHAT],
+        completions=[GOOD] * 4,
+        solution=["85", None, "85", ""],
+        trainer_state=SimpleNamespace(global_step=0, max_steps=10),
+    )
     rule_scores, rm_scores = routed_rule(**batch), routed_rm(**batch)
 
     assert rule_scores == [1.0, None, 1.0, None]
@@ -56,14 +60,21 @@ def test_routing_keeps_completion_table_columns_full_length():
         return [0.5] * len(completions)
 
     routed = RoutedReward(tagging, owns=VERIFIABLE)
-    routed(prompts=["a", "b", "c"], completions=["x", "y", "z"], solution=[None, "1", None],
-           log_extra=logged.__setitem__)
+    routed(
+        prompts=["a", "b", "c"],
+        completions=["x", "y", "z"],
+        solution=[None, "1", None],
+        log_extra=logged.__setitem__,
+    )
     assert logged["tag"] == [None, "t", None]
 
 
 def test_the_preference_reward_counts_only_in_the_last_steps(tiny_reward_model_dir):
-    args = GRPOStageArguments(reward_funcs=["accuracy", f"helpfulness={tiny_reward_model_dir}"],
-                              reward_routing=True, preference_last_steps=3)
+    args = GRPOStageArguments(
+        reward_funcs=["accuracy", f"helpfulness={tiny_reward_model_dir}"],
+        reward_routing=True,
+        preference_last_steps=3,
+    )
     accuracy, helpfulness = build_rewards(args)
     batch = dict(prompts=[MATH, CHAT], completions=[GOOD, GOOD], solution=["85", None])
     early = helpfulness(**batch, trainer_state=SimpleNamespace(global_step=6, max_steps=10))
@@ -82,18 +93,31 @@ def test_bad_reward_settings_fail_before_training(tiny_reward_model_dir):
         build_rewards(GRPOStageArguments(reward_funcs=["accuracy"], preference_last_steps=2))
 
 
-def test_a_stage4_grpo_run_routes_mixed_prompts_and_logs_reflection_metrics(tmp_path, tiny_model_dir,
-                                                                           tiny_reward_model_dir):
+def test_a_stage4_grpo_run_routes_mixed_prompts_and_logs_reflection_metrics(
+    tmp_path, tiny_model_dir, tiny_reward_model_dir
+):
     from trl import GRPOConfig, ModelConfig
 
     script_args = GRPOStageArguments(
-        dataset_mixture=["synthetic://arithmetic?split=rl&layout=r1&n=2&seed=0", "synthetic://non_reasoning?n=2"],
-        reward_funcs=["accuracy", f"harmlessness={tiny_reward_model_dir}"], reward_routing=True,
+        dataset_mixture=[
+            "synthetic://arithmetic?split=rl&layout=r1&n=2&seed=0",
+            "synthetic://non_reasoning?n=2",
+        ],
+        reward_funcs=["accuracy", f"harmlessness={tiny_reward_model_dir}"],
+        reward_routing=True,
     )
     # unshuffled, 2 prompts x 4 completions per step: step 1 sees the math prompts, step 2 the general ones
-    training_args = GRPOConfig(output_dir=str(tmp_path), max_steps=2, per_device_train_batch_size=8,
-                               num_generations=4, max_completion_length=12, logging_steps=1, shuffle_dataset=False,
-                               reward_weights=[1.0, 0.5], **cpu_training_args())
+    training_args = GRPOConfig(
+        output_dir=str(tmp_path),
+        max_steps=2,
+        per_device_train_batch_size=8,
+        num_generations=4,
+        max_completion_length=12,
+        logging_steps=1,
+        shuffle_dataset=False,
+        reward_weights=[1.0, 0.5],
+        **cpu_training_args(),
+    )
     out = train_grpo(script_args, training_args, ModelConfig(model_name_or_path=tiny_model_dir))
 
     logs = json.loads((Path(out) / "trainer_state.json").read_text())["log_history"]
@@ -103,7 +127,9 @@ def test_a_stage4_grpo_run_routes_mixed_prompts_and_logs_reflection_metrics(tmp_
     assert general_step.get("rewards/accuracy_reward/mean") is None  # the rule reward skipped general rows
     assert general_step["rewards/harmlessness_reward/mean"] is not None
     steps = [math_step, general_step]
-    assert all("reasoning/reflective_words_per_1k_tokens" in e and "reasoning/truncation_rate" in e for e in steps)
+    assert all(
+        "reasoning/reflective_words_per_1k_tokens" in e and "reasoning/truncation_rate" in e for e in steps
+    )
     assert (Path(out) / "model.safetensors").is_file() and (Path(out) / "tokenizer_config.json").is_file()
 
 
@@ -115,9 +141,16 @@ def test_a_mixture_gets_r1_prompts_for_bare_questions_and_no_gold_answer_on_gene
     questions = tmp_path / "math.jsonl"
     questions.write_text('{"problem": "2+2", "solution": "4"}\n{"problem": "3+5", "solution": "8"}\n')
     args = GRPOStageArguments(prompt_template="r1", question_column="problem")
-    data = load_mixture([str(questions), "synthetic://non_reasoning?n=3"], prepare=partial(add_prompts, script_args=args))
+    data = load_mixture(
+        [str(questions), "synthetic://non_reasoning?n=3"], prepare=partial(add_prompts, script_args=args)
+    )
     assert len(data) == 5
-    assert [m["role"] for m in data[0]["prompt"]] == ["system", "user"] and data[0]["prompt"][1]["content"] == "2+2"
+    assert [m["role"] for m in data[0]["prompt"]] == ["system", "user"] and data[0]["prompt"][1][
+        "content"
+    ] == "2+2"
     assert data["solution"] == ["4", "8", None, None, None]  # general rows go to the reward models
     with pytest.raises(ValueError, match="question column 'question'"):
-        add_prompts(load_mixture([str(questions)]), GRPOStageArguments(prompt_template="r1", question_column="question"))
+        add_prompts(
+            load_mixture([str(questions)]),
+            GRPOStageArguments(prompt_template="r1", question_column="question"),
+        )

@@ -28,7 +28,10 @@ def _weights(path):
 def _cosine(a, b) -> float:
     import torch
 
-    x, y = torch.cat([t.flatten().float() for t in a.values()]), torch.cat([t.flatten().float() for t in b.values()])
+    x, y = (
+        torch.cat([t.flatten().float() for t in a.values()]),
+        torch.cat([t.flatten().float() for t in b.values()]),
+    )
     return float(torch.nn.functional.cosine_similarity(x, y, dim=0))
 
 
@@ -52,7 +55,12 @@ def test_the_readme_stage_commands_chain_at_full_length(tmp_path):
         assert proc.returncode == 0, f"{' '.join(command)}:\n{proc.stderr[-3000:]}"
     print(f"stage seconds: {seconds}")  # a measurement for the README, not an assertion (pytest -s shows it)
     runs = tmp_path / "runs"
-    assert sorted(p.name for p in runs.iterdir()) == ["tiny-stage1", "tiny-stage2", "tiny-stage3", "tiny-stage4"]
+    assert sorted(p.name for p in runs.iterdir()) == [
+        "tiny-stage1",
+        "tiny-stage2",
+        "tiny-stage3",
+        "tiny-stage4",
+    ]
     stage1, stage2, stage3, stage4 = (_weights(runs / f"tiny-stage{i}") for i in range(1, 5))
     # stage 2 continued stage 1's model; stage 4 continued stage 3's
     assert _cosine(stage1, stage2) > 0.99 and _cosine(stage3, stage4) > 0.99
@@ -64,30 +72,39 @@ def test_the_readme_stage_commands_chain_at_full_length(tmp_path):
     assert json.loads((runs / "tiny-stage4" / "doctor.json").read_text())["causes"] == []
 
 
-@pytest.mark.parametrize(("module", "config", "key", "missing"), [
-    ("grpo", "stage4.yaml", "model_name_or_path", "runs/tiny-stage3"),
-    ("stage3", "stage3.yaml", "sampling_model", "runs/tiny-stage2"),
-    ("grpo", "stage2.yaml", "model_name_or_path", "runs/tiny-stage1"),
-])
-def test_a_stage_run_before_the_one_it_reads_names_the_missing_model_in_one_line(module, config, key, missing,
-                                                                                 tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("module", "config", "key", "missing"),
+    [
+        ("grpo", "stage4.yaml", "model_name_or_path", "runs/tiny-stage3"),
+        ("stage3", "stage3.yaml", "sampling_model", "runs/tiny-stage2"),
+        ("grpo", "stage2.yaml", "model_name_or_path", "runs/tiny-stage1"),
+    ],
+)
+def test_a_stage_run_before_the_one_it_reads_names_the_missing_model_in_one_line(
+    module, config, key, missing, tmp_path, monkeypatch, capsys
+):
     import importlib
 
     stage = importlib.import_module(f"trl_r1.training.{module}")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "runs").mkdir()  # the earlier stages' folder exists, the model this stage reads does not
     with pytest.raises(SystemExit) as info:
-        stage.main(["--config", str(REPO_ROOT / "recipes" / "tiny" / config), "--output_dir", str(tmp_path / "out")])
+        stage.main(
+            ["--config", str(REPO_ROOT / "recipes" / "tiny" / config), "--output_dir", str(tmp_path / "out")]
+        )
     assert info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{key}: model directory '{missing}' does not exist" in err[0], err
     assert not (tmp_path / "out").exists()
 
 
-def test_a_hub_id_that_is_not_cached_offline_is_named_and_a_tiny_alias_or_saved_model_is_not(tmp_path, tiny_model_dir):
+def test_a_hub_id_that_is_not_cached_offline_is_named_and_a_tiny_alias_or_saved_model_is_not(
+    tmp_path, tiny_model_dir
+):
     from trl_r1.training.model_checks import model_problem
 
     assert model_problem("trl-r1/tiny-base?hidden_size=128") is None and model_problem(tiny_model_dir) is None
     assert "not in the local Hugging Face cache and the hub is off (HF_HUB_OFFLINE=1)" in model_problem(
-        "nobody-trl-r1/no-such-model")
+        "nobody-trl-r1/no-such-model"
+    )
     assert "no config.json" in model_problem(str(tmp_path))

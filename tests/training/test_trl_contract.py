@@ -26,9 +26,12 @@ def test_calculate_rewards_is_the_one_place_rewards_run():
 def test_last_loaded_step_gates_the_vllm_weight_sync():
     """trl_r1.training.benchmark_eval syncs weights itself and sets it, so TRL does not sync the same step twice."""
     assert "self._last_loaded_step = -1" in TRAINER_SOURCE
-    assert re.search(r"if self\.state\.global_step != self\._last_loaded_step:\s+with profiling_context\(self, "
-                     r"\"sync_weights\"\):\s+self\.vllm_generation\.sync_weights\(\)\s+"
-                     r"self\._last_loaded_step = self\.state\.global_step", TRAINER_SOURCE)
+    assert re.search(
+        r"if self\.state\.global_step != self\._last_loaded_step:\s+with profiling_context\(self, "
+        r"\"sync_weights\"\):\s+self\.vllm_generation\.sync_weights\(\)\s+"
+        r"self\._last_loaded_step = self\.state\.global_step",
+        TRAINER_SOURCE,
+    )
 
 
 def test_the_trainer_holds_its_vllm_engine_as_vllm_generation():

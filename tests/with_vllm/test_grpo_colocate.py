@@ -20,8 +20,13 @@ LOGPROB_TOLERANCE = 0.02  # vLLM's CPU kernels vs PyTorch on the same fp32 weigh
 @pytest.fixture(scope="module")
 def runs(vllm_model_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("grpo")
-    proc = subprocess.run([sys.executable, str(HERE / "grpo_run.py"), vllm_model_dir, str(out)],
-                          cwd=HERE, capture_output=True, text=True, timeout=1200)
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "grpo_run.py"), vllm_model_dir, str(out)],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-4000:]  # nothing failed at exit either
     return json.loads((out / "result.json").read_text())
@@ -51,8 +56,11 @@ def test_the_vllm_engine_gets_the_new_weights_after_every_optimizer_step(runs):
 
 def test_the_vllm_run_logs_the_rewards_of_the_transformers_run(runs):
     def reward_steps(run):
-        return [{k: v for k, v in e.items() if k.startswith("rewards/") or k in ("reward", "reward_std")}
-                for e in run["log_history"] if "reward" in e]
+        return [
+            {k: v for k, v in e.items() if k.startswith("rewards/") or k in ("reward", "reward_std")}
+            for e in run["log_history"]
+            if "reward" in e
+        ]
 
     vllm, hf = reward_steps(runs["vllm"]), reward_steps(runs["transformers"])
     assert len(vllm) == len(hf) == 3
@@ -76,22 +84,31 @@ def test_the_benchmark_callback_samples_from_the_colocated_engine(runs):
     assert len(logged) == 2
 
 
-@pytest.mark.parametrize(("setting", "message"), [
-    ({"vllm_mode": "server"}, "vllm_mode: server cannot train without a CUDA GPU"),
-    ({"vllm_enable_sleep_mode": True}, "vllm_enable_sleep_mode: vLLM has no sleep mode on CPU"),
-])
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"vllm_mode": "server"}, "vllm_mode: server cannot train without a CUDA GPU"),
+        ({"vllm_enable_sleep_mode": True}, "vllm_enable_sleep_mode: vLLM has no sleep mode on CPU"),
+    ],
+)
 def test_what_vllm_cannot_do_on_cpu_is_refused_in_one_line_before_any_work(setting, message, tmp_path):
     from trl import GRPOConfig, ModelConfig
 
     from trl_r1.training.arguments import missing_extras
     from trl_r1.training.grpo import GRPOStageArguments, train_grpo
 
-    assert [p for p in missing_extras({"use_vllm": True, **setting}) if message in p]  # dry runs and stage scripts
-    args = GRPOConfig(output_dir=str(tmp_path / "out"), use_vllm=True, use_cpu=True, bf16=False, report_to="none",
-                      **setting)
+    assert [
+        p for p in missing_extras({"use_vllm": True, **setting}) if message in p
+    ]  # dry runs and stage scripts
+    args = GRPOConfig(
+        output_dir=str(tmp_path / "out"), use_vllm=True, use_cpu=True, bf16=False, report_to="none", **setting
+    )
     with pytest.raises(ValueError, match=message):  # before the data, the model or the engine is loaded
-        train_grpo(GRPOStageArguments(dataset_name="does-not-exist.jsonl"), args,
-                   ModelConfig(model_name_or_path="does-not-exist"))
+        train_grpo(
+            GRPOStageArguments(dataset_name="does-not-exist.jsonl"),
+            args,
+            ModelConfig(model_name_or_path="does-not-exist"),
+        )
     assert not os.path.exists(tmp_path / "out" / "trainer_state.json")
 
 
@@ -102,7 +119,12 @@ def test_a_model_the_cpu_kernels_cannot_run_is_refused_before_the_engine_starts(
     from trl_r1.training.grpo import GRPOStageArguments, train_grpo
 
     narrow = save_tiny_model(tmp_path / "narrow", hidden_size=64)  # 4 heads of 16: no CPU attention kernel
-    args = GRPOConfig(output_dir=str(tmp_path / "out"), use_vllm=True, use_cpu=True, bf16=False, report_to="none")
+    args = GRPOConfig(
+        output_dir=str(tmp_path / "out"), use_vllm=True, use_cpu=True, bf16=False, report_to="none"
+    )
     with pytest.raises(ValueError, match=r"attention head size 16 .*set use_vllm: false"):
-        train_grpo(GRPOStageArguments(dataset_name="synthetic://arithmetic?split=rl&layout=r1&n=4&seed=0"), args,
-                   ModelConfig(model_name_or_path=narrow))
+        train_grpo(
+            GRPOStageArguments(dataset_name="synthetic://arithmetic?split=rl&layout=r1&n=4&seed=0"),
+            args,
+            ModelConfig(model_name_or_path=narrow),
+        )

@@ -58,15 +58,19 @@ def test_vllm_seeds_make_samples_reproducible_and_distinct(vllm_engine):
 
 
 def test_vllm_honours_temperature_and_top_p(vllm_engine):
-    greedy = vllm_engine.generate(PROMPTS, SamplingParams(num_samples=3, temperature=0.0, max_new_tokens=16, seed=1))
+    greedy = vllm_engine.generate(
+        PROMPTS, SamplingParams(num_samples=3, temperature=0.0, max_new_tokens=16, seed=1)
+    )
     for group in greedy:
         assert len({s.token_ids for s in group}) == 1  # temperature 0: every sample is the argmax path
     # a vanishing nucleus keeps only the most likely token: the greedy path again, whatever the seed
-    nucleus = vllm_engine.generate(PROMPTS, SamplingParams(num_samples=3, temperature=1.0, top_p=1e-6,
-                                                           max_new_tokens=16, seed=5))
+    nucleus = vllm_engine.generate(
+        PROMPTS, SamplingParams(num_samples=3, temperature=1.0, top_p=1e-6, max_new_tokens=16, seed=5)
+    )
     assert [{s.token_ids for s in g} for g in nucleus] == [{s.token_ids for s in g} for g in greedy]
-    hot = vllm_engine.generate(PROMPTS, SamplingParams(num_samples=3, temperature=1.0, top_p=1.0,
-                                                       max_new_tokens=16, seed=5))
+    hot = vllm_engine.generate(
+        PROMPTS, SamplingParams(num_samples=3, temperature=1.0, top_p=1.0, max_new_tokens=16, seed=5)
+    )
     assert any(len({s.token_ids for s in g}) > 1 for g in hot)
 
 
@@ -77,8 +81,13 @@ def test_a_stop_string_ends_the_completion_right_after_it(vllm_engine, hf_backen
     free = engine.generate(PROMPTS, params)
     # a letter or digit that one sample produced after its first tokens: with the same seed, the sample
     # stopped on it is the free sample cut right after its first occurrence
-    found = [(i, j, ch) for i, g in enumerate(free) for j, s in enumerate(g)
-             for ch in s.text[2:] if ch in string.ascii_letters + string.digits]
+    found = [
+        (i, j, ch)
+        for i, g in enumerate(free)
+        for j, s in enumerate(g)
+        for ch in s.text[2:]
+        if ch in string.ascii_letters + string.digits
+    ]
     assert found, "no sample produced a letter or digit to stop on"
     i, j, ch = found[0]
     stopped = engine.generate(PROMPTS, SamplingParams(**{**params.__dict__, "stop": (ch,)}))[i][j]
@@ -106,18 +115,33 @@ def run_cli(*argv: str) -> int:
 
 
 def test_trl_r1_eval_with_vllm_gives_the_transformers_results_shape(shared_engine, vllm_model_dir, tmp_path):
-    common = ["--model", vllm_model_dir, "--benchmark", BENCHMARK, "--k", "3", "--max-new-tokens", "16",
-              "--seed", "4"]
+    common = [
+        "--model",
+        vllm_model_dir,
+        "--benchmark",
+        BENCHMARK,
+        "--k",
+        "3",
+        "--max-new-tokens",
+        "16",
+        "--seed",
+        "4",
+    ]
     assert run_cli("eval", *common, "--backend", "vllm", "--output-dir", str(tmp_path / "vllm")) == 0
     assert shared_engine, "trl-r1 eval did not ask for the vllm backend"
     assert run_cli("eval", *common, "--backend", "transformers", "--output-dir", str(tmp_path / "hf")) == 0
     results = {name: json.loads((tmp_path / name / "results.json").read_text()) for name in ("vllm", "hf")}
     assert results["vllm"].keys() == results["hf"].keys()
-    assert results["vllm"]["config"]["backend"] == "vllm" and results["hf"]["config"]["backend"] == "transformers"
+    assert (
+        results["vllm"]["config"]["backend"] == "vllm"
+        and results["hf"]["config"]["backend"] == "transformers"
+    )
     for key in ("k", "n_problems", "n_scored"):
         assert results["vllm"][key] == results["hf"][key]
-    rows = {name: [json.loads(line) for line in (tmp_path / name / "samples.jsonl").read_text().splitlines()]
-            for name in ("vllm", "hf")}
+    rows = {
+        name: [json.loads(line) for line in (tmp_path / name / "samples.jsonl").read_text().splitlines()]
+        for name in ("vllm", "hf")
+    }
     assert [r["question"] for r in rows["vllm"]] == [r["question"] for r in rows["hf"]]
     for v, h in zip(rows["vllm"], rows["hf"]):
         assert v.keys() == h.keys() and len(v["samples"]) == len(h["samples"]) == 3
@@ -125,8 +149,19 @@ def test_trl_r1_eval_with_vllm_gives_the_transformers_results_shape(shared_engin
 
 
 def test_trl_r1_sample_with_vllm_gives_the_transformers_report_shape(shared_engine, vllm_model_dir, tmp_path):
-    common = ["--model", vllm_model_dir, "--dataset", "synthetic://arithmetic?split=rl&n=3&seed=0",
-              "--num-samples", "2", "--max-new-tokens", "12", "--reward-thresholds=-inf", "--seed", "2"]
+    common = [
+        "--model",
+        vllm_model_dir,
+        "--dataset",
+        "synthetic://arithmetic?split=rl&n=3&seed=0",
+        "--num-samples",
+        "2",
+        "--max-new-tokens",
+        "12",
+        "--reward-thresholds=-inf",
+        "--seed",
+        "2",
+    ]
     assert run_cli("sample", *common, "--backend", "vllm", "--output-dir", str(tmp_path / "vllm")) == 0
     assert shared_engine, "trl-r1 sample did not ask for the vllm backend"
     assert run_cli("sample", *common, "--backend", "transformers", "--output-dir", str(tmp_path / "hf")) == 0
@@ -143,9 +178,30 @@ def test_trl_r1_eval_picks_vllm_by_default_and_exits_without_leaking_shared_memo
     before = set(os.listdir(shm)) if shm.is_dir() else set()
     env = {**os.environ, "VLLM_ENABLE_V1_MULTIPROCESSING": "1"}
     out = tmp_path / "auto"
-    proc = subprocess.run([sys.executable, "-m", "trl_r1.cli", "eval", "--model", vllm_model_dir, "--benchmark",
-                           BENCHMARK, "--k", "2", "--limit", "2", "--max-new-tokens", "8", "--output-dir", str(out)],
-                          env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trl_r1.cli",
+            "eval",
+            "--model",
+            vllm_model_dir,
+            "--benchmark",
+            BENCHMARK,
+            "--k",
+            "2",
+            "--limit",
+            "2",
+            "--max-new-tokens",
+            "8",
+            "--output-dir",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert json.loads((out / "results.json").read_text())["config"]["backend"] == "vllm"
     assert "leaked shared_memory" not in proc.stderr, proc.stderr[-3000:]

@@ -21,8 +21,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "plot": ("trl_r1.cli.plot", "PNG dashboard of a training run's rewards and monitors"),
     "sample": ("trl_r1.cli.sample", "rejection sampling: sample, verify, filter, mix (R1 stage 3)"),
     "run": ("trl_r1.cli.run", "run a multi-stage recipe file (R1, R1-Zero, distillation)"),
-    "experiment": ("trl_r1.cli.experiment", "controlled experiments on the tiny model: `trl-r1 experiment generalization`"),
-    "sandbox": ("trl_r1.cli.sandbox", "code-sandbox maintenance: `trl-r1 sandbox clean` removes what killed trainers left"),
+    "experiment": (
+        "trl_r1.cli.experiment",
+        "controlled experiments on the tiny model: `trl-r1 experiment generalization`",
+    ),
+    "sandbox": (
+        "trl_r1.cli.sandbox",
+        "code-sandbox maintenance: `trl-r1 sandbox clean` removes what killed trainers left",
+    ),
 }
 
 
@@ -40,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name = argv[0]
     if name not in SUBCOMMANDS:
-        print(f"trl-r1: error: unknown command {name!r} (choose from {', '.join(SUBCOMMANDS)})", file=sys.stderr)
+        print(
+            f"trl-r1: error: unknown command {name!r} (choose from {', '.join(SUBCOMMANDS)})", file=sys.stderr
+        )
         return 2
     module = importlib.import_module(SUBCOMMANDS[name][0])
     from trl_r1._runtime import setup_logging
@@ -51,4 +59,3 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(f"trl-r1 {name}: error: {e}", file=sys.stderr)
         return 2
-

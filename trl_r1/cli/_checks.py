@@ -52,8 +52,10 @@ def no_file_to_overwrite(paths: list[Path], overwrite: bool, what: str) -> None:
     existing = [p for p in paths if os.path.lexists(p)]
     if existing and not overwrite:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise UsageError(f"{existing[0]}{more} exists already; pass --overwrite to replace it with {what}, or "
-                         "choose another output")
+        raise UsageError(
+            f"{existing[0]}{more} exists already; pass --overwrite to replace it with {what}, or "
+            "choose another output"
+        )
 
 
 def no_model_to_overwrite(directory: str, overwrite: bool) -> None:
@@ -63,5 +65,7 @@ def no_model_to_overwrite(directory: str, overwrite: bool) -> None:
     path = Path(directory)
     held = [name for name in ("config.json", "model.safetensors", "tokenizer.json") if (path / name).exists()]
     if held and not overwrite:
-        raise UsageError(f"{directory!r} already holds a model ({', '.join(held)}); pass --overwrite to replace it, "
-                         "or choose another directory")
+        raise UsageError(
+            f"{directory!r} already holds a model ({', '.join(held)}); pass --overwrite to replace it, "
+            "or choose another directory"
+        )

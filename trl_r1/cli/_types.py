@@ -18,7 +18,9 @@ def writable_dir(value: str) -> str:
     except FileExistsError:
         raise argparse.ArgumentTypeError(f"output directory {value!r} is a file, not a directory") from None
     except OSError as e:
-        raise argparse.ArgumentTypeError(f"output directory {value!r} is not writable ({e.strerror})") from None
+        raise argparse.ArgumentTypeError(
+            f"output directory {value!r} is not writable ({e.strerror})"
+        ) from None
     return str(path)
 
 
@@ -53,4 +55,3 @@ def non_negative_float(value: str) -> float:
     if x < 0:
         raise argparse.ArgumentTypeError(f"expected a value >= 0, got {x}")
     return x
-

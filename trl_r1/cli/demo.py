@@ -40,14 +40,29 @@ class DemoArguments:
 
     output_dir: str = field(default="runs/demo", metadata={"help": "where stages and summary.json go"})
     seed: int = field(default=0, metadata={"help": "model initialisation and training seed (data is fixed)"})
-    threads: int = field(default=1, metadata={"help": "torch threads per process (default 1: the tiny model runs "
-                                                      "fastest single-threaded)"})
-    quick: bool = field(default=False, metadata={"help": "a few steps per stage: checks the plumbing in about a "
-                                                         "minute, learns nothing"})
-    verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
-                                                           "warnings) here instead of only in <stage>/stage.log"})
-    print_recipe: bool = field(default=False, metadata={"help": "print the demo's pipeline recipe (YAML for "
-                                                                "`trl-r1 run`) and exit, running nothing"})
+    threads: int = field(
+        default=1,
+        metadata={
+            "help": "torch threads per process (default 1: the tiny model runs fastest single-threaded)"
+        },
+    )
+    quick: bool = field(
+        default=False,
+        metadata={"help": "a few steps per stage: checks the plumbing in about a minute, learns nothing"},
+    )
+    verbose: bool = field(
+        default=False,
+        metadata={
+            "help": "show every stage's full output (TRL's per-step logs, "
+            "warnings) here instead of only in <stage>/stage.log"
+        },
+    )
+    print_recipe: bool = field(
+        default=False,
+        metadata={
+            "help": "print the demo's pipeline recipe (YAML for `trl-r1 run`) and exit, running nothing"
+        },
+    )
 
     def __post_init__(self) -> None:
         if self.threads < 1:
@@ -62,8 +77,11 @@ class DemoArguments:
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`DemoArguments`."""
-    return CommandParser((DemoArguments,), prog="trl-r1 demo",
-                          description="tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each")
+    return CommandParser(
+        (DemoArguments,),
+        prog="trl-r1 demo",
+        description="tiny R1 pipeline on CPU: cold-start SFT, then GRPO, with pass@1 after each",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,8 +130,12 @@ def gain_line(before: float, after: float, quick: bool = False) -> str:
 
 
 # metric -> short label in the table
-_SHOWN = {"train_loss": "loss", "rewards/accuracy_reward/mean": "accuracy reward",
-          "rewards/r1_zero_format_reward/mean": "format reward", "completions/mean_length": "length"}
+_SHOWN = {
+    "train_loss": "loss",
+    "rewards/accuracy_reward/mean": "accuracy reward",
+    "rewards/r1_zero_format_reward/mean": "format reward",
+    "completions/mean_length": "length",
+}
 PASS_AT_1_PNG = "pass_at_1.png"
 
 
@@ -129,8 +151,10 @@ def summary_table(summary: dict[str, Any], stage_args: dict[str, dict[str, Any]]
     from trl_r1.training.doctor_report import doctor_verdict
 
     stage_args = stage_args or {}
-    lines = ["| stage | kind | held-out pass@1 (95% CI) | pass@1 during training | run doctor | work | time | metrics |",
-             "|---|---|---:|---|---|---|---:|---|"]
+    lines = [
+        "| stage | kind | held-out pass@1 (95% CI) | pass@1 during training | run doctor | work | time | metrics |",
+        "|---|---|---:|---|---|---|---:|---|",
+    ]
     for row in summary["stages"]:
         if row["kind"] == "eval":
             continue
@@ -139,14 +163,20 @@ def summary_table(summary: dict[str, Any], stage_args: dict[str, dict[str, Any]]
         during = curve_summary(summary.get("bench", {}).get(row["name"], {}))
         doctor = doctor_verdict(summary.get("doctor", {}).get(row["name"])) if row["kind"] == "grpo" else ""
         work = work_done(row["kind"], row["metrics"], stage_args.get(row["name"], {}))
-        lines.append(f"| {row['name']} | {row['kind']} | {p1} | {during} | {doctor} | {work} | "
-                     f"{duration(row['seconds'])} | {_metrics_text(row['metrics'])} |")
+        lines.append(
+            f"| {row['name']} | {row['kind']} | {p1} | {during} | {doctor} | {work} | "
+            f"{duration(row['seconds'])} | {_metrics_text(row['metrics'])} |"
+        )
     total = sum(r["seconds"] for r in summary["stages"])
     steps = sum(r["metrics"].get("global_step", 0.0) for r in summary["stages"])
-    completions = sum(r["metrics"].get("n_problems", 0.0) * r["metrics"].get("k", 0.0)
-                      + r["metrics"].get("generated", 0.0) for r in summary["stages"])
-    lines.append(f"\ntotal stage time {duration(total)} for {human(steps)} training steps and "
-                 f"{human(completions)} sampled completions (eval and rejection sampling)")
+    completions = sum(
+        r["metrics"].get("n_problems", 0.0) * r["metrics"].get("k", 0.0) + r["metrics"].get("generated", 0.0)
+        for r in summary["stages"]
+    )
+    lines.append(
+        f"\ntotal stage time {duration(total)} for {human(steps)} training steps and "
+        f"{human(completions)} sampled completions (eval and rejection sampling)"
+    )
     return "\n".join(lines)
 
 
@@ -168,7 +198,9 @@ def write_plots(recipe: Any, summary: dict[str, Any], output_dir: str | Path) ->
         paths.append(plot_pass_at_1(evals, out / PASS_AT_1_PNG, title=f"{recipe.name}: held-out pass@1"))
     for run_dir in find_runs(out):
         try:
-            paths.append(plot_dashboard(load_log_history(run_dir), run_dir / DEFAULT_FILENAME, title=run_dir.name))
+            paths.append(
+                plot_dashboard(load_log_history(run_dir), run_dir / DEFAULT_FILENAME, title=run_dir.name)
+            )
         except ValueError as e:  # nothing logged (a very short stage): no dashboard, never a failed demo
             logger.debug("%s: no dashboard (%s)", run_dir, e)
     return paths
@@ -189,11 +221,17 @@ def run(args: DemoArguments) -> int:
         logging.getLogger("trl_r1.pipeline.runner").setLevel(logging.WARNING)
     recipe = parse_recipe(demo_recipe(args.seed, args.quick), source=str(RECIPE), base_dir=RECIPE.parent)
     trained = [s for s in recipe.stages if s.kind != "eval"]
-    print(f"trl-r1 demo: {len(recipe.stages)} stages ({', '.join(s.name for s in trained)}, each evaluated on "
-          f"held-out problems) -> {args.output_dir}", flush=True)
+    print(
+        f"trl-r1 demo: {len(recipe.stages)} stages ({', '.join(s.name for s in trained)}, each evaluated on "
+        f"held-out problems) -> {args.output_dir}",
+        flush=True,
+    )
     if not args.verbose:
-        print(f"  each stage's full output (TRL's logs, warnings): {args.output_dir}/<stage>/stage.log; "
-              "--verbose shows it here", flush=True)
+        print(
+            f"  each stage's full output (TRL's logs, warnings): {args.output_dir}/<stage>/stage.log; "
+            "--verbose shows it here",
+            flush=True,
+        )
     console = StageConsole(bars=not args.verbose)  # its own copy of stdout: stages' output goes to their logs
     from trl_r1.cli import UsageError
     from trl_r1.pipeline.recipe import RecipeError

@@ -38,28 +38,47 @@ class EvalArguments(EvalSettings):
     write it, and the evaluation settings of :class:`~trl_r1.eval.EvalSettings`."""
 
     model: str | None = field(
-        default=None, metadata={"help": "model directory, hub id, or trl-r1/tiny (the offline tiny model); required"})
+        default=None,
+        metadata={"help": "model directory, hub id, or trl-r1/tiny (the offline tiny model); required"},
+    )
     benchmark: str | None = field(
         default=None,
-        metadata={"help": f"one of {', '.join(BENCHMARKS)} (options after '?', e.g. livecodebench?release=v6), or a "
-                          ".jsonl/.json/.parquet file (or synthetic:// spec) with question and answer (or test case) "
-                          "fields"})
+        metadata={
+            "help": f"one of {', '.join(BENCHMARKS)} (options after '?', e.g. livecodebench?release=v6), or a "
+            ".jsonl/.json/.parquet file (or synthetic:// spec) with question and answer (or test case) "
+            "fields"
+        },
+    )
     suite: str | None = field(
         default=None,
-        metadata={"help": f"a benchmark suite instead of --benchmark: {', '.join(SUITES)} (AIME 2024, AIME 2025, "
-                          "MATH-500, GPQA Diamond, LiveCodeBench; one table, the paper's numbers beside R1's "
-                          "published models)"})
+        metadata={
+            "help": f"a benchmark suite instead of --benchmark: {', '.join(SUITES)} (AIME 2024, AIME 2025, "
+            "MATH-500, GPQA Diamond, LiveCodeBench; one table, the paper's numbers beside R1's "
+            "published models)"
+        },
+    )
     output_dir: str | None = field(
-        default=None, metadata={"help": "write results.json, results.md and samples.jsonl here (a folder per "
-                                        "benchmark with --suite)"})
-    vllm_server_url: str = field(default="http://localhost:8000", metadata={"help": "for --backend vllm-server"})
+        default=None,
+        metadata={
+            "help": "write results.json, results.md and samples.jsonl here (a folder per "
+            "benchmark with --suite)"
+        },
+    )
+    vllm_server_url: str = field(
+        default="http://localhost:8000", metadata={"help": "for --backend vllm-server"}
+    )
     no_samples: bool = field(default=False, metadata={"help": "do not write samples.jsonl"})
-    overwrite: bool = field(default=False, metadata={"help": "replace results an earlier evaluation left in "
-                                                             "--output-dir (refused without it)"})
+    overwrite: bool = field(
+        default=False,
+        metadata={"help": "replace results an earlier evaluation left in --output-dir (refused without it)"},
+    )
     threads: int | None = field(
         default=None,
-        metadata={"help": "CPU threads for PyTorch (default: its own choice); on a CPU shared with other jobs, "
-                          "--threads 1 avoids idle threads spinning (many times faster there)"})
+        metadata={
+            "help": "CPU threads for PyTorch (default: its own choice); on a CPU shared with other jobs, "
+            "--threads 1 avoids idle threads spinning (many times faster there)"
+        },
+    )
 
     def __post_init__(self) -> None:
         from trl_r1.cli._types import positive_int, writable_dir
@@ -91,8 +110,11 @@ class EvalArguments(EvalSettings):
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`EvalArguments` (``--config x.yaml`` plus command-line overrides)."""
-    return CommandParser((EvalArguments,), prog="trl-r1 eval",
-                         description="R1-style evaluation: pass@1 over k samples, cons@k, mean ± std over seeds")
+    return CommandParser(
+        (EvalArguments,),
+        prog="trl-r1 eval",
+        description="R1-style evaluation: pass@1 over k samples, cons@k, mean ± std over seeds",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,7 +140,9 @@ def run(args: EvalArguments) -> int:
                 resolve_benchmark(bench, args.data_dir)
             problems = []
         else:
-            problems = load_problems(args.benchmark, args.data_dir, args.limit, args.question_field, args.answer_field)
+            problems = load_problems(
+                args.benchmark, args.data_dir, args.limit, args.question_field, args.answer_field
+            )
     except BenchmarkError as e:
         raise UsageError(str(e)) from None
     if _looks_local(args.model) and not Path(args.model).expanduser().exists():
@@ -126,8 +150,9 @@ def run(args: EvalArguments) -> int:
     if args.backend != "vllm-server":  # a server holds its own model
         # chat messages need the tokenizer's template: every template but r1_zero, or auto on chat-message prompts
         # (auto without a prompt column is r1, a chat template)
-        chat = args.template != "r1_zero" and not (args.template == "auto" and problems and
-                                                   isinstance(problems[0].prompt, str))
+        chat = args.template != "r1_zero" and not (
+            args.template == "auto" and problems and isinstance(problems[0].prompt, str)
+        )
         _checks.loadable_model(args.model, chat=chat)
         from trl_r1.training.model_checks import context_fit_problems
 
@@ -137,16 +162,23 @@ def run(args: EvalArguments) -> int:
     if args.output_dir is not None:
         from trl_r1.eval.results import RESULTS_FILE, SAMPLES_FILE, TABLE_FILE
 
-        _checks.no_file_to_overwrite([Path(args.output_dir) / f for f in (RESULTS_FILE, TABLE_FILE, SAMPLES_FILE)],
-                                     args.overwrite, "this evaluation's results")
+        _checks.no_file_to_overwrite(
+            [Path(args.output_dir) / f for f in (RESULTS_FILE, TABLE_FILE, SAMPLES_FILE)],
+            args.overwrite,
+            "this evaluation's results",
+        )
     if args.threads is not None:
         import torch
 
         torch.set_num_threads(args.threads)
     backend_kwargs = {"base_url": args.vllm_server_url} if args.backend == "vllm-server" else None
     # the exact command, next to the numbers it produced
-    common = {"output_dir": args.output_dir, "backend_kwargs": backend_kwargs, "save_samples": not args.no_samples,
-              "provenance": {"command": command_line(args)}}
+    common = {
+        "output_dir": args.output_dir,
+        "backend_kwargs": backend_kwargs,
+        "save_samples": not args.no_samples,
+        "provenance": {"command": command_line(args)},
+    }
     try:
         if args.suite is not None:
             print(evaluate_suite(args.model, args.suite, args.settings(), **common)["table"])
@@ -162,8 +194,9 @@ def command_line(args: Any) -> str:
     """The ``trl-r1 eval`` command with every option spelled out (defaults included): what to evaluate first."""
     parts = ["trl-r1", "eval"]
     values = vars(args)
-    order = [k for k in ("model", "benchmark", "suite") if k in values] + [k for k in values if k not in
-                                                                           ("model", "benchmark", "suite")]
+    order = [k for k in ("model", "benchmark", "suite") if k in values] + [
+        k for k in values if k not in ("model", "benchmark", "suite")
+    ]
     for key in order:
         value = values[key]
         flag = "--" + key.replace("_", "-")

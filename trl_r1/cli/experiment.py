@@ -12,10 +12,16 @@ from __future__ import annotations
 import sys
 
 # name -> (module with main(argv), one line for --help)
-EXPERIMENTS = {"generalization": ("trl_r1.experiments.generalization",
-                                  "does answer-only GRPO learn a skill that no SFT example shows?"),
-               "distillation": ("trl_r1.experiments.distillation",
-                                "does distilling a stronger RL-trained teacher beat GRPO on the small model itself?")}
+EXPERIMENTS = {
+    "generalization": (
+        "trl_r1.experiments.generalization",
+        "does answer-only GRPO learn a skill that no SFT example shows?",
+    ),
+    "distillation": (
+        "trl_r1.experiments.distillation",
+        "does distilling a stronger RL-trained teacher beat GRPO on the small model itself?",
+    ),
+}
 # experiment -> its options' dataclass, checked here (types, ranges, --config, --output-dir) before it trains
 OPTIONS = {"generalization": "GeneralizationConfig", "distillation": "DistillationConfig"}
 
@@ -33,9 +39,12 @@ def check_options(name: str, argv: list[str]) -> None:
 
     options_class = getattr(importlib.import_module(EXPERIMENTS[name][0]), OPTIONS[name])
     options = parse_options(CommandParser((options_class,), prog=f"trl-r1 experiment {name}"), argv)
-    defaults = {f.name: f.default for f in dataclasses.fields(options_class) if f.default is not dataclasses.MISSING}
-    _checks.check_values({k: v for k, v in vars(options).items() if k not in defaults or defaults[k] != v},
-                         (options_class,))
+    defaults = {
+        f.name: f.default for f in dataclasses.fields(options_class) if f.default is not dataclasses.MISSING
+    }
+    _checks.check_values(
+        {k: v for k, v in vars(options).items() if k not in defaults or defaults[k] != v}, (options_class,)
+    )
     if hasattr(options, "output_dir"):
         _checks.output_dir(options.output_dir)
 
@@ -46,14 +55,18 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = list(sys.argv[2:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
-        print("usage: trl-r1 experiment NAME [--config YAML] [options]\n\nexperiments:\n"
-              + "\n".join(f"  {name:<15} {summary}" for name, (_, summary) in EXPERIMENTS.items())
-              + "\n\n`trl-r1 experiment NAME --help` lists the options of one.")
+        print(
+            "usage: trl-r1 experiment NAME [--config YAML] [options]\n\nexperiments:\n"
+            + "\n".join(f"  {name:<15} {summary}" for name, (_, summary) in EXPERIMENTS.items())
+            + "\n\n`trl-r1 experiment NAME --help` lists the options of one."
+        )
         return 0
     if not argv or argv[0] not in EXPERIMENTS:
         given = repr(argv[0]) if argv else "none"
-        print(f"trl-r1 experiment: error: name an experiment ({', '.join(EXPERIMENTS)}), got {given}",
-              file=sys.stderr)
+        print(
+            f"trl-r1 experiment: error: name an experiment ({', '.join(EXPERIMENTS)}), got {given}",
+            file=sys.stderr,
+        )
         return 2
     check_options(argv[0], argv[1:])
     return int(importlib.import_module(EXPERIMENTS[argv[0]][0]).main(argv[1:]) or 0)

@@ -25,13 +25,20 @@ from trl_r1.training.options import CommandParser, parse_options
 class PlotArguments:
     """The options of ``trl-r1 plot``."""
 
-    run_dir: str | None = field(default=None, metadata={
-        "help": "a training output dir (trainer_state.json or checkpoint-*), or a `trl-r1 run` dir (one dashboard "
-                "per stage); also accepted as the first positional argument"})
-    output: str | None = field(default=None, metadata={
-        "help": f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)"})
+    run_dir: str | None = field(
+        default=None,
+        metadata={
+            "help": "a training output dir (trainer_state.json or checkpoint-*), or a `trl-r1 run` dir (one dashboard "
+            "per stage); also accepted as the first positional argument"
+        },
+    )
+    output: str | None = field(
+        default=None, metadata={"help": f"PNG path (default: RUN_DIR/{DEFAULT_FILENAME}; one run only)"}
+    )
     smooth: int = field(default=1, metadata={"help": "moving-average window in logged points"})
-    overwrite: bool = field(default=False, metadata={"help": "replace a PNG that exists already at the output path"})
+    overwrite: bool = field(
+        default=False, metadata={"help": "replace a PNG that exists already at the output path"}
+    )
 
     def __post_init__(self) -> None:
         if not self.run_dir:
@@ -44,8 +51,12 @@ class PlotArguments:
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`PlotArguments`."""
-    return CommandParser(positional="run_dir", dataclass_types=(PlotArguments,), prog="trl-r1 plot",
-                          description="PNG dashboard of a training run's rewards and monitors")
+    return CommandParser(
+        positional="run_dir",
+        dataclass_types=(PlotArguments,),
+        prog="trl-r1 plot",
+        description="PNG dashboard of a training run's rewards and monitors",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,11 +69,15 @@ def run(args: PlotArguments) -> int:
 
     runs = find_runs(args.run_dir)
     if not runs:
-        raise UsageError(f"no {STATE_FILE} in {args.run_dir}, its checkpoint-* folders or its stage folders; "
-                         "point at a Trainer output_dir (trainer.save_state() or a saved checkpoint writes it)")
+        raise UsageError(
+            f"no {STATE_FILE} in {args.run_dir}, its checkpoint-* folders or its stage folders; "
+            "point at a Trainer output_dir (trainer.save_state() or a saved checkpoint writes it)"
+        )
     if args.output and len(runs) > 1:
-        raise UsageError(f"--output names one file but {args.run_dir} holds {len(runs)} runs; leave it out to "
-                         f"write RUN/{DEFAULT_FILENAME} in each")
+        raise UsageError(
+            f"--output names one file but {args.run_dir} holds {len(runs)} runs; leave it out to "
+            f"write RUN/{DEFAULT_FILENAME} in each"
+        )
     from trl_r1.cli._checks import no_file_to_overwrite
 
     outputs = [Path(args.output) if args.output else run_dir / DEFAULT_FILENAME for run_dir in runs]
@@ -70,8 +85,9 @@ def run(args: PlotArguments) -> int:
     for run_dir, output in zip(runs, outputs):
         try:
             history = load_log_history(run_dir)
-            path = plot_dashboard(history, output, title=run_dir.resolve().name, smooth=args.smooth,
-                                  marks=doctor_marks(run_dir))
+            path = plot_dashboard(
+                history, output, title=run_dir.resolve().name, smooth=args.smooth, marks=doctor_marks(run_dir)
+            )
         except ValueError as e:
             raise UsageError(f"{run_dir}: {e}{_logging_hint(run_dir)}") from None
         print(path)
@@ -90,5 +106,7 @@ def _logging_hint(run_dir: Path) -> str:
         return ""
     if steps >= every:
         return ""
-    return (f"; the run logged every {every} steps and stopped at step {steps}, so nothing was logged: rerun with "
-            f"--logging_steps 1 (or any value <= {steps})")
+    return (
+        f"; the run logged every {every} steps and stopped at step {steps}, so nothing was logged: rerun with "
+        f"--logging_steps 1 (or any value <= {steps})"
+    )

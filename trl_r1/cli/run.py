@@ -22,31 +22,64 @@ logger = logging.getLogger(__name__)
 class RunArguments:
     """The options of ``trl-r1 run`` (the recipe is also the first bare argument)."""
 
-    recipe: str = field(metadata={"help": "recipe YAML file (see recipes/pipelines/r1.yaml; trl-r1 demo --print-recipe prints the tiny one)"})
+    recipe: str = field(
+        metadata={
+            "help": "recipe YAML file (see recipes/pipelines/r1.yaml; trl-r1 demo --print-recipe prints the tiny one)"
+        }
+    )
     output_dir: str | None = field(
-        default=None, metadata={"help": "where each stage writes its directory and summary.json goes "
-                                        "(default: runs/<recipe name>)"})
+        default=None,
+        metadata={
+            "help": "where each stage writes its directory and summary.json goes "
+            "(default: runs/<recipe name>)"
+        },
+    )
     only: list[str] | None = field(
-        default=None, metadata={"help": "run only these stages (complete ones are still skipped)", "nargs": "+",
-                                "metavar": "STAGE"})
+        default=None,
+        metadata={
+            "help": "run only these stages (complete ones are still skipped)",
+            "nargs": "+",
+            "metavar": "STAGE",
+        },
+    )
     from_stage: str | None = field(
-        default=None, metadata={"aliases": ["--from"], "metavar": "STAGE",
-                                "help": "rerun from this stage: its directory and all later ones are deleted first"})
+        default=None,
+        metadata={
+            "aliases": ["--from"],
+            "metavar": "STAGE",
+            "help": "rerun from this stage: its directory and all later ones are deleted first",
+        },
+    )
     data_dir: str | None = field(
-        default=None, metadata={"metavar": "DIR",
-                                "help": "folder holding the named benchmarks' local files (math500.jsonl, aime24.jsonl, "
-                                        "...; README 'Evaluate like R1'), for every stage and the recipe's checks "
-                                        "(default: $TRL_R1_BENCHMARKS_DIR, else the Hub datasets)"})
-    dry_run: bool = field(default=False,
-                          metadata={"help": "validate the recipe and print each stage's status and launch command"})
-    verbose: bool = field(default=False, metadata={"help": "show every stage's full output (TRL's per-step logs, "
-                                                           "warnings) instead of one progress line per stage"})
+        default=None,
+        metadata={
+            "metavar": "DIR",
+            "help": "folder holding the named benchmarks' local files (math500.jsonl, aime24.jsonl, "
+            "...; README 'Evaluate like R1'), for every stage and the recipe's checks "
+            "(default: $TRL_R1_BENCHMARKS_DIR, else the Hub datasets)",
+        },
+    )
+    dry_run: bool = field(
+        default=False,
+        metadata={"help": "validate the recipe and print each stage's status and launch command"},
+    )
+    verbose: bool = field(
+        default=False,
+        metadata={
+            "help": "show every stage's full output (TRL's per-step logs, "
+            "warnings) instead of one progress line per stage"
+        },
+    )
 
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`RunArguments`."""
-    return CommandParser(positional="recipe", dataclass_types=(RunArguments,), prog="trl-r1 run",
-                          description="run a multi-stage recipe file (R1, R1-Zero, distillation)")
+    return CommandParser(
+        positional="recipe",
+        dataclass_types=(RunArguments,),
+        prog="trl-r1 run",
+        description="run a multi-stage recipe file (R1, R1-Zero, distillation)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,9 +98,13 @@ def run(args: RunArguments) -> int:
 
         data_dir = Path(args.data_dir).expanduser()
         if not data_dir.is_dir():
-            raise UsageError(f"--data-dir: {args.data_dir!r} is not a directory; give the folder holding the benchmark "
-                             "files (math500.jsonl, aime24.jsonl, ...)")
-        os.environ[DATA_DIR_ENV] = str(data_dir.resolve())  # read by the recipe's checks and every stage process
+            raise UsageError(
+                f"--data-dir: {args.data_dir!r} is not a directory; give the folder holding the benchmark "
+                "files (math500.jsonl, aime24.jsonl, ...)"
+            )
+        os.environ[DATA_DIR_ENV] = str(
+            data_dir.resolve()
+        )  # read by the recipe's checks and every stage process
     try:
         recipe = load_recipe(args.recipe)
     except RecipeError as e:
@@ -79,7 +116,9 @@ def run(args: RunArguments) -> int:
         raise UsageError(str(e)) from None
     from trl_r1.pipeline.validate import recipe_problems
 
-    notes: list[str] = []  # models not checkable here (uncached hub ids offline): a note for a dry run, else refused
+    notes: list[
+        str
+    ] = []  # models not checkable here (uncached hub ids offline): a note for a dry run, else refused
     try:  # everything the run would fail on, before any work
         problems, refused = recipe_problems(recipe, output_dir, args.only, args.from_stage, notes=notes)
     except RecipeError as e:
@@ -102,11 +141,20 @@ def run(args: RunArguments) -> int:
 
     if not args.verbose:  # the stage lines say it; each stage's full output is in its stage.log
         logging.getLogger("trl_r1.pipeline.runner").setLevel(logging.WARNING)
-        print(f"each stage's full output (TRL's logs, warnings): {output_dir}/<stage>/stage.log; --verbose shows it "
-              "here", flush=True)
+        print(
+            f"each stage's full output (TRL's logs, warnings): {output_dir}/<stage>/stage.log; --verbose shows it "
+            "here",
+            flush=True,
+        )
     try:
-        summary = run_recipe(recipe, output_dir, only=args.only, from_stage=args.from_stage,
-                             progress=StageConsole(bars=not args.verbose), capture_output=not args.verbose)
+        summary = run_recipe(
+            recipe,
+            output_dir,
+            only=args.only,
+            from_stage=args.from_stage,
+            progress=StageConsole(bars=not args.verbose),
+            capture_output=not args.verbose,
+        )
     except RecipeError as e:
         raise UsageError(str(e)) from None
     except StageFailed as e:
@@ -132,8 +180,9 @@ def _creatable_dir(value: str) -> str:
         raise argparse.ArgumentTypeError(f"output directory {value!r} is a file, not a directory")
     nearest = next(p for p in (path, *path.parents) if p.exists())
     if not nearest.is_dir() or not os.access(nearest, os.W_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"output directory {value!r} cannot be created ({nearest} is not a writable "
-                                         "directory)")
+        raise argparse.ArgumentTypeError(
+            f"output directory {value!r} cannot be created ({nearest} is not a writable directory)"
+        )
     return str(path)
 
 
@@ -160,5 +209,7 @@ def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str])
         cmd = launch_command(stage, sdir / STAGE_CONFIG)
         print(f"{stage.name:<22} {stage.kind:<7} {status:<40} {' '.join(cmd) if cmd else 'in-process'}")
         memory = stage_estimate(recipe, stage)
-        print(f"{'':<22} memory: {memory.describe() if memory else 'no estimate (the model config is not available here: download it, or run where it is cached)'}")
+        print(
+            f"{'':<22} memory: {memory.describe() if memory else 'no estimate (the model config is not available here: download it, or run where it is cached)'}"
+        )
     return 0

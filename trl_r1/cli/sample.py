@@ -28,15 +28,22 @@ example: trl-r1 sample --model ckpt/ --dataset prompts.jsonl --num-samples 8 --m
 
 def _changed(values: dict[str, Any]) -> dict[str, Any]:
     """The values that differ from RejectionSamplingConfig's defaults (what the user set)."""
-    defaults = {f.name: f.default for f in dataclasses.fields(RejectionSamplingConfig)
-                if f.default is not dataclasses.MISSING}
+    defaults = {
+        f.name: f.default
+        for f in dataclasses.fields(RejectionSamplingConfig)
+        if f.default is not dataclasses.MISSING
+    }
     return {k: v for k, v in values.items() if k not in defaults or defaults[k] != v}
 
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`RejectionSamplingConfig` (``--config x.yaml`` plus command-line overrides)."""
-    return CommandParser((RejectionSamplingConfig,), prog="trl-r1 sample", epilog=EPILOG,
-                         description="rejection sampling: sample, verify, filter, mix (R1 stage 3)")
+    return CommandParser(
+        (RejectionSamplingConfig,),
+        prog="trl-r1 sample",
+        epilog=EPILOG,
+        description="rejection sampling: sample, verify, filter, mix (R1 stage 3)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,11 +64,17 @@ def own_output_dir(directory: str) -> None:
     path = Path(directory)
     if not path.is_dir():
         return
-    foreign = sorted(p.name for p in path.iterdir() if p.name not in SAMPLE_OUTPUTS
-                     and not p.name.startswith((".trl_r1-probe-", ".report.json.", ".dropped.jsonl.")))
+    foreign = sorted(
+        p.name
+        for p in path.iterdir()
+        if p.name not in SAMPLE_OUTPUTS
+        and not p.name.startswith((".trl_r1-probe-", ".report.json.", ".dropped.jsonl."))
+    )
     if foreign:
-        raise UsageError(f"--output-dir: {directory} holds files trl-r1 sample did not write ({', '.join(foreign[:3])}"
-                         f"{', ...' if len(foreign) > 3 else ''}); give a new or empty directory")
+        raise UsageError(
+            f"--output-dir: {directory} holds files trl-r1 sample did not write ({', '.join(foreign[:3])}"
+            f"{', ...' if len(foreign) > 3 else ''}); give a new or empty directory"
+        )
 
 
 def run(config: RejectionSamplingConfig) -> int:
@@ -78,8 +91,13 @@ def run(config: RejectionSamplingConfig) -> int:
     _checks.output_dir(config.samples_dir)
     extra = config.non_reasoning_dataset
     problems = [f"--non-reasoning-dataset: {p}" for p in [extra and check_dataset_spec(extra)] if p]
-    problems += input_problems("sample", [config], config.sampling_model, [config.dataset_name],
-                               reward_names=[r for r in config.reward_funcs or [] if isinstance(r, str)])
+    problems += input_problems(
+        "sample",
+        [config],
+        config.sampling_model,
+        [config.dataset_name],
+        reward_names=[r for r in config.reward_funcs or [] if isinstance(r, str)],
+    )
     problems = problems or context_fit_problems("sample", _changed(values), config.sampling_model)
     if problems:  # the data, model, rewards and budgets, before the model loads
         raise UsageError(problems[0])

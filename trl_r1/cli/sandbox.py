@@ -22,14 +22,25 @@ logger = logging.getLogger(__name__)
 class SandboxArguments:
     """The options of ``trl-r1 sandbox`` (the action is also the first bare argument)."""
 
-    action: Literal["clean"] = field(metadata={"help": "clean: remove stale sandbox roots and cgroups of dead "
-                                                       "trainers, kill leftover processes of unleased sandbox uids"})
-    lock_dir: str = field(default=DEFAULT_LOCK_DIR, metadata={"help": "uid lease directory (SandboxConfig.lock_dir)"})
+    action: Literal["clean"] = field(
+        metadata={
+            "help": "clean: remove stale sandbox roots and cgroups of dead "
+            "trainers, kill leftover processes of unleased sandbox uids"
+        }
+    )
+    lock_dir: str = field(
+        default=DEFAULT_LOCK_DIR, metadata={"help": "uid lease directory (SandboxConfig.lock_dir)"}
+    )
 
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`SandboxArguments`."""
-    return CommandParser(positional="action", dataclass_types=(SandboxArguments,), prog="trl-r1 sandbox", description="code-sandbox maintenance")
+    return CommandParser(
+        positional="action",
+        dataclass_types=(SandboxArguments,),
+        prog="trl-r1 sandbox",
+        description="code-sandbox maintenance",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     if Path(args.lock_dir).exists() and not Path(args.lock_dir).is_dir():
         raise UsageError(f"--lock-dir: {args.lock_dir!r} is a file, not the sandbox's uid lease directory")
     counts = clean_stale(args.lock_dir)
-    logger.info("removed %d stale root(s) and %d cgroup(s); killed leftover processes of %d uid(s)",
-                counts["roots"], counts["cgroups"], counts["uids"])
+    logger.info(
+        "removed %d stale root(s) and %d cgroup(s); killed leftover processes of %d uid(s)",
+        counts["roots"],
+        counts["cgroups"],
+        counts["uids"],
+    )
     return 0

@@ -18,7 +18,9 @@ from trl_r1.training.options import CommandParser, parse_options
 class TinyModelArguments:
     """The options of ``trl-r1 tiny-model`` (``--config x.yaml`` holds any of them)."""
 
-    output_dir: str = field(metadata={"help": "directory to write the model into (also the first bare argument)"})
+    output_dir: str = field(
+        metadata={"help": "directory to write the model into (also the first bare argument)"}
+    )
     hidden_size: int = field(default=128, metadata={"help": "hidden size of the tiny policy"})
     num_layers: int = field(default=2, metadata={"help": "decoder layers of the tiny policy"})
     seed: int = field(default=0, metadata={"help": "seed of the random weights"})
@@ -35,12 +37,20 @@ class TinyModelArguments:
             except argparse.ArgumentTypeError as e:
                 raise ValueError(f"--{name.replace('_', '-')}: {e}") from None
         # a tiny model stays tiny: --hidden-size 1000000 would try to allocate terabytes
-        for name, limit in (("hidden_size", "hidden_size"), ("num_layers", "num_hidden_layers"), ("seed", "seed")):
+        for name, limit in (
+            ("hidden_size", "hidden_size"),
+            ("num_layers", "num_hidden_layers"),
+            ("seed", "seed"),
+        ):
             low, high = TINY_LIMITS[limit]
             if not low <= getattr(self, name) <= high:
-                raise ValueError(f"--{name.replace('_', '-')}: must be in {low}..{high}, got {getattr(self, name)}")
+                raise ValueError(
+                    f"--{name.replace('_', '-')}: must be in {low}..{high}, got {getattr(self, name)}"
+                )
         if self.hidden_size % 4:
-            raise ValueError(f"--hidden-size: must be a multiple of the 4 attention heads, got {self.hidden_size}")
+            raise ValueError(
+                f"--hidden-size: must be a multiple of the 4 attention heads, got {self.hidden_size}"
+            )
         try:  # last: nothing is created for options that are refused
             self.output_dir = writable_dir(str(self.output_dir))
         except argparse.ArgumentTypeError as e:
@@ -49,8 +59,12 @@ class TinyModelArguments:
 
 def make_parser() -> CommandParser:
     """``TrlParser`` over :class:`TinyModelArguments`."""
-    return CommandParser(positional="output_dir", dataclass_types=(TinyModelArguments,), prog="trl-r1 tiny-model",
-                          description="write the tiny offline model (and tokenizer) to a directory")
+    return CommandParser(
+        positional="output_dir",
+        dataclass_types=(TinyModelArguments,),
+        prog="trl-r1 tiny-model",
+        description="write the tiny offline model (and tokenizer) to a directory",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +80,8 @@ def run(args: TinyModelArguments) -> int:
     if args.reward_model:
         path = save_tiny_reward_model(args.output_dir, seed=args.seed)
     else:
-        path = save_tiny_model(args.output_dir, hidden_size=args.hidden_size,
-                               num_hidden_layers=args.num_layers, seed=args.seed)
+        path = save_tiny_model(
+            args.output_dir, hidden_size=args.hidden_size, num_hidden_layers=args.num_layers, seed=args.seed
+        )
     print(path)
     return 0

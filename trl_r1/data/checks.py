@@ -54,11 +54,20 @@ def local_path_problem(path: Path, spec: str) -> str | None:
     if stat.S_ISDIR(st.st_mode):
         if any((path / name).is_file() for name in SAVED_DATASET_FILES):
             return None
-        return (f"dataset {spec!r} is a directory but not a saved dataset (no {' / '.join(SAVED_DATASET_FILES)}); "
-                f"give a {'/'.join(LOCAL_SUFFIXES)} file or a datasets.save_to_disk directory")
+        return (
+            f"dataset {spec!r} is a directory but not a saved dataset (no {' / '.join(SAVED_DATASET_FILES)}); "
+            f"give a {'/'.join(LOCAL_SUFFIXES)} file or a datasets.save_to_disk directory"
+        )
     if not stat.S_ISREG(st.st_mode):
-        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode) or
-                stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a regular file"
+        )
         return f"dataset {spec!r} is {kind}, not a regular file; give a {'/'.join(LOCAL_SUFFIXES)} file"
     if path.suffix not in LOCAL_SUFFIXES:
         return f"dataset {spec!r} is not a {'/'.join(LOCAL_SUFFIXES)} file or a saved dataset directory"
@@ -94,7 +103,9 @@ def _parse(text: str, where: str) -> Any:
     except ValueError as e:  # NaN / Infinity
         raise ValueError(f"{where}: {e}") from None
     if _depth(value) > MAX_NESTING:
-        raise ValueError(f"{where}: JSON nested more than {MAX_NESTING} levels deep; that is not a dataset row")
+        raise ValueError(
+            f"{where}: JSON nested more than {MAX_NESTING} levels deep; that is not a dataset row"
+        )
     return value
 
 
@@ -102,8 +113,9 @@ def _utf8(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ValueError(f"{where}: not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start}); save it as "
-                         "UTF-8") from None
+        raise ValueError(
+            f"{where}: not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start}); save it as UTF-8"
+        ) from None
 
 
 def read_json_rows_bounded(path: Path, limit: int | None = None) -> tuple[list[Any], list[str]]:
@@ -123,8 +135,10 @@ def read_json_rows_bounded(path: Path, limit: int | None = None) -> tuple[list[A
                     break
                 number += 1
                 if len(line) > MAX_ROW_BYTES:
-                    raise ValueError(f"{path}:{number}: a row longer than {MAX_ROW_BYTES // 2**20} MiB; that is not "
-                                     "a JSON Lines dataset (a binary or sparse file?)")
+                    raise ValueError(
+                        f"{path}:{number}: a row longer than {MAX_ROW_BYTES // 2**20} MiB; that is not "
+                        "a JSON Lines dataset (a binary or sparse file?)"
+                    )
                 text = _utf8(line, f"{path}:{number}")
                 if text.strip():
                     rows.append(_parse(text, f"{path}:{number}"))
@@ -132,8 +146,10 @@ def read_json_rows_bounded(path: Path, limit: int | None = None) -> tuple[list[A
         return rows, where
     size = path.stat().st_size
     if size > MAX_JSON_DOCUMENT_BYTES:
-        raise ValueError(f"{path}: a {size / 2**30:.1f} GiB .json document is parsed in memory at once (at most "
-                         f"{MAX_JSON_DOCUMENT_BYTES // 2**30} GiB); convert it to .jsonl or .parquet")
+        raise ValueError(
+            f"{path}: a {size / 2**30:.1f} GiB .json document is parsed in memory at once (at most "
+            f"{MAX_JSON_DOCUMENT_BYTES // 2**30} GiB); convert it to .jsonl or .parquet"
+        )
     data = _parse(_utf8(path.read_bytes(), str(path)), str(path))
     if isinstance(data, dict):
         data = next((v for v in data.values() if isinstance(v, list)), None)
@@ -180,8 +196,10 @@ def first_rows(path: Path, split: str = "train", limit: int = SAMPLE_ROWS) -> tu
             raise ValueError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
         except Exception as e:  # pandas' ParserError, EmptyDataError: not a CSV the loader can read
             raise ValueError(f"{path}: not a readable CSV file ({_first_line(e)})") from None
-        rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-                for row in frame.to_dict(orient="records")]
+        rows = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")
+        ]
     return rows, [f"{path}: row {i}" for i in range(len(rows))]
 
 
@@ -215,7 +233,9 @@ def _text_or_messages_problem(value: Any, column: str) -> str | None:
         if not isinstance(message, dict) or "role" not in message or "content" not in message:
             return f"{column!r} message {i} must be a {{role, content}} object, got {message!r:.60}"
         if not isinstance(message["role"], str) or not message["role"]:
-            return f"{column!r} message {i}: role must be a string such as 'user', got {message['role']!r:.40}"
+            return (
+                f"{column!r} message {i}: role must be a string such as 'user', got {message['role']!r:.40}"
+            )
         if not isinstance(message["content"], str):
             return f"{column!r} message {i}: content must be a string, got {message['content']!r:.40}"
     return None
@@ -237,11 +257,15 @@ def check_rows(rows: list[Any], where: list[str]) -> None:
     ``answer``) the reward cannot read, or whose column has another type than in the rows before it (Arrow
     would fail with ``ArrowTypeError``); a file with no rows fails too."""
     if not rows:
-        raise ValueError(f"{where[0] if where else 'the dataset'}: no rows (an empty file, or only blank lines)")
+        raise ValueError(
+            f"{where[0] if where else 'the dataset'}: no rows (an empty file, or only blank lines)"
+        )
     first: dict[str, tuple[str, str]] = {}
     for row, at in zip(rows, where):
         if not isinstance(row, dict):
-            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {kind_of(row)}")
+            raise ValueError(
+                f'{at}: expected a JSON object (one row, e.g. {{"prompt": ...}}), got {kind_of(row)}'
+            )
         for column in ("prompt", "completion"):
             if row.get(column) is not None and (problem := _text_or_messages_problem(row[column], column)):
                 raise ValueError(f"{at}: {problem}")
@@ -254,8 +278,10 @@ def check_rows(rows: list[Any], where: list[str]) -> None:
             kind = kind_of(value)
             seen = first.setdefault(column, (kind, at))
             if seen[0] != kind:
-                raise ValueError(f"{at}: column {column!r} is {kind} here but {seen[0]} at {seen[1]}; use one type "
-                                 "per column")
+                raise ValueError(
+                    f"{at}: column {column!r} is {kind} here but {seen[0]} at {seen[1]}; use one type "
+                    "per column"
+                )
 
 
 def _as_number(value: Any) -> float | None:
@@ -279,15 +305,23 @@ def view_problems(rows: list[dict], view: Any, spec: str) -> list[str]:
         renamed = [c for c in renamed if c != new or c == old]
         renamed = [new if c == old else c for c in renamed]
     mapping = dict(view.rename)
-    filters = ([(c, "require") for c in view.require] + [(c, "where") for c, _ in view.where]
-               + [(c, "min") for c, _ in view.minimum] + [(c, "max") for c, _ in view.maximum])
+    filters = (
+        [(c, "require") for c in view.require]
+        + [(c, "where") for c, _ in view.where]
+        + [(c, "min") for c, _ in view.minimum]
+        + [(c, "max") for c, _ in view.maximum]
+    )
     for column, option in filters:
         if column not in renamed:
-            problems.append(f"{spec}: {option}= names column {column!r}, which is missing; columns: {renamed}")
+            problems.append(
+                f"{spec}: {option}= names column {column!r}, which is missing; columns: {renamed}"
+            )
         elif option in ("min", "max"):
             source = next((old for old, new in mapping.items() if new == column), column)
             values = [row.get(source) for row in rows if row.get(source) is not None]
             if values and all(_as_number(v) is None for v in values):
-                problems.append(f"{spec}: {option}= compares numbers, but column {column!r} holds {kind_of(values[0])} "
-                                f"such as {values[0]!r:.40}; use where=COLUMN:VALUE")
+                problems.append(
+                    f"{spec}: {option}= compares numbers, but column {column!r} holds {kind_of(values[0])} "
+                    f"such as {values[0]!r:.40}; use where=COLUMN:VALUE"
+                )
     return problems

@@ -115,8 +115,14 @@ class ColdStartFormat:
         for name in ("think_start", "think_end"):
             value = getattr(self, name)
             if not value or value != value.strip():
-                raise ValueError(f"{name} must be a non-empty marker without surrounding whitespace, got {value!r}")
-        if self.think_start == self.think_end or self.think_start in self.think_end or self.think_end in self.think_start:
+                raise ValueError(
+                    f"{name} must be a non-empty marker without surrounding whitespace, got {value!r}"
+                )
+        if (
+            self.think_start == self.think_end
+            or self.think_start in self.think_end
+            or self.think_end in self.think_start
+        ):
             raise ValueError(
                 f"the markers must differ and not contain each other, got {self.think_start!r} and {self.think_end!r}"
             )
@@ -138,7 +144,9 @@ class ColdStartFormat:
             if self.think_start in text or self.think_end in text:
                 # A marker inside a part would make the split ambiguous: the round trip must be exact.
                 raise RowFormatError("marker_in_text", f"the {part} contains a reasoning marker")
-        return self._layout.format(start=self.think_start, end=self.think_end, reasoning=reasoning, summary=summary)
+        return self._layout.format(
+            start=self.think_start, end=self.think_end, reasoning=reasoning, summary=summary
+        )
 
     def split(self, completion: Any) -> tuple[str, str] | None:
         """Inverse of :meth:`render`: ``(reasoning, summary)``, or ``None`` when not in the format.
@@ -184,8 +192,11 @@ class ColdStartFormat:
 
         problem_name = name(self.problem_field, PROBLEM_FIELDS)
         if reasoning or summary:  # closest to the 'fields' shape
-            need = [(problem, problem_name), (reasoning, name(self.reasoning_field, REASONING_FIELDS)),
-                    (summary, name(self.summary_field, SUMMARY_FIELDS))]
+            need = [
+                (problem, problem_name),
+                (reasoning, name(self.reasoning_field, REASONING_FIELDS)),
+                (summary, name(self.summary_field, SUMMARY_FIELDS)),
+            ]
         else:
             need = [(problem, problem_name), (trace, name(self.trace_field, TRACE_FIELDS))]
         return " and ".join(n for found, n in need if not found) or problem_name
@@ -207,12 +218,19 @@ class ColdStartFormat:
                     raise RowFormatError("not_text", "reasoning and summary must be strings")
             else:
                 reasoning, summary = self._from_trace(record[shape.trace])
-        return {"prompt": prompt, "completion": [{"role": "assistant", "content": self.render(reasoning, summary)}]}
+        return {
+            "prompt": prompt,
+            "completion": [{"role": "assistant", "content": self.render(reasoning, summary)}],
+        }
 
     def _prompt(self, problem: Any) -> list[dict[str, str]]:
         if isinstance(problem, list):  # already conversational
-            if not problem or not all(isinstance(m, dict) and "role" in m and "content" in m for m in problem):
-                raise RowFormatError("bad_prompt", "a conversational prompt must be a non-empty list of messages")
+            if not problem or not all(
+                isinstance(m, dict) and "role" in m and "content" in m for m in problem
+            ):
+                raise RowFormatError(
+                    "bad_prompt", "a conversational prompt must be a non-empty list of messages"
+                )
             messages = [{"role": m["role"], "content": m["content"]} for m in problem]
         elif isinstance(problem, str) and problem.strip():
             messages = [{"role": "user", "content": problem.strip()}]
@@ -245,8 +263,9 @@ class ColdStartFormat:
         return prompt, reasoning, last.get("content") or ""
 
     # -- many records --------------------------------------------------------------------------
-    def format_rows(self, rows: Iterable[dict[str, Any]], columns: Sequence[str],
-                    keep_columns: Sequence[str] = ()) -> tuple[list[dict[str, Any]], FormatReport]:
+    def format_rows(
+        self, rows: Iterable[dict[str, Any]], columns: Sequence[str], keep_columns: Sequence[str] = ()
+    ) -> tuple[list[dict[str, Any]], FormatReport]:
         """Format every row; rows that fail are counted by reason (logged), never silently dropped.
 
         ``keep_columns`` are copied through (for example ``solution`` or ``language``).
@@ -266,6 +285,10 @@ class ColdStartFormat:
             out.append(formatted)
         report = FormatReport(total=total, formatted=len(out), failed=dict(failed), failed_rows=failed_rows)
         if failed:
-            logger.warning("cold-start format: %d of %d rows could not be formatted: %s", total - len(out), total,
-                           dict(failed))
+            logger.warning(
+                "cold-start format: %d of %d rows could not be formatted: %s",
+                total - len(out),
+                total,
+                dict(failed),
+            )
         return out, report

@@ -170,7 +170,9 @@ class ParagraphLengthFilter(_CompletionFilter):
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)", re.MULTILINE)
-_CODE_TASK = re.compile(r"```|\b(code|python|program|programming|function|implement|script|algorithm)\b", re.I)
+_CODE_TASK = re.compile(
+    r"```|\b(code|python|program|programming|function|implement|script|algorithm)\b", re.I
+)
 CODE_DOMAINS = frozenset({"code", "coding", "programming"})
 
 
@@ -229,7 +231,9 @@ class RepetitionFilter(_CompletionFilter):
     name: str = "repetition"
 
     def __call__(self, row: dict[str, Any]) -> bool:
-        return duplicate_ngram_fraction(completion_text(row.get("completion")), self.ngram) <= self.max_fraction
+        return (
+            duplicate_ngram_fraction(completion_text(row.get("completion")), self.ngram) <= self.max_fraction
+        )
 
 
 def readability_filters(
@@ -288,8 +292,9 @@ class FilterResult:
         return {"total": self.total, "kept": len(self.kept), "dropped": dict(self.dropped)}
 
 
-def apply_filters(rows: Iterable[dict[str, Any]], filters: Sequence[RowFilter],
-                  progress: bool = False) -> FilterResult:
+def apply_filters(
+    rows: Iterable[dict[str, Any]], filters: Sequence[RowFilter], progress: bool = False
+) -> FilterResult:
     """Keep the rows every filter accepts; count each other row under its first failing filter.
 
     ``dropped`` lists every filter, with 0 when it dropped nothing, so reports show what ran.
@@ -310,8 +315,14 @@ def apply_filters(rows: Iterable[dict[str, Any]], filters: Sequence[RowFilter],
             kept.append(row)
         else:
             dropped_rows[reason].append(row)
-    result = FilterResult(kept=kept, dropped={n: len(r) for n, r in dropped_rows.items()}, dropped_rows=dropped_rows)
+    result = FilterResult(
+        kept=kept, dropped={n: len(r) for n, r in dropped_rows.items()}, dropped_rows=dropped_rows
+    )
     if any(result.dropped.values()):
-        logger.info("readability filters kept %d of %d rows; dropped %s", len(kept), result.total,
-                    {k: v for k, v in result.dropped.items() if v})
+        logger.info(
+            "readability filters kept %d of %d rows; dropped %s",
+            len(kept),
+            result.total,
+            {k: v for k, v in result.dropped.items() if v},
+        )
     return result

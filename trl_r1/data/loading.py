@@ -68,7 +68,9 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
         raise ValueError(f"unknown synthetic dataset {name!r}; choose from {sorted(allowed)}")
     unknown = set(options) - allowed[name]
     if unknown:
-        raise ValueError(f"unknown option(s) {sorted(unknown)} for synthetic://{name}; allowed: {sorted(allowed[name])}")
+        raise ValueError(
+            f"unknown option(s) {sorted(unknown)} for synthetic://{name}; allowed: {sorted(allowed[name])}"
+        )
     for key in ("n", "seed", "digits", "operands"):
         if key in options and not options[key].lstrip("-").isdigit():
             raise ValueError(f"option {key}={options[key]!r} of synthetic://{name} must be an integer")
@@ -81,18 +83,26 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
             raise ValueError(f"prompt must be chat or plain for non_reasoning, got {style!r}")
         if check_only:
             return None
-        return Dataset.from_list([
-            {"question": r["question"], "prompt": [{"role": "user", "content": r["question"]}],
-             "completion": [{"role": "assistant", "content": r["response"]}]}
-            if style == "chat" else {"question": r["question"], "prompt": r["question"] + "=", "completion": r["response"]}
-            for r in make_non_reasoning(n, seed=seed)
-        ])
+        return Dataset.from_list(
+            [
+                {
+                    "question": r["question"],
+                    "prompt": [{"role": "user", "content": r["question"]}],
+                    "completion": [{"role": "assistant", "content": r["response"]}],
+                }
+                if style == "chat"
+                else {"question": r["question"], "prompt": r["question"] + "=", "completion": r["response"]}
+                for r in make_non_reasoning(n, seed=seed)
+            ]
+        )
     split = options.get("split", "rl")
     layout = options.get("layout", "r1")
     if layout not in ("r1", "r1_zero", "none"):
         raise ValueError(f"layout must be r1, r1_zero or none, got {layout!r}")
     if SPLIT_ALIASES.get(split, split) not in SPLIT_BUCKETS:
-        raise ValueError(f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}")
+        raise ValueError(
+            f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}"
+        )
     prompt_style = options.get("prompt", {"r1": "chat", "r1_zero": "r1_zero"}.get(layout, "chat"))
     if prompt_style not in ("chat", "r1_zero", "plain"):
         raise ValueError(f"prompt must be chat, r1_zero or plain, got {prompt_style!r}")
@@ -102,8 +112,9 @@ def _synthetic(name: str, options: dict[str, str], check_only: bool = False) -> 
     if check_only:
         return None
     with_completion = options.get("completion", "1" if split == "sft" else "0") in ("1", "true", "yes")
-    problems = split_problems(split, n, seed=seed, digits=int(options.get("digits", 2)),
-                              operands=int(options.get("operands", 2)))
+    problems = split_problems(
+        split, n, seed=seed, digits=int(options.get("digits", 2)), operands=int(options.get("operands", 2))
+    )
     rows = []
     for p in problems:
         row: dict = {"question": p.question, "solution": str(p.answer)}
@@ -129,7 +140,9 @@ def read_json_rows(path: Path) -> list[dict]:
     rows, where = read_json_rows_bounded(path)
     for row, at in zip(rows, where):
         if not isinstance(row, dict):
-            raise ValueError(f"{at}: expected a JSON object (one row, e.g. {{\"prompt\": ...}}), got {kind_of(row)}")
+            raise ValueError(
+                f'{at}: expected a JSON object (one row, e.g. {{"prompt": ...}}), got {kind_of(row)}'
+            )
     return rows
 
 
@@ -143,9 +156,15 @@ def read_dataset_rows(path: Path) -> list[dict]:
 
 def looks_local(spec: str) -> bool:
     """Whether a dataset spec names a local file or directory (so it must exist), not a hub id."""
-    return (not spec.startswith("synthetic://") and "://" not in spec
-            and (spec.endswith(LOCAL_SUFFIXES) or spec.startswith((".", "/", "~"))
-                 or os.path.lexists(Path(spec).expanduser())))
+    return (
+        not spec.startswith("synthetic://")
+        and "://" not in spec
+        and (
+            spec.endswith(LOCAL_SUFFIXES)
+            or spec.startswith((".", "/", "~"))
+            or os.path.lexists(Path(spec).expanduser())
+        )
+    )
 
 
 def split_spec(spec: str) -> tuple[str, str]:
@@ -232,7 +251,9 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
     if query:  # a hub layout: config, split, renames, filters (trl_r1.data.views)
         from trl_r1.data.views import load_view
 
-        return load_view(f"{base}?{query}", split, lambda name, s: load_dataset_spec(name, split=s), base=base)
+        return load_view(
+            f"{base}?{query}", split, lambda name, s: load_dataset_spec(name, split=s), base=base
+        )
     path = Path(spec).expanduser()
     if looks_local(spec) and (problem := local_path_problem(path, spec)):  # never open a FIFO or a device
         raise (ValueError if os.path.exists(path) else FileNotFoundError)(problem)
@@ -251,7 +272,9 @@ def load_dataset_spec(spec: str, split: str = "train") -> Dataset:
         first_rows(path, split)  # a file pandas/pyarrow cannot read: one line naming it, not a traceback
         return Dataset.from_parquet(str(path)) if path.suffix == ".parquet" else Dataset.from_csv(str(path))
     if path.exists() or spec.startswith((".", "/", "~")):
-        raise FileNotFoundError(f"dataset {spec!r} is not a .jsonl/.json/.parquet/.csv file or a saved dataset dir")
+        raise FileNotFoundError(
+            f"dataset {spec!r} is not a .jsonl/.json/.parquet/.csv file or a saved dataset dir"
+        )
     from datasets import load_dataset
 
     return load_dataset(spec, split=split)

@@ -59,8 +59,13 @@ def long_prompt_indices(prompts: Sequence[Any], tokenizer: Any, max_prompt_lengt
     return too_long
 
 
-def drop_long_prompts(dataset: Any, tokenizer: Any, max_prompt_length: int | None,
-                      column: str = "prompt", where: str = "dataset") -> tuple[Any, int]:
+def drop_long_prompts(
+    dataset: Any,
+    tokenizer: Any,
+    max_prompt_length: int | None,
+    column: str = "prompt",
+    where: str = "dataset",
+) -> tuple[Any, int]:
     """``dataset`` (a ``datasets.Dataset`` or a list of row dicts) without the rows whose ``column`` is
     longer than ``max_prompt_length`` tokens, and how many were dropped (logged)."""
     prompts = dataset[column] if hasattr(dataset, "column_names") else [r[column] for r in dataset]
@@ -68,14 +73,21 @@ def drop_long_prompts(dataset: Any, tokenizer: Any, max_prompt_length: int | Non
     if not drop:
         return dataset, 0
     keep = [i for i in range(len(prompts)) if i not in drop]
-    logger.warning("%s: dropped %d of %d prompts longer than %d tokens (max_prompt_length; raise it or set it "
-                   "to null to keep them)", where, len(drop), len(prompts), max_prompt_length)
+    logger.warning(
+        "%s: dropped %d of %d prompts longer than %d tokens (max_prompt_length; raise it or set it "
+        "to null to keep them)",
+        where,
+        len(drop),
+        len(prompts),
+        max_prompt_length,
+    )
     kept = dataset.select(keep) if hasattr(dataset, "select") else [dataset[i] for i in keep]
     return kept, len(drop)
 
 
-def drop_long_prompts_for_model(dataset: Any, model: str, max_prompt_length: int | None,
-                                where: str = "dataset") -> tuple[Any, int]:
+def drop_long_prompts_for_model(
+    dataset: Any, model: str, max_prompt_length: int | None, where: str = "dataset"
+) -> tuple[Any, int]:
     """:func:`drop_long_prompts` with the tokenizer of ``model`` (a path or hub id; loaded only when there
     is a limit); fails when no prompt is left."""
     if max_prompt_length is None:
@@ -85,10 +97,14 @@ def drop_long_prompts_for_model(dataset: Any, model: str, max_prompt_length: int
     try:
         tokenizer = AutoTokenizer.from_pretrained(model)
     except OSError as e:
-        raise ValueError(f"cannot load the tokenizer of {model!r} to measure prompt lengths ({str(e).splitlines()[0]}); "
-                         "check the model name, or set max_prompt_length to null") from None
+        raise ValueError(
+            f"cannot load the tokenizer of {model!r} to measure prompt lengths ({str(e).splitlines()[0]}); "
+            "check the model name, or set max_prompt_length to null"
+        ) from None
     kept, dropped = drop_long_prompts(dataset, tokenizer, max_prompt_length, where=where)
     if dropped and len(kept) == 0:
-        raise ValueError(f"{where}: every prompt is longer than max_prompt_length={max_prompt_length} tokens; "
-                         "raise max_prompt_length")
+        raise ValueError(
+            f"{where}: every prompt is longer than max_prompt_length={max_prompt_length} tokens; "
+            "raise max_prompt_length"
+        )
     return kept, dropped

@@ -183,12 +183,16 @@ def option_problem(split: str, n: int, digits: int, operands: int) -> str | None
     low, high = _problem_space(digits, operands)
     available = (high - low + 1) ** operands * (hi_frac - lo_frac)
     if n > available:
-        return (f"n={n}: split {split!r} has only about {int(available)} problems with {digits} digit(s) and "
-                f"{operands} operands; ask for fewer or use more digits/operands")
+        return (
+            f"n={n}: split {split!r} has only about {int(available)} problems with {digits} digit(s) and "
+            f"{operands} operands; ask for fewer or use more digits/operands"
+        )
     return None
 
 
-def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands: int = 2) -> list[ArithmeticProblem]:
+def split_problems(
+    split: str, n: int, seed: int = 0, digits: int = 2, operands: int = 2
+) -> list[ArithmeticProblem]:
     """``n`` problems of the named split (``sft``, ``rl``/``grpo``, ``test``), disjoint across splits
     whatever the seeds (``seed`` only chooses which problems of the split, and their order).
 
@@ -201,7 +205,9 @@ def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands:
 
     name = SPLIT_ALIASES.get(split, split)
     if name not in SPLIT_BUCKETS:
-        raise ValueError(f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}")
+        raise ValueError(
+            f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}"
+        )
     lo_frac, hi_frac = SPLIT_BUCKETS[name]
     low, high = _problem_space(digits, operands)
     rng = random.Random(f"{seed}:{name}")
@@ -213,8 +219,10 @@ def split_problems(split: str, n: int, seed: int = 0, digits: int = 2, operands:
             if lo_frac <= _bucket("+".join(map(str, ops))) < hi_frac
         ]
         if n > len(pool):
-            raise ValueError(f"split {split!r} has only {len(pool)} problems with {digits} digits; ask for fewer "
-                             "or use more digits/operands")
+            raise ValueError(
+                f"split {split!r} has only {len(pool)} problems with {digits} digits; ask for fewer "
+                "or use more digits/operands"
+            )
         rng.shuffle(pool)
         return pool[:n]
     seen: set[tuple[int, ...]] = set()
@@ -262,7 +270,9 @@ class Difficulty:
 # and two difficulties never share one either when their shapes or conditions exclude each other.
 DIFFICULTIES: dict[str, Difficulty] = {
     "same_width": Difficulty(((1, 1), (2, 2)), description="two operands of equal width (1 or 2 digits)"),
-    "mixed_width": Difficulty(((1, 2), (2, 1)), description="a 1-digit and a 2-digit operand (needs zero padding)"),
+    "mixed_width": Difficulty(
+        ((1, 2), (2, 1)), description="a 1-digit and a 2-digit operand (needs zero padding)"
+    ),
     "2digit": Difficulty(((2, 2),), description="two 2-digit operands"),
     "3digit": Difficulty(((3, 3),), description="two 3-digit operands"),
     "3operands": Difficulty(((1, 1, 1),), description="three 1-digit operands"),
@@ -281,7 +291,9 @@ def _shape_pool(widths: tuple[int, ...]):
     return itertools.product(*ranges)
 
 
-def difficulty_problems(difficulty: str, split: str, n: int | None = None, seed: int = 0) -> list[ArithmeticProblem]:
+def difficulty_problems(
+    difficulty: str, split: str, n: int | None = None, seed: int = 0
+) -> list[ArithmeticProblem]:
     """Problems of a named :data:`DIFFICULTIES` entry in a named split (``sft``, ``rl``, ``test``),
     disjoint across splits by question hash; ``seed`` only chooses which ones and their order.
     ``n=None`` returns the whole split.
@@ -296,10 +308,14 @@ def difficulty_problems(difficulty: str, split: str, n: int | None = None, seed:
         raise ValueError(f"unknown difficulty {difficulty!r}; choose from {sorted(DIFFICULTIES)}")
     name = SPLIT_ALIASES.get(split, split)
     if name not in SPLIT_BUCKETS:
-        raise ValueError(f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}")
+        raise ValueError(
+            f"unknown split {split!r}; choose from {sorted(SPLIT_BUCKETS) + sorted(SPLIT_ALIASES)}"
+        )
     spec = DIFFICULTIES[difficulty]
     if any(len(w) < 2 or min(w) < 1 or sum(w) > 8 for w in spec.widths):
-        raise ValueError(f"difficulty {difficulty!r}: shapes need >= 2 operands of >= 1 digit, at most 8 digits in all")
+        raise ValueError(
+            f"difficulty {difficulty!r}: shapes need >= 2 operands of >= 1 digit, at most 8 digits in all"
+        )
     lo_frac, hi_frac = SPLIT_BUCKETS[name]
     pool = [
         ArithmeticProblem(ops)
@@ -311,5 +327,7 @@ def difficulty_problems(difficulty: str, split: str, n: int | None = None, seed:
     if n is None:
         return pool
     if n > len(pool):
-        raise ValueError(f"difficulty {difficulty!r} has only {len(pool)} problems in split {split!r}; ask for fewer")
+        raise ValueError(
+            f"difficulty {difficulty!r} has only {len(pool)} problems in split {split!r}; ask for fewer"
+        )
     return pool[:n]

@@ -73,7 +73,9 @@ class DatasetView:
 
 def _need(dataset: Any, column: str, spec: str, what: str) -> None:
     if column not in dataset.column_names:
-        raise ValueError(f"{spec}: {what} names column {column!r}, which is missing; columns: {dataset.column_names}")
+        raise ValueError(
+            f"{spec}: {what} names column {column!r}, which is missing; columns: {dataset.column_names}"
+        )
 
 
 def _truthy(value: Any) -> bool:

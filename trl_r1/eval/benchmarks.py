@@ -78,27 +78,68 @@ class Benchmark:
 BENCHMARKS: dict[str, Benchmark] = {
     b.name: b
     for b in (
-        Benchmark("math500", "math500.jsonl", "problem", description="MATH-500 (competition math, LaTeX answers)",
-                  hub=("HuggingFaceH4/MATH-500", None, "test")),
-        Benchmark("aime24", "aime24.jsonl", "problem", description="AIME 2024 I and II (integer answers)",
-                  hub=("HuggingFaceH4/aime_2024", None, "train")),
-        Benchmark("aime25", "aime25.jsonl", "problem", description="AIME 2025 I and II (integer answers)",
-                  hub=("yentinglin/aime_2025", None, "train")),
-        Benchmark("amc23", "amc23.jsonl", "question", description="AMC 2023", hub=("math-ai/amc23", None, "test")),
-        Benchmark("gsm8k", "gsm8k_test.jsonl", "question", description="GSM8K test split (grade-school math)",
-                  hub=("openai/gsm8k", "main", "test")),
-        Benchmark("cmath", "cmath_zh.jsonl", "question", language="zh", description="CMATH (Chinese grade-school math)",
-                  hub=("weitianwen/cmath", None, "validation"), hub_fields=("question", "golden")),
-        Benchmark("gpqa_diamond", "gpqa_diamond.csv", "Question", "Correct Answer", kind="multiple_choice",
-                  description="GPQA Diamond (198 graduate-level science questions, 4 options shuffled per problem)",
-                  hub=("Idavidrein/gpqa", "gpqa_diamond", "train"), options=(("shuffle_seed", "0"),),
-                  note="the Hub dataset is gated: accept its terms on the Hub and keep its gpqa_diamond.csv in a "
-                       "folder passed as --data-dir"),
-        Benchmark("livecodebench", "livecodebench", "question_content", kind="code",
-                  description="LiveCodeBench code generation (R1: problems of 2024-08 to 2025-01)",
-                  hub=("livecodebench/code_generation_lite", None, "test"),
-                  options=(("release", "v5"), ("start", "2024-08"), ("end", "2025-01")),
-                  note="a local copy is a folder livecodebench/ holding the Hub's test.jsonl ... testN.jsonl"),
+        Benchmark(
+            "math500",
+            "math500.jsonl",
+            "problem",
+            description="MATH-500 (competition math, LaTeX answers)",
+            hub=("HuggingFaceH4/MATH-500", None, "test"),
+        ),
+        Benchmark(
+            "aime24",
+            "aime24.jsonl",
+            "problem",
+            description="AIME 2024 I and II (integer answers)",
+            hub=("HuggingFaceH4/aime_2024", None, "train"),
+        ),
+        Benchmark(
+            "aime25",
+            "aime25.jsonl",
+            "problem",
+            description="AIME 2025 I and II (integer answers)",
+            hub=("yentinglin/aime_2025", None, "train"),
+        ),
+        Benchmark(
+            "amc23", "amc23.jsonl", "question", description="AMC 2023", hub=("math-ai/amc23", None, "test")
+        ),
+        Benchmark(
+            "gsm8k",
+            "gsm8k_test.jsonl",
+            "question",
+            description="GSM8K test split (grade-school math)",
+            hub=("openai/gsm8k", "main", "test"),
+        ),
+        Benchmark(
+            "cmath",
+            "cmath_zh.jsonl",
+            "question",
+            language="zh",
+            description="CMATH (Chinese grade-school math)",
+            hub=("weitianwen/cmath", None, "validation"),
+            hub_fields=("question", "golden"),
+        ),
+        Benchmark(
+            "gpqa_diamond",
+            "gpqa_diamond.csv",
+            "Question",
+            "Correct Answer",
+            kind="multiple_choice",
+            description="GPQA Diamond (198 graduate-level science questions, 4 options shuffled per problem)",
+            hub=("Idavidrein/gpqa", "gpqa_diamond", "train"),
+            options=(("shuffle_seed", "0"),),
+            note="the Hub dataset is gated: accept its terms on the Hub and keep its gpqa_diamond.csv in a "
+            "folder passed as --data-dir",
+        ),
+        Benchmark(
+            "livecodebench",
+            "livecodebench",
+            "question_content",
+            kind="code",
+            description="LiveCodeBench code generation (R1: problems of 2024-08 to 2025-01)",
+            hub=("livecodebench/code_generation_lite", None, "test"),
+            options=(("release", "v5"), ("start", "2024-08"), ("end", "2025-01")),
+            note="a local copy is a folder livecodebench/ holding the Hub's test.jsonl ... testN.jsonl",
+        ),
     )
 }
 MATH_BENCHMARKS = tuple(name for name, b in BENCHMARKS.items() if b.kind == "math")
@@ -144,7 +185,9 @@ def _row_id(row: Mapping[str, Any], index: int) -> str:
     return str(index)
 
 
-def _pick(columns: Iterable[str], explicit: str | None, candidates: Sequence[str], what: str, source: str) -> str:
+def _pick(
+    columns: Iterable[str], explicit: str | None, candidates: Sequence[str], what: str, source: str
+) -> str:
     columns = list(columns)
     if explicit is not None:
         if explicit not in columns:
@@ -182,7 +225,9 @@ def _row_tests(row: Mapping[str, Any], column: str, index: int, source: str) -> 
         raise BenchmarkError(f"{source}: row {index} has an empty {column!r} (test cases)")
     if column == "verification_info":
         if not isinstance(value, Mapping):
-            raise BenchmarkError(f"{source}: row {index}: verification_info must be an object with test_cases")
+            raise BenchmarkError(
+                f"{source}: row {index}: verification_info must be an object with test_cases"
+            )
         return dict(value)
     return {"test_cases": value}
 
@@ -212,7 +257,11 @@ def problems_from_rows(
     test_column = next((c for c in TEST_COLUMNS if c in columns), None)
     choice_column = next((c for c in CHOICE_COLUMNS if c in columns), None)
     has_answer = answer_field is not None or any(c in columns for c in ANSWER_FIELDS)
-    a_field = None if test_column and not has_answer else _pick(columns, answer_field, ANSWER_FIELDS, "answer", source)
+    a_field = (
+        None
+        if test_column and not has_answer
+        else _pick(columns, answer_field, ANSWER_FIELDS, "answer", source)
+    )
     problems = []
     for i, row in enumerate(rows):
         prompt = row.get("prompt") if has_prompt else None
@@ -222,8 +271,15 @@ def problems_from_rows(
         if not isinstance(question, str) or not question.strip():
             raise BenchmarkError(f"{source}: row {i} has no {q_field!r} text (got {question!r})")
         if a_field is None:
-            problems.append(Problem(question=question, answer="", id=_row_id(row, i), prompt=prompt,
-                                    tests=_row_tests(row, test_column, i, source)))
+            problems.append(
+                Problem(
+                    question=question,
+                    answer="",
+                    id=_row_id(row, i),
+                    prompt=prompt,
+                    tests=_row_tests(row, test_column, i, source),
+                )
+            )
             continue
         raw = row.get(a_field)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -233,13 +289,20 @@ def problems_from_rows(
         except BenchmarkError as e:
             raise BenchmarkError(f"{source}: row {i}, field {a_field!r}: {e}") from None
         choices = _json_value(row.get(choice_column)) if choice_column else None
-        if choices is not None and (not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)):
+        if choices is not None and (
+            not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)
+        ):
             raise BenchmarkError(f"{source}: row {i}: {choice_column!r} must be a list of option texts")
-        problems.append(Problem(question=question, answer=answer, id=_row_id(row, i), prompt=prompt,
-                                choices=tuple(choices) if choices is not None else None))
+        problems.append(
+            Problem(
+                question=question,
+                answer=answer,
+                id=_row_id(row, i),
+                prompt=prompt,
+                choices=tuple(choices) if choices is not None else None,
+            )
+        )
     return problems
-
-
 
 
 def split_spec(name_or_spec: str) -> tuple[str, dict[str, str]]:
@@ -298,7 +361,9 @@ def resolve_benchmark(name_or_spec: str, data_dir: str | os.PathLike | None = No
     path = Path(name_or_spec).expanduser()
     if path.exists():
         return path.stem if path.is_file() else path.name, str(path)
-    looks_like_file = path.suffix in (".jsonl", ".json", ".parquet", ".csv") or name_or_spec.startswith((".", "/", "~"))
+    looks_like_file = path.suffix in (".jsonl", ".json", ".parquet", ".csv") or name_or_spec.startswith(
+        (".", "/", "~")
+    )
     if looks_like_file:
         raise BenchmarkError(f"benchmark file {name_or_spec!r} does not exist")
     raise BenchmarkError(
@@ -331,14 +396,19 @@ def load_problems(
         problems = _special_problems(bench, spec, options)
         return problems[:limit] if limit is not None else problems
     if bench is not None:
-        own_question, own_answer = bench.hub_fields if spec.startswith(HUB_PREFIX) and bench.hub_fields else (
-            bench.question_field, bench.answer_field)
+        own_question, own_answer = (
+            bench.hub_fields
+            if spec.startswith(HUB_PREFIX) and bench.hub_fields
+            else (bench.question_field, bench.answer_field)
+        )
         question_field, answer_field = question_field or own_question, answer_field or own_answer
     try:
         if spec.startswith(HUB_PREFIX):
             rows = _hub_rows(bench)
         elif Path(spec).suffix in (".jsonl", ".json") and Path(spec).is_file():
-            rows = read_json_rows(Path(spec))  # plain dicts: answers may mix numbers and text (no Arrow schema)
+            rows = read_json_rows(
+                Path(spec)
+            )  # plain dicts: answers may mix numbers and text (no Arrow schema)
         else:
             rows = load_dataset_spec(spec)
     except BenchmarkError:
@@ -360,7 +430,9 @@ def _special_problems(bench: Benchmark, spec: str, options: Mapping[str, str]) -
         try:
             seed = int(options["shuffle_seed"])
         except ValueError:
-            raise BenchmarkError(f"{bench.name}: shuffle_seed must be an integer, got {options['shuffle_seed']!r}") from None
+            raise BenchmarkError(
+                f"{bench.name}: shuffle_seed must be an integer, got {options['shuffle_seed']!r}"
+            ) from None
         rows = _hub_rows(bench) if spec.startswith(HUB_PREFIX) else _csv_rows(Path(spec))
         return gpqa_problems(rows, shuffle_seed=seed, source=bench.name)
     from trl_r1.eval.livecodebench import livecodebench_problems, release_files
@@ -372,13 +444,17 @@ def _special_problems(bench: Benchmark, spec: str, options: Mapping[str, str]) -
         folder = Path(spec)
         missing = [f for f in files if not (folder / f).is_file()]
         if missing:
-            raise BenchmarkError(f"{bench.name}: release {options['release']} needs {', '.join(missing)} in {folder} "
-                                 f"(the Hub's files of that release); copy them there or pass another release=")
+            raise BenchmarkError(
+                f"{bench.name}: release {options['release']} needs {', '.join(missing)} in {folder} "
+                f"(the Hub's files of that release); copy them there or pass another release="
+            )
         rows = [row for f in files for row in read_json_rows(folder / f)]
     problems = livecodebench_problems(rows, options["start"], options["end"], source=bench.name)
     if not problems:
-        raise BenchmarkError(f"{bench.name}: no problem of release {options['release']} between {options['start']} "
-                             f"and {options['end']}; widen start=/end= or use a later release=")
+        raise BenchmarkError(
+            f"{bench.name}: no problem of release {options['release']} between {options['start']} "
+            f"and {options['end']}; widen start=/end= or use a later release="
+        )
     return problems
 
 

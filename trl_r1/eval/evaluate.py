@@ -80,8 +80,9 @@ def prompt_layout(prompt: Prompt) -> str:
     return "r1_zero" if ANSWER_START in prompt_text(prompt, "all") else "r1"
 
 
-def _to_problems(dataset: Any, data_dir: Any, limit: int | None, question_field: str | None,
-                 answer_field: str | None) -> tuple[str, str | None, list[Problem]]:
+def _to_problems(
+    dataset: Any, data_dir: Any, limit: int | None, question_field: str | None, answer_field: str | None
+) -> tuple[str, str | None, list[Problem]]:
     """(name, source file/spec or None, problems) for a benchmark name/spec or in-memory rows."""
     if isinstance(dataset, str):
         name, source = resolve_benchmark(dataset, data_dir)
@@ -91,8 +92,10 @@ def _to_problems(dataset: Any, data_dir: Any, limit: int | None, question_field:
     elif isinstance(dataset, Sequence) or hasattr(dataset, "column_names"):
         problems = problems_from_rows(dataset, question_field, answer_field, source="problems")
     else:
-        raise BenchmarkError(f"dataset must be a benchmark name, a file/spec, or rows of problems; got "
-                             f"{type(dataset).__name__}")
+        raise BenchmarkError(
+            f"dataset must be a benchmark name, a file/spec, or rows of problems; got "
+            f"{type(dataset).__name__}"
+        )
     if limit is not None:
         problems = problems[:limit]
     return "custom", None, problems
@@ -115,8 +118,10 @@ def _make_backend(model: Any, backend: str, batch_size: int, backend_kwargs: Map
             raise ValueError("model must be a path, a (model, tokenizer) pair or a generation backend")
         return TransformersBackend(model[0], model[1], batch_size=batch_size)
     if not isinstance(model, str):
-        raise ValueError(f"model must be a path, a (model, tokenizer) pair or a generation backend, got "
-                         f"{type(model).__name__}")
+        raise ValueError(
+            f"model must be a path, a (model, tokenizer) pair or a generation backend, got "
+            f"{type(model).__name__}"
+        )
     name = backend_name(backend)
     kwargs = dict(backend_kwargs or {})
     if name == "transformers":
@@ -164,21 +169,36 @@ def _max_new_tokens(requested: int | None, backend: Any, prompts: list[Prompt]) 
         return R1_MAX_NEW_TOKENS
     from trl_r1.generation import render_prompt
 
-    longest = max(len(tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]) for p in prompts)
+    longest = max(
+        len(tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]) for p in prompts
+    )
     room = context - longest
     if room < 1:
-        raise ValueError(f"the longest prompt has {longest} tokens, more than the model's {context}-token context")
+        raise ValueError(
+            f"the longest prompt has {longest} tokens, more than the model's {context}-token context"
+        )
     if room < R1_MAX_NEW_TOKENS:
-        logger.info("max_new_tokens=%d: R1's %d capped by the model's %d-token context (longest prompt: %d tokens)",
-                    room, R1_MAX_NEW_TOKENS, context, longest)
+        logger.info(
+            "max_new_tokens=%d: R1's %d capped by the model's %d-token context (longest prompt: %d tokens)",
+            room,
+            R1_MAX_NEW_TOKENS,
+            context,
+            longest,
+        )
     return min(R1_MAX_NEW_TOKENS, room)
 
 
 def _check_chat_template(backend: Any, prompts: list[Prompt]) -> None:
     tokenizer = getattr(backend, "tokenizer", None)
-    if tokenizer is not None and not isinstance(prompts[0], str) and not getattr(tokenizer, "chat_template", None):
-        raise ValueError("the model's tokenizer has no chat template, but the prompts are chat messages; "
-                         "use template='r1_zero' (a plain-text prompt) or a chat model")
+    if (
+        tokenizer is not None
+        and not isinstance(prompts[0], str)
+        and not getattr(tokenizer, "chat_template", None)
+    ):
+        raise ValueError(
+            "the model's tokenizer has no chat template, but the prompts are chat messages; "
+            "use template='r1_zero' (a plain-text prompt) or a chat model"
+        )
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -188,8 +208,10 @@ def _mean(values: Sequence[float]) -> float | None:
 def _settings(settings: EvalSettings | None, changes: Mapping[str, Any]) -> EvalSettings:
     """``settings`` (default R1's) with keyword ``changes``; an unknown name is a ``TypeError``."""
     if settings is not None and not isinstance(settings, EvalSettings):
-        raise TypeError(f"settings must be an EvalSettings, got {type(settings).__name__}; pass single settings as "
-                        "keywords (k=16, seeds=3, ...)")
+        raise TypeError(
+            f"settings must be an EvalSettings, got {type(settings).__name__}; pass single settings as "
+            "keywords (k=16, seeds=3, ...)"
+        )
     base = settings if settings is not None else EvalSettings()
     return base.replace(**changes) if changes else base
 
@@ -260,10 +282,17 @@ def evaluate(
     seeds = [s.seed + i for i in range(s.seeds)]
     runs, records = [], []
     for seed in seeds:
-        params = SamplingParams(num_samples=s.k, temperature=s.temperature, top_p=s.top_p, seed=seed,
-                                max_new_tokens=max_new_tokens)
+        params = SamplingParams(
+            num_samples=s.k,
+            temperature=s.temperature,
+            top_p=s.top_p,
+            seed=seed,
+            max_new_tokens=max_new_tokens,
+        )
         desc = f"eval {name}" + (f" seed {seed}" if len(seeds) > 1 else "")
-        seed_records = _sample_and_score(gen, problems, prompts, params, judge, s.batch_size, progress, desc, s.layout)
+        seed_records = _sample_and_score(
+            gen, problems, prompts, params, judge, s.batch_size, progress, desc, s.layout
+        )
         runs.append(_summarise(seed_records, s.k, pass_ks, judge, language))
         records += [{"seed": seed, **r} for r in seed_records] if len(seeds) > 1 else seed_records
 
@@ -272,14 +301,27 @@ def evaluate(
     # a verification that hit the hard timeout scored 0.0 (or split a vote): say how many, never hide them
     results["n_timeouts"] = judge.pool.timeouts - timeouts_before
     if results["n_timeouts"]:
-        logger.warning("%d answer verifications hit the %.0f s hard timeout (scored as not equivalent); see n_timeouts",
-                       results["n_timeouts"], judge.pool.timeout)
+        logger.warning(
+            "%d answer verifications hit the %.0f s hard timeout (scored as not equivalent); see n_timeouts",
+            results["n_timeouts"],
+            judge.pool.timeout,
+        )
     options = split_spec(dataset)[1] if isinstance(dataset, str) else {}
     results["config"] = {
-        **s.protocol(), "model": model_name, "benchmark": name, "benchmark_options": options, "source": source,
-        "source_sha256": _file_digest(source), "n_problems": len(problems), "pass_k": pass_ks, "seeds": seeds,
-        "max_new_tokens": max_new_tokens, "language": language,
-        "backend": getattr(gen, "name", type(gen).__name__), "versions": package_versions(), **(provenance or {}),
+        **s.protocol(),
+        "model": model_name,
+        "benchmark": name,
+        "benchmark_options": options,
+        "source": source,
+        "source_sha256": _file_digest(source),
+        "n_problems": len(problems),
+        "pass_k": pass_ks,
+        "seeds": seeds,
+        "max_new_tokens": max_new_tokens,
+        "language": language,
+        "backend": getattr(gen, "name", type(gen).__name__),
+        "versions": package_versions(),
+        **(provenance or {}),
     }
     results["seconds"] = round(time.monotonic() - started, 2)
     if output_dir is not None:
@@ -287,9 +329,17 @@ def evaluate(
     return results
 
 
-def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], params: SamplingParams,
-                      judge: Judge, batch_size: int, progress: bool, desc: str,
-                      layout: str = "auto") -> list[dict[str, Any]]:
+def _sample_and_score(
+    gen: Any,
+    problems: list[Problem],
+    prompts: list[Prompt],
+    params: SamplingParams,
+    judge: Judge,
+    batch_size: int,
+    progress: bool,
+    desc: str,
+    layout: str = "auto",
+) -> list[dict[str, Any]]:
     """One record per problem: its k samples, their final answers, verdicts and format scores."""
     from tqdm.auto import tqdm
 
@@ -318,52 +368,81 @@ def _sample_and_score(gen: Any, problems: list[Problem], prompts: list[Prompt], 
                 fmt = r1_zero_format_score if scored == "r1_zero" else think_summary_format_score
                 prefilled = True if prompt_text(prompt, "all").rstrip().endswith("<think>") else None
                 p = problems[i]
-                records.append({
-                    "id": p.id, "kind": p.kind, "question": p.question, "gold": p.answer, "prompt": prompt,
-                    **({"choices": list(p.choices)} if p.choices is not None else {}),
-                    "answers": answers[i], "verdicts": verdicts[i],
-                    "format": [fmt(s.text, prefilled=prefilled) for s in group],
-                    "samples": [{"text": s.text, "num_tokens": s.num_tokens, "finished": s.finished} for s in group],
-                })
+                records.append(
+                    {
+                        "id": p.id,
+                        "kind": p.kind,
+                        "question": p.question,
+                        "gold": p.answer,
+                        "prompt": prompt,
+                        **({"choices": list(p.choices)} if p.choices is not None else {}),
+                        "answers": answers[i],
+                        "verdicts": verdicts[i],
+                        "format": [fmt(s.text, prefilled=prefilled) for s in group],
+                        "samples": [
+                            {"text": s.text, "num_tokens": s.num_tokens, "finished": s.finished}
+                            for s in group
+                        ],
+                    }
+                )
             bar.update(len(chunk))
     return records
 
 
-def _summarise(records: list[dict[str, Any]], k: int, pass_ks: list[int], judge: Judge,
-               language: str | None) -> dict[str, Any]:
+def _summarise(
+    records: list[dict[str, Any]], k: int, pass_ks: list[int], judge: Judge, language: str | None
+) -> dict[str, Any]:
     """pass@k, cons@k and the quality metrics over all records (annotates each with its vote)."""
     from trl_r1.rewards.monitor import ReflectionMonitor
 
-    for r in records:  # a None verdict: the gold could not be parsed or the verifier/sandbox failed (not the model's fault)
+    for r in (
+        records
+    ):  # a None verdict: the gold could not be parsed or the verifier/sandbox failed (not the model's fault)
         r["scored"] = all(v is not None for v in r["verdicts"])
     scored = [r for r in records if r["scored"]]
     if len(scored) < len(records):
-        logger.warning("%d of %d problems could not be scored (gold answer unparseable or verifier failure); they are "
-                       "left out of pass@k and cons@k", len(records) - len(scored), len(records))
+        logger.warning(
+            "%d of %d problems could not be scored (gold answer unparseable or verifier failure); they are "
+            "left out of pass@k and cons@k",
+            len(records) - len(scored),
+            len(records),
+        )
     correct = [[v == 1.0 for v in r["verdicts"]] for r in scored]
     for r, row in zip(scored, correct, strict=True):
-        r["majority_correct"] = (cons_at_k(r["answers"], row, cluster=judge.cluster(r["kind"]))
-                                 if r["kind"] in judge.VOTES else None)
+        r["majority_correct"] = (
+            cons_at_k(r["answers"], row, cluster=judge.cluster(r["kind"]))
+            if r["kind"] in judge.VOTES
+            else None
+        )
     out: dict[str, Any] = {"n_scored": len(scored)}
     for x in pass_ks:
         out[f"pass@{x}"] = mean_pass_at_k(correct, x) if correct else None
     out["pass@1_stderr"] = _stderr([sum(row) / len(row) for row in correct])
-    out[f"cons@{k}"] = _mean([float(r["majority_correct"]) for r in scored if r["majority_correct"] is not None])
+    out[f"cons@{k}"] = _mean(
+        [float(r["majority_correct"]) for r in scored if r["majority_correct"] is not None]
+    )
 
     samples = [s for r in records for s in r["samples"]]
     monitor = ReflectionMonitor(reflective_words="all", language=language)
-    reasoning = monitor.measure([s["text"] for s in samples], [s["num_tokens"] for s in samples],
-                                [s["finished"] for s in samples],
-                                prompts=[r["prompt"] for r in records for _ in r["samples"]])
-    out.update({
-        "mean_response_tokens": reasoning["reasoning/response_length"],
-        "truncation_rate": reasoning["reasoning/truncation_rate"],
-        "format_compliance": _mean([f for r in records for f in r["format"]]),
-        "answer_rate": _mean([float(a is not None) for r in records if r["kind"] != "code" for a in r["answers"]]),
-        "language_consistency": reasoning.get("reasoning/language_consistency"),
-        "language_mix_ratio": reasoning.get("reasoning/language_mix_ratio"),
-        "reflective_words_per_1k_tokens": reasoning["reasoning/reflective_words_per_1k_tokens"],
-    })
+    reasoning = monitor.measure(
+        [s["text"] for s in samples],
+        [s["num_tokens"] for s in samples],
+        [s["finished"] for s in samples],
+        prompts=[r["prompt"] for r in records for _ in r["samples"]],
+    )
+    out.update(
+        {
+            "mean_response_tokens": reasoning["reasoning/response_length"],
+            "truncation_rate": reasoning["reasoning/truncation_rate"],
+            "format_compliance": _mean([f for r in records for f in r["format"]]),
+            "answer_rate": _mean(
+                [float(a is not None) for r in records if r["kind"] != "code" for a in r["answers"]]
+            ),
+            "language_consistency": reasoning.get("reasoning/language_consistency"),
+            "language_mix_ratio": reasoning.get("reasoning/language_mix_ratio"),
+            "reflective_words_per_1k_tokens": reasoning["reasoning/reflective_words_per_1k_tokens"],
+        }
+    )
     return out
 
 

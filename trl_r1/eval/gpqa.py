@@ -35,7 +35,9 @@ MULTIPLE_CHOICE_PROMPT = (
 )
 
 
-def shuffled_options(correct: str, incorrect: Sequence[str], shuffle_seed: int, key: str) -> tuple[list[str], str]:
+def shuffled_options(
+    correct: str, incorrect: Sequence[str], shuffle_seed: int, key: str
+) -> tuple[list[str], str]:
     """The four options in a seeded order and the gold letter; the order depends on ``(shuffle_seed, key)``
     only (``key``: :func:`shuffle_key`), so a problem keeps its order whatever else is loaded, limited or re-sorted."""
     digest = hashlib.sha256(f"{shuffle_seed}:{key}".encode()).digest()
@@ -58,17 +60,34 @@ def shuffle_key(row: Mapping[str, Any]) -> str:
     return "question-sha256:" + hashlib.sha256(question.encode()).hexdigest()[:16]
 
 
-def gpqa_problems(rows: Sequence[Mapping[str, Any]], shuffle_seed: int = 0, source: str = "gpqa_diamond") -> list[Problem]:
+def gpqa_problems(
+    rows: Sequence[Mapping[str, Any]], shuffle_seed: int = 0, source: str = "gpqa_diamond"
+) -> list[Problem]:
     """GPQA rows (the Hub's columns) -> multiple-choice problems with shuffled options and the R1 prompt."""
     problems = []
     for i, row in enumerate(rows):
-        missing = [c for c in (QUESTION, CORRECT, *INCORRECT) if not isinstance(row.get(c), str) or not row[c].strip()]
+        missing = [
+            c
+            for c in (QUESTION, CORRECT, *INCORRECT)
+            if not isinstance(row.get(c), str) or not row[c].strip()
+        ]
         if missing:
-            raise BenchmarkError(f"{source}: row {i} has no {', '.join(repr(c) for c in missing)} (GPQA's columns are "
-                                 f"{QUESTION!r}, {CORRECT!r}, {', '.join(map(repr, INCORRECT))})")
+            raise BenchmarkError(
+                f"{source}: row {i} has no {', '.join(repr(c) for c in missing)} (GPQA's columns are "
+                f"{QUESTION!r}, {CORRECT!r}, {', '.join(map(repr, INCORRECT))})"
+            )
         key = shuffle_key(row)
-        options, gold = shuffled_options(row[CORRECT].strip(), [row[c].strip() for c in INCORRECT], shuffle_seed, key)
+        options, gold = shuffled_options(
+            row[CORRECT].strip(), [row[c].strip() for c in INCORRECT], shuffle_seed, key
+        )
         text = MULTIPLE_CHOICE_PROMPT.format(question=row[QUESTION].strip(), **dict(zip(LETTERS, options)))
-        problems.append(Problem(question=text, answer=gold, id=key, prompt=[{"role": "user", "content": text}],
-                                choices=tuple(options)))
+        problems.append(
+            Problem(
+                question=text,
+                answer=gold,
+                id=key,
+                prompt=[{"role": "user", "content": text}],
+                choices=tuple(options),
+            )
+        )
     return problems

@@ -48,8 +48,10 @@ STDIN_FORMAT = (
     "sample inputs). Enclose your code within delimiters as follows. Ensure that when the python program runs, it "
     "reads the inputs, runs the algorithm and writes output to STDOUT.\n```python\n# YOUR CODE HERE\n```"
 )
-STARTER_FORMAT = ("You will use the following starter code to write the solution to the problem and enclose your "
-                  "code within delimiters.\n```python\n{starter_code}\n```")
+STARTER_FORMAT = (
+    "You will use the following starter code to write the solution to the problem and enclose your "
+    "code within delimiters.\n```python\n{starter_code}\n```"
+)
 
 
 def release_files(release: str) -> list[str]:
@@ -126,28 +128,45 @@ def code_prompt(question: str, starter_code: str | None) -> str:
     return f"{SYSTEM_INSTRUCTION}\n\nQuestion: {question.strip()}\n\n{fmt}\n\nAnswer: (use the provided format with backticks)"
 
 
-def livecodebench_problems(rows: Sequence[Mapping[str, Any]], start: str = DEFAULT_START, end: str = DEFAULT_END,
-                           source: str = "livecodebench") -> list[Problem]:
+def livecodebench_problems(
+    rows: Sequence[Mapping[str, Any]],
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
+    source: str = "livecodebench",
+) -> list[Problem]:
     """Rows of the Hub's schema -> code problems published in ``[start, end]``, with public and private tests."""
     problems = []
     for i, row in enumerate(rows):
         for column in ("question_content", "contest_date", "public_test_cases"):
             if row.get(column) in (None, ""):
-                raise BenchmarkError(f"{source}: row {i} has no {column!r} (is this LiveCodeBench's "
-                                     "code_generation_lite schema?)")
+                raise BenchmarkError(
+                    f"{source}: row {i} has no {column!r} (is this LiveCodeBench's "
+                    "code_generation_lite schema?)"
+                )
         try:
             if not in_window(row["contest_date"], start, end):
                 continue
-            cases = decode_tests(row["public_test_cases"]) + decode_tests(row.get("private_test_cases") or "[]")
+            cases = decode_tests(row["public_test_cases"]) + decode_tests(
+                row.get("private_test_cases") or "[]"
+            )
             metadata = row.get("metadata") or "{}"
             metadata = json.loads(metadata) if isinstance(metadata, str) else dict(metadata)
         except (ValueError, pickle.UnpicklingError, zlib.error, EOFError) as e:
-            raise BenchmarkError(f"{source}: row {i} ({row.get('question_id')}): unreadable tests or metadata "
-                                 f"({type(e).__name__}: {e})") from None
+            raise BenchmarkError(
+                f"{source}: row {i} ({row.get('question_id')}): unreadable tests or metadata "
+                f"({type(e).__name__}: {e})"
+            ) from None
         tests: dict[str, Any] = {"language": "python", "test_cases": cases}
         if metadata.get("func_name"):
             tests["fn_name"] = metadata["func_name"]
         text = code_prompt(row["question_content"], row.get("starter_code"))
-        problems.append(Problem(question=text, answer="", id=str(row.get("question_id") or i),
-                                prompt=[{"role": "user", "content": text}], tests=tests))
+        problems.append(
+            Problem(
+                question=text,
+                answer="",
+                id=str(row.get("question_id") or i),
+                prompt=[{"role": "user", "content": text}],
+                tests=tests,
+            )
+        )
     return problems

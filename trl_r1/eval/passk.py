@@ -99,8 +99,11 @@ def majority_vote(
     return first[winner]
 
 
-def cons_at_k(answers: Sequence[str | None], correct: Sequence[bool],
-              cluster: Callable[[Sequence[str]], Sequence[int]] | None = None) -> bool:
+def cons_at_k(
+    answers: Sequence[str | None],
+    correct: Sequence[bool],
+    cluster: Callable[[Sequence[str]], Sequence[int]] | None = None,
+) -> bool:
     """Whether the majority-vote answer of one problem is correct (R1's cons@k for that problem).
 
     ``correct[i]`` is the verdict on sample ``i``; a problem where no sample produced an answer

@@ -57,8 +57,10 @@ _MONITOR_PANELS = (
     Panel("loss", ("loss",), ""),
 )
 # Keys that measure the same thing: only the first one present is drawn.
-_ALTERNATIVES = (("completions/mean_length", "reasoning/response_length"),
-                 ("completions/clipped_ratio", "reasoning/truncation_rate"))
+_ALTERNATIVES = (
+    ("completions/mean_length", "reasoning/response_length"),
+    ("completions/clipped_ratio", "reasoning/truncation_rate"),
+)
 
 
 def _number(value: Any) -> float | None:
@@ -105,8 +107,11 @@ def reward_switches(log_history: Sequence[dict[str, Any]]) -> list[tuple[float, 
     """``(step, label)`` where a reward window opens or closes: a reward logged (not NaN) at some steps and
     missing at the logged steps before it (``RewardWindow``, e.g. R1 stage 4's preference rewards switching
     on for the last steps) or after it. The weighted total reward jumps there by design, not by collapse."""
-    logged = [entry for entry in log_history if _number(entry.get("step")) is not None
-              and any(_REWARD_KEY.match(k) for k in entry)]
+    logged = [
+        entry
+        for entry in log_history
+        if _number(entry.get("step")) is not None and any(_REWARD_KEY.match(k) for k in entry)
+    ]
     if not logged:
         return []
     first_step, last_step = float(logged[0]["step"]), float(logged[-1]["step"])
@@ -183,12 +188,27 @@ def plot_dashboard(
                     continue
                 split = ("eval" if prefix else "train") if has_eval else None
                 tag = " ".join(filter(None, [label, f"({split})" if label and split else split])) or None
-                ax.plot(steps, _smooth(values, smooth), style, marker="o" if len(steps) < 3 else None,
-                        markersize=3, linewidth=1.4, label=tag)
+                ax.plot(
+                    steps,
+                    _smooth(values, smooth),
+                    style,
+                    marker="o" if len(steps) < 3 else None,
+                    markersize=3,
+                    linewidth=1.4,
+                    label=tag,
+                )
         for step, label in marks:
             ax.axvline(step, color="tab:red", linestyle=":", linewidth=1.2)
-            ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"), fontsize=6, color="tab:red",
-                        rotation=90, ha="right", va="top")
+            ax.annotate(
+                label,
+                (step, 1.0),
+                xycoords=("data", "axes fraction"),
+                fontsize=6,
+                color="tab:red",
+                rotation=90,
+                ha="right",
+                va="top",
+            )
         for step, label in switches:
             ax.axvline(step, color="grey", linestyle=":", linewidth=1.2, label=f"step {step:g}: {label}")
         ax.set_title(panel.title, fontsize=10)
@@ -203,8 +223,9 @@ def plot_dashboard(
     return _save_png(fig, output)
 
 
-def plot_pass_at_1(evals: Sequence[tuple[str, float, float | None]], output: str | os.PathLike,
-                   title: str | None = None) -> Path:
+def plot_pass_at_1(
+    evals: Sequence[tuple[str, float, float | None]], output: str | os.PathLike, title: str | None = None
+) -> Path:
     """Held-out pass@1 per stage, in pipeline order, with 95% confidence intervals (``1.96 * stderr``).
 
     Args:

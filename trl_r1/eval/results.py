@@ -72,31 +72,43 @@ def results_table(results: Mapping[str, Any]) -> str:
     k = results["k"]
     cfg = results.get("config", {})
     columns = {key: key for key in results if key.startswith("pass@") and not key.endswith("stderr")}
-    columns.update({f"cons@{k}": f"cons@{k}", "format_compliance": "format", "language_consistency": "language",
-                    "reflective_words_per_1k_tokens": "reflective / 1k tok", "mean_response_tokens": "mean tokens",
-                    "truncation_rate": "truncated"})
+    columns.update(
+        {
+            f"cons@{k}": f"cons@{k}",
+            "format_compliance": "format",
+            "language_consistency": "language",
+            "reflective_words_per_1k_tokens": "reflective / 1k tok",
+            "mean_response_tokens": "mean tokens",
+            "truncation_rate": "truncated",
+        }
+    )
     header = ["model", "benchmark", "n", "k", *columns.values()]
     row = [str(results.get("model")), str(results.get("benchmark")), str(results["n_problems"]), str(k)]
     std = results.get("std", {})
     row += [_fmt(results.get(m), std.get(m)) for m in columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(row) + " |", ""]
-    lines.append(f"Sampling: temperature {cfg.get('temperature')}, top-p {cfg.get('top_p')}, "
-                 f"max new tokens {cfg.get('max_new_tokens')}, seeds {cfg.get('seeds', cfg.get('seed'))}, "
-                 f"template {cfg.get('template')}, "
-                 f"backend {cfg.get('backend')}. pass@1 standard error: {_fmt(results.get('pass@1_stderr'))}; "
-                 f"{results.get('n_scored')} of {results['n_problems']} problems scored; "
-                 f"{results.get('n_timeouts', 0)} verifications hit the hard timeout.")
+    lines.append(
+        f"Sampling: temperature {cfg.get('temperature')}, top-p {cfg.get('top_p')}, "
+        f"max new tokens {cfg.get('max_new_tokens')}, seeds {cfg.get('seeds', cfg.get('seed'))}, "
+        f"template {cfg.get('template')}, "
+        f"backend {cfg.get('backend')}. pass@1 standard error: {_fmt(results.get('pass@1_stderr'))}; "
+        f"{results.get('n_scored')} of {results['n_problems']} problems scored; "
+        f"{results.get('n_timeouts', 0)} verifications hit the hard timeout."
+    )
     return "\n".join(lines) + "\n"
 
 
-def write_results(results: Mapping[str, Any], records: list[dict[str, Any]] | None,
-                  output_dir: str | os.PathLike) -> Path:
+def write_results(
+    results: Mapping[str, Any], records: list[dict[str, Any]] | None, output_dir: str | os.PathLike
+) -> Path:
     """Write ``results.json``, ``results.md`` and (when ``records`` is given) ``samples.jsonl``."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     if records is not None:
         write_atomic(out / SAMPLES_FILE, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     write_atomic(out / TABLE_FILE, results_table(results))
-    write_atomic(out / RESULTS_FILE, json.dumps(results, indent=2, ensure_ascii=False) + "\n")  # last: complete
+    write_atomic(
+        out / RESULTS_FILE, json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    )  # last: complete
     logger.info("wrote %s", out / RESULTS_FILE)
     return out

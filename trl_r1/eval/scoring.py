@@ -24,8 +24,11 @@ def _rewards(answer_fallback: bool) -> tuple[Any, Any, Any]:
 
     if not answer_fallback:
         return accuracy_reward, MultipleChoiceReward(), binary_code_reward
-    return (AccuracyReward(fallback_to_full_text=True), MultipleChoiceReward(fallback_to_full_text=True),
-            CodeReward(binary=True, fallback_to_full_text=True))
+    return (
+        AccuracyReward(fallback_to_full_text=True),
+        MultipleChoiceReward(fallback_to_full_text=True),
+        CodeReward(binary=True, fallback_to_full_text=True),
+    )
 
 
 class Judge:
@@ -40,7 +43,9 @@ class Judge:
         """The math verifier pool (its timeouts are reported)."""
         return self.math.pool
 
-    def score(self, kind: str, texts: list[str], problems: Sequence[Problem]) -> tuple[list[float | None], list[str | None]]:
+    def score(
+        self, kind: str, texts: list[str], problems: Sequence[Problem]
+    ) -> tuple[list[float | None], list[str | None]]:
         """``(verdicts, answers)`` for ``texts[i]`` answering ``problems[i]`` (all of one kind)."""
         if kind == "math":
             from trl_r1.rewards import extract_final_answer
@@ -52,7 +57,9 @@ class Judge:
 
             choices = [list(p.choices or ()) for p in problems]
             verdicts = self._choice(texts, solution=[p.answer for p in problems], choices=choices)
-            return verdicts, [read_choice(t, c, self.answer_fallback) for t, c in zip(texts, choices, strict=True)]
+            return verdicts, [
+                read_choice(t, c, self.answer_fallback) for t, c in zip(texts, choices, strict=True)
+            ]
         if kind == "code":  # all or nothing: a program solves a problem when it passes every test
             return self._code(texts, verification_info=[p.tests for p in problems]), [None] * len(texts)
         raise ValueError(f"unknown problem kind {kind!r}")

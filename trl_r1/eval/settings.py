@@ -53,8 +53,11 @@ class EvalSettingError(ValueError):
         >>> EvalSettingError("pass_k", "4 is larger than k=2").message(lambda n: "--" + n.replace("_", "-") + " ")
         '--pass-k: 4 is larger than --k 2'
         """
-        reason = re.sub(r"\b([a-z_]+)=", lambda m: spell(m.group(1)) if m.group(1) in _FIELD_NAMES else m.group(0),
-                        self.reason)
+        reason = re.sub(
+            r"\b([a-z_]+)=",
+            lambda m: spell(m.group(1)) if m.group(1) in _FIELD_NAMES else m.group(0),
+            self.reason,
+        )
         return f"{spell(self.key).rstrip(' =')}: {reason}"
 
 
@@ -70,45 +73,73 @@ def _is_number(value: Any) -> bool:
 class EvalSettings:
     """How to evaluate: sampling, prompt, scoring and data settings (R1's defaults)."""
 
-    k: int = field(default=4, metadata={"help": "samples per problem (R1: 64, pass@1 their mean; cons@64 for AIME)"})
+    k: int = field(
+        default=4, metadata={"help": "samples per problem (R1: 64, pass@1 their mean; cons@64 for AIME)"}
+    )
     pass_k: list[int] | None = field(
-        default=None, metadata={"help": "k values for unbiased pass@k (default: powers of two up to k, and k)"})
+        default=None,
+        metadata={"help": "k values for unbiased pass@k (default: powers of two up to k, and k)"},
+    )
     limit: int | None = field(default=None, metadata={"help": "evaluate only the first N problems"})
     temperature: float = field(default=0.6, metadata={"help": "sampling temperature (R1: 0.6)"})
     top_p: float = field(default=0.95, metadata={"help": "nucleus sampling (R1: 0.95)"})
     max_new_tokens: int | None = field(
         default=None,
-        metadata={"help": "completion budget (default: R1's 32768 capped so the longest prompt plus completion fits "
-                          "the model's context; during training: the trainer's max_completion_length)"})
+        metadata={
+            "help": "completion budget (default: R1's 32768 capped so the longest prompt plus completion fits "
+            "the model's context; during training: the trainer's max_completion_length)"
+        },
+    )
     seed: int = field(default=0, metadata={"help": "sampling seed (the first seed with --seeds N)"})
     seeds: int = field(
         default=1,
-        metadata={"help": "evaluation seeds: N runs with seeds seed, seed+1, ...; every metric is reported as mean "
-                          "± standard deviation over seeds, with the per-seed values"})
+        metadata={
+            "help": "evaluation seeds: N runs with seeds seed, seed+1, ...; every metric is reported as mean "
+            "± standard deviation over seeds, with the per-seed values"
+        },
+    )
     template: Literal[TEMPLATES] = field(  # type: ignore[valid-type]
         default="auto",
-        metadata={"help": "prompt: auto (the data's or the benchmark's own prompt, else r1), r1 (R1 system "
-                          "instruction), r1_zero (R1-Zero string template), chat (bare question), deepseek (question + "
-                          "'Please reason step by step...\\boxed{}', for released R1/distill models; multiple-choice "
-                          "and code benchmarks keep their own prompts)"})
+        metadata={
+            "help": "prompt: auto (the data's or the benchmark's own prompt, else r1), r1 (R1 system "
+            "instruction), r1_zero (R1-Zero string template), chat (bare question), deepseek (question + "
+            "'Please reason step by step...\\boxed{}', for released R1/distill models; multiple-choice "
+            "and code benchmarks keep their own prompts)"
+        },
+    )
     prefill_think: bool = field(default=False, metadata={"help": "end every prompt with an opened <think>"})
     layout: Literal[LAYOUTS] = field(  # type: ignore[valid-type]
         default="auto",
-        metadata={"help": "the completion layout format compliance scores: r1_zero (<think> + <answer>), r1 (<think> "
-                          "+ summary), auto (r1_zero when the prompt asks for <answer>, else r1)"})
+        metadata={
+            "help": "the completion layout format compliance scores: r1_zero (<think> + <answer>), r1 (<think> "
+            "+ summary), auto (r1_zero when the prompt asks for <answer>, else r1)"
+        },
+    )
     language: str | None = field(
         default=None,
-        metadata={"help": "target language for language consistency (default: the benchmark's; detected for files)"})
+        metadata={
+            "help": "target language for language consistency (default: the benchmark's; detected for files)"
+        },
+    )
     answer_fallback: bool = field(
         default=False,
-        metadata={"help": "read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)"})
+        metadata={
+            "help": "read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)"
+        },
+    )
     backend: Literal[BACKENDS] = field(  # type: ignore[valid-type]
-        default="auto", metadata={"help": "auto: vLLM when installed, else Transformers"})
-    batch_size: int = field(default=64, metadata={"help": "sequences per generate call (Transformers backend)"})
+        default="auto", metadata={"help": "auto: vLLM when installed, else Transformers"}
+    )
+    batch_size: int = field(
+        default=64, metadata={"help": "sequences per generate call (Transformers backend)"}
+    )
     data_dir: str | None = field(
         default=None,
-        metadata={"help": "folder holding local copies of the named benchmarks (math500.jsonl, gpqa_diamond.csv, "
-                          "livecodebench/, ...); default: $TRL_R1_BENCHMARKS_DIR, else their Hub datasets"})
+        metadata={
+            "help": "folder holding local copies of the named benchmarks (math500.jsonl, gpqa_diamond.csv, "
+            "livecodebench/, ...); default: $TRL_R1_BENCHMARKS_DIR, else their Hub datasets"
+        },
+    )
     question_field: str | None = field(default=None, metadata={"help": "question field of a benchmark file"})
     answer_field: str | None = field(default=None, metadata={"help": "gold answer field of a benchmark file"})
 
@@ -125,8 +156,10 @@ class EvalSettings:
         if not _is_number(self.temperature) or self.temperature < 0:
             raise EvalSettingError("temperature", f"must be a number >= 0, got {self.temperature!r}")
         if self.temperature == 0 and self.k > 1:
-            raise EvalSettingError("temperature", "0 (greedy) gives k identical samples; R1 samples at 0.6 (or use "
-                                                  "k=1 for greedy)")
+            raise EvalSettingError(
+                "temperature",
+                "0 (greedy) gives k identical samples; R1 samples at 0.6 (or use k=1 for greedy)",
+            )
         if not _is_number(self.top_p) or not 0 < self.top_p <= 1:
             raise EvalSettingError("top_p", f"must be in (0, 1], got {self.top_p!r}")
         if self.pass_k is not None:
@@ -135,11 +168,16 @@ class EvalSettings:
             for value in self.pass_k:
                 self._positive("pass_k", value)
             if max(self.pass_k, default=1) > self.k:
-                raise EvalSettingError("pass_k", f"{max(self.pass_k)} is larger than k={self.k} (pass@k needs k <= "
-                                                 "samples); raise k or lower pass_k")
+                raise EvalSettingError(
+                    "pass_k",
+                    f"{max(self.pass_k)} is larger than k={self.k} (pass@k needs k <= "
+                    "samples); raise k or lower pass_k",
+                )
         for key, allowed in (("template", TEMPLATES), ("layout", LAYOUTS), ("backend", BACKENDS)):
             if getattr(self, key) not in allowed:
-                raise EvalSettingError(key, f"unknown {key} {getattr(self, key)!r}; choose from {', '.join(allowed)}")
+                raise EvalSettingError(
+                    key, f"unknown {key} {getattr(self, key)!r}; choose from {', '.join(allowed)}"
+                )
 
     @staticmethod
     def _positive(key: str, value: Any) -> None:
@@ -167,8 +205,10 @@ class EvalSettings:
         """A copy with ``changes`` (checked again); an unknown name is a ``TypeError`` naming the fields."""
         unknown = sorted(set(changes) - set(self.names()))
         if unknown:
-            raise TypeError(f"unknown evaluation setting(s) {', '.join(unknown)}; the settings are the fields of "
-                            f"EvalSettings: {', '.join(self.names())}")
+            raise TypeError(
+                f"unknown evaluation setting(s) {', '.join(unknown)}; the settings are the fields of "
+                f"EvalSettings: {', '.join(self.names())}"
+            )
         return dataclasses.replace(self, **changes)
 
     def protocol(self) -> dict[str, Any]:

@@ -31,8 +31,13 @@ logger = logging.getLogger(__name__)
 
 SUITES: dict[str, tuple[tuple[str, str], ...]] = {
     # (benchmark spec, column title) in the paper's order
-    "r1": (("aime24", "AIME 2024"), ("aime25", "AIME 2025"), ("math500", "MATH-500"),
-           ("gpqa_diamond", "GPQA Diamond"), ("livecodebench", "LiveCodeBench")),
+    "r1": (
+        ("aime24", "AIME 2024"),
+        ("aime25", "AIME 2025"),
+        ("math500", "MATH-500"),
+        ("gpqa_diamond", "GPQA Diamond"),
+        ("livecodebench", "LiveCodeBench"),
+    ),
 }
 SUITE_FILE, SUITE_TABLE = "suite.json", "suite.md"
 
@@ -77,16 +82,23 @@ def suite_table(results: Mapping[str, Mapping[str, Any]], model: str, k: int) ->
     rows = [measured]
     paper = paper_row(model)
     if paper is not None:
+
         def paper_value(bench: str, metric: str) -> float | None:
             if metric.startswith("cons@") and metric != "cons@64":
                 return None  # the paper's vote is over 64 samples: not comparable at another k
             return paper.get(f"{bench}/{metric}")
 
-        rows.append(["paper", *[f"{v:.1f}" if (v := paper_value(b, m)) is not None else "n/a" for b, m, _ in columns]])
+        rows.append(
+            ["paper", *[f"{v:.1f}" if (v := paper_value(b, m)) is not None else "n/a" for b, m, _ in columns]]
+        )
         diffs = ["difference"]
         for bench, metric, _ in columns:
             ours, theirs = results.get(bench, {}).get(metric), paper_value(bench, metric)
-            diffs.append(f"{100 * ours - theirs:+.1f}" if isinstance(ours, (int, float)) and theirs is not None else "n/a")
+            diffs.append(
+                f"{100 * ours - theirs:+.1f}"
+                if isinstance(ours, (int, float)) and theirs is not None
+                else "n/a"
+            )
         rows.append(diffs)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -97,10 +109,19 @@ def suite_table(results: Mapping[str, Mapping[str, Any]], model: str, k: int) ->
     return "\n".join(lines) + "\n"
 
 
-def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None = None, *,
-                   output_dir: str | os.PathLike | None = None, save_samples: bool = True, progress: bool = True,
-                   provenance: Mapping[str, Any] | None = None, backend_kwargs: Mapping[str, Any] | None = None,
-                   model_name: str | None = None, **kwargs: Any) -> dict[str, Any]:
+def evaluate_suite(
+    model: Any,
+    suite: str = "r1",
+    settings: EvalSettings | None = None,
+    *,
+    output_dir: str | os.PathLike | None = None,
+    save_samples: bool = True,
+    progress: bool = True,
+    provenance: Mapping[str, Any] | None = None,
+    backend_kwargs: Mapping[str, Any] | None = None,
+    model_name: str | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
     """Evaluate every benchmark of ``suite`` with one loaded model; returns ``{"results": {bench: results},
     "table": markdown}`` and writes each benchmark's files under ``output_dir/<benchmark>/`` plus
     ``suite.json`` and ``suite.md``. ``kwargs`` are :class:`~trl_r1.eval.settings.EvalSettings` fields;
@@ -119,19 +140,32 @@ def evaluate_suite(model: Any, suite: str = "r1", settings: EvalSettings | None 
     name = model_name or (model if isinstance(model, str) else _model_name(model))
     for bench, _ in SUITES[suite]:  # every benchmark is found before the model loads
         resolve_benchmark(bench, s.data_dir)
-    backend = _make_backend(resolve_model(model) if isinstance(model, str) else model, s.backend, s.batch_size,
-                            backend_kwargs)  # loaded once for the five benchmarks
+    backend = _make_backend(
+        resolve_model(model) if isinstance(model, str) else model, s.backend, s.batch_size, backend_kwargs
+    )  # loaded once for the five benchmarks
     results: dict[str, Any] = {}
     for bench, _ in SUITES[suite]:
         out = Path(output_dir) / bench if output_dir is not None else None
-        results[bench] = evaluate(backend, bench, s, output_dir=out, save_samples=save_samples, progress=progress,
-                                  model_name=name, provenance=provenance)
+        results[bench] = evaluate(
+            backend,
+            bench,
+            s,
+            output_dir=out,
+            save_samples=save_samples,
+            progress=progress,
+            model_name=name,
+            provenance=provenance,
+        )
     table = suite_table(results, name, s.k)
     if output_dir is not None:
         Path(output_dir).mkdir(parents=True, exist_ok=True)
-        summary = {"suite": suite, "model": name, "paper": paper_row(name),
-                   "results": {b: {k: v for k, v in r.items() if k != "config"} for b, r in results.items()},
-                   "config": next(iter(results.values()))["config"]}
+        summary = {
+            "suite": suite,
+            "model": name,
+            "paper": paper_row(name),
+            "results": {b: {k: v for k, v in r.items() if k != "config"} for b, r in results.items()},
+            "config": next(iter(results.values()))["config"],
+        }
         write_atomic(Path(output_dir) / SUITE_TABLE, table)
         write_atomic(Path(output_dir) / SUITE_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return {"results": results, "table": table}

@@ -65,25 +65,52 @@ class DistillationConfig(GeneralizationConfig):
     student, GRPO and evaluation options are the generalization experiment's; ``sft_learning_rate`` is the
     learning rate of the two distillation SFT arms."""
 
-    output_dir: str = field(default="runs/distillation", metadata={"help": "Where every arm and the results go."})
-    min_gap: float = field(default=0.10, metadata={
-        "help": "The claim: harder-split pass@1 of distill minus grpo, at least this (intervals separate)."})
-    teacher_model: str = field(default="trl-r1/tiny?hidden_size=256", metadata={
-        "help": "The teacher: a larger trl-r1/tiny alias (the teacher seed is added to it)."})
-    teacher_seed: int = field(default=1000, metadata={"help": "Seed of the teacher (trained once per experiment)."})
+    output_dir: str = field(
+        default="runs/distillation", metadata={"help": "Where every arm and the results go."}
+    )
+    min_gap: float = field(
+        default=0.10,
+        metadata={
+            "help": "The claim: harder-split pass@1 of distill minus grpo, at least this (intervals separate)."
+        },
+    )
+    teacher_model: str = field(
+        default="trl-r1/tiny?hidden_size=256",
+        metadata={"help": "The teacher: a larger trl-r1/tiny alias (the teacher seed is added to it)."},
+    )
+    teacher_seed: int = field(
+        default=1000, metadata={"help": "Seed of the teacher (trained once per experiment)."}
+    )
     teacher_cold_start_steps: int = field(default=1000, metadata={"help": "Teacher cold-start SFT steps."})
     teacher_rl_steps: int = field(default=400, metadata={"help": "Teacher answer-only GRPO steps."})
-    samples_per_problem: int = field(default=4, metadata={
-        "help": "Rejection sampling: samples per RL problem (teacher and student's cold start)."})
-    traces_per_problem: int = field(default=1, metadata={"help": "Rejection sampling: kept traces per problem."})
-    trace_min_accuracy: float = field(default=1.0, metadata={
-        "help": "Rejection sampling: accuracy reward a kept trace needs (R1: 1.0, correct answers only)."})
-    readable_traces_only: bool = field(default=True, metadata={
-        "help": "Rejection sampling: R1's readability filters and no truncated trace (False keeps any trace)."})
+    samples_per_problem: int = field(
+        default=4,
+        metadata={"help": "Rejection sampling: samples per RL problem (teacher and student's cold start)."},
+    )
+    traces_per_problem: int = field(
+        default=1, metadata={"help": "Rejection sampling: kept traces per problem."}
+    )
+    trace_min_accuracy: float = field(
+        default=1.0,
+        metadata={
+            "help": "Rejection sampling: accuracy reward a kept trace needs (R1: 1.0, correct answers only)."
+        },
+    )
+    readable_traces_only: bool = field(
+        default=True,
+        metadata={
+            "help": "Rejection sampling: R1's readability filters and no truncated trace (False keeps any trace)."
+        },
+    )
 
     def __post_init__(self):
         super().__post_init__()
-        for name in ("teacher_cold_start_steps", "teacher_rl_steps", "samples_per_problem", "traces_per_problem"):
+        for name in (
+            "teacher_cold_start_steps",
+            "teacher_rl_steps",
+            "samples_per_problem",
+            "traces_per_problem",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
 
@@ -92,23 +119,42 @@ def _with_seed(model: str, seed: int) -> str:
     return f"{model}{'&' if '?' in model else '?'}seed={seed}"
 
 
-def rejection_sampled_traces(cfg: DistillationConfig, model: Path, prompts: str, out: Path, seed: int) -> dict:
+def rejection_sampled_traces(
+    cfg: DistillationConfig, model: Path, prompts: str, out: Path, seed: int
+) -> dict:
     """Sample ``samples_per_problem`` completions per RL problem from ``model`` and keep the correct, readable
     ones (R1's filters, at most ``traces_per_problem`` per problem); returns the rows and the cost in tokens."""
     from datasets import load_from_disk
 
     from trl_r1.rejection import RejectionSamplingConfig, rejection_sample
 
-    report = rejection_sample(RejectionSamplingConfig(
-        sampling_model=str(model), dataset_name=prompts, samples_dir=str(out), num_samples=cfg.samples_per_problem,
-        max_new_tokens=cfg.max_completion_length, max_per_prompt=cfg.traces_per_problem, backend="transformers",
-        reward_funcs=["accuracy"], reward_thresholds=[cfg.trace_min_accuracy], readability=cfg.readable_traces_only,
-        drop_truncated=cfg.readable_traces_only, sampling_seed=seed, batch_size=256, overwrite=True))
+    report = rejection_sample(
+        RejectionSamplingConfig(
+            sampling_model=str(model),
+            dataset_name=prompts,
+            samples_dir=str(out),
+            num_samples=cfg.samples_per_problem,
+            max_new_tokens=cfg.max_completion_length,
+            max_per_prompt=cfg.traces_per_problem,
+            backend="transformers",
+            reward_funcs=["accuracy"],
+            reward_thresholds=[cfg.trace_min_accuracy],
+            readability=cfg.readable_traces_only,
+            drop_truncated=cfg.readable_traces_only,
+            sampling_seed=seed,
+            batch_size=256,
+            overwrite=True,
+        )
+    )
     kept = [r for r in load_from_disk(report["dataset_path"]) if r["kind"] == "reasoning"]
     dropped = [json.loads(line) for line in (out / "dropped.jsonl").read_text().splitlines()]
     tokens = sum(r["num_tokens"] for r in kept) + sum(r["num_tokens"] or 0 for r in dropped)
-    return {"rows": [{"prompt": r["prompt"], "completion": r["completion"]} for r in kept],
-            "generated": report["generated"], "kept": report["kept"], "generated_tokens": tokens}
+    return {
+        "rows": [{"prompt": r["prompt"], "completion": r["completion"]} for r in kept],
+        "generated": report["generated"],
+        "kept": report["kept"],
+        "generated_tokens": tokens,
+    }
 
 
 def train_teacher(cfg: DistillationConfig, data: dict[str, Any], out: Path) -> dict[str, Any]:
@@ -116,28 +162,56 @@ def train_teacher(cfg: DistillationConfig, data: dict[str, Any], out: Path) -> d
     seed = cfg.teacher_seed
     cold, rl = out / "cold_start", out / "grpo"
     t0 = time.monotonic()
-    _sft(_with_seed(cfg.teacher_model, seed), data["cold_start"], cold, cfg.teacher_cold_start_steps,
-         cfg.cold_start_learning_rate, cfg.cold_start_batch_size, seed, cosine=True)
-    _grpo(dataclasses.replace(cfg, rl_steps=cfg.teacher_rl_steps), str(cold),
-          _write_jsonl(out / "data" / "rl.jsonl", _rows(data["rl"])), rl, RL_REWARDS, seed)
+    _sft(
+        _with_seed(cfg.teacher_model, seed),
+        data["cold_start"],
+        cold,
+        cfg.teacher_cold_start_steps,
+        cfg.cold_start_learning_rate,
+        cfg.cold_start_batch_size,
+        seed,
+        cosine=True,
+    )
+    _grpo(
+        dataclasses.replace(cfg, rl_steps=cfg.teacher_rl_steps),
+        str(cold),
+        _write_jsonl(out / "data" / "rl.jsonl", _rows(data["rl"])),
+        rl,
+        RL_REWARDS,
+        seed,
+    )
     train_seconds = time.monotonic() - t0
     evaluation = evaluate_model(cfg, rl, data["tests"], out / "eval")
     t0 = time.monotonic()
     traces = rejection_sampled_traces(cfg, rl, str(out / "data" / "rl.jsonl"), out / "traces", seed)
-    return {"model": cfg.teacher_model, "seed": seed, "optimizer_steps": cfg.teacher_cold_start_steps
-            + cfg.teacher_rl_steps, "eval": evaluation,
-            "pass@1": {s: sum(e["per_problem"]) / len(e["per_problem"]) for s, e in evaluation.items()},
-            "traces": traces, "seconds": {"training": train_seconds, "sampling": time.monotonic() - t0}}
+    return {
+        "model": cfg.teacher_model,
+        "seed": seed,
+        "optimizer_steps": cfg.teacher_cold_start_steps + cfg.teacher_rl_steps,
+        "eval": evaluation,
+        "pass@1": {s: sum(e["per_problem"]) / len(e["per_problem"]) for s, e in evaluation.items()},
+        "traces": traces,
+        "seconds": {"training": train_seconds, "sampling": time.monotonic() - t0},
+    }
 
 
-def run_seed(cfg: DistillationConfig, seed: int, data: dict[str, Any], teacher: dict[str, Any],
-             out: Path) -> dict[str, Any]:
+def run_seed(
+    cfg: DistillationConfig, seed: int, data: dict[str, Any], teacher: dict[str, Any], out: Path
+) -> dict[str, Any]:
     """The student's cold start, the four arms and their evaluation for one seed."""
     out.mkdir(parents=True, exist_ok=True)
     cold = out / "cold_start"
     t0 = time.monotonic()
-    _sft(_with_seed(cfg.model, seed), data["cold_start"], cold, cfg.cold_start_steps, cfg.cold_start_learning_rate,
-         cfg.cold_start_batch_size, seed, cosine=True)
+    _sft(
+        _with_seed(cfg.model, seed),
+        data["cold_start"],
+        cold,
+        cfg.cold_start_steps,
+        cfg.cold_start_learning_rate,
+        cfg.cold_start_batch_size,
+        seed,
+        cosine=True,
+    )
     record: dict[str, Any] = {"cold_start_sha256": _sha256(cold), "arms": {}, "seconds": {}}
     record["cold_start"] = evaluate_model(cfg, cold, data["tests"], out / "eval" / "cold_start")
     rl_data = _write_jsonl(out / "data" / "rl.jsonl", _rows(data["rl"]))
@@ -147,8 +221,10 @@ def run_seed(cfg: DistillationConfig, seed: int, data: dict[str, Any], teacher: 
     random.Random(seed).shuffle(own_rows)
     own_rows = own_rows[: len(teacher_rows)]  # as many traces as the teacher gave, where the student has them
     if not own_rows:
-        raise RuntimeError(f"seed {seed}: the student's cold start gave no correct readable trace for self_distill; "
-                           "train the cold start longer or sample more (samples_per_problem)")
+        raise RuntimeError(
+            f"seed {seed}: the student's cold start gave no correct readable trace for self_distill; "
+            "train the cold start longer or sample more (samples_per_problem)"
+        )
     record["seconds"]["cold_start"] = time.monotonic() - t0
     save = max(1, cfg.rl_steps // cfg.curve_points) if cfg.curve_points else None
     sft_batch, sft_lr = cfg.prompts_per_step, cfg.sft_learning_rate
@@ -160,7 +236,17 @@ def run_seed(cfg: DistillationConfig, seed: int, data: dict[str, Any], teacher: 
             _grpo(cfg, str(cold), rl_data, arm_dir, RL_REWARDS, seed, save_steps=save)
         elif arm == "distill":
             traces = _write_jsonl(out / "data" / "teacher_traces.jsonl", teacher_rows)
-            _sft(str(cold), traces, arm_dir, cfg.rl_steps, sft_lr, sft_batch, seed, cosine=False, save_steps=save)
+            _sft(
+                str(cold),
+                traces,
+                arm_dir,
+                cfg.rl_steps,
+                sft_lr,
+                sft_batch,
+                seed,
+                cosine=False,
+                save_steps=save,
+            )
         elif arm == "distill_grpo":
             _grpo(cfg, str(out / "distill"), rl_data, arm_dir, RL_REWARDS, seed)
         else:
@@ -168,10 +254,12 @@ def run_seed(cfg: DistillationConfig, seed: int, data: dict[str, Any], teacher: 
             _sft(str(cold), traces, arm_dir, cfg.rl_steps, sft_lr, sft_batch, seed, cosine=False)
         history = _log_history(arm_dir)
         steps = max((int(h.get("step", 0)) for h in history), default=0)
-        record["arms"][arm] = {"init_sha256": init_sha, "optimizer_steps": steps + (cfg.rl_steps if arm ==
-                                                                                    "distill_grpo" else 0),
-                               "mean_completion_tokens": _mean_logged(history, "completions/mean_length"),
-                               "eval": evaluate_model(cfg, arm_dir, data["tests"], out / "eval" / arm)}
+        record["arms"][arm] = {
+            "init_sha256": init_sha,
+            "optimizer_steps": steps + (cfg.rl_steps if arm == "distill_grpo" else 0),
+            "mean_completion_tokens": _mean_logged(history, "completions/mean_length"),
+            "eval": evaluate_model(cfg, arm_dir, data["tests"], out / "eval" / arm),
+        }
         if arm in ("distill", "self_distill"):
             record["arms"][arm]["traces"] = len(teacher_rows if arm == "distill" else own_rows)
         record["seconds"][arm] = time.monotonic() - t0
@@ -187,9 +275,14 @@ def check_distillation_claim(result: dict[str, Any], min_gap: float = 0.10) -> d
     for split in result["harder_splits"]:
         d, g, s = (arms[a][split] for a in ("distill", "grpo", "self_distill"))
         gap = d["pass@1"] - g["pass@1"]
-        entry = {"distill_minus_grpo": gap, "intervals_separate": d["ci95"][0] > g["ci95"][1],
-                 "distill_minus_self_distill": d["pass@1"] - s["pass@1"]}
-        entry["holds"] = gap >= min_gap and entry["intervals_separate"] and entry["distill_minus_self_distill"] > 0
+        entry = {
+            "distill_minus_grpo": gap,
+            "intervals_separate": d["ci95"][0] > g["ci95"][1],
+            "distill_minus_self_distill": d["pass@1"] - s["pass@1"],
+        }
+        entry["holds"] = (
+            gap >= min_gap and entry["intervals_separate"] and entry["distill_minus_self_distill"] > 0
+        )
         out["harder"][split] = entry
         out["holds"] &= entry["holds"]
     return out
@@ -201,17 +294,27 @@ def results_table(result: dict[str, Any]) -> str:
 
     teacher, cost = result["teacher"], result["cost"]
     lines = arm_rows(result)
-    lines.append("\nteacher " + teacher["model"] + ": pass@1 " + ", ".join(f"{s} {v:.3f}" for s, v in
-                                                                          teacher["pass@1"].items()))
-    lines.append(f"cost: teacher {cost['teacher_optimizer_steps']} optimizer steps, {cost['teacher_sampled_tokens']:,} "
-                 f"tokens sampled for {cost['teacher_traces']} traces; student {cost['student_optimizer_steps']} "
-                 "steps per arm (distill_grpo: twice)")
+    lines.append(
+        "\nteacher "
+        + teacher["model"]
+        + ": pass@1 "
+        + ", ".join(f"{s} {v:.3f}" for s, v in teacher["pass@1"].items())
+    )
+    lines.append(
+        f"cost: teacher {cost['teacher_optimizer_steps']} optimizer steps, {cost['teacher_sampled_tokens']:,} "
+        f"tokens sampled for {cost['teacher_traces']} traces; student {cost['student_optimizer_steps']} "
+        "steps per arm (distill_grpo: twice)"
+    )
     for split, c in result["claim"]["harder"].items():
-        lines.append(f"{split}: distill - grpo = {c['distill_minus_grpo']:+.3f} (intervals "
-                     f"{'separate' if c['intervals_separate'] else 'OVERLAP'}); distill - self_distill = "
-                     f"{c['distill_minus_self_distill']:+.3f}")
-    lines.append(f"claim {'HOLDS' if result['claim']['holds'] else 'DOES NOT HOLD'} (seeds {result['seeds']}, "
-                 f"{result['seconds']:.0f}s in all)")
+        lines.append(
+            f"{split}: distill - grpo = {c['distill_minus_grpo']:+.3f} (intervals "
+            f"{'separate' if c['intervals_separate'] else 'OVERLAP'}); distill - self_distill = "
+            f"{c['distill_minus_self_distill']:+.3f}"
+        )
+    lines.append(
+        f"claim {'HOLDS' if result['claim']['holds'] else 'DOES NOT HOLD'} (seeds {result['seeds']}, "
+        f"{result['seconds']:.0f}s in all)"
+    )
     return "\n".join(lines)
 
 
@@ -225,21 +328,36 @@ def run_experiment(cfg: DistillationConfig, data: dict[str, Any] | None = None) 
     out = Path(cfg.output_dir)
     started = time.monotonic()
     data = data or build_data(cfg, out / "data")
-    logger.info("teacher %s: cold start %d steps, GRPO %d steps", cfg.teacher_model, cfg.teacher_cold_start_steps,
-                cfg.teacher_rl_steps)
+    logger.info(
+        "teacher %s: cold start %d steps, GRPO %d steps",
+        cfg.teacher_model,
+        cfg.teacher_cold_start_steps,
+        cfg.teacher_rl_steps,
+    )
     teacher = train_teacher(cfg, data, out / "teacher")
     if not teacher["traces"]["rows"]:
-        raise RuntimeError(f"the teacher ({teacher['pass@1']}) gave no correct readable trace: train it longer "
-                           "(teacher_rl_steps) or sample more (samples_per_problem)")
+        raise RuntimeError(
+            f"the teacher ({teacher['pass@1']}) gave no correct readable trace: train it longer "
+            "(teacher_rl_steps) or sample more (samples_per_problem)"
+        )
     seeds = list(range(cfg.seeds))
     records = [run_seed(cfg, seed, data, teacher, out / f"seed{seed}") for seed in seeds]
-    result = summarise(cfg, seeds, records, time.monotonic() - started, arms=DISTILL_ARMS,
-                       claim=lambda r: check_distillation_claim(r, cfg.min_gap))
+    result = summarise(
+        cfg,
+        seeds,
+        records,
+        time.monotonic() - started,
+        arms=DISTILL_ARMS,
+        claim=lambda r: check_distillation_claim(r, cfg.min_gap),
+    )
     result["teacher"] = {k: v for k, v in teacher.items() if k not in ("eval", "traces")}
     result["teacher"]["traces"] = {k: v for k, v in teacher["traces"].items() if k != "rows"}
-    result["cost"] = {"teacher_optimizer_steps": teacher["optimizer_steps"],
-                      "teacher_sampled_tokens": teacher["traces"]["generated_tokens"],
-                      "teacher_traces": len(teacher["traces"]["rows"]), "student_optimizer_steps": cfg.rl_steps}
+    result["cost"] = {
+        "teacher_optimizer_steps": teacher["optimizer_steps"],
+        "teacher_sampled_tokens": teacher["traces"]["generated_tokens"],
+        "teacher_traces": len(teacher["traces"]["rows"]),
+        "student_optimizer_steps": cfg.rl_steps,
+    }
     (out / RESULT_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     curves = {arm: [r["curve"][arm] for r in records] for arm in CURVE_ARMS}
     plot_results(result, out / FIGURE_FILE, curves=curves, step_label="student optimizer step")
@@ -252,8 +370,9 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns 0 when the experiment ran (whether or not the claim holds: see the table and ``claim`` in the
     JSON), 2 with a one-line error for bad options."""
-    return experiment_main("distillation", DistillationConfig, run_experiment, results_table,
-                           (RESULT_FILE, FIGURE_FILE), argv)
+    return experiment_main(
+        "distillation", DistillationConfig, run_experiment, results_table, (RESULT_FILE, FIGURE_FILE), argv
+    )
 
 
 if __name__ == "__main__":

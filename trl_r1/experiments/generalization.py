@@ -41,55 +41,113 @@ from trl_r1.experiments.report import ARMS
 logger = logging.getLogger(__name__)
 
 RESULT_FILE, FIGURE_FILE = "generalization.json", "generalization.png"
-_TRAIN_DEFAULTS = dict(use_cpu=True, bf16=False, gradient_checkpointing=False, dtype="float32", report_to="none",
-                       dataloader_num_workers=0, disable_tqdm=True, logging_steps=5, save_strategy="no")
+_TRAIN_DEFAULTS = dict(
+    use_cpu=True,
+    bf16=False,
+    gradient_checkpointing=False,
+    dtype="float32",
+    report_to="none",
+    dataloader_num_workers=0,
+    disable_tqdm=True,
+    logging_steps=5,
+    save_strategy="no",
+)
 
 
 @dataclass
 class GeneralizationConfig:
     """Options of the generalization experiment (defaults = ``recipes/experiments/generalization.yaml``)."""
 
-    output_dir: str = field(default="runs/generalization", metadata={"help": "Where every arm and the results go."})
-    seeds: int = field(default=3, metadata={"help": "Number of seeds (0..N-1): model initialisation and training "
-                                                    "order; the problems are the same for every seed. 5 for "
-                                                    "publication-grade numbers (mean ± std over seeds)."})
-    model: str = field(default="trl-r1/tiny?hidden_size=128",
-                       metadata={"help": "Base model (a trl-r1/tiny alias: the seed is added to it)."})
-    easy_split: str = field(default="same_width", metadata={
-        "help": "Difficulty of the worked solutions (trl_r1.data.synthetic.DIFFICULTIES)."})
-    harder_splits: list[str] = field(default_factory=lambda: ["mixed_width"], metadata={
-        "help": "Difficulties given to RL with final answers only; no worked solution of them is ever trained on."})
-    short_repeats: int = field(default=20, metadata={
-        "help": "Extra copies of each easy worked solution with 1-digit operands in the cold start (there are few)."})
+    output_dir: str = field(
+        default="runs/generalization", metadata={"help": "Where every arm and the results go."}
+    )
+    seeds: int = field(
+        default=3,
+        metadata={
+            "help": "Number of seeds (0..N-1): model initialisation and training "
+            "order; the problems are the same for every seed. 5 for "
+            "publication-grade numbers (mean ± std over seeds)."
+        },
+    )
+    model: str = field(
+        default="trl-r1/tiny?hidden_size=128",
+        metadata={"help": "Base model (a trl-r1/tiny alias: the seed is added to it)."},
+    )
+    easy_split: str = field(
+        default="same_width",
+        metadata={"help": "Difficulty of the worked solutions (trl_r1.data.synthetic.DIFFICULTIES)."},
+    )
+    harder_splits: list[str] = field(
+        default_factory=lambda: ["mixed_width"],
+        metadata={
+            "help": "Difficulties given to RL with final answers only; no worked solution of them is ever trained on."
+        },
+    )
+    short_repeats: int = field(
+        default=20,
+        metadata={
+            "help": "Extra copies of each easy worked solution with 1-digit operands in the cold start (there are few)."
+        },
+    )
     cold_start_steps: int = field(default=1000, metadata={"help": "Cold-start SFT optimizer steps."})
-    cold_start_learning_rate: float = field(default=1e-3, metadata={"help": "Cold-start peak learning rate (cosine)."})
+    cold_start_learning_rate: float = field(
+        default=1e-3, metadata={"help": "Cold-start peak learning rate (cosine)."}
+    )
     cold_start_batch_size: int = field(default=8, metadata={"help": "Cold-start SFT batch size."})
-    rl_steps: int = field(default=250, metadata={"help": "Optimizer steps of every arm after the cold start."})
-    prompts_per_step: int = field(default=16, metadata={
-        "help": "Problems per optimizer step: GRPO prompts (x num_generations) and the SFT controls' batch size."})
+    rl_steps: int = field(
+        default=250, metadata={"help": "Optimizer steps of every arm after the cold start."}
+    )
+    prompts_per_step: int = field(
+        default=16,
+        metadata={
+            "help": "Problems per optimizer step: GRPO prompts (x num_generations) and the SFT controls' batch size."
+        },
+    )
     num_generations: int = field(default=8, metadata={"help": "GRPO samples per prompt."})
-    max_completion_length: int = field(default=48, metadata={"help": "Completion budget in tokens (train and eval)."})
+    max_completion_length: int = field(
+        default=48, metadata={"help": "Completion budget in tokens (train and eval)."}
+    )
     rl_learning_rate: float = field(default=3e-4, metadata={"help": "GRPO learning rate (constant)."})
-    rl_beta: float = field(default=0.0, metadata={"help": "KL coefficient to the cold start in the GRPO arms."})
+    rl_beta: float = field(
+        default=0.0, metadata={"help": "KL coefficient to the cold start in the GRPO arms."}
+    )
     rl_temperature: float = field(default=1.0, metadata={"help": "GRPO rollout temperature."})
-    easy_mix: float = field(default=0.4, metadata={
-        "help": "Share of easy answer-only problems in the RL data (the rest: harder ones)."})
-    self_check_share: float = field(default=0.0, metadata={
-        "help": "Share of cold-start worked solutions whose reasoning ends with an optional check (',check 85-38=47'), "
-                "never rewarded; the results then report how often each arm writes one and pass@1 with and "
-                "without it (0: off)."})
-    sft_learning_rate: float = field(default=1e-3, metadata={"help": "Learning rate (constant) of the SFT controls."})
+    easy_mix: float = field(
+        default=0.4,
+        metadata={"help": "Share of easy answer-only problems in the RL data (the rest: harder ones)."},
+    )
+    self_check_share: float = field(
+        default=0.0,
+        metadata={
+            "help": "Share of cold-start worked solutions whose reasoning ends with an optional check (',check 85-38=47'), "
+            "never rewarded; the results then report how often each arm writes one and pass@1 with and "
+            "without it (0: off)."
+        },
+    )
+    sft_learning_rate: float = field(
+        default=1e-3, metadata={"help": "Learning rate (constant) of the SFT controls."}
+    )
     n_test: int = field(default=128, metadata={"help": "Held-out problems per difficulty."})
     k: int = field(default=4, metadata={"help": "Samples per test problem (pass@1 is their mean)."})
     temperature: float = field(default=0.6, metadata={"help": "Evaluation temperature (R1: 0.6)."})
     top_p: float = field(default=0.95, metadata={"help": "Evaluation top-p (R1: 0.95)."})
-    curve_points: int = field(default=4, metadata={
-        "help": "Treatment checkpoints evaluated for the pass@1-vs-step curve (0: none)."})
-    bootstrap_samples: int = field(default=2000, metadata={"help": "Bootstrap resamples for the 95 percent intervals."})
-    min_gap: float = field(default=0.15, metadata={
-        "help": "The claim: harder-split pass@1 of the treatment minus the best control, at least this."})
-    easy_tolerance: float = field(default=0.05, metadata={
-        "help": "The claim: easy-split pass@1 may trail sft_continued by at most this."})
+    curve_points: int = field(
+        default=4,
+        metadata={"help": "Treatment checkpoints evaluated for the pass@1-vs-step curve (0: none)."},
+    )
+    bootstrap_samples: int = field(
+        default=2000, metadata={"help": "Bootstrap resamples for the 95 percent intervals."}
+    )
+    min_gap: float = field(
+        default=0.15,
+        metadata={
+            "help": "The claim: harder-split pass@1 of the treatment minus the best control, at least this."
+        },
+    )
+    easy_tolerance: float = field(
+        default=0.05,
+        metadata={"help": "The claim: easy-split pass@1 may trail sft_continued by at most this."},
+    )
 
     def __post_init__(self):
         from trl_r1.data.synthetic import DIFFICULTIES
@@ -103,7 +161,9 @@ class GeneralizationConfig:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.num_generations < 2:
-            raise ValueError(f"num_generations must be >= 2 (GRPO compares samples), got {self.num_generations}")
+            raise ValueError(
+                f"num_generations must be >= 2 (GRPO compares samples), got {self.num_generations}"
+            )
         if not 0.0 <= self.easy_mix < 1.0:
             raise ValueError(f"easy_mix must be in [0, 1), got {self.easy_mix}")
         if not 0.0 <= self.self_check_share <= 1.0:
@@ -124,9 +184,14 @@ class RandomReward:
 
     __name__ = "random_reward"
 
-    def __call__(self, completions: list[Any], prompts: list[Any] | None = None,
-                 random_reward_rate: list[float] | None = None, trainer_state: Any = None,
-                 **kwargs: Any) -> list[float]:
+    def __call__(
+        self,
+        completions: list[Any],
+        prompts: list[Any] | None = None,
+        random_reward_rate: list[float] | None = None,
+        trainer_state: Any = None,
+        **kwargs: Any,
+    ) -> list[float]:
         if random_reward_rate is None:
             raise ValueError("random_reward needs a 'random_reward_rate' dataset column (the rate of 1s)")
         step = getattr(trainer_state, "global_step", 0)
@@ -160,8 +225,9 @@ def with_self_check(problem: Any) -> str:
     return problem.r1_zero_solution().replace(THINK_END, check + THINK_END, 1)
 
 
-def _rows(problems: list, completion: str | None = None, checked: frozenset = frozenset(),
-          **extra: Any) -> list[dict[str, Any]]:
+def _rows(
+    problems: list, completion: str | None = None, checked: frozenset = frozenset(), **extra: Any
+) -> list[dict[str, Any]]:
     rows = []
     for p in problems:
         row = {"question": p.question, "solution": str(p.answer), "prompt": f"{p.question}=", **extra}
@@ -208,8 +274,10 @@ def build_data(cfg: GeneralizationConfig, data_dir: Path) -> dict[str, Any]:
     for name in cfg.harder_splits:
         shared = worked & {p.question for s in ("rl", "test") for p in difficulty_problems(name, s)}
         if shared:
-            raise ValueError(f"harder split {name!r} overlaps easy_split {cfg.easy_split!r} (e.g. {min(shared)}): "
-                             "its problems would have worked solutions; pick difficulties that exclude each other")
+            raise ValueError(
+                f"harder split {name!r} overlaps easy_split {cfg.easy_split!r} (e.g. {min(shared)}): "
+                "its problems would have worked solutions; pick difficulties that exclude each other"
+            )
     checked = frozenset(random.Random(2).sample(sorted(worked), round(len(worked) * cfg.self_check_share)))
     trained = worked | {p.question for p in rl}
     if trained & {p.question for ps in tests.values() for p in ps}:  # guaranteed by the hash buckets
@@ -219,8 +287,12 @@ def build_data(cfg: GeneralizationConfig, data_dir: Path) -> dict[str, Any]:
         "rl": rl,
         "answer_only": _write_jsonl(data_dir / "answer_only.jsonl", _rows(rl, "answer")),
         "tests": tests,
-        "sizes": {"cold_start": len(cold), "rl": len(rl), "rl_harder": len(hard),
-                  "cold_start_with_check": sum(p.question in checked for p in cold)},
+        "sizes": {
+            "cold_start": len(cold),
+            "rl": len(rl),
+            "rl_harder": len(hard),
+            "cold_start_with_check": sum(p.question in checked for p in cold),
+        },
     }
 
 
@@ -243,28 +315,69 @@ def _checkpoints(save_steps: int | None) -> dict[str, Any]:
     return dict(save_strategy="steps", save_steps=save_steps, save_only_model=True) if save_steps else {}
 
 
-def _sft(model: str, data: str, out: Path, steps: int, lr: float, batch: int, seed: int, cosine: bool,
-         save_steps: int | None = None) -> None:
+def _sft(
+    model: str,
+    data: str,
+    out: Path,
+    steps: int,
+    lr: float,
+    batch: int,
+    seed: int,
+    cosine: bool,
+    save_steps: int | None = None,
+) -> None:
     from trl_r1.pipeline.stages import run_sft_stage
 
-    run_sft_stage(dict(_TRAIN_DEFAULTS, model_name_or_path=model, dataset_name=data, output_dir=str(out),
-                       cold_start_format=False, max_steps=steps, per_device_train_batch_size=batch,
-                       learning_rate=lr, lr_scheduler_type="cosine" if cosine else "constant",
-                       warmup_steps=min(20, steps // 10) if cosine else 0, max_length=128, seed=seed,
-                       **_checkpoints(save_steps)))
+    run_sft_stage(
+        dict(
+            _TRAIN_DEFAULTS,
+            model_name_or_path=model,
+            dataset_name=data,
+            output_dir=str(out),
+            cold_start_format=False,
+            max_steps=steps,
+            per_device_train_batch_size=batch,
+            learning_rate=lr,
+            lr_scheduler_type="cosine" if cosine else "constant",
+            warmup_steps=min(20, steps // 10) if cosine else 0,
+            max_length=128,
+            seed=seed,
+            **_checkpoints(save_steps),
+        )
+    )
 
 
-def _grpo(cfg: GeneralizationConfig, model: str, data: str, out: Path, rewards: list[str], seed: int,
-          save_steps: int | None = None) -> None:
+def _grpo(
+    cfg: GeneralizationConfig,
+    model: str,
+    data: str,
+    out: Path,
+    rewards: list[str],
+    seed: int,
+    save_steps: int | None = None,
+) -> None:
     from trl_r1.pipeline.stages import run_grpo_stage
 
     saving = _checkpoints(save_steps)
-    run_grpo_stage(dict(_TRAIN_DEFAULTS, model_name_or_path=model, dataset_name=data, output_dir=str(out),
-                        reward_funcs=rewards, max_steps=cfg.rl_steps,
-                        per_device_train_batch_size=cfg.prompts_per_step * cfg.num_generations,
-                        num_generations=cfg.num_generations, max_completion_length=cfg.max_completion_length,
-                        learning_rate=cfg.rl_learning_rate, lr_scheduler_type="constant",
-                        temperature=cfg.rl_temperature, beta=cfg.rl_beta, seed=seed, **saving))
+    run_grpo_stage(
+        dict(
+            _TRAIN_DEFAULTS,
+            model_name_or_path=model,
+            dataset_name=data,
+            output_dir=str(out),
+            reward_funcs=rewards,
+            max_steps=cfg.rl_steps,
+            per_device_train_batch_size=cfg.prompts_per_step * cfg.num_generations,
+            num_generations=cfg.num_generations,
+            max_completion_length=cfg.max_completion_length,
+            learning_rate=cfg.rl_learning_rate,
+            lr_scheduler_type="constant",
+            temperature=cfg.rl_temperature,
+            beta=cfg.rl_beta,
+            seed=seed,
+            **saving,
+        )
+    )
 
 
 def _mean_logged(history: list[dict[str, Any]], key: str) -> float | None:
@@ -278,10 +391,22 @@ def run_seed(cfg: GeneralizationConfig, seed: int, data: dict[str, Any], out: Pa
     sep = "&" if "?" in cfg.model else "?"
     cold = out / "cold_start"
     t0 = time.monotonic()
-    logger.info("seed %d: cold start (%d steps on %d worked solutions)", seed, cfg.cold_start_steps,
-                data["sizes"]["cold_start"])
-    _sft(f"{cfg.model}{sep}seed={seed}", data["cold_start"], cold, cfg.cold_start_steps,
-         cfg.cold_start_learning_rate, cfg.cold_start_batch_size, seed, cosine=True)
+    logger.info(
+        "seed %d: cold start (%d steps on %d worked solutions)",
+        seed,
+        cfg.cold_start_steps,
+        data["sizes"]["cold_start"],
+    )
+    _sft(
+        f"{cfg.model}{sep}seed={seed}",
+        data["cold_start"],
+        cold,
+        cfg.cold_start_steps,
+        cfg.cold_start_learning_rate,
+        cfg.cold_start_batch_size,
+        seed,
+        cosine=True,
+    )
     cold_sha = _sha256(cold)
     record: dict[str, Any] = {"cold_start_sha256": cold_sha, "arms": {}, "seconds": {}}
     record["cold_start"] = evaluate_model(cfg, cold, data["tests"], out / "eval" / "cold_start")
@@ -295,31 +420,64 @@ def run_seed(cfg: GeneralizationConfig, seed: int, data: dict[str, Any], out: Pa
         init_sha = _sha256(cold)  # what this arm starts from, read as it starts
         logger.info("seed %d: %s (%d steps)", seed, arm, cfg.rl_steps)
         if arm == "treatment":
-            _grpo(cfg, str(cold), _write_jsonl(out / "data" / "rl.jsonl", rl), arm_dir,
-                  ["accuracy", "r1_zero_format"], seed, save_steps=save)
+            _grpo(
+                cfg,
+                str(cold),
+                _write_jsonl(out / "data" / "rl.jsonl", rl),
+                arm_dir,
+                ["accuracy", "r1_zero_format"],
+                seed,
+                save_steps=save,
+            )
             rate = _mean_logged(_log_history(arm_dir), "rewards/accuracy_reward/mean") or 0.0
         elif arm == "grpo_format_only":
-            _grpo(cfg, str(cold), _write_jsonl(out / "data" / "rl.jsonl", rl), arm_dir, ["r1_zero_format"], seed)
+            _grpo(
+                cfg, str(cold), _write_jsonl(out / "data" / "rl.jsonl", rl), arm_dir, ["r1_zero_format"], seed
+            )
         elif arm == "grpo_random_reward":
             rows = [dict(r, random_reward_rate=rate) for r in rl]
-            _grpo(cfg, str(cold), _write_jsonl(out / "data" / "rl_random.jsonl", rows), arm_dir,
-                  ["trl_r1.experiments.generalization.random_reward", "r1_zero_format"], seed)
+            _grpo(
+                cfg,
+                str(cold),
+                _write_jsonl(out / "data" / "rl_random.jsonl", rows),
+                arm_dir,
+                ["trl_r1.experiments.generalization.random_reward", "r1_zero_format"],
+                seed,
+            )
         elif arm == "sft_continued":
-            _sft(str(cold), data["cold_start"], arm_dir, cfg.rl_steps, cfg.sft_learning_rate, cfg.prompts_per_step,
-                 seed, cosine=False)
+            _sft(
+                str(cold),
+                data["cold_start"],
+                arm_dir,
+                cfg.rl_steps,
+                cfg.sft_learning_rate,
+                cfg.prompts_per_step,
+                seed,
+                cosine=False,
+            )
         else:
-            _sft(str(cold), data["answer_only"], arm_dir, cfg.rl_steps, cfg.sft_learning_rate, cfg.prompts_per_step,
-                 seed, cosine=False)
+            _sft(
+                str(cold),
+                data["answer_only"],
+                arm_dir,
+                cfg.rl_steps,
+                cfg.sft_learning_rate,
+                cfg.prompts_per_step,
+                seed,
+                cosine=False,
+            )
         history = _log_history(arm_dir)
         steps = max((int(h.get("step", 0)) for h in history), default=0)
         record["arms"][arm] = {
-            "init_sha256": init_sha, "optimizer_steps": steps,
+            "init_sha256": init_sha,
+            "optimizer_steps": steps,
             "mean_completion_tokens": _mean_logged(history, "completions/mean_length"),
             "eval": evaluate_model(cfg, arm_dir, data["tests"], out / "eval" / arm),
         }
         if arm.startswith("grpo") or arm == "treatment":
             record["arms"][arm]["generated_tokens_budget_per_step"] = (
-                cfg.prompts_per_step * cfg.num_generations * cfg.max_completion_length)
+                cfg.prompts_per_step * cfg.num_generations * cfg.max_completion_length
+            )
         if arm == "grpo_random_reward":
             record["arms"][arm]["random_reward_rate"] = rate
         record["seconds"][arm] = time.monotonic() - t0
@@ -334,20 +492,36 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def evaluate_model(cfg: GeneralizationConfig, model_dir: Path, tests: dict[str, list], out: Path) -> dict[str, Any]:
+def evaluate_model(
+    cfg: GeneralizationConfig, model_dir: Path, tests: dict[str, list], out: Path
+) -> dict[str, Any]:
     """Per split: per-problem pass@1 (mean of k samples), mean response tokens, R1-Zero format compliance."""
     from trl_r1.eval import evaluate
     from trl_r1.rewards.format import r1_zero_format_score
 
     results = {}
     for name, problems in tests.items():
-        rows = [{"question": p.question, "answer": str(p.answer), "prompt": f"{p.question}="} for p in problems]
-        res = evaluate(str(model_dir), rows, k=cfg.k, temperature=cfg.temperature, top_p=cfg.top_p,
-                       max_new_tokens=cfg.max_completion_length, backend="transformers", progress=False,
-                       batch_size=256, output_dir=out / name)
+        rows = [
+            {"question": p.question, "answer": str(p.answer), "prompt": f"{p.question}="} for p in problems
+        ]
+        res = evaluate(
+            str(model_dir),
+            rows,
+            k=cfg.k,
+            temperature=cfg.temperature,
+            top_p=cfg.top_p,
+            max_new_tokens=cfg.max_completion_length,
+            backend="transformers",
+            progress=False,
+            batch_size=256,
+            output_dir=out / name,
+        )
         records = [json.loads(line) for line in (out / name / "samples.jsonl").read_text().splitlines()]
-        samples = [(SELF_CHECK.strip() in s["text"], v == 1.0) for r in records
-                   for s, v in zip(r["samples"], r["verdicts"], strict=True)]
+        samples = [
+            (SELF_CHECK.strip() in s["text"], v == 1.0)
+            for r in records
+            for s, v in zip(r["samples"], r["verdicts"], strict=True)
+        ]
         results[name] = {
             "per_problem": [sum(v == 1.0 for v in r["verdicts"]) / len(r["verdicts"]) for r in records],
             "self_check": self_check_stats(samples),
@@ -366,13 +540,21 @@ def self_check_stats(samples: list[tuple[bool, bool]]) -> dict[str, Any]:
     """
     used = [ok for has, ok in samples if has]
     unused = [ok for has, ok in samples if not has]
-    return {"rate": len(used) / len(samples) if samples else 0.0,
-            "pass@1_with": sum(used) / len(used) if used else None,
-            "pass@1_without": sum(unused) / len(unused) if unused else None, "n_samples": len(samples)}
+    return {
+        "rate": len(used) / len(samples) if samples else 0.0,
+        "pass@1_with": sum(used) / len(used) if used else None,
+        "pass@1_without": sum(unused) / len(unused) if unused else None,
+        "n_samples": len(samples),
+    }
 
 
-def treatment_curve(cfg: GeneralizationConfig, out: Path, tests: dict[str, list],
-                    record: dict[str, Any], arm: str = "treatment") -> list[dict[str, Any]]:
+def treatment_curve(
+    cfg: GeneralizationConfig,
+    out: Path,
+    tests: dict[str, list],
+    record: dict[str, Any],
+    arm: str = "treatment",
+) -> list[dict[str, Any]]:
     """Held-out pass@1 and response length of ``arm`` (trained in ``out/<arm>`` from the cold start, with
     checkpoints) at step 0, its checkpoints and the end."""
     points = [(0, record["cold_start"])]
@@ -381,10 +563,20 @@ def treatment_curve(cfg: GeneralizationConfig, out: Path, tests: dict[str, list]
         if step < cfg.rl_steps:
             points.append((step, evaluate_model(cfg, ckpt, tests, out / "eval" / f"{arm}-{step}")))
     points.append((cfg.rl_steps, record["arms"][arm]["eval"]))
-    return [{"step": step, **{name: {"pass@1": _mean(ev[name]["per_problem"]),
-                                     "mean_response_tokens": ev[name]["mean_response_tokens"],
-                                     "self_check_rate": ev[name]["self_check"]["rate"]} for name in ev}}
-            for step, ev in points]
+    return [
+        {
+            "step": step,
+            **{
+                name: {
+                    "pass@1": _mean(ev[name]["per_problem"]),
+                    "mean_response_tokens": ev[name]["mean_response_tokens"],
+                    "self_check_rate": ev[name]["self_check"]["rate"],
+                }
+                for name in ev
+            },
+        }
+        for step, ev in points
+    ]
 
 
 def run_experiment(cfg: GeneralizationConfig, data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -417,15 +609,18 @@ def make_parser(name: str = "generalization", config_type: type | None = None) -
     return CommandParser((config_type or GeneralizationConfig,), prog=f"trl-r1 experiment {name}")
 
 
-def experiment_main(name: str, config_type: type, run: Any, table: Any, files: tuple[str, str],
-                    argv: list[str] | None) -> int:
+def experiment_main(
+    name: str, config_type: type, run: Any, table: Any, files: tuple[str, str], argv: list[str] | None
+) -> int:
     """The command line of an experiment: parse ``config_type`` (:func:`make_parser`: ``--config YAML`` plus
     flags), build the data (bad options: a one-line error, exit 2, before any training), ``run(cfg, data)``,
     print ``table(result)`` and where ``files`` (result, figure) went."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
-        cfg, unknown = make_parser(name, config_type).parse_args_and_config(args=argv, return_remaining_strings=True)
+        cfg, unknown = make_parser(name, config_type).parse_args_and_config(
+            args=argv, return_remaining_strings=True
+        )
         if unknown:
             raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
         data = build_data(cfg, Path(cfg.output_dir) / "data")
@@ -445,8 +640,14 @@ def main(argv: list[str] | None = None) -> int:
     ``claim`` in the JSON), 2 with a one-line error for bad options."""
     from trl_r1.experiments.report import results_table
 
-    return experiment_main("generalization", GeneralizationConfig, run_experiment, results_table,
-                           (RESULT_FILE, FIGURE_FILE), argv)
+    return experiment_main(
+        "generalization",
+        GeneralizationConfig,
+        run_experiment,
+        results_table,
+        (RESULT_FILE, FIGURE_FILE),
+        argv,
+    )
 
 
 if __name__ == "__main__":

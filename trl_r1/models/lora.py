@@ -40,7 +40,9 @@ def ties_embeddings(model: Any) -> bool:
     return out is not None and out.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
 
 
-def cold_start_lora_config(model: Any, model_args: Any = None, train_new_tokens: bool = True, **overrides: Any):
+def cold_start_lora_config(
+    model: Any, model_args: Any = None, train_new_tokens: bool = True, **overrides: Any
+):
     """A ``peft.LoraConfig`` for cold-start SFT that also trains the new marker rows.
 
     Starts from TRL's ``get_peft_config(model_args)`` when ``model_args`` (a ``trl.ModelConfig``)
@@ -80,6 +82,3 @@ def cold_start_lora_config(model: Any, model_args: Any = None, train_new_tokens:
             # One shared trainable copy; otherwise merging unties the head from the embeddings.
             config.ensure_weight_tying = True
     return config
-
-
-

@@ -19,7 +19,11 @@ from trl_r1._runtime import cache_dir
 logger = logging.getLogger(__name__)
 
 
-TINY_ALIASES = {"trl-r1/tiny": True, "trl-r1/tiny-base": False, "trl-r1/tiny-deepseek": True}  # alias -> R1 tags
+TINY_ALIASES = {
+    "trl-r1/tiny": True,
+    "trl-r1/tiny-base": False,
+    "trl-r1/tiny-deepseek": True,
+}  # alias -> R1 tags
 TINY_REWARD_MODEL = "trl-r1/tiny-reward"
 _TINY_OPTIONS = {"hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "seed"}
 _TINY_REWARD_OPTIONS = {"hidden_size", "seed"}
@@ -46,8 +50,9 @@ def resolve_model(name_or_path: str) -> str:
     allowed = _TINY_REWARD_OPTIONS if reward else _TINY_OPTIONS
     unknown = set(options) - allowed
     if unknown:
-        raise ValueError(f"unknown tiny-model option(s) {sorted(unknown)} in {name_or_path!r}; "
-                         f"allowed: {sorted(allowed)}")
+        raise ValueError(
+            f"unknown tiny-model option(s) {sorted(unknown)} in {name_or_path!r}; allowed: {sorted(allowed)}"
+        )
     kwargs = {k: int(v) for k, v in options.items()}
     key = parts.path.replace("/", "_") + "".join(f"-{k}{v}" for k, v in sorted(kwargs.items()))
     target = cache_dir() / "models" / key

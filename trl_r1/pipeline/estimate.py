@@ -40,11 +40,19 @@ class MemoryEstimate:
 
     @property
     def total(self) -> float:
-        return self.weights + self.gradients + self.optimizer + self.activations + self.reference + self.kv_cache
+        return (
+            self.weights + self.gradients + self.optimizer + self.activations + self.reference + self.kv_cache
+        )
 
     def describe(self) -> str:
-        parts = [("weights", self.weights), ("grads", self.gradients), ("optimizer", self.optimizer),
-                 ("activations", self.activations), ("reference", self.reference), ("kv cache", self.kv_cache)]
+        parts = [
+            ("weights", self.weights),
+            ("grads", self.gradients),
+            ("optimizer", self.optimizer),
+            ("activations", self.activations),
+            ("reference", self.reference),
+            ("kv cache", self.kv_cache),
+        ]
         shown = " + ".join(f"{name} {_size(value)}" for name, value in parts if value)
         text = f"~{_size(self.total)} per GPU (estimate, not measured: {shown})"
         if self.vllm_share:
@@ -61,13 +69,27 @@ def _dims(config: dict[str, Any]) -> tuple[int, int, int, int, int, int]:
     heads = int(config.get("num_attention_heads", 1))
     head_dim = int(config.get("head_dim") or h // heads)
     kv = int(config.get("num_key_value_heads") or heads) * head_dim
-    return h, int(config.get("intermediate_size", 4 * h)), layers, heads * head_dim, kv, int(config["vocab_size"])
+    return (
+        h,
+        int(config.get("intermediate_size", 4 * h)),
+        layers,
+        heads * head_dim,
+        kv,
+        int(config["vocab_size"]),
+    )
 
 
 def _linear_shapes(config: dict[str, Any]) -> dict[str, tuple[int, int]]:
     h, inter, _, q, kv, _ = _dims(config)
-    return {"q": (h, q), "k": (h, kv), "v": (h, kv), "o": (q, h), "gate": (h, inter), "up": (h, inter),
-            "down": (inter, h)}
+    return {
+        "q": (h, q),
+        "k": (h, kv),
+        "v": (h, kv),
+        "o": (q, h),
+        "gate": (h, inter),
+        "up": (h, inter),
+        "down": (inter, h),
+    }
 
 
 def num_parameters(config: dict[str, Any]) -> int:
@@ -80,8 +102,12 @@ def num_parameters(config: dict[str, Any]) -> int:
     return embeddings + layers * per_layer + h
 
 
-def lora_parameters(config: dict[str, Any], r: int, target_modules: Any = "all-linear",
-                    modules_to_save: list[str] | None = None) -> int:
+def lora_parameters(
+    config: dict[str, Any],
+    r: int,
+    target_modules: Any = "all-linear",
+    modules_to_save: list[str] | None = None,
+) -> int:
     """Trainable parameters of LoRA rank ``r`` on the decoder's linear layers (``all-linear`` or names such as
     ``q_proj``), plus full copies of ``modules_to_save`` (``embed_tokens``, ``lm_head``; one for tied ones)."""
     shapes = _linear_shapes(config)
@@ -108,13 +134,21 @@ def _activation_bytes(config: dict[str, Any], tokens: int, checkpointing: bool, 
     """Training activations for ``tokens`` tokens per micro-batch: with gradient checkpointing, each layer's
     input plus one layer's recomputed intermediates; without, every layer's; plus fp32 logits."""
     h, inter, layers, _, _, vocab = _dims(config)
-    per_layer = tokens * (10 * h + 3 * inter) * dtype_bytes  # attention and MLP intermediates kept for backward
+    per_layer = (
+        tokens * (10 * h + 3 * inter) * dtype_bytes
+    )  # attention and MLP intermediates kept for backward
     kept = tokens * h * dtype_bytes * layers + per_layer if checkpointing else per_layer * layers
     return kept + tokens * vocab * 4 * 2  # logits and their log-softmax in fp32
 
 
-def estimate_memory(config: dict[str, Any], kind: str, args: dict[str, Any], lora: dict[str, Any] | None = None,
-                    num_processes: int = 1, zero_stage: int = 0) -> MemoryEstimate:
+def estimate_memory(
+    config: dict[str, Any],
+    kind: str,
+    args: dict[str, Any],
+    lora: dict[str, Any] | None = None,
+    num_processes: int = 1,
+    zero_stage: int = 0,
+) -> MemoryEstimate:
     """Per-GPU bytes of one stage (``kind``: sft, grpo, sample, eval) with its flat ``args``.
 
     Args:
@@ -134,10 +168,16 @@ def estimate_memory(config: dict[str, Any], kind: str, args: dict[str, Any], lor
             return MemoryEstimate(0.0, 0.0, 0.0, 0.0, vllm_share=share)
         batch = int(args.get("batch_size", 64))
         length = int(args.get("max_new_tokens") or 1024) + int(args.get("max_prompt_length") or 512)
-        return MemoryEstimate(weights, 0.0, 0.0, 0.0, kv_cache=float(batch * length * layers * 2 * kv * wbytes))
+        return MemoryEstimate(
+            weights, 0.0, 0.0, 0.0, kv_cache=float(batch * length * layers * 2 * kv * wbytes)
+        )
     if lora is not None:
-        trainable = lora_parameters(config, int(lora.get("r", 16)), lora.get("target_modules", "all-linear"),
-                                    lora.get("modules_to_save"))
+        trainable = lora_parameters(
+            config,
+            int(lora.get("r", 16)),
+            lora.get("target_modules", "all-linear"),
+            lora.get("modules_to_save"),
+        )
         grads, optimizer = trainable * 4.0, trainable * (4.0 + ADAM_BYTES)  # fp32 adapters: copy + moments
         reference = 0.0  # the reference is the policy with adapters disabled
     else:
@@ -155,7 +195,9 @@ def estimate_memory(config: dict[str, Any], kind: str, args: dict[str, Any], lor
         length = int(args.get("max_prompt_length") or 512) + int(args.get("max_completion_length") or 256)
     else:
         length = int(args.get("max_length") or 1024)
-    activations = _activation_bytes(config, batch * length, bool(args.get("gradient_checkpointing", True)), wbytes)
+    activations = _activation_bytes(
+        config, batch * length, bool(args.get("gradient_checkpointing", True)), wbytes
+    )
     share = 0.0
     if kind == "grpo" and args.get("use_vllm") and args.get("vllm_mode", "colocate") == "colocate":
         share = float(args.get("vllm_gpu_memory_utilization", 0.3))
@@ -213,6 +255,9 @@ def stage_estimate(recipe: Any, stage: Any, config: dict[str, Any] | None = None
         return None
     lora = dict(stage.lora) if stage.lora is not None else None
     if lora is not None and stage.kind == "sft" and stage.args.get("cold_start_format", True):
-        lora.setdefault("modules_to_save", ["embed_tokens", "lm_head"])  # the new R1 tag rows (trl_r1.models.lora)
-    return estimate_memory(config, stage.kind, stage.args, lora, stage.num_processes,
-                           zero_stage(stage.accelerate_config))
+        lora.setdefault(
+            "modules_to_save", ["embed_tokens", "lm_head"]
+        )  # the new R1 tag rows (trl_r1.models.lora)
+    return estimate_memory(
+        config, stage.kind, stage.args, lora, stage.num_processes, zero_stage(stage.accelerate_config)
+    )

@@ -58,7 +58,9 @@ def stage_work(kind: str, args: dict[str, Any]) -> StageWork:
     if kind == "grpo":
         steps = args.get("max_steps")
         steps = int(steps) if steps and int(steps) > 0 else None
-        tokens = float(args.get("per_device_train_batch_size", 8)) * float(args.get("max_completion_length", 256))
+        tokens = float(args.get("per_device_train_batch_size", 8)) * float(
+            args.get("max_completion_length", 256)
+        )
         return StageWork(steps, steps and steps * tokens)
     if kind == "eval":
         n = _spec_size(args.get("dataset"))
@@ -111,7 +113,9 @@ def stage_result(kind: str, metrics: dict[str, float]) -> str:
     if kind == "eval" and "pass@1" in metrics:
         ci = 1.96 * metrics.get("pass@1_stderr", 0.0)
         fmt = metrics.get("format_compliance")
-        return f"pass@1 {metrics['pass@1']:.3f} ± {ci:.3f}" + (f", format {fmt:.2f}" if fmt is not None else "")
+        return f"pass@1 {metrics['pass@1']:.3f} ± {ci:.3f}" + (
+            f", format {fmt:.2f}" if fmt is not None else ""
+        )
     if kind == "sft" and "train_loss" in metrics:
         return f"loss {human(metrics['train_loss'])}"
     if kind == "grpo":
@@ -134,7 +138,9 @@ class StageConsole:
     def __init__(self, stream: IO[str] | None = None, bars: bool = True):
         if stream is None:
             sys.stdout.flush()
-            stream = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+            stream = os.fdopen(
+                os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8", errors="replace"
+            )
         self.stream = stream
         self.bars = bars
         self.started = time.monotonic()
@@ -208,15 +214,22 @@ class StageConsole:
             self._done_actual += event["seconds"]
             self._done_predicted += self._predicted(name) or event["seconds"]
             metrics = event.get("metrics", {})
-            parts = [p for p in (stage_result(kind, metrics), work_done(kind, metrics, self._args.get(name, {})))
-                     if p]
+            parts = [
+                p
+                for p in (stage_result(kind, metrics), work_done(kind, metrics, self._args.get(name, {})))
+                if p
+            ]
             left = self.remaining(None, None)
             eta = f", ~{duration(left)} left" if left else ""
-            self._write(f"{head}: {'; '.join(parts) or 'done'} in {duration(event['seconds'])} "
-                        f"(elapsed {duration(time.monotonic() - self.started)}{eta})")
+            self._write(
+                f"{head}: {'; '.join(parts) or 'done'} in {duration(event['seconds'])} "
+                f"(elapsed {duration(time.monotonic() - self.started)}{eta})"
+            )
         elif event["event"] == "failed":
             self._close_bar()
-            self._write(f"{head}: FAILED after {duration(event['seconds'])}; its output is in {event.get('log')}")
+            self._write(
+                f"{head}: FAILED after {duration(event['seconds'])}; its output is in {event.get('log')}"
+            )
 
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")
@@ -227,10 +240,17 @@ class StageConsole:
         from tqdm.auto import tqdm
 
         total = self._work[name].bar_total if name in self._work else None
-        self._bar = tqdm(total=total, desc=head, unit=_BAR_UNIT.get(kind, "it"), file=self.stream, leave=False,
-                         dynamic_ncols=True, mininterval=0.5, position=0,
-                         bar_format="{desc} {percentage:3.0f}%|{bar:12}| {n_fmt}/{total_fmt} {unit} "
-                                    "[{elapsed}]{postfix}")
+        self._bar = tqdm(
+            total=total,
+            desc=head,
+            unit=_BAR_UNIT.get(kind, "it"),
+            file=self.stream,
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=0.5,
+            position=0,
+            bar_format="{desc} {percentage:3.0f}%|{bar:12}| {n_fmt}/{total_fmt} {unit} [{elapsed}]{postfix}",
+        )
         self._stop.clear()
         self._thread = threading.Thread(target=self._follow, args=(name, kind), daemon=True)
         self._thread.start()
@@ -252,7 +272,10 @@ class StageConsole:
         for bar in list(getattr(tqdm, "_instances", [])):
             if bar is self._bar or getattr(bar, "disable", False) or not bar.total:
                 continue
-            if (total is not None and bar.total == total) or getattr(bar, "unit", "") in ("problem", "samples"):
+            if (total is not None and bar.total == total) or getattr(bar, "unit", "") in (
+                "problem",
+                "samples",
+            ):
                 candidates.append(bar)
         return max(candidates, key=lambda b: b.total) if candidates else None
 

@@ -81,12 +81,16 @@ def load_recipe(path: str | Path) -> Recipe:
         what = "is not a regular file" if path.exists() else "does not exist"
         raise RecipeError(f"recipe file {str(path)!r} {what}")
     if path.stat().st_size > MAX_RECIPE_BYTES:
-        raise RecipeError(f"{path}: {path.stat().st_size:,} bytes is not a recipe (at most {MAX_RECIPE_BYTES:,})")
+        raise RecipeError(
+            f"{path}: {path.stat().st_size:,} bytes is not a recipe (at most {MAX_RECIPE_BYTES:,})"
+        )
     try:
         data = load_yaml(path.read_text(encoding="utf-8"), source=str(path))
     except UnicodeDecodeError as e:
-        raise RecipeError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); save the "
-                          "recipe as UTF-8") from None
+        raise RecipeError(
+            f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); save the "
+            "recipe as UTF-8"
+        ) from None
     except YAMLTooLarge as e:
         raise RecipeError(str(e)) from None
     except yaml.YAMLError as e:
@@ -145,22 +149,35 @@ class _RecipeParser:
         if not isinstance(stages_data, list) or not stages_data:
             raise self.error("stages", "a non-empty list of stages is required")
         self.base_model = data.get("model")
-        if self.base_model is not None and (not isinstance(self.base_model, str)
-                                            or self.base_model.startswith(STAGE_REF)):
-            raise self.error("model", f"the base model must be a path, hub id or alias, got {self.base_model!r}")
+        if self.base_model is not None and (
+            not isinstance(self.base_model, str) or self.base_model.startswith(STAGE_REF)
+        ):
+            raise self.error(
+                "model", f"the base model must be a path, hub id or alias, got {self.base_model!r}"
+            )
         self.defaults = data.get("defaults") or {}
         if not isinstance(self.defaults, dict):
-            raise self.error("defaults", f"a mapping of arguments is required, got {type(self.defaults).__name__}")
+            raise self.error(
+                "defaults", f"a mapping of arguments is required, got {type(self.defaults).__name__}"
+            )
         for key in ("name", "description"):
             if data.get(key) is not None and not isinstance(data[key], str):
                 raise self.error(key, f"a string is required, got {type(data[key]).__name__}")
         stages = [self.stage(raw, i) for i, raw in enumerate(stages_data)]
         unused = [k for k in self.defaults if k not in self.used_defaults]
         if unused:
-            raise self.error(f"defaults.{unused[0]}", "not an argument of any sft or grpo stage in this recipe "
-                             "(defaults apply to the training stages that accept them)")
-        return Recipe(stages=stages, model=self.base_model, name=str(data.get("name") or Path(self.source).stem),
-                      description=str(data.get("description") or ""), source=self.source)
+            raise self.error(
+                f"defaults.{unused[0]}",
+                "not an argument of any sft or grpo stage in this recipe "
+                "(defaults apply to the training stages that accept them)",
+            )
+        return Recipe(
+            stages=stages,
+            model=self.base_model,
+            name=str(data.get("name") or Path(self.source).stem),
+            description=str(data.get("description") or ""),
+            source=self.source,
+        )
 
     def stage(self, raw: Any, i: int) -> Stage:
         at = f"stages[{i}]"
@@ -194,12 +211,15 @@ class _RecipeParser:
             return _local(value, self.base)
         ref = value[len(STAGE_REF) :]
         if ref not in self.seen:
-            raise self.error(where, f"{value!r} must name an earlier stage (earlier stages: "
-                             f"{', '.join(self.seen) or 'none'})")
+            raise self.error(
+                where,
+                f"{value!r} must name an earlier stage (earlier stages: {', '.join(self.seen) or 'none'})",
+            )
         kind = self.seen[ref].kind
         if want_model and not KINDS[kind].trains:
-            raise self.error(where, f"stage {ref!r} is a {kind} stage and saves no model; point at an sft or grpo "
-                             "stage")
+            raise self.error(
+                where, f"stage {ref!r} is a {kind} stage and saves no model; point at an sft or grpo stage"
+            )
         if not want_model and kind != "sample":
             raise self.error(where, f"stage {ref!r} is a {kind} stage; only sample stages produce datasets")
         return value
@@ -211,8 +231,10 @@ class _RecipeParser:
         elif model == "base":
             model = self.base_model
         if model is None:
-            raise self.error(f"{at}.model", "no model to start from; set the recipe's top-level 'model' (the base) "
-                             "or this stage's model")
+            raise self.error(
+                f"{at}.model",
+                "no model to start from; set the recipe's top-level 'model' (the base) or this stage's model",
+            )
         if not isinstance(model, str):
             raise self.error(f"{at}.model", f"expected a string, got {model!r}")
         stage.model = self.ref_or_local(model, f"{at}.model", want_model=True)
@@ -226,19 +248,26 @@ class _RecipeParser:
         if not ds_list or not all(isinstance(d, str) and d for d in ds_list):
             raise self.error(f"{at}.dataset", f"expected a dataset spec or a list of them, got {ds!r}")
         if len(ds_list) > 1 and spec.mixture_key is None:
-            raise self.error(f"{at}.dataset", f"{stage.kind} stages take one dataset, got {len(ds_list)}; mixtures "
-                             "are for grpo stages (or prepare one file)")
+            raise self.error(
+                f"{at}.dataset",
+                f"{stage.kind} stages take one dataset, got {len(ds_list)}; mixtures "
+                "are for grpo stages (or prepare one file)",
+            )
         stage.datasets = [self.ref_or_local(d, f"{at}.dataset", want_model=False) for d in ds_list]
         if raw.get("eval_dataset") is not None:
             if spec.eval_dataset_key is None:
                 raise self.error(f"{at}.eval_dataset", "only grpo stages take one")
-            stage.eval_dataset = self.ref_or_local(str(raw["eval_dataset"]), f"{at}.eval_dataset", want_model=False)
+            stage.eval_dataset = self.ref_or_local(
+                str(raw["eval_dataset"]), f"{at}.eval_dataset", want_model=False
+            )
 
     def rewards(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
         rewards = raw.get("rewards")
         if rewards is None:
             if stage.kind == "grpo":
-                raise self.error(f"{at}.rewards", "a grpo stage needs rewards, e.g. [accuracy, r1_zero_format]")
+                raise self.error(
+                    f"{at}.rewards", "a grpo stage needs rewards, e.g. [accuracy, r1_zero_format]"
+                )
             return
         if KINDS[stage.kind].rewards_key is None:
             raise self.error(f"{at}.rewards", f"{stage.kind} stages take no rewards (grpo and sample do)")
@@ -254,7 +283,12 @@ class _RecipeParser:
         if not isinstance(raw, dict):
             raise self.error(where, f"a reward name or {{name, weight, model, threshold}}, got {raw!r}")
         self.keys(f"{where}.", raw, ("name", "weight", "model", "threshold"))
-        name, model, weight, threshold = raw.get("name"), raw.get("model"), raw.get("weight", 1.0), raw.get("threshold")
+        name, model, weight, threshold = (
+            raw.get("name"),
+            raw.get("model"),
+            raw.get("weight", 1.0),
+            raw.get("threshold"),
+        )
         if not isinstance(name, str) or not name:
             raise self.error(f"{where}.name", "required (a reward name or dotted path)")
         if model is not None:
@@ -272,8 +306,10 @@ class _RecipeParser:
             if kind != "sample":
                 raise self.error(f"{where}.threshold", "thresholds apply to sample stages; grpo uses weight")
             if not _is_number(threshold) and threshold != float("-inf"):  # -inf: keep every sample
-                raise self.error(f"{where}.threshold", f"a finite number (or -.inf: keep all) is required, got "
-                                 f"{threshold!r}")
+                raise self.error(
+                    f"{where}.threshold",
+                    f"a finite number (or -.inf: keep all) is required, got {threshold!r}",
+                )
             threshold = float(threshold)
         return RewardSpec(name=name, weight=float(weight), model=model, threshold=threshold)
 
@@ -285,7 +321,9 @@ class _RecipeParser:
         try:
             known = spec.argument_names()
         except ImportError as e:
-            raise self.error(f"{at}.kind", f"{stage.kind} stages need a module that is not available ({e})") from None
+            raise self.error(
+                f"{at}.kind", f"{stage.kind} stages need a module that is not available ({e})"
+            ) from None
         shared = {k: v for k, v in self.defaults.items() if spec.trains and k in known}
         self.used_defaults.update(shared)
         merged = {**shared, **own}
@@ -297,8 +335,11 @@ class _RecipeParser:
             if key not in known:
                 close = sorted(k for k in known if k.startswith(key[:4]))[:5]
                 hint = f"; close: {', '.join(close)}" if close else ""
-                raise self.error(where, f"not an argument of {stage.kind} stages{hint} (args take the fields of "
-                                 f"{', '.join(t.rpartition('.')[2] for t in spec.argument_types)})")
+                raise self.error(
+                    where,
+                    f"not an argument of {stage.kind} stages{hint} (args take the fields of "
+                    f"{', '.join(t.rpartition('.')[2] for t in spec.argument_types)})",
+                )
         stage.args = merged
 
     def eval_benchmark(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
@@ -306,7 +347,9 @@ class _RecipeParser:
         if raw.get("eval_benchmark") is None:
             return
         if stage.kind != "grpo":
-            raise self.error(f"{at}.eval_benchmark", "only grpo stages evaluate during training (use an eval stage)")
+            raise self.error(
+                f"{at}.eval_benchmark", "only grpo stages evaluate during training (use an eval stage)"
+            )
         from trl_r1.eval import EvalSettingError
         from trl_r1.training.benchmark_eval import settings_to_arguments
 
@@ -339,11 +382,22 @@ class _RecipeParser:
         # the values go to ModelConfig's lora_* fields: their types and RANGES (r >= 1, dropout in [0, 1), ...)
         for key in ("target_modules", "modules_to_save"):  # a module name, or a list of them
             value = lora.get(key)
-            if value is not None and not isinstance(value, str) and not (
-                    isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)):
-                raise self.error(f"{at}.lora.{key}", f"a module name or a list of them is required, got {value!r}")
-        problems = check_values({LORA_KEYS[k]: v for k, v in lora.items()
-                                 if k not in ("merge", "target_modules", "modules_to_save")}, (ModelConfig,))
+            if (
+                value is not None
+                and not isinstance(value, str)
+                and not (isinstance(value, list) and value and all(isinstance(v, str) and v for v in value))
+            ):
+                raise self.error(
+                    f"{at}.lora.{key}", f"a module name or a list of them is required, got {value!r}"
+                )
+        problems = check_values(
+            {
+                LORA_KEYS[k]: v
+                for k, v in lora.items()
+                if k not in ("merge", "target_modules", "modules_to_save")
+            },
+            (ModelConfig,),
+        )
         if problems:
             field_name, _, reason = problems[0].partition(": ")
             key = next(k for k, v in LORA_KEYS.items() if v == field_name)
@@ -351,7 +405,11 @@ class _RecipeParser:
         stage.lora = dict(lora)
 
     def launch(self, stage: Stage, raw: dict[str, Any], at: str) -> None:
-        n, launcher, cfg = raw.get("num_processes", 1), raw.get("launcher", "auto"), raw.get("accelerate_config")
+        n, launcher, cfg = (
+            raw.get("num_processes", 1),
+            raw.get("launcher", "auto"),
+            raw.get("accelerate_config"),
+        )
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise self.error(f"{at}.num_processes", f"a positive integer is required, got {n!r}")
         if launcher not in LAUNCHERS:
@@ -359,13 +417,20 @@ class _RecipeParser:
         if cfg is not None:
             stage.accelerate_config = self.accelerate_config(cfg, f"{at}.accelerate_config")
         if (n > 1 or cfg) and not KINDS[stage.kind].distributed:
-            raise self.error(f"{at}.num_processes", f"{stage.kind} stages run in one process (only sft and grpo "
-                             "stages are distributed)")
+            raise self.error(
+                f"{at}.num_processes",
+                f"{stage.kind} stages run in one process (only sft and grpo stages are distributed)",
+            )
         if launcher == "inprocess" and (n > 1 or cfg):
-            raise self.error(f"{at}.launcher", f"'inprocess' runs one process; use accelerate or torchrun for "
-                             f"num_processes={n}" + (" with an accelerate_config" if cfg else ""))
+            raise self.error(
+                f"{at}.launcher",
+                f"'inprocess' runs one process; use accelerate or torchrun for "
+                f"num_processes={n}" + (" with an accelerate_config" if cfg else ""),
+            )
         if launcher == "torchrun" and cfg:
-            raise self.error(f"{at}.accelerate_config", "torchrun ignores accelerate configs; use launcher: accelerate")
+            raise self.error(
+                f"{at}.accelerate_config", "torchrun ignores accelerate configs; use launcher: accelerate"
+            )
         extra = raw.get("launcher_args") or []
         if not isinstance(extra, list) or not all(isinstance(a, (str, int)) for a in extra):
             raise self.error(f"{at}.launcher_args", "a list of command-line flags is required")
@@ -380,8 +445,11 @@ class _RecipeParser:
             return str(Path(trl.__file__).parent / "accelerate_configs" / f"{value}.yaml")
         path = _local(value, self.base)
         if not Path(path).is_file():
-            raise self.error(where, f"{value!r} does not exist; give an accelerate config file or one of TRL's: "
-                             f"{', '.join(TRL_ACCELERATE_CONFIGS)}")
+            raise self.error(
+                where,
+                f"{value!r} does not exist; give an accelerate config file or one of TRL's: "
+                f"{', '.join(TRL_ACCELERATE_CONFIGS)}",
+            )
         return str(Path(path).resolve())
 
 
@@ -395,8 +463,14 @@ def _filled_keys(spec: Any, kind: str) -> dict[str, str]:
     if spec.rewards_key:
         filled[spec.rewards_key] = "the stage's rewards:"
     if spec.trains:
-        filled.update({"use_peft": "the stage's lora:", "lora_merge": "lora.merge", "reward_weights":
-                       "rewards[].weight", "resume_from_checkpoint": "the runner (it resumes from the last checkpoint)"})
+        filled.update(
+            {
+                "use_peft": "the stage's lora:",
+                "lora_merge": "lora.merge",
+                "reward_weights": "rewards[].weight",
+                "resume_from_checkpoint": "the runner (it resumes from the last checkpoint)",
+            }
+        )
         filled.update({v: f"lora.{k}" for k, v in LORA_KEYS.items()})
     if kind == "sample":
         filled["reward_thresholds"] = "rewards[].threshold"

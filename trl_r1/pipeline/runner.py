@@ -83,8 +83,9 @@ def _mark_own(directory: Path, marker: str) -> None:
         write_atomic(directory / marker, "created by trl-r1 run; it may delete or replace what is in here\n")
 
 
-def ownership_problems(recipe: Recipe, output_dir: str | Path, writes: Sequence[str],
-                       deletes: Sequence[str]) -> list[str]:
+def ownership_problems(
+    recipe: Recipe, output_dir: str | Path, writes: Sequence[str], deletes: Sequence[str]
+) -> list[str]:
     """Why the runner may not write the stages ``writes`` into, or delete the stages ``deletes`` from,
     ``output_dir`` (one line each; ``[]``: it may). The output directory must be new, empty, or one the runner
     marked; a stage directory that exists must hold the runner's mark (a user's folder of the same name is
@@ -96,8 +97,10 @@ def ownership_problems(recipe: Recipe, output_dir: str | Path, writes: Sequence[
     if out.is_dir() and not (out / RUN_OWNER).exists():
         clash = [name for name in (RECIPE_COPY, SUMMARY) if (out / name).exists()]
         if clash:
-            problems.append(f"{out} holds {', '.join(clash)} that trl-r1 run did not write (no {RUN_OWNER} there); "
-                            "choose a new or empty --output-dir")
+            problems.append(
+                f"{out} holds {', '.join(clash)} that trl-r1 run did not write (no {RUN_OWNER} there); "
+                "choose a new or empty --output-dir"
+            )
     from trl_r1.pipeline.recipe import stage_name_problem
 
     for name in dict.fromkeys([*deletes, *writes]):
@@ -108,12 +111,16 @@ def ownership_problems(recipe: Recipe, output_dir: str | Path, writes: Sequence[
         if not os.path.lexists(sdir):
             continue
         if sdir.is_symlink() or not sdir.is_dir():
-            problems.append(f"{sdir} is a {'link' if sdir.is_symlink() else 'file'}, not a stage directory trl-r1 "
-                            "run created; move it away or choose another --output-dir")
+            problems.append(
+                f"{sdir} is a {'link' if sdir.is_symlink() else 'file'}, not a stage directory trl-r1 "
+                "run created; move it away or choose another --output-dir"
+            )
         elif not (sdir / STAGE_OWNER).exists() and (name in deletes or read_marker(sdir) is None):
             verb = "delete" if name in deletes else "write into"
-            problems.append(f"{sdir} was not created by trl-r1 run (no {STAGE_OWNER} in it), so it will not {verb} "
-                            "it; move it away or choose another --output-dir")
+            problems.append(
+                f"{sdir} was not created by trl-r1 run (no {STAGE_OWNER} in it), so it will not {verb} "
+                "it; move it away or choose another --output-dir"
+            )
     return problems
 
 
@@ -175,7 +182,9 @@ _LAYOUT_OF_REWARD = {"r1_zero_format": "r1_zero", "think_summary_format": "r1"}
 
 def trained_layout(recipe: Recipe) -> str:
     """The completion layout the recipe's format rewards train (``r1_zero`` or ``r1``), else ``auto``."""
-    layouts = {_LAYOUT_OF_REWARD[r.name] for s in recipe.stages for r in s.rewards if r.name in _LAYOUT_OF_REWARD}
+    layouts = {
+        _LAYOUT_OF_REWARD[r.name] for s in recipe.stages for r in s.rewards if r.name in _LAYOUT_OF_REWARD
+    }
     return layouts.pop() if len(layouts) == 1 else "auto"
 
 
@@ -223,7 +232,9 @@ def _changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "") ->
 def _check_unchanged(stage: Stage, recorded: dict[str, Any] | None, output_dir: Path, what: str) -> None:
     if recorded is None or recorded.get("fingerprint") == stage.fingerprint():
         return
-    changed = _changed_keys(recorded.get("spec", {}), json.loads(json.dumps(stage.fingerprint_data(), default=str)))
+    changed = _changed_keys(
+        recorded.get("spec", {}), json.loads(json.dumps(stage.fingerprint_data(), default=str))
+    )
     raise RecipeError(
         f"stage {stage.name!r} in {output_dir} was {what} with other settings (changed: {', '.join(changed) or '?'}); "
         f"rerun it with --from {stage.name}, or use another --output-dir"
@@ -246,23 +257,35 @@ def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
         marker = read_marker(Path(output_dir) / stage.name)
         if marker is None:
             continue
-        if stage.kind == "grpo":  # the run doctor's verdict and the in-training benchmark curves (trl_r1.training)
+        if (
+            stage.kind == "grpo"
+        ):  # the run doctor's verdict and the in-training benchmark curves (trl_r1.training)
             if (report := read_doctor(Path(output_dir) / stage.name)) is not None:
                 doctor[stage.name] = report
             if curves := benchmark_curves(Path(output_dir) / stage.name):
                 bench[stage.name] = curves
         metrics = {k: float(v) for k, v in marker.get("metrics", {}).items()}
-        rows.append({"name": stage.name, "kind": stage.kind, "seconds": float(marker.get("seconds", 0.0)),
-                     "metrics": metrics})
+        rows.append(
+            {
+                "name": stage.name,
+                "kind": stage.kind,
+                "seconds": float(marker.get("seconds", 0.0)),
+                "metrics": metrics,
+            }
+        )
         if stage.kind == "eval" and "pass@1" in metrics:
             evals[_eval_target(recipe, stage)] = {
-                "pass@1": metrics["pass@1"], "k": int(metrics.get("k", 0)), "n_problems": int(metrics.get("n_problems", 0)),
+                "pass@1": metrics["pass@1"],
+                "k": int(metrics.get("k", 0)),
+                "n_problems": int(metrics.get("n_problems", 0)),
                 "stderr": metrics.get("pass@1_stderr", 0.0),
             }
     return {"stages": rows, "eval": evals, "doctor": doctor, "bench": bench}
 
 
-def select_stages(recipe: Recipe, only: Sequence[str] | None = None, from_stage: str | None = None) -> list[Stage]:
+def select_stages(
+    recipe: Recipe, only: Sequence[str] | None = None, from_stage: str | None = None
+) -> list[Stage]:
     """The stages ``--only`` / ``--from`` pick, in recipe order (unknown names are an error)."""
     names = recipe.names()
     for name in list(only or []) + ([from_stage] if from_stage else []):
@@ -272,8 +295,9 @@ def select_stages(recipe: Recipe, only: Sequence[str] | None = None, from_stage:
     return [s for s in recipe.stages if s.index >= start and (not only or s.name in only)]
 
 
-def unmet_inputs(recipe: Recipe, output_dir: str | Path, selected: Sequence[Stage],
-                 from_stage: str | None = None) -> dict[str, str]:
+def unmet_inputs(
+    recipe: Recipe, output_dir: str | Path, selected: Sequence[Stage], from_stage: str | None = None
+) -> dict[str, str]:
     """Stage name -> why it cannot run with this selection: it reads a stage that is neither complete in
     ``output_dir`` nor selected (``--only``), or one that ``--from`` deletes without rerunning it."""
     out = Path(output_dir)
@@ -283,8 +307,10 @@ def unmet_inputs(recipe: Recipe, output_dir: str | Path, selected: Sequence[Stag
     for stage in selected:
         for ref in stage.upstream():
             if ref not in chosen and (ref in rerun or read_marker(out / ref) is None):
-                reasons[stage.name] = (f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
-                                       "run it too (add it to --only, or drop --only)")
+                reasons[stage.name] = (
+                    f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
+                    "run it too (add it to --only, or drop --only)"
+                )
                 break
     return reasons
 
@@ -323,8 +349,12 @@ def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
     except Exception as e:
         output_dir = args.get(KINDS[stage.kind].output_key) or "."
         if is_disk_full(e, output_dir):  # torch's "PytorchStreamWriter failed writing file" hides an ENOSPC
-            raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {disk_full_message(output_dir)}") from e
-        if isinstance(e, (ValueError, FileNotFoundError)):  # bad data or settings: one clear line, not a traceback
+            raise StageFailed(
+                f"stage {stage.name!r} ({stage.kind}) failed: {disk_full_message(output_dir)}"
+            ) from e
+        if isinstance(
+            e, (ValueError, FileNotFoundError)
+        ):  # bad data or settings: one clear line, not a traceback
             raise StageFailed(f"stage {stage.name!r} ({stage.kind}) failed: {e}") from e
         raise
     gc.collect()
@@ -356,8 +386,10 @@ def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float
             proc.kill()
         raise
     if proc.returncode != 0:
-        raise StageFailed(f"stage {stage.name!r} failed (exit code {proc.returncode}; see its output); "
-                          "rerunning resumes it from its last checkpoint")
+        raise StageFailed(
+            f"stage {stage.name!r} failed (exit code {proc.returncode}; see its output); "
+            "rerunning resumes it from its last checkpoint"
+        )
     if not metrics_path.is_file():
         raise StageFailed(f"stage {stage.name!r} exited without writing {metrics_path}")
     return json.loads(metrics_path.read_text())
@@ -411,8 +443,14 @@ def run_recipe(
     write_atomic(out / RECIPE_COPY, _dump_yaml(recipe.to_dict()))
 
     def notify(event: str, stage: Stage, **info: Any) -> None:
-        payload = {"event": event, "stage": stage.name, "kind": stage.kind, "index": selected.index(stage),
-                   "total": len(selected), **info}
+        payload = {
+            "event": event,
+            "stage": stage.name,
+            "kind": stage.kind,
+            "index": selected.index(stage),
+            "total": len(selected),
+            **info,
+        }
         if progress is not None:
             progress(payload)
 
@@ -423,7 +461,9 @@ def run_recipe(
         marker = read_marker(sdir)
         if marker is not None:
             logger.info("stage %s (%s): already complete, skipping", stage.name, stage.kind)
-            notify("skip", stage, seconds=float(marker.get("seconds", 0.0)), metrics=marker.get("metrics", {}))
+            notify(
+                "skip", stage, seconds=float(marker.get("seconds", 0.0)), metrics=marker.get("metrics", {})
+            )
             continue
         spec_path = sdir / STAGE_SPEC
         if spec_path.is_file() and last_checkpoint(sdir):  # resuming under other settings would mix two runs
@@ -441,23 +481,42 @@ def run_recipe(
         log_path = sdir / STAGE_LOG
         try:
             with _output_to(log_path if capture_output else None):
-                logger.info("stage %d/%d %s (%s)%s", selected.index(stage) + 1, len(selected), stage.name,
-                            stage.kind, f": resuming from {resumed}" if resumed else "")
+                logger.info(
+                    "stage %d/%d %s (%s)%s",
+                    selected.index(stage) + 1,
+                    len(selected),
+                    stage.name,
+                    stage.kind,
+                    f": resuming from {resumed}" if resumed else "",
+                )
                 cmd = launch_command(stage, config_path)
                 metrics = _run_in_process(stage, args) if cmd is None else _run_subprocess(stage, cmd, sdir)
                 logger.info("stage %s done in %.1fs", stage.name, time.time() - start)
         except BaseException:
-            notify("failed", stage, seconds=time.time() - start, log=str(log_path) if capture_output else None)
+            notify(
+                "failed", stage, seconds=time.time() - start, log=str(log_path) if capture_output else None
+            )
             raise
         seconds = time.time() - start
         metrics = {k: float(v) for k, v in metrics.items()}
         if resumed:
             metrics["resumed_from_step"] = float(checkpoint_step(resumed))
         write_atomic(sdir / METRICS, json.dumps(metrics, indent=2))
-        write_atomic(sdir / MARKER, json.dumps({**record, "name": stage.name, "kind": stage.kind,
-                                                 "seconds": seconds, "metrics": metrics,
-                                                 "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-                                                indent=2, default=str))
+        write_atomic(
+            sdir / MARKER,
+            json.dumps(
+                {
+                    **record,
+                    "name": stage.name,
+                    "kind": stage.kind,
+                    "seconds": seconds,
+                    "metrics": metrics,
+                    "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                },
+                indent=2,
+                default=str,
+            ),
+        )
         notify("done", stage, seconds=seconds, metrics=metrics, args=args)
         write_atomic(out / SUMMARY, json.dumps(build_summary(recipe, out), indent=2))
     summary = build_summary(recipe, out)

@@ -33,7 +33,8 @@ STAGE_KEYS = {
     "rewards": "grpo/sample rewards: names or dotted paths, or {name, weight, model, threshold}",
     "args": "script + TRL config + ModelConfig arguments of the kind",
     "lora": "false, true, or {r, alpha, dropout, target_modules, modules_to_save, use_rslora, use_dora, merge}",
-    "accelerate_config": "accelerate config file, or one of TRL's: " + "single_gpu, multi_gpu, zero1, zero2, zero3, "
+    "accelerate_config": "accelerate config file, or one of TRL's: "
+    + "single_gpu, multi_gpu, zero1, zero2, zero3, "
     "fsdp1, fsdp2",
     "num_processes": "processes for this stage (GPUs); > 1 launches a subprocess",
     "launcher": "auto | inprocess | python | accelerate | torchrun (auto: in-process unless distributed)",
@@ -108,8 +109,13 @@ class Stage:
     def fingerprint_data(self) -> dict[str, Any]:
         """What decides this stage's result (launch settings excluded: they do not change it)."""
         return {
-            "kind": self.kind, "model": self.model, "datasets": self.datasets, "eval_dataset": self.eval_dataset,
-            "rewards": [vars(r) for r in self.rewards], "args": self.args, "lora": self.lora,
+            "kind": self.kind,
+            "model": self.model,
+            "datasets": self.datasets,
+            "eval_dataset": self.eval_dataset,
+            "rewards": [vars(r) for r in self.rewards],
+            "args": self.args,
+            "lora": self.lora,
         }
 
     def fingerprint(self) -> str:
@@ -148,8 +154,14 @@ class Recipe:
             if s.eval_dataset:
                 entry["eval_dataset"] = s.eval_dataset
             if s.rewards:
-                entry["rewards"] = [{k: v for k, v in vars(r).items()
-                                     if v is not None and (k != "weight" or s.kind == "grpo")} for r in s.rewards]
+                entry["rewards"] = [
+                    {
+                        k: v
+                        for k, v in vars(r).items()
+                        if v is not None and (k != "weight" or s.kind == "grpo")
+                    }
+                    for r in s.rewards
+                ]
             if s.args:
                 entry["args"] = copy.deepcopy(s.args)
             entry["lora"] = copy.deepcopy(s.lora) if s.lora is not None else False

@@ -112,9 +112,11 @@ class SFTStageOptions:
 
     cold_start_format: bool = dataclasses.field(
         default=True,
-        metadata={"help": "True: format and filter the data as R1 cold-start data (train_cold_start). False: "
-                  "the data is already prompt/completion (a sample stage's output: reasoning rows mixed with "
-                  "non-reasoning rows, or distillation traces) and is trained on as is."},
+        metadata={
+            "help": "True: format and filter the data as R1 cold-start data (train_cold_start). False: "
+            "the data is already prompt/completion (a sample stage's output: reasoning rows mixed with "
+            "non-reasoning rows, or distillation traces) and is trained on as is."
+        },
     )
 
 
@@ -169,7 +171,13 @@ def run_eval_stage(args: dict[str, Any]) -> dict[str, float]:
 
 def _flatten(report: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
-    items = report.items() if isinstance(report, dict) else vars(report).items() if hasattr(report, "__dict__") else []
+    items = (
+        report.items()
+        if isinstance(report, dict)
+        else vars(report).items()
+        if hasattr(report, "__dict__")
+        else []
+    )
     for key, value in items:
         if isinstance(value, dict):
             out.update(_flatten(value, f"{prefix}{key}/"))
@@ -182,8 +190,12 @@ KINDS: dict[str, StageKind] = {
     "sft": StageKind(
         name="sft",
         run=run_sft_stage,
-        argument_types=("trl_r1.training.sft.ColdStartArguments", "trl.SFTConfig", "trl.ModelConfig",
-                        "trl_r1.pipeline.stages.SFTStageOptions"),
+        argument_types=(
+            "trl_r1.training.sft.ColdStartArguments",
+            "trl.SFTConfig",
+            "trl.ModelConfig",
+            "trl_r1.pipeline.stages.SFTStageOptions",
+        ),
         model_key="model_name_or_path",
         dataset_key="dataset_name",
         output_key="output_dir",

@@ -98,10 +98,12 @@ def _num_generations(stage: Stage, args: dict[str, Any]) -> list[str]:
     if not isinstance(n, int) or n < 2 or batch % n == 0:
         return []
     divisors = [d for d in range(2, batch + 1) if batch % d == 0][:6]
-    return [f"args.num_generations: {n} does not divide the generation batch of {batch} (per_device_train_batch_size "
-            f"{args.get('per_device_train_batch_size', 8)} x {stage.num_processes} process(es) x "
-            f"{args.get('steps_per_generation') or args.get('gradient_accumulation_steps', 1)} steps_per_generation); "
-            f"use one of {', '.join(map(str, divisors)) or 'a divisor'} or change the batch"]
+    return [
+        f"args.num_generations: {n} does not divide the generation batch of {batch} (per_device_train_batch_size "
+        f"{args.get('per_device_train_batch_size', 8)} x {stage.num_processes} process(es) x "
+        f"{args.get('steps_per_generation') or args.get('gradient_accumulation_steps', 1)} steps_per_generation); "
+        f"use one of {', '.join(map(str, divisors)) or 'a divisor'} or change the batch"
+    ]
 
 
 def _paths(stage: Stage, args: dict[str, Any]) -> list[str]:
@@ -117,8 +119,13 @@ def _paths(stage: Stage, args: dict[str, Any]) -> list[str]:
                 problems.append(f"{key}: {problem}")
     from trl_r1.training.model_checks import is_tiny, model_problem
 
-    models = [("model", stage.model)] + [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards)]
-    for key, model in models:  # before stage_args builds a tiny alias: options in range, a cache to build it in
+    models = [("model", stage.model)] + [
+        (f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards)
+    ]
+    for (
+        key,
+        model,
+    ) in models:  # before stage_args builds a tiny alias: options in range, a cache to build it in
         if isinstance(model, str) and is_tiny(model) and (problem := model_problem(model, key)):
             problems.append(problem)
     return problems
@@ -155,9 +162,15 @@ def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any
     own_model = stage.model if stage.model and not stage.model.startswith(STAGE_REF) else None
     specs = [d for d in stage.datasets if not d.startswith(STAGE_REF)]
     model = base_model(recipe, stage)
-    problems = input_problems(stage.kind, parsed, own_model, specs, [r.name for r in stage.rewards],
-                              [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards) if r.model],
-                              inherited_model=None if _trained_by_sft(recipe, stage) else model)
+    problems = input_problems(
+        stage.kind,
+        parsed,
+        own_model,
+        specs,
+        [r.name for r in stage.rewards],
+        [(f"rewards[{i}].model", r.model) for i, r in enumerate(stage.rewards) if r.model],
+        inherited_model=None if _trained_by_sft(recipe, stage) else model,
+    )
     if model is not None and not problems:
         problems += context_fit_problems(stage.kind, args, model, prefix="args.")
     return problems
@@ -186,9 +199,13 @@ def stage_problems(recipe: Recipe, stage: Stage, output_dir: str | Path) -> list
     return problems or _inputs(recipe, stage, args, parsed)
 
 
-def recipe_problems(recipe: Recipe, output_dir: str | Path, only: list[str] | None = None,
-                    from_stage: str | None = None,
-                    notes: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
+def recipe_problems(
+    recipe: Recipe,
+    output_dir: str | Path,
+    only: list[str] | None = None,
+    from_stage: str | None = None,
+    notes: list[str] | None = None,
+) -> tuple[list[str], dict[str, str]]:
     """Every problem of the stages ``only`` / ``from_stage`` select, one line each, and the stages that
     would not run (name -> a short status for ``--dry-run``: ``invalid (N problems)`` or ``refused: ...``
     when the selection lacks a stage it reads, as ``--only`` would refuse it).
@@ -216,9 +233,11 @@ def recipe_problems(recipe: Recipe, output_dir: str | Path, only: list[str] | No
     for name, reason in unmet_inputs(recipe, output_dir, stages, from_stage).items():
         problems.append(f"{recipe.source}: {reason}")
         blocked[name] = "refused: an input stage is not complete"
-    rerun = recipe.names()[recipe.names().index(from_stage):] if from_stage else []
+    rerun = recipe.names()[recipe.names().index(from_stage) :] if from_stage else []
     out = Path(output_dir)
     deletes = [n for n in rerun if (out / n).exists() or (out / n).is_symlink()]
-    problems += [f"{recipe.source}: {line}" for line in ownership_problems(recipe, out, [s.name for s in stages],
-                                                                          deletes)]
+    problems += [
+        f"{recipe.source}: {line}"
+        for line in ownership_problems(recipe, out, [s.name for s in stages], deletes)
+    ]
     return problems, blocked

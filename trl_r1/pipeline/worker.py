@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     from trl_r1.pipeline.stages import KINDS
     from trl_r1.training.options import CommandParser, parse_options
 
-    parser = CommandParser(positional="stage_config", dataclass_types=(WorkerArguments,),
-                           prog="python -m trl_r1.pipeline.worker")
+    parser = CommandParser(
+        positional="stage_config", dataclass_types=(WorkerArguments,), prog="python -m trl_r1.pipeline.worker"
+    )
     ns = parse_options(parser, sys.argv[1:] if argv is None else argv)
     setup_logging()
     args = yaml.safe_load(Path(ns.stage_config).read_text(encoding="utf-8"))

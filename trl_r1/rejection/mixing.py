@@ -56,8 +56,10 @@ def non_reasoning_pair(row: dict[str, Any], conversational: bool) -> tuple[Any, 
             raise InvalidInput("a non-reasoning 'messages' row must end with an assistant message")
         prompt, completion = messages[:-1], [messages[-1]]
     else:
-        raise InvalidInput(f"non-reasoning rows need prompt+completion, question+response or messages columns; "
-                           f"got {sorted(row)}")
+        raise InvalidInput(
+            f"non-reasoning rows need prompt+completion, question+response or messages columns; "
+            f"got {sorted(row)}"
+        )
     if not conversational:
         return prompt_text(prompt, "all"), prompt_text(completion, "all")
     if isinstance(prompt, str):
@@ -67,8 +69,9 @@ def non_reasoning_pair(row: dict[str, Any], conversational: bool) -> tuple[Any, 
     return list(prompt), list(completion)
 
 
-def mix_non_reasoning(num_reasoning: int, rows: list[dict[str, Any]], ratio: float, seed: int,
-                      conversational: bool) -> list[dict[str, Any]]:
+def mix_non_reasoning(
+    num_reasoning: int, rows: list[dict[str, Any]], ratio: float, seed: int, conversational: bool
+) -> list[dict[str, Any]]:
     """``round(num_reasoning / ratio)`` non-reasoning rows (``prompt``, ``completion``, ``source_index``)
     drawn without replacement with ``seed`` (all of them, with a warning, when there are fewer).
 
@@ -78,8 +81,12 @@ def mix_non_reasoning(num_reasoning: int, rows: list[dict[str, Any]], ratio: flo
     """
     wanted = round(num_reasoning / ratio)
     if wanted > len(rows):
-        logger.warning("wanted %d non-reasoning rows for a %.3g:1 mix but the dataset has %d: using all of them",
-                       wanted, ratio, len(rows))
+        logger.warning(
+            "wanted %d non-reasoning rows for a %.3g:1 mix but the dataset has %d: using all of them",
+            wanted,
+            ratio,
+            len(rows),
+        )
         wanted = len(rows)
     picked = sorted(random.Random(seed).sample(range(len(rows)), wanted))
     out = []

@@ -12,8 +12,9 @@ from typing import Any
 from trl_r1._runtime import write_atomic
 
 
-def pass_rate_histogram(records: Iterable[dict[str, Any]], is_correct: Callable[[dict[str, Any]], bool],
-                        num_prompts: int, k: int) -> dict[str, int]:
+def pass_rate_histogram(
+    records: Iterable[dict[str, Any]], is_correct: Callable[[dict[str, Any]], bool], num_prompts: int, k: int
+) -> dict[str, int]:
     """How many prompts had 0, 1, ... k correct samples out of k (keys ``"c/k"``).
 
     Prompts solved k/k teach little, 0/k ones cannot be used at all: the shape of this histogram
@@ -36,7 +37,10 @@ def reward_summary(records: list[dict[str, Any]], names: list[str]) -> dict[str,
     for name in names:
         values = [r["rewards"].get(name) for r in records]
         scored = [v for v in values if v is not None and not math.isnan(v)]
-        out[name] = {"mean": sum(scored) / len(scored) if scored else None, "unscorable": len(values) - len(scored)}
+        out[name] = {
+            "mean": sum(scored) / len(scored) if scored else None,
+            "unscorable": len(values) - len(scored),
+        }
     return out
 
 

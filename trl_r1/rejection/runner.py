@@ -25,8 +25,17 @@ from trl_r1.rejection.selection import LengthBounds, reward_filters, select_samp
 logger = logging.getLogger(__name__)
 
 # Columns of the output dataset; prompt-dataset columns with these names are not copied.
-OUTPUT_COLUMNS = ("prompt", "completion", "kind", "source", "prompt_index", "sample_index", "num_tokens", "rewards",
-                  "judged")
+OUTPUT_COLUMNS = (
+    "prompt",
+    "completion",
+    "kind",
+    "source",
+    "prompt_index",
+    "sample_index",
+    "num_tokens",
+    "rewards",
+    "judged",
+)
 
 
 def check_model(name: str) -> str:
@@ -54,8 +63,11 @@ def build_filters(config: RejectionSamplingConfig, reward_names: list[str]) -> l
         filters.append(TruncationFilter())
     filters.append(LengthBounds(config.min_tokens, config.max_tokens))
     if config.readability:
-        filters += [f for f in readability_filters(language=config.language, allow_code=config.allow_code)
-                    if f.name != TruncationFilter.name]  # truncation is governed by drop_truncated alone
+        filters += [
+            f
+            for f in readability_filters(language=config.language, allow_code=config.allow_code)
+            if f.name != TruncationFilter.name
+        ]  # truncation is governed by drop_truncated alone
     return filters
 
 
@@ -85,15 +97,18 @@ def _make_backend(name: str, model: str, config: RejectionSamplingConfig, device
     elif name == "vllm-server":
         kwargs = {"base_url": config.vllm_server_url}
     elif name == "vllm":
-        kwargs = {"tensor_parallel_size": config.vllm_tensor_parallel_size,
-                  "gpu_memory_utilization": config.vllm_gpu_memory_utilization}
+        kwargs = {
+            "tensor_parallel_size": config.vllm_tensor_parallel_size,
+            "gpu_memory_utilization": config.vllm_gpu_memory_utilization,
+        }
     else:
         kwargs = {}
     return make_backend(model, name, **kwargs)
 
 
-def _drop_long_prompts(prompts: list[dict[str, Any]], config: RejectionSamplingConfig, model: str,
-                       backend: Any) -> tuple[list[dict[str, Any]], int]:
+def _drop_long_prompts(
+    prompts: list[dict[str, Any]], config: RejectionSamplingConfig, model: str, backend: Any
+) -> tuple[list[dict[str, Any]], int]:
     """Prompts over ``max_prompt_length`` tokens dropped (with the given backend's tokenizer, if any)."""
     from trl_r1.data.prompt_length import drop_long_prompts, drop_long_prompts_for_model
 
@@ -103,17 +118,23 @@ def _drop_long_prompts(prompts: list[dict[str, Any]], config: RejectionSamplingC
         return prompts, 0
     try:
         if backend is not None:
-            kept, dropped = drop_long_prompts(prompts, backend.tokenizer, config.max_prompt_length, where=where)
+            kept, dropped = drop_long_prompts(
+                prompts, backend.tokenizer, config.max_prompt_length, where=where
+            )
             if dropped and not kept:
-                raise ValueError(f"{where}: every prompt is longer than max_prompt_length={config.max_prompt_length} "
-                                 "tokens; raise max_prompt_length")
+                raise ValueError(
+                    f"{where}: every prompt is longer than max_prompt_length={config.max_prompt_length} "
+                    "tokens; raise max_prompt_length"
+                )
             return kept, dropped
         return drop_long_prompts_for_model(prompts, model, config.max_prompt_length, where=where)
     except ValueError as e:
         raise InvalidInput(str(e)) from None
 
 
-def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progress: bool = True) -> dict[str, Any]:
+def rejection_sample(
+    config: RejectionSamplingConfig, backend: Any = None, progress: bool = True
+) -> dict[str, Any]:
     """Sample, verify, filter and mix: write ``<output_dir>/dataset`` (a ``datasets.Dataset``),
     ``report.json`` and ``dropped.jsonl``, and return the report.
 
@@ -153,63 +174,117 @@ def rejection_sample(config: RejectionSamplingConfig, backend: Any = None, progr
         if non_reasoning:
             non_reasoning_pair(non_reasoning[0], conversational)  # fails now on unusable columns
     store = ShardStore(output)
-    manifest = fingerprint(config, prompts, scorer.names,
-                           reward_name(scorer.judge) if scorer.judge is not None else None)
+    manifest = fingerprint(
+        config, prompts, scorer.names, reward_name(scorer.judge) if scorer.judge is not None else None
+    )
     manifest["backend"] = backend_name
     if state.is_main_process:
         output.mkdir(parents=True, exist_ok=True)
         finished = store.prepare(manifest, config.overwrite)
         if finished:
-            logger.info("resuming: %d of %d shards already sampled", finished,
-                        len(shard_ranges(len(prompts), config.shard_size)))
+            logger.info(
+                "resuming: %d of %d shards already sampled",
+                finished,
+                len(shard_ranges(len(prompts), config.shard_size)),
+            )
     state.wait_for_everyone()
 
-    stats = run_shards(lambda: backend or _make_backend(backend_name, model, config, state.device), scorer, prompts,
-                       config, store, rank=state.process_index, world=state.num_processes,
-                       progress=progress and state.is_main_process)
+    stats = run_shards(
+        lambda: backend or _make_backend(backend_name, model, config, state.device),
+        scorer,
+        prompts,
+        config,
+        store,
+        rank=state.process_index,
+        world=state.num_processes,
+        progress=progress and state.is_main_process,
+    )
     stats["prompts_too_long"] = too_long
     state.wait_for_everyone()
     report_path = output / "report.json"
     if state.is_main_process:
-        report = _select_mix_save(config, prompts, scorer.names, filters, store, non_reasoning, conversational, stats)
+        report = _select_mix_save(
+            config, prompts, scorer.names, filters, store, non_reasoning, conversational, stats
+        )
         write_json(report_path, report)
-        logger.info("kept %d of %d samples (%d prompts); %d non-reasoning rows mixed in; dataset at %s",
-                    report["kept"], report["generated"], report["prompts"], report["non_reasoning"],
-                    report["dataset_path"])
+        logger.info(
+            "kept %d of %d samples (%d prompts); %d non-reasoning rows mixed in; dataset at %s",
+            report["kept"],
+            report["generated"],
+            report["prompts"],
+            report["non_reasoning"],
+            report["dataset_path"],
+        )
     state.wait_for_everyone()
     if not state.is_main_process:
         report = json.loads(report_path.read_text())
     return report
 
 
-def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, Any]], reward_names: list[str],
-                     filters: list[Any], store: ShardStore, non_reasoning: list[dict[str, Any]],
-                     conversational: bool, stats: dict[str, Any]) -> dict[str, Any]:
+def _select_mix_save(
+    config: RejectionSamplingConfig,
+    prompts: list[dict[str, Any]],
+    reward_names: list[str],
+    filters: list[Any],
+    store: ShardStore,
+    non_reasoning: list[dict[str, Any]],
+    conversational: bool,
+    stats: dict[str, Any],
+) -> dict[str, Any]:
     from datasets import Dataset
 
     num_shards = len(shard_ranges(len(prompts), config.shard_size))
     records = list(iter_records(store, num_shards))
     rows = [{**prompts[r["prompt_index"]], **r} for r in records]  # filters may read any prompt column
-    selection = select_samples(rows, filters, dedupe=config.dedupe,
-                               near_duplicate_threshold=config.near_duplicate_threshold,
-                               max_per_prompt=config.max_per_prompt, selection=config.selection)
+    selection = select_samples(
+        rows,
+        filters,
+        dedupe=config.dedupe,
+        near_duplicate_threshold=config.near_duplicate_threshold,
+        max_per_prompt=config.max_per_prompt,
+        selection=config.selection,
+    )
     verified = reward_filters(reward_names, config.thresholds())
-    histogram = pass_rate_histogram(rows, lambda r: all(f(r) for f in verified), len(prompts), config.num_samples)
+    histogram = pass_rate_histogram(
+        rows, lambda r: all(f(r) for f in verified), len(prompts), config.num_samples
+    )
 
     extra = [c for c in prompts[0] if c not in OUTPUT_COLUMNS]
     out_rows = []
     for r in selection.kept:
         prompt, completion = sft_pair(r["prompt"], r["completion"])
-        out_rows.append({"prompt": prompt, "completion": completion, **{c: r.get(c) for c in extra},
-                         "kind": "reasoning", "source": config.sampling_model, "prompt_index": r["prompt_index"],
-                         "sample_index": r["sample_index"], "num_tokens": r["num_tokens"], "rewards": r["rewards"],
-                         "judged": r["judged"]})
-    mixed = mix_non_reasoning(len(out_rows), non_reasoning, config.reasoning_ratio, config.sampling_seed, conversational)
+        out_rows.append(
+            {
+                "prompt": prompt,
+                "completion": completion,
+                **{c: r.get(c) for c in extra},
+                "kind": "reasoning",
+                "source": config.sampling_model,
+                "prompt_index": r["prompt_index"],
+                "sample_index": r["sample_index"],
+                "num_tokens": r["num_tokens"],
+                "rewards": r["rewards"],
+                "judged": r["judged"],
+            }
+        )
+    mixed = mix_non_reasoning(
+        len(out_rows), non_reasoning, config.reasoning_ratio, config.sampling_seed, conversational
+    )
     for m in mixed:
-        out_rows.append({"prompt": m["prompt"], "completion": m["completion"], **dict.fromkeys(extra),
-                         "kind": "non_reasoning", "source": config.non_reasoning_dataset,
-                         "prompt_index": m["source_index"], "sample_index": None, "num_tokens": None,
-                         "rewards": None, "judged": None})
+        out_rows.append(
+            {
+                "prompt": m["prompt"],
+                "completion": m["completion"],
+                **dict.fromkeys(extra),
+                "kind": "non_reasoning",
+                "source": config.non_reasoning_dataset,
+                "prompt_index": m["source_index"],
+                "sample_index": None,
+                "num_tokens": None,
+                "rewards": None,
+                "judged": None,
+            }
+        )
     columns = ["prompt", "completion", *extra, *OUTPUT_COLUMNS[2:]]
     dataset = Dataset.from_list(out_rows) if out_rows else Dataset.from_dict({c: [] for c in columns})
     dataset_path = Path(config.samples_dir) / "dataset"
@@ -222,10 +297,24 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
         dataset.push_to_hub(config.push_samples_to_hub)
 
     with open(Path(config.samples_dir) / "dropped.jsonl", "w", encoding="utf-8") as f:
-        for row, reason in sorted(selection.dropped_rows, key=lambda x: (x[0]["prompt_index"], x[0]["sample_index"])):
-            f.write(json.dumps({"prompt_index": row["prompt_index"], "sample_index": row["sample_index"],
-                                "reason": reason, "num_tokens": row["num_tokens"], "finished": row["finished"],
-                                "rewards": row["rewards"], "completion": row["completion"]}, ensure_ascii=False) + "\n")
+        for row, reason in sorted(
+            selection.dropped_rows, key=lambda x: (x[0]["prompt_index"], x[0]["sample_index"])
+        ):
+            f.write(
+                json.dumps(
+                    {
+                        "prompt_index": row["prompt_index"],
+                        "sample_index": row["sample_index"],
+                        "reason": reason,
+                        "num_tokens": row["num_tokens"],
+                        "finished": row["finished"],
+                        "rewards": row["rewards"],
+                        "completion": row["completion"],
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
     seconds = stats["seconds"]
     return {
@@ -244,7 +333,10 @@ def _select_mix_save(config: RejectionSamplingConfig, prompts: list[dict[str, An
         "dataset": config.dataset_name,
         "non_reasoning_dataset": config.non_reasoning_dataset,
         "dataset_path": str(dataset_path),
-        "shards": {"total": num_shards, "sampled_this_run": stats["shards_sampled"],
-                   "resumed": num_shards - stats["shards_sampled"]},
+        "shards": {
+            "total": num_shards,
+            "sampled_this_run": stats["shards_sampled"],
+            "resumed": num_shards - stats["shards_sampled"],
+        },
         "samples_per_second": round(stats["generated"] / seconds, 2) if seconds > 0 else None,
     }

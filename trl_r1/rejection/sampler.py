@@ -54,10 +54,14 @@ def prepare_prompts(rows: list[dict[str, Any]], config: RejectionSamplingConfig)
             )
         for r in out:
             r["prompt"] = build_prompt(str(r[question]), config.prompt_template)
-    source = config.solution_column or ("answer" if "solution" not in columns and "answer" in columns else None)
+    source = config.solution_column or (
+        "answer" if "solution" not in columns and "answer" in columns else None
+    )
     if source is not None and source != "solution":
         if source not in columns:
-            raise InvalidInput(f"--solution-column {source!r} is not a column of {config.dataset_name!r} (columns: {columns})")
+            raise InvalidInput(
+                f"--solution-column {source!r} is not a column of {config.dataset_name!r} (columns: {columns})"
+            )
         logger.info("using column %r as the gold 'solution'", source)
         for r in out:
             r["solution"] = None if r[source] is None else str(r[source])
@@ -69,17 +73,26 @@ def shard_seed(seed: int, shard: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{shard}".encode()).digest()[:4], "big") >> 1
 
 
-def fingerprint(config: RejectionSamplingConfig, prompts: list[dict[str, Any]], reward_names: list[str],
-                judge: str | None) -> dict[str, Any]:
+def fingerprint(
+    config: RejectionSamplingConfig, prompts: list[dict[str, Any]], reward_names: list[str], judge: str | None
+) -> dict[str, Any]:
     """Everything that decides which samples a shard holds; a resumed run must match it."""
     digest = hashlib.sha256()
     for row in prompts:
         digest.update(json.dumps(row, sort_keys=True, default=str).encode())
     return {
-        "model": config.sampling_model, "prompts": len(prompts), "prompts_sha256": digest.hexdigest(),
-        "num_samples": config.num_samples, "temperature": config.temperature, "top_p": config.top_p,
-        "max_new_tokens": config.max_new_tokens, "seed": config.sampling_seed, "shard_size": config.shard_size,
-        "backend": config.backend, "reward_funcs": reward_names, "judge": judge,
+        "model": config.sampling_model,
+        "prompts": len(prompts),
+        "prompts_sha256": digest.hexdigest(),
+        "num_samples": config.num_samples,
+        "temperature": config.temperature,
+        "top_p": config.top_p,
+        "max_new_tokens": config.max_new_tokens,
+        "seed": config.sampling_seed,
+        "shard_size": config.shard_size,
+        "backend": config.backend,
+        "reward_funcs": reward_names,
+        "judge": judge,
     }
 
 
@@ -134,34 +147,64 @@ def shard_ranges(num_prompts: int, shard_size: int) -> list[range]:
     return [range(s, min(s + shard_size, num_prompts)) for s in range(0, num_prompts, shard_size)]
 
 
-def sample_shard(backend: Any, scorer: Any, prompts: list[dict[str, Any]], indices: range,
-                 config: RejectionSamplingConfig, shard: int) -> list[dict[str, Any]]:
+def sample_shard(
+    backend: Any,
+    scorer: Any,
+    prompts: list[dict[str, Any]],
+    indices: range,
+    config: RejectionSamplingConfig,
+    shard: int,
+) -> list[dict[str, Any]]:
     """Sample and score one shard: one record per sample (prompt index, sample index, text,
     token count, finished, rewards by name, whether the judge decided)."""
     from trl_r1.generation import SamplingParams
 
-    params = SamplingParams(num_samples=config.num_samples, temperature=config.temperature, top_p=config.top_p,
-                            max_new_tokens=config.max_new_tokens, seed=shard_seed(config.sampling_seed, shard))
+    params = SamplingParams(
+        num_samples=config.num_samples,
+        temperature=config.temperature,
+        top_p=config.top_p,
+        max_new_tokens=config.max_new_tokens,
+        seed=shard_seed(config.sampling_seed, shard),
+    )
     batch = [prompts[i] for i in indices]
     groups = backend.generate([row["prompt"] for row in batch], params)
     flat = [(i, s, sample) for i, group in zip(indices, groups) for s, sample in enumerate(group)]
     columns = {c: [prompts[i][c] for i, _, _ in flat] for c in batch[0] if c != "prompt"}
     conversational = [not isinstance(prompts[i]["prompt"], str) for i, _, _ in flat]
-    completions = [[{"role": "assistant", "content": x.text}] if conv else x.text
-                   for (_, _, x), conv in zip(flat, conversational)]
+    completions = [
+        [{"role": "assistant", "content": x.text}] if conv else x.text
+        for (_, _, x), conv in zip(flat, conversational)
+    ]
     scores = scorer.score(
-        prompts=[prompts[i]["prompt"] for i, _, _ in flat], completions=completions,
-        completion_ids=[list(x.token_ids) if x.token_ids is not None else None for _, _, x in flat], columns=columns,
+        prompts=[prompts[i]["prompt"] for i, _, _ in flat],
+        completions=completions,
+        completion_ids=[list(x.token_ids) if x.token_ids is not None else None for _, _, x in flat],
+        columns=columns,
     )
     return [
-        {"prompt_index": i, "sample_index": s, "completion": x.text, "num_tokens": x.num_tokens,
-         "finished": x.finished, "rewards": rewards, "judged": judged}
+        {
+            "prompt_index": i,
+            "sample_index": s,
+            "completion": x.text,
+            "num_tokens": x.num_tokens,
+            "finished": x.finished,
+            "rewards": rewards,
+            "judged": judged,
+        }
         for (i, s, x), (rewards, judged) in zip(flat, scores)
     ]
 
 
-def run_shards(backend_factory: Any, scorer: Any, prompts: list[dict[str, Any]], config: RejectionSamplingConfig,
-               store: ShardStore, rank: int = 0, world: int = 1, progress: bool = True) -> dict[str, Any]:
+def run_shards(
+    backend_factory: Any,
+    scorer: Any,
+    prompts: list[dict[str, Any]],
+    config: RejectionSamplingConfig,
+    store: ShardStore,
+    rank: int = 0,
+    world: int = 1,
+    progress: bool = True,
+) -> dict[str, Any]:
     """Sample this process's unfinished shards; return ``{"shards_sampled", "generated", "seconds"}``."""
     from tqdm.auto import tqdm
 

@@ -19,7 +19,9 @@ from trl_r1.rejection.config import InvalidInput
 logger = logging.getLogger(__name__)
 
 # Keywords TRL itself passes to rewards: never dataset columns.
-TRL_REWARD_KWARGS = frozenset({"prompts", "completions", "completion_ids", "trainer_state", "log_extra", "log_metric"})
+TRL_REWARD_KWARGS = frozenset(
+    {"prompts", "completions", "completion_ids", "trainer_state", "log_extra", "log_metric"}
+)
 
 
 def resolve_callable(spec: str | Callable, what: str = "reward function") -> Callable:
@@ -57,8 +59,10 @@ def required_columns(fn: Callable) -> list[str]:
     except (TypeError, ValueError):  # builtins without a signature: nothing can be checked
         return []
     return [
-        p.name for p in params
-        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        p.name
+        for p in params
+        if p.default is p.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
         and p.name not in TRL_REWARD_KWARGS
     ]
 
@@ -107,7 +111,9 @@ class RewardScorer:
         self.names = [reward_name(f) for f in self.reward_funcs]
         duplicates = {n for n in self.names if self.names.count(n) > 1}
         if duplicates:
-            raise InvalidInput(f"two reward functions share the name(s) {sorted(duplicates)}; give each a __name__")
+            raise InvalidInput(
+                f"two reward functions share the name(s) {sorted(duplicates)}; give each a __name__"
+            )
         self.judge = resolve_callable(judge, "judge") if judge is not None else None
         self.metrics: dict[str, list[float]] = {}
 
@@ -128,22 +134,42 @@ class RewardScorer:
     def _log_metric(self, name: str, value: float) -> None:
         self.metrics.setdefault(name, []).append(float(value))
 
-    def score(self, prompts: list[Any], completions: list[Any], completion_ids: list[Any],
-              columns: dict[str, list[Any]]) -> list[tuple[dict[str, float | None], bool]]:
+    def score(
+        self,
+        prompts: list[Any],
+        completions: list[Any],
+        completion_ids: list[Any],
+        columns: dict[str, list[Any]],
+    ) -> list[tuple[dict[str, float | None], bool]]:
         """``(rewards by name, judged)`` for each sample; ``columns`` are aligned with ``prompts``."""
         n = len(completions)
         common = dict(trainer_state=None, log_extra=lambda *a, **k: None, log_metric=self._log_metric)
-        scores = {name: _call(fn, n, prompts=prompts, completions=completions, completion_ids=completion_ids,
-                              **common, **columns)
-                  for name, fn in zip(self.names, self.reward_funcs)}
+        scores = {
+            name: _call(
+                fn,
+                n,
+                prompts=prompts,
+                completions=completions,
+                completion_ids=completion_ids,
+                **common,
+                **columns,
+            )
+            for name, fn in zip(self.names, self.reward_funcs)
+        }
         judged = [False] * n
         correctness = scores[self.names[0]]
         todo = [i for i, v in enumerate(correctness) if v is None]
         if self.judge is not None and todo:
             sub = {k: [v[i] for i in todo] for k, v in columns.items()}
-            verdicts = _call(self.judge, len(todo), prompts=[prompts[i] for i in todo],
-                             completions=[completions[i] for i in todo],
-                             completion_ids=[completion_ids[i] for i in todo], **common, **sub)
+            verdicts = _call(
+                self.judge,
+                len(todo),
+                prompts=[prompts[i] for i in todo],
+                completions=[completions[i] for i in todo],
+                completion_ids=[completion_ids[i] for i in todo],
+                **common,
+                **sub,
+            )
             for i, verdict in zip(todo, verdicts):
                 correctness[i], judged[i] = verdict, verdict is not None
         return [({name: scores[name][i] for name in self.names}, judged[i]) for i in range(n)]

@@ -121,8 +121,13 @@ def _pick_diverse(group: list[Row], n: int, sets: dict[int, frozenset]) -> list[
     chosen = [group[0]]
     rest = group[1:]
     while len(chosen) < n and rest:
-        best = max(rest, key=lambda r: (min(1 - jaccard(sets[id(r)], sets[id(c)]) for c in chosen),
-                                        [-x for x in _preference(r)]))
+        best = max(
+            rest,
+            key=lambda r: (
+                min(1 - jaccard(sets[id(r)], sets[id(c)]) for c in chosen),
+                [-x for x in _preference(r)],
+            ),
+        )
         chosen.append(best)
         rest.remove(best)
     return chosen
@@ -154,11 +159,15 @@ def select_samples(
         raise ValueError(f"selection must be 'shortest' or 'diverse', got {selection!r}")
     filtered = apply_filters(rows, filters)
     result = Selection(dropped=Counter(filtered.dropped))
-    result.dropped_rows = [(row, reason) for reason, dropped in filtered.dropped_rows.items() for row in dropped]
+    result.dropped_rows = [
+        (row, reason) for reason, dropped in filtered.dropped_rows.items() for row in dropped
+    ]
     passed = filtered.kept
     for reason in ("duplicate", "near_duplicate", "per_prompt_cap"):  # every reason is reported, 0 when off
         result.dropped[reason] += 0
-    for _, group_iter in groupby(sorted(passed, key=lambda r: r["prompt_index"]), key=lambda r: r["prompt_index"]):
+    for _, group_iter in groupby(
+        sorted(passed, key=lambda r: r["prompt_index"]), key=lambda r: r["prompt_index"]
+    ):
         group = sorted(group_iter, key=_preference)
         if dedupe:
             seen: set[str] = set()
@@ -181,7 +190,11 @@ def select_samples(
                     distinct.append(row)
             group = distinct
         if max_per_prompt is not None and len(group) > max_per_prompt:
-            chosen = group[:max_per_prompt] if selection == "shortest" else _pick_diverse(group, max_per_prompt, sets)
+            chosen = (
+                group[:max_per_prompt]
+                if selection == "shortest"
+                else _pick_diverse(group, max_per_prompt, sets)
+            )
             chosen_ids = {id(r) for r in chosen}
             for row in group:
                 if id(row) not in chosen_ids:

@@ -55,14 +55,22 @@ def texts_of(completions: Sequence[Any], reward_name: str = "reward") -> list[st
     Raises ``TypeError`` naming the argument and the expected shape for anything else (a bare
     string would otherwise be scored character by character).
     """
-    if completions is None or isinstance(completions, (str, bytes, dict)) or not hasattr(completions, "__len__"):
-        raise TypeError(f"reward {reward_name!r}: completions must be {COMPLETIONS_SHAPE}; "
-                        f"got {type(completions).__name__}")
+    if (
+        completions is None
+        or isinstance(completions, (str, bytes, dict))
+        or not hasattr(completions, "__len__")
+    ):
+        raise TypeError(
+            f"reward {reward_name!r}: completions must be {COMPLETIONS_SHAPE}; "
+            f"got {type(completions).__name__}"
+        )
     out = []
     for i, c in enumerate(completions):
         if not isinstance(c, (str, dict, list, tuple)):
-            raise TypeError(f"reward {reward_name!r}: completions[{i}] must be a string or a list of messages "
-                            f"(completions must be {COMPLETIONS_SHAPE}); got {type(c).__name__}")
+            raise TypeError(
+                f"reward {reward_name!r}: completions[{i}] must be a string or a list of messages "
+                f"(completions must be {COMPLETIONS_SHAPE}); got {type(c).__name__}"
+            )
         out.append(completion_text(c))
     return out
 
@@ -91,4 +99,3 @@ def require_column(
             "pass one value per completion"
         )
     return values
-

@@ -41,8 +41,13 @@ def load_answer_reader() -> Any:
 
 
 WARMUP = [
-    ("\\frac{1}{2}", "0.5"), ("2\\sqrt{3}", "\\sqrt{12}"), ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, \\pi/2)"),
-    ("[-2, 7)", "[-2,7)"), ("x^2 + 2x + 1", "(x+1)^2"), ("\\text{(C)}", "C"), ("30^\\circ", "30"),
+    ("\\frac{1}{2}", "0.5"),
+    ("2\\sqrt{3}", "\\sqrt{12}"),
+    ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, \\pi/2)"),
+    ("[-2, 7)", "[-2,7)"),
+    ("x^2 + 2x + 1", "(x+1)^2"),
+    ("\\text{(C)}", "C"),
+    ("30^\\circ", "30"),
     ("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}"),
 ]
 
@@ -64,7 +69,9 @@ class Verifier:
         # only for strings that carry a unit: otherwise the letters c, d, g, h, s, t would be dropped.
         configs = {}
         for units in (False, True):
-            norm = NormalizationConfig(basic_latex=True, units=units, malformed_operators=True, nits=True, boxed="all")
+            norm = NormalizationConfig(
+                basic_latex=True, units=units, malformed_operators=True, nits=True, boxed="all"
+            )
             configs[units] = LatexExtractionConfig(normalization_config=norm, boxed_match_priority=0)
         self._latex = configs
         self._expr = ExprExtractionConfig()
@@ -82,11 +89,21 @@ class Verifier:
             return self._parsed[s]
         latex = self._latex[self._reader.carries_unit(s)]
         if self._reader.is_bare(s):
-            out = self._parse(f"\\boxed{{{s}}}", [latex], fallback_mode="no_fallback", extraction_mode="first_match",
-                              parsing_timeout=None)
+            out = self._parse(
+                f"\\boxed{{{s}}}",
+                [latex],
+                fallback_mode="no_fallback",
+                extraction_mode="first_match",
+                parsing_timeout=None,
+            )
         else:
-            out = self._parse(s, [latex, self._expr], fallback_mode="no_fallback", extraction_mode="first_match",
-                              parsing_timeout=None)
+            out = self._parse(
+                s,
+                [latex, self._expr],
+                fallback_mode="no_fallback",
+                extraction_mode="first_match",
+                parsing_timeout=None,
+            )
         out = [x for x in out if not isinstance(x, str)]
         self._parsed[s] = out
         if len(self._parsed) > self._cache_size:
@@ -125,7 +142,9 @@ def run_verify(v: Verifier, soft: float, gold: str, answers: list[str], send: Ca
         send(("gold", TIMEOUT if g == TIMEOUT else "unparseable"))
         return
     send(("gold", "ok"))
-    for a in answers:  # the very string of a gold that reads is right even where sympy has no equality (12:00)
+    for (
+        a
+    ) in answers:  # the very string of a gold that reads is right even where sympy has no equality (12:00)
         send(("item", True if a == gold else timed(soft, lambda a=a: v.equal(g, v.parse(a)))))
 
 

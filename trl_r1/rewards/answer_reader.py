@@ -235,12 +235,26 @@ _PRESENTATION_WRAP = re.compile(
     r"|underline|smash|raisebox|textstyle|displaystyle|cancel|bcancel|xcancel|mathrlap|mathllap|rlap|llap"
     r"|hphantom|vphantom|phantom|rule)(?![a-zA-Z])"
 )
-_WRAP_ARGS = {"textcolor": 2, "colorbox": 2, "fcolorbox": 3, "style": 2, "class": 2, "raisebox": 2, "rule": 2,
-              "hphantom": 1, "vphantom": 1, "phantom": 1}
+_WRAP_ARGS = {
+    "textcolor": 2,
+    "colorbox": 2,
+    "fcolorbox": 3,
+    "style": 2,
+    "class": 2,
+    "raisebox": 2,
+    "rule": 2,
+    "hphantom": 1,
+    "vphantom": 1,
+    "phantom": 1,
+}
 _DROPPED = frozenset({"hphantom", "vphantom", "phantom", "rule"})
 _ORDINAL = re.compile(r"(?<=\d)\s*\^\s*\{?\s*\\(?:text|textrm|mathrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}?")
-_SYNONYMS = ((re.compile(r"\\text\s*\{\s*\\%\s*\}"), r"\\%"), (re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset"), (re.compile(r"\\langle(?![a-zA-Z])"), "("),
-             (re.compile(r"\\rangle(?![a-zA-Z])"), ")"))
+_SYNONYMS = (
+    (re.compile(r"\\text\s*\{\s*\\%\s*\}"), r"\\%"),
+    (re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset"),
+    (re.compile(r"\\langle(?![a-zA-Z])"), "("),
+    (re.compile(r"\\rangle(?![a-zA-Z])"), ")"),
+)
 # A control word TeX does not know, made of a Greek letter and more letters: "\pir" is not "\pi r".
 _RUN_ON_GREEK = re.compile(
     r"\\(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
@@ -249,7 +263,8 @@ _RUN_ON_GREEK = re.compile(
 )
 # Control words that start like a function or letter above and are real TeX commands.
 _KNOWN_GREEK_PREFIXED = frozenset(
-    "\\" + w for w in "pitchfork multicolumn multirow numberwithin sinh cosh tanh coth sech csch arcsin arccos arctan "
+    "\\" + w
+    for w in "pitchfork multicolumn multirow numberwithin sinh cosh tanh coth sech csch arcsin arccos arctan "
     "arccot arcsec arccsc lnot lneq lneqq lnapprox lnsim infty intercal intop integral iint iiint oint limits "
     "liminf limsup nolimits maxima infinity_ sumlimits prodlimits expandafter gcdsum detail".split()
 )
@@ -389,8 +404,10 @@ def is_bare(s: str) -> bool:
     if "$" in s.replace("\\$", "") or "\\(" in s or "\\[" in s:
         return False
     words = [
-        w for w in _PROSE_WORD.findall(_TEXT_CMD.sub(" ", s))
-        if w.lower() not in MATH_WORDS and (len(w) > 2 and re.search("[aeiouy]", w, re.I) or w.lower() in _SHORT_PROSE)
+        w
+        for w in _PROSE_WORD.findall(_TEXT_CMD.sub(" ", s))
+        if w.lower() not in MATH_WORDS
+        and (len(w) > 2 and re.search("[aeiouy]", w, re.I) or w.lower() in _SHORT_PROSE)
     ]
     return len(words) < 2
 
@@ -533,9 +550,11 @@ _VALUE = re.compile(
 )
 
 
-_CLARIFICATION = re.compile(r"(?:,|\(|，)?\s*(?:not|and\s+not|rather\s+than|instead\s+of|а\s+не|y\s+no|et\s+non"
-                            r"|und\s+nicht|e\s+non|e\s+não|而不是|不是)\s+[^,;.)]*\)?",
-                            re.IGNORECASE)
+_CLARIFICATION = re.compile(
+    r"(?:,|\(|，)?\s*(?:not|and\s+not|rather\s+than|instead\s+of|а\s+не|y\s+no|et\s+non"
+    r"|und\s+nicht|e\s+non|e\s+não|而不是|不是)\s+[^,;.)]*\)?",
+    re.IGNORECASE,
+)
 _NEGATED_MARKER = re.compile(r"n't|cannot|n['’]\s*est|\bno\s+es\b|\bexceeds\b", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(
     r"^(?:\s*(?:exactly|precisely|indeed|clearly|obviously|therefore|thus|hence|so|then|simply|just|equal\s+to"
@@ -548,11 +567,18 @@ _EXPLANATION = re.compile(
     r"|car|puisque|weil|da|porque|ya\s+que|поскольку|так\s+как)(?![a-zA-Z])|\s*[(（]?\s*(?:因为|由于)",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {w: k for k, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORD = re.compile(r"^(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-                          r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?=\s*[.。!]?\s*$)", re.IGNORECASE)
+_NUMBER_WORDS = {
+    w: k
+    for k, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBER_WORD = re.compile(
+    r"^(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?=\s*[.。!]?\s*$)",
+    re.IGNORECASE,
+)
 _NOT_X_BUT = re.compile(r"^\s*not\s+\$?[^\s$]+\$?,?\s+but\s+", re.IGNORECASE)
 
 
@@ -606,7 +632,11 @@ def prose_answer(text: str) -> str | None:
     rest = _NEGATIVE_WORD.sub("-", rest)  # "negative 5" is -5
     rest = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), rest)  # "five" is 5
     value_at = _VALUE.search(rest)
-    if _NEGATED_MARKER.search(markers[-1].group()) or value_at is not None and _qualified(rest[: value_at.start()]):
+    if (
+        _NEGATED_MARKER.search(markers[-1].group())
+        or value_at is not None
+        and _qualified(rest[: value_at.start()])
+    ):
         return NOT_FINAL  # "at least 5", "isn't 5", "no es 5", "about 5"
     span = _math_span_at(rest)
     if span is not None:
@@ -628,7 +658,9 @@ def prose_answer(text: str) -> str | None:
         return NOT_FINAL  # "5 or 6", "about 5", "5 if we count from zero"
     stop = re.search(r"[。！？!?\n]|[.;](?=\s|$)", after)
     own, later = (after[: stop.start()], after[stop.start() :]) if stop else (after, "")
-    own_words = _CLARIFICATION.sub("", own)  # "5, not 6", "5 (not 6)", "5，而不是 6": a clarification, not a condition
+    own_words = _CLARIFICATION.sub(
+        "", own
+    )  # "5, not 6", "5 (not 6)", "5，而不是 6": a clarification, not a condition
     if (why := _EXPLANATION.search(own_words)) is not None:
         own_words = own_words[: why.start()]  # "5, which is less than 6": a remark about the value
     if _CONDITION.search(own_words) or (_SECOND_GUESS.search(later) and re.search(r"[\d$]", later)):
@@ -669,7 +701,9 @@ def statement_after_boxes(text: str) -> str | None:
     rest = _LEADING.sub("", tail[markers[-1].end() :])
     value_at = _VALUE.search(rest)
     if "n't" in markers[-1].group() or value_at is not None and _qualified(rest[: value_at.start()]):
-        return None  # "The answer is not 6", "at least 5": a remark about the boxed answer, not another answer
+        return (
+            None  # "The answer is not 6", "at least 5": a remark about the boxed answer, not another answer
+        )
     return tail
 
 

@@ -85,9 +85,24 @@ from trl_r1.text.completion import last_code_block, parse_completion
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CPP_TAGS", "PYTHON_TAGS", "Check", "CodeReward", "TestCase", "assert_test", "binary_code_reward",
-           "call_outputs_equal", "call_test", "code_reward", "extract_code", "extract_program", "normalize_output",
-           "outputs_match", "parse_test_cases", "row_tests"]
+__all__ = [
+    "CPP_TAGS",
+    "PYTHON_TAGS",
+    "Check",
+    "CodeReward",
+    "TestCase",
+    "assert_test",
+    "binary_code_reward",
+    "call_outputs_equal",
+    "call_test",
+    "code_reward",
+    "extract_code",
+    "extract_program",
+    "normalize_output",
+    "outputs_match",
+    "parse_test_cases",
+    "row_tests",
+]
 
 
 def extract_program(text: str, fallback_to_full_text: bool = False) -> tuple[str, str] | None:
@@ -104,7 +119,9 @@ def extract_program(text: str, fallback_to_full_text: bool = False) -> tuple[str
     block = last_code_block(region) if region is not None else None
     if block is None:
         return None
-    return ("python" if block.language in PYTHON_TAGS else TAG_LANGUAGES.get(block.language, block.language)), block.code
+    return (
+        "python" if block.language in PYTHON_TAGS else TAG_LANGUAGES.get(block.language, block.language)
+    ), block.code
 
 
 def extract_code(text: str, fallback_to_full_text: bool = False) -> str | None:
@@ -202,41 +219,63 @@ class CodeReward(RewardFunction):
         log_metric: Any = None,
         **kwargs: Any,
     ) -> list[Reward]:
-        columns = {"test_cases": test_cases, "verification_info": verification_info, "input_output": input_output}
+        columns = {
+            "test_cases": test_cases,
+            "verification_info": verification_info,
+            "input_output": input_output,
+        }
         name, column = next(((k, v) for k, v in columns.items() if v is not None), (None, None))
         if column is None:
-            raise ValueError(f"reward {self.__name__!r} needs a 'test_cases', 'verification_info' or 'input_output' "
-                             f"dataset column (one value per row). Expected {TEST_CASE_SHAPES}")
+            raise ValueError(
+                f"reward {self.__name__!r} needs a 'test_cases', 'verification_info' or 'input_output' "
+                f"dataset column (one value per row). Expected {TEST_CASE_SHAPES}"
+            )
         if len(column) != len(completions):
-            raise ValueError(f"reward {self.__name__!r}: {len(column)} test-case rows for {len(completions)} "
-                             "completions; pass one value per completion")
+            raise ValueError(
+                f"reward {self.__name__!r}: {len(column)} test-case rows for {len(completions)} "
+                "completions; pass one value per completion"
+            )
         rows = [row_tests(**{name: value}, row=i) for i, value in enumerate(column)]
         provider = self.provider if any(tests for _, tests in rows) else None
         supported = getattr(provider, "languages", frozenset({"python"}))
         rewards: list[Reward] = [None] * len(completions)
         jobs: dict[Job, list[int]] = {}  # identical programs on identical tests run once
         unscorable = no_code = unsupported = 0
-        untrusted_rows = {i for i, (_, tests) in enumerate(rows) if tests and not all(t.trusted for t in tests)}
+        untrusted_rows = {
+            i for i, (_, tests) in enumerate(rows) if tests and not all(t.trusted for t in tests)
+        }
         cap = getattr(getattr(provider, "config", None), "max_output_bytes", None)
-        too_large = {i for i, (_, tests) in enumerate(rows)
-                     if cap is not None and any(t.expected_bytes > cap for t in tests)}
+        too_large = {
+            i
+            for i, (_, tests) in enumerate(rows)
+            if cap is not None and any(t.expected_bytes > cap for t in tests)
+        }
         if too_large:
-            logger.warning("code reward: %d row(s) expect more output than the sandbox captures (%d bytes) and "
-                           "score None; raise SandboxConfig.max_output_bytes", len(too_large), cap)
+            logger.warning(
+                "code reward: %d row(s) expect more output than the sandbox captures (%d bytes) and "
+                "score None; raise SandboxConfig.max_output_bytes",
+                len(too_large),
+                cap,
+            )
         untrusted = len(untrusted_rows)
         if untrusted and not self._warned_untrusted:
             self._warned_untrusted = True
-            logger.warning("code reward: %d row(s) have asserts only the sandbox could judge (e.g. `assert f(x)`, "
-                           "`assert a and b`, asserts in a loop): a program can forge those verdicts, so they score "
-                           "%s. Write `assert f(x) == <literal>` or use call-based tests.", untrusted,
-                           "anyway (trust_sandbox_asserts=True)" if self.trust_sandbox_asserts else "None")
+            logger.warning(
+                "code reward: %d row(s) have asserts only the sandbox could judge (e.g. `assert f(x)`, "
+                "`assert a and b`, asserts in a loop): a program can forge those verdicts, so they score "
+                "%s. Write `assert f(x) == <literal>` or use call-based tests.",
+                untrusted,
+                "anyway (trust_sandbox_asserts=True)" if self.trust_sandbox_asserts else "None",
+            )
         for i, (text, (language, tests)) in enumerate(zip(texts_of(completions), rows)):
             if not tests or i in too_large:
                 unscorable += 1
                 continue
             if i in untrusted_rows and not self.trust_sandbox_asserts:
                 continue  # None: a verdict the program itself could forge is no verdict
-            takes_steps = any(t.steps is not None for t in tests)  # assert and call-based tests are Python code
+            takes_steps = any(
+                t.steps is not None for t in tests
+            )  # assert and call-based tests are Python code
             if language is not None and language not in supported:
                 unsupported += 1  # the row's own language: not the model's fault
                 continue
@@ -252,8 +291,12 @@ class CodeReward(RewardFunction):
                 rewards[i] = 0.0
                 no_code += 1
                 continue
-            job = Job(code=program[1], cases=tuple(t.case() for t in tests), language=program[0],
-                      fail_fast=self.binary)
+            job = Job(
+                code=program[1],
+                cases=tuple(t.case() for t in tests),
+                language=program[0],
+                fail_fast=self.binary,
+            )
             jobs.setdefault(job, []).append(i)
         budget_s = getattr(self.config or getattr(provider, "config", None), "budget_s", None)
         results = provider.run(list(jobs), budget_s=budget_s) if jobs else []
@@ -270,16 +313,32 @@ class CodeReward(RewardFunction):
             for i in indices:
                 rewards[i] = score
         if unscorable:
-            logger.warning("code reward: %d completion(s) without tests their program can take scored None", unscorable)
+            logger.warning(
+                "code reward: %d completion(s) without tests their program can take scored None", unscorable
+            )
         if unsupported:
-            logger.warning("code reward: %d completion(s) in a language the sandbox does not run (it runs %s) "
-                           "scored None", unsupported, sorted(supported))
+            logger.warning(
+                "code reward: %d completion(s) in a language the sandbox does not run (it runs %s) "
+                "scored None",
+                unsupported,
+                sorted(supported),
+            )
         if budget_cuts:
-            logger.warning("code reward: %d completion(s) ran past their share of budget_s while others waited and "
-                           "were stopped unscored; raise SandboxConfig.budget_s or max_workers", budget_cuts)
-        self.log_metrics(log_metric, sandbox_errors=sandbox_errors, unscorable=unscorable, no_code=no_code,
-                         timeouts=timeouts, unsupported_language=unsupported, untrusted_tests=untrusted,
-                         budget_cuts=budget_cuts)
+            logger.warning(
+                "code reward: %d completion(s) ran past their share of budget_s while others waited and "
+                "were stopped unscored; raise SandboxConfig.budget_s or max_workers",
+                budget_cuts,
+            )
+        self.log_metrics(
+            log_metric,
+            sandbox_errors=sandbox_errors,
+            unscorable=unscorable,
+            no_code=no_code,
+            timeouts=timeouts,
+            unsupported_language=unsupported,
+            untrusted_tests=untrusted,
+            budget_cuts=budget_cuts,
+        )
         return rewards
 
     def _score(self, result: JobResult, tests: list[TestCase]) -> float | None:

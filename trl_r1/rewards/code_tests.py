@@ -24,11 +24,32 @@ TAG_LANGUAGES = {**{t: "python" for t in PYTHON_TAGS if t}, **{t: "cpp" for t in
 TEST_CASE_SHAPES = (
     'test_cases: [{"input": str, "output": str} | {"assert": str} | {"fn_name": str, "input": [args], '
     '"output": value}, ...] or {"inputs": [...], "outputs": [...], "fn_name"?: str}, or verification_info: '
-    '{"language": "python" | "cpp", "test_cases": [...]}')
-_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
-        ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
-_FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=", "is": "is", "is not": "is not",
-            "in": "contains", "not in": "not contains"}
+    '{"language": "python" | "cpp", "test_cases": [...]}'
+)
+_OPS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+_FLIPPED = {
+    "==": "==",
+    "!=": "!=",
+    "<": ">",
+    "<=": ">=",
+    ">": "<",
+    ">=": "<=",
+    "is": "is",
+    "is not": "is not",
+    "in": "contains",
+    "not in": "not contains",
+}
 _SINGLETONS = (None, True, False, Ellipsis)
 
 
@@ -40,10 +61,20 @@ def _is(value: Any, expected: Any) -> bool:
     return type(value) is type(expected) and value == expected
 
 
-_APPLY = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
-          ">=": operator.ge, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
-          "is": _is, "is not": lambda a, b: not _is(a, b), "contains": lambda a, b: b in a,
-          "not contains": lambda a, b: b not in a}
+_APPLY = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
+    "is": _is,
+    "is not": lambda a, b: not _is(a, b),
+    "contains": lambda a, b: b in a,
+    "not contains": lambda a, b: b not in a,
+}
 
 
 def _real(value: Any) -> bool:
@@ -122,12 +153,15 @@ class TestCase:
         if result.status != "ok":
             return False
         if self.steps is None:
-            return not result.truncated and (self.expected is None
-                                             or outputs_match(result.stdout, self.expected, float_tolerance))
+            return not result.truncated and (
+                self.expected is None or outputs_match(result.stdout, self.expected, float_tolerance)
+            )
         if not result.complete or result.steps is None or len(result.steps) != len(self.checks):
             return False
-        return all(step is not None and step.ok and check.holds(step.value, float_tolerance)
-                   for step, check in zip(result.steps, self.checks))
+        return all(
+            step is not None and step.ok and check.holds(step.value, float_tolerance)
+            for step, check in zip(result.steps, self.checks)
+        )
 
 
 def normalize_output(text: str) -> str:
@@ -192,15 +226,23 @@ def _listify(value: Any) -> Any:
 
 def _values_equal(value: Any, expected: Any, float_tolerance: float) -> bool:
     if isinstance(expected, float) and float_tolerance > 0:
-        return _real(value) and math.isclose(value, expected, rel_tol=float_tolerance, abs_tol=float_tolerance)
+        return _real(value) and math.isclose(
+            value, expected, rel_tol=float_tolerance, abs_tol=float_tolerance
+        )
     if _real(expected):  # an integer, or a float compared exactly: the same number, of a numeric type
         return _real(value) and value == expected
     if isinstance(expected, list):
-        return isinstance(value, list) and len(value) == len(expected) and \
-            all(_values_equal(v, e, float_tolerance) for v, e in zip(value, expected))
+        return (
+            isinstance(value, list)
+            and len(value) == len(expected)
+            and all(_values_equal(v, e, float_tolerance) for v, e in zip(value, expected))
+        )
     if isinstance(expected, dict):
-        return isinstance(value, dict) and value.keys() == expected.keys() and \
-            all(_values_equal(value[k], e, float_tolerance) for k, e in expected.items())
+        return (
+            isinstance(value, dict)
+            and value.keys() == expected.keys()
+            and all(_values_equal(value[k], e, float_tolerance) for k, e in expected.items())
+        )
     return type(value) is type(expected) and value == expected
 
 
@@ -218,7 +260,11 @@ def call_outputs_equal(value: Any, expected: Any, float_tolerance: float = 1e-6)
     value = _listify(value)
     if _values_equal(value, expected, float_tolerance):
         return True
-    return isinstance(expected, list) and len(expected) == 1 and _values_equal(value, expected[0], float_tolerance)
+    return (
+        isinstance(expected, list)
+        and len(expected) == 1
+        and _values_equal(value, expected[0], float_tolerance)
+    )
 
 
 def _loads(value: Any) -> Any:
@@ -226,13 +272,34 @@ def _loads(value: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------------- asserts
-_CONSTANT_CALLS = {"set": set, "frozenset": frozenset, "tuple": tuple, "list": list, "sorted": sorted,
-                   "float": float, "int": int, "str": str, "dict": dict, "abs": abs, "bool": bool,
-                   "complex": complex}
-_CONSTANT_NAMES = {("math", "pi"): math.pi, ("math", "e"): math.e, ("math", "tau"): math.tau,
-                   ("math", "inf"): math.inf}
-_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-               ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod}
+_CONSTANT_CALLS = {
+    "set": set,
+    "frozenset": frozenset,
+    "tuple": tuple,
+    "list": list,
+    "sorted": sorted,
+    "float": float,
+    "int": int,
+    "str": str,
+    "dict": dict,
+    "abs": abs,
+    "bool": bool,
+    "complex": complex,
+}
+_CONSTANT_NAMES = {
+    ("math", "pi"): math.pi,
+    ("math", "e"): math.e,
+    ("math", "tau"): math.tau,
+    ("math", "inf"): math.inf,
+}
+_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
 
 
 class _NotConstant(Exception):
@@ -264,11 +331,19 @@ def _constant_value(node: ast.AST) -> Any:
         if not all(isinstance(v, (int, float, complex)) and not isinstance(v, bool) for v in (left, right)):
             raise _NotConstant  # no 'x' * 10**9
         return _ARITHMETIC[type(node.op)](left, right)
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-            and (node.value.id, node.attr) in _CONSTANT_NAMES:
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and (node.value.id, node.attr) in _CONSTANT_NAMES
+    ):
         return _CONSTANT_NAMES[node.value.id, node.attr]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CONSTANT_CALLS \
-            and not node.keywords and len(node.args) <= 1:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _CONSTANT_CALLS
+        and not node.keywords
+        and len(node.args) <= 1
+    ):
         return _CONSTANT_CALLS[node.func.id](*[_constant_value(a) for a in node.args])
     raise _NotConstant
 
@@ -277,13 +352,41 @@ def _constant(node: ast.AST) -> tuple[bool, Any]:
     """``(True, value)`` when ``node`` is a constant expression the trainer evaluates itself."""
     try:
         return True, _constant_value(node)
-    except (_NotConstant, ValueError, TypeError, ZeroDivisionError, OverflowError, MemoryError, RecursionError):
+    except (
+        _NotConstant,
+        ValueError,
+        TypeError,
+        ZeroDivisionError,
+        OverflowError,
+        MemoryError,
+        RecursionError,
+    ):
         return False, None
 
 
-_PLAIN_NODES = (ast.Name, ast.Attribute, ast.Subscript, ast.Slice, ast.Call, ast.Constant, ast.List, ast.Tuple,
-                ast.Set, ast.Dict, ast.Starred, ast.keyword, ast.Load, ast.Store, ast.comprehension,
-                ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp, ast.USub, ast.UAdd)
+_PLAIN_NODES = (
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.Call,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Dict,
+    ast.Starred,
+    ast.keyword,
+    ast.Load,
+    ast.Store,
+    ast.comprehension,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.DictComp,
+    ast.USub,
+    ast.UAdd,
+)
 
 
 def _plain_expr(node: ast.AST) -> bool:
@@ -305,8 +408,11 @@ def _plain_expr(node: ast.AST) -> bool:
 
 def _is_callee(func: ast.AST, module: str, name: str) -> bool:
     return (isinstance(func, ast.Name) and func.id == name) or (
-        isinstance(func, ast.Attribute) and func.attr == name and isinstance(func.value, ast.Name)
-        and func.value.id == module)
+        isinstance(func, ast.Attribute)
+        and func.attr == name
+        and isinstance(func.value, ast.Name)
+        and func.value.id == module
+    )
 
 
 def _isclose_step(test: ast.expr) -> tuple[Step, Check] | None:
@@ -322,7 +428,9 @@ def _isclose_step(test: ast.expr) -> tuple[Step, Check] | None:
     for expr, literal in (test.args, test.args[::-1]):
         ok, target = _constant(literal)
         if ok and _real(target) and _plain_expr(expr) and not _constant(expr)[0]:
-            return Step("eval", ast.unparse(expr)), Check("isclose", (target, options["rel_tol"], options["abs_tol"]))
+            return Step("eval", ast.unparse(expr)), Check(
+                "isclose", (target, options["rel_tol"], options["abs_tol"])
+            )
     return None
 
 
@@ -332,15 +440,24 @@ def _abs_diff_step(test: ast.Compare) -> tuple[Step, Check] | None:
         return None
     call = test.left
     ok, bound = _constant(test.comparators[0])
-    if not (ok and _real(bound) and isinstance(call, ast.Call) and _is_callee(call.func, "", "abs")
-            and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.BinOp)
-            and isinstance(call.args[0].op, ast.Sub)):
+    if not (
+        ok
+        and _real(bound)
+        and isinstance(call, ast.Call)
+        and _is_callee(call.func, "", "abs")
+        and len(call.args) == 1
+        and not call.keywords
+        and isinstance(call.args[0], ast.BinOp)
+        and isinstance(call.args[0].op, ast.Sub)
+    ):
         return None
     diff = call.args[0]
     for expr, literal in ((diff.left, diff.right), (diff.right, diff.left)):
         ok, target = _constant(literal)
         if ok and _real(target) and _plain_expr(expr) and not _constant(expr)[0]:
-            return Step("eval", ast.unparse(expr)), Check("abs_diff", (target, _OPS[type(test.ops[0])], bound))
+            return Step("eval", ast.unparse(expr)), Check(
+                "abs_diff", (target, _OPS[type(test.ops[0])], bound)
+            )
     return None
 
 
@@ -374,8 +491,13 @@ def _plain_statement(stmt: ast.stmt) -> bool:
         return True
     if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
         return True
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) \
+    targets = (
+        stmt.targets
+        if isinstance(stmt, ast.Assign)
+        else [stmt.target]
+        if isinstance(stmt, ast.AnnAssign)
         else []
+    )
     return all(_plain_expr(t) for t in targets) and _plain_expr(stmt.value)
 
 
@@ -424,8 +546,9 @@ def assert_test(source: str, row: int = 0) -> TestCase:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise ValueError(f"code reward, row {row}: assert test is not valid Python ({exc.msg}, line {exc.lineno})") \
-            from exc
+        raise ValueError(
+            f"code reward, row {row}: assert test is not valid Python ({exc.msg}, line {exc.lineno})"
+        ) from exc
     steps: list[Step] = []
     checks: list[Check] = []
     pending: list[ast.stmt] = []
@@ -477,8 +600,10 @@ def _text(value: Any) -> str:
 def _apps_cases(value: dict, row: int, fn_name: str | None) -> list[TestCase]:
     inputs, outputs = value.get("inputs"), value.get("outputs")
     if not isinstance(inputs, list) or not isinstance(outputs, list) or len(inputs) != len(outputs):
-        raise ValueError(f"code reward, row {row}: 'inputs' and 'outputs' must be lists of the same length. "
-                         f"Expected {TEST_CASE_SHAPES}")
+        raise ValueError(
+            f"code reward, row {row}: 'inputs' and 'outputs' must be lists of the same length. "
+            f"Expected {TEST_CASE_SHAPES}"
+        )
     fn_name = value.get("fn_name") or fn_name
     if fn_name:
         return [call_test(fn_name, i, o, row) for i, o in zip(inputs, outputs)]
@@ -498,13 +623,17 @@ def parse_test_cases(value: Any, row: int = 0, fn_name: str | None = None) -> li
     if isinstance(cases, dict) and "inputs" in cases:
         return _apps_cases(cases, row, fn_name)
     if not isinstance(cases, (list, tuple)):
-        raise ValueError(f"code reward, row {row}: test cases must be a list, got {type(cases).__name__}. "
-                         f"Expected {TEST_CASE_SHAPES}")
+        raise ValueError(
+            f"code reward, row {row}: test cases must be a list, got {type(cases).__name__}. "
+            f"Expected {TEST_CASE_SHAPES}"
+        )
     parsed = []
     for i, case in enumerate(cases):
         if not isinstance(case, dict):
-            raise ValueError(f"code reward, row {row}, case {i}: unrecognised test case ({type(case).__name__}). "
-                             f"Expected {TEST_CASE_SHAPES}")
+            raise ValueError(
+                f"code reward, row {row}, case {i}: unrecognised test case ({type(case).__name__}). "
+                f"Expected {TEST_CASE_SHAPES}"
+            )
         name = case.get("fn_name") or (fn_name if case.get("testtype") == "functional" else None)
         if isinstance(case.get("assert"), str):
             parsed.append(assert_test(case["assert"], row))
@@ -515,8 +644,9 @@ def parse_test_cases(value: Any, row: int = 0, fn_name: str | None = None) -> li
                     args = [json.loads(line) for line in str(args).splitlines() if line.strip()]
                     expected = json.loads(expected) if isinstance(expected, str) else expected
                 except ValueError as exc:
-                    raise ValueError(f"code reward, row {row}, case {i}: functional input/output must be JSON "
-                                     f"({exc})") from exc
+                    raise ValueError(
+                        f"code reward, row {row}, case {i}: functional input/output must be JSON ({exc})"
+                    ) from exc
             elif isinstance(args, str) and isinstance(_json_or_none(args), list):
                 # JSON-encoded arguments (open-r1's verifiable-coding-problems-python): the output is JSON too
                 args = json.loads(args)
@@ -524,21 +654,26 @@ def parse_test_cases(value: Any, row: int = 0, fn_name: str | None = None) -> li
                     expected = json.loads(expected)
             parsed.append(call_test(name, args, expected, row))
         elif case.get("testtype") == "functional":
-            raise ValueError(f"code reward, row {row}, case {i}: a functional case needs 'fn_name' (in the case "
-                             "or in verification_info)")
+            raise ValueError(
+                f"code reward, row {row}, case {i}: a functional case needs 'fn_name' (in the case "
+                "or in verification_info)"
+            )
         elif isinstance(case.get("output"), (str, list)):
             stdin = case.get("input", "")
             if not isinstance(stdin, (str, list)):
                 raise ValueError(f"code reward, row {row}, case {i}: 'input' must be a string")
             parsed.append(TestCase(stdin=_text(stdin), expected=_text(case["output"])))
         else:
-            raise ValueError(f"code reward, row {row}, case {i}: unrecognised test case ({sorted(case)}). "
-                             f"Expected {TEST_CASE_SHAPES}")
+            raise ValueError(
+                f"code reward, row {row}, case {i}: unrecognised test case ({sorted(case)}). "
+                f"Expected {TEST_CASE_SHAPES}"
+            )
     return parsed
 
 
-def row_tests(test_cases: Any = None, verification_info: Any = None, row: int = 0,
-              input_output: Any = None) -> tuple[str | None, list[TestCase]]:
+def row_tests(
+    test_cases: Any = None, verification_info: Any = None, row: int = 0, input_output: Any = None
+) -> tuple[str | None, list[TestCase]]:
     """The language (``None``: whichever the program is in) and the test cases of one row."""
     if test_cases is not None:
         return None, parse_test_cases(test_cases, row)
@@ -546,7 +681,11 @@ def row_tests(test_cases: Any = None, verification_info: Any = None, row: int = 
         return "python", parse_test_cases(input_output, row)
     info = _loads(verification_info)
     if not isinstance(info, dict) or "test_cases" not in info:
-        raise ValueError(f"code reward, row {row}: verification_info must be a dict with 'test_cases'. "
-                         f"Expected {TEST_CASE_SHAPES}")
+        raise ValueError(
+            f"code reward, row {row}: verification_info must be a dict with 'test_cases'. "
+            f"Expected {TEST_CASE_SHAPES}"
+        )
     language = str(info.get("language") or "python").lower()
-    return TAG_LANGUAGES.get(language, language), parse_test_cases(info["test_cases"], row, info.get("fn_name"))
+    return TAG_LANGUAGES.get(language, language), parse_test_cases(
+        info["test_cases"], row, info.get("fn_name")
+    )

@@ -570,7 +570,9 @@ def provably_different(a: str, b: str) -> bool:
     if len(a) > 2000 or len(b) > 2000 or not (any(c.isdigit() for c in a) and any(c.isdigit() for c in b)):
         return False
     # Enough digits to separate values that differ far below their magnitude (sqrt(10^100 + 1) and 10^50).
-    sizes = [int(x) for x in re.findall(r"\d+", a + " " + b) if len(x) < 6] + [len(x) for x in re.findall(r"\d+", a + b)]
+    sizes = [int(x) for x in re.findall(r"\d+", a + " " + b) if len(x) < 6] + [
+        len(x) for x in re.findall(r"\d+", a + b)
+    ]
     digits = min(5000, 60 + 2 * max(sizes, default=0))
     try:
         if _INTERVAL is None:
@@ -708,8 +710,10 @@ def _item_key(s: str) -> tuple | None:
 
 
 def _compare_collections(g: _Collection, a: _Collection) -> bool | None:
-    if g.kind == a.kind == "set" and (len(set(map(normalised, g.items))) != len(g.items)
-                                      or len(set(map(normalised, a.items))) != len(a.items)):
+    if g.kind == a.kind == "set" and (
+        len(set(map(normalised, g.items))) != len(g.items)
+        or len(set(map(normalised, a.items))) != len(a.items)
+    ):
         return None  # a repeated value: a set would merge it, a list would not
     if len(g.items) != len(a.items):
         return False
@@ -768,16 +772,46 @@ _NOT_UNIT_WORDS = frozenset(
     "because since as which where only about approximately at least most more less maybe perhaps".split()
 )
 _TEXT_WRAPPER = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{([^{}]*)\}")
-_UNIT_INSIDE = re.compile(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{\s*[a-zA-Z]{2,}[^{}]*\}\s*(?:[-+*/^]|\\(?:times|cdot|div))")
+_UNIT_INSIDE = re.compile(
+    r"\\(?:text[a-z]*|mbox|mathrm)\s*\{\s*[a-zA-Z]{2,}[^{}]*\}\s*(?:[-+*/^]|\\(?:times|cdot|div))"
+)
 # Words after a number that change its value: a scale, a fraction's denominator, a power.
 _VALUE_WORDS = {
-    "hundred": "\\cdot 100", "thousand": "\\cdot 1000", "million": "\\cdot 10^{6}", "billion": "\\cdot 10^{9}",
-    "trillion": "\\cdot 10^{12}", "dozen": "\\cdot 12", "score": "\\cdot 20", "万": "\\cdot 10^{4}",
-    "亿": "\\cdot 10^{8}", "千": "\\cdot 1000", "百": "\\cdot 100", "halves": "/2", "half": "/2", "thirds": "/3",
-    "third": "/3", "quarters": "/4", "quarter": "/4", "fourths": "/4", "fourth": "/4", "fifths": "/5", "fifth": "/5",
-    "sixths": "/6", "sevenths": "/7", "eighths": "/8", "ninths": "/9", "tenths": "/10", "tenth": "/10",
-    "hundredths": "/100", "hundredth": "/100", "thousandths": "/1000", "thousandth": "/1000",
-    "millionths": "/1000000", "squared": "^{2}", "cubed": "^{3}", "twice": "\\cdot 2",
+    "hundred": "\\cdot 100",
+    "thousand": "\\cdot 1000",
+    "million": "\\cdot 10^{6}",
+    "billion": "\\cdot 10^{9}",
+    "trillion": "\\cdot 10^{12}",
+    "dozen": "\\cdot 12",
+    "score": "\\cdot 20",
+    "万": "\\cdot 10^{4}",
+    "亿": "\\cdot 10^{8}",
+    "千": "\\cdot 1000",
+    "百": "\\cdot 100",
+    "halves": "/2",
+    "half": "/2",
+    "thirds": "/3",
+    "third": "/3",
+    "quarters": "/4",
+    "quarter": "/4",
+    "fourths": "/4",
+    "fourth": "/4",
+    "fifths": "/5",
+    "fifth": "/5",
+    "sixths": "/6",
+    "sevenths": "/7",
+    "eighths": "/8",
+    "ninths": "/9",
+    "tenths": "/10",
+    "tenth": "/10",
+    "hundredths": "/100",
+    "hundredth": "/100",
+    "thousandths": "/1000",
+    "thousandth": "/1000",
+    "millionths": "/1000000",
+    "squared": "^{2}",
+    "cubed": "^{3}",
+    "twice": "\\cdot 2",
 }
 
 
@@ -839,7 +873,12 @@ def _name_of(item: str) -> str | None:
 
 def _unit_key(unit: str) -> str:
     words = re.sub(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{([^{}]*)\}", r" \1 ", unit)
-    words = words.replace("\\%", " percent ").replace("\\circ", " degree ").replace("\\,", " ").replace("\\ ", " ")
+    words = (
+        words.replace("\\%", " percent ")
+        .replace("\\circ", " degree ")
+        .replace("\\,", " ")
+        .replace("\\ ", " ")
+    )
     words = re.sub(r"\^\s*\{?\s*\}?", " ", words).replace("{", " ").replace("}", " ")
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words.lower().split())
 
@@ -878,8 +917,9 @@ def read_final(s: str) -> FinalAnswer:
         names = tuple(_name_of(x) for x in items)
         if any(n is None for n in names) or len(set(names)) != len(names):
             names = ()
-        return FinalAnswer(", ".join(r.core for r in readings), plus_minus=plus_minus, operator=operator,
-                           names=names)
+        return FinalAnswer(
+            ", ".join(r.core for r in readings), plus_minus=plus_minus, operator=operator, names=names
+        )
     relations = _top_level_relations(s)
     core = s
     if relations and ";" not in s:
@@ -912,12 +952,21 @@ def read_final(s: str) -> FinalAnswer:
         return FinalAnswer(core, plus_minus=plus_minus, operator=operator, percent=True)
     unit = ""
     m = _UNIT_TAIL.fullmatch(core)
-    if m is not None and (exact_value(m.group("num").strip()) is not None or base_number(m.group("num").strip())):
+    if m is not None and (
+        exact_value(m.group("num").strip()) is not None or base_number(m.group("num").strip())
+    ):
         tail = _TEXT_WRAPPER.sub(r" \1 ", m.group("unit"))
-        words = [w.lower() for w in re.findall(rf"[a-zA-Z]+|[{_CJK}]", tail)
-                 if w.lower() not in ("text", "textrm", "textnormal", "mbox", "mathrm", "circ")]
-        if (any(w in _VALUE_WORDS for w in words[1:]) or len(words) > 4 or "factorial" in words
-                or any(w in _HEDGE_WORDS or w in MATH_WORDS or w in _NOT_UNIT_WORDS for w in words)):
+        words = [
+            w.lower()
+            for w in re.findall(rf"[a-zA-Z]+|[{_CJK}]", tail)
+            if w.lower() not in ("text", "textrm", "textnormal", "mbox", "mathrm", "circ")
+        ]
+        if (
+            any(w in _VALUE_WORDS for w in words[1:])
+            or len(words) > 4
+            or "factorial" in words
+            or any(w in _HEDGE_WORDS or w in MATH_WORDS or w in _NOT_UNIT_WORDS for w in words)
+        ):
             return FinalAnswer(s, plus_minus=plus_minus, operator=True)  # "5 cm squared": not a plain unit
         core, unit = m.group("num").strip(), _unit_key(m.group("unit")) or "unit"
         if words in (["percent"], ["per", "cent"]):  # "12.5 percent" is 12.5\%
@@ -955,7 +1004,11 @@ def final_pair(gold: str, answer: str) -> tuple[str, str] | bool | str:
     if answer == NOT_FINAL:
         return NOT_FINAL
     g, a = read_final(gold), read_final(answer)
-    if a.not_final == "disjunction" and not g.not_final and (listed := _alternatives(answer, g.core)) is not None:
+    if (
+        a.not_final == "disjunction"
+        and not g.not_final
+        and (listed := _alternatives(answer, g.core)) is not None
+    ):
         return g.core, listed  # "x = 1 or x = 2" against the gold list "1, 2": both solutions, a list
     if a.not_final:
         return (gold, answer) if g.not_final else NOT_FINAL
@@ -1039,8 +1092,12 @@ def _named_pair(g: FinalAnswer, a: FinalAnswer, gold: str, answer: str) -> tuple
 # --------------------------------------------------------------------------------------------
 
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
-_FREE_LETTER = re.compile(r"[a-df-hj-zA-Z]")  # e and i excepted: they may be Euler's number and the imaginary unit
-_RELATION_OR_UNKNOWN = re.compile(r"[=<>_%|!]|\\(?:[lgn]eq?|in|ni|approx|pm|mp|to|infty|circ|sim|cong|equiv|%)(?![a-zA-Z])")
+_FREE_LETTER = re.compile(
+    r"[a-df-hj-zA-Z]"
+)  # e and i excepted: they may be Euler's number and the imaginary unit
+_RELATION_OR_UNKNOWN = re.compile(
+    r"[=<>_%|!]|\\(?:[lgn]eq?|in|ni|approx|pm|mp|to|infty|circ|sim|cong|equiv|%)(?![a-zA-Z])"
+)
 
 
 def _is_symbolic(s: str) -> bool:
@@ -1066,8 +1123,13 @@ def _is_list(s: str) -> bool:
 
 def _is_single_expression(s: str) -> bool:
     """One symbolic expression (``p - q``, ``x^2+1``): no list, relation, ``\\pm``, union, box or words."""
-    return (_is_symbolic(s) and len(split_top_level(s)) == 1 and _collection(s) is None and not _SEVERAL.search(s)
-            and ";" not in s)
+    return (
+        _is_symbolic(s)
+        and len(split_top_level(s)) == 1
+        and _collection(s) is None
+        and not _SEVERAL.search(s)
+        and ";" not in s
+    )
 
 
 def decide_without_math_verify(gold: str, answer: str) -> bool | None:
@@ -1109,7 +1171,11 @@ def decide(gold: str, answer: str) -> bool | None:
     a = exact_value(answer)
     if g is not None and a is not None:
         return same_value(g, gold, a, answer)
-    if (g is None or a is None) and "^" in gold + answer and (same := same_monomial(gold, answer)) is not None:
+    if (
+        (g is None or a is None)
+        and "^" in gold + answer
+        and (same := same_monomial(gold, answer)) is not None
+    ):
         return same  # products of powers too large to compute: compared by unique factorisation
     if (g is None or a is None) and provably_different(gold, answer):
         return False  # exact arithmetic gave up, interval arithmetic proves the values apart
@@ -1155,6 +1221,7 @@ def _power_form(s: str) -> tuple[int, Exact] | None:
                 return c, _rational(e * k)
     return base, _rational(e)
 
+
 _GREEK = re.compile(
     r"\\(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
     r"|chi|psi|omega)(?![a-zA-Z])",
@@ -1169,7 +1236,9 @@ def _greek_case_differs(gold: str, answer: str) -> bool:
     g = {m.group(1) for m in _GREEK.finditer(gold)}
     a = {m.group(1) for m in _GREEK.finditer(answer)}
     g_lower, a_lower = {x.lower() for x in g}, {x.lower() for x in a}
-    return any(x not in g and x.lower() in g_lower for x in a) or any(x not in a and x.lower() in a_lower for x in g)
+    return any(x not in g and x.lower() in g_lower for x in a) or any(
+        x not in a and x.lower() in a_lower for x in g
+    )
 
 
 def equivalent_exactly(a: str, b: str) -> bool | None:

@@ -56,7 +56,9 @@ def _reasoning_block_ok(text: str, p: ParsedCompletion, prefilled: bool | None, 
     return p.think_starts == 1 and text.lstrip().startswith(markers.think_start)
 
 
-def r1_zero_format_score(text: str, prefilled: bool | None = None, markers: Markers = DEFAULT_MARKERS) -> float:
+def r1_zero_format_score(
+    text: str, prefilled: bool | None = None, markers: Markers = DEFAULT_MARKERS
+) -> float:
     """1.0 when ``text`` is exactly ``<think>…</think><answer>…</answer>`` (whitespace between allowed)."""
     p = parse_completion(text, markers, prefilled=prefilled)
     if not _reasoning_block_ok(text, p, prefilled, markers):
@@ -105,7 +107,9 @@ class _LayoutFormatReward(RewardFunction):
         super().__init__(name)
         self.markers = markers
 
-    def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
+    def __call__(
+        self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any
+    ) -> list[Reward]:
         texts = texts_of(completions, self.__name__)
         flags = _prefill_flags(prompts, len(texts), self.markers)
         return [self.score(t, f, self.markers) for t, f in zip(texts, flags)]
@@ -171,7 +175,9 @@ class TagCountReward(RewardFunction):
         self.layout = layout
         self.markers = markers
 
-    def __call__(self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any) -> list[Reward]:
+    def __call__(
+        self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any
+    ) -> list[Reward]:
         texts = texts_of(completions, self.__name__)
         flags = _prefill_flags(prompts, len(texts), self.markers)
         return [tag_count_score(t, self.layout, f, self.markers) for t, f in zip(texts, flags)]

@@ -33,7 +33,9 @@ _TEMPLATE_INSTRUCTIONS = (R1_ZERO_INSTRUCTION, R1_INSTRUCTION)
 
 def prompt_language(text: str) -> str:
     """The language of a prompt's user text (our templates' English instructions left out)."""
-    for instruction in _TEMPLATE_INSTRUCTIONS:  # our templates' English instructions are not the user's language
+    for (
+        instruction
+    ) in _TEMPLATE_INSTRUCTIONS:  # our templates' English instructions are not the user's language
         text = text.replace(instruction, " ")
     return detect_language(text)
 
@@ -80,7 +82,9 @@ class LanguageConsistencyReward(RewardFunction):
     ):
         super().__init__(name)
         self.default_language = (
-            None if default_language is None else check_language(default_language, "LanguageConsistencyReward")
+            None
+            if default_language is None
+            else check_language(default_language, "LanguageConsistencyReward")
         )
         if method not in METHODS:
             raise ValueError(f"LanguageConsistencyReward: method must be one of {METHODS}, got {method!r}")

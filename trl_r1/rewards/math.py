@@ -165,8 +165,10 @@ def group_equivalent(
     [0, 0, 1, -1, 0]
     """
     if answers is None or isinstance(answers, (str, bytes)):
-        raise TypeError(f"group_equivalent: answers must be a list of answer strings (None for no answer), "
-                        f"got {type(answers).__name__}")
+        raise TypeError(
+            f"group_equivalent: answers must be a list of answer strings (None for no answer), "
+            f"got {type(answers).__name__}"
+        )
     keys = [_vote_key(a) for a in answers]
     distinct = list(dict.fromkeys(k for k in keys if k is not None))
     if not distinct:
@@ -191,8 +193,11 @@ def group_equivalent(
     if others:
         (pool or shared_pool()).run([task], timeout=timeout)
         if task.lost:
-            logger.warning("group_equivalent: %d answers could not be compared (timeout or verifier failure); "
-                           "each is its own cluster", task.lost)
+            logger.warning(
+                "group_equivalent: %d answers could not be compared (timeout or verifier failure); "
+                "each is its own cluster",
+                task.lost,
+            )
         task.clusters = _split_exact_merges(task.items, task.clusters, set(exact_reps))
     else:
         task.clusters = list(range(len(task.items)))
@@ -228,7 +233,9 @@ def _vote_key(answer: str | None) -> str | None:
     if key == NOT_FINAL:
         return None
     final = read_final(key)
-    if final.not_final or (final.operator and not re.search(r"[a-zA-Z]", re.sub(r"\\[a-zA-Z]+", "", final.core))):
+    if final.not_final or (
+        final.operator and not re.search(r"[a-zA-Z]", re.sub(r"\\[a-zA-Z]+", "", final.core))
+    ):
         return None
     return key if final.letter else (final.core or key)
 
@@ -256,7 +263,9 @@ def _split_exact_merges(items: list[str], clusters: list[int], exact: set[str]) 
     return out
 
 
-def answers_equivalent(a: str, b: str, timeout: float = DEFAULT_TIMEOUT, pool: VerifierPool | None = None) -> bool:
+def answers_equivalent(
+    a: str, b: str, timeout: float = DEFAULT_TIMEOUT, pool: VerifierPool | None = None
+) -> bool:
     r"""Whether two final answers are the same mathematical answer (math-verify, either direction).
 
     Runs under the same hard timeout as the accuracy reward (a timeout means "not equivalent").
@@ -335,7 +344,9 @@ class AccuracyReward(RewardFunction):
         if num_workers is not None and num_workers < 1:
             raise ValueError(f"AccuracyReward: num_workers must be >= 1, got {num_workers}")
         if not isinstance(markers, Markers):
-            raise TypeError(f"AccuracyReward: markers must be a trl_r1 Markers(...), got {type(markers).__name__}")
+            raise TypeError(
+                f"AccuracyReward: markers must be a trl_r1 Markers(...), got {type(markers).__name__}"
+            )
         super().__init__(name)
         self.timeout = float(timeout)
         self.fallback_to_full_text = fallback_to_full_text
@@ -355,7 +366,9 @@ class AccuracyReward(RewardFunction):
 
     def __getstate__(self) -> dict:
         # The pool, its pipes and the caches stay behind; a copy starts its own pool lazily.
-        return {k: v for k, v in self.__dict__.items() if k not in ("_pool", "_verdicts", "_gold_status", "_lock")}
+        return {
+            k: v for k, v in self.__dict__.items() if k not in ("_pool", "_verdicts", "_gold_status", "_lock")
+        }
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -394,8 +407,11 @@ class AccuracyReward(RewardFunction):
             f"dataset.rename_column('answer', {self.gold_column!r})), or pass "
             f"AccuracyReward(gold_column=<your column>).",
         )
-        markers = self.markers if reasoning_delimiters is None else _with_delimiters(
-            self.markers, reasoning_delimiters, self.__name__)
+        markers = (
+            self.markers
+            if reasoning_delimiters is None
+            else _with_delimiters(self.markers, reasoning_delimiters, self.__name__)
+        )
         gold_keys = [None if g is None else canonical_answer(str(g)) for g in golds]
         extracted = [extract_final_answer(t, self.fallback_to_full_text, markers) for t in texts]
         answers = [None if a is None else final_answer_text(a) for a in extracted]
@@ -421,9 +437,13 @@ class AccuracyReward(RewardFunction):
             else:
                 rewards.append(float(v))
         if failures:
-            logger.error("%s: %d of %d completions not scored (verifier pool failure)", self.__name__, failures, n)
+            logger.error(
+                "%s: %d of %d completions not scored (verifier pool failure)", self.__name__, failures, n
+            )
         if timeouts:
-            logger.warning("%s: %d of %d items hit the %.1f s timeout", self.__name__, timeouts, n, self.timeout)
+            logger.warning(
+                "%s: %d of %d items hit the %.1f s timeout", self.__name__, timeouts, n, self.timeout
+            )
         self.log_metrics(
             log_metric,
             timeouts=timeouts,
@@ -504,11 +524,15 @@ class AccuracyReward(RewardFunction):
 def _with_delimiters(markers: Markers, reasoning_delimiters: Sequence[str] | None, where: str) -> Markers:
     if reasoning_delimiters is None:
         return markers
-    if isinstance(reasoning_delimiters, str) or not reasoning_delimiters or not all(
-        isinstance(d, str) and d for d in reasoning_delimiters
+    if (
+        isinstance(reasoning_delimiters, str)
+        or not reasoning_delimiters
+        or not all(isinstance(d, str) and d for d in reasoning_delimiters)
     ):
-        raise TypeError(f"{where}: reasoning_delimiters must be a non-empty list of tag strings such as "
-                        f"['</think>'], got {reasoning_delimiters!r}")
+        raise TypeError(
+            f"{where}: reasoning_delimiters must be a non-empty list of tag strings such as "
+            f"['</think>'], got {reasoning_delimiters!r}"
+        )
     return dataclasses.replace(markers, think_end=reasoning_delimiters[0])
 
 

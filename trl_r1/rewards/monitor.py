@@ -152,8 +152,9 @@ class ReflectionMonitor:
                 out["language_mix_ratio"] = sum(s < 1.0 for s in scores) / len(scores)
         return {METRIC_PREFIX + k: float(v) for k, v in out.items()}
 
-    def _language_scores(self, texts: list[str], prompts: Sequence[Any] | None,
-                         column: Sequence[str | None] | None) -> list[float | None]:
+    def _language_scores(
+        self, texts: list[str], prompts: Sequence[Any] | None, column: Sequence[str | None] | None
+    ) -> list[float | None]:
         """R1 language consistency of each chain of thought; ``None`` where no target is known."""
         from trl_r1.rewards.language import prompt_language
         from trl_r1.text.language import language_consistency
@@ -176,7 +177,9 @@ class ReflectionMonitor:
                 continue
             try:
                 scores.append(language_consistency(chain_of_thought(text), target))
-            except ValueError as e:  # e.g. a "language" column naming a programming language: never stop training
+            except (
+                ValueError
+            ) as e:  # e.g. a "language" column naming a programming language: never stop training
                 if target not in self._bad_targets:
                     self._bad_targets.add(target)
                     logger.warning("%s: no language consistency for target %r (%s)", self.__name__, target, e)
@@ -201,8 +204,13 @@ class ReflectionMonitor:
         finished = None
         if self.eos_token_ids is not None:
             finished = [bool(ids) and int(ids[-1]) in self.eos_token_ids for ids in completion_ids]
-        metrics = self.measure(completions, [len(ids) for ids in completion_ids], finished, prompts,
-                               kwargs.get(self.language_column))
+        metrics = self.measure(
+            completions,
+            [len(ids) for ids in completion_ids],
+            finished,
+            prompts,
+            kwargs.get(self.language_column),
+        )
         if log_metric is not None:
             for key, value in metrics.items():
                 log_metric(key, value)

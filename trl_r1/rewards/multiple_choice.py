@@ -67,7 +67,9 @@ DEFAULT_LETTERS = 4  # GPQA's A-D when a row gives no options
 _LABEL = re.compile(r"\banswer(?:\s+is\b|\s*\**\s*[:：])\s*\**", re.IGNORECASE)
 _LONE_SPAN = 200  # how far after a label a lone letter is looked for
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_BOX_CONTENT = re.compile(r"[^{}]*(?:\{[^{}]*\}[^{}]*)*(?=\})")  # one nesting level: \boxed{\text{C}}; stops at a brace
+_BOX_CONTENT = re.compile(
+    r"[^{}]*(?:\{[^{}]*\}[^{}]*)*(?=\})"
+)  # one nesting level: \boxed{\text{C}}; stops at a brace
 # Letter forms that declare without a label: "(C)", "C) ..." / "C. ..." / "C: ..." at a line start, a lone letter.
 _PAREN = re.compile(r"\(\s*([A-Z])\s*\)")
 _LINE_START = re.compile(r"^[^\w\n]*([A-Z])[).:](?=[ \t]|$)", re.MULTILINE)
@@ -75,25 +77,42 @@ _LONE_LINE = re.compile(r"^[^\w\n]*([A-Za-z])[^\w\n]*$", re.MULTILINE)
 # A letter standing alone: not part of a word, a number, a LaTeX command, a hyphenated name ("C-H") or a contraction.
 _TOKEN = re.compile(r"(?<![\w\\'’-])([A-Z])(?![\w'’-])")
 # "A" and "I" before a lowercase word are the article and the pronoun, unless the word is one a letter takes.
-_WORD_AFTER = re.compile(r"[ \t]+(?!(?:is|are|was|were|seems?|looks?|would|could|might|may|must|should|also|too|"
-                         r"and|or|fails?|remains?|works?|fits?|holds?|cannot|can)\b)[a-z]")
+_WORD_AFTER = re.compile(
+    r"[ \t]+(?!(?:is|are|was|were|seems?|looks?|would|could|might|may|must|should|also|too|"
+    r"and|or|fails?|remains?|works?|fits?|holds?|cannot|can)\b)[a-z]"
+)
 # A letter the text rejects is not its answer: a negation just before it, or a verdict of "wrong" just after it
 # (a list "A and C are wrong" rejects each letter in it).
 _NEGATIONS = {"not", "no", "never", "except", "excluding", "exclude", "eliminate", "eliminating"}
-_NEGATION_PAIRS = {("cannot", "be"), ("can't", "be"), ("rather", "than"), ("instead", "of"), ("other", "than"),
-                   ("rule", "out"), ("ruling", "out"), ("rules", "out")}
+_NEGATION_PAIRS = {
+    ("cannot", "be"),
+    ("can't", "be"),
+    ("rather", "than"),
+    ("instead", "of"),
+    ("other", "than"),
+    ("rule", "out"),
+    ("ruling", "out"),
+    ("rules", "out"),
+}
 _REJECTED_AFTER = re.compile(
     r"[)*$\s]*(?:(?:,|and|or|&|/)\s*\(?[A-Z]\)?[*$]*\s*)*(?:"
     r"(?:is|are|was|were|seems?|looks?)\s+(?:also\s+)?(?:not\b|wrong|incorrect|false|invalid|impossible|"
     r"ruled\s+out|eliminated|excluded|out\b|a\s+trap|a\s+distractor)"
     r"|fails?\b|can(?:not)?\s+be\s+(?:ruled\s+out|eliminated|excluded)|:\s*(?:no|false|wrong|incorrect)\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Hedges. A guess is not an answer: these anywhere from the first declaration on make the answer a guess ...
-_DOUBT = re.compile(r"\b(maybe|perhaps|possibly|probably|guess|unsure|not\s+sure|not\s+certain|can't\s+tell|"
-                    r"cannot\s+tell)\b", re.IGNORECASE)
+_DOUBT = re.compile(
+    r"\b(maybe|perhaps|possibly|probably|guess|unsure|not\s+sure|not\s+certain|can't\s+tell|"
+    r"cannot\s+tell)\b",
+    re.IGNORECASE,
+)
 # ... these only on a line that names a letter (an explanation may well say "or" or "likely" about chemistry).
-_HEDGES = re.compile(r"\b(or|either|likely|might|otherwise|alternatively|if\s+not|maybe|perhaps|possibly|"
-                     r"probably|guess|unsure|not\s+sure|not\s+certain|can't\s+tell|cannot\s+tell)\b", re.IGNORECASE)
+_HEDGES = re.compile(
+    r"\b(or|either|likely|might|otherwise|alternatively|if\s+not|maybe|perhaps|possibly|"
+    r"probably|guess|unsure|not\s+sure|not\s+certain|can't\s+tell|cannot\s+tell)\b",
+    re.IGNORECASE,
+)
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _FORMAT_CHARS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 # A Latin letter carrying a combining mark (a struck-out "C̸") is not that letter; NFKC keeps such marks apart.
@@ -114,8 +133,10 @@ def _options(value: Any) -> list[str] | None:
         try:
             value = json.loads(value)
         except ValueError:
-            raise ValueError(f"multiple_choice_reward: choices must be a list of option texts (or its JSON), got "
-                             f"{value[:60]!r}") from None
+            raise ValueError(
+                f"multiple_choice_reward: choices must be a list of option texts (or its JSON), got "
+                f"{value[:60]!r}"
+            ) from None
     if not isinstance(value, (list, tuple)) or not all(isinstance(o, str) for o in value):
         raise ValueError(f"multiple_choice_reward: choices must be a list of option texts, got {value!r}")
     if len(value) > len(LETTERS):
@@ -137,9 +158,11 @@ def gold_letter(gold: Any, choices: Sequence[str] | None = None) -> str | None:
     """
     if isinstance(gold, numbers.Integral) and not isinstance(gold, bool):
         if choices is None:
-            raise ValueError(f"multiple_choice_reward: the gold {gold!r} is an integer (an option's 0-based index, as "
-                             "MMLU stores it), which needs the options: pass a 'choices' or 'options' column, or give "
-                             "the gold as a letter")
+            raise ValueError(
+                f"multiple_choice_reward: the gold {gold!r} is an integer (an option's 0-based index, as "
+                "MMLU stores it), which needs the options: pass a 'choices' or 'options' column, or give "
+                "the gold as a letter"
+            )
         return LETTERS[int(gold)] if 0 <= int(gold) < len(choices) else None
     if not isinstance(gold, str) or not gold.strip():
         return None
@@ -159,8 +182,12 @@ def _without_options(text: str, choices: Sequence[str] | None) -> str:
     ("Argon or xenon") nor a letter ("Vitamin C"). One-character options stay: they could be the letter itself."""
     for option in sorted((_normalize(o).strip() for o in choices or ()), key=len, reverse=True):
         if len(option) > 1:
-            text = re.sub(rf"(?<!\w){re.escape(option)}(?!\w)", lambda m: " " * len(m.group()), text,
-                          flags=re.IGNORECASE)
+            text = re.sub(
+                rf"(?<!\w){re.escape(option)}(?!\w)",
+                lambda m: " " * len(m.group()),
+                text,
+                flags=re.IGNORECASE,
+            )
     return text
 
 
@@ -178,11 +205,15 @@ def _negated(before: str) -> bool:
     if not words:
         return False
     last = words[-1].strip("(*$,;:")
-    return last in _NEGATIONS or last.endswith("n't") or tuple(w.strip("(*$,;:") for w in words[-2:]) in _NEGATION_PAIRS
+    return (
+        last in _NEGATIONS
+        or last.endswith("n't")
+        or tuple(w.strip("(*$,;:") for w in words[-2:]) in _NEGATION_PAIRS
+    )
 
 
 def _rejected(text: str, start: int, end: int) -> bool:
-    return _negated(text[max(0, start - 40):start]) or bool(_REJECTED_AFTER.match(text, end, end + 80))
+    return _negated(text[max(0, start - 40) : start]) or bool(_REJECTED_AFTER.match(text, end, end + 80))
 
 
 def _names_option(text: str, valid: set[str]) -> bool:
@@ -196,7 +227,7 @@ def _declarations(text: str, valid: set[str]) -> tuple[int, list[str]]:
     for m in _LABEL.finditer(text):
         # the rest of the label's line, or the next line when it is blank ("Answer:" then "C"); read within a
         # bounded window, so that a line of a million labels stays linear (a lone letter is short anyway)
-        window = text[m.end():m.end() + _LONE_SPAN]
+        window = text[m.end() : m.end() + _LONE_SPAN]
         line, newline, rest = window.partition("\n")
         if not line.strip() and newline:
             line, newline, rest = rest.lstrip().partition("\n")
@@ -207,7 +238,9 @@ def _declarations(text: str, valid: set[str]) -> tuple[int, list[str]]:
     for m in _BOX.finditer(text):
         content = _BOX_CONTENT.match(text, m.end())
         letter = _lone_letter(content.group()) if content else None
-        if letter or (content and _names_option(content.group(), valid)):  # "\boxed{Argon}" is read as the option's text
+        if letter or (
+            content and _names_option(content.group(), valid)
+        ):  # "\boxed{Argon}" is read as the option's text
             starts.append(m.start())
             lone.append(letter)
     if not starts:
@@ -229,7 +262,9 @@ def _final_region(text: str, fallback_to_full_text: bool) -> str | None:
     return region
 
 
-def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_full_text: bool = False) -> str | None:
+def read_choice(
+    text: str, choices: Sequence[str] | None = None, fallback_to_full_text: bool = False
+) -> str | None:
     r"""The one letter a completion answers, or ``None`` (no letter, two letters, a hedge, a letter
     outside the options); see the module docstring for the rules.
 
@@ -253,8 +288,9 @@ def read_choice(text: str, choices: Sequence[str] | None = None, fallback_to_ful
     if first >= 0:
         # The whole final part from the first declaration on counts: every letter it names and does not reject is
         # an answer, and one answer is read only when they all agree and nothing there hedges.
-        letters = {letter.upper() for letter in lone
-                   if letter.isupper() or letter.upper() in valid}  # a lowercase lone letter must name an option
+        letters = {
+            letter.upper() for letter in lone if letter.isupper() or letter.upper() in valid
+        }  # a lowercase lone letter must name an option
         line_start = clean.rfind("\n", 0, first) + 1
         tail = clean[line_start:]
         if _DOUBT.search(tail):
@@ -287,8 +323,14 @@ def _option_text(region: str, choices: Sequence[str] | None) -> str | None:
     hits = [i for i, option in enumerate(choices) if _norm(option) and _norm(option) in last]
     # an option that is part of a longer matched option ("2" in "12") is not a second answer
     hits = [i for i in hits if not any(j != i and _norm(choices[i]) in _norm(choices[j]) for j in hits)]
-    hits = [i for i in hits if not all(_negated(last[max(0, m.start() - 40):m.start()]) for m in
-                                       re.finditer(re.escape(_norm(choices[i])), last))]
+    hits = [
+        i
+        for i in hits
+        if not all(
+            _negated(last[max(0, m.start() - 40) : m.start()])
+            for m in re.finditer(re.escape(_norm(choices[i])), last)
+        )
+    ]
     if len(hits) == 1 and not _HEDGES.search(_without_options(last, choices)):
         return LETTERS[hits[0]]
     return None
@@ -306,18 +348,29 @@ class MultipleChoiceReward(RewardFunction):
         super().__init__(name or "multiple_choice_reward")
         self.fallback_to_full_text = fallback_to_full_text
 
-    def __call__(self, completions: Sequence[Any], solution: Sequence[Any] | None = None,
-                 answer: Sequence[Any] | None = None, choices: Sequence[Any] | None = None,
-                 options: Sequence[Any] | None = None, log_metric: Any = None, **kwargs: Any) -> list[Reward]:
+    def __call__(
+        self,
+        completions: Sequence[Any],
+        solution: Sequence[Any] | None = None,
+        answer: Sequence[Any] | None = None,
+        choices: Sequence[Any] | None = None,
+        options: Sequence[Any] | None = None,
+        log_metric: Any = None,
+        **kwargs: Any,
+    ) -> list[Reward]:
         texts = texts_of(completions, self.__name__)
         golds = solution if solution is not None else answer
         if golds is None:
-            raise ValueError(f"reward {self.__name__!r} needs the gold letter in a 'solution' or 'answer' dataset "
-                             "column (one value per row)")
+            raise ValueError(
+                f"reward {self.__name__!r} needs the gold letter in a 'solution' or 'answer' dataset "
+                "column (one value per row)"
+            )
         rows = choices if choices is not None else options
         if len(golds) != len(texts) or (rows is not None and len(rows) != len(texts)):
-            raise ValueError(f"reward {self.__name__!r}: {len(golds)} golds and {len(rows or texts)} option lists for "
-                             f"{len(texts)} completions; pass one value per completion")
+            raise ValueError(
+                f"reward {self.__name__!r}: {len(golds)} golds and {len(rows or texts)} option lists for "
+                f"{len(texts)} completions; pass one value per completion"
+            )
         rewards: list[Reward] = []
         unreadable = outside = 0
         for i, text in enumerate(texts):

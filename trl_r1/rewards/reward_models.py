@@ -76,8 +76,10 @@ class SequenceClassificationReward:
     ):
         looks_local = model_name_or_path.startswith((".", "/", "~")) or model_name_or_path.count("/") > 1
         if looks_local and not Path(model_name_or_path).expanduser().exists():  # a hub id is "org/name"
-            raise FileNotFoundError(f"reward model {model_name_or_path!r} does not exist; pass a saved "
-                                    "AutoModelForSequenceClassification directory or a hub id")
+            raise FileNotFoundError(
+                f"reward model {model_name_or_path!r} does not exist; pass a saved "
+                "AutoModelForSequenceClassification directory or a hub id"
+            )
         if batch_size < 1 or max_length < 1:
             raise ValueError(f"batch_size and max_length must be >= 1, got {batch_size} and {max_length}")
         self.model_name_or_path = model_name_or_path
@@ -110,8 +112,10 @@ class SequenceClassificationReward:
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForSequenceClassification.from_pretrained(path, dtype=getattr(torch, dtype))
         if self.label >= model.config.num_labels:
-            raise ValueError(f"reward model {self.model_name_or_path!r} has {model.config.num_labels} label(s); "
-                             f"label={self.label} is out of range")
+            raise ValueError(
+                f"reward model {self.model_name_or_path!r} has {model.config.num_labels} label(s); "
+                f"label={self.label} is out of range"
+            )
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
         if model.config.pad_token_id is None:  # the head reads the last non-pad token
@@ -150,13 +154,21 @@ class SequenceClassificationReward:
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
             try:
-                enc = self._tokenizer(batch, return_tensors="pt", padding=True, truncation=True,
-                                      max_length=self.max_length, add_special_tokens=False).to(self._model.device)
+                enc = self._tokenizer(
+                    batch,
+                    return_tensors="pt",
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    add_special_tokens=False,
+                ).to(self._model.device)
                 with torch.inference_mode():
                     logits = self._model(**enc).logits[:, self.label]
                 scores.extend(float(x) for x in logits.float().cpu())
             except (RuntimeError, ValueError) as e:  # e.g. CUDA OOM: not the model's fault, skip the rows
-                logger.warning("reward model %s failed on %d row(s), skipping them: %s", self.__name__, len(batch), e)
+                logger.warning(
+                    "reward model %s failed on %d row(s), skipping them: %s", self.__name__, len(batch), e
+                )
                 failures += len(batch)
                 scores.extend([None] * len(batch))
         if log_metric is not None:

@@ -71,7 +71,9 @@ class RoutedReward:
             return out
         if len(rows) == n:
             return list(self.reward(prompts=prompts, completions=completions, **kwargs))
-        sub = {k: ([v[i] for i in rows] if isinstance(v, list) and len(v) == n else v) for k, v in kwargs.items()}
+        sub = {
+            k: ([v[i] for i in rows] if isinstance(v, list) and len(v) == n else v) for k, v in kwargs.items()
+        }
         if callable(kwargs.get("log_extra")):  # completions-table columns must stay full length
             log_extra = kwargs["log_extra"]
 
@@ -82,7 +84,9 @@ class RoutedReward:
                 log_extra(name, full)
 
             sub["log_extra"] = expand
-        scores = self.reward(prompts=[prompts[i] for i in rows], completions=[completions[i] for i in rows], **sub)
+        scores = self.reward(
+            prompts=[prompts[i] for i in rows], completions=[completions[i] for i in rows], **sub
+        )
         for i, s in zip(rows, scores):
             out[i] = s
         return out
@@ -111,7 +115,9 @@ def route_rewards(rewards: Sequence[Any], column: str = "solution") -> list[Any]
     A batch may mix both kinds of prompts; each row is then scored by its own family and the
     weighted sum (``reward_weights``) only adds the rewards that apply to it.
     """
-    return [RoutedReward(r, owns=GENERAL if is_reward_model(r) else VERIFIABLE, column=column) for r in rewards]
+    return [
+        RoutedReward(r, owns=GENERAL if is_reward_model(r) else VERIFIABLE, column=column) for r in rewards
+    ]
 
 
 def windowed(reward: Any, last_steps: int) -> Any:
@@ -120,7 +126,3 @@ def windowed(reward: Any, last_steps: int) -> Any:
     from trl_r1.rewards import RewardWindow
 
     return RewardWindow(reward, last_n_steps=last_steps)
-
-
-
-

@@ -171,7 +171,11 @@ class _Proc:
         code = f"import runpy; runpy.run_path({_WORKER_SCRIPT!r}, run_name='__main__')"
         env = dict(os.environ, OMP_NUM_THREADS="1")
         self.popen = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True
+            [sys.executable, "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            close_fds=True,
         )
         os.set_blocking(self.popen.stdout.fileno(), False)
         self.buffer = b""
@@ -269,8 +273,13 @@ class VerifierPool:
         stall_timeout: wall-clock seconds after which an item short of its CPU budget counts as failed.
     """
 
-    def __init__(self, num_workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = 600.0,
-                 stall_timeout: float = STALL_TIMEOUT):
+    def __init__(
+        self,
+        num_workers: int | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        startup_timeout: float = 600.0,
+        stall_timeout: float = STALL_TIMEOUT,
+    ):
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         self.num_workers = max(1, num_workers or min(4, os.cpu_count() or 1))
@@ -296,8 +305,12 @@ class VerifierPool:
             pass
 
     def __getstate__(self) -> dict:
-        return {"num_workers": self.num_workers, "timeout": self.timeout, "startup_timeout": self.startup_timeout,
-                "stall_timeout": self.stall_timeout}
+        return {
+            "num_workers": self.num_workers,
+            "timeout": self.timeout,
+            "startup_timeout": self.startup_timeout,
+            "stall_timeout": self.stall_timeout,
+        }
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
@@ -405,19 +418,29 @@ class VerifierPool:
                     if p is None or now < p.deadline or (p.ready and p.task is None):
                         continue
                     if not p.ready:  # start-up has its own clock, never an item's: replace it and go on
-                        logger.error("a math-verify worker did not start within %.0f s; replacing it",
-                                     self.startup_timeout)
+                        logger.error(
+                            "a math-verify worker did not start within %.0f s; replacing it",
+                            self.startup_timeout,
+                        )
                         failures += 1
                         self._retire(i)
                         self._start(i)
                     elif (used := p.cpu_seconds() - p.cpu_mark) >= p.budget:
-                        logger.warning("a math-verify item used %.1f CPU seconds (budget %.1f): killing and replacing "
-                                       "its worker", used, p.budget)
+                        logger.warning(
+                            "a math-verify item used %.1f CPU seconds (budget %.1f): killing and replacing "
+                            "its worker",
+                            used,
+                            p.budget,
+                        )
                         self.timeouts += 1
                         lose(i, TIMEOUT)
                     elif now - p.item_started >= max(self.stall_timeout, 10 * p.budget):
-                        logger.error("a math-verify worker got %.1f CPU seconds in %.0f s: the machine or the process "
-                                     "is stalled; its item is scored None", used, now - p.item_started)
+                        logger.error(
+                            "a math-verify worker got %.1f CPU seconds in %.0f s: the machine or the process "
+                            "is stalled; its item is scored None",
+                            used,
+                            now - p.item_started,
+                        )
                         failures += 1
                         lose(i, FAILED)
                     else:  # the worker was waiting for a CPU: give it the CPU time it has left

@@ -53,7 +53,11 @@ class RewardWindow(RewardFunction):
     ):
         if not callable(reward):
             raise TypeError(f"RewardWindow wraps a reward callable, got {type(reward).__name__}")
-        for arg, value in (("last_n_steps", last_n_steps), ("start_step", start_step), ("end_step", end_step)):
+        for arg, value in (
+            ("last_n_steps", last_n_steps),
+            ("start_step", start_step),
+            ("end_step", end_step),
+        ):
             if value is not None and (not isinstance(value, int) or value < 0):
                 raise ValueError(f"RewardWindow: {arg} must be a non-negative int or None, got {value!r}")
         if start_step is not None and end_step is not None and end_step <= start_step:
@@ -89,7 +93,9 @@ class RewardWindow(RewardFunction):
                 return False
         return True
 
-    def __call__(self, completions: Sequence[Any], trainer_state: Any | None = None, **kwargs: Any) -> list[Reward]:
+    def __call__(
+        self, completions: Sequence[Any], trainer_state: Any | None = None, **kwargs: Any
+    ) -> list[Reward]:
         if not self.is_active(trainer_state):
             return [None] * len(completions)
         return list(self.reward(completions=completions, trainer_state=trainer_state, **kwargs))
@@ -97,7 +103,11 @@ class RewardWindow(RewardFunction):
     def __repr__(self) -> str:
         bounds = ", ".join(
             f"{k}={v}"
-            for k, v in (("last_n_steps", self.last_n_steps), ("start_step", self.start_step), ("end_step", self.end_step))
+            for k, v in (
+                ("last_n_steps", self.last_n_steps),
+                ("start_step", self.start_step),
+                ("end_step", self.end_step),
+            )
             if v is not None
         )
         return f"RewardWindow({self.reward!r}, {bounds})"

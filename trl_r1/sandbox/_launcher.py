@@ -72,8 +72,14 @@ MAX_FD = 1 << 16
 REPORT_SCALE = 4  # the step report may be this many times the output cap: tagged JSON takes ~15 bytes an int
 
 # Python's RLIMIT_* constants are used by name; these are the ones we set.
-RLIMITS = {"cpu": "RLIMIT_CPU", "memory": "RLIMIT_AS", "nproc": "RLIMIT_NPROC", "fsize": "RLIMIT_FSIZE",
-           "nofile": "RLIMIT_NOFILE", "core": "RLIMIT_CORE"}
+RLIMITS = {
+    "cpu": "RLIMIT_CPU",
+    "memory": "RLIMIT_AS",
+    "nproc": "RLIMIT_NPROC",
+    "fsize": "RLIMIT_FSIZE",
+    "nofile": "RLIMIT_NOFILE",
+    "core": "RLIMIT_CORE",
+}
 
 
 class SetupError(Exception):
@@ -127,7 +133,7 @@ def write_frame(fd: int, obj) -> None:
     data = json.dumps(obj).encode()
     data = struct.pack(">I", len(data)) + data
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 # --------------------------------------------------------------------------------------------- seccomp
@@ -135,15 +141,53 @@ AUDIT_ARCH_X86_64 = 0xC000003E
 SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO, SECCOMP_RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
 # x86_64 syscalls a test solution never needs and that widen the kernel attack surface.
 DENIED_X86_64 = {
-    "ptrace": 101, "syslog": 103, "uselib": 134, "personality": 135, "pivot_root": 155, "chroot": 161,
-    "acct": 163, "mount": 165, "umount2": 166, "swapon": 167, "swapoff": 168, "reboot": 169, "iopl": 172,
-    "ioperm": 173, "init_module": 175, "delete_module": 176, "quotactl": 179, "lookup_dcookie": 212,
-    "kexec_load": 246, "add_key": 248, "request_key": 249, "keyctl": 250, "unshare": 272,
-    "perf_event_open": 298, "fanotify_init": 300, "name_to_handle_at": 303, "open_by_handle_at": 304,
-    "setns": 308, "process_vm_readv": 310, "process_vm_writev": 311, "kcmp": 312, "finit_module": 313,
-    "kexec_file_load": 320, "bpf": 321, "userfaultfd": 323, "io_uring_setup": 425, "io_uring_enter": 426,
-    "io_uring_register": 427, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
-    "fsmount": 432, "fspick": 433, "pidfd_getfd": 438, "process_madvise": 440, "mount_setattr": 442,
+    "ptrace": 101,
+    "syslog": 103,
+    "uselib": 134,
+    "personality": 135,
+    "pivot_root": 155,
+    "chroot": 161,
+    "acct": 163,
+    "mount": 165,
+    "umount2": 166,
+    "swapon": 167,
+    "swapoff": 168,
+    "reboot": 169,
+    "iopl": 172,
+    "ioperm": 173,
+    "init_module": 175,
+    "delete_module": 176,
+    "quotactl": 179,
+    "lookup_dcookie": 212,
+    "kexec_load": 246,
+    "add_key": 248,
+    "request_key": 249,
+    "keyctl": 250,
+    "unshare": 272,
+    "perf_event_open": 298,
+    "fanotify_init": 300,
+    "name_to_handle_at": 303,
+    "open_by_handle_at": 304,
+    "setns": 308,
+    "process_vm_readv": 310,
+    "process_vm_writev": 311,
+    "kcmp": 312,
+    "finit_module": 313,
+    "kexec_file_load": 320,
+    "bpf": 321,
+    "userfaultfd": 323,
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "fspick": 433,
+    "pidfd_getfd": 438,
+    "process_madvise": 440,
+    "mount_setattr": 442,
     "memfd_secret": 447,
 }
 NR_SOCKET, NR_SOCKETPAIR, NR_CLONE, NR_CLONE3, NR_UNSHARE, NR_MINCORE = 41, 53, 56, 435, 272, 27
@@ -156,7 +200,9 @@ ABSENT_X86_64 = {"preadv2": 327, "pwritev2": 328, "cachestat": 451}  # RWF_NOWAI
 INIT_NEEDS = ("mount", "umount2", "unshare")
 AF_UNIX = 1
 UNSHARE_NEEDS = CLONE_NEWIPC  # what the zygote unshares: each program's IPC namespace
-NS_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
+NS_FLAGS = (
+    CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
+)
 _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 
 
@@ -169,26 +215,53 @@ def _seccomp_program(block_sockets: bool = True) -> list:
     The hot syscalls (numbers below 101, none of them denied) are allowed after a few
     instructions: the filter runs on every syscall, and a linear walk of the deny list cost
     about a millisecond per test case."""
-    p = [(_LD_W_ABS, 0, 0, 4), (_JEQ, 1, 0, AUDIT_ARCH_X86_64), (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS),
-         (_LD_W_ABS, 0, 0, 0), (_JGE, 0, 1, 0x40000000), (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS)]
+    p = [
+        (_LD_W_ABS, 0, 0, 4),
+        (_JEQ, 1, 0, AUDIT_ARCH_X86_64),
+        (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS),
+        (_LD_W_ABS, 0, 0, 0),
+        (_JGE, 0, 1, 0x40000000),
+        (_RET, 0, 0, SECCOMP_RET_KILL_PROCESS),
+    ]
     if block_sockets:
-        p += [(_JEQ, 1, 0, NR_SOCKET), (_JEQ, 0, 4, NR_SOCKETPAIR), (_LD_W_ABS, 0, 0, 16), (_JEQ, 0, 1, AF_UNIX),
-              (_RET, 0, 0, SECCOMP_RET_ALLOW), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EACCES)]
+        p += [
+            (_JEQ, 1, 0, NR_SOCKET),
+            (_JEQ, 0, 4, NR_SOCKETPAIR),
+            (_LD_W_ABS, 0, 0, 16),
+            (_JEQ, 0, 1, AF_UNIX),
+            (_RET, 0, 0, SECCOMP_RET_ALLOW),
+            (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EACCES),
+        ]
     p += [(_JEQ, 0, 1, NR_MINCORE), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]  # page-cache residency
     p += [(_JGE, 1, 0, NR_CLONE), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
-    p += [(_JEQ, 0, 4, NR_CLONE), (_LD_W_ABS, 0, 0, 16), (_JSET, 0, 1, NS_FLAGS),
-          (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
+    p += [
+        (_JEQ, 0, 4, NR_CLONE),
+        (_LD_W_ABS, 0, 0, 16),
+        (_JSET, 0, 1, NS_FLAGS),
+        (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),
+        (_RET, 0, 0, SECCOMP_RET_ALLOW),
+    ]
     denied = {name: nr for name, nr in DENIED_X86_64.items() if name not in INIT_NEEDS}
     p += [(_JGE, 1, 0, min(denied.values())), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
     # the zygote's per-program IPC namespace; nothing else
-    p += [(_JEQ, 0, 6, NR_UNSHARE), (_LD_W_ABS, 0, 0, 20), (_JEQ, 0, 2, 0), (_LD_W_ABS, 0, 0, 16),
-          (_JSET, 0, 1, ~UNSHARE_NEEDS & 0xFFFFFFFF), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),
-          (_RET, 0, 0, SECCOMP_RET_ALLOW)]
+    p += [
+        (_JEQ, 0, 6, NR_UNSHARE),
+        (_LD_W_ABS, 0, 0, 20),
+        (_JEQ, 0, 2, 0),
+        (_LD_W_ABS, 0, 0, 16),
+        (_JSET, 0, 1, ~UNSHARE_NEEDS & 0xFFFFFFFF),
+        (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),
+        (_RET, 0, 0, SECCOMP_RET_ALLOW),
+    ]
     for nr in sorted(denied.values()):
         p += [(_JEQ, 0, 1, nr), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]
     for nr in sorted(ABSENT_X86_64.values()):  # ENOSYS: glibc falls back to the plain call where there is one
         p += [(_JEQ, 0, 1, nr), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS)]
-    p += [(_JEQ, 0, 1, NR_CLONE3), (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS), (_RET, 0, 0, SECCOMP_RET_ALLOW)]
+    p += [
+        (_JEQ, 0, 1, NR_CLONE3),
+        (_RET, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS),
+        (_RET, 0, 0, SECCOMP_RET_ALLOW),
+    ]
     return p
 
 
@@ -209,11 +282,17 @@ class Seccomp:
             raise SetupError(f"seccomp filter has no syscall table for {os.uname().machine}")
         prog = prog or _seccomp_program(block_sockets)
         self._buf = ctypes.create_string_buffer(b"".join(struct.pack("=HBBI", *ins) for ins in prog))
-        self._fprog = ctypes.create_string_buffer(struct.pack("=HxxxxxxQ", len(prog), ctypes.addressof(self._buf)))
+        self._fprog = ctypes.create_string_buffer(
+            struct.pack("=HxxxxxxQ", len(prog), ctypes.addressof(self._buf))
+        )
 
     def install(self) -> None:
-        _check(_libc.prctl(PR_SET_SECCOMP, ctypes.c_ulong(2), ctypes.c_void_p(ctypes.addressof(self._fprog)), 0, 0),
-               "seccomp")
+        _check(
+            _libc.prctl(
+                PR_SET_SECCOMP, ctypes.c_ulong(2), ctypes.c_void_p(ctypes.addressof(self._fprog)), 0, 0
+            ),
+            "seccomp",
+        )
 
 
 # --------------------------------------------------------------------------------------------- landlock
@@ -244,7 +323,9 @@ def landlock_ruleset(read_paths: list, write_paths: list, block_tcp: bool) -> in
     attr = struct.pack("=QQQ", fs_all, net, scoped)
     size = 8 if abi < 4 else (16 if abi < 6 else 24)
     abuf = ctypes.create_string_buffer(attr[:size])
-    fd = _check(_libc.syscall(NR_LL_CREATE, abuf, ctypes.c_size_t(size), ctypes.c_uint32(0)), "landlock create")
+    fd = _check(
+        _libc.syscall(NR_LL_CREATE, abuf, ctypes.c_size_t(size), ctypes.c_uint32(0)), "landlock create"
+    )
     try:
         for paths, access in ((read_paths, LL_READ), (write_paths, fs_all)):
             for path in paths:
@@ -339,17 +420,48 @@ def build_root(root: str, ro_paths: list, with_proc: bool) -> str:
 
 #: Files of /proc that tell about the host rather than the program (the kernel's boot line names the
 #: host's infrastructure): /dev/null is bound over each, as container runtimes do.
-MASKED_PROC = ("cmdline", "kcore", "keys", "key-users", "timer_list", "sched_debug", "latency_stats", "config.gz",
-               "iomem", "ioports", "kallsyms", "modules", "vmallocinfo", "slabinfo", "kmsg", "kpagecount",
-               "kpageflags", "kpagecgroup", "sysrq-trigger", "partitions", "diskstats", "swaps", "devices",
-               "consoles", "mtrr", "buddyinfo", "pagetypeinfo", "zoneinfo")
+MASKED_PROC = (
+    "cmdline",
+    "kcore",
+    "keys",
+    "key-users",
+    "timer_list",
+    "sched_debug",
+    "latency_stats",
+    "config.gz",
+    "iomem",
+    "ioports",
+    "kallsyms",
+    "modules",
+    "vmallocinfo",
+    "slabinfo",
+    "kmsg",
+    "kpagecount",
+    "kpageflags",
+    "kpagecgroup",
+    "sysrq-trigger",
+    "partitions",
+    "diskstats",
+    "swaps",
+    "devices",
+    "consoles",
+    "mtrr",
+    "buddyinfo",
+    "pagetypeinfo",
+    "zoneinfo",
+)
 
 
 # --------------------------------------------------------------------------------------------- one case
 def _set_rlimits(limits: dict) -> None:
-    values = {"cpu": (limits["cpu_s"], limits["cpu_s"] + 1), "memory": (limits["memory_bytes"],) * 2,
-              "nproc": (limits["nproc"], limits["nproc"]), "fsize": (limits["fsize_bytes"],) * 2,
-              "nofile": (limits["nofile"],) * 2, "core": (0, 0)}
+    values = {
+        "cpu": (limits["cpu_s"], limits["cpu_s"] + 1),
+        "memory": (limits["memory_bytes"],) * 2,
+        "nproc": (limits["nproc"], limits["nproc"]),
+        "fsize": (limits["fsize_bytes"],) * 2,
+        "nofile": (limits["nofile"],) * 2,
+        "core": (0, 0),
+    }
     for key, value in values.items():
         if None in value:  # no per-run process limit without a sandbox uid: it would count the trainer's
             continue
@@ -414,17 +526,25 @@ def plain_value(value, budget: list, depth: int = 0):
         return [tag, text]
     tag = _CONTAINERS.get(kind)
     if tag is not None:
-        return [tag, [plain_value(v, budget, depth + 1) for v in (list.copy(value) if kind is list else value)]]
+        return [
+            tag,
+            [plain_value(v, budget, depth + 1) for v in (list.copy(value) if kind is list else value)],
+        ]
     if kind is dict:
-        return ["d", [[plain_value(k, budget, depth + 1), plain_value(v, budget, depth + 1)]
-                      for k, v in dict.items(value)]]
+        return [
+            "d",
+            [
+                [plain_value(k, budget, depth + 1), plain_value(v, budget, depth + 1)]
+                for k, v in dict.items(value)
+            ],
+        ]
     raise TypeError(f"result of type {kind.__name__} is not a builtin value")
 
 
 def _report(record: dict) -> None:
     data = (json.dumps(record) + "\n").encode()
     while data:
-        data = data[os.write(3, data):]
+        data = data[os.write(3, data) :]
 
 
 def _run_steps(steps: list, namespace: dict, budget: int) -> None:
@@ -461,8 +581,9 @@ def _run_program(source: str, steps, budget: int, code=None) -> int:
     builtins.exit = builtins.quit = _Quitter()
     sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", errors="surrogateescape", closefd=False)
     sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", errors="surrogateescape", closefd=False)
-    sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False,
-                                       buffering=1)
+    sys.stderr = sys.__stderr__ = open(
+        2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1
+    )
     sys.argv = ["solution.py"]
     main = types.ModuleType("__main__")
     main.__file__ = "solution.py"
@@ -540,7 +661,9 @@ class Server:
         self.jobs = 0
         self.ruleset = None
         self.code = None  # the job's compiled program, in the job process
-        self.cut = False  # in the job process: the trainer cut the program (it ran past its share of the budget)
+        self.cut = (
+            False  # in the job process: the trainer cut the program (it ran past its share of the budget)
+        )
         self.case_pid = None
 
     def _on_cut(self, signum, frame) -> None:
@@ -579,14 +702,18 @@ class Server:
         if not layers.get("seccomp"):  # no kernel socket-family filter: at least refuse it in Python
             _audit_socket_block()
 
-    def _child(self, fds: tuple, ready_fd: int, limits: dict, run, case_fd: int | None, case_index: int) -> None:
+    def _child(
+        self, fds: tuple, ready_fd: int, limits: dict, run, case_fd: int | None, case_index: int
+    ) -> None:
         """Body of a forked case process: never returns. Reads its own case (stdin, steps) from
         ``case_fd`` when given: the job process never holds a case's data, so no case can find
         another's in memory. Writes ``R`` to the ready pipe once every layer is in place, just before
         untrusted code starts, so a setup failure is never mistaken for a wrong program."""
         status = 125
         try:
-            signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the job process's cut handler is not the program's
+            signal.signal(
+                signal.SIGUSR1, signal.SIG_DFL
+            )  # the job process's cut handler is not the program's
             case = None
             if case_fd is not None:
                 case = read_frame(case_fd)  # the trainer queued every case behind the program, in order
@@ -594,7 +721,7 @@ class Server:
                     raise SetupError(f"case {case_index} not next on the program's socket")
                 data = case.get("stdin", "").encode("utf-8", "surrogateescape")
                 while data:
-                    data = data[os.write(fds[0], data):]
+                    data = data[os.write(fds[0], data) :]
                 os.lseek(fds[0], 0, os.SEEK_SET)
             wanted = [*fds, ready_fd] + ([self.ruleset] if self.ruleset is not None else [])
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in wanted]  # out of the way of dup2
@@ -616,8 +743,9 @@ class Server:
         os._exit(status)
 
     # ------------------------------------------------------------------------------- processes
-    def run_process(self, run, stdin: bytes, limits: dict, cap: int, case_fd: int | None = None,
-                    case_index: int = 0) -> dict:
+    def run_process(
+        self, run, stdin: bytes, limits: dict, cap: int, case_fd: int | None = None, case_index: int = 0
+    ) -> dict:
         """Fork a confined child running ``run(case)``; wait for it within the wall limit, kill whatever
         it left, and return its outcome. ``cap`` bounds each captured stream. With ``case_fd`` the
         child reads its case (a frame the trainer sends, stdin included) itself; else ``stdin``."""
@@ -643,8 +771,10 @@ class Server:
         wall = time.monotonic() - start
         os.close(pidfd)
         self.reap_all(pid)
-        outs = [os.pread(fd, min(size + 1, os.fstat(fd).st_size), 0) if os.fstat(fd).st_size else b""
-                for fd, size in zip(fds[1:], (cap, cap, REPORT_SCALE * cap))]
+        outs = [
+            os.pread(fd, min(size + 1, os.fstat(fd).st_size), 0) if os.fstat(fd).st_size else b""
+            for fd, size in zip(fds[1:], (cap, cap, REPORT_SCALE * cap))
+        ]
         for fd in fds:
             os.close(fd)
         ready = os.read(ready_r, 1) == b"R"
@@ -665,10 +795,17 @@ class Server:
             status = "ok"
         else:
             status = "error"
-        return {"status": status, "exit_code": code, "signal": sig, "wall_s": round(wall, 4),
-                "cpu_s": round(cpu, 4), "stdout": outs[0][:cap].decode("utf-8", "replace"),
-                "stderr": outs[1][:cap].decode("utf-8", "replace"),
-                "truncated": len(outs[0]) > cap or len(outs[1]) > cap, "report": outs[2]}
+        return {
+            "status": status,
+            "exit_code": code,
+            "signal": sig,
+            "wall_s": round(wall, 4),
+            "cpu_s": round(cpu, 4),
+            "stdout": outs[0][:cap].decode("utf-8", "replace"),
+            "stderr": outs[1][:cap].decode("utf-8", "replace"),
+            "truncated": len(outs[0]) > cap or len(outs[1]) > cap,
+            "report": outs[2],
+        }
 
     def reap_all(self, pgid: int) -> None:
         """Remove every process the case left behind (daemons included)."""
@@ -704,20 +841,27 @@ class Server:
         if self.layers.get("mount_namespace"):
             _check(_libc.unshare(CLONE_NEWIPC), "unshare ipc")
             owner = f",uid={self.uid},gid={self.uid}" if self.uid is not None else ""
-            _mount("tmpfs", "/work", "tmpfs", MS_NOSUID | MS_NODEV,
-                   f"size={self.limits['tmpfs_bytes']},mode=700{owner}")
+            _mount(
+                "tmpfs",
+                "/work",
+                "tmpfs",
+                MS_NOSUID | MS_NODEV,
+                f"size={self.limits['tmpfs_bytes']},mode=700{owner}",
+            )
             self.workdir = "/work"
         else:  # relative to the worker's directory, our cwd
             self.workdir = os.path.join(self.setup["root"], f"work{self.jobs}")
             os.mkdir(self.workdir, 0o700)
             if self.uid is not None:
                 os.chown(self.workdir, self.uid, self.uid)
+
     def _landlock_for_job(self) -> None:
         """The job's ruleset, built in the job process: rules name inodes, and this job's ``/work``
         (and, with a pid namespace per program, its ``/proc``) are new ones."""
         if self.layers.get("landlock"):
-            self.ruleset = landlock_ruleset(self.reads, [self.workdir],
-                                            block_tcp=self.layers.get("network") != "net_namespace")
+            self.ruleset = landlock_ruleset(
+                self.reads, [self.workdir], block_tcp=self.layers.get("network") != "net_namespace"
+            )
 
     def end_job(self) -> None:
         if self.ruleset is not None:
@@ -737,7 +881,9 @@ class Server:
         replies with what it has), then kill and reap everything it left."""
         self.begin_job()
         try:
-            if self.in_pid_ns:  # pids start over for every program: an earlier one cannot leave a number in them
+            if (
+                self.in_pid_ns
+            ):  # pids start over for every program: an earlier one cannot leave a number in them
                 with open("/proc/sys/kernel/ns_last_pid", "w") as f:
                     f.write("1")
             pid = os.fork()
@@ -828,7 +974,9 @@ class Server:
         if language != "python":
             compiled = self.compile(job)
             reply["compile"] = compiled
-            status = {"skipped": "skipped", "ok": None}.get(compiled["status"], "compile_error")  # skipped: cut
+            status = {"skipped": "skipped", "ok": None}.get(
+                compiled["status"], "compile_error"
+            )  # skipped: cut
             if status is not None:
                 return {**reply, "cases": [{"status": status} for _ in job["cases"]], "cut": self.cut}
             binary = compiled.pop("binary")
@@ -840,18 +988,29 @@ class Server:
                 pending.append({"status": "skipped"})
                 continue
             self._reset_workdir()
-            cap = max(base_cap, int(case.get("output_bytes") or 0))  # the caller's choice, never the expected size
+            cap = max(
+                base_cap, int(case.get("output_bytes") or 0)
+            )  # the caller's choice, never the expected size
             if binary is not None:
+
                 def run(case, binary=binary):
                     os.execve(binary, [binary], self.setup["env"])
             else:
+
                 def run(case):
-                    sys.path[:] = [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
-                    return _run_program(job["code"], case.get("steps"), REPORT_SCALE * base_cap // 8, self.code)
+                    sys.path[:] = (
+                        [self.workdir] + [p for p in sys.path if p] + self.setup.get("python_paths", [])
+                    )
+                    return _run_program(
+                        job["code"], case.get("steps"), REPORT_SCALE * base_cap // 8, self.code
+                    )
+
             result = self.run_process(run, b"", limits, cap, case_fd=fd, case_index=k)
             report = result.pop("report")
             if case.get("steps"):  # parsed and judged by the trainer
-                result["report"] = report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
+                result["report"] = (
+                    report.decode("utf-8", "replace") if len(report) <= REPORT_SCALE * cap else None
+                )
             last = result["status"]
             pending.append(result)
             pending_bytes += sum(len(result.get(key) or "") for key in ("stdout", "stderr", "report"))
@@ -889,8 +1048,12 @@ class Server:
         result.pop("report")
         if result["status"] == "ok" and not os.path.exists(binary):
             result["status"] = "error"
-        return {"status": result["status"], "stderr": result["stderr"][-4000:], "wall_s": result["wall_s"],
-                "binary": binary}
+        return {
+            "status": result["status"],
+            "stderr": result["stderr"][-4000:],
+            "wall_s": result["wall_s"],
+            "binary": binary,
+        }
 
 
 def _kill_uid(uid: int) -> None:
@@ -981,7 +1144,10 @@ def init_main(setup: dict) -> int:
     root_method = None
     if layers.get("mount_namespace"):
         root_method = build_root(setup["root"], setup["ro_paths"], with_proc=in_pid_ns)
-        for call in (_libc.sethostname, _libc.setdomainname):  # our UTS namespace began as a copy of the host's
+        for call in (
+            _libc.sethostname,
+            _libc.setdomainname,
+        ):  # our UTS namespace began as a copy of the host's
             _check(call(b"sandbox", 7), "sethostname")
     _prctl(PR_SET_DUMPABLE, 0, "dumpable")
     if not in_pid_ns:  # orphans of the program are re-parented to us, so we can reap them

@@ -88,8 +88,10 @@ class UidLease:
                 kill_uid_processes(uid)
         if len(self.uids) < count:
             self.release()
-            raise RuntimeError(f"only {len(self.uids)} of {count} sandbox uids free in [{first}, {first + span}); "
-                               "raise SandboxConfig.uid_span or lower max_workers")
+            raise RuntimeError(
+                f"only {len(self.uids)} of {count} sandbox uids free in [{first}, {first + span}); "
+                "raise SandboxConfig.uid_span or lower max_workers"
+            )
 
     def release(self) -> None:
         for fd in self._fds:
@@ -151,6 +153,10 @@ def clean_stale(lock_dir: str = DEFAULT_LOCK_DIR, tmp_dir: str | None = None) ->
             finally:
                 os.close(fd)
     if any(counts.values()):
-        logger.info("sandbox cleanup: removed %d stale root(s), %d cgroup(s); killed processes of %d uid(s)",
-                    counts["roots"], counts["cgroups"], counts["uids"])
+        logger.info(
+            "sandbox cleanup: removed %d stale root(s), %d cgroup(s); killed processes of %d uid(s)",
+            counts["roots"],
+            counts["cgroups"],
+            counts["uids"],
+        )
     return counts

@@ -37,10 +37,14 @@ def describe_layers(active: dict) -> dict[str, str]:
     if active.get("uid") is not None:
         fs.append("unprivileged uid")
     procs = [name for name in ("pid_namespace", "cgroup", "cgroup_namespace") if active.get(name)]
-    procs.append("RLIMIT_NPROC per sandbox uid" if active.get("uid") is not None else "RLIMIT_NPROC (shared uid)")
+    procs.append(
+        "RLIMIT_NPROC per sandbox uid" if active.get("uid") is not None else "RLIMIT_NPROC (shared uid)"
+    )
     memory = (["cgroup memory"] if active.get("cgroup") else []) + ["RLIMIT_AS"]
-    privileges = [f"uid {active['uid']}+" if active.get("uid") is not None else "same uid as trainer",
-                  "no_new_privs"] + (["seccomp"] if active.get("seccomp") else [])
+    privileges = [
+        f"uid {active['uid']}+" if active.get("uid") is not None else "same uid as trainer",
+        "no_new_privs",
+    ] + (["seccomp"] if active.get("seccomp") else [])
     network = active.get("network") or "NONE"
     if active.get("seccomp") and network != "seccomp":
         network += " + seccomp socket-family filter"

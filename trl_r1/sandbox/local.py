@@ -46,16 +46,19 @@ logger = logging.getLogger(__name__)
 __all__ = ["SANDBOX_ENV", "LocalSandbox"]
 
 #: The whole environment a program sees: nothing of the parent's.
-SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "TMPDIR": "/work", "LANG": "C.UTF-8",
-               "PYTHONIOENCODING": "utf-8"}
+SANDBOX_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/work",
+    "TMPDIR": "/work",
+    "LANG": "C.UTF-8",
+    "PYTHONIOENCODING": "utf-8",
+}
 _SYSTEM_RO_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _STARTUP_S = 15.0  # launcher + namespaces + root, generous on a loaded 2-core machine
 # Workers get PR_SET_PDEATHSIG, which fires when the *thread* that started them exits: start them
 # all from one thread that lives as long as the process, never from a short-lived pool thread.
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trl_r1-sandbox-spawner")
 _CPP_ARGV = ["-std=gnu++17", "-O2", "-pipe", "-o", "{binary}", "{source}"]
-
-
 
 
 def _launcher_source() -> bytes:
@@ -68,8 +71,16 @@ def _spawn_launcher(python: str, cwd: str) -> tuple[subprocess.Popen, socket.soc
     control socket (its fd 1)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        proc = subprocess.Popen([python, "-I", "-S", "-B", "-"], stdin=subprocess.PIPE, stdout=theirs.fileno(),
-                                stderr=subprocess.DEVNULL, env={}, close_fds=True, start_new_session=True, cwd=cwd)
+        proc = subprocess.Popen(
+            [python, "-I", "-S", "-B", "-"],
+            stdin=subprocess.PIPE,
+            stdout=theirs.fileno(),
+            stderr=subprocess.DEVNULL,
+            env={},
+            close_fds=True,
+            start_new_session=True,
+            cwd=cwd,
+        )
     except BaseException:
         ours.close()
         raise
@@ -124,8 +135,11 @@ class _Worker:
         os.chmod(self.root, 0o711)
         os.mkdir(os.path.join(self.root, "root"), 0o711)
         if sb.active["cgroup"]:
-            self.cgroup = RunCgroup(f"trl_r1_{os.getpid()}_{self.slot}_{time.monotonic_ns()}",
-                                    sb.run_memory_mb << 20, sb.config.max_processes + 4)
+            self.cgroup = RunCgroup(
+                f"trl_r1_{os.getpid()}_{self.slot}_{time.monotonic_ns()}",
+                sb.run_memory_mb << 20,
+                sb.config.max_processes + 4,
+            )
         self.proc, self.control = _SPAWNER.submit(_spawn_launcher, sb.python, self.root).result()
         if self.cgroup is not None:
             self.cgroup.add(self.proc.pid)  # before the setup is sent: the launcher waits for it until then
@@ -165,10 +179,16 @@ class _Worker:
         if job.language != "python":
             own_limit += cfg.compile_timeout_s + 1.0
         # the job process learns only how to run each case; each case's data goes to its own process
-        request = {"language": job.language, "code": job.code, "fail_fast": job.fail_fast,
-                   "cases": [{"output_bytes": c.output_bytes, "steps": c.steps is not None} for c in job.cases]}
-        cases = [{"stdin": c.stdin, "steps": None if c.steps is None else [s.wire() for s in c.steps]}
-                 for c in job.cases]
+        request = {
+            "language": job.language,
+            "code": job.code,
+            "fail_fast": job.fail_fast,
+            "cases": [{"output_bytes": c.output_bytes, "steps": c.steps is not None} for c in job.cases],
+        }
+        cases = [
+            {"stdin": c.stdin, "steps": None if c.steps is None else [s.wire() for s in c.steps]}
+            for c in job.cases
+        ]
         for attempt in (1, 2):
             try:
                 if not self.alive():
@@ -194,7 +214,9 @@ class _Worker:
         seq = self.seq
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            socket.send_fds(self.control, [json.dumps({"job": seq, "limit_s": limit}).encode()], [theirs.fileno()])
+            socket.send_fds(
+                self.control, [json.dumps({"job": seq, "limit_s": limit}).encode()], [theirs.fileno()]
+            )
             theirs.close()
             reply, cut = self._exchange(ours, request, cases, seq, started, started + limit + 5.0, batch)
         finally:
@@ -215,19 +237,31 @@ class _Worker:
             return JobResult(error=f"sandbox setup failed: {reply['error']}")
         compiled = reply.get("compile") or {}
         steps = [None if c["steps"] is None else len(c["steps"]) for c in cases]
-        return JobResult(cases=tuple(case_result(c, n) for c, n in zip(reply["cases"], steps)),
-                         compile_output=compiled.get("stderr", ""), extra={"cut": True} if reply.get("cut") else {})
+        return JobResult(
+            cases=tuple(case_result(c, n) for c, n in zip(reply["cases"], steps)),
+            compile_output=compiled.get("stderr", ""),
+            extra={"cut": True} if reply.get("cut") else {},
+        )
 
-    def _exchange(self, sock: socket.socket, request: dict, cases: list[dict], seq: int, started: float,
-                  deadline: float, batch: BatchBudget) -> tuple[dict | None, bool]:
+    def _exchange(
+        self,
+        sock: socket.socket,
+        request: dict,
+        cases: list[dict],
+        seq: int,
+        started: float,
+        deadline: float,
+        batch: BatchBudget,
+    ) -> tuple[dict | None, bool]:
         """Send the program and, behind it, every case (the job process reads the program; case
         process ``k`` reads case ``k`` itself, so they stay in the socket until then), collect the
         per-case frames (asking the zygote to cut the program when the batch needs the time), and
         return the final reply (``None`` when the job process ended without one) and whether it was cut."""
         fd = sock.fileno()
         sock.setblocking(False)  # written as the sandbox reads, interleaved with reading its frames
-        outbox = memoryview(b"".join([frame_bytes(request), *(frame_bytes({**case, "k": k})
-                                                               for k, case in enumerate(cases))]))
+        outbox = memoryview(
+            b"".join([frame_bytes(request), *(frame_bytes({**case, "k": k}) for k, case in enumerate(cases))])
+        )
         poller = select.poll()
         frames = FrameBuffer()
         cut = False
@@ -241,7 +275,7 @@ class _Worker:
                 events = dict(poller.poll(min(deadline - now, 0.05) * 1000)).get(fd, 0)
                 if events & select.POLLOUT and outbox:
                     try:
-                        outbox = outbox[os.write(fd, outbox[:1 << 20]):]
+                        outbox = outbox[os.write(fd, outbox[: 1 << 20]) :]
                     except BlockingIOError:
                         pass
                     except OSError:  # the job process is gone: its frames (or their absence) say why
@@ -296,16 +330,26 @@ class LocalSandbox:
         self.config = config = config or SandboxConfig()
         self.python = config.python or os.path.realpath(sys.executable)
         if not os.access(self.python, os.X_OK):
-            raise SandboxUnavailableError(f"sandbox interpreter {self.python!r} is not executable; "
-                                          "set SandboxConfig.python to a Python 3.10+ binary")
-        prefixes = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)} if config.python is None \
+            raise SandboxUnavailableError(
+                f"sandbox interpreter {self.python!r} is not executable; "
+                "set SandboxConfig.python to a Python 3.10+ binary"
+            )
+        prefixes = (
+            {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+            if config.python is None
             else {os.path.dirname(os.path.dirname(os.path.realpath(self.python)))}
-        self.ro_paths = sorted(set(_SYSTEM_RO_PATHS) | prefixes | {os.path.realpath(p) for p in config.python_paths})
+        )
+        self.ro_paths = sorted(
+            set(_SYSTEM_RO_PATHS) | prefixes | {os.path.realpath(p) for p in config.python_paths}
+        )
         self._compilers: dict[str, dict] = {}
         if config.cpp_compiler:
             gxx = shutil.which(config.cpp_compiler)
             if gxx is not None:
-                self._compilers["cpp"] = {"argv": [os.path.realpath(gxx), *_CPP_ARGV], "source": "solution.cpp"}
+                self._compilers["cpp"] = {
+                    "argv": [os.path.realpath(gxx), *_CPP_ARGV],
+                    "source": "solution.cpp",
+                }
         try:
             clean_stale(config.lock_dir)
         except OSError as exc:
@@ -313,7 +357,9 @@ class LocalSandbox:
         self._lease: UidLease | None = None
         if os.geteuid() == 0 and "uid" not in config.disable_layers:
             try:
-                self._lease = UidLease(config.sandbox_uid, config.max_workers, config.uid_span, config.lock_dir)
+                self._lease = UidLease(
+                    config.sandbox_uid, config.max_workers, config.uid_span, config.lock_dir
+                )
             except (RuntimeError, OSError) as exc:
                 if "uid" in config.require_layers:
                     raise SandboxUnavailableError(f"required sandbox layer uid unavailable: {exc}") from exc
@@ -336,8 +382,10 @@ class LocalSandbox:
         self._compiler_lock = threading.Lock()
         self._compilers_checked = False
         self._compiler_error: str | None = None
-        logger.info("code sandbox (local) active layers: %s",
-                    ", ".join(f"{k}={v}" for k, v in self.describe().items()))
+        logger.info(
+            "code sandbox (local) active layers: %s",
+            ", ".join(f"{k}={v}" for k, v in self.describe().items()),
+        )
         self._smoke_test()
 
     def __reduce__(self):  # rebuilt (and re-probed) in the receiving process, e.g. TRL's spawned rewards
@@ -359,16 +407,31 @@ class LocalSandbox:
         cfg = self.config
         if probe:
             return {"probe": True, "root": root, "ro_paths": self.ro_paths, "layers": {"uid": uid}}
-        limits = {"cpu_s": cfg.cpu_time_s, "wall_s": cfg.timeout_s, "memory_bytes": cfg.memory_mb << 20,
-                  "nproc": cfg.max_processes if uid is not None else None, "fsize_bytes": cfg.max_file_size_mb << 20,
-                  "nofile": cfg.max_open_files, "output_bytes": cfg.max_output_bytes,
-                  "tmpfs_bytes": cfg.workdir_mb << 20}
-        compile_limits = {"cpu_s": int(cfg.compile_timeout_s) + 1, "wall_s": cfg.compile_timeout_s,
-                          "memory_bytes": max(cfg.memory_mb, cfg.compile_memory_mb) << 20}
-        return {"root": root, "ro_paths": self.ro_paths, "env": SANDBOX_ENV,
-                "python_paths": [os.path.realpath(p) for p in cfg.python_paths],
-                "layers": {**self.active, "uid": uid}, "limits": limits, "compile_limits": compile_limits,
-                "compilers": self._compilers}
+        limits = {
+            "cpu_s": cfg.cpu_time_s,
+            "wall_s": cfg.timeout_s,
+            "memory_bytes": cfg.memory_mb << 20,
+            "nproc": cfg.max_processes if uid is not None else None,
+            "fsize_bytes": cfg.max_file_size_mb << 20,
+            "nofile": cfg.max_open_files,
+            "output_bytes": cfg.max_output_bytes,
+            "tmpfs_bytes": cfg.workdir_mb << 20,
+        }
+        compile_limits = {
+            "cpu_s": int(cfg.compile_timeout_s) + 1,
+            "wall_s": cfg.compile_timeout_s,
+            "memory_bytes": max(cfg.memory_mb, cfg.compile_memory_mb) << 20,
+        }
+        return {
+            "root": root,
+            "ro_paths": self.ro_paths,
+            "env": SANDBOX_ENV,
+            "python_paths": [os.path.realpath(p) for p in cfg.python_paths],
+            "layers": {**self.active, "uid": uid},
+            "limits": limits,
+            "compile_limits": compile_limits,
+            "compilers": self._compilers,
+        }
 
     def _probe(self) -> dict:
         root = tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}_probe_")
@@ -376,8 +439,11 @@ class LocalSandbox:
         try:
             os.mkdir(os.path.join(root, "root"))
             proc, control = _spawn_launcher(self.python, root)
-            control.send(json.dumps(self.setup_request("root", self.uids[-1] if self.uids else None, probe=True))
-                         .encode())
+            control.send(
+                json.dumps(
+                    self.setup_request("root", self.uids[-1] if self.uids else None, probe=True)
+                ).encode()
+            )
             report = _control_recv(control, time.monotonic() + 60)
             if not isinstance(report, dict):
                 raise ValueError(f"unexpected probe reply {report!r}")
@@ -399,20 +465,26 @@ class LocalSandbox:
     def _select_layers(self, report: dict) -> dict:
         cfg = self.config
         usable = {name: report.get(name) is None and name not in cfg.disable_layers for name in LAYERS}
-        missing = {name: report.get(name) or "disabled by disable_layers" for name in cfg.require_layers
-                   if not usable[name]}
+        missing = {
+            name: report.get(name) or "disabled by disable_layers"
+            for name in cfg.require_layers
+            if not usable[name]
+        }
         if missing:
             reasons = "; ".join(f"{k}: {v}" for k, v in missing.items())
             raise SandboxUnavailableError(
                 f"required sandbox layer(s) unavailable on this machine ({reasons}). Namespaces, cgroups and "
                 "the sandbox uid need root (or CAP_SYS_ADMIN) and a kernel that allows them; drop these from "
-                "SandboxConfig.require_layers to run with the layers that are available.")
+                "SandboxConfig.require_layers to run with the layers that are available."
+            )
         for name in LAYERS:
             if not usable[name] and name not in cfg.disable_layers:
                 logger.warning("sandbox layer %s unavailable here: %s", name, report.get(name))
         if os.geteuid() == 0 and not usable["uid"]:
-            logger.warning("sandboxed programs run as root (the uid layer is off): only namespaces, "
-                           "no_new_privs and seccomp stand between them and this machine")
+            logger.warning(
+                "sandboxed programs run as root (the uid layer is off): only namespaces, "
+                "no_new_privs and seccomp stand between them and this machine"
+            )
         if usable["net_namespace"]:
             network = "net_namespace"
         elif usable["seccomp"]:
@@ -420,9 +492,21 @@ class LocalSandbox:
         else:
             network = "audit_hook"
             logger.warning("sandbox network block falls back to a Python audit hook, which ctypes can bypass")
-        return {"uid": (self.uids[0] if self.uids else None) if usable["uid"] else None, "network": network,
-                **{name: usable[name] for name in ("pid_namespace", "mount_namespace", "cgroup_namespace", "landlock",
-                                                    "seccomp", "cgroup")}}
+        return {
+            "uid": (self.uids[0] if self.uids else None) if usable["uid"] else None,
+            "network": network,
+            **{
+                name: usable[name]
+                for name in (
+                    "pid_namespace",
+                    "mount_namespace",
+                    "cgroup_namespace",
+                    "landlock",
+                    "seccomp",
+                    "cgroup",
+                )
+            },
+        }
 
     def describe(self) -> dict[str, str]:
         """Requirement -> active layer(s), e.g. ``{"network": "net_namespace", ...}``."""
@@ -434,8 +518,10 @@ class LocalSandbox:
         if case is None or case.status != "ok" or case.stdout != "ok\n":
             detail = result.error or f"{case.status}: {case.stderr[-1000:]}"
             self.close()
-            raise SandboxUnavailableError(f"sandbox cannot run a trivial program ({detail}); "
-                                          "try SandboxConfig.disable_layers to find the failing layer")
+            raise SandboxUnavailableError(
+                f"sandbox cannot run a trivial program ({detail}); "
+                "try SandboxConfig.disable_layers to find the failing layer"
+            )
 
     def _check_compilers(self) -> None:
         """Compile a trivial C++ program once: a toolchain that cannot run in the sandbox makes
@@ -445,15 +531,18 @@ class LocalSandbox:
                 return
             worker = self._idle.get()
             try:
-                result = worker.run(Job("int main() { return 0; }", (Case(),), language="cpp"),
-                                    BatchBudget(60.0, 1, 1))
+                result = worker.run(
+                    Job("int main() { return 0; }", (Case(),), language="cpp"), BatchBudget(60.0, 1, 1)
+                )
             finally:
                 self._idle.put(worker)
             self._compilers_checked = True
             if not (result.ok and result.cases and result.cases[0].status == "ok"):
                 self._compiler_error = result.error or result.compile_output[-500:] or result.cases[0].status
-                logger.warning("C++ compiler unusable in the sandbox, C++ jobs fail as sandbox errors: %s",
-                               self._compiler_error)
+                logger.warning(
+                    "C++ compiler unusable in the sandbox, C++ jobs fail as sandbox errors: %s",
+                    self._compiler_error,
+                )
                 self._compilers.pop("cpp")
 
     # ----------------------------------------------------------------------------------- running
@@ -467,9 +556,16 @@ class LocalSandbox:
             self._check_compilers()
         for job in jobs:  # a C++ compiler found unusable answers its jobs with an error, below
             if job.language not in self.languages and not (job.language == "cpp" and self._compiler_error):
-                raise ValueError(f"the local sandbox runs {sorted(self.languages)}, got language={job.language!r}")
-        return run_bounded(self._run_in_slot, list(jobs), self.config.max_workers, budget_s,
-                           on_skip=lambda job: JobResult(error="time budget exhausted before the program started"))
+                raise ValueError(
+                    f"the local sandbox runs {sorted(self.languages)}, got language={job.language!r}"
+                )
+        return run_bounded(
+            self._run_in_slot,
+            list(jobs),
+            self.config.max_workers,
+            budget_s,
+            on_skip=lambda job: JobResult(error="time budget exhausted before the program started"),
+        )
 
     def _run_in_slot(self, job: Job, batch: BatchBudget) -> JobResult:
         if job.language not in self.languages:

@@ -35,7 +35,9 @@ class BatchBudget:
     def __init__(self, budget_s: float | None, workers: int, programs: int):
         self.deadline = time.monotonic() + (budget_s if budget_s is not None else float("inf"))
         self.workers = max(workers, 1)
-        self.share = (budget_s * self.workers / max(programs, self.workers)) if budget_s is not None else float("inf")
+        self.share = (
+            (budget_s * self.workers / max(programs, self.workers)) if budget_s is not None else float("inf")
+        )
         self.waiting = programs
         self._costs: list[float] = []
         self._lock = threading.Lock()
@@ -66,7 +68,10 @@ class BatchBudget:
 
 
 def run_bounded(
-    fn: Callable[[T, BatchBudget], R], items: Sequence[T], max_workers: int, budget_s: float | None,
+    fn: Callable[[T, BatchBudget], R],
+    items: Sequence[T],
+    max_workers: int,
+    budget_s: float | None,
     on_skip: Callable[[T], R],
 ) -> list[R]:
     """``[fn(item, batch) for item in items]`` on at most ``max_workers`` threads.

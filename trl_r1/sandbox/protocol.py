@@ -32,7 +32,9 @@ def read_frame(fd: int, deadline: float) -> Any:
             left = deadline - time.monotonic()
             if left <= 0 or not poller.poll(left * 1000):
                 raise TimeoutError
-            chunk = os.read(fd, need - len(buf))  # never past this frame: the next one is read by the next call
+            chunk = os.read(
+                fd, need - len(buf)
+            )  # never past this frame: the next one is read by the next call
             if not chunk:
                 raise WorkerDied("sandbox worker exited")
             buf += chunk
@@ -57,8 +59,8 @@ class FrameBuffer:
             length = struct.unpack(">I", self._buf[:4])[0]
             if len(self._buf) < 4 + length:
                 break
-            frames.append(json.loads(self._buf[4:4 + length]))
-            del self._buf[:4 + length]
+            frames.append(json.loads(self._buf[4 : 4 + length]))
+            del self._buf[: 4 + length]
         return frames
 
 
@@ -72,7 +74,7 @@ def write_frame(fd: int, obj: Any) -> None:
     data = frame_bytes(obj)
     try:
         while data:
-            data = data[os.write(fd, data):]
+            data = data[os.write(fd, data) :]
     except OSError as exc:  # broken pipe: the worker is gone
         raise WorkerDied(f"sandbox worker gone: {exc}") from exc
 
@@ -152,8 +154,12 @@ def parse_report(text: str | None, n_steps: int) -> tuple[tuple[StepResult | Non
             record = json.loads(line)
         except (ValueError, RecursionError):
             return (None,) * n_steps, False
-        if not isinstance(record, dict) or record.get("i") != expected or expected >= n_steps \
-                or set(record) - {"i", "v", "error"}:
+        if (
+            not isinstance(record, dict)
+            or record.get("i") != expected
+            or expected >= n_steps
+            or set(record) - {"i", "v", "error"}
+        ):
             return (None,) * n_steps, False
         steps[expected] = _step_result(record)
         expected += 1
@@ -163,8 +169,11 @@ def parse_report(text: str | None, n_steps: int) -> tuple[tuple[StepResult | Non
 def case_result(raw: dict, n_steps: int | None = None) -> CaseResult:
     """A worker's raw case reply as a :class:`CaseResult`; ``n_steps``: how many steps the case had."""
     report = raw.pop("report", None)
-    fields = {k: raw[k] for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s",
-                                  "truncated") if k in raw}
+    fields = {
+        k: raw[k]
+        for k in ("status", "stdout", "stderr", "exit_code", "signal", "wall_s", "cpu_s", "truncated")
+        if k in raw
+    }
     if n_steps is not None:
         fields["steps"], fields["complete"] = parse_report(report, n_steps)
     return CaseResult(**fields)

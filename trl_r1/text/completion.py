@@ -185,7 +185,9 @@ def last_boxed(text: str) -> str | None:
     return None
 
 
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(
+    r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL
+)
 _OPENER = re.compile(r"[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)")  # a line that opens a block (as _FENCE's head)
 _FENCE_LINE = re.compile(r"[ \t]*(```+|~~~+)[ \t]*\n?\Z")  # a line that can close one
 
@@ -236,6 +238,6 @@ def last_code_block(text: str) -> CodeBlock | None:
         if j is None:
             i += 1
             continue
-        block = CodeBlock(language=language.lower(), code=text[starts[i + 1]:starts[j]])
+        block = CodeBlock(language=language.lower(), code=text[starts[i + 1] : starts[j]])
         i = j + 1
     return block

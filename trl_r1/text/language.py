@@ -109,8 +109,9 @@ def _sentence_language(words: list[str], all_hits: dict[str, int], target: str, 
     return None
 
 
-def _sentence_languages(in_script: list[list[str]], hits: list[dict[str, int]], target: str, script: str,
-                        text: _Text) -> list[str | None]:
+def _sentence_languages(
+    in_script: list[list[str]], hits: list[dict[str, int]], target: str, script: str, text: _Text
+) -> list[str | None]:
     """One language per sentence; an undecided one takes its nearest decided neighbour's (code
     switches come in runs of sentences), else the text's majority language."""
     langs = [_sentence_language(ws, h, target, script) if ws else None for ws, h in zip(in_script, hits)]

@@ -107,4 +107,3 @@ def langdetect_language(text: str) -> str:
         return normalize_language(detect(text))
     except LangDetectException:
         return UNDETERMINED
-

@@ -48,17 +48,26 @@ MIN_SENTENCE_CJK = 8  # ... or this many CJK characters
 
 
 def _is_sentence(piece: str) -> bool:
-    return len(_CODE_WORD.findall(piece)) >= MIN_SENTENCE_WORDS or len(_CJK_RUN.findall(piece)) >= MIN_SENTENCE_CJK
+    return (
+        len(_CODE_WORD.findall(piece)) >= MIN_SENTENCE_WORDS
+        or len(_CJK_RUN.findall(piece)) >= MIN_SENTENCE_CJK
+    )
 
 
 def _text_in_math(span: str) -> str:
     """The words a reader sees in a math span: ``\\text{}`` (and siblings) always, and math-font,
     ``\\operatorname`` and ``\\tag`` arguments that are sentences: math is not a hiding place for prose."""
-    if "{" not in span or ("\\text" not in span and "box" not in span and "\\math" not in span
-                           and "\\operatorname" not in span and "\\tag" not in span):
+    if "{" not in span or (
+        "\\text" not in span
+        and "box" not in span
+        and "\\math" not in span
+        and "\\operatorname" not in span
+        and "\\tag" not in span
+    ):
         return " "
     pieces = _TEXT_IN_MATH.findall(span) + [
-        p for p in (_TEX_SPACE.sub(" ", x) for x in _SENTENCE_IN_MATH.findall(span)) if _is_sentence(p)]
+        p for p in (_TEX_SPACE.sub(" ", x) for x in _SENTENCE_IN_MATH.findall(span)) if _is_sentence(p)
+    ]
     return " " + "\n".join(_TEX_SPACE.sub(" ", p) for p in pieces) + " " if pieces else " "
 
 
@@ -268,5 +277,3 @@ def tokenize(stripped: str) -> tuple[list[list[str]], list[list[str]], list[dict
         chars_by_sentence.append(chars)
         hits_by_sentence.append(hits)
     return words_by_sentence, chars_by_sentence, hits_by_sentence
-
-

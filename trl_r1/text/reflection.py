@@ -10,11 +10,35 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-REFLECTIVE_WORDS_EN = ("wait", "mistake", "however", "but", "retry", "error", "verify", "wrong", "evaluate", "check")
+REFLECTIVE_WORDS_EN = (
+    "wait",
+    "mistake",
+    "however",
+    "but",
+    "retry",
+    "error",
+    "verify",
+    "wrong",
+    "evaluate",
+    "check",
+)
 """The reflective words whose frequency DeepSeek-R1 tracks during RL (the "aha moment")."""
 
 
-REFLECTIVE_WORDS_ZH = ("等等", "等一下", "错误", "错了", "但是", "然而", "不过", "重试", "重新", "验证", "检查", "不对")
+REFLECTIVE_WORDS_ZH = (
+    "等等",
+    "等一下",
+    "错误",
+    "错了",
+    "但是",
+    "然而",
+    "不过",
+    "重试",
+    "重新",
+    "验证",
+    "检查",
+    "不对",
+)
 """Their Chinese counterparts (wait, mistake/wrong, but/however, retry/again, verify, check, not right)."""
 
 
@@ -43,8 +67,10 @@ class ReflectiveWords:
     def __init__(self, words: str | Sequence[str] = "en"):
         if isinstance(words, str):
             if words not in REFLECTIVE_WORDS:
-                raise ValueError(f"unknown reflective-word preset {words!r}; choose from {sorted(REFLECTIVE_WORDS)} "
-                                 "or pass a list of words")
+                raise ValueError(
+                    f"unknown reflective-word preset {words!r}; choose from {sorted(REFLECTIVE_WORDS)} "
+                    "or pass a list of words"
+                )
             words = REFLECTIVE_WORDS[words]
         words = [w.strip() for w in words]
         if not words or not all(words):
@@ -77,8 +103,9 @@ def _is_cjk(ch: str) -> bool:
     return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def reflective_words_per_1k_tokens(texts: Sequence[str], num_tokens: Sequence[int],
-                                   words: ReflectiveWords | str | Sequence[str] = "en") -> float:
+def reflective_words_per_1k_tokens(
+    texts: Sequence[str], num_tokens: Sequence[int], words: ReflectiveWords | str | Sequence[str] = "en"
+) -> float:
     """Reflective-word occurrences per 1,000 tokens, pooled: ``1000 * sum(counts) / sum(tokens)``.
 
     >>> reflective_words_per_1k_tokens(["wait, check", "fine"], [10, 30])

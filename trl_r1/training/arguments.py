@@ -31,8 +31,10 @@ from typing import Any
 
 # name -> (accepts value, what it must be). Applied to every stage kind and subcommand that has the field.
 RANGES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "max_steps": (lambda v: v == -1 or v >= 1,
-                  "must be a positive number of optimizer steps, or -1 (train num_train_epochs instead)"),
+    "max_steps": (
+        lambda v: v == -1 or v >= 1,
+        "must be a positive number of optimizer steps, or -1 (train num_train_epochs instead)",
+    ),
     "num_train_epochs": (lambda v: v > 0, "must be > 0"),
     "learning_rate": (lambda v: v > 0, "must be > 0"),
     "per_device_train_batch_size": (lambda v: v >= 1, "must be >= 1"),
@@ -125,8 +127,11 @@ def field_hints(types_: Iterable[Any]) -> dict[str, Any]:
             resolved = typing.get_type_hints(obj)
         except Exception:  # an annotation that does not resolve here: leave its fields to the class
             resolved = {}
-        names = ([f.name for f in dataclasses.fields(obj) if f.init] if dataclasses.is_dataclass(obj)
-                 else list(inspect.signature(obj).parameters))
+        names = (
+            [f.name for f in dataclasses.fields(obj) if f.init]
+            if dataclasses.is_dataclass(obj)
+            else list(inspect.signature(obj).parameters)
+        )
         for name in names:
             if name in resolved:
                 hints.setdefault(name, resolved[name])
@@ -193,10 +198,16 @@ def exit_on_problems(problems: list[str], prog: str) -> None:
 
 # report_to backend -> (module to import, pip package)
 REPORT_BACKENDS = {
-    "wandb": ("wandb", "trl-r1[wandb]"), "tensorboard": ("tensorboard", "tensorboard"),
-    "mlflow": ("mlflow", "mlflow"), "comet_ml": ("comet_ml", "comet_ml"), "trackio": ("trackio", "trackio"),
-    "clearml": ("clearml", "clearml"), "dvclive": ("dvclive", "dvclive"), "neptune": ("neptune", "neptune"),
-    "swanlab": ("swanlab", "swanlab"), "codecarbon": ("codecarbon", "codecarbon"),
+    "wandb": ("wandb", "trl-r1[wandb]"),
+    "tensorboard": ("tensorboard", "tensorboard"),
+    "mlflow": ("mlflow", "mlflow"),
+    "comet_ml": ("comet_ml", "comet_ml"),
+    "trackio": ("trackio", "trackio"),
+    "clearml": ("clearml", "clearml"),
+    "dvclive": ("dvclive", "dvclive"),
+    "neptune": ("neptune", "neptune"),
+    "swanlab": ("swanlab", "swanlab"),
+    "codecarbon": ("codecarbon", "codecarbon"),
 }
 
 
@@ -230,20 +241,34 @@ def missing_extras(values: Mapping[str, Any], accelerate_config: str | None = No
     problems = []
     if (uses_deepspeed(accelerate_config) or values.get("deepspeed")) and not importable("deepspeed"):
         where = "accelerate_config" if uses_deepspeed(accelerate_config) else "deepspeed"
-        problems.append(f"{where}: runs DeepSpeed, which is not installed; pip install 'trl-r1[deepspeed]' "
-                        "(or use an accelerate config without DeepSpeed)")
+        problems.append(
+            f"{where}: runs DeepSpeed, which is not installed; pip install 'trl-r1[deepspeed]' "
+            "(or use an accelerate config without DeepSpeed)"
+        )
     if values.get("use_vllm") is True and not importable("vllm"):
-        problems.append("use_vllm: vLLM is not installed; pip install 'trl-r1[vllm]' (or set use_vllm: false)")
+        problems.append(
+            "use_vllm: vLLM is not installed; pip install 'trl-r1[vllm]' (or set use_vllm: false)"
+        )
     if values.get("backend") == "vllm" and not importable("vllm"):
-        problems.append("backend: vLLM is not installed; pip install 'trl-r1[vllm]' (or backend: transformers)")
+        problems.append(
+            "backend: vLLM is not installed; pip install 'trl-r1[vllm]' (or backend: transformers)"
+        )
     if values.get("use_vllm") is True and importable("vllm"):
         problems += vllm_cpu_problems(values)
     report_to = values.get("report_to")
-    names = [report_to] if isinstance(report_to, str) else list(report_to or []) if isinstance(report_to, list) else []
+    names = (
+        [report_to]
+        if isinstance(report_to, str)
+        else list(report_to or [])
+        if isinstance(report_to, list)
+        else []
+    )
     for name in names:
         module, package = REPORT_BACKENDS.get(str(name), (None, None))
         if module and not importable(module):
-            problems.append(f"report_to: {name} is not installed; pip install '{package}' (or report_to: none)")
+            problems.append(
+                f"report_to: {name} is not installed; pip install '{package}' (or report_to: none)"
+            )
     if (values.get("load_in_4bit") or values.get("load_in_8bit")) and not importable("bitsandbytes"):
         problems.append("load_in_4bit/load_in_8bit: bitsandbytes is not installed; pip install bitsandbytes")
     return problems
@@ -251,11 +276,17 @@ def missing_extras(values: Mapping[str, Any], accelerate_config: str | None = No
 
 # What TRL's vLLM paths cannot do without a GPU, with the error each one ends in (README "vLLM on CPU").
 VLLM_CPU_LIMITS = {
-    "vllm_mode": ("server", "vllm_mode: server cannot train without a CUDA GPU: TRL syncs weights to the server over "
-                  "NCCL (NotImplementedError: Weight synchronization runs on vLLM's NCCL weight-transfer engine, "
-                  "which needs a CUDA device, got 'cpu'); use vllm_mode: colocate"),
-    "vllm_enable_sleep_mode": (True, "vllm_enable_sleep_mode: vLLM has no sleep mode on CPU (ValueError: Sleep mode "
-                               "is not supported on current platform.); set vllm_enable_sleep_mode: false"),
+    "vllm_mode": (
+        "server",
+        "vllm_mode: server cannot train without a CUDA GPU: TRL syncs weights to the server over "
+        "NCCL (NotImplementedError: Weight synchronization runs on vLLM's NCCL weight-transfer engine, "
+        "which needs a CUDA device, got 'cpu'); use vllm_mode: colocate",
+    ),
+    "vllm_enable_sleep_mode": (
+        True,
+        "vllm_enable_sleep_mode: vLLM has no sleep mode on CPU (ValueError: Sleep mode "
+        "is not supported on current platform.); set vllm_enable_sleep_mode: false",
+    ),
 }
 
 
@@ -282,7 +313,9 @@ def _fields(parsed: Iterable[Any]) -> dict[str, Any]:
 
 def is_chat(rows: list[dict] | None) -> bool:
     """Whether the rows' prompts are chat messages (the tokenizer then needs a chat template)."""
-    return any(isinstance(row.get("prompt"), list) or isinstance(row.get("messages"), list) for row in rows or [])
+    return any(
+        isinstance(row.get("prompt"), list) or isinstance(row.get("messages"), list) for row in rows or []
+    )
 
 
 def dataset_problems(kind: str, parsed: Iterable[Any], specs: list[str]) -> tuple[list[str], bool]:
@@ -319,8 +352,9 @@ def _first(error: BaseException) -> str:
     return (str(error).strip() or type(error).__name__).splitlines()[0]
 
 
-def _prepare_check(kind: str, parsed: list[Any], values: dict[str, Any], rows: list[dict], spec: str,
-                   mixture: bool) -> None:
+def _prepare_check(
+    kind: str, parsed: list[Any], values: dict[str, Any], rows: list[dict], spec: str, mixture: bool
+) -> None:
     import inspect
 
     from datasets import Dataset
@@ -342,8 +376,10 @@ def _prepare_check(kind: str, parsed: list[Any], values: dict[str, Any], rows: l
         columns = list(dict.fromkeys(k for row in rows for k in row))
         if values.get("cold_start_format", True) is False:
             if not ({"prompt", "completion"} <= set(columns) or "messages" in columns):
-                raise ValueError(f"{spec}: SFT on ready data needs prompt + completion (or messages) columns, found "
-                                 f"{columns}; set cold_start_format: true to format raw data")
+                raise ValueError(
+                    f"{spec}: SFT on ready data needs prompt + completion (or messages) columns, found "
+                    f"{columns}; set cold_start_format: true to format raw data"
+                )
         else:
             script_args = next((p for p in parsed if callable(getattr(p, "cold_start_format", None))), None)
             if script_args is not None:
@@ -354,9 +390,16 @@ def _prepare_check(kind: str, parsed: list[Any], values: dict[str, Any], rows: l
         prepare_prompts(rows, parsed[0])
 
 
-def input_problems(kind: str, parsed: Iterable[Any], model: str | None, specs: list[str],
-                   reward_names: Iterable[str] = (), reward_models: Iterable[tuple[str, str]] = (),
-                   inherited_model: str | None = None, model_key: str = "model") -> list[str]:
+def input_problems(
+    kind: str,
+    parsed: Iterable[Any],
+    model: str | None,
+    specs: list[str],
+    reward_names: Iterable[str] = (),
+    reward_models: Iterable[tuple[str, str]] = (),
+    inherited_model: str | None = None,
+    model_key: str = "model",
+) -> list[str]:
     """Everything a stage's inputs would fail on, read from their files before any model loads: its datasets
     (:func:`dataset_problems`), its model and reward models (:func:`trl_r1.training.model_checks.model_problem`,
     with a chat template when the data is chat), its dotted rewards (:func:`~trl_r1.training.model_checks.
@@ -370,7 +413,9 @@ def input_problems(kind: str, parsed: Iterable[Any], model: str | None, specs: l
     if model is not None and (problem := model_problem(model, model_key, chat=chat)):
         problems.append(problem)
     elif model is None and chat and inherited_model and model_problem(inherited_model) is None:
-        if problem := model_problem(inherited_model, model_key, chat=True):  # the tokenizer travels with the weights
+        if problem := model_problem(
+            inherited_model, model_key, chat=True
+        ):  # the tokenizer travels with the weights
             problems.append(problem)
     for key, reward_model in reward_models:
         if problem := model_problem(reward_model, key):
@@ -395,8 +440,11 @@ def script_problems(parsed: Iterable[Any]) -> list[str]:
     changed = changed_values(*parsed)
     problems = check_values(changed, [type(p) for p in parsed])
     everything = _fields(parsed)
-    specs = ([everything.get("dataset_name")] + list(everything.get("dataset_mixture") or [])
-             + [everything.get("eval_dataset_name")])
+    specs = (
+        [everything.get("dataset_name")]
+        + list(everything.get("dataset_mixture") or [])
+        + [everything.get("eval_dataset_name")]
+    )
     for spec in specs:
         problem = check_dataset_spec(spec) if isinstance(spec, str) and spec else None
         if problem:
@@ -405,9 +453,15 @@ def script_problems(parsed: Iterable[Any]) -> list[str]:
     weights = everything.get("reward_weights")
     if weights is not None and not any(p.startswith("reward_weights:") for p in problems):
         if len(weights) != len(rewards):
-            problems.append(f"reward_weights: {len(weights)} weight(s) for {len(rewards)} reward_funcs; give one "
-                            "weight per reward, in the same order")
-        bad = [w for w in weights if not isinstance(w, (int, float)) or isinstance(w, bool) or not math.isfinite(w)]
+            problems.append(
+                f"reward_weights: {len(weights)} weight(s) for {len(rewards)} reward_funcs; give one "
+                "weight per reward, in the same order"
+            )
+        bad = [
+            w
+            for w in weights
+            if not isinstance(w, (int, float)) or isinstance(w, bool) or not math.isfinite(w)
+        ]
         if bad:
             problems.append(f"reward_weights: every weight must be a finite number, got {bad[0]!r}")
     problems += missing_extras(everything)  # report_to "all" is already the installed backends here
@@ -416,22 +470,39 @@ def script_problems(parsed: Iterable[Any]) -> list[str]:
     kind = _script_kind(parsed)
     model = everything.get("model_name_or_path") or everything.get("model")
     data = [s for s in specs[:-1] if isinstance(s, str) and s]
-    budgets = {**everything, "max_prompt_length": changed.get("max_prompt_length")}  # the default is no promise
+    budgets = {
+        **everything,
+        "max_prompt_length": changed.get("max_prompt_length"),
+    }  # the default is no promise
     if kind == "stage3":  # sampling_model samples the prompts, then model_name_or_path is fine-tuned on them
         from trl_r1.training.model_checks import model_problem
 
         sampler = everything.get("sampling_model")
-        problems += input_problems("sample", parsed[:1], sampler, data, reward_names=[n for n, _ in rewards],
-                                   model_key="sampling_model")
-        if everything.get("sft_from", "base") == "base" and (problem := model_problem(model, "model_name_or_path")):
+        problems += input_problems(
+            "sample",
+            parsed[:1],
+            sampler,
+            data,
+            reward_names=[n for n, _ in rewards],
+            model_key="sampling_model",
+        )
+        if everything.get("sft_from", "base") == "base" and (
+            problem := model_problem(model, "model_name_or_path")
+        ):
             problems.append(problem)
         if not problems:
             problems += context_fit_problems("sample", budgets, sampler, prefix="sampling: ")
             problems += context_fit_problems("sft", budgets, model)
         return problems
-    problems += input_problems(kind, parsed, model, data, reward_names=[n for n, _ in rewards],
-                               reward_models=[(f"reward_funcs: {n}", m) for n, m in rewards if m],
-                               model_key="model_name_or_path" if "model_name_or_path" in everything else "model")
+    problems += input_problems(
+        kind,
+        parsed,
+        model,
+        data,
+        reward_names=[n for n, _ in rewards],
+        reward_models=[(f"reward_funcs: {n}", m) for n, m in rewards if m],
+        model_key="model_name_or_path" if "model_name_or_path" in everything else "model",
+    )
     if not problems and isinstance(model, str):
         problems += context_fit_problems(kind, budgets, model)
     return problems

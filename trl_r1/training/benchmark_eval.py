@@ -71,9 +71,18 @@ from trl_r1.training.benchmark_settings import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BENCH_LOG", "BENCH_PREFIX", "DEFAULT_MAX_NEW_TOKENS", "SETTINGS", "BenchmarkEvalArguments",
-           "BenchmarkEvalCallback", "benchmark_metric_name", "callback_from_arguments", "problem_seed",
-           "settings_to_arguments"]
+__all__ = [
+    "BENCH_LOG",
+    "BENCH_PREFIX",
+    "DEFAULT_MAX_NEW_TOKENS",
+    "SETTINGS",
+    "BenchmarkEvalArguments",
+    "BenchmarkEvalCallback",
+    "benchmark_metric_name",
+    "callback_from_arguments",
+    "problem_seed",
+    "settings_to_arguments",
+]
 
 BENCH_PREFIX = "bench/"
 BENCH_LOG = "bench.jsonl"
@@ -143,12 +152,22 @@ class BenchmarkEvalCallback(TrainerCallback):
     fails before training starts, with a ``ValueError`` naming it.
     """
 
-    def __init__(self, benchmark: str, eval_steps: int = 100, name: str | None = None, problems_per_batch: int = 8,
-                 trainer: Any = None, settings: EvalSettings | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        benchmark: str,
+        eval_steps: int = 100,
+        name: str | None = None,
+        problems_per_batch: int = 8,
+        trainer: Any = None,
+        settings: EvalSettings | None = None,
+        **kwargs: Any,
+    ):
         unknown = sorted(set(kwargs) - set(SHARED))
         if unknown:
-            raise TypeError(f"BenchmarkEvalCallback: unknown setting(s) {', '.join(unknown)}; the settings that apply "
-                            f"during training are {', '.join(SHARED)}")
+            raise TypeError(
+                f"BenchmarkEvalCallback: unknown setting(s) {', '.join(unknown)}; the settings that apply "
+                f"during training are {', '.join(SHARED)}"
+            )
         try:
             check_callback_options(name, eval_steps, problems_per_batch)
             self.settings = (settings or EvalSettings()).replace(**kwargs)
@@ -170,13 +189,17 @@ class BenchmarkEvalCallback(TrainerCallback):
             self.bind(trainer)
 
     def __repr__(self) -> str:
-        return (f"BenchmarkEvalCallback({self.benchmark!r}, problems={len(self.problems)}, k={self.k}, "
-                f"eval_steps={self.eval_steps})")
+        return (
+            f"BenchmarkEvalCallback({self.benchmark!r}, problems={len(self.problems)}, k={self.k}, "
+            f"eval_steps={self.eval_steps})"
+        )
 
     def bind(self, trainer: Any) -> BenchmarkEvalCallback:
         """Sample from ``trainer``'s model and log through ``trainer``; returns ``self``."""
         if getattr(trainer, "processing_class", None) is None:
-            raise ValueError("BenchmarkEvalCallback: the trainer has no processing_class (tokenizer) to sample with")
+            raise ValueError(
+                "BenchmarkEvalCallback: the trainer has no processing_class (tokenizer) to sample with"
+            )
         self.trainer = trainer
         return self
 
@@ -189,26 +212,43 @@ class BenchmarkEvalCallback(TrainerCallback):
 
     def on_train_end(self, args, state, control, **kwargs):
         if self.trainer is not None and self._last_step != state.global_step:
-            self.evaluate_and_log(state.global_step)  # training stopped early (e.g. the run doctor's strict mode)
+            self.evaluate_and_log(
+                state.global_step
+            )  # training stopped early (e.g. the run doctor's strict mode)
 
     # -- evaluation ------------------------------------------------------------------------------------
 
     def evaluate_and_log(self, step: int) -> dict[str, float]:
         """Evaluate now and log ``bench/<name>/...`` through the trainer; returns the logged metrics."""
         if self.trainer is None:
-            raise RuntimeError("BenchmarkEvalCallback is not bound to a trainer: call callback.bind(trainer) after "
-                               "building the trainer (it samples the trainer's model and logs through it)")
+            raise RuntimeError(
+                "BenchmarkEvalCallback is not bound to a trainer: call callback.bind(trainer) after "
+                "building the trainer (it samples the trainer's model and logs through it)"
+            )
         started = time.perf_counter()
         results = self.evaluate()
         seconds = time.perf_counter() - started
-        metrics = {f"{BENCH_PREFIX}{self.name}/{key}": value for key, value in results.items() if value is not None}
+        metrics = {
+            f"{BENCH_PREFIX}{self.name}/{key}": value for key, value in results.items() if value is not None
+        }
         metrics[f"{BENCH_PREFIX}{self.name}/seconds"] = round(seconds, 3)
         self._last_step = step
         self.history.append({"step": step, **metrics})
-        logger.info("bench %s at step %d: pass@1 %s, cons@%d %s, format %s, %s tokens, truncated %s "
-                    "(%d problems x %d samples, %.1fs per evaluation)", self.name, step, _fmt(results["pass@1"]),
-                    self.k, _fmt(results[f"cons@{self.k}"]), _fmt(results["format_compliance"]),
-                    _fmt(results["mean_length"]), _fmt(results["truncation_rate"]), len(self.problems), self.k, seconds)
+        logger.info(
+            "bench %s at step %d: pass@1 %s, cons@%d %s, format %s, %s tokens, truncated %s "
+            "(%d problems x %d samples, %.1fs per evaluation)",
+            self.name,
+            step,
+            _fmt(results["pass@1"]),
+            self.k,
+            _fmt(results[f"cons@{self.k}"]),
+            _fmt(results["format_compliance"]),
+            _fmt(results["mean_length"]),
+            _fmt(results["truncation_rate"]),
+            len(self.problems),
+            self.k,
+            seconds,
+        )
         # Trainer.log itself, not GRPOTrainer.log: the latter would fold (and clear) the GRPO metrics it is
         # averaging for the next regular logging step into this entry. Logging resets control.should_log,
         # which would skip this step's regular log: it is put back.
@@ -237,7 +277,9 @@ class BenchmarkEvalCallback(TrainerCallback):
         else:
             mine = [i for i in range(len(self.problems)) if (i // self.problems_per_batch) % world == rank]
         devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
-        with torch.random.fork_rng(devices=devices):  # the training RNG streams continue as if nothing happened
+        with torch.random.fork_rng(
+            devices=devices
+        ):  # the training RNG streams continue as if nothing happened
             samples = self._sample(sampler, mine)
         rows = [(i, self._score(i, s)) for i, s in zip(mine, samples, strict=True)]
         if world > 1:
@@ -254,18 +296,29 @@ class BenchmarkEvalCallback(TrainerCallback):
         return int(getattr(args, "max_completion_length", None) or DEFAULT_MAX_NEW_TOKENS)
 
     def _params(self, index: int) -> SamplingParams:
-        return SamplingParams(num_samples=self.k, temperature=self.temperature, top_p=self.top_p,
-                              max_new_tokens=self._max_new_tokens(), seed=problem_seed(self.seed, index))
+        return SamplingParams(
+            num_samples=self.k,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            max_new_tokens=self._max_new_tokens(),
+            seed=problem_seed(self.seed, index),
+        )
 
     def _sampler(self) -> str:
-        engine = getattr(self.trainer, "vllm_generation", None) if getattr(self.trainer, "use_vllm", False) else None
+        engine = (
+            getattr(self.trainer, "vllm_generation", None)
+            if getattr(self.trainer, "use_vllm", False)
+            else None
+        )
         if engine is None:
             return "transformers"
         if getattr(engine, "mode", None) == "server":
             return "server"
         if getattr(engine, "tensor_parallel_size", 1) > 1:
-            logger.warning("BenchmarkEvalCallback: vLLM tensor parallelism shares one engine between ranks; sampling "
-                           "the benchmark with Transformers instead")
+            logger.warning(
+                "BenchmarkEvalCallback: vLLM tensor parallelism shares one engine between ranks; sampling "
+                "the benchmark with Transformers instead"
+            )
             return "transformers"
         return "vllm"
 
@@ -283,8 +336,9 @@ class BenchmarkEvalCallback(TrainerCallback):
             blocks.setdefault(i // size, []).append(i)
         gather = getattr(trainer.args, "ds3_gather_for_generation", True)
         out: dict[int, list[Sample]] = {}
-        with unwrap_model_for_generation(trainer.model_wrapped, trainer.accelerator,
-                                         gather_deepspeed3_params=gather) as model:
+        with unwrap_model_for_generation(
+            trainer.model_wrapped, trainer.accelerator, gather_deepspeed3_params=gather
+        ) as model:
             # One generate call per block, seeded from the block alone: the same block gives the same samples
             # whichever process samples it and whatever else it samples.
             backend = TransformersBackend(model, trainer.processing_class, batch_size=size * self.k)
@@ -299,8 +353,10 @@ class BenchmarkEvalCallback(TrainerCallback):
         if trainer.state.global_step != getattr(trainer, "_last_loaded_step", None):
             engine.sync_weights()  # collective: every rank calls it, as in TRL's own generation step
             trainer._last_loaded_step = trainer.state.global_step
-        ids = [tokenizer(render_prompt(tokenizer, self.prompts[i]), add_special_tokens=False)["input_ids"]
-               for i in indices]
+        ids = [
+            tokenizer(render_prompt(tokenizer, self.prompts[i]), add_special_tokens=False)["input_ids"]
+            for i in indices
+        ]
         if server:
             if not ids:
                 return []
@@ -308,30 +364,60 @@ class BenchmarkEvalCallback(TrainerCallback):
             # seed, problem 0's; vLLM seeds each prompt's own generator with it, so a problem's samples depend on
             # the seed and its prompt only, never on the rest of the batch.
             p = self._params(0)
-            result = engine.vllm_client.generate(prompts=ids, n=p.num_samples, temperature=p.temperature,
-                                                 top_p=p.top_p, max_tokens=p.max_new_tokens,
-                                                 generation_kwargs={"seed": p.seed})
+            result = engine.vllm_client.generate(
+                prompts=ids,
+                n=p.num_samples,
+                temperature=p.temperature,
+                top_p=p.top_p,
+                max_tokens=p.max_new_tokens,
+                generation_kwargs={"seed": p.seed},
+            )
             completions, k = result["completion_ids"], p.num_samples
             if len(completions) != len(ids) * k:
-                raise RuntimeError(f"the vLLM server returned {len(completions)} completions for {len(ids)} "
-                                   f"problems x {k} samples")
-            return [[self._sample_from_ids(tokenizer, c, p.max_new_tokens) for c in completions[j * k : (j + 1) * k]]
-                    for j in range(len(ids))]
+                raise RuntimeError(
+                    f"the vLLM server returned {len(completions)} completions for {len(ids)} "
+                    f"problems x {k} samples"
+                )
+            return [
+                [
+                    self._sample_from_ids(tokenizer, c, p.max_new_tokens)
+                    for c in completions[j * k : (j + 1) * k]
+                ]
+                for j in range(len(ids))
+            ]
         from vllm import SamplingParams as VLLMSamplingParams
 
         if engine.enable_sleep_mode:
             engine.llm.wake_up(tags=["kv_cache"])
         try:
             params = [self._params(i) for i in indices]
-            sampling = [VLLMSamplingParams(n=p.num_samples, temperature=p.temperature, top_p=p.top_p,
-                                           max_tokens=p.max_new_tokens, seed=p.seed) for p in params]
+            sampling = [
+                VLLMSamplingParams(
+                    n=p.num_samples,
+                    temperature=p.temperature,
+                    top_p=p.top_p,
+                    max_tokens=p.max_new_tokens,
+                    seed=p.seed,
+                )
+                for p in params
+            ]
             outputs = engine.llm.generate([{"prompt_token_ids": x} for x in ids], sampling, use_tqdm=False)
         finally:
             if engine.enable_sleep_mode:
                 engine.llm.sleep(level=2)
                 engine._llm_weights_sleeping = True
-        return [[Sample(tokenizer.decode(o.token_ids, skip_special_tokens=True), len(o.token_ids),
-                        o.finish_reason == "stop", tuple(o.token_ids)) for o in out.outputs] for out in outputs]
+        return [
+            [
+                Sample(
+                    tokenizer.decode(o.token_ids, skip_special_tokens=True),
+                    len(o.token_ids),
+                    o.finish_reason == "stop",
+                    tuple(o.token_ids),
+                )
+                for o in out.outputs
+            ]
+            for out in outputs
+        ]
 
     @staticmethod
     def _sample_from_ids(tokenizer: Any, ids: Sequence[int], budget: int) -> Sample:
@@ -343,9 +429,17 @@ class BenchmarkEvalCallback(TrainerCallback):
         params = self._params(index)
         tokenizer = getattr(self.trainer, "processing_class", None)
         # the layout format compliance checks is a setting: evaluate() reads it from the prompt or takes it as given
-        result = evaluate(_FixedSamples(samples, tokenizer), [self.problems[index]], self.settings, pass_k=[1],
-                          max_new_tokens=params.max_new_tokens, seed=params.seed, language=self.language,
-                          progress=False, save_samples=False)
+        result = evaluate(
+            _FixedSamples(samples, tokenizer),
+            [self.problems[index]],
+            self.settings,
+            pass_k=[1],
+            max_new_tokens=params.max_new_tokens,
+            seed=params.seed,
+            language=self.language,
+            progress=False,
+            save_samples=False,
+        )
         keys = ("pass@1", f"cons@{self.k}", "format_compliance", "mean_response_tokens", "truncation_rate")
         return {key: result.get(key) for key in keys}
 
@@ -355,20 +449,32 @@ class BenchmarkEvalCallback(TrainerCallback):
             return
         out = Path(trainer.args.output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        row = {"step": step, "benchmark": self.benchmark, "name": self.name, "n_problems": len(self.problems),
-               "k": self.k, **metrics}
+        row = {
+            "step": step,
+            "benchmark": self.benchmark,
+            "name": self.name,
+            "n_problems": len(self.problems),
+            "k": self.k,
+            **metrics,
+        }
         with open(out / BENCH_LOG, "a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")
 
 
 def _average(rows: list[dict[str, float | None]], k: int) -> dict[str, float | None]:
     """Problem-level numbers -> benchmark-level ones (each problem has k samples, so sample means are problem means)."""
+
     def mean(key: str) -> float | None:
         values = [r[key] for r in rows if r.get(key) is not None]
         return sum(values) / len(values) if values else None
 
-    return {"pass@1": mean("pass@1"), f"cons@{k}": mean(f"cons@{k}"), "format_compliance": mean("format_compliance"),
-            "mean_length": mean("mean_response_tokens"), "truncation_rate": mean("truncation_rate")}
+    return {
+        "pass@1": mean("pass@1"),
+        f"cons@{k}": mean(f"cons@{k}"),
+        "format_compliance": mean("format_compliance"),
+        "mean_length": mean("mean_response_tokens"),
+        "truncation_rate": mean("truncation_rate"),
+    }
 
 
 def _fmt(value: float | None) -> str:

@@ -18,16 +18,26 @@ from trl_r1.eval import BENCHMARKS, BenchmarkError, EvalSettingError, EvalSettin
 SHARED = ("limit", "k", "max_new_tokens", "temperature", "top_p", "template", "seed", "layout", "data_dir")
 # recipe key -> (script argument, what it is); `benchmark` is the switch.
 SETTINGS = {
-    "benchmark": ("eval_benchmark", f"a benchmark name ({', '.join(BENCHMARKS)}) or a question/answer (or "
-                                    "test case) file or dataset spec"),
-    "name": ("eval_benchmark_name", "the name in the logged keys bench/<name>/... (default: from the benchmark)"),
+    "benchmark": (
+        "eval_benchmark",
+        f"a benchmark name ({', '.join(BENCHMARKS)}) or a question/answer (or "
+        "test case) file or dataset spec",
+    ),
+    "name": (
+        "eval_benchmark_name",
+        "the name in the logged keys bench/<name>/... (default: from the benchmark)",
+    ),
     **{key: (f"eval_benchmark_{key}", EvalSettings.help(key)) for key in SHARED},
     "eval_steps": ("eval_benchmark_steps", "evaluate every this many optimizer steps, and at the end"),
-    "problems_per_batch": ("eval_benchmark_problems_per_batch", "problems sampled together in one generate call "
-                                                                "(a block; blocks are what processes share out)"),
+    "problems_per_batch": (
+        "eval_benchmark_problems_per_batch",
+        "problems sampled together in one generate call (a block; blocks are what processes share out)",
+    ),
 }
-SETTINGS["seed"] = ("eval_benchmark_seed", "sampling seed; each block of problems uses a seed derived from (seed, "
-                                           "its first problem's index)")
+SETTINGS["seed"] = (
+    "eval_benchmark_seed",
+    "sampling seed; each block of problems uses a seed derived from (seed, its first problem's index)",
+)
 CALLBACK_DEFAULTS = {"name": None, "eval_steps": 100, "problems_per_batch": 8}
 
 
@@ -38,12 +48,15 @@ def _is_int(value: Any) -> bool:
 def check_callback_options(name: Any = None, eval_steps: Any = 100, problems_per_batch: Any = 8) -> None:
     """The callback's own options; raises :class:`~trl_r1.eval.EvalSettingError` naming the key."""
     if not _is_int(eval_steps) or eval_steps < 1:
-        raise EvalSettingError("eval_steps", f"must be an integer >= 1 (optimizer steps between evaluations), got "
-                                             f"{eval_steps!r}")
+        raise EvalSettingError(
+            "eval_steps", f"must be an integer >= 1 (optimizer steps between evaluations), got {eval_steps!r}"
+        )
     if not _is_int(problems_per_batch) or problems_per_batch < 1:
         raise EvalSettingError("problems_per_batch", f"must be an integer >= 1, got {problems_per_batch!r}")
     if name is not None and (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name)):
-        raise EvalSettingError("name", f"letters, digits and _ . - only (it goes into metric keys), got {name!r}")
+        raise EvalSettingError(
+            "name", f"letters, digits and _ . - only (it goes into metric keys), got {name!r}"
+        )
 
 
 def benchmark_problems(benchmark: Any, settings: EvalSettings) -> list[Problem]:
@@ -58,8 +71,11 @@ def benchmark_problems(benchmark: Any, settings: EvalSettings) -> list[Problem]:
         raise EvalSettingError("benchmark", str(e)) from None
     limit = settings.limit
     if limit is not None and limit > len(problems):
-        raise EvalSettingError("limit", f"{limit} is more than the {len(problems)} problems of {benchmark!r}; "
-                                        f"use limit <= {len(problems)} or leave it out")
+        raise EvalSettingError(
+            "limit",
+            f"{limit} is more than the {len(problems)} problems of {benchmark!r}; "
+            f"use limit <= {len(problems)} or leave it out",
+        )
     problems = problems[:limit] if limit is not None else problems
     _check_golds([p for p in problems if p.kind == "math"], benchmark)
     return problems
@@ -75,9 +91,12 @@ def _check_golds(problems: Sequence[Problem], benchmark: str) -> None:
     bad = [p for p, v in zip(problems, verdicts, strict=True) if v is None]
     if bad:
         shown = ", ".join(f"{p.id}: {p.answer!r}" for p in bad[:3])
-        raise EvalSettingError("benchmark", f"{len(bad)} of {len(problems)} gold answers of {benchmark!r} cannot "
-                                            f"be parsed by the verifier ({shown}); fix those rows or choose another "
-                                            "answer field")
+        raise EvalSettingError(
+            "benchmark",
+            f"{len(bad)} of {len(problems)} gold answers of {benchmark!r} cannot "
+            f"be parsed by the verifier ({shown}); fix those rows or choose another "
+            "answer field",
+        )
 
 
 def check_settings(settings: Mapping[str, Any]) -> tuple[EvalSettings, list[Problem]]:
@@ -102,24 +121,43 @@ class BenchmarkEvalArguments:
     texts are those of :class:`~trl_r1.eval.EvalSettings`."""
 
     eval_benchmark: str | None = field(
-        default=None, metadata={"help": "Benchmark to evaluate during training (pass@1 over k samples): "
-                                        + SETTINGS["benchmark"][1] + ". None: off."})
+        default=None,
+        metadata={
+            "help": "Benchmark to evaluate during training (pass@1 over k samples): "
+            + SETTINGS["benchmark"][1]
+            + ". None: off."
+        },
+    )
     eval_benchmark_name: str | None = field(default=None, metadata={"help": SETTINGS["name"][1]})
-    eval_benchmark_limit: int | None = field(default=_argument_default("limit"), metadata={"help": SETTINGS["limit"][1]})
+    eval_benchmark_limit: int | None = field(
+        default=_argument_default("limit"), metadata={"help": SETTINGS["limit"][1]}
+    )
     eval_benchmark_k: int = field(default=_argument_default("k"), metadata={"help": SETTINGS["k"][1]})
     eval_benchmark_steps: int = field(default=100, metadata={"help": SETTINGS["eval_steps"][1]})
-    eval_benchmark_max_new_tokens: int | None = field(default=_argument_default("max_new_tokens"),
-                                                      metadata={"help": SETTINGS["max_new_tokens"][1]})
-    eval_benchmark_temperature: float = field(default=_argument_default("temperature"),
-                                              metadata={"help": SETTINGS["temperature"][1]})
-    eval_benchmark_top_p: float = field(default=_argument_default("top_p"), metadata={"help": SETTINGS["top_p"][1]})
-    eval_benchmark_template: str = field(default=_argument_default("template"),
-                                         metadata={"help": SETTINGS["template"][1]})
-    eval_benchmark_seed: int = field(default=_argument_default("seed"), metadata={"help": SETTINGS["seed"][1]})
-    eval_benchmark_data_dir: str | None = field(default=_argument_default("data_dir"),
-                                                metadata={"help": SETTINGS["data_dir"][1]})
-    eval_benchmark_layout: str = field(default=_argument_default("layout"), metadata={"help": SETTINGS["layout"][1]})
-    eval_benchmark_problems_per_batch: int = field(default=8, metadata={"help": SETTINGS["problems_per_batch"][1]})
+    eval_benchmark_max_new_tokens: int | None = field(
+        default=_argument_default("max_new_tokens"), metadata={"help": SETTINGS["max_new_tokens"][1]}
+    )
+    eval_benchmark_temperature: float = field(
+        default=_argument_default("temperature"), metadata={"help": SETTINGS["temperature"][1]}
+    )
+    eval_benchmark_top_p: float = field(
+        default=_argument_default("top_p"), metadata={"help": SETTINGS["top_p"][1]}
+    )
+    eval_benchmark_template: str = field(
+        default=_argument_default("template"), metadata={"help": SETTINGS["template"][1]}
+    )
+    eval_benchmark_seed: int = field(
+        default=_argument_default("seed"), metadata={"help": SETTINGS["seed"][1]}
+    )
+    eval_benchmark_data_dir: str | None = field(
+        default=_argument_default("data_dir"), metadata={"help": SETTINGS["data_dir"][1]}
+    )
+    eval_benchmark_layout: str = field(
+        default=_argument_default("layout"), metadata={"help": SETTINGS["layout"][1]}
+    )
+    eval_benchmark_problems_per_batch: int = field(
+        default=8, metadata={"help": SETTINGS["problems_per_batch"][1]}
+    )
 
     def benchmark_settings(self) -> dict[str, Any] | None:
         """The settings by recipe key (``None`` when no benchmark is set)."""
@@ -134,7 +172,9 @@ class BenchmarkEvalArguments:
         try:
             check_settings(settings)
         except EvalSettingError as e:
-            raise ValueError(e.message(lambda key: SETTINGS[key][0] + "=" if key in SETTINGS else key + "=")) from None
+            raise ValueError(
+                e.message(lambda key: SETTINGS[key][0] + "=" if key in SETTINGS else key + "=")
+            ) from None
 
 
 def settings_to_arguments(settings: Any) -> dict[str, Any]:
@@ -147,11 +187,14 @@ def settings_to_arguments(settings: Any) -> dict[str, Any]:
     if isinstance(settings, str):
         settings = {"benchmark": settings}
     if not isinstance(settings, Mapping):
-        raise EvalSettingError("benchmark", f"a benchmark name or a mapping with {', '.join(SETTINGS)}; got "
-                                            f"{settings!r}")
+        raise EvalSettingError(
+            "benchmark", f"a benchmark name or a mapping with {', '.join(SETTINGS)}; got {settings!r}"
+        )
     if "benchmark" not in settings:
         unknown = [key for key in settings if key not in SETTINGS]
-        raise EvalSettingError(str(unknown[0]) if unknown else "benchmark",
-                               "unknown key" if unknown else "required (a benchmark name or file)")
+        raise EvalSettingError(
+            str(unknown[0]) if unknown else "benchmark",
+            "unknown key" if unknown else "required (a benchmark name or file)",
+        )
     check_settings(settings)
     return {SETTINGS[key][0]: value for key, value in settings.items()}

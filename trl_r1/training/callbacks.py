@@ -37,8 +37,13 @@ class DashboardCallback(TrainerCallback):
         try:
             from trl_r1.training.doctor_report import doctor_marks
 
-            plot_dashboard(state.log_history, path, title=Path(args.output_dir).name, smooth=self.smooth,
-                           marks=doctor_marks(args.output_dir))
+            plot_dashboard(
+                state.log_history,
+                path,
+                title=Path(args.output_dir).name,
+                smooth=self.smooth,
+                marks=doctor_marks(args.output_dir),
+            )
         except ValueError as e:  # nothing plottable yet: never fail a training run over a figure
             logger.warning("dashboard not written: %s", e)
             return
@@ -70,7 +75,8 @@ def make_callbacks(names: Sequence[str] | None) -> list[Any]:
 
 
 def with_monitor(
-    reward_funcs: Sequence[Any], reward_weights: Sequence[float] | None = None,
+    reward_funcs: Sequence[Any],
+    reward_weights: Sequence[float] | None = None,
     monitor: Any = None,
 ) -> tuple[list[Any], list[float]]:
     """``reward_funcs`` and ``reward_weights`` with a monitor appended at weight 0.0 (by default a

@@ -113,15 +113,24 @@ class RunDoctor(TrainerCallback):
         ['no_signal']
     """
 
-    def __init__(self, patience: int = 3, strict: bool = False, output_dir: str | os.PathLike | None = None,
-                 format_pattern: str = r"format", accuracy_pattern: str = r"accuracy", trainer: Any = None,
-                 **thresholds: float):
+    def __init__(
+        self,
+        patience: int = 3,
+        strict: bool = False,
+        output_dir: str | os.PathLike | None = None,
+        format_pattern: str = r"format",
+        accuracy_pattern: str = r"accuracy",
+        trainer: Any = None,
+        **thresholds: float,
+    ):
         if not isinstance(patience, int) or isinstance(patience, bool) or patience < 1:
             raise ValueError(f"RunDoctor: patience must be an integer >= 1 (logging steps), got {patience!r}")
         unknown = set(thresholds) - set(DoctorThresholds.__dataclass_fields__)
         if unknown:
-            raise ValueError(f"RunDoctor: unknown threshold {sorted(unknown)[0]!r}; known: "
-                             f"{', '.join(DoctorThresholds.__dataclass_fields__)}")
+            raise ValueError(
+                f"RunDoctor: unknown threshold {sorted(unknown)[0]!r}; known: "
+                f"{', '.join(DoctorThresholds.__dataclass_fields__)}"
+            )
         self.patience, self.strict = patience, strict
         self.limits = DoctorThresholds(**thresholds)
         if self.limits.trend_window < 2:
@@ -156,8 +165,11 @@ class RunDoctor(TrainerCallback):
             return self
         inner = getattr(trainer, "_calculate_rewards", None)
         if inner is None:
-            logger.warning("RunDoctor: %s has no _calculate_rewards; slow_reward and rewards_none read the logged "
-                           "metrics only", type(trainer).__name__)
+            logger.warning(
+                "RunDoctor: %s has no _calculate_rewards; slow_reward and rewards_none read the logged "
+                "metrics only",
+                type(trainer).__name__,
+            )
             return self
         ignored = _weightless(trainer)
 
@@ -218,8 +230,12 @@ class RunDoctor(TrainerCallback):
         self.write()
         if self._is_main:
             if self.causes:
-                logger.warning("run doctor: %d problem(s) found: %s (see %s)", len(self.causes),
-                               ", ".join(c.id for c in self.causes), self._path() or DOCTOR_FILE)
+                logger.warning(
+                    "run doctor: %d problem(s) found: %s (see %s)",
+                    len(self.causes),
+                    ", ".join(c.id for c in self.causes),
+                    self._path() or DOCTOR_FILE,
+                )
             elif self.checked_steps:
                 logger.info("run doctor: no problems found in %d logged steps", self.checked_steps)
             else:
@@ -264,10 +280,17 @@ class RunDoctor(TrainerCallback):
         return raised
 
     def _checks(self) -> list[tuple[str, Callable[[Mapping[str, Any]], str | None]]]:
-        return [("nan", self._nan), ("no_signal", self._no_signal), ("truncation", self._truncation),
-                ("format_zero", self._format_zero), ("rewards_none", self._rewards_none),
-                ("reward_hacking", self._format_hacking), ("entropy_collapse", self._entropy_collapse),
-                ("divergence", self._divergence), ("slow_reward", self._slow_reward)]
+        return [
+            ("nan", self._nan),
+            ("no_signal", self._no_signal),
+            ("truncation", self._truncation),
+            ("format_zero", self._format_zero),
+            ("rewards_none", self._rewards_none),
+            ("reward_hacking", self._format_hacking),
+            ("entropy_collapse", self._entropy_collapse),
+            ("divergence", self._divergence),
+            ("slow_reward", self._slow_reward),
+        ]
 
     def _record(self, metrics: Mapping[str, Any]) -> None:
         for name, value in self._reward_means(metrics).items():
@@ -281,7 +304,9 @@ class RunDoctor(TrainerCallback):
 
     # -- reporting ----------------------------------------------------------------------------------
 
-    def _raise(self, cause: str, step: int, message: str, patience: int, since: int | None = None) -> list[Cause]:
+    def _raise(
+        self, cause: str, step: int, message: str, patience: int, since: int | None = None
+    ) -> list[Cause]:
         if any(c.id == cause for c in self.causes):
             return []
         if patience > 1 and since is not None:
@@ -290,8 +315,14 @@ class RunDoctor(TrainerCallback):
         self.causes.append(found)
         stops = self.strict and cause in STRICT_CAUSES
         if self._is_main:
-            logger.warning("run doctor [%s] at step %d: %s. Fix: %s%s", cause, step, message, found.fix,
-                           " (strict: stopping training)" if stops else "")
+            logger.warning(
+                "run doctor [%s] at step %d: %s. Fix: %s%s",
+                cause,
+                step,
+                message,
+                found.fix,
+                " (strict: stopping training)" if stops else "",
+            )
         if stops:
             self._stop = True
         self.write()
@@ -319,11 +350,16 @@ class RunDoctor(TrainerCallback):
 
     @staticmethod
     def _reward_means(metrics: Mapping[str, Any]) -> dict[str, float]:
-        return {m.group(1): v for k, raw in metrics.items()
-                if (m := REWARD_MEAN_KEY.match(k)) and (v := finite_metric(raw)) is not None}
+        return {
+            m.group(1): v
+            for k, raw in metrics.items()
+            if (m := REWARD_MEAN_KEY.match(k)) and (v := finite_metric(raw)) is not None
+        }
 
     def _nan(self, metrics: Mapping[str, Any]) -> str | None:
-        bad = [k for k in _NAN_KEYS if (v := logged_number(metrics.get(k))) is not None and not math.isfinite(v)]
+        bad = [
+            k for k in _NAN_KEYS if (v := logged_number(metrics.get(k))) is not None and not math.isfinite(v)
+        ]
         return f"{', '.join(bad)} is {metrics[bad[0]]}" if bad else None
 
     def _no_signal(self, metrics: Mapping[str, Any]) -> str | None:
@@ -332,17 +368,21 @@ class RunDoctor(TrainerCallback):
             return None
         reward = finite_metric(metrics.get("reward"))
         level = f" (mean reward {reward:.3g})" if reward is not None else ""
-        return (f"frac_reward_zero_std is {frac:.2f} > {self.limits.max_zero_std_frac}: in almost every group all "
-                f"completions got the same reward{level}, so the advantages are 0 and nothing is learned (the task is "
-                "too hard or too easy, or the reward is broken)")
+        return (
+            f"frac_reward_zero_std is {frac:.2f} > {self.limits.max_zero_std_frac}: in almost every group all "
+            f"completions got the same reward{level}, so the advantages are 0 and nothing is learned (the task is "
+            "too hard or too easy, or the reward is broken)"
+        )
 
     def _truncation(self, metrics: Mapping[str, Any]) -> str | None:
         for key in ("completions/clipped_ratio", "reasoning/truncation_rate"):
             value = finite_metric(metrics.get(key))
             if value is not None:
                 if value > self.limits.max_truncation:
-                    return (f"{key} is {value:.2f} > {self.limits.max_truncation}: that share of completions hit "
-                            "max_completion_length without an EOS, and their rewards mostly score the cut")
+                    return (
+                        f"{key} is {value:.2f} > {self.limits.max_truncation}: that share of completions hit "
+                        "max_completion_length without an EOS, and their rewards mostly score the cut"
+                    )
                 return None
         return None
 
@@ -358,9 +398,11 @@ class RunDoctor(TrainerCallback):
         if not zero or not right:
             return None
         name, value = next(iter(right.items()))
-        return (f"{zero[0]} is 0 while {name} is {value:.3g}: answers are right but the format never is, which "
-                "means the tags do not reach the reward (special tokens vanish on decoding) or the prompt prefills "
-                "<think>")
+        return (
+            f"{zero[0]} is 0 while {name} is {value:.3g}: answers are right but the format never is, which "
+            "means the tags do not reach the reward (special tokens vanish on decoding) or the prompt prefills "
+            "<think>"
+        )
 
     def _rewards_none(self, metrics: Mapping[str, Any]) -> str | None:
         share = finite_metric(metrics.get(UNSCORED_SHARE))
@@ -369,8 +411,10 @@ class RunDoctor(TrainerCallback):
             share = 1.0  # every reward's mean is missing (None/NaN): no row was scored
         if share is None or share <= self.limits.max_unscored_share:
             return None
-        return (f"{share:.0%} of the rows got None from every reward function (more than "
-                f"{self.limits.max_unscored_share:.0%}): they get advantage 0 and teach nothing")
+        return (
+            f"{share:.0%} of the rows got None from every reward function (more than "
+            f"{self.limits.max_unscored_share:.0%}): they get advantage 0 and teach nothing"
+        )
 
     def _trend(self, values: list[float]) -> float | None:
         w = self.limits.trend_window
@@ -382,10 +426,17 @@ class RunDoctor(TrainerCallback):
             up = self._trend(self._history.rewards.get(f, []))
             for a in acc:
                 down = self._trend(self._history.rewards.get(a, []))
-                if up is not None and down is not None and up >= self.limits.min_trend and down <= -self.limits.min_trend:
-                    return (f"{f} rose by {up:+.3g} while {a} fell by {down:+.3g} over the last "
-                            f"{self.limits.trend_window} logging steps: the format is learned at the expense of "
-                            "correctness")
+                if (
+                    up is not None
+                    and down is not None
+                    and up >= self.limits.min_trend
+                    and down <= -self.limits.min_trend
+                ):
+                    return (
+                        f"{f} rose by {up:+.3g} while {a} fell by {down:+.3g} over the last "
+                        f"{self.limits.trend_window} logging steps: the format is learned at the expense of "
+                        "correctness"
+                    )
         return None
 
     def _bench_hacking(self, name: str, curve: list[tuple[int, float, float | None]]) -> str | None:
@@ -395,22 +446,28 @@ class RunDoctor(TrainerCallback):
         last = curve[-w:]
         passes = [p for _, p, _ in last]
         rewards = [r for _, _, r in last]
-        falling = all(b < a for a, b in zip(passes, passes[1:])) and passes[0] - passes[-1] >= self.limits.min_trend
+        falling = (
+            all(b < a for a, b in zip(passes, passes[1:])) and passes[0] - passes[-1] >= self.limits.min_trend
+        )
         if not falling or rewards[0] is None or rewards[-1] is None:
             return None
         rise = rewards[-1] - rewards[0]
         if rise < self.limits.min_trend:
             return None
-        return (f"bench/{name}/pass@1 fell {passes[0]:.3f} -> {passes[-1]:.3f} over the last {w} evaluations (steps "
-                f"{last[0][0]}-{last[-1][0]}) while the training reward rose {rewards[0]:.3f} -> {rewards[-1]:.3f}")
+        return (
+            f"bench/{name}/pass@1 fell {passes[0]:.3f} -> {passes[-1]:.3f} over the last {w} evaluations (steps "
+            f"{last[0][0]}-{last[-1][0]}) while the training reward rose {rewards[0]:.3f} -> {rewards[-1]:.3f}"
+        )
 
     def _entropy_collapse(self, metrics: Mapping[str, Any]) -> str | None:
         entropy, first = finite_metric(metrics.get("entropy")), self._history.first_entropy
         if entropy is None or first is None:
             return None
         if entropy < self.limits.min_entropy and entropy < self.limits.entropy_drop * first:
-            return (f"entropy is {entropy:.3g} nats/token (it started at {first:.3g}): the policy samples almost "
-                    "deterministically and stops exploring")
+            return (
+                f"entropy is {entropy:.3g} nats/token (it started at {first:.3g}): the policy samples almost "
+                "deterministically and stops exploring"
+            )
         return None
 
     def _divergence(self, metrics: Mapping[str, Any]) -> str | None:
@@ -418,16 +475,20 @@ class RunDoctor(TrainerCallback):
         if kl is not None and kl > self.limits.max_kl:
             return f"kl is {kl:.3g} > {self.limits.max_kl}: the policy drifts away from the reference model"
         if clip is not None and clip > self.limits.max_clip_ratio:
-            return (f"clip_ratio/region_mean is {clip:.3g} > {self.limits.max_clip_ratio}: most tokens fall outside "
-                    "the trust region, the update is too large")
+            return (
+                f"clip_ratio/region_mean is {clip:.3g} > {self.limits.max_clip_ratio}: most tokens fall outside "
+                "the trust region, the update is too large"
+            )
         return None
 
     def _slow_reward(self, metrics: Mapping[str, Any]) -> str | None:
         share = finite_metric(metrics.get(REWARD_TIME_SHARE))
         if share is None or share <= self.limits.max_reward_time_share:
             return None
-        return (f"the reward functions took {share:.0%} of the step time (more than "
-                f"{self.limits.max_reward_time_share:.0%})")
+        return (
+            f"the reward functions took {share:.0%} of the step time (more than "
+            f"{self.limits.max_reward_time_share:.0%})"
+        )
 
 
 def _is_training_log(metrics: Mapping[str, Any]) -> bool:
@@ -450,18 +511,30 @@ class DoctorArguments:
     """Script arguments of the run doctor (:class:`RunDoctor`), on by default in the GRPO stages."""
 
     run_doctor: bool = field(
-        default=True, metadata={"help": "Watch the logged metrics for known GRPO failure signatures (no learning "
-                                        "signal, truncation, format reward at 0, reward hacking, NaN...) and warn "
-                                        "with the fix; writes doctor.json in output_dir."})
+        default=True,
+        metadata={
+            "help": "Watch the logged metrics for known GRPO failure signatures (no learning "
+            "signal, truncation, format reward at 0, reward hacking, NaN...) and warn "
+            "with the fix; writes doctor.json in output_dir."
+        },
+    )
     doctor_strict: bool = field(
-        default=False, metadata={"help": "Stop training when the doctor finds NaN/inf or no learning signal."})
+        default=False, metadata={"help": "Stop training when the doctor finds NaN/inf or no learning signal."}
+    )
     doctor_patience: int = field(
-        default=3, metadata={"help": "Consecutive logging steps a signature must hold before the doctor reports it."})
+        default=3,
+        metadata={"help": "Consecutive logging steps a signature must hold before the doctor reports it."},
+    )
 
     def __post_init__(self):
-        if not isinstance(self.doctor_patience, int) or isinstance(self.doctor_patience, bool) \
-                or self.doctor_patience < 1:
-            raise ValueError(f"doctor_patience must be an integer >= 1 (logging steps), got {self.doctor_patience!r}")
+        if (
+            not isinstance(self.doctor_patience, int)
+            or isinstance(self.doctor_patience, bool)
+            or self.doctor_patience < 1
+        ):
+            raise ValueError(
+                f"doctor_patience must be an integer >= 1 (logging steps), got {self.doctor_patience!r}"
+            )
 
     def make_doctor(self, trainer: Any = None) -> RunDoctor | None:
         """The doctor these arguments ask for (``None`` when ``run_doctor`` is off)."""

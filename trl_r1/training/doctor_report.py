@@ -20,8 +20,17 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 DOCTOR_FILE = "doctor.json"
-CAUSES = ("no_signal", "truncation", "format_zero", "rewards_none", "reward_hacking", "entropy_collapse",
-          "divergence", "nan", "slow_reward")
+CAUSES = (
+    "no_signal",
+    "truncation",
+    "format_zero",
+    "rewards_none",
+    "reward_hacking",
+    "entropy_collapse",
+    "divergence",
+    "nan",
+    "slow_reward",
+)
 """The stable ids of the causes the doctor can raise."""
 STRICT_CAUSES = ("nan", "no_signal")
 """The causes that stop training when ``strict=True``."""
@@ -34,25 +43,25 @@ REWARD_MEAN_KEY = re.compile(r"^rewards/(.+)/mean$")
 
 FIXES = {
     "no_signal": "make the task match the model: filter out prompts every completion gets right (too easy) or wrong "
-                 "(too hard), raise num_generations or temperature for more diverse groups, and check the reward on "
-                 "a few completions by hand (a reward that returns a constant is broken)",
+    "(too hard), raise num_generations or temperature for more diverse groups, and check the reward on "
+    "a few completions by hand (a reward that returns a constant is broken)",
     "truncation": "raise max_completion_length; if completions never stop, check that the EOS token the model emits "
-                  "is in generation_config.eos_token_id (SFT with the chat template's eos_token first)",
+    "is in generation_config.eos_token_id (SFT with the chat template's eos_token first)",
     "format_zero": "make the R1 tags ordinary tokens (tokenizer.add_tokens([AddedToken('<think>', special=False)])): "
-                   "special tokens vanish when TRL decodes with skip_special_tokens=True; and if the chat template "
-                   "prefills <think>, use a format reward that accepts a prefilled <think>",
+    "special tokens vanish when TRL decodes with skip_special_tokens=True; and if the chat template "
+    "prefills <think>, use a format reward that accepts a prefilled <think>",
     "rewards_none": "every reward skipped these rows: check the dataset column the rewards read (e.g. 'solution' for "
-                    "accuracy), that the gold answers parse, and the sandbox / verifier logs for failures",
+    "accuracy), that the gold answers parse, and the sandbox / verifier logs for failures",
     "reward_hacking": "the policy games the reward: inspect completions with high reward (log_completions=True), "
-                      "tighten the reward (or lower the format reward's weight), stop at the best benchmark checkpoint",
+    "tighten the reward (or lower the format reward's weight), stop at the best benchmark checkpoint",
     "entropy_collapse": "the policy became deterministic and stops exploring: raise temperature, lower the learning "
-                        "rate, use clip-higher (epsilon_high=0.28) or an entropy bonus",
+    "rate, use clip-higher (epsilon_high=0.28) or an entropy bonus",
     "divergence": "the policy moves too far per step: lower the learning rate, raise beta (KL) or lower epsilon, "
-                  "and check for a reward scale change",
+    "and check for a reward scale change",
     "nan": "lower the learning rate, set max_grad_norm (e.g. 1.0), train in bf16 rather than fp16, and check the "
-           "rewards for NaN or inf",
+    "rewards for NaN or inf",
     "slow_reward": "the reward is the bottleneck: use a faster verifier (a process pool, a cache), an async reward "
-                   "(async def __call__), or fewer/cheaper reward functions",
+    "(async def __call__), or fewer/cheaper reward functions",
 }
 """The fix printed and recorded for each cause."""
 
@@ -105,7 +114,9 @@ class CheckHistory:
 
     rewards: dict[str, list[float]] = field(default_factory=dict)
     total_reward: list[float] = field(default_factory=list)
-    bench: dict[str, list[tuple[int, float, float | None]]] = field(default_factory=dict)  # (step, pass@1, reward)
+    bench: dict[str, list[tuple[int, float, float | None]]] = field(
+        default_factory=dict
+    )  # (step, pass@1, reward)
     first_entropy: float | None = None
 
 
@@ -125,8 +136,11 @@ def read_doctor(run_dir: str | os.PathLike) -> dict[str, Any] | None:
 def doctor_marks(run_dir: str | os.PathLike) -> list[tuple[float, str]]:
     """``(step, cause id)`` of each cause in a run's ``doctor.json`` (``[]`` when none), for the dashboard."""
     report = read_doctor(run_dir)
-    return [(float(c["step"]), str(c["id"])) for c in (report or {}).get("causes", [])
-            if isinstance(c, dict) and "step" in c and "id" in c]
+    return [
+        (float(c["step"]), str(c["id"]))
+        for c in (report or {}).get("causes", [])
+        if isinstance(c, dict) and "step" in c and "id" in c
+    ]
 
 
 def doctor_verdict(report: Mapping[str, Any] | None) -> str:

@@ -48,18 +48,24 @@ class GRPOStageArguments(ScriptArguments, BenchmarkEvalArguments, DoctorArgument
 
     dataset_name: str | None = field(
         default=None,
-        metadata={"help": "Training data: a .jsonl/.json/.parquet file, a save_to_disk directory, a "
-                  "synthetic://arithmetic?... spec or a hub id (see trl_r1.data.loading)."},
+        metadata={
+            "help": "Training data: a .jsonl/.json/.parquet file, a save_to_disk directory, a "
+            "synthetic://arithmetic?... spec or a hub id (see trl_r1.data.loading)."
+        },
     )
     dataset_mixture: list[str] | None = field(
         default=None,
-        metadata={"help": "Several dataset specs, concatenated (e.g. reasoning + general prompts for R1 "
-                  "stage 4). Columns missing from one dataset are filled with None."},
+        metadata={
+            "help": "Several dataset specs, concatenated (e.g. reasoning + general prompts for R1 "
+            "stage 4). Columns missing from one dataset are filled with None."
+        },
     )
     prompt_template: str | None = field(
         default=None,
-        metadata={"help": "Build the 'prompt' column from question_column when the data has none: 'chat' (one "
-                  "user message), 'r1' (R1 instruction as system message) or 'r1_zero' (the paper's template)."},
+        metadata={
+            "help": "Build the 'prompt' column from question_column when the data has none: 'chat' (one "
+            "user message), 'r1' (R1 instruction as system message) or 'r1_zero' (the paper's template)."
+        },
     )
     question_column: str = field(
         default="problem", metadata={"help": "Column holding the bare question, for prompt_template."}
@@ -69,43 +75,60 @@ class GRPOStageArguments(ScriptArguments, BenchmarkEvalArguments, DoctorArgument
     )
     reward_funcs: list[str] = field(
         default_factory=lambda: ["accuracy", "r1_zero_format"],
-        metadata={"help": "Rewards, in the order of GRPOConfig.reward_weights: names (" + ", ".join(RULE_REWARDS)
-                  + "), dotted import paths, or reward models as NAME=PATH with NAME in "
-                  + ", ".join(REWARD_MODEL_NAMES) + "."},
+        metadata={
+            "help": "Rewards, in the order of GRPOConfig.reward_weights: names ("
+            + ", ".join(RULE_REWARDS)
+            + "), dotted import paths, or reward models as NAME=PATH with NAME in "
+            + ", ".join(REWARD_MODEL_NAMES)
+            + "."
+        },
     )
     reward_routing: bool = field(
         default=False,
-        metadata={"help": "R1 stage 4: rule rewards score only rows with a verifiable answer "
-                  "(verifiable_column), reward models only the other (general) rows."},
+        metadata={
+            "help": "R1 stage 4: rule rewards score only rows with a verifiable answer "
+            "(verifiable_column), reward models only the other (general) rows."
+        },
     )
     verifiable_column: str = field(
-        default="solution", metadata={"help": "Column holding the gold answer; empty/None marks a general row."}
+        default="solution",
+        metadata={"help": "Column holding the gold answer; empty/None marks a general row."},
     )
     preference_last_steps: int | None = field(
         default=None,
-        metadata={"help": "Apply the reward models only in the last N optimizer steps (R1 stage 4 adds the "
-                  "preference reward in the final steps). None: always."},
+        metadata={
+            "help": "Apply the reward models only in the last N optimizer steps (R1 stage 4 adds the "
+            "preference reward in the final steps). None: always."
+        },
     )
     reflection_monitor: bool = field(
         default=True,
-        metadata={"help": "Log R1's reflection metrics (reasoning/reflective_words_per_1k_tokens, response "
-                  "length, truncation, language mixing) with trl_r1.rewards.monitor.ReflectionMonitor, a reward "
-                  "that scores nothing (weight 0)."},
+        metadata={
+            "help": "Log R1's reflection metrics (reasoning/reflective_words_per_1k_tokens, response "
+            "length, truncation, language mixing) with trl_r1.rewards.monitor.ReflectionMonitor, a reward "
+            "that scores nothing (weight 0)."
+        },
     )
     callbacks: list[str] | None = field(
         default=None,
-        metadata={"help": "Trainer callbacks: class names in trl_r1.rewards.monitor (e.g. DashboardCallback) or "
-                  "dotted paths."},
+        metadata={
+            "help": "Trainer callbacks: class names in trl_r1.rewards.monitor (e.g. DashboardCallback) or "
+            "dotted paths."
+        },
     )
     lora_merge: bool = field(
         default=True,
-        metadata={"help": "With use_peft, save the merged full model (the next stage starts from full "
-                  "weights); False saves the adapter only."},
+        metadata={
+            "help": "With use_peft, save the merged full model (the next stage starts from full "
+            "weights); False saves the adapter only."
+        },
     )
     max_prompt_length: int | None = field(
         default=DEFAULT_MAX_PROMPT_LENGTH,
-        metadata={"help": "Drop (and count) training prompts longer than this many tokens, chat template "
-                  "included (TRL never truncates prompts; one huge prompt stalls generation). null: no limit."},
+        metadata={
+            "help": "Drop (and count) training prompts longer than this many tokens, chat template "
+            "included (TRL never truncates prompts; one huge prompt stalls generation). null: no limit."
+        },
     )
 
     def __post_init__(self):
@@ -129,7 +152,9 @@ def build_rewards(script_args: GRPOStageArguments) -> list[Any]:
     if script_args.preference_last_steps is not None:
         if not any(is_reward_model(r) for r in rewards):
             raise ValueError("preference_last_steps is set but reward_funcs has no reward model")
-        rewards = [windowed(r, script_args.preference_last_steps) if is_reward_model(r) else r for r in rewards]
+        rewards = [
+            windowed(r, script_args.preference_last_steps) if is_reward_model(r) else r for r in rewards
+        ]
     if script_args.reward_routing:
         rewards = route_rewards(rewards, column=script_args.verifiable_column)
     return rewards
@@ -152,8 +177,10 @@ def load_mixture(specs: Sequence[str], split: str = "train", prepare: Any = None
         for name, feature in part.features.items():
             first, known = columns.setdefault(name, (spec, feature))
             if known != feature:
-                raise ValueError(f"column {name!r} has different types in {first} ({known}) and {spec} ({feature}); "
-                                 "use one format per column (e.g. chat messages for every prompt)")
+                raise ValueError(
+                    f"column {name!r} has different types in {first} ({known}) and {spec} ({feature}); "
+                    "use one format per column (e.g. chat messages for every prompt)"
+                )
     aligned = []
     for spec, part in zip(specs, parts):
         logger.info("dataset %s: %d rows", spec, len(part))
@@ -172,8 +199,10 @@ def add_prompts(dataset: Any, script_args: GRPOStageArguments) -> Any:
 
     column = script_args.question_column
     if column not in dataset.column_names:
-        raise ValueError(f"prompt_template needs the question column {column!r}, which is missing (columns: "
-                         f"{dataset.column_names}); set question_column")
+        raise ValueError(
+            f"prompt_template needs the question column {column!r}, which is missing (columns: "
+            f"{dataset.column_names}); set question_column"
+        )
     build_prompt("", script_args.prompt_template)  # an unknown template fails here, not per row
     return dataset.map(lambda row: {"prompt": build_prompt(row[column], script_args.prompt_template)})
 
@@ -182,11 +211,17 @@ def check_dataset(dataset: Any, script_args: GRPOStageArguments, where: str) -> 
     """Fail before training when the data cannot feed the rewards."""
     if "prompt" not in dataset.column_names:
         raise ValueError(f"{where}: GRPO needs a 'prompt' column; found {dataset.column_names}")
-    needs_answer = any(_canonical(parse_reward_spec(s)[0]) in ("accuracy", "trl_accuracy", "reasoning_accuracy")
-                       for s in script_args.reward_funcs)
-    if (needs_answer or script_args.reward_routing) and script_args.verifiable_column not in dataset.column_names:
-        raise ValueError(f"{where}: the accuracy reward and routing read the {script_args.verifiable_column!r} "
-                         f"column, which is missing (columns: {dataset.column_names}); set verifiable_column")
+    needs_answer = any(
+        _canonical(parse_reward_spec(s)[0]) in ("accuracy", "trl_accuracy", "reasoning_accuracy")
+        for s in script_args.reward_funcs
+    )
+    if (
+        needs_answer or script_args.reward_routing
+    ) and script_args.verifiable_column not in dataset.column_names:
+        raise ValueError(
+            f"{where}: the accuracy reward and routing read the {script_args.verifiable_column!r} "
+            f"column, which is missing (columns: {dataset.column_names}); set verifiable_column"
+        )
     if len(dataset) == 0:
         raise ValueError(f"{where}: the training dataset is empty")
 
@@ -213,13 +248,17 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     problems = vllm_cpu_problems(vars(training_args))
     if problems:
         raise ValueError(problems[0])
-    specs = list(script_args.dataset_mixture or []) or ([script_args.dataset_name] if script_args.dataset_name else [])
+    specs = list(script_args.dataset_mixture or []) or (
+        [script_args.dataset_name] if script_args.dataset_name else []
+    )
     if not specs:
         raise ValueError("no training data: set dataset_name or dataset_mixture")
     weights = training_args.reward_weights
     if weights is not None and len(weights) != len(script_args.reward_funcs):
-        raise ValueError(f"reward_weights has {len(weights)} entries but reward_funcs has "
-                         f"{len(script_args.reward_funcs)}; give one weight per reward, in the same order")
+        raise ValueError(
+            f"reward_weights has {len(weights)} entries but reward_funcs has "
+            f"{len(script_args.reward_funcs)}; give one weight per reward, in the same order"
+        )
     with_prompts = partial(add_prompts, script_args=script_args)
     train_dataset = load_mixture(specs, split=script_args.dataset_train_split, prepare=with_prompts)
     check_dataset(train_dataset, script_args, "dataset " + ", ".join(specs))
@@ -237,7 +276,9 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
         problem = vllm_cpu_problem(model_path, fix="set use_vllm: false") if vllm_on_cpu() else None
         if problem:  # otherwise the first rollout fails, after the engine has started
             raise ValueError(problem)
-    train_dataset, _ = drop_long_prompts_for_model(train_dataset, model_path, script_args.max_prompt_length, "dataset")
+    train_dataset, _ = drop_long_prompts_for_model(
+        train_dataset, model_path, script_args.max_prompt_length, "dataset"
+    )
     if script_args.reflection_monitor:
         from trl_r1.rewards.monitor import ReflectionMonitor
         from trl_r1.training.callbacks import with_monitor
@@ -253,7 +294,8 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
-        callbacks=make_callbacks(script_args.callbacks) + watchers or None,  # the doctor first: it times steps
+        callbacks=make_callbacks(script_args.callbacks) + watchers
+        or None,  # the doctor first: it times steps
     )
     sync_weights_by_layerwise_reload(trainer)
     for watcher in watchers:
@@ -291,7 +333,11 @@ def sync_weights_by_layerwise_reload(trainer: Any) -> bool:
     (``_iter_named_params``: PEFT merge, ZeRO-3/FSDP gathers), so what is synced is what TRL would sync.
     """
     engine = getattr(trainer, "vllm_generation", None)
-    if not getattr(trainer, "use_vllm", False) or engine is None or getattr(engine, "mode", None) != "colocate":
+    if (
+        not getattr(trainer, "use_vllm", False)
+        or engine is None
+        or getattr(engine, "mode", None) != "colocate"
+    ):
         return False
     from trl_r1.generation import vllm_on_cpu
 
@@ -323,7 +369,10 @@ def _repack_tied_lm_head(model: Any) -> None:
     """A tied LM head is no layer of its own in the checkpoint, so the layer-wise reload skips it (vLLM logs
     ``ParallelLMHead: Failed to load weights``) and its CPU GEMM keeps a packed copy of the *old* embedding
     matrix; packing it again from the (shared, reloaded) embedding makes the sampled logits current."""
-    head, embed = getattr(model, "lm_head", None), getattr(getattr(model, "model", None), "embed_tokens", None)
+    head, embed = (
+        getattr(model, "lm_head", None),
+        getattr(getattr(model, "model", None), "embed_tokens", None),
+    )
     weight = getattr(head, "weight", None)
     if weight is None or embed is None or weight.data_ptr() != embed.weight.data_ptr():
         return
@@ -344,8 +393,10 @@ class _UnscoredRowsNote(logging.Filter):
             return True
         if not self.said:
             self.said = True
-            logger.info("general rows get no reward (advantage 0) until the preference window opens "
-                        "(preference_last_steps); TRL's per-batch warning about them is silenced")
+            logger.info(
+                "general rows get no reward (advantage 0) until the preference window opens "
+                "(preference_last_steps); TRL's per-batch warning about them is silenced"
+            )
         return False
 
 

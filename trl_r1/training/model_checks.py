@@ -27,8 +27,13 @@ from urllib.parse import parse_qsl, urlsplit
 OFFLINE = "not available here"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "tokenizer.model")
 # trl-r1/tiny options: a tiny model is at most this big (hidden_size 10**6 would allocate terabytes)
-TINY_LIMITS = {"hidden_size": (8, 4096), "num_hidden_layers": (1, 64), "num_attention_heads": (1, 64),
-               "num_key_value_heads": (1, 64), "seed": (0, 2**32 - 1)}
+TINY_LIMITS = {
+    "hidden_size": (8, 4096),
+    "num_hidden_layers": (1, 64),
+    "num_attention_heads": (1, 64),
+    "num_key_value_heads": (1, 64),
+    "seed": (0, 2**32 - 1),
+}
 _MAX_CONFIG_BYTES = 4 * 2**20
 
 
@@ -40,8 +45,12 @@ def _looks_like_path(model: str) -> bool:
     """A path, not a hub id: ``./x``, ``a/b/c``, anything that exists, or ``runs/x`` where ``runs/`` exists here
     (an earlier stage's output that was never written, not an ``org/name`` on the Hub)."""
     path = Path(model).expanduser()
-    return (model.startswith((".", "/", "~")) or model.count("/") > 1 or os.path.lexists(path)
-            or (model.count("/") == 1 and path.parent.is_dir()))
+    return (
+        model.startswith((".", "/", "~"))
+        or model.count("/") > 1
+        or os.path.lexists(path)
+        or (model.count("/") == 1 and path.parent.is_dir())
+    )
 
 
 def tiny_problem(model: str) -> str | None:
@@ -96,8 +105,9 @@ def _cached(model: str, filename: str) -> Path | None:
 def _has_chat_template(directory: Path | None, tokenizer_config: dict[str, Any] | None) -> bool:
     if tokenizer_config and tokenizer_config.get("chat_template"):
         return True
-    return directory is not None and any((directory / f).is_file() for f in ("chat_template.jinja",
-                                                                              "chat_template.json"))
+    return directory is not None and any(
+        (directory / f).is_file() for f in ("chat_template.jinja", "chat_template.json")
+    )
 
 
 def model_problem(model: Any, key: str = "model", chat: bool = False) -> str | None:
@@ -116,28 +126,40 @@ def model_problem(model: Any, key: str = "model", chat: bool = False) -> str | N
     path = Path(model).expanduser()
     if _looks_like_path(model):
         if not os.path.lexists(path):
-            return (f"{key}: model directory {model!r} does not exist ({path.resolve()}); run the stage that writes "
-                    "it first, or fix the path")
+            return (
+                f"{key}: model directory {model!r} does not exist ({path.resolve()}); run the stage that writes "
+                "it first, or fix the path"
+            )
         if not path.is_dir():
             return f"{key}: {model!r} is a file, not a model directory (config.json + weights + tokenizer)"
         if (path / "adapter_config.json").is_file() and not (path / "config.json").exists():
             return None  # a LoRA adapter: its base model is named inside, checked when it loads
         config = _read_json(path / "config.json")
         if config is None:
-            what = "has no config.json" if not (path / "config.json").exists() else "has a config.json that is not a JSON object"
+            what = (
+                "has no config.json"
+                if not (path / "config.json").exists()
+                else "has a config.json that is not a JSON object"
+            )
             return f"{key}: model directory {model!r} {what}: it is not a saved model directory"
         if not any((path / f).is_file() for f in TOKENIZER_FILES):
-            return (f"{key}: {model!r} has no tokenizer files ({', '.join(TOKENIZER_FILES)}); save the tokenizer "
-                    "next to the model (tokenizer.save_pretrained)")
+            return (
+                f"{key}: {model!r} has no tokenizer files ({', '.join(TOKENIZER_FILES)}); save the tokenizer "
+                "next to the model (tokenizer.save_pretrained)"
+            )
         if chat and not _has_chat_template(path, _read_json(path / "tokenizer_config.json")):
-            return (f"{key}: the tokenizer of {model!r} has no chat template, but the data's prompts are chat "
-                    "messages; use string prompts or a tokenizer with a chat template")
+            return (
+                f"{key}: the tokenizer of {model!r} has no chat template, but the data's prompts are chat "
+                "messages; use string prompts or a tokenizer with a chat template"
+            )
         return None
     config_file = _cached(model, "config.json")
     if config_file is None:
         if hub_offline():
-            return (f"{key}: cannot load model {model!r}: it is {OFFLINE}, not in the local Hugging Face cache and the hub is off "
-                    f"(HF_HUB_OFFLINE=1); download it first (hf download {model}) or give a local directory")
+            return (
+                f"{key}: cannot load model {model!r}: it is {OFFLINE}, not in the local Hugging Face cache and the hub is off "
+                f"(HF_HUB_OFFLINE=1); download it first (hf download {model}) or give a local directory"
+            )
         from transformers import AutoConfig
 
         try:
@@ -148,10 +170,15 @@ def model_problem(model: Any, key: str = "model", chat: bool = False) -> str | N
     if chat:
         tokenizer_config = _cached(model, "tokenizer_config.json")
         template = _cached(model, "chat_template.jinja")
-        if tokenizer_config is not None and template is None and not _has_chat_template(
-                None, _read_json(tokenizer_config)):
-            return (f"{key}: the tokenizer of {model!r} has no chat template, but the data's prompts are chat "
-                    "messages; use string prompts or a tokenizer with a chat template")
+        if (
+            tokenizer_config is not None
+            and template is None
+            and not _has_chat_template(None, _read_json(tokenizer_config))
+        ):
+            return (
+                f"{key}: the tokenizer of {model!r} has no chat template, but the data's prompts are chat "
+                "messages; use string prompts or a tokenizer with a chat template"
+            )
     return None
 
 
@@ -198,10 +225,14 @@ def context_fit_problems(kind: str, args: dict[str, Any], model: str, prefix: st
         vllm_len = _int(args, "vllm_max_model_length", None)
         if args.get("use_vllm") and vllm_len:
             if vllm_len > limit:
-                return [f"{prefix}vllm_max_model_length: {vllm_len} is beyond the context of {where}; use at most "
-                        f"{limit}"]
+                return [
+                    f"{prefix}vllm_max_model_length: {vllm_len} is beyond the context of {where}; use at most "
+                    f"{limit}"
+                ]
             limit, where = vllm_len, f"vLLM's engine (vllm_max_model_length {vllm_len})"
-        budgets.append(("max_completion_length", _int(args, "max_completion_length", 256) or 256, max(prompt, 1)))
+        budgets.append(
+            ("max_completion_length", _int(args, "max_completion_length", 256) or 256, max(prompt, 1))
+        )
         if _int(args, "eval_benchmark_max_new_tokens", None):
             budgets.append(("eval_benchmark_max_new_tokens", args["eval_benchmark_max_new_tokens"], 1))
     elif kind == "sft":
@@ -214,8 +245,10 @@ def context_fit_problems(kind: str, args: dict[str, Any], model: str, prefix: st
     for key, tokens, prompt_tokens in budgets:
         if tokens + prompt_tokens > limit:
             with_prompt = f" plus {prompt_tokens} prompt token(s)" if prompt_tokens else ""
-            problems.append(f"{prefix}{key}: {tokens} tokens{with_prompt} exceed the context of {where}; use at "
-                            f"most {limit - prompt_tokens}")
+            problems.append(
+                f"{prefix}{key}: {tokens} tokens{with_prompt} exceed the context of {where}; use at "
+                f"most {limit - prompt_tokens}"
+            )
     return problems
 
 
@@ -233,8 +266,10 @@ def reward_problem(name: str) -> str | None:
     except (ValueError, ImportError) as e:
         return str(e)
     if inspect.ismodule(reward) or not callable(reward):
-        return (f"reward {name!r} is {type(reward).__name__}, not a function; a reward is called as "
-                "f(prompts=..., completions=..., **kwargs) and returns one float (or None) per completion")
+        return (
+            f"reward {name!r} is {type(reward).__name__}, not a function; a reward is called as "
+            "f(prompts=..., completions=..., **kwargs) and returns one float (or None) per completion"
+        )
     if inspect.isclass(reward):
         return f"reward {name!r} is a class; give a function or an instance (TRL calls the reward, not its class)"
     try:
@@ -242,10 +277,14 @@ def reward_problem(name: str) -> str | None:
     except (TypeError, ValueError):  # a builtin without a signature: cannot be told, TRL has the last word
         return None
     if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-        return (f"reward {name!r} takes ({', '.join(p.name for p in parameters)}) but TRL calls it with keyword "
-                "arguments prompts, completions, completion_ids, trainer_state and the dataset columns; add "
-                "**kwargs")
+        return (
+            f"reward {name!r} takes ({', '.join(p.name for p in parameters)}) but TRL calls it with keyword "
+            "arguments prompts, completions, completion_ids, trainer_state and the dataset columns; add "
+            "**kwargs"
+        )
     positional = [p.name for p in parameters if p.kind is p.POSITIONAL_ONLY and p.default is p.empty]
     if positional:
-        return f"reward {name!r} has positional-only parameters ({', '.join(positional)}); TRL passes keywords"
+        return (
+            f"reward {name!r} has positional-only parameters ({', '.join(positional)}); TRL passes keywords"
+        )
     return None

@@ -22,8 +22,12 @@ class _DefaultsOnce(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefau
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if ("default" in text.lower() or action.default in (None, argparse.SUPPRESS) or not action.option_strings
-                or isinstance(action, argparse._StoreFalseAction)):
+        if (
+            "default" in text.lower()
+            or action.default in (None, argparse.SUPPRESS)
+            or not action.option_strings
+            or isinstance(action, argparse._StoreFalseAction)
+        ):
             return text
         return super()._get_help_string(action)
 
@@ -41,18 +45,31 @@ class CommandParser(TrlParser):
     def __init__(self, dataclass_types: Any, positional: str | None = None, **kwargs: Any):
         kwargs.setdefault("formatter_class", _DefaultsOnce)
         super().__init__(dataclass_types, **kwargs)
-        self.add_argument("--config", metavar="YAML", default=argparse.SUPPRESS, help="read any of these options from a YAML file; "
-                                                            "options given here override it")
+        self.add_argument(
+            "--config",
+            metavar="YAML",
+            default=argparse.SUPPRESS,
+            help="read any of these options from a YAML file; options given here override it",
+        )
         for action in self._actions:  # TRL gives --no_X the help of --X; say what it does
-            if isinstance(action, argparse._StoreFalseAction) and action.option_strings[0].startswith("--no_"):
+            if isinstance(action, argparse._StoreFalseAction) and action.option_strings[0].startswith(
+                "--no_"
+            ):
                 action.help = f"turn off --{action.dest} (on by default)"
         self.positional = positional
         if positional:
             option = next(a for a in self._actions if a.dest == positional)
             self._required_positional = option.required
             option.required, help_text, option.help = False, option.help, argparse.SUPPRESS
-            self.add_argument(positional, nargs="?", default=argparse.SUPPRESS, metavar=positional.upper(),
-                              type=option.type, choices=option.choices, help=help_text)
+            self.add_argument(
+                positional,
+                nargs="?",
+                default=argparse.SUPPRESS,
+                metavar=positional.upper(),
+                type=option.type,
+                choices=option.choices,
+                help=help_text,
+            )
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         parsed, rest = super().parse_known_args(args, namespace)

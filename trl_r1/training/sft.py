@@ -48,41 +48,77 @@ class ColdStartArguments(ScriptArguments):
 
     dataset_name: str | None = field(
         default=None,
-        metadata={"help": "Dataset: a local .jsonl/.json/.parquet/.csv file, a save_to_disk directory, "
-                  "'synthetic://arithmetic?split=sft&layout=r1&n=512' or a hub id."},
+        metadata={
+            "help": "Dataset: a local .jsonl/.json/.parquet/.csv file, a save_to_disk directory, "
+            "'synthetic://arithmetic?split=sft&layout=r1&n=512' or a hub id."
+        },
     )
     max_samples: int | None = field(default=None, metadata={"help": "Use only the first N rows (None: all)."})
     problem_field: str | None = field(
-        default=None, metadata={"help": "Column with the problem (default: first of problem, prompt, question)."})
+        default=None,
+        metadata={"help": "Column with the problem (default: first of problem, prompt, question)."},
+    )
     reasoning_field: str | None = field(
-        default=None, metadata={"help": "Column with the reasoning (default: reasoning, reasoning_content, thinking)."})
-    summary_field: str | None = field(default=None, metadata={"help": "Column with the summary (default: summary)."})
+        default=None,
+        metadata={"help": "Column with the reasoning (default: reasoning, reasoning_content, thinking)."},
+    )
+    summary_field: str | None = field(
+        default=None, metadata={"help": "Column with the summary (default: summary)."}
+    )
     trace_field: str | None = field(
-        default=None, metadata={"help": "Column with '<think>…</think> summary' traces "
-                                "(default: completion, response, generation, output)."})
+        default=None,
+        metadata={
+            "help": "Column with '<think>…</think> summary' traces "
+            "(default: completion, response, generation, output)."
+        },
+    )
     messages_field: str | None = field(
-        default=None, metadata={"help": "Column with chat messages whose assistant turn has reasoning_content "
-                                "(default: messages)."})
-    system_prompt: str | None = field(default=None, metadata={"help": "System message put before each problem."})
-    think_start: str = field(default=THINK_START, metadata={"help": "Marker opening the reasoning (added as one "
-                                                                   "non-special token)."})
+        default=None,
+        metadata={
+            "help": "Column with chat messages whose assistant turn has reasoning_content "
+            "(default: messages)."
+        },
+    )
+    system_prompt: str | None = field(
+        default=None, metadata={"help": "System message put before each problem."}
+    )
+    think_start: str = field(
+        default=THINK_START,
+        metadata={"help": "Marker opening the reasoning (added as one non-special token)."},
+    )
     think_end: str = field(default=THINK_END, metadata={"help": "Marker closing the reasoning."})
-    trace_think_start: str = field(default=THINK_START, metadata={"help": "Opening marker of incoming traces."})
+    trace_think_start: str = field(
+        default=THINK_START, metadata={"help": "Opening marker of incoming traces."}
+    )
     trace_think_end: str = field(default=THINK_END, metadata={"help": "Closing marker of incoming traces."})
     readability_filters: bool = field(default=True, metadata={"help": "Apply R1's readability filters."})
     language: str | None = field(
-        default=None, metadata={"help": "Language the reasoning must be in (e.g. 'en', 'zh') when rows have no "
-                                "'language' column; None and no column: no language check."})
+        default=None,
+        metadata={
+            "help": "Language the reasoning must be in (e.g. 'en', 'zh') when rows have no "
+            "'language' column; None and no column: no language check."
+        },
+    )
     check_language: bool = field(default=True, metadata={"help": "Include the mixed-language filter."})
     min_language_consistency: float = field(
-        default=0.95, metadata={"help": "Minimum share of the reasoning in the target language."})
-    max_paragraph_chars: int = field(default=2000, metadata={"help": "Longest paragraph allowed in the reasoning."})
+        default=0.95, metadata={"help": "Minimum share of the reasoning in the target language."}
+    )
+    max_paragraph_chars: int = field(
+        default=2000, metadata={"help": "Longest paragraph allowed in the reasoning."}
+    )
     max_repetition: float = field(
-        default=0.3, metadata={"help": "Largest share of repeated 6-grams allowed in a completion."})
-    allow_code: bool = field(default=False, metadata={"help": "Keep code blocks in the reasoning of any task."})
+        default=0.3, metadata={"help": "Largest share of repeated 6-grams allowed in a completion."}
+    )
+    allow_code: bool = field(
+        default=False, metadata={"help": "Keep code blocks in the reasoning of any task."}
+    )
     lora_merge: bool = field(
-        default=True, metadata={"help": "With use_peft: save merged weights (True) or the adapter + its resized "
-                                "base (False). Both load with from_pretrained(output_dir)."})
+        default=True,
+        metadata={
+            "help": "With use_peft: save merged weights (True) or the adapter + its resized "
+            "base (False). Both load with from_pretrained(output_dir)."
+        },
+    )
 
     def cold_start_format(self) -> ColdStartFormat:
         return ColdStartFormat(
@@ -135,7 +171,9 @@ def prepare_cold_start_data(script_args: ColdStartArguments, dataset: Any = None
     """
     if dataset is None:
         if not script_args.dataset_name:
-            raise ValueError("no dataset: set dataset_name (a file, a saved dataset dir, synthetic://… or a hub id)")
+            raise ValueError(
+                "no dataset: set dataset_name (a file, a saved dataset dir, synthetic://… or a hub id)"
+            )
         from trl_r1.data.loading import load_dataset_spec
 
         dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_train_split)
@@ -150,14 +188,21 @@ def prepare_cold_start_data(script_args: ColdStartArguments, dataset: Any = None
     if script_args.readability_filters:
         result = apply_filters(rows, script_args.filters(), progress=len(rows) > 1000)
         rows = result.kept
-        dropped += [{"reason": reason, "row": row} for reason, rs in result.dropped_rows.items() for row in rs]
+        dropped += [
+            {"reason": reason, "row": row} for reason, rs in result.dropped_rows.items() for row in rs
+        ]
     rows = [{"prompt": r["prompt"], "completion": r["completion"]} for r in rows]
     if not rows:
         raise ValueError(
             f"no rows left for cold-start SFT: format failures {report.failed}, filter drops "
             f"{result.dropped if result else {}}; relax the filters (e.g. readability_filters=false) or fix the data"
         )
-    logger.info("cold-start data: %d rows in, %d formatted, %d kept for SFT", report.total, report.formatted, len(rows))
+    logger.info(
+        "cold-start data: %d rows in, %d formatted, %d kept for SFT",
+        report.total,
+        report.formatted,
+        len(rows),
+    )
     return PreparedData(rows=rows, format_report=report, filter_result=result, dropped=dropped)
 
 
@@ -176,7 +221,9 @@ class SFTResult:
     lora: bool
 
 
-def run_sft(script_args: Any, training_args: Any, model_args: Any, make_dataset: Callable[[Any], Any]) -> SFTResult:
+def run_sft(
+    script_args: Any, training_args: Any, model_args: Any, make_dataset: Callable[[Any], Any]
+) -> SFTResult:
     """The one SFT core of the R1 stages (cold start, stage 3, distillation): load the model
     (:func:`~trl_r1.training.stage.load_policy`), tokenizer surgery (EOS = end of the assistant turn),
     ``make_dataset(tokenizer)``, TRL's ``SFTTrainer`` (full or LoRA), resume
@@ -193,15 +240,23 @@ def run_sft(script_args: Any, training_args: Any, model_args: Any, make_dataset:
     model, tokenizer = load_policy(model_args, training_args)
     surgery = add_reasoning_tokens(model, tokenizer, markers=(script_args.think_start, script_args.think_end))
     if training_args.eos_token not in (None, surgery.eos_token):
-        logger.warning("SFTConfig.eos_token=%r differs from the chat template's end of turn %r: the model will be "
-                       "trained to stop on the template's token but generation stops on yours",
-                       training_args.eos_token, surgery.eos_token)
+        logger.warning(
+            "SFTConfig.eos_token=%r differs from the chat template's end of turn %r: the model will be "
+            "trained to stop on the template's token but generation stops on yours",
+            training_args.eos_token,
+            surgery.eos_token,
+        )
     else:
         training_args.eos_token = surgery.eos_token
     dataset = make_dataset(tokenizer)
     peft_config = cold_start_lora_config(model, model_args) if model_args.use_peft else None
-    trainer = SFTTrainer(model=model, args=training_args, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=peft_config)
+    trainer = SFTTrainer(
+        model=model,
+        args=training_args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=peft_config,
+    )
     # an interrupted stage continues from its last complete checkpoint (None starts fresh)
     result = trainer.train(resume_from_checkpoint=resolve_checkpoint(training_args))
     trainer.save_metrics("train", result.metrics)
@@ -242,10 +297,16 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
             kept["too_long"] = [r for r, n in zip(rows, lengths) if n > training_args.max_length]
             rows = [r for r, n in zip(rows, lengths) if n <= training_args.max_length]
             if kept["too_long"]:
-                logger.warning("dropped %d rows longer than max_length=%d tokens (truncation would cut off EOS); "
-                               "raise max_length to keep them", len(kept["too_long"]), training_args.max_length)
+                logger.warning(
+                    "dropped %d rows longer than max_length=%d tokens (truncation would cut off EOS); "
+                    "raise max_length to keep them",
+                    len(kept["too_long"]),
+                    training_args.max_length,
+                )
             if not rows:
-                raise ValueError(f"every row is longer than max_length={training_args.max_length}; raise max_length")
+                raise ValueError(
+                    f"every row is longer than max_length={training_args.max_length}; raise max_length"
+                )
         kept["rows"] = rows
         return Dataset.from_list(rows)
 
@@ -254,11 +315,19 @@ def train_cold_start(script_args: ColdStartArguments, training_args: Any, model_
     data.dropped += [{"reason": "too_long", "row": r} for r in too_long]
     out = Path(training_args.output_dir)
     if sft.trainer.accelerator.is_main_process:
-        report = {**data.counts(), "too_long": len(too_long), "train_rows": len(kept["rows"]),
-                  "surgery": sft.surgery.to_dict(), "lora": sft.lora, "merged": bool(sft.lora and script_args.lora_merge)}
+        report = {
+            **data.counts(),
+            "too_long": len(too_long),
+            "train_rows": len(kept["rows"]),
+            "surgery": sft.surgery.to_dict(),
+            "lora": sft.lora,
+            "merged": bool(sft.lora and script_args.lora_merge),
+        }
         write_atomic(out / REPORT_FILE, json.dumps(report, indent=2, ensure_ascii=False))
-        write_atomic(out / DROPPED_FILE, "".join(json.dumps(d, ensure_ascii=False, default=str) + "\n"
-                                                 for d in data.dropped))
+        write_atomic(
+            out / DROPPED_FILE,
+            "".join(json.dumps(d, ensure_ascii=False, default=str) + "\n" for d in data.dropped),
+        )
         logger.info("cold-start SFT done: %s (report: %s)", out, out / REPORT_FILE)
     finish_distributed(sft.trainer)
     return training_args.output_dir
@@ -272,8 +341,10 @@ def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: An
 
     dataset = load_dataset_spec(script_args.dataset_name, split=script_args.dataset_train_split)
     if not ({"prompt", "completion"} <= set(dataset.column_names) or "messages" in dataset.column_names):
-        raise ValueError(f"{script_args.dataset_name}: SFT on ready data needs prompt + completion (or messages) "
-                         f"columns, found {dataset.column_names}; set cold_start_format: true to format raw data")
+        raise ValueError(
+            f"{script_args.dataset_name}: SFT on ready data needs prompt + completion (or messages) "
+            f"columns, found {dataset.column_names}; set cold_start_format: true to format raw data"
+        )
     if len(dataset) == 0:
         raise ValueError(f"{script_args.dataset_name}: the dataset is empty")
     if script_args.max_samples is not None:

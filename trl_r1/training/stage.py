@@ -101,12 +101,19 @@ def load_policy(model_args: Any, training_args: Any) -> tuple[Any, Any]:
     from trl_r1.models.resolve import resolve_model
 
     path = resolve_model(model_args.model_name_or_path)
-    trust = bool(getattr(model_args, "trust_remote_code", False) or getattr(training_args, "trust_remote_code", False))
+    trust = bool(
+        getattr(model_args, "trust_remote_code", False) or getattr(training_args, "trust_remote_code", False)
+    )
     load_kwargs = dict(revision=model_args.model_revision, trust_remote_code=trust)
     tokenizer = AutoTokenizer.from_pretrained(path, **load_kwargs)
-    model_kwargs = dict(dtype=model_args.dtype or "auto", attn_implementation=model_args.attn_implementation,
-                        **load_kwargs, **(training_args.model_init_kwargs or {}))
+    model_kwargs = dict(
+        dtype=model_args.dtype or "auto",
+        attn_implementation=model_args.attn_implementation,
+        **load_kwargs,
+        **(training_args.model_init_kwargs or {}),
+    )
     return AutoModelForCausalLM.from_pretrained(path, **model_kwargs), tokenizer
+
 
 def eos_token_ids(model_path: str) -> list[int] | None:
     """The ids that end a completion (TRL stops on every id of the generation config)."""
@@ -164,7 +171,9 @@ def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> 
         parsed = parser.parse_args_and_config(args=args)
     except (ValueError, TypeError, OSError) as e:  # the config classes' own refusals, as one line
         exit_on_problems([(str(e).strip() or type(e).__name__).splitlines()[0]], parser.prog)
-    exit_on_problems(script_problems(parsed), parser.prog)  # bad values, data, models, extras: before any work
+    exit_on_problems(
+        script_problems(parsed), parser.prog
+    )  # bad values, data, models, extras: before any work
     setup_logging(parsed[1])
     try:
         return train(*parsed)

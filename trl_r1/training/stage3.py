@@ -31,15 +31,28 @@ class Stage3Arguments(RejectionSamplingConfig):
     ``sft_from``; ``samples_dir``, ``sampling_seed`` and ``push_samples_to_hub`` are written again here without
     the short aliases of ``trl-r1 sample`` (``--output-dir``, ``--seed``, ``--push-to-hub`` are SFTConfig's)."""
 
-    samples_dir: str | None = field(default=None, metadata={
-        "help": "Where rejection sampling writes shards, dataset/ and report.json (default: <output_dir>/samples)."})
-    sampling_seed: int | None = field(default=None, metadata={
-        "help": "Seed of the sampling (shard i samples with a seed derived from (seed, i)); default: --seed."})
-    push_samples_to_hub: str | None = field(default=None, metadata={
-        "help": "Also push the selected dataset to this hub repo id."})
-    sft_from: Literal["base", "sampling_model"] = field(default="base", metadata={
-        "help": "What SFT starts from: 'base' (model_name_or_path, as the paper did) or 'sampling_model' "
-                "(continue from the sampled checkpoint)."})
+    samples_dir: str | None = field(
+        default=None,
+        metadata={
+            "help": "Where rejection sampling writes shards, dataset/ and report.json (default: <output_dir>/samples)."
+        },
+    )
+    sampling_seed: int | None = field(
+        default=None,
+        metadata={
+            "help": "Seed of the sampling (shard i samples with a seed derived from (seed, i)); default: --seed."
+        },
+    )
+    push_samples_to_hub: str | None = field(
+        default=None, metadata={"help": "Also push the selected dataset to this hub repo id."}
+    )
+    sft_from: Literal["base", "sampling_model"] = field(
+        default="base",
+        metadata={
+            "help": "What SFT starts from: 'base' (model_name_or_path, as the paper did) or 'sampling_model' "
+            "(continue from the sampled checkpoint)."
+        },
+    )
 
 
 def sampling_config(stage_args: Stage3Arguments, training_args: Any) -> RejectionSamplingConfig:
@@ -67,10 +80,17 @@ def train_stage3(stage_args: Stage3Arguments, training_args: Any, model_args: An
         raise ValueError("sft_from=base needs model_name_or_path (the base model the paper fine-tunes again)")
     report = rejection_sample(sampling_config(stage_args, training_args))
     if not report["rows"]:
-        raise ValueError(f"rejection sampling kept no rows (see {report['dataset_path']}/../report.json): sample more "
-                         "(num_samples), train the sampled checkpoint longer, or relax thresholds and filters")
-    logger.info("stage 3: SFT of %s on %d rows (%d reasoning, %d non-reasoning)", model_args.model_name_or_path,
-                report["rows"], report["kept"], report["non_reasoning"])
+        raise ValueError(
+            f"rejection sampling kept no rows (see {report['dataset_path']}/../report.json): sample more "
+            "(num_samples), train the sampled checkpoint longer, or relax thresholds and filters"
+        )
+    logger.info(
+        "stage 3: SFT of %s on %d rows (%d reasoning, %d non-reasoning)",
+        model_args.model_name_or_path,
+        report["rows"],
+        report["kept"],
+        report["non_reasoning"],
+    )
     script_args = ColdStartArguments(dataset_name=report["dataset_path"], readability_filters=False)
     return train_sft_on_ready_data(script_args, training_args, model_args)
 

@@ -197,7 +197,9 @@ def build(seed: int = 0) -> list[dict]:
         parts = [(other, "")] + [(main, "")] * (period - 1)
         specs.append(("mixed", main, parts, 1200 + 350 * k))
     for k in range(4):
-        specs.append(("code-switch", "zh" if k % 2 else "en", [("switch", ""), ("zh", ""), ("en", "")], 900 + 400 * k))
+        specs.append(
+            ("code-switch", "zh" if k % 2 else "en", [("switch", ""), ("zh", ""), ("en", "")], 900 + 400 * k)
+        )
     for lang in ("fr", "de", "es", "ru"):
         specs.append((lang, lang, [(lang, "")], 900))
         specs.append(("mixed", lang, [(lang, ""), (lang, ""), ("en", "")], 1200))

@@ -39,48 +39,169 @@ def acc(cid: str, family: str, gold, boxed: str, expect, why: str = "", **extra)
 # placement: where the answer sits (reasoning vs summary vs answer block, tags, prefill, delimiters)
 # --------------------------------------------------------------------------------------------------
 F = "placement"
-case("place-01", F, gold="5", completion="<think>\nSo the result is \\boxed{5}.\n</think>", expect=0.0,
-     why="the answer only in the reasoning, no summary: README says it scores 0")
-case("place-02", F, gold="5", completion="<think>\nIt is \\boxed{5}.\n</think>\n\nThe final answer is $\\boxed{6}$.",
-     expect=0.0, why="right in the reasoning, wrong in the summary: the summary is the final answer")
-case("place-03", F, gold="5", completion="<think>\nFirst guess \\boxed{6}, but that is wrong.\n</think>\n\nThe final answer is $\\boxed{5}$.",
-     expect=1.0, why="a wrong guess in the reasoning must not spoil a right summary")
-case("place-04", F, gold="5", completion="<think>\nreasoning\n</think>\n\nSummary follows.\n<think>\nThe answer is \\boxed{5}.\n</think>\n",
-     expect=0.0, why="the answer hidden in a second think block; nothing after the last </think>")
-case("place-05", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>6</answer>\n<answer>5</answer>",
-     expect=0.0, why="two answer blocks with different values (README: several answer blocks score 0)")
-case("place-06", F, gold="5", completion="<think>\nI think <answer>5</answer> is it.\n</think>\n\nThe answer is $\\boxed{6}$.",
-     expect=0.0, why="an answer tag inside the reasoning is not the final answer; the summary says 6")
-case("place-07", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>\\boxed{6}</answer>",
-     expect=0.0, why="the answer block says 6")
-case("place-08", F, gold="5", completion="<think>\nreasoning about \\boxed{5}", expect=0.0,
-     why="truncated completion: the reasoning never closed, so there is no final answer")
-case("place-09", F, gold="5", completion="The problem asks for x.\nComputing gives 5.\n</think>\n\nThe final answer is $\\boxed{5}$.",
-     expect=1.0, why="<think> prefilled by the prompt: the completion starts inside the reasoning")
-case("place-10", F, gold="5", completion=[{"role": "assistant", "content": THINK + "The final answer is $\\boxed{5}$."}],
-     expect=1.0, why="TRL conversational completion")
-case("place-11", F, gold="5", completion=[{"role": "assistant", "content": "<think>\nIt is \\boxed{5}\n</think>\n\n"}],
-     expect=0.0, why="conversational, answer only in the reasoning")
-case("place-12", F, gold="5", completion="<think>\nreasoning\n</think>\n\nSo the answer is 5.", expect=1.0,
-     why="a plain prose final answer in the summary, reasoning without numbers")
-case("place-13", F, gold="5", completion="blah \\boxed{6} blah </REASONING_END> The answer is \\boxed{5}.",
-     call={"reasoning_delimiters": ["</REASONING_END>"]}, expect=1.0,
-     why="TRL's reasoning_delimiters: the answer after the delimiter")
-case("place-14", F, gold="6", completion="blah \\boxed{6} blah </REASONING_END> The answer is \\boxed{5}.",
-     call={"reasoning_delimiters": ["</REASONING_END>"]}, expect=0.0,
-     why="TRL's reasoning_delimiters: the 6 sits before the delimiter, in the reasoning")
-case("place-15", F, gold="5", completion="The answer is \\boxed{5}.", ctor={"fallback_to_full_text": True}, expect=1.0,
-     why="AccuracyReward(fallback_to_full_text=True) with no reasoning block")
-case("place-16", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>\n\n5\n\n</answer>", expect=1.0,
-     why="an answer block padded with blank lines")
-case("place-17", F, gold="\\frac{3}{4}", completion="<think>\nreasoning\n</think>\n<answer>\n$$\n\\frac{3}{4}\n$$\n</answer>",
-     expect=1.0, why="display math over several lines in the answer block")
-case("place-18", F, gold="42", completion=THINK + "The answer is\n$$\n\\boxed{\n  42\n}\n$$", expect=1.0,
-     why="a boxed answer spread over lines")
-case("place-19", F, gold="\\frac{1}{2}", completion=THINK + "The answer is $\\boxed{\\frac{1}\n{2}}$.", expect=1.0,
-     why="a newline between \\frac's arguments is TeX whitespace")
-case("place-20", F, gold="5", completion="<think>\nThe answer is \\boxed{5}\n</think>\n</think>\n", expect=0.0,
-     why="two closing tags and nothing after the last: the answer only in the reasoning")
+case(
+    "place-01",
+    F,
+    gold="5",
+    completion="<think>\nSo the result is \\boxed{5}.\n</think>",
+    expect=0.0,
+    why="the answer only in the reasoning, no summary: README says it scores 0",
+)
+case(
+    "place-02",
+    F,
+    gold="5",
+    completion="<think>\nIt is \\boxed{5}.\n</think>\n\nThe final answer is $\\boxed{6}$.",
+    expect=0.0,
+    why="right in the reasoning, wrong in the summary: the summary is the final answer",
+)
+case(
+    "place-03",
+    F,
+    gold="5",
+    completion="<think>\nFirst guess \\boxed{6}, but that is wrong.\n</think>\n\nThe final answer is $\\boxed{5}$.",
+    expect=1.0,
+    why="a wrong guess in the reasoning must not spoil a right summary",
+)
+case(
+    "place-04",
+    F,
+    gold="5",
+    completion="<think>\nreasoning\n</think>\n\nSummary follows.\n<think>\nThe answer is \\boxed{5}.\n</think>\n",
+    expect=0.0,
+    why="the answer hidden in a second think block; nothing after the last </think>",
+)
+case(
+    "place-05",
+    F,
+    gold="5",
+    completion="<think>\nreasoning\n</think>\n<answer>6</answer>\n<answer>5</answer>",
+    expect=0.0,
+    why="two answer blocks with different values (README: several answer blocks score 0)",
+)
+case(
+    "place-06",
+    F,
+    gold="5",
+    completion="<think>\nI think <answer>5</answer> is it.\n</think>\n\nThe answer is $\\boxed{6}$.",
+    expect=0.0,
+    why="an answer tag inside the reasoning is not the final answer; the summary says 6",
+)
+case(
+    "place-07",
+    F,
+    gold="5",
+    completion="<think>\nreasoning\n</think>\n<answer>\\boxed{6}</answer>",
+    expect=0.0,
+    why="the answer block says 6",
+)
+case(
+    "place-08",
+    F,
+    gold="5",
+    completion="<think>\nreasoning about \\boxed{5}",
+    expect=0.0,
+    why="truncated completion: the reasoning never closed, so there is no final answer",
+)
+case(
+    "place-09",
+    F,
+    gold="5",
+    completion="The problem asks for x.\nComputing gives 5.\n</think>\n\nThe final answer is $\\boxed{5}$.",
+    expect=1.0,
+    why="<think> prefilled by the prompt: the completion starts inside the reasoning",
+)
+case(
+    "place-10",
+    F,
+    gold="5",
+    completion=[{"role": "assistant", "content": THINK + "The final answer is $\\boxed{5}$."}],
+    expect=1.0,
+    why="TRL conversational completion",
+)
+case(
+    "place-11",
+    F,
+    gold="5",
+    completion=[{"role": "assistant", "content": "<think>\nIt is \\boxed{5}\n</think>\n\n"}],
+    expect=0.0,
+    why="conversational, answer only in the reasoning",
+)
+case(
+    "place-12",
+    F,
+    gold="5",
+    completion="<think>\nreasoning\n</think>\n\nSo the answer is 5.",
+    expect=1.0,
+    why="a plain prose final answer in the summary, reasoning without numbers",
+)
+case(
+    "place-13",
+    F,
+    gold="5",
+    completion="blah \\boxed{6} blah </REASONING_END> The answer is \\boxed{5}.",
+    call={"reasoning_delimiters": ["</REASONING_END>"]},
+    expect=1.0,
+    why="TRL's reasoning_delimiters: the answer after the delimiter",
+)
+case(
+    "place-14",
+    F,
+    gold="6",
+    completion="blah \\boxed{6} blah </REASONING_END> The answer is \\boxed{5}.",
+    call={"reasoning_delimiters": ["</REASONING_END>"]},
+    expect=0.0,
+    why="TRL's reasoning_delimiters: the 6 sits before the delimiter, in the reasoning",
+)
+case(
+    "place-15",
+    F,
+    gold="5",
+    completion="The answer is \\boxed{5}.",
+    ctor={"fallback_to_full_text": True},
+    expect=1.0,
+    why="AccuracyReward(fallback_to_full_text=True) with no reasoning block",
+)
+case(
+    "place-16",
+    F,
+    gold="5",
+    completion="<think>\nreasoning\n</think>\n<answer>\n\n5\n\n</answer>",
+    expect=1.0,
+    why="an answer block padded with blank lines",
+)
+case(
+    "place-17",
+    F,
+    gold="\\frac{3}{4}",
+    completion="<think>\nreasoning\n</think>\n<answer>\n$$\n\\frac{3}{4}\n$$\n</answer>",
+    expect=1.0,
+    why="display math over several lines in the answer block",
+)
+case(
+    "place-18",
+    F,
+    gold="42",
+    completion=THINK + "The answer is\n$$\n\\boxed{\n  42\n}\n$$",
+    expect=1.0,
+    why="a boxed answer spread over lines",
+)
+case(
+    "place-19",
+    F,
+    gold="\\frac{1}{2}",
+    completion=THINK + "The answer is $\\boxed{\\frac{1}\n{2}}$.",
+    expect=1.0,
+    why="a newline between \\frac's arguments is TeX whitespace",
+)
+case(
+    "place-20",
+    F,
+    gold="5",
+    completion="<think>\nThe answer is \\boxed{5}\n</think>\n</think>\n",
+    expect=0.0,
+    why="two closing tags and nothing after the last: the answer only in the reasoning",
+)
 
 # --------------------------------------------------------------------------------------------------
 # latex_injection: commands that change how LaTeX renders or parses
@@ -118,17 +239,50 @@ acc("tex-29", F, "5", "\\text{The answer is } 5", 1.0, why="a text prefix inside
 acc("tex-30", F, "5", "\\text{Answer: } 6", 0.0, why="the prefixed value is 6")
 acc("tex-31", F, "5", "\\textbf{Final Answer:} 5", 1.0, why="a bold text prefix inside the box")
 case("tex-32", F, gold="5", summary="The answer is $\\fbox{5}$.", expect=1.0, why="\\fbox is a box around 5")
-case("tex-33", F, gold="5", summary="The answer is $\\boxed 5$.", expect=1.0, why="TeX reads \\boxed 5 as \\boxed{5}")
-case("tex-34", F, gold="5", summary="The answer is $\\boxed 7$.", expect=0.0, why="TeX reads \\boxed 7 as \\boxed{7}")
+case(
+    "tex-33",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed 5$.",
+    expect=1.0,
+    why="TeX reads \\boxed 5 as \\boxed{5}",
+)
+case(
+    "tex-34",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed 7$.",
+    expect=0.0,
+    why="TeX reads \\boxed 7 as \\boxed{7}",
+)
 acc("tex-35", F, "5", "", 0.0, why="empty box")
 acc("tex-36", F, "5", "\\,", 0.0, why="a box holding only a space")
-case("tex-37", F, gold="5", summary="The answer is $\\boxed{\\boxed{5}}$.", expect=1.0, why="nested boxes around 5")
+case(
+    "tex-37",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{\\boxed{5}}$.",
+    expect=1.0,
+    why="nested boxes around 5",
+)
 acc("tex-38", F, "5", "5 \\text{ or } 6", 0.0, why="a hedge inside the box")
 acc("tex-39", F, "5", "5 \\text{ and } 6", 0.0, why="two values")
-case("tex-40", F, gold="5", summary="The answer is $\\boxed{6} % \\boxed{5}$\n", expect=0.0,
-     why="either % starts a TeX comment (answer 6) or both boxes count (a hedge): never 5")
-case("tex-41", F, gold="5", summary="The answer is $\\boxed{6 % 5\n}$.", expect=0.0,
-     why="with % as a comment the box holds 6; as a literal it is not 5 either")
+case(
+    "tex-40",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{6} % \\boxed{5}$\n",
+    expect=0.0,
+    why="either % starts a TeX comment (answer 6) or both boxes count (a hedge): never 5",
+)
+case(
+    "tex-41",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{6 % 5\n}$.",
+    expect=0.0,
+    why="with % as a comment the box holds 6; as a literal it is not 5 either",
+)
 acc("tex-42", F, "5", "\\hspace{1cm}5", 1.0, why="horizontal space then 5")
 acc("tex-43", F, "5", "5\\hspace{-1em}6", 0.0, why="two digits overprinted: not 5")
 acc("tex-44", F, "5", "\\vphantom{6}5", 1.0, why="\\vphantom is invisible: the answer is 5")
@@ -136,8 +290,14 @@ acc("tex-45", F, "6", "\\vphantom{6}5", 0.0, why="the invisible 6 is not the ans
 acc("tex-46", F, "5", "\\text{6}5", 0.0, why="reads 65")
 acc("tex-47", F, "5", "\\large 5", 1.0, why="a size command")
 acc("tex-48", F, "5", "\\scriptstyle 5", 1.0, why="a style command")
-case("tex-49", F, gold="5", summary="The answer is $\\def\\five{6}\\boxed{\\five}$.", expect=0.0,
-     why="the macro expands to 6")
+case(
+    "tex-49",
+    F,
+    gold="5",
+    summary="The answer is $\\def\\five{6}\\boxed{\\five}$.",
+    expect=0.0,
+    why="the macro expands to 6",
+)
 acc("tex-51", F, "5", "\\textstyle{5}", 1.0, why="a style command in a group")
 
 # --------------------------------------------------------------------------------------------------
@@ -186,8 +346,14 @@ acc("ang-03", F, "30^\\circ", "60^\\circ", 0.0)
 acc("ang-04", F, "\\frac{\\pi}{6}", "\\frac{\\pi}{3}", 0.0)
 acc("ang-05", F, "\\frac{\\pi}{6}", "\\pi/6", 1.0)
 acc("ang-06", F, "\\frac{\\pi}{6}", "\\frac{1}{6}\\pi", 1.0)
-acc("ang-07", F, "\\frac{\\pi}{6}", "\\frac{\\pi}{6}^\\circ", 0.0,
-    why="pi/6 degrees is about 0.0091 rad, not pi/6 rad: dropping the degree sign pays a wrong unit")
+acc(
+    "ang-07",
+    F,
+    "\\frac{\\pi}{6}",
+    "\\frac{\\pi}{6}^\\circ",
+    0.0,
+    why="pi/6 degrees is about 0.0091 rad, not pi/6 rad: dropping the degree sign pays a wrong unit",
+)
 acc("ang-08", F, "30", "30^\\circ", 1.0, why="MATH writes degree golds bare")
 acc("ang-09", F, "120^\\circ", "120^{\\circ}.", 1.0)
 acc("ang-10", F, "45", "45^\\circ", 1.0)
@@ -204,9 +370,23 @@ acc("int-05", F, "(-\\infty, 3)", "(-\\infty,3]", 0.0)
 acc("int-06", F, "(-\\infty, 3)", "x \\le 3", 0.0, why="includes 3")
 acc("int-07", F, "(-\\infty, 3)", "x > 3", 0.0)
 acc("int-08", F, "[2, 5)", "[2,5)", 1.0)
-acc("int-09", F, "(-\\infty, -1) \\cup (1, \\infty)", "(1,\\infty)\\cup(-\\infty,-1)", 1.0, why="union is commutative")
+acc(
+    "int-09",
+    F,
+    "(-\\infty, -1) \\cup (1, \\infty)",
+    "(1,\\infty)\\cup(-\\infty,-1)",
+    1.0,
+    why="union is commutative",
+)
 acc("int-10", F, "(-\\infty, -1) \\cup (1, \\infty)", "(-\\infty,-1]\\cup(1,\\infty)", 0.0)
-acc("int-11", F, "(-\\infty, -1) \\cup (1, \\infty)", "(-\\infty, -1) \\cap (1, \\infty)", 0.0, why="the intersection is empty")
+acc(
+    "int-11",
+    F,
+    "(-\\infty, -1) \\cup (1, \\infty)",
+    "(-\\infty, -1) \\cap (1, \\infty)",
+    0.0,
+    why="the intersection is empty",
+)
 acc("int-12", F, "[0,1]", "\\{0, 1\\}", 0.0, why="two points are not the interval")
 acc("int-13", F, "(-\\infty, \\infty)", "(-\\infty,-1)\\cup(1,\\infty)", 0.0)
 acc("int-14", F, "[-2, 2]", "[-2,2]", 1.0)
@@ -258,15 +438,61 @@ acc("mat-01", F, M, "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}", 1.0, why
 acc("mat-02", F, M, "\\begin{pmatrix} 3 & 4 \\\\ 1 & 2 \\end{pmatrix}", 0.0, why="rows swapped")
 acc("mat-03", F, M, "\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}", 0.0, why="transposed")
 acc("mat-04", F, M, "\\begin{pmatrix} 1 & 2 & 3 & 4 \\end{pmatrix}", 0.0, why="a row vector, not 2x2")
-acc("mat-05", F, M, "\\begin{pmatrix} 1 \\\\ 2 \\\\ 3 \\\\ 4 \\end{pmatrix}", 0.0, why="a column vector, not 2x2")
+acc(
+    "mat-05",
+    F,
+    M,
+    "\\begin{pmatrix} 1 \\\\ 2 \\\\ 3 \\\\ 4 \\end{pmatrix}",
+    0.0,
+    why="a column vector, not 2x2",
+)
 acc("mat-06", F, M, "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\\\ \\end{pmatrix}", 1.0, why="a trailing row break")
-acc("mat-07", F, "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}", "\\begin{pmatrix} \\frac{1}{2} \\\\ 3 \\end{pmatrix}", 1.0)
-acc("mat-08", F, "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}", "\\begin{pmatrix} 0.5 \\\\ 3 \\end{pmatrix}", 1.0, why="0.5 is exactly 1/2")
-acc("mat-09", F, "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}", "\\begin{pmatrix} 3 \\\\ 1/2 \\end{pmatrix}", 0.0)
-acc("mat-10", F, "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}", 0.0, why="a sign")
-acc("mat-11", F, M, "\\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right]", 1.0, why="an array in brackets")
+acc(
+    "mat-07",
+    F,
+    "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}",
+    "\\begin{pmatrix} \\frac{1}{2} \\\\ 3 \\end{pmatrix}",
+    1.0,
+)
+acc(
+    "mat-08",
+    F,
+    "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}",
+    "\\begin{pmatrix} 0.5 \\\\ 3 \\end{pmatrix}",
+    1.0,
+    why="0.5 is exactly 1/2",
+)
+acc(
+    "mat-09",
+    F,
+    "\\begin{pmatrix} 1/2 \\\\ 3 \\end{pmatrix}",
+    "\\begin{pmatrix} 3 \\\\ 1/2 \\end{pmatrix}",
+    0.0,
+)
+acc(
+    "mat-10",
+    F,
+    "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}",
+    "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}",
+    0.0,
+    why="a sign",
+)
+acc(
+    "mat-11",
+    F,
+    M,
+    "\\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right]",
+    1.0,
+    why="an array in brackets",
+)
 acc("mat-12", F, M, "-2", 0.0, why="the determinant is not the matrix")
-acc("mat-13", F, "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}", "\\begin{pmatrix} 0 & 1 \\\\ 1 & 0 \\end{pmatrix}", 0.0)
+acc(
+    "mat-13",
+    F,
+    "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}",
+    "\\begin{pmatrix} 0 & 1 \\\\ 1 & 0 \\end{pmatrix}",
+    0.0,
+)
 acc("mat-14", F, "\\langle 1, 2 \\rangle", "\\langle 2,1\\rangle", 0.0, why="a vector's order matters")
 acc("mat-15", F, "\\langle 1, 2 \\rangle", "\\langle 1,2\\rangle", 1.0)
 
@@ -324,23 +550,84 @@ F = "float_traps"
 acc("flt-01", F, "10^{400}", "10^{401}", 0.0, accept=[0.0, None], why="both overflow a float to inf")
 acc("flt-02", F, "2^{1024}", "2^{1025}", 0.0, accept=[0.0, None], why="both overflow a float to inf")
 acc("flt-03", F, "-10^{400}", "10^{400}", 0.0, accept=[0.0, None], why="opposite signs")
-acc("flt-04", F, "10^{-400}", "0", 0.0, accept=[0.0, None], why="10^-400 underflows a float to 0 but is not 0")
+acc(
+    "flt-04", F, "10^{-400}", "0", 0.0, accept=[0.0, None], why="10^-400 underflows a float to 0 but is not 0"
+)
 acc("flt-05", F, "0", "2^{-100000}", 0.0, accept=[0.0, None], why="positive, not zero")
-acc("flt-06", F, "\\frac{1}{2^{2000}}", "\\frac{1}{2^{2001}}", 0.0, accept=[0.0, None], why="both underflow to 0")
-acc("flt-07", F, "1", "\\cos(10^{-20})", 0.0, accept=[0.0, None], why="cos(1e-20) rounds to 1.0 in a float; it is less than 1")
-acc("flt-08", F, "1", "e^{10^{-30}}", 0.0, accept=[0.0, None], why="rounds to 1.0 in a float; it is more than 1")
+acc(
+    "flt-06",
+    F,
+    "\\frac{1}{2^{2000}}",
+    "\\frac{1}{2^{2001}}",
+    0.0,
+    accept=[0.0, None],
+    why="both underflow to 0",
+)
+acc(
+    "flt-07",
+    F,
+    "1",
+    "\\cos(10^{-20})",
+    0.0,
+    accept=[0.0, None],
+    why="cos(1e-20) rounds to 1.0 in a float; it is less than 1",
+)
+acc(
+    "flt-08",
+    F,
+    "1",
+    "e^{10^{-30}}",
+    0.0,
+    accept=[0.0, None],
+    why="rounds to 1.0 in a float; it is more than 1",
+)
 acc("flt-09", F, "0", "e^{-1000}", 0.0, accept=[0.0, None], why="underflows to 0; it is positive")
 acc("flt-10", F, "2^{65536}", "2^{2^{16}}", 1.0, accept=[1.0, None], why="exactly equal; too big for a float")
-case("flt-11", F, gold_parts=[["1", 1], ["0", 400]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 399], ["1}$.", 1]],
-     expect=0.0, accept=[0.0, None], why="401-digit integers that differ in the last digit (both inf as floats)")
-case("flt-12", F, gold="10^{5000}", parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 5000], ["}$.", 1]],
-     expect=1.0, accept=[1.0, None], why="a 5001-digit integer equal to 10^5000 (past Python's int-string limit)")
-case("flt-13", F, gold_parts=[["1", 1], ["0", 5000]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 4999], ["1}$.", 1]],
-     expect=0.0, accept=[0.0, None], why="5001-digit integers that differ in the last digit")
-case("flt-14", F, gold_parts=[["1", 1], ["0", 5000]], parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 5000], ["}$.", 1]],
-     expect=1.0, accept=[1.0, None], why="a 5001-digit gold and the same digits: 1.0, or None if golds past a digit limit are refused")
-case("flt-15", F, gold_parts=[["1", 1], ["0", 5000]], boxed="10^{5000}", expect=1.0, accept=[1.0, None],
-     why="a 5001-digit integer gold against its power form")
+case(
+    "flt-11",
+    F,
+    gold_parts=[["1", 1], ["0", 400]],
+    parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 399], ["1}$.", 1]],
+    expect=0.0,
+    accept=[0.0, None],
+    why="401-digit integers that differ in the last digit (both inf as floats)",
+)
+case(
+    "flt-12",
+    F,
+    gold="10^{5000}",
+    parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 5000], ["}$.", 1]],
+    expect=1.0,
+    accept=[1.0, None],
+    why="a 5001-digit integer equal to 10^5000 (past Python's int-string limit)",
+)
+case(
+    "flt-13",
+    F,
+    gold_parts=[["1", 1], ["0", 5000]],
+    parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 4999], ["1}$.", 1]],
+    expect=0.0,
+    accept=[0.0, None],
+    why="5001-digit integers that differ in the last digit",
+)
+case(
+    "flt-14",
+    F,
+    gold_parts=[["1", 1], ["0", 5000]],
+    parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 5000], ["}$.", 1]],
+    expect=1.0,
+    accept=[1.0, None],
+    why="a 5001-digit gold and the same digits: 1.0, or None if golds past a digit limit are refused",
+)
+case(
+    "flt-15",
+    F,
+    gold_parts=[["1", 1], ["0", 5000]],
+    boxed="10^{5000}",
+    expect=1.0,
+    accept=[1.0, None],
+    why="a 5001-digit integer gold against its power form",
+)
 
 # --------------------------------------------------------------------------------------------------
 # rational_approximations: rationals very close to an irrational gold
@@ -353,7 +640,14 @@ acc("rat-04", F, "\\sqrt{2}", "\\frac{99}{70}", 0.0)
 acc("rat-05", F, "\\sqrt{2}", "\\frac{665857}{470832}", 0.0, why="agrees with sqrt 2 to about 1e-12")
 acc("rat-06", F, "e", "\\frac{2721}{1001}", 0.0, why="agrees with e to about 1e-7")
 acc("rat-07", F, "\\frac{1}{3}", "0.3334", 0.0, why="1/3 is 0.3333 at four places")
-acc("rat-08", F, "\\frac{2}{3}", "0.666", 0.0, why="2/3 is 0.667 at three places; a truncation is not a rounding")
+acc(
+    "rat-08",
+    F,
+    "\\frac{2}{3}",
+    "0.666",
+    0.0,
+    why="2/3 is 0.667 at three places; a truncation is not a rounding",
+)
 acc("rat-10", F, "3\\pi", "3", 0.0, why="dropping pi")
 
 # --------------------------------------------------------------------------------------------------
@@ -369,30 +663,116 @@ acc("res-05", F, "5", "10^{10^{100}}", 0.0, accept=W)
 acc("res-06", F, "5", "2^{2^{2^{2^{2^{2}}}}}", 0.0, accept=W)
 acc("res-07", F, "0", "10^{-10^{10}}", 0.0, accept=W, why="positive, not zero")
 acc("res-08", F, "5", "1000000!", 0.0, accept=W)
-case("res-09", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["{", 3000], ["6", 1], ["}", 3000], ["}$.", 1]],
-     expect=0.0, accept=W, why="3000 nested brace groups around 6")
-case("res-10", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["(", 3000], ["6", 1], [")", 3000], ["}$.", 1]],
-     expect=0.0, accept=W, why="3000 nested parentheses around 6")
-case("res-11", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["\\frac{1}{", 400], ["2", 1], ["}", 400], ["}$.", 1]],
-     expect=0.0, accept=W, why="400 nested fractions (value 2 or 1/2)")
-case("res-12", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["\\sqrt{", 500], ["6", 1], ["}", 500], ["}$.", 1]],
-     expect=0.0, accept=W, why="500 nested square roots of 6")
-case("res-13", F, gold="5", parts=[[THINK + "The answer is $\\boxed{1", 1], ["+1", 5000], ["}$.", 1]],
-     expect=0.0, accept=W, why="a sum of 5001 ones is 5001")
-case("res-14", F, gold="5", parts=[["\\boxed{", 10000], ["</think>\n\\boxed{", 10000], ["6", 1]],
-     expect=0.0, accept=W, why="unclosed boxes everywhere")
-case("res-15", F, gold="5", parts=[["<think>\n", 1], ["We add the numbers 3 and 4 and get 7. ", 6000], ["\n</think>\n\nThe answer is $\\boxed{5}$.", 1]],
-     expect=1.0, why="240 KB of reasoning full of numbers, then the right answer")
-case("res-16", F, gold="5", parts=[[THINK + "The answer is $\\boxed{5}$.", 1], [" ", 100000]],
-     expect=1.0, why="100 KB of trailing spaces")
-case("res-17", F, gold="5", parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 100000], ["}$.", 1]],
-     expect=0.0, accept=W, why="a 100001-digit number is not 5")
-case("res-18", F, gold="5", parts=[[THINK + "The answer is $\\boxed{", 1], ["-", 20000], ["5}$.", 1]],
-     expect=1.0, accept=[1.0, 0.0, None], why="20000 minus signs (an even count is +5): any verdict or None, no hang")
-case("res-19", F, gold="5", parts=[[THINK + "The answer is $\\boxed{6", 1], ["^{6", 300], ["}", 300], ["}$.", 1]],
-     expect=0.0, accept=W, why="a 300-level tower of 6")
-case("res-20", F, gold="5", parts=[["<think>", 5000], ["</think>", 5000], ["\\boxed{6}", 1]],
-     expect=0.0, accept=W, why="tag spam")
+case(
+    "res-09",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{", 1], ["{", 3000], ["6", 1], ["}", 3000], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="3000 nested brace groups around 6",
+)
+case(
+    "res-10",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{", 1], ["(", 3000], ["6", 1], [")", 3000], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="3000 nested parentheses around 6",
+)
+case(
+    "res-11",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{", 1], ["\\frac{1}{", 400], ["2", 1], ["}", 400], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="400 nested fractions (value 2 or 1/2)",
+)
+case(
+    "res-12",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{", 1], ["\\sqrt{", 500], ["6", 1], ["}", 500], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="500 nested square roots of 6",
+)
+case(
+    "res-13",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{1", 1], ["+1", 5000], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="a sum of 5001 ones is 5001",
+)
+case(
+    "res-14",
+    F,
+    gold="5",
+    parts=[["\\boxed{", 10000], ["</think>\n\\boxed{", 10000], ["6", 1]],
+    expect=0.0,
+    accept=W,
+    why="unclosed boxes everywhere",
+)
+case(
+    "res-15",
+    F,
+    gold="5",
+    parts=[
+        ["<think>\n", 1],
+        ["We add the numbers 3 and 4 and get 7. ", 6000],
+        ["\n</think>\n\nThe answer is $\\boxed{5}$.", 1],
+    ],
+    expect=1.0,
+    why="240 KB of reasoning full of numbers, then the right answer",
+)
+case(
+    "res-16",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{5}$.", 1], [" ", 100000]],
+    expect=1.0,
+    why="100 KB of trailing spaces",
+)
+case(
+    "res-17",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{1", 1], ["0", 100000], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="a 100001-digit number is not 5",
+)
+case(
+    "res-18",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{", 1], ["-", 20000], ["5}$.", 1]],
+    expect=1.0,
+    accept=[1.0, 0.0, None],
+    why="20000 minus signs (an even count is +5): any verdict or None, no hang",
+)
+case(
+    "res-19",
+    F,
+    gold="5",
+    parts=[[THINK + "The answer is $\\boxed{6", 1], ["^{6", 300], ["}", 300], ["}$.", 1]],
+    expect=0.0,
+    accept=W,
+    why="a 300-level tower of 6",
+)
+case(
+    "res-20",
+    F,
+    gold="5",
+    parts=[["<think>", 5000], ["</think>", 5000], ["\\boxed{6}", 1]],
+    expect=0.0,
+    accept=W,
+    why="tag spam",
+)
 
 # --------------------------------------------------------------------------------------------------
 # empty: empty or whitespace answers, empty golds (None, never a match of two empties)
@@ -405,8 +785,14 @@ case("emp-04", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>  
 case("emp-05", F, gold="5", completion="", expect=0.0)
 case("emp-06", F, gold="5", completion=[{"role": "assistant", "content": ""}], expect=0.0)
 acc("emp-07", F, "5", "\\text{}", 0.0)
-case("emp-08", F, gold="", completion="<think>\nreasoning\n</think>\n", expect=None,
-     why="an empty gold is unreadable: None, and two empties must not match")
+case(
+    "emp-08",
+    F,
+    gold="",
+    completion="<think>\nreasoning\n</think>\n",
+    expect=None,
+    why="an empty gold is unreadable: None, and two empties must not match",
+)
 case("emp-09", F, gold="   ", completion="<think>\nreasoning\n</think>\n   ", expect=None)
 case("emp-10", F, gold="\\boxed{}", completion=THINK + "The answer is $\\boxed{}$.", expect=None)
 case("emp-11", F, gold="\\text{}", completion=THINK + "The answer is $\\boxed{\\text{}}$.", expect=None)
@@ -601,12 +987,30 @@ acc("cur-11", F, "3:4", "4:3", 0.0, why="a ratio's order matters")
 # --------------------------------------------------------------------------------------------------
 F = "gold_formats"
 acc("gld-01", F, "\\boxed{5}", "5", 1.0)
-acc("gld-02", F, "We find that $x = \\frac{1}{2}$, so the answer is $\\boxed{\\frac{1}{2}}$.", "0.5", 1.0,
-    why="a whole MATH solution as the gold")
-acc("gld-03", F, "Janet has 16 - 3 - 4 = <<16-3-4=9>>9 eggs and sells them for 9 * 2 = $<<9*2=18>>18.\n#### 18", "18", 1.0,
-    why="a GSM8K solution as the gold")
-acc("gld-04", F, "Janet has 16 - 3 - 4 = <<16-3-4=9>>9 eggs and sells them for 9 * 2 = $<<9*2=18>>18.\n#### 18", "9", 0.0,
-    why="9 is an intermediate value in the GSM8K solution, not its answer")
+acc(
+    "gld-02",
+    F,
+    "We find that $x = \\frac{1}{2}$, so the answer is $\\boxed{\\frac{1}{2}}$.",
+    "0.5",
+    1.0,
+    why="a whole MATH solution as the gold",
+)
+acc(
+    "gld-03",
+    F,
+    "Janet has 16 - 3 - 4 = <<16-3-4=9>>9 eggs and sells them for 9 * 2 = $<<9*2=18>>18.\n#### 18",
+    "18",
+    1.0,
+    why="a GSM8K solution as the gold",
+)
+acc(
+    "gld-04",
+    F,
+    "Janet has 16 - 3 - 4 = <<16-3-4=9>>9 eggs and sells them for 9 * 2 = $<<9*2=18>>18.\n#### 18",
+    "9",
+    0.0,
+    why="9 is an intermediate value in the GSM8K solution, not its answer",
+)
 acc("gld-05", F, "$5$", "5", 1.0)
 acc("gld-06", F, "\\(5\\)", "5", 1.0)
 acc("gld-07", F, "\\[5\\]", "5", 1.0)
@@ -620,90 +1024,401 @@ acc("gld-11", F, 5, "6", 0.0, why="an integer gold column")
 # --------------------------------------------------------------------------------------------------
 F = "format"
 Z, S, T = "r1_zero_format", "think_summary_format", "tag_count"
-case("fmt-01", F, Z, completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>", expect=1.0, why="the control")
-case("fmt-02", F, Z, completion="<think>\nreasoning\n</think>\n<answer>5</answer>\n<answer>6</answer>", expect=0.0,
-     why="two answer blocks")
-case("fmt-03", F, Z, completion="<think>\nreasoning\n</think>\n<answer>5</answer> and then some more text", expect=0.0,
-     why="text after the answer block")
-case("fmt-04", F, Z, completion="<think><think>\nreasoning\n</think></think>\n<answer>5</answer>", expect=0.0,
-     why="nested think tags")
-case("fmt-05", F, Z, completion="<think>\nreasoning <answer>5</answer>\n</think>\n<answer>5</answer>", expect=0.0,
-     why="an answer block inside the reasoning")
-case("fmt-06", F, Z, completion="<think>\u00a0</think>\n<answer>5</answer>", expect=0.0, why="a no-break space is empty reasoning")
-case("fmt-07", F, Z, completion="<think>\u3000</think>\n<answer>5</answer>", expect=0.0, why="an ideographic space is empty reasoning")
-case("fmt-08", F, Z, completion="<think>\u3164</think>\n<answer>5</answer>", expect=0.0, why="the Hangul filler is invisible")
-case("fmt-09", F, Z, completion="<think>\u2800</think>\n<answer>5</answer>", expect=0.0, why="a braille blank is invisible")
-case("fmt-10", F, Z, completion="<think>\u00ad</think>\n<answer>5</answer>", expect=0.0, why="a soft hyphen is invisible")
-case("fmt-11", F, Z, completion="<think>\nreasoning\n</think>\n<answer>\u00a0\u3000</answer>", expect=0.0, why="an invisible answer")
-case("fmt-12", F, Z, completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>\n", expect=1.0, why="a trailing newline")
-case("fmt-13", F, Z, completion="<think>\nreasoning\n</think>\nsome junk\n<answer>5</answer>", expect=0.0,
-     why="text between the blocks")
-case("fmt-14", F, Z, completion="<think>\nreasoning\n</think>\n<answer>5</answer>\n</think>", expect=0.0, why="a stray closing tag")
-case("fmt-15", F, Z, completion="<think>\nreasoning\n</think>\n<answer><think>x</think>5</answer>", expect=0.0,
-     why="a think block inside the answer")
-case("fmt-16", F, Z, completion="<THINK>\nreasoning\n</THINK>\n<ANSWER>5</ANSWER>", expect=0.0, why="not R1's tags")
-case("fmt-17", F, Z, completion="<answer>5</answer>\n<think>\nreasoning\n</think>", expect=0.0, why="blocks in the wrong order")
-case("fmt-18", F, Z, completion="<think>\t\n \r\n</think>\n<answer>5</answer>", expect=0.0, why="whitespace-only reasoning")
-case("fmt-19", F, S, completion="<think>\nreasoning\n</think>\n\nThe answer is 5.", expect=1.0, why="the control")
-case("fmt-20", F, S, completion="<think>\nreasoning\n</think>\u00a0", expect=0.0, why="a no-break space is an empty summary")
-case("fmt-21", F, S, completion="<think>\nreasoning\n</think>\u3000\u3164", expect=0.0, why="an invisible summary")
+case(
+    "fmt-01",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>",
+    expect=1.0,
+    why="the control",
+)
+case(
+    "fmt-02",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer>5</answer>\n<answer>6</answer>",
+    expect=0.0,
+    why="two answer blocks",
+)
+case(
+    "fmt-03",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer>5</answer> and then some more text",
+    expect=0.0,
+    why="text after the answer block",
+)
+case(
+    "fmt-04",
+    F,
+    Z,
+    completion="<think><think>\nreasoning\n</think></think>\n<answer>5</answer>",
+    expect=0.0,
+    why="nested think tags",
+)
+case(
+    "fmt-05",
+    F,
+    Z,
+    completion="<think>\nreasoning <answer>5</answer>\n</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="an answer block inside the reasoning",
+)
+case(
+    "fmt-06",
+    F,
+    Z,
+    completion="<think>\u00a0</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="a no-break space is empty reasoning",
+)
+case(
+    "fmt-07",
+    F,
+    Z,
+    completion="<think>\u3000</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="an ideographic space is empty reasoning",
+)
+case(
+    "fmt-08",
+    F,
+    Z,
+    completion="<think>\u3164</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="the Hangul filler is invisible",
+)
+case(
+    "fmt-09",
+    F,
+    Z,
+    completion="<think>\u2800</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="a braille blank is invisible",
+)
+case(
+    "fmt-10",
+    F,
+    Z,
+    completion="<think>\u00ad</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="a soft hyphen is invisible",
+)
+case(
+    "fmt-11",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer>\u00a0\u3000</answer>",
+    expect=0.0,
+    why="an invisible answer",
+)
+case(
+    "fmt-12",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>\n",
+    expect=1.0,
+    why="a trailing newline",
+)
+case(
+    "fmt-13",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\nsome junk\n<answer>5</answer>",
+    expect=0.0,
+    why="text between the blocks",
+)
+case(
+    "fmt-14",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer>5</answer>\n</think>",
+    expect=0.0,
+    why="a stray closing tag",
+)
+case(
+    "fmt-15",
+    F,
+    Z,
+    completion="<think>\nreasoning\n</think>\n<answer><think>x</think>5</answer>",
+    expect=0.0,
+    why="a think block inside the answer",
+)
+case(
+    "fmt-16",
+    F,
+    Z,
+    completion="<THINK>\nreasoning\n</THINK>\n<ANSWER>5</ANSWER>",
+    expect=0.0,
+    why="not R1's tags",
+)
+case(
+    "fmt-17",
+    F,
+    Z,
+    completion="<answer>5</answer>\n<think>\nreasoning\n</think>",
+    expect=0.0,
+    why="blocks in the wrong order",
+)
+case(
+    "fmt-18",
+    F,
+    Z,
+    completion="<think>\t\n \r\n</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="whitespace-only reasoning",
+)
+case(
+    "fmt-19",
+    F,
+    S,
+    completion="<think>\nreasoning\n</think>\n\nThe answer is 5.",
+    expect=1.0,
+    why="the control",
+)
+case(
+    "fmt-20",
+    F,
+    S,
+    completion="<think>\nreasoning\n</think>\u00a0",
+    expect=0.0,
+    why="a no-break space is an empty summary",
+)
+case(
+    "fmt-21",
+    F,
+    S,
+    completion="<think>\nreasoning\n</think>\u3000\u3164",
+    expect=0.0,
+    why="an invisible summary",
+)
 case("fmt-22", F, S, completion="<think>\nreasoning\n</think>\n\n", expect=0.0, why="an empty summary")
-case("fmt-23", F, S, completion="<think>\nreasoning\n</think>\nsummary\n</think>\nmore", expect=0.0, why="two closing tags")
-case("fmt-24", F, S, completion="<think>\nreasoning\n</think>\n<think>\nmore\n</think>\nsummary", expect=0.0, why="two think blocks")
-case("fmt-25", F, S, completion="<think>\u2800</think>\nThe answer is 5.", expect=0.0, why="invisible reasoning")
-case("fmt-26", F, S, completion="reasoning without a tag\n</think>\nThe answer is 5.",
-     prompts=["Solve it. Think first.<think>\n"], expect=1.0, why="<think> prefilled by the prompt")
-case("fmt-27", F, S, completion="<think>\nreasoning\n</think>\nThe answer is 5.\n<think>\nmore", expect=0.0,
-     why="a second, unclosed think block in the summary")
-case("fmt-28", F, T, completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>", expect=1.0, why="the control")
-case("fmt-29", F, T, completion="<think>\nr\n</think>\n<answer>\n5\n</answer>\n" * 4, range=[0.0, 0.75],
-     why="every tag four times: not full credit")
-case("fmt-30", F, T, completion="<think>\n<think>\n</think>\n</think>\n<answer>\n<answer>\n</answer>\n</answer>", range=[0.0, 0.75],
-     why="every tag twice: not full credit")
+case(
+    "fmt-23",
+    F,
+    S,
+    completion="<think>\nreasoning\n</think>\nsummary\n</think>\nmore",
+    expect=0.0,
+    why="two closing tags",
+)
+case(
+    "fmt-24",
+    F,
+    S,
+    completion="<think>\nreasoning\n</think>\n<think>\nmore\n</think>\nsummary",
+    expect=0.0,
+    why="two think blocks",
+)
+case(
+    "fmt-25",
+    F,
+    S,
+    completion="<think>\u2800</think>\nThe answer is 5.",
+    expect=0.0,
+    why="invisible reasoning",
+)
+case(
+    "fmt-26",
+    F,
+    S,
+    completion="reasoning without a tag\n</think>\nThe answer is 5.",
+    prompts=["Solve it. Think first.<think>\n"],
+    expect=1.0,
+    why="<think> prefilled by the prompt",
+)
+case(
+    "fmt-27",
+    F,
+    S,
+    completion="<think>\nreasoning\n</think>\nThe answer is 5.\n<think>\nmore",
+    expect=0.0,
+    why="a second, unclosed think block in the summary",
+)
+case(
+    "fmt-28",
+    F,
+    T,
+    completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>",
+    expect=1.0,
+    why="the control",
+)
+case(
+    "fmt-29",
+    F,
+    T,
+    completion="<think>\nr\n</think>\n<answer>\n5\n</answer>\n" * 4,
+    range=[0.0, 0.75],
+    why="every tag four times: not full credit",
+)
+case(
+    "fmt-30",
+    F,
+    T,
+    completion="<think>\n<think>\n</think>\n</think>\n<answer>\n<answer>\n</answer>\n</answer>",
+    range=[0.0, 0.75],
+    why="every tag twice: not full credit",
+)
 
 # --------------------------------------------------------------------------------------------------
 # language consistency (ranges: the share of target-language words)
 # --------------------------------------------------------------------------------------------------
 F = "language"
 L = "language_consistency"
-EN = ("Now we compute the total number of apples in the basket. First we count the red ones, then we count the "
-      "green ones, and finally we add both numbers together to get the answer that the question asks for. ")
-case("lang-01", F, L, language="zh", completion="<think>\n我们来计算。\n$\\mathrm{" + EN.replace(" ", "\\ ") + "}$\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose inside \\mathrm{} is still English a reader sees")
-case("lang-02", F, L, language="zh", completion="<think>\n我们来计算。\n`" + EN + "`\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in an inline code span")
-case("lang-03", F, L, language="zh", completion="<think>\n我们来计算。\n> " + EN + "\n> " + EN + "\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in a block quote")
-case("lang-04", F, L, language="zh", completion="<think>\n我们来计算。\n# " + EN + "\n## " + EN + "\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in markdown headings")
-case("lang-05", F, L, language="zh", completion="<think>\n我们来计算。\n\\textbf{" + EN + "}\n\\emph{" + EN + "}\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in \\textbf{} and \\emph{} outside math")
-case("lang-06", F, L, language="zh", completion="<think>\n我们来计算。\n$$\\operatorname{" + EN.replace(" ", "\\ ") + "}$$\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose inside \\operatorname{}")
-FR = ("Nous calculons maintenant le nombre total de pommes dans le panier. D'abord nous comptons les rouges, "
-      "puis les vertes, et enfin nous additionnons les deux nombres pour obtenir la réponse demandée. ")
-case("lang-07", F, L, language="en", completion="<think>\n" + FR * 2 + "\n</think>\nThe answer is 5.", range=[0.0, 0.3],
-     why="French reasoning is not English (same script)")
-ES = ("Ahora calculamos el número total de manzanas en la cesta. Primero contamos las rojas, luego las verdes, "
-      "y finalmente sumamos ambos números para obtener la respuesta que pide la pregunta. ")
-case("lang-08", F, L, language="en", completion="<think>\n" + ES * 2 + "\n</think>\nThe answer is 5.", range=[0.0, 0.3],
-     why="Spanish reasoning is not English")
-DE = ("Jetzt berechnen wir die Gesamtzahl der Äpfel im Korb. Zuerst zählen wir die roten, dann die grünen, "
-      "und schließlich addieren wir beide Zahlen, um die gesuchte Antwort zu erhalten. ")
-case("lang-09", F, L, language="en", completion="<think>\n" + DE * 2 + "\n</think>\nThe answer is 5.", range=[0.0, 0.3],
-     why="German reasoning is not English")
-case("lang-10", F, L, language="fr", completion="<think>\n" + EN * 2 + "\n</think>\nLa réponse est 5.", range=[0.0, 0.3],
-     why="English reasoning is not French")
-case("lang-11", F, L, language="en", completion="<think>\n" + EN + "We have $3 + 4 = 7$ and $\\frac{14}{2} = 7$, so $x^2 - 49 = 0$.\n"
-     + EN + "\n</think>\nThe answer is 7.", range=[0.9, 1.0], why="English with math: all English")
-case("lang-12", F, L, language="zh", completion="<think>\n我们先数红苹果，再数绿苹果，最后把两个数相加。$3 + 4 = 7$，所以一共有 7 个苹果。\n</think>\n答案是 7。",
-     range=[0.9, 1.0], why="Chinese with math: all Chinese")
-JA = "これはりんごのかずをかぞえるもんだいです。まずあかいりんごをかぞえて、つぎにみどりのりんごをかぞえます。"
-case("lang-13", F, L, language="zh", completion="<think>\n" + JA * 2 + "\n</think>\n答案是 7。", range=[0.0, 0.3],
-     why="Japanese kana is not Chinese")
-case("lang-14", F, L, language="en", completion="<think>\n" + EN + "\n<!-- 我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。"
-     "我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。 -->\n" + "\n</think>\nThe answer is 7.", range=[0.0, 0.8],
-     why="Chinese prose in an HTML comment is still in the chain of thought")
+EN = (
+    "Now we compute the total number of apples in the basket. First we count the red ones, then we count the "
+    "green ones, and finally we add both numbers together to get the answer that the question asks for. "
+)
+case(
+    "lang-01",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n$\\mathrm{" + EN.replace(" ", "\\ ") + "}$\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose inside \\mathrm{} is still English a reader sees",
+)
+case(
+    "lang-02",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n`" + EN + "`\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in an inline code span",
+)
+case(
+    "lang-03",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n> " + EN + "\n> " + EN + "\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in a block quote",
+)
+case(
+    "lang-04",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n# " + EN + "\n## " + EN + "\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in markdown headings",
+)
+case(
+    "lang-05",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n\\textbf{" + EN + "}\n\\emph{" + EN + "}\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in \\textbf{} and \\emph{} outside math",
+)
+case(
+    "lang-06",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n$$\\operatorname{"
+    + EN.replace(" ", "\\ ")
+    + "}$$\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose inside \\operatorname{}",
+)
+FR = (
+    "Nous calculons maintenant le nombre total de pommes dans le panier. D'abord nous comptons les rouges, "
+    "puis les vertes, et enfin nous additionnons les deux nombres pour obtenir la réponse demandée. "
+)
+case(
+    "lang-07",
+    F,
+    L,
+    language="en",
+    completion="<think>\n" + FR * 2 + "\n</think>\nThe answer is 5.",
+    range=[0.0, 0.3],
+    why="French reasoning is not English (same script)",
+)
+ES = (
+    "Ahora calculamos el número total de manzanas en la cesta. Primero contamos las rojas, luego las verdes, "
+    "y finalmente sumamos ambos números para obtener la respuesta que pide la pregunta. "
+)
+case(
+    "lang-08",
+    F,
+    L,
+    language="en",
+    completion="<think>\n" + ES * 2 + "\n</think>\nThe answer is 5.",
+    range=[0.0, 0.3],
+    why="Spanish reasoning is not English",
+)
+DE = (
+    "Jetzt berechnen wir die Gesamtzahl der Äpfel im Korb. Zuerst zählen wir die roten, dann die grünen, "
+    "und schließlich addieren wir beide Zahlen, um die gesuchte Antwort zu erhalten. "
+)
+case(
+    "lang-09",
+    F,
+    L,
+    language="en",
+    completion="<think>\n" + DE * 2 + "\n</think>\nThe answer is 5.",
+    range=[0.0, 0.3],
+    why="German reasoning is not English",
+)
+case(
+    "lang-10",
+    F,
+    L,
+    language="fr",
+    completion="<think>\n" + EN * 2 + "\n</think>\nLa réponse est 5.",
+    range=[0.0, 0.3],
+    why="English reasoning is not French",
+)
+case(
+    "lang-11",
+    F,
+    L,
+    language="en",
+    completion="<think>\n"
+    + EN
+    + "We have $3 + 4 = 7$ and $\\frac{14}{2} = 7$, so $x^2 - 49 = 0$.\n"
+    + EN
+    + "\n</think>\nThe answer is 7.",
+    range=[0.9, 1.0],
+    why="English with math: all English",
+)
+case(
+    "lang-12",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们先数红苹果，再数绿苹果，最后把两个数相加。$3 + 4 = 7$，所以一共有 7 个苹果。\n</think>\n答案是 7。",
+    range=[0.9, 1.0],
+    why="Chinese with math: all Chinese",
+)
+JA = (
+    "これはりんごのかずをかぞえるもんだいです。まずあかいりんごをかぞえて、つぎにみどりのりんごをかぞえます。"
+)
+case(
+    "lang-13",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n" + JA * 2 + "\n</think>\n答案是 7。",
+    range=[0.0, 0.3],
+    why="Japanese kana is not Chinese",
+)
+case(
+    "lang-14",
+    F,
+    L,
+    language="en",
+    completion="<think>\n"
+    + EN
+    + "\n<!-- 我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。"
+    "我们来计算这个问题的答案，先数红苹果，再数绿苹果，最后相加得到结果。 -->\n"
+    + "\n</think>\nThe answer is 7.",
+    range=[0.0, 0.8],
+    why="Chinese prose in an HTML comment is still in the chain of thought",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -774,9 +1489,21 @@ case("md-03", F, gold="5", summary="The answer is **6**.", expect=0.0)
 case("md-04", F, gold="5", summary="\\[ \\boxed{5} \\]", expect=1.0)
 case("md-05", F, gold="5", summary="\\( \\boxed{5} \\)", expect=1.0)
 case("md-06", F, gold="5", summary="$$\\boxed{6}$$", expect=0.0)
-case("md-07", F, gold="\\frac{1}{2}", summary="The answer is $\\boxed{\\frac{1}{2}}$, since **half** of the 10 apples are 5.", expect=1.0,
-     why="other numbers in the summary's prose do not compete with the box")
-case("md-08", F, gold="5", summary="| quantity | value |\n|---|---|\n| answer | 6 |\n\nSo $\\boxed{6}$.", expect=0.0)
+case(
+    "md-07",
+    F,
+    gold="\\frac{1}{2}",
+    summary="The answer is $\\boxed{\\frac{1}{2}}$, since **half** of the 10 apples are 5.",
+    expect=1.0,
+    why="other numbers in the summary's prose do not compete with the box",
+)
+case(
+    "md-08",
+    F,
+    gold="5",
+    summary="| quantity | value |\n|---|---|\n| answer | 6 |\n\nSo $\\boxed{6}$.",
+    expect=0.0,
+)
 
 # --------------------------------------------------------------------------------------------------
 # language consistency, more hiding places
@@ -784,20 +1511,77 @@ case("md-08", F, gold="5", summary="| quantity | value |\n|---|---|\n| answer | 
 F = "language"
 L = "language_consistency"
 ZH = "我们先数红苹果，再数绿苹果，最后把两个数相加得到题目要求的答案。然后我们检查结果是否正确，确认每一步都没有错误。"
-case("lang-15", F, L, language="en", completion="<think>\nLet us compute.\n$\\mathrm{" + ZH * 2 + "}$\n</think>\nThe answer is 5.",
-     range=[0.0, 0.5], why="Chinese prose inside \\mathrm{} is Chinese a reader sees")
-case("lang-16", F, L, language="zh", completion="<think>\n我们来计算。\n| step | note |\n|---|---|\n| 1 | " + EN + " |\n| 2 | " + EN + " |\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in a markdown table")
-case("lang-17", F, L, language="zh", completion="<think>\n我们来计算。\n[" + EN + "](https://example.com)\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose as link text")
-case("lang-18", F, L, language="zh", completion="<think>\n我们来计算。\n- " + EN + "\n- " + EN + "\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in a bullet list")
-case("lang-19", F, L, language="zh", completion="<think>\n我们来计算。\\footnote{" + EN + EN + "}\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose in a LaTeX footnote")
-case("lang-20", F, L, language="zh", completion="<think>\n我们来计算。<span>" + EN + EN + "</span>\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose inside HTML tags")
-case("lang-21", F, L, language="en", completion="<think>\n" + EN + "\n```python\ntotal = sum(x for x in range(10))\nprint(total)\n```\n" + EN + "\n</think>\nThe answer is 45.",
-     range=[0.9, 1.0], why="real code in a fence does not lower an English chain of thought")
+case(
+    "lang-15",
+    F,
+    L,
+    language="en",
+    completion="<think>\nLet us compute.\n$\\mathrm{" + ZH * 2 + "}$\n</think>\nThe answer is 5.",
+    range=[0.0, 0.5],
+    why="Chinese prose inside \\mathrm{} is Chinese a reader sees",
+)
+case(
+    "lang-16",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n| step | note |\n|---|---|\n| 1 | "
+    + EN
+    + " |\n| 2 | "
+    + EN
+    + " |\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in a markdown table",
+)
+case(
+    "lang-17",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n[" + EN + "](https://example.com)\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose as link text",
+)
+case(
+    "lang-18",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n- " + EN + "\n- " + EN + "\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in a bullet list",
+)
+case(
+    "lang-19",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\\footnote{" + EN + EN + "}\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose in a LaTeX footnote",
+)
+case(
+    "lang-20",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。<span>" + EN + EN + "</span>\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose inside HTML tags",
+)
+case(
+    "lang-21",
+    F,
+    L,
+    language="en",
+    completion="<think>\n"
+    + EN
+    + "\n```python\ntotal = sum(x for x in range(10))\nprint(total)\n```\n"
+    + EN
+    + "\n</think>\nThe answer is 45.",
+    range=[0.9, 1.0],
+    why="real code in a fence does not lower an English chain of thought",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -805,11 +1589,25 @@ case("lang-21", F, L, language="en", completion="<think>\n" + EN + "\n```python\
 # --------------------------------------------------------------------------------------------------
 F = "rational_approx"
 acc("rat-11", F, "\\sqrt{3}", "\\frac{70226}{40545}", 0.0, why="a convergent of sqrt 3, relative error 1e-10")
-acc("rat-12", F, "\\sqrt{3}", "\\frac{978122}{564719}", 0.0, why="a convergent of sqrt 3, relative error 5e-13")
+acc(
+    "rat-12",
+    F,
+    "\\sqrt{3}",
+    "\\frac{978122}{564719}",
+    0.0,
+    why="a convergent of sqrt 3, relative error 5e-13",
+)
 acc("rat-13", F, "\\pi", "\\frac{312689}{99532}", 0.0, why="a convergent of pi, relative error 9e-12")
 acc("rat-14", F, "\\pi", "\\frac{1146408}{364913}", 0.0, why="a convergent of pi, relative error 5e-13")
 acc("rat-15", F, "e", "\\frac{1084483}{398959}", 0.0, why="a convergent of e, relative error 2e-13")
-acc("rat-16", F, "\\frac{1+\\sqrt{5}}{2}", "\\frac{24157817}{14930352}", 0.0, why="Fibonacci ratio, relative error 1e-15")
+acc(
+    "rat-16",
+    F,
+    "\\frac{1+\\sqrt{5}}{2}",
+    "\\frac{24157817}{14930352}",
+    0.0,
+    why="Fibonacci ratio, relative error 1e-15",
+)
 F = "greek_letters"
 acc("grk-01", F, "\\pi", "\\Pi", 0.0, why="capital Pi is not pi")
 acc("grk-02", F, "\\phi", "\\Phi", 0.0, why="a different letter")
@@ -819,32 +1617,73 @@ acc("grk-05", F, "\\gamma", "\\Gamma", 0.0, why="a different letter (and \\Gamma
 acc("grk-06", F, "\\pi", "\\varpi", 0.0, why="\\varpi is a different symbol, not the constant")
 acc("grk-07", F, "\\sigma", "\\Sigma", 0.0, why="a different letter")
 F = "float_traps"
-acc("flt-16", F, "\\frac{1}{10^{400}}", "\\frac{1}{10^{401}}", 0.0, accept=[0.0, None], why="both underflow to 0")
+acc(
+    "flt-16",
+    F,
+    "\\frac{1}{10^{400}}",
+    "\\frac{1}{10^{401}}",
+    0.0,
+    accept=[0.0, None],
+    why="both underflow to 0",
+)
 acc("flt-17", F, "3^{-1000}", "2^{-2000}", 0.0, accept=[0.0, None], why="both underflow to 0")
 acc("flt-18", F, "2^{-1100}", "2^{-1101}", 0.0, accept=[0.0, None], why="both underflow to 0")
 acc("flt-19", F, "\\frac{10^{400}}{3}", "\\frac{10^{400}}{7}", 0.0, accept=[0.0, None], why="both overflow")
 acc("flt-20", F, "2^{2000}", "3^{2000}", 0.0, accept=[0.0, None], why="both overflow")
 F = "angles"
 acc("ang-11", F, "\\pi", "\\pi^\\circ", 0.0, why="pi degrees is not pi radians")
-acc("ang-12", F, "\\frac{\\pi}{4}", "\\frac{\\pi}{4}\\text{ degrees}", 0.0, why="pi/4 degrees is not pi/4 radians")
+acc(
+    "ang-12",
+    F,
+    "\\frac{\\pi}{4}",
+    "\\frac{\\pi}{4}\\text{ degrees}",
+    0.0,
+    why="pi/4 degrees is not pi/4 radians",
+)
 acc("ang-13", F, "2\\pi", "2\\pi^{\\circ}", 0.0, why="2 pi degrees is not 2 pi radians")
 
 # --------------------------------------------------------------------------------------------------
 # invisible characters other than zero-width ones (fillers, blanks, invisible operators, tags)
 # --------------------------------------------------------------------------------------------------
 F = "invisible"
-for n, (ch, name) in enumerate([("\u115f", "Hangul choseong filler"), ("\uffa0", "half-width Hangul filler"),
-                                ("\u2062", "invisible times"), ("\u034f", "combining grapheme joiner"),
-                                ("\U000e0020", "tag space"), ("\u180e", "Mongolian vowel separator")], start=1):
-    case(f"inv-{n:02d}", F, "r1_zero_format", completion=f"<think>{ch}</think>\n<answer>5</answer>", expect=0.0,
-         why=f"reasoning of one {name} is empty")
-    case(f"inv-{n + 6:02d}", F, "think_summary_format", completion=f"<think>\nreasoning\n</think>\n{ch}{ch}", expect=0.0,
-         why=f"a summary of {name}s is empty")
+for n, (ch, name) in enumerate(
+    [
+        ("\u115f", "Hangul choseong filler"),
+        ("\uffa0", "half-width Hangul filler"),
+        ("\u2062", "invisible times"),
+        ("\u034f", "combining grapheme joiner"),
+        ("\U000e0020", "tag space"),
+        ("\u180e", "Mongolian vowel separator"),
+    ],
+    start=1,
+):
+    case(
+        f"inv-{n:02d}",
+        F,
+        "r1_zero_format",
+        completion=f"<think>{ch}</think>\n<answer>5</answer>",
+        expect=0.0,
+        why=f"reasoning of one {name} is empty",
+    )
+    case(
+        f"inv-{n + 6:02d}",
+        F,
+        "think_summary_format",
+        completion=f"<think>\nreasoning\n</think>\n{ch}{ch}",
+        expect=0.0,
+        why=f"a summary of {name}s is empty",
+    )
 acc("inv-13", F, "5", "5\u20626", 0.0, why="5, invisible times, 6: 30 or 56, never 5")
 acc("inv-14", F, "1000", "1\u00a0000", 1.0, why="a no-break space as thousands separator (SI, French)")
 acc("inv-15", F, "1000", "1\u202f000", 1.0, why="a narrow no-break space as thousands separator (SI)")
-case("inv-16", F, "r1_zero_format", completion="<think>\nreasoning\n</think>\n<answer>\u115f\u2062</answer>", expect=0.0,
-     why="an invisible answer")
+case(
+    "inv-16",
+    F,
+    "r1_zero_format",
+    completion="<think>\nreasoning\n</think>\n<answer>\u115f\u2062</answer>",
+    expect=0.0,
+    why="an invisible answer",
+)
 
 # --------------------------------------------------------------------------------------------------
 # hedge_sets: hedges written as sets, intervals, bounds, ranges, cases (not prose, not \vee)
@@ -870,14 +1709,27 @@ acc("hdg-15", F, "5", "5 \\text{ or more}", 0.0)
 # negation: the final text names a number only to reject it
 # --------------------------------------------------------------------------------------------------
 F = "negation"
-case("ngt-01", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>The answer is 6, not 5.</answer>", expect=0.0)
+case(
+    "ngt-01",
+    F,
+    gold="5",
+    completion="<think>\nreasoning\n</think>\n<answer>The answer is 6, not 5.</answer>",
+    expect=0.0,
+)
 case("ngt-02", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>5? No, 6.</answer>", expect=0.0)
 case("ngt-03", F, gold="5", completion="<think>\nreasoning\n</think>\n<answer>Not 5.</answer>", expect=0.0)
 acc("ngt-04", F, "5", "\\text{not } 5", 0.0)
 case("ngt-05", F, gold="5", summary="The answer is not 5.", expect=0.0)
 case("ngt-06", F, gold="5", summary="It cannot be 5; the answer is 6.", expect=0.0)
 case("ngt-07", F, gold="5", summary="5 is wrong; the answer is 6.", expect=0.0)
-case("ngt-08", F, gold="5", summary="It is not 6; the answer is $\\boxed{5}$.", expect=1.0, why="a rejected 6 and a boxed 5")
+case(
+    "ngt-08",
+    F,
+    gold="5",
+    summary="It is not 6; the answer is $\\boxed{5}$.",
+    expect=1.0,
+    why="a rejected 6 and a boxed 5",
+)
 
 # --------------------------------------------------------------------------------------------------
 # language consistency: more LaTeX and markup hiding places
@@ -885,14 +1737,29 @@ case("ngt-08", F, gold="5", summary="It is not 6; the answer is $\\boxed{5}$.", 
 F = "language"
 L = "language_consistency"
 ENS = EN.replace(" ", "\\ ")
-for n, (wrap, name) in enumerate([("$\\textrm{%s}$", "\\textrm{} in math"), ("$\\mbox{%s}$", "\\mbox{} in math"),
-                                  ("$\\mathit{%s}$", "\\mathit{} in math"), ("$\\texttt{%s}$", "\\texttt{} in math"),
-                                  ("$\\hbox{%s}$", "\\hbox{} in math"), ("$$x = 1 \\tag{%s}$$", "\\tag{} in display math"),
-                                  ("``%s``", "a double-backtick code span"), ("<code>%s</code>", "an HTML code element")],
-                                 start=22):
+for n, (wrap, name) in enumerate(
+    [
+        ("$\\textrm{%s}$", "\\textrm{} in math"),
+        ("$\\mbox{%s}$", "\\mbox{} in math"),
+        ("$\\mathit{%s}$", "\\mathit{} in math"),
+        ("$\\texttt{%s}$", "\\texttt{} in math"),
+        ("$\\hbox{%s}$", "\\hbox{} in math"),
+        ("$$x = 1 \\tag{%s}$$", "\\tag{} in display math"),
+        ("``%s``", "a double-backtick code span"),
+        ("<code>%s</code>", "an HTML code element"),
+    ],
+    start=22,
+):
     body = wrap % (ENS if wrap.startswith("$\\math") else EN)
-    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
-         range=[0.0, 0.5], why=f"English prose in {name} is English a reader sees")
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language="zh",
+        completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
+        range=[0.0, 0.5],
+        why=f"English prose in {name} is English a reader sees",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -901,7 +1768,14 @@ for n, (wrap, name) in enumerate([("$\\textrm{%s}$", "\\textrm{} in math"), ("$\
 F = "surds"
 acc("srd-01", F, "\\sqrt{5}-2", "\\frac{1}{\\sqrt{5}+2}", 1.0, why="rationalised: exactly equal")
 acc("srd-02", F, "\\sqrt{2}+1", "\\frac{1}{\\sqrt{2}-1}", 1.0, why="rationalised: exactly equal")
-acc("srd-03", F, "\\sqrt{3}-\\sqrt{2}", "\\frac{1}{\\sqrt{3}+\\sqrt{2}}", 1.0, why="rationalised: exactly equal")
+acc(
+    "srd-03",
+    F,
+    "\\sqrt{3}-\\sqrt{2}",
+    "\\frac{1}{\\sqrt{3}+\\sqrt{2}}",
+    1.0,
+    why="rationalised: exactly equal",
+)
 acc("srd-04", F, "\\sqrt{2}+\\sqrt{3}", "\\sqrt{5+2\\sqrt{6}}", 1.0, why="denested: exactly equal")
 acc("srd-05", F, "\\sqrt{6}", "\\sqrt{2}\\sqrt{3}", 1.0)
 acc("srd-06", F, "\\sqrt{2}", "2^{1/2}", 1.0)
@@ -909,11 +1783,35 @@ acc("srd-07", F, "4", "8^{2/3}", 1.0)
 acc("srd-08", F, "-2", "\\sqrt[3]{-8}", 1.0, why="the real cube root, as school mathematics writes it")
 acc("srd-09", F, "2", "\\sqrt{-4}", 0.0, why="that is 2i")
 acc("srd-10", F, "-2", "\\sqrt{(-2)^2}", 0.0, why="that is 2")
-acc("srd-11", F, "10^6", "\\sqrt{10^{12}+1}", 0.0, accept=[0.0, None], why="exceeds 10^6 by 5e-7 (relative 5e-13)")
+acc(
+    "srd-11",
+    F,
+    "10^6",
+    "\\sqrt{10^{12}+1}",
+    0.0,
+    accept=[0.0, None],
+    why="exceeds 10^6 by 5e-7 (relative 5e-13)",
+)
 acc("srd-12", F, "10^{10}", "\\sqrt{10^{20}+1}", 0.0, accept=[0.0, None], why="10^20 + 1 is 10^20 in a float")
-acc("srd-13", F, "0", "\\sqrt{10^{30}+1}-10^{15}", 0.0, accept=[0.0, None], why="about 5e-16, not 0; 0 in a float")
+acc(
+    "srd-13",
+    F,
+    "0",
+    "\\sqrt{10^{30}+1}-10^{15}",
+    0.0,
+    accept=[0.0, None],
+    why="about 5e-16, not 0; 0 in a float",
+)
 acc("srd-14", F, "\\sqrt{2}+\\sqrt{3}", "\\sqrt{5}", 0.0)
-acc("srd-15", F, "\\sqrt{2}", "\\sqrt{2+10^{-20}}", 0.0, accept=[0.0, None], why="larger than sqrt 2; equal in a float")
+acc(
+    "srd-15",
+    F,
+    "\\sqrt{2}",
+    "\\sqrt{2+10^{-20}}",
+    0.0,
+    accept=[0.0, None],
+    why="larger than sqrt 2; equal in a float",
+)
 
 # --------------------------------------------------------------------------------------------------
 # undefined: indeterminate forms and undefined expressions are no value
@@ -985,17 +1883,52 @@ acc("lvn-07", F, "1, 2, 3", "6", 0.0, why="the sum of the list is not the list")
 # --------------------------------------------------------------------------------------------------
 F = "batch"
 B = THINK + "The final answer is $\\boxed{%s}$."
-case("bat-01", F, batch=True, completions=[B % "5", B % "5"], golds=["5", "6"], expects=[1.0, 0.0],
-     why="the same completion against different golds")
-case("bat-02", F, batch=True, completions=[B % "9^{9^{9^{9}}}", B % "5", B % "\\frac{24}{4}", B % "x^2+2x+1", B % "7"],
-     golds=["5", "5", "6", "(x+1)^2", "8"], expects=[0.0, 1.0, 1.0, 1.0, 0.0], accepts=[[0.0, None], [1.0], [1.0], [1.0], [0.0]],
-     why="a timeout, the fast path and math-verify in one call: each verdict in its row")
-case("bat-03", F, batch=True, completions=[B % "x^2+2x+1", B % "5", B % "x^2+2x+2", B % "5"],
-     golds=["(x+1)^2", "6", "(x+1)^2", "5"], expects=[1.0, 0.0, 0.0, 1.0], why="alternating verdicts stay in order")
-case("bat-04", F, batch=True, completions=[B % "12", B % "2"], golds=["12", "121"], expects=[1.0, 0.0],
-     why="a cache keyed on gold+answer without a separator would collide ('1212')")
-case("bat-05", F, batch=True, completions=[B % "5"] * 3, golds=["5", "", "5"], expects=[1.0, None, 1.0],
-     why="an unreadable gold in the middle of a batch gives None for its row only")
+case(
+    "bat-01",
+    F,
+    batch=True,
+    completions=[B % "5", B % "5"],
+    golds=["5", "6"],
+    expects=[1.0, 0.0],
+    why="the same completion against different golds",
+)
+case(
+    "bat-02",
+    F,
+    batch=True,
+    completions=[B % "9^{9^{9^{9}}}", B % "5", B % "\\frac{24}{4}", B % "x^2+2x+1", B % "7"],
+    golds=["5", "5", "6", "(x+1)^2", "8"],
+    expects=[0.0, 1.0, 1.0, 1.0, 0.0],
+    accepts=[[0.0, None], [1.0], [1.0], [1.0], [0.0]],
+    why="a timeout, the fast path and math-verify in one call: each verdict in its row",
+)
+case(
+    "bat-03",
+    F,
+    batch=True,
+    completions=[B % "x^2+2x+1", B % "5", B % "x^2+2x+2", B % "5"],
+    golds=["(x+1)^2", "6", "(x+1)^2", "5"],
+    expects=[1.0, 0.0, 0.0, 1.0],
+    why="alternating verdicts stay in order",
+)
+case(
+    "bat-04",
+    F,
+    batch=True,
+    completions=[B % "12", B % "2"],
+    golds=["12", "121"],
+    expects=[1.0, 0.0],
+    why="a cache keyed on gold+answer without a separator would collide ('1212')",
+)
+case(
+    "bat-05",
+    F,
+    batch=True,
+    completions=[B % "5"] * 3,
+    golds=["5", "", "5"],
+    expects=[1.0, None, 1.0],
+    why="an unreadable gold in the middle of a batch gives None for its row only",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1031,14 +1964,33 @@ acc("nmv-14", F, "5", "x = \\pm 5", 0.0, why="two values")
 # qualifiers: prose that bounds, negates or conditions a number is not a final answer
 # --------------------------------------------------------------------------------------------------
 F = "qualifiers"
-for n, text in enumerate([
-    "The answer is at least 5.", "The answer is at most 5.", "The answer is less than 5.",
-    "The answer is more than 5.", "The answer is 5. Or maybe 6.", "The answer is 5.\nWait, it might be 6.",
-    "The answer is 5, unless n is even.", "The answer is 5 (or possibly 6).", "The answer is between 5 and 6.",
-    "The answer is 5 to 6.", "The answer isn't 5.", "答案不是 5。", "La réponse n'est pas 5.",
-    "The answer is probably 5, but it could be 6.",
-], start=1):
-    case(f"qlf-{n:02d}", F, gold="5", summary=text, expect=0.0, why="a bound, a negation, a condition or a hedge")
+for n, text in enumerate(
+    [
+        "The answer is at least 5.",
+        "The answer is at most 5.",
+        "The answer is less than 5.",
+        "The answer is more than 5.",
+        "The answer is 5. Or maybe 6.",
+        "The answer is 5.\nWait, it might be 6.",
+        "The answer is 5, unless n is even.",
+        "The answer is 5 (or possibly 6).",
+        "The answer is between 5 and 6.",
+        "The answer is 5 to 6.",
+        "The answer isn't 5.",
+        "答案不是 5。",
+        "La réponse n'est pas 5.",
+        "The answer is probably 5, but it could be 6.",
+    ],
+    start=1,
+):
+    case(
+        f"qlf-{n:02d}",
+        F,
+        gold="5",
+        summary=text,
+        expect=0.0,
+        why="a bound, a negation, a condition or a hedge",
+    )
 case("qlf-15", F, gold="5", summary="The answer is not 6 but 5.", expect=1.0, why="states 5")
 case("qlf-16", F, gold="5", summary="The answer is 5, not 6.", expect=1.0, why="states 5")
 
@@ -1046,26 +1998,76 @@ case("qlf-16", F, gold="5", summary="The answer is 5, not 6.", expect=1.0, why="
 # after_box: statements after the last box (the threat model's rule A3: a statement after the box wins)
 # --------------------------------------------------------------------------------------------------
 F = "after_box"
-case("abx-01", F, gold="5", summary="The answer is $\\boxed{6}$. The answer is not 5.", expect=0.0, why="boxes 6, rejects 5")
-case("abx-02", F, gold="5", summary="The answer is $\\boxed{5}$. The answer is not 6.", expect=1.0, why="boxes 5, rejects 6")
+case(
+    "abx-01",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{6}$. The answer is not 5.",
+    expect=0.0,
+    why="boxes 6, rejects 5",
+)
+case(
+    "abx-02",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{5}$. The answer is not 6.",
+    expect=1.0,
+    why="boxes 5, rejects 6",
+)
 case("abx-03", F, gold="5", summary="The answer is $\\boxed{5}$. Check: $2+3=5$.", expect=1.0)
-case("abx-04", F, gold="6", summary="The answer is $\\boxed{5}$.\nFinal answer: probably 6, but I am not sure.", expect=0.0,
-     why="boxes 5, then a hedged 6")
+case(
+    "abx-04",
+    F,
+    gold="6",
+    summary="The answer is $\\boxed{5}$.\nFinal answer: probably 6, but I am not sure.",
+    expect=0.0,
+    why="boxes 5, then a hedged 6",
+)
 case("abx-05", F, gold="5", summary="$\\boxed{6}$\n\nThe answer is at least 5.", expect=0.0)
 case("abx-06", F, gold="5", summary="The answer is $\\boxed{5}$. That is the answer.", expect=1.0)
-case("abx-07", F, gold="5", summary="The answer is $\\boxed{5}$. (The answer is the same as in part (a).)", expect=1.0,
-     why="a later marker with no value does not undo the box")
-case("abx-08", F, gold="5", summary="**Final Answer**\n\nThe final answer is $\\boxed{5}$. I hope it is correct.", expect=1.0)
-case("abx-09", F, gold="5", summary="Final Answer: The final answer is $5$. I hope it is correct.", expect=1.0,
-     why="Minerva's answer sentence")
-case("abx-10", F, gold="5", summary="The answer is $\\boxed{5}$.\n\nThe answer is $\\boxed{5}$ because the answer is always positive.",
-     expect=1.0)
+case(
+    "abx-07",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{5}$. (The answer is the same as in part (a).)",
+    expect=1.0,
+    why="a later marker with no value does not undo the box",
+)
+case(
+    "abx-08",
+    F,
+    gold="5",
+    summary="**Final Answer**\n\nThe final answer is $\\boxed{5}$. I hope it is correct.",
+    expect=1.0,
+)
+case(
+    "abx-09",
+    F,
+    gold="5",
+    summary="Final Answer: The final answer is $5$. I hope it is correct.",
+    expect=1.0,
+    why="Minerva's answer sentence",
+)
+case(
+    "abx-10",
+    F,
+    gold="5",
+    summary="The answer is $\\boxed{5}$.\n\nThe answer is $\\boxed{5}$ because the answer is always positive.",
+    expect=1.0,
+)
 
 # --------------------------------------------------------------------------------------------------
 # decimal_rule: decimals against exact golds (the threat model's E3) and math-verify's 6-digit rounding
 # --------------------------------------------------------------------------------------------------
 F = "decimal_rule"
-acc("dec-01", F, "\\frac{1}{1024}", "0.000977", 0.0, why="1/1024 = 0.0009765625 terminates; 0.000977 is not it")
+acc(
+    "dec-01",
+    F,
+    "\\frac{1}{1024}",
+    "0.000977",
+    0.0,
+    why="1/1024 = 0.0009765625 terminates; 0.000977 is not it",
+)
 acc("dec-02", F, "2^{-20}", "0.000001", 0.0, why="2^-20 = 9.5367431640625e-7 terminates; not 1e-6")
 acc("dec-03", F, "\\frac{1}{3}", "0.333334", 0.0, why="1/3 is 0.333333 at six places")
 acc("dec-04", F, "\\pi", "3.1415926", 0.0, why="pi is 3.1415927 at seven places: a truncation")
@@ -1082,20 +2084,50 @@ acc("dec-10", F, "\\frac{1}{7}", "0.1428571", 1.0, why="E3: seven places, 1/7 ro
 F = "language"
 L = "language_consistency"
 _words = (EN * 2).split()
-_comments = "\n".join("# " + " ".join(_words[i:i + 3]) for i in range(0, len(_words), 3))
-case("lang-30", F, L, language="zh", completion="<think>\n我们来计算。\n```python\n" + _comments + "\nx = 1\n```\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose cut into three-word comments is still English prose")
-_strings = "\n".join('print("' + " ".join(_words[i:i + 3]) + '")' for i in range(0, len(_words), 3))
-case("lang-31", F, L, language="zh", completion="<think>\n我们来计算。\n```python\n" + _strings + "\n```\n</think>\n答案是 5。",
-     range=[0.0, 0.5], why="English prose cut into three-word strings is still English prose")
+_comments = "\n".join("# " + " ".join(_words[i : i + 3]) for i in range(0, len(_words), 3))
+case(
+    "lang-30",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n```python\n" + _comments + "\nx = 1\n```\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose cut into three-word comments is still English prose",
+)
+_strings = "\n".join('print("' + " ".join(_words[i : i + 3]) + '")' for i in range(0, len(_words), 3))
+case(
+    "lang-31",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们来计算。\n```python\n" + _strings + "\n```\n</think>\n答案是 5。",
+    range=[0.0, 0.5],
+    why="English prose cut into three-word strings is still English prose",
+)
 _zh = ZH * 2
-_zh_comments = "\n".join("# " + _zh[i:i + 7] for i in range(0, len(_zh), 7))
-case("lang-32", F, L, language="en", completion="<think>\nLet us compute.\n```python\n" + _zh_comments + "\nx = 1\n```\n</think>\nThe answer is 5.",
-     range=[0.0, 0.5], why="Chinese prose cut into seven-character comments is still Chinese prose")
+_zh_comments = "\n".join("# " + _zh[i : i + 7] for i in range(0, len(_zh), 7))
+case(
+    "lang-32",
+    F,
+    L,
+    language="en",
+    completion="<think>\nLet us compute.\n```python\n"
+    + _zh_comments
+    + "\nx = 1\n```\n</think>\nThe answer is 5.",
+    range=[0.0, 0.5],
+    why="Chinese prose cut into seven-character comments is still Chinese prose",
+)
 for n, cmd in enumerate(["textit", "textsf", "textnormal", "textup"], start=33):
     body = "$\\" + cmd + "{" + EN + "}$"
-    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
-         range=[0.0, 0.5], why=f"English prose in \\{cmd}{{}} in math")
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language="zh",
+        completion="<think>\n我们来计算。\n" + body + "\n" + body + "\n</think>\n答案是 5。",
+        range=[0.0, 0.5],
+        why=f"English prose in \\{cmd}{{}} in math",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1134,8 +2166,15 @@ acc("exc-14", F, "\\sqrt[3]{2}", "\\sqrt{2}", 0.0)
 acc("exc-15", F, "\\frac{22}{7}", "\\pi", 0.0)
 acc("exc-16", F, "\\frac{355}{113}", "\\pi", 0.0)
 acc("exc-17", F, "10^{50}", "\\sqrt{10^{100}+1}", 0.0, accept=[0.0, None], why="a float calls both 1e50")
-acc("exc-18", F, "\\frac{1}{2000000}", "\\sqrt{10^{12}+1}-10^{6}", 0.0, accept=[0.0, None],
-    why="1/(sqrt(10^12+1)+10^6) is just under 1/2000000")
+acc(
+    "exc-18",
+    F,
+    "\\frac{1}{2000000}",
+    "\\sqrt{10^{12}+1}-10^{6}",
+    0.0,
+    accept=[0.0, None],
+    why="1/(sqrt(10^12+1)+10^6) is just under 1/2000000",
+)
 acc("exc-19", F, "\\sqrt{2}+\\sqrt{3}+\\sqrt{5}+\\sqrt{7}", "\\sqrt{7}+\\sqrt{5}+\\sqrt{3}+\\sqrt{2}", 1.0)
 acc("exc-20", F, "\\sqrt{2}^{100}", "2^{50}", 1.0)
 
@@ -1177,16 +2216,35 @@ acc("mc-21", F, "\\textbf{(B)}\\ 27", "B", 1.0, why="the gold's letter")
 acc("mc-22", F, "\\textbf{(B)}\\ 27", "\\textbf{(C)}\\ 28", 0.0)
 acc("mc-23", F, "\\textbf{(B)}\\ 27", "C", 0.0)
 acc("mc-24", F, "\\textbf{(B)}\\ 27", "28", 0.0)
-acc("mc-25", F, "\\textbf{(B)}\\ 27", "\\textbf{(C)}\\ 27", 0.0, why="R2: a wrong letter is wrong whatever the value")
+acc(
+    "mc-25",
+    F,
+    "\\textbf{(B)}\\ 27",
+    "\\textbf{(C)}\\ 27",
+    0.0,
+    why="R2: a wrong letter is wrong whatever the value",
+)
 
 # --------------------------------------------------------------------------------------------------
 # more placement and collections
 # --------------------------------------------------------------------------------------------------
 F = "placement"
-case("place-21", F, gold="5", completion="<think></think>\n\nThe answer is $\\boxed{5}$.", expect=0.0,
-     why="threat model A1: an answer after an empty reasoning block scores 0")
-case("place-22", F, gold="5", completion="<think>\u3164</think>\n\nThe answer is $\\boxed{5}$.", expect=0.0,
-     why="the same with a reasoning of one invisible Hangul filler (A1 and R5 together)")
+case(
+    "place-21",
+    F,
+    gold="5",
+    completion="<think></think>\n\nThe answer is $\\boxed{5}$.",
+    expect=0.0,
+    why="threat model A1: an answer after an empty reasoning block scores 0",
+)
+case(
+    "place-22",
+    F,
+    gold="5",
+    completion="<think>\u3164</think>\n\nThe answer is $\\boxed{5}$.",
+    expect=0.0,
+    why="the same with a reasoning of one invisible Hangul filler (A1 and R5 together)",
+)
 F = "collections"
 acc("col-16", F, "(1,2),(3,4)", "(3,4),(1,2)", 1.0, why="a list of pairs has no order")
 acc("col-17", F, "(1,2),(3,4)", "(1,2)", 0.0, why="a pair missing")
@@ -1194,35 +2252,64 @@ acc("col-18", F, "(1,2),(3,4)", "(1,2,3,4)", 0.0, why="one 4-tuple is not two pa
 acc("col-19", F, "1, 2", "\\{1, 2\\}", 1.0, why="MATH's list of solutions as a set")
 acc("col-20", F, "(1,2),(3,4)", "(2,1),(4,3)", 0.0, why="each pair reversed")
 F = "gold_formats"
-acc("gld-12", F, "Janet earns 500 + 500 = 1,000 dollars.\n#### 1,000", "1000", 1.0, why="a GSM8K gold with a thousands separator")
+acc(
+    "gld-12",
+    F,
+    "Janet earns 500 + 500 = 1,000 dollars.\n#### 1,000",
+    "1000",
+    1.0,
+    why="a GSM8K gold with a thousands separator",
+)
 
 
 # --------------------------------------------------------------------------------------------------
 # more prose qualifiers: words that keep or change the stated value
 # --------------------------------------------------------------------------------------------------
 F = "qualifiers"
-for n, (text, gold, want, why) in enumerate([
-    ("The answer is 5 if we count from zero, otherwise 6.", "5", 0.0, "a conditional hedge"),
-    ("The answer is exactly 5.", "5", 1.0, "'exactly' keeps the value"),
-    ("The answer is indeed 5.", "5", 1.0, ""),
-    ("The answer is clearly 5.", "5", 1.0, ""),
-    ("The answer is therefore 5.", "5", 1.0, ""),
-    ("The answer is negative 5.", "5", 0.0, "negative 5 is -5"),
-    ("The answer is negative 5.", "-5", 1.0, "negative 5 is -5"),
-    ("The answer is minus 5.", "5", 0.0, "minus 5 is -5"),
-    ("The answer is 5 squared.", "5", 0.0, "25"),
-    ("The answer is five hundred.", "5", 0.0, "500"),
-    ("The answer is x = 5.", "5", 1.0, "a named value in prose"),
-], start=17):
+for n, (text, gold, want, why) in enumerate(
+    [
+        ("The answer is 5 if we count from zero, otherwise 6.", "5", 0.0, "a conditional hedge"),
+        ("The answer is exactly 5.", "5", 1.0, "'exactly' keeps the value"),
+        ("The answer is indeed 5.", "5", 1.0, ""),
+        ("The answer is clearly 5.", "5", 1.0, ""),
+        ("The answer is therefore 5.", "5", 1.0, ""),
+        ("The answer is negative 5.", "5", 0.0, "negative 5 is -5"),
+        ("The answer is negative 5.", "-5", 1.0, "negative 5 is -5"),
+        ("The answer is minus 5.", "5", 0.0, "minus 5 is -5"),
+        ("The answer is 5 squared.", "5", 0.0, "25"),
+        ("The answer is five hundred.", "5", 0.0, "500"),
+        ("The answer is x = 5.", "5", 1.0, "a named value in prose"),
+    ],
+    start=17,
+):
     case(f"qlf-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
 
 F = "invisible"
-for n, (ch, name) in enumerate([("\ufe0f", "variation selector 16"), ("\u2061", "function application"),
-                                ("\U0001d173", "musical symbol begin beam"), ("\u17b4", "Khmer vowel inherent AQ")], start=17):
-    case(f"inv-{n:02d}", F, "r1_zero_format", completion=f"<think>{ch}{ch}</think>\n<answer>5</answer>", expect=0.0,
-         why=f"reasoning of {name}s is empty")
-    case(f"inv-{n + 4:02d}", F, "think_summary_format", completion=f"<think>\nreasoning\n</think>\n{ch}", expect=0.0,
-         why=f"a summary of one {name} is empty")
+for n, (ch, name) in enumerate(
+    [
+        ("\ufe0f", "variation selector 16"),
+        ("\u2061", "function application"),
+        ("\U0001d173", "musical symbol begin beam"),
+        ("\u17b4", "Khmer vowel inherent AQ"),
+    ],
+    start=17,
+):
+    case(
+        f"inv-{n:02d}",
+        F,
+        "r1_zero_format",
+        completion=f"<think>{ch}{ch}</think>\n<answer>5</answer>",
+        expect=0.0,
+        why=f"reasoning of {name}s is empty",
+    )
+    case(
+        f"inv-{n + 4:02d}",
+        F,
+        "think_summary_format",
+        completion=f"<think>\nreasoning\n</think>\n{ch}",
+        expect=0.0,
+        why=f"a summary of one {name} is empty",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1232,30 +2319,75 @@ F = "language"
 L = "language_consistency"
 _zhline = "<think>\n我们来计算。\n"
 _tail = "\n</think>\n答案是 5。"
-for n, (body, why) in enumerate([
-    ("$\\text{" + EN.replace(" ", "~") + "}$", "words joined by ~ (a TeX space) inside \\text{}"),
-    ("$\\mathrm{" + EN.replace(" ", "\\,") + "}$", "words joined by \\, inside \\mathrm{}"),
-    ("$" + "\\ ".join("\\text{" + w + "}" for w in EN.split()) + "$", "one \\text{} per word"),
-    ("\n".join("% " + EN for _ in range(2)), "English prose in LaTeX % comments"),
-    ("$\\mathbf{" + EN.replace(" ", "\\ ") + "}$", "English prose in \\mathbf{}"),
-    ("$\\mathsf{" + EN.replace(" ", "\\ ") + "}$", "English prose in \\mathsf{}"),
-    ("$\\textsc{" + EN + "}$", "English prose in \\textsc{}"),
-    ("$\\textsl{" + EN + "}$", "English prose in \\textsl{}"),
-    ("".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in EN * 2), "English prose in full-width Latin letters"),
-    ("".join(chr(0x1D400 + ord(c) - 65) if "A" <= c <= "Z" else chr(0x1D41A + ord(c) - 97) if "a" <= c <= "z" else c for c in EN * 2),
-     "English prose in mathematical bold letters"),
-], start=37):
-    case(f"lang-{n}", F, L, language="zh", completion=_zhline + body + "\n" + body + _tail, range=[0.0, 0.5],
-         why=f"{why}: English a reader sees")
+for n, (body, why) in enumerate(
+    [
+        ("$\\text{" + EN.replace(" ", "~") + "}$", "words joined by ~ (a TeX space) inside \\text{}"),
+        ("$\\mathrm{" + EN.replace(" ", "\\,") + "}$", "words joined by \\, inside \\mathrm{}"),
+        ("$" + "\\ ".join("\\text{" + w + "}" for w in EN.split()) + "$", "one \\text{} per word"),
+        ("\n".join("% " + EN for _ in range(2)), "English prose in LaTeX % comments"),
+        ("$\\mathbf{" + EN.replace(" ", "\\ ") + "}$", "English prose in \\mathbf{}"),
+        ("$\\mathsf{" + EN.replace(" ", "\\ ") + "}$", "English prose in \\mathsf{}"),
+        ("$\\textsc{" + EN + "}$", "English prose in \\textsc{}"),
+        ("$\\textsl{" + EN + "}$", "English prose in \\textsl{}"),
+        (
+            "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in EN * 2),
+            "English prose in full-width Latin letters",
+        ),
+        (
+            "".join(
+                chr(0x1D400 + ord(c) - 65)
+                if "A" <= c <= "Z"
+                else chr(0x1D41A + ord(c) - 97)
+                if "a" <= c <= "z"
+                else c
+                for c in EN * 2
+            ),
+            "English prose in mathematical bold letters",
+        ),
+    ],
+    start=37,
+):
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language="zh",
+        completion=_zhline + body + "\n" + body + _tail,
+        range=[0.0, 0.5],
+        why=f"{why}: English a reader sees",
+    )
 TW = "我們先數紅蘋果，再數綠蘋果，最後把兩個數相加得到題目要求的答案。然後我們檢查結果是否正確，確認每一步都沒有錯誤。"
-case("lang-47", F, L, language="zh", completion="<think>\n" + TW * 2 + "\n</think>\n答案是 5。", range=[0.9, 1.0],
-     why="Traditional Chinese is Chinese")
-NAMES = ("By the theorem of Pythagoras and the formula of Euler, and following the ideas of Fibonacci, Gauss and "
-         "Descartes, we compute the total number of apples in the basket and check the answer twice. ")
-case("lang-48", F, L, language="en", completion="<think>\n" + NAMES * 2 + "\n</think>\nThe answer is 5.", range=[0.8, 1.0],
-     why="English that names mathematicians is English")
-case("lang-49", F, L, language="en", completion="<think>\n" + (EN * 2).upper() + "\n</think>\nThe answer is 5.", range=[0.9, 1.0],
-     why="English in capitals is English")
+case(
+    "lang-47",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n" + TW * 2 + "\n</think>\n答案是 5。",
+    range=[0.9, 1.0],
+    why="Traditional Chinese is Chinese",
+)
+NAMES = (
+    "By the theorem of Pythagoras and the formula of Euler, and following the ideas of Fibonacci, Gauss and "
+    "Descartes, we compute the total number of apples in the basket and check the answer twice. "
+)
+case(
+    "lang-48",
+    F,
+    L,
+    language="en",
+    completion="<think>\n" + NAMES * 2 + "\n</think>\nThe answer is 5.",
+    range=[0.8, 1.0],
+    why="English that names mathematicians is English",
+)
+case(
+    "lang-49",
+    F,
+    L,
+    language="en",
+    completion="<think>\n" + (EN * 2).upper() + "\n</think>\nThe answer is 5.",
+    range=[0.9, 1.0],
+    why="English in capitals is English",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1284,8 +2416,14 @@ acc("unt-05", F, "5\\text{ m/s}", "5\\text{ m/s}^2", 0.0, why="a speed is not an
 F = "decimal_rule"
 acc("dec-11", F, "\\frac{1}{3}", "0.333333000", 0.0, why="nine places: 1/3 is 0.333333333")
 acc("dec-12", F, "\\frac{2}{3}", "0.666666", 0.0, why="2/3 is 0.666667 at six places: a truncation")
-acc("dec-13", F, "\\pi", "3.141592653589793238462643383279", 0.0,
-    why="pi is ...383280 at 30 places (the next digit is 5): a truncation, equal in any float")
+acc(
+    "dec-13",
+    F,
+    "\\pi",
+    "3.141592653589793238462643383279",
+    0.0,
+    why="pi is ...383280 at 30 places (the next digit is 5): a truncation, equal in any float",
+)
 acc("dec-14", F, "\\pi", "3.141592653589793238462643383280", 1.0, why="rule E3: pi rounded at 30 places")
 
 
@@ -1293,15 +2431,25 @@ acc("dec-14", F, "\\pi", "3.141592653589793238462643383280", 1.0, why="rule E3: 
 # after_box: later sentences that restate or explain the boxed value
 # --------------------------------------------------------------------------------------------------
 F = "after_box"
-for n, text in enumerate([
-    "The answer is $\\boxed{5}$.\n\nAnswer: 5 (since 2 + 3 = 5)",
-    "The answer is $\\boxed{5}$.\n\nThe answer is 5, which is prime.",
-    "The answer is $\\boxed{5}$.\n\nThe answer is 5 because 10/2 = 5.",
-    "Therefore, the answer is $\\boxed{5}$, and the number of apples left is 3.",
-    "The answer is $\\boxed{5}$.\n\nWait, let me double-check. Yes.",
-    "The answer is $\\boxed{5}$.\n#### 5",
-], start=11):
-    case(f"abx-{n:02d}", F, gold="5", summary=text, expect=1.0, why="a later sentence restates or explains the boxed 5")
+for n, text in enumerate(
+    [
+        "The answer is $\\boxed{5}$.\n\nAnswer: 5 (since 2 + 3 = 5)",
+        "The answer is $\\boxed{5}$.\n\nThe answer is 5, which is prime.",
+        "The answer is $\\boxed{5}$.\n\nThe answer is 5 because 10/2 = 5.",
+        "Therefore, the answer is $\\boxed{5}$, and the number of apples left is 3.",
+        "The answer is $\\boxed{5}$.\n\nWait, let me double-check. Yes.",
+        "The answer is $\\boxed{5}$.\n#### 5",
+    ],
+    start=11,
+):
+    case(
+        f"abx-{n:02d}",
+        F,
+        gold="5",
+        summary=text,
+        expect=1.0,
+        why="a later sentence restates or explains the boxed 5",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1318,7 +2466,14 @@ acc("dsg-07", F, "\\$18.90", "18.9", 1.0)
 acc("dsg-08", F, "\\$18.90", "18.09", 0.0)
 acc("dsg-09", F, "\\text{Devon}", "\\text{Devon}", 1.0)
 acc("dsg-10", F, "\\text{Devon}", "\\text{Evan}", 0.0)
-acc("dsg-11", F, "(-\\infty,1]\\cup[2,\\infty)", "(-\\infty,1)\\cup(2,\\infty)", 0.0, why="open where the gold is closed")
+acc(
+    "dsg-11",
+    F,
+    "(-\\infty,1]\\cup[2,\\infty)",
+    "(-\\infty,1)\\cup(2,\\infty)",
+    0.0,
+    why="open where the gold is closed",
+)
 acc("dsg-12", F, "007", "7", 1.0)
 
 
@@ -1326,7 +2481,15 @@ acc("dsg-12", F, "007", "7", 1.0)
 # resource: exact values too big to build (an exact path must bound them, in the trainer process too)
 # --------------------------------------------------------------------------------------------------
 F = "resource"
-acc("res-21", F, "10^{10^{6}}", "10^{1000000}", 1.0, accept=[1.0, None], why="the same power of ten, a million-digit integer")
+acc(
+    "res-21",
+    F,
+    "10^{10^{6}}",
+    "10^{1000000}",
+    1.0,
+    accept=[1.0, None],
+    why="the same power of ten, a million-digit integer",
+)
 acc("res-22", F, "5", "2^{2^{30}}", 0.0, accept=W, why="a 1-gigabit integer")
 acc("res-23", F, "5", "2^{10^{9}}", 0.0, accept=W)
 acc("res-24", F, "5", "(2^{2^{20}})!", 0.0, accept=W)
@@ -1341,67 +2504,144 @@ acc("res-27", F, "5", "10^{10^{6}}", 0.0, accept=W)
 # --------------------------------------------------------------------------------------------------
 F = "language"
 L = "language_consistency"
-PT = ("Agora calculamos o número total de maçãs na cesta. Primeiro contamos as vermelhas, depois as verdes, "
-      "e finalmente somamos os dois números para obter a resposta que a pergunta pede. ")
-UK = ("Тепер ми обчислюємо загальну кількість яблук у кошику. Спочатку ми рахуємо червоні, потім зелені, "
-      "і нарешті додаємо обидва числа, щоб отримати відповідь, яку просить питання. ")
-RU = ("Теперь мы вычисляем общее количество яблок в корзине. Сначала мы считаем красные, затем зелёные, "
-      "и наконец складываем оба числа, чтобы получить ответ, который требует вопрос. ")
+PT = (
+    "Agora calculamos o número total de maçãs na cesta. Primeiro contamos as vermelhas, depois as verdes, "
+    "e finalmente somamos os dois números para obter a resposta que a pergunta pede. "
+)
+UK = (
+    "Тепер ми обчислюємо загальну кількість яблук у кошику. Спочатку ми рахуємо червоні, потім зелені, "
+    "і нарешті додаємо обидва числа, щоб отримати відповідь, яку просить питання. "
+)
+RU = (
+    "Теперь мы вычисляем общее количество яблок в корзине. Сначала мы считаем красные, затем зелёные, "
+    "и наконец складываем оба числа, чтобы получить ответ, который требует вопрос. "
+)
 JA2 = "まず赤いりんごの数を数えて、次に緑のりんごの数を数えます。最後に二つの数を足して、問題が求める答えを出します。"
-for n, (lang, text, rng, why) in enumerate([
-    ("es", PT, [0.0, 0.5], "Portuguese is not Spanish"),
-    ("ru", UK, [0.0, 0.5], "Ukrainian is not Russian"),
-    ("ja", ZH, [0.0, 0.5], "simplified Chinese without kana is not Japanese"),
-    ("ru", RU, [0.9, 1.0], "Russian (control)"),
-    ("ja", JA2, [0.9, 1.0], "Japanese (control)"),
-    ("fr", FR, [0.9, 1.0], "French (control)"),
-    ("de", DE, [0.9, 1.0], "German (control)"),
-    ("es", ES, [0.9, 1.0], "Spanish (control)"),
-], start=50):
-    case(f"lang-{n}", F, L, language=lang, completion="<think>\n" + text * 2 + "\n</think>\n5", range=rng, allow_none=True, why=why)
+for n, (lang, text, rng, why) in enumerate(
+    [
+        ("es", PT, [0.0, 0.5], "Portuguese is not Spanish"),
+        ("ru", UK, [0.0, 0.5], "Ukrainian is not Russian"),
+        ("ja", ZH, [0.0, 0.5], "simplified Chinese without kana is not Japanese"),
+        ("ru", RU, [0.9, 1.0], "Russian (control)"),
+        ("ja", JA2, [0.9, 1.0], "Japanese (control)"),
+        ("fr", FR, [0.9, 1.0], "French (control)"),
+        ("de", DE, [0.9, 1.0], "German (control)"),
+        ("es", ES, [0.9, 1.0], "Spanish (control)"),
+    ],
+    start=50,
+):
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language=lang,
+        completion="<think>\n" + text * 2 + "\n</think>\n5",
+        range=rng,
+        allow_none=True,
+        why=why,
+    )
 
 
 F = "format"
-case("fmt-31", F, "think_summary_format", completion="<think>\nreasoning\n</think>\n</answer>", expect=0.0,
-     why="threat model M1: the R1 layout has no answer tags; a lone closing tag is no summary")
-case("fmt-32", F, "think_summary_format", completion="<think>\nreasoning\n</think>\n<answer>5</answer>", expect=0.0,
-     why="threat model M1: the R1 layout has no answer tags")
-case("fmt-33", F, "r1_zero_format", completion="<think>\nreasoning\n</think>\n\n\n<answer>\n5\n</answer>", expect=1.0,
-     why="blank lines between the blocks are whitespace")
-case("fmt-34", F, "r1_zero_format", completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>",
-     prompts=["Solve it.\n"], expect=1.0, why="the control with a prompt that does not prefill")
-case("fmt-35", F, "r1_zero_format", completion="reasoning\n</think>\n<answer>\n5\n</answer>",
-     prompts=["Solve it.\n<think>\n"], expect=1.0, why="README: a <think> prefilled by the prompt is accepted")
-case("fmt-36", F, "r1_zero_format", completion="reasoning\n</think>\n<answer>\n5\n</answer>",
-     prompts=["Solve it.\n"], expect=0.0, why="no <think> in prompt or completion")
+case(
+    "fmt-31",
+    F,
+    "think_summary_format",
+    completion="<think>\nreasoning\n</think>\n</answer>",
+    expect=0.0,
+    why="threat model M1: the R1 layout has no answer tags; a lone closing tag is no summary",
+)
+case(
+    "fmt-32",
+    F,
+    "think_summary_format",
+    completion="<think>\nreasoning\n</think>\n<answer>5</answer>",
+    expect=0.0,
+    why="threat model M1: the R1 layout has no answer tags",
+)
+case(
+    "fmt-33",
+    F,
+    "r1_zero_format",
+    completion="<think>\nreasoning\n</think>\n\n\n<answer>\n5\n</answer>",
+    expect=1.0,
+    why="blank lines between the blocks are whitespace",
+)
+case(
+    "fmt-34",
+    F,
+    "r1_zero_format",
+    completion="<think>\nreasoning\n</think>\n<answer>\n5\n</answer>",
+    prompts=["Solve it.\n"],
+    expect=1.0,
+    why="the control with a prompt that does not prefill",
+)
+case(
+    "fmt-35",
+    F,
+    "r1_zero_format",
+    completion="reasoning\n</think>\n<answer>\n5\n</answer>",
+    prompts=["Solve it.\n<think>\n"],
+    expect=1.0,
+    why="README: a <think> prefilled by the prompt is accepted",
+)
+case(
+    "fmt-36",
+    F,
+    "r1_zero_format",
+    completion="reasoning\n</think>\n<answer>\n5\n</answer>",
+    prompts=["Solve it.\n"],
+    expect=0.0,
+    why="no <think> in prompt or completion",
+)
 
 
 # --------------------------------------------------------------------------------------------------
 # prose_numbers: where a prose answer's number ends (a decimal point is not a full stop)
 # --------------------------------------------------------------------------------------------------
 F = "prose_numbers"
-for n, (text, gold, want, why) in enumerate([
-    ("The answer is 2.5.", "2", 0.0, "2.5, not 2"),
-    ("The answer is 2.5.", "2.5", 1.0, ""),
-    ("The answer is 3.14159.", "3", 0.0, "not 3"),
-    ("The answer is 1,000.", "1000", 1.0, "a thousands separator"),
-    ("The answer is 1,000.", "1", 0.0, "one thousand, not one"),
-    ("The answer is 5/6.", "5", 0.0, "a fraction"),
-    ("The answer is -5.", "5", 0.0, "negative"),
-    ("The answer is 0.5 liters.", "0", 0.0, "one half"),
-    ("Die Antwort ist nicht 5.", "5", 0.0, "German: the answer is not 5"),
-    ("La respuesta no es 5.", "5", 0.0, "Spanish: the answer is not 5"),
-    ("Ответ: не 5.", "5", 0.0, "Russian: the answer is not 5"),
-], start=1):
+for n, (text, gold, want, why) in enumerate(
+    [
+        ("The answer is 2.5.", "2", 0.0, "2.5, not 2"),
+        ("The answer is 2.5.", "2.5", 1.0, ""),
+        ("The answer is 3.14159.", "3", 0.0, "not 3"),
+        ("The answer is 1,000.", "1000", 1.0, "a thousands separator"),
+        ("The answer is 1,000.", "1", 0.0, "one thousand, not one"),
+        ("The answer is 5/6.", "5", 0.0, "a fraction"),
+        ("The answer is -5.", "5", 0.0, "negative"),
+        ("The answer is 0.5 liters.", "0", 0.0, "one half"),
+        ("Die Antwort ist nicht 5.", "5", 0.0, "German: the answer is not 5"),
+        ("La respuesta no es 5.", "5", 0.0, "Spanish: the answer is not 5"),
+        ("Ответ: не 5.", "5", 0.0, "Russian: the answer is not 5"),
+    ],
+    start=1,
+):
     case(f"prn-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
 
 
-for n, (text, gold, want) in enumerate([
-    ("The answer is -5.", "-5", 1.0), ("Final answer: -5", "5", 0.0), ("Final answer: -5", "-5", 1.0),
-    ("#### -5", "5", 0.0), ("#### -5", "-5", 1.0), ("答案是 -5。", "5", 0.0), ("答案是 -5。", "-5", 1.0),
-    ("The answer is -5 apples.", "5", 0.0), ("The answer is -2.5.", "-2.5", 1.0), ("The answer is -1/2.", "-\\frac{1}{2}", 1.0),
-], start=12):
-    case(f"prn-{n:02d}", F, gold=gold, summary=text, expect=want, why="the minus sign of a prose answer is part of it")
+for n, (text, gold, want) in enumerate(
+    [
+        ("The answer is -5.", "-5", 1.0),
+        ("Final answer: -5", "5", 0.0),
+        ("Final answer: -5", "-5", 1.0),
+        ("#### -5", "5", 0.0),
+        ("#### -5", "-5", 1.0),
+        ("答案是 -5。", "5", 0.0),
+        ("答案是 -5。", "-5", 1.0),
+        ("The answer is -5 apples.", "5", 0.0),
+        ("The answer is -2.5.", "-2.5", 1.0),
+        ("The answer is -1/2.", "-\\frac{1}{2}", 1.0),
+    ],
+    start=12,
+):
+    case(
+        f"prn-{n:02d}",
+        F,
+        gold=gold,
+        summary=text,
+        expect=want,
+        why="the minus sign of a prose answer is part of it",
+    )
 
 
 # ==================================================================================================
@@ -1411,58 +2651,71 @@ for n, (text, gold, want) in enumerate([
 
 # qualifier synonyms and placements not in any short list (rule F9)
 F = "qualifiers_r2"
-for n, (text, gold, want, why) in enumerate([
-    ("The answer is no less than 5.", "5", 0.0, "a bound"),
-    ("The answer is no more than 5.", "5", 0.0, "a bound"),
-    ("The answer is greater than 5.", "5", 0.0, "a bound"),
-    ("The answer is fewer than 5.", "5", 0.0, "a bound"),
-    ("The answer is almost 5.", "5", 0.0, "almost 5 is not 5"),
-    ("The answer is nearly 5.", "5", 0.0, "nearly 5 is not 5"),
-    ("The answer is just under 5.", "5", 0.0, "below 5"),
-    ("The answer is slightly more than 5.", "5", 0.0, "above 5"),
-    ("The answer is roughly 5.", "5", 0.0, "F9: an estimate is not final"),
-    ("The answer is approximately 5.", "5", 0.0, "F9: an estimate is not final"),
-    ("The answer is anything but 5.", "5", 0.0, "a negation"),
-    ("The answer is certainly not 5.", "5", 0.0, "a negation after an adverb"),
-    ("The answer is never 5.", "5", 0.0, "a negation"),
-    ("The answer is not equal to 5.", "5", 0.0, "a negation"),
-    ("The answer is other than 5.", "5", 0.0, "a negation"),
-    ("The answer is not exactly 5.", "5", 0.0, "a negation"),
-    ("The answer can't be 5.", "5", 0.0, "a negation"),
-    ("The answer would be 5 if n were even.", "5", 0.0, "a condition"),
-    ("The answer is 5; alternatively, 6.", "5", 0.0, "a second answer"),
-    ("The answer is 5, though 6 is also possible.", "5", 0.0, "a second answer"),
-    ("The answer is 5. However, it could also be 6.", "5", 0.0, "a second answer"),
-    ("The answer is 5. Hmm, or is it 6?", "5", 0.0, "a second guess"),
-    ("The answer is 5 (maybe 6).", "5", 0.0, "a second guess"),
-    ("The answer is 5 or so.", "5", 0.0, "F9: an estimate"),
-    ("The answer is 5, give or take 1.", "5", 0.0, "an error bar"),
-    ("The answer is 5 plus or minus 1.", "5", 0.0, "an error bar"),
-    ("答案大约是 5。", "5", 0.0, "F9: an estimate (Chinese)"),
-    ("答案至少是 5。", "5", 0.0, "a bound (Chinese)"),
-    ("答案可能是 5，也可能是 6。", "5", 0.0, "two candidates (Chinese)"),
-    ("答案不是 5，是 6。", "5", 0.0, "a negation, then 6 (Chinese)"),
-    ("答案小于 5。", "5", 0.0, "a bound (Chinese)"),
-    ("La réponse est au moins 5.", "5", 0.0, "a bound (French)"),
-    ("La réponse est environ 5.", "5", 0.0, "F9: an estimate (French)"),
-    ("La réponse est 5 ou peut-être 6.", "5", 0.0, "two candidates (French)"),
-    ("Die Antwort ist mindestens 5.", "5", 0.0, "a bound (German)"),
-    ("Die Antwort ist ungefähr 5.", "5", 0.0, "F9: an estimate (German)"),
-    ("La respuesta es al menos 5.", "5", 0.0, "a bound (Spanish)"),
-    ("La respuesta es aproximadamente 5.", "5", 0.0, "F9: an estimate (Spanish)"),
-    ("Ответ: не меньше 5.", "5", 0.0, "a bound (Russian)"),
-    ("Ответ: примерно 5.", "5", 0.0, "F9: an estimate (Russian)"),
-    ("The answer is precisely 5.", "5", 1.0, "keeps the value"),
-    ("The answer is simply 5.", "5", 1.0, "keeps the value"),
-    ("The answer is still 5.", "5", 1.0, "keeps the value"),
-    ("The answer is 5, as expected.", "5", 1.0, "a remark"),
-    ("The answer is 5, and this is the only solution.", "5", 1.0, "a remark"),
-    ("The answer is 5, which is less than 6.", "5", 1.0, "a comparison about the stated value is a remark"),
-    ("The answer is 5, since at least one of them is odd.", "5", 1.0, "qualifier words inside the explanation"),
-    ("The answer is 5 (not 6).", "5", 1.0, "rejects 6"),
-    ("答案是 5，而不是 6。", "5", 1.0, "rejects 6 (Chinese)"),
-    ("The answer is 5, not 4 as one might think.", "5", 1.0, "rejects 4"),
-], start=1):
+for n, (text, gold, want, why) in enumerate(
+    [
+        ("The answer is no less than 5.", "5", 0.0, "a bound"),
+        ("The answer is no more than 5.", "5", 0.0, "a bound"),
+        ("The answer is greater than 5.", "5", 0.0, "a bound"),
+        ("The answer is fewer than 5.", "5", 0.0, "a bound"),
+        ("The answer is almost 5.", "5", 0.0, "almost 5 is not 5"),
+        ("The answer is nearly 5.", "5", 0.0, "nearly 5 is not 5"),
+        ("The answer is just under 5.", "5", 0.0, "below 5"),
+        ("The answer is slightly more than 5.", "5", 0.0, "above 5"),
+        ("The answer is roughly 5.", "5", 0.0, "F9: an estimate is not final"),
+        ("The answer is approximately 5.", "5", 0.0, "F9: an estimate is not final"),
+        ("The answer is anything but 5.", "5", 0.0, "a negation"),
+        ("The answer is certainly not 5.", "5", 0.0, "a negation after an adverb"),
+        ("The answer is never 5.", "5", 0.0, "a negation"),
+        ("The answer is not equal to 5.", "5", 0.0, "a negation"),
+        ("The answer is other than 5.", "5", 0.0, "a negation"),
+        ("The answer is not exactly 5.", "5", 0.0, "a negation"),
+        ("The answer can't be 5.", "5", 0.0, "a negation"),
+        ("The answer would be 5 if n were even.", "5", 0.0, "a condition"),
+        ("The answer is 5; alternatively, 6.", "5", 0.0, "a second answer"),
+        ("The answer is 5, though 6 is also possible.", "5", 0.0, "a second answer"),
+        ("The answer is 5. However, it could also be 6.", "5", 0.0, "a second answer"),
+        ("The answer is 5. Hmm, or is it 6?", "5", 0.0, "a second guess"),
+        ("The answer is 5 (maybe 6).", "5", 0.0, "a second guess"),
+        ("The answer is 5 or so.", "5", 0.0, "F9: an estimate"),
+        ("The answer is 5, give or take 1.", "5", 0.0, "an error bar"),
+        ("The answer is 5 plus or minus 1.", "5", 0.0, "an error bar"),
+        ("答案大约是 5。", "5", 0.0, "F9: an estimate (Chinese)"),
+        ("答案至少是 5。", "5", 0.0, "a bound (Chinese)"),
+        ("答案可能是 5，也可能是 6。", "5", 0.0, "two candidates (Chinese)"),
+        ("答案不是 5，是 6。", "5", 0.0, "a negation, then 6 (Chinese)"),
+        ("答案小于 5。", "5", 0.0, "a bound (Chinese)"),
+        ("La réponse est au moins 5.", "5", 0.0, "a bound (French)"),
+        ("La réponse est environ 5.", "5", 0.0, "F9: an estimate (French)"),
+        ("La réponse est 5 ou peut-être 6.", "5", 0.0, "two candidates (French)"),
+        ("Die Antwort ist mindestens 5.", "5", 0.0, "a bound (German)"),
+        ("Die Antwort ist ungefähr 5.", "5", 0.0, "F9: an estimate (German)"),
+        ("La respuesta es al menos 5.", "5", 0.0, "a bound (Spanish)"),
+        ("La respuesta es aproximadamente 5.", "5", 0.0, "F9: an estimate (Spanish)"),
+        ("Ответ: не меньше 5.", "5", 0.0, "a bound (Russian)"),
+        ("Ответ: примерно 5.", "5", 0.0, "F9: an estimate (Russian)"),
+        ("The answer is precisely 5.", "5", 1.0, "keeps the value"),
+        ("The answer is simply 5.", "5", 1.0, "keeps the value"),
+        ("The answer is still 5.", "5", 1.0, "keeps the value"),
+        ("The answer is 5, as expected.", "5", 1.0, "a remark"),
+        ("The answer is 5, and this is the only solution.", "5", 1.0, "a remark"),
+        (
+            "The answer is 5, which is less than 6.",
+            "5",
+            1.0,
+            "a comparison about the stated value is a remark",
+        ),
+        (
+            "The answer is 5, since at least one of them is odd.",
+            "5",
+            1.0,
+            "qualifier words inside the explanation",
+        ),
+        ("The answer is 5 (not 6).", "5", 1.0, "rejects 6"),
+        ("答案是 5，而不是 6。", "5", 1.0, "rejects 6 (Chinese)"),
+        ("The answer is 5, not 4 as one might think.", "5", 1.0, "rejects 4"),
+    ],
+    start=1,
+):
     case(f"q2-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
 
 # named values in lists of solutions (rule F10)
@@ -1488,28 +2741,54 @@ acc("bp-12", F, "10^{10^{6}}", "5^{10^{6}}\\cdot 2^{10^{6}}", 1.0, accept=BP)
 
 # Greek case beyond the letters first reported (rule E9)
 F = "greek_letters"
-for n, (g, a) in enumerate([("\\omega", "\\Omega"), ("\\lambda", "\\Lambda"), ("\\xi", "\\Xi"), ("\\psi", "\\Psi"),
-                            ("\\upsilon", "\\Upsilon"), ("\\Omega", "\\omega")], start=8):
+for n, (g, a) in enumerate(
+    [
+        ("\\omega", "\\Omega"),
+        ("\\lambda", "\\Lambda"),
+        ("\\xi", "\\Xi"),
+        ("\\psi", "\\Psi"),
+        ("\\upsilon", "\\Upsilon"),
+        ("\\Omega", "\\omega"),
+    ],
+    start=8,
+):
     acc(f"grk-{n:02d}", F, g, a, 0.0, why="a different letter")
 
 # presentation commands beyond the ones first reported (rule R8), and what must not be dropped with them
 F = "presentation_r2"
-for n, (box, gold, want, why) in enumerate([
-    ("\\bm{5}", "5", 1.0, "bold"), ("\\boldsymbol{5}", "5", 1.0, "bold"), ("\\textit{5}", "5", 1.0, "italic"),
-    ("\\emph{5}", "5", 1.0, "emphasis"), ("\\huge 5", "5", 1.0, "size"), ("\\Large 5", "5", 1.0, "size"),
-    ("{\\bf 5}", "5", 1.0, "old-style bold"), ("{\\rm 5}", "5", 1.0, "old-style roman"),
-    ("\\kern1em 5", "5", 1.0, "a kern"), ("\\mkern3mu 5", "5", 1.0, "a math kern"), ("\\enspace 5", "5", 1.0, "a space"),
-    ("\\qquad 5", "5", 1.0, "a space"), ("\\mathstrut 5", "5", 1.0, "an invisible strut"), ("\\smash{5}", "5", 1.0, "smash"),
-    ("\\colorbox{yellow}{5}", "5", 1.0, "a coloured box"), ("\\bbox[yellow]{5}", "5", 1.0, "MathJax's bbox"),
-    ("\\style{color:red}{5}", "5", 1.0, "MathJax's style"),
-    ("\\phantom{-}5", "5", 1.0, "an invisible minus"), ("\\phantom{-}5", "-5", 0.0, "the minus is invisible"),
-    ("\\textcolor{red}{-}5", "5", 0.0, "a red minus is a minus"), ("\\textcolor{red}{-}5", "-5", 1.0, "a red minus is a minus"),
-    ("\\color{red}{-5}", "5", 0.0, "a red -5 is -5"),
-    ("\\hspace{5pt}6", "6", 1.0, "a space of 5pt"), ("\\hspace{5pt}6", "56", 0.0, "the 5 is a length, not a digit"),
-    ("\\kern 5pt 6", "56", 0.0, "the 5 is a length"),
-    ("1^{\\text{st}}", "1", 1.0, "an ordinal"), ("22^{\\text{nd}}", "22", 1.0, "an ordinal"),
-    ("\\underline{\\textbf{6}}", "5", 0.0, "6 however it is dressed"),
-], start=1):
+for n, (box, gold, want, why) in enumerate(
+    [
+        ("\\bm{5}", "5", 1.0, "bold"),
+        ("\\boldsymbol{5}", "5", 1.0, "bold"),
+        ("\\textit{5}", "5", 1.0, "italic"),
+        ("\\emph{5}", "5", 1.0, "emphasis"),
+        ("\\huge 5", "5", 1.0, "size"),
+        ("\\Large 5", "5", 1.0, "size"),
+        ("{\\bf 5}", "5", 1.0, "old-style bold"),
+        ("{\\rm 5}", "5", 1.0, "old-style roman"),
+        ("\\kern1em 5", "5", 1.0, "a kern"),
+        ("\\mkern3mu 5", "5", 1.0, "a math kern"),
+        ("\\enspace 5", "5", 1.0, "a space"),
+        ("\\qquad 5", "5", 1.0, "a space"),
+        ("\\mathstrut 5", "5", 1.0, "an invisible strut"),
+        ("\\smash{5}", "5", 1.0, "smash"),
+        ("\\colorbox{yellow}{5}", "5", 1.0, "a coloured box"),
+        ("\\bbox[yellow]{5}", "5", 1.0, "MathJax's bbox"),
+        ("\\style{color:red}{5}", "5", 1.0, "MathJax's style"),
+        ("\\phantom{-}5", "5", 1.0, "an invisible minus"),
+        ("\\phantom{-}5", "-5", 0.0, "the minus is invisible"),
+        ("\\textcolor{red}{-}5", "5", 0.0, "a red minus is a minus"),
+        ("\\textcolor{red}{-}5", "-5", 1.0, "a red minus is a minus"),
+        ("\\color{red}{-5}", "5", 0.0, "a red -5 is -5"),
+        ("\\hspace{5pt}6", "6", 1.0, "a space of 5pt"),
+        ("\\hspace{5pt}6", "56", 0.0, "the 5 is a length, not a digit"),
+        ("\\kern 5pt 6", "56", 0.0, "the 5 is a length"),
+        ("1^{\\text{st}}", "1", 1.0, "an ordinal"),
+        ("22^{\\text{nd}}", "22", 1.0, "an ordinal"),
+        ("\\underline{\\textbf{6}}", "5", 0.0, "6 however it is dressed"),
+    ],
+    start=1,
+):
     acc(f"pr2-{n:02d}", F, gold, box, want, why=why)
 
 # undefined control words that are not Greek (rule R9 generalised: TeX reads them as undefined)
@@ -1523,20 +2802,39 @@ acc("spc-12", F, "\\pi x", "\\pix", 0.0, why="\\pix is an undefined control sequ
 F = "language"
 L = "language_consistency"
 _w = (EN * 2).split()
+
+
 def _cut(prefix, suffix="", k=3):
-    return "\n".join(prefix + " ".join(_w[i:i + k]) + suffix for i in range(0, len(_w), k))
-for n, (body, why) in enumerate([
-    ("```lua\n" + _cut("-- ") + "\nlocal x = 1\n```", "Lua comments"),
-    ("```c\n" + _cut("/* ", " */") + "\nint x = 1;\n```", "C block comments"),
-    ("```matlab\n" + _cut("% ") + "\nx = 1;\n```", "MATLAB comments"),
-    ("```lisp\n" + _cut(";; ") + "\n(setq x 1)\n```", "Lisp comments"),
-    ("```js\n" + _cut("// ") + "\nlet x = 1;\n```", "JavaScript comments"),
-    ("```python\n" + "\n".join(f"s{i} = '{' '.join(_w[i:i + 3])}'" for i in range(0, len(_w), 3)) + "\n```", "single-quoted strings"),
-    ("<pre>\n" + EN + "\n" + EN + "\n</pre>", "an HTML <pre> block"),
-    ("\n".join("    " + EN for _ in range(2)), "a markdown indented code block"),
-], start=58):
-    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。", range=[0.0, 0.5],
-         why=f"English prose in {why}, cut under the sentence threshold or outside a fence")
+    return "\n".join(prefix + " ".join(_w[i : i + k]) + suffix for i in range(0, len(_w), k))
+
+
+for n, (body, why) in enumerate(
+    [
+        ("```lua\n" + _cut("-- ") + "\nlocal x = 1\n```", "Lua comments"),
+        ("```c\n" + _cut("/* ", " */") + "\nint x = 1;\n```", "C block comments"),
+        ("```matlab\n" + _cut("% ") + "\nx = 1;\n```", "MATLAB comments"),
+        ("```lisp\n" + _cut(";; ") + "\n(setq x 1)\n```", "Lisp comments"),
+        ("```js\n" + _cut("// ") + "\nlet x = 1;\n```", "JavaScript comments"),
+        (
+            "```python\n"
+            + "\n".join(f"s{i} = '{' '.join(_w[i : i + 3])}'" for i in range(0, len(_w), 3))
+            + "\n```",
+            "single-quoted strings",
+        ),
+        ("<pre>\n" + EN + "\n" + EN + "\n</pre>", "an HTML <pre> block"),
+        ("\n".join("    " + EN for _ in range(2)), "a markdown indented code block"),
+    ],
+    start=58,
+):
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language="zh",
+        completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。",
+        range=[0.0, 0.5],
+        why=f"English prose in {why}, cut under the sentence threshold or outside a fence",
+    )
 
 
 # ==================================================================================================
@@ -1544,75 +2842,124 @@ for n, (body, why) in enumerate([
 # presentation, undefined control words, comment syntaxes, disjunctions against a list gold, units
 # ==================================================================================================
 F = "qualifiers_r3"
-for n, (text, gold, want, why) in enumerate([
-    ("The answer is 5 thousand.", "5000", 1.0, "5 thousand is 5000"),
-    ("The answer is five.", "5", 1.0, "a number word"),
-    ("The answer is 5 and 6.", "5", 0.0, "two values"),
-    ("The answer is 5 — no wait, 6.", "5", 0.0, "a correction to 6"),
-    ("The answer is 5, or rather 6.", "5", 0.0, "a correction to 6"),
-    ("The answer is 5, i.e. 6 - 1.", "5", 1.0, "an explanation"),
-    ("The answer is 5 = 2 + 3.", "5", 1.0, "an explanation"),
-    ("The answer is 5, unlike the 6 we found before.", "5", 1.0, "a rejected earlier value"),
-    ("The answer is 5, if not 6.", "5", 0.0, "'if not 6' hedges toward 6"),
-    ("The answer is 5; 6 is wrong.", "5", 1.0, "rejects 6"),
-    ("The answer is 5; 6 is also right.", "5", 0.0, "a second answer"),
-    ("The answer is 5 or possibly 6.", "5", 0.0, "a second answer"),
-    ("I believe the answer is 5, but 6 is also plausible.", "5", 0.0, "a second answer"),
-    ("The answer is 5. Actually, no: it is 6.", "5", 0.0, "a correction to 6"),
-    ("The answer is 5. Alternatively, the answer is 6.", "5", 0.0, "a second answer"),
-    ("The answer is at minimum 5.", "5", 0.0, "a bound"),
-    ("The answer is upwards of 5.", "5", 0.0, "a bound"),
-    ("The answer is below 5.", "5", 0.0, "a bound"),
-    ("The answer exceeds 5.", "5", 0.0, "a bound"),
-    ("The answer is not quite 5.", "5", 0.0, "a negation"),
-    ("The answer is hardly 5.", "5", 0.0, "a negation"),
-    ("答案绝不是 5。", "5", 0.0, "a negation (Chinese)"),
-    ("答案或许是 5。", "5", 0.0, "maybe 5 (Chinese): an estimate"),
-    ("答案是 5 左右。", "5", 0.0, "about 5 (Chinese)"),
-    ("La réponse n'est certainement pas 5.", "5", 0.0, "a negation (French)"),
-], start=1):
+for n, (text, gold, want, why) in enumerate(
+    [
+        ("The answer is 5 thousand.", "5000", 1.0, "5 thousand is 5000"),
+        ("The answer is five.", "5", 1.0, "a number word"),
+        ("The answer is 5 and 6.", "5", 0.0, "two values"),
+        ("The answer is 5 — no wait, 6.", "5", 0.0, "a correction to 6"),
+        ("The answer is 5, or rather 6.", "5", 0.0, "a correction to 6"),
+        ("The answer is 5, i.e. 6 - 1.", "5", 1.0, "an explanation"),
+        ("The answer is 5 = 2 + 3.", "5", 1.0, "an explanation"),
+        ("The answer is 5, unlike the 6 we found before.", "5", 1.0, "a rejected earlier value"),
+        ("The answer is 5, if not 6.", "5", 0.0, "'if not 6' hedges toward 6"),
+        ("The answer is 5; 6 is wrong.", "5", 1.0, "rejects 6"),
+        ("The answer is 5; 6 is also right.", "5", 0.0, "a second answer"),
+        ("The answer is 5 or possibly 6.", "5", 0.0, "a second answer"),
+        ("I believe the answer is 5, but 6 is also plausible.", "5", 0.0, "a second answer"),
+        ("The answer is 5. Actually, no: it is 6.", "5", 0.0, "a correction to 6"),
+        ("The answer is 5. Alternatively, the answer is 6.", "5", 0.0, "a second answer"),
+        ("The answer is at minimum 5.", "5", 0.0, "a bound"),
+        ("The answer is upwards of 5.", "5", 0.0, "a bound"),
+        ("The answer is below 5.", "5", 0.0, "a bound"),
+        ("The answer exceeds 5.", "5", 0.0, "a bound"),
+        ("The answer is not quite 5.", "5", 0.0, "a negation"),
+        ("The answer is hardly 5.", "5", 0.0, "a negation"),
+        ("答案绝不是 5。", "5", 0.0, "a negation (Chinese)"),
+        ("答案或许是 5。", "5", 0.0, "maybe 5 (Chinese): an estimate"),
+        ("答案是 5 左右。", "5", 0.0, "about 5 (Chinese)"),
+        ("La réponse n'est certainement pas 5.", "5", 0.0, "a negation (French)"),
+    ],
+    start=1,
+):
     case(f"q3-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
 
 F = "presentation_r3"
-for n, (box, gold, want, why) in enumerate([
-    ("\\pmb{5}", "5", 1.0, "poor man's bold"), ("\\mathsf{5}", "5", 1.0, "sans serif"), ("\\mathtt{5}", "5", 1.0, "typewriter"),
-    ("\\small 5", "5", 1.0, "size"), ("\\footnotesize 5", "5", 1.0, "size"), ("\\normalsize 5", "5", 1.0, "size"),
-    ("\\strut 5", "5", 1.0, "an invisible strut"), ("\\raisebox{1pt}{5}", "5", 1.0, "raised"),
-    ("\\rule{0pt}{1em}5", "5", 1.0, "an invisible rule"), ("\\:5", "5", 1.0, "a medium space"), ("\\>5", "5", 1.0, "a medium space"),
-    ("\\ 5", "5", 1.0, "a control space"), ("~5", "5", 1.0, "a tie"),
-    ("\\color[HTML]{FF0000}5", "5", 1.0, "a colour with a model"), ("\\textcolor[rgb]{1,0,0}{5}", "5", 1.0, "a colour with a model"),
-    ("\\raisebox{1pt}{-}5", "5", 0.0, "a raised minus is a minus"), ("\\rule{5pt}{1pt}6", "56", 0.0, "the 5 is a length"),
-    ("\\hspace*{5mm}6", "56", 0.0, "the 5 is a length"), ("\\vphantom{\\frac{1}{2}}6", "6", 1.0, "an invisible strut"),
-    ("\\textcolor[rgb]{1,0,0}{5}", "1", 0.0, "the colour's numbers are not the answer"),
-], start=1):
+for n, (box, gold, want, why) in enumerate(
+    [
+        ("\\pmb{5}", "5", 1.0, "poor man's bold"),
+        ("\\mathsf{5}", "5", 1.0, "sans serif"),
+        ("\\mathtt{5}", "5", 1.0, "typewriter"),
+        ("\\small 5", "5", 1.0, "size"),
+        ("\\footnotesize 5", "5", 1.0, "size"),
+        ("\\normalsize 5", "5", 1.0, "size"),
+        ("\\strut 5", "5", 1.0, "an invisible strut"),
+        ("\\raisebox{1pt}{5}", "5", 1.0, "raised"),
+        ("\\rule{0pt}{1em}5", "5", 1.0, "an invisible rule"),
+        ("\\:5", "5", 1.0, "a medium space"),
+        ("\\>5", "5", 1.0, "a medium space"),
+        ("\\ 5", "5", 1.0, "a control space"),
+        ("~5", "5", 1.0, "a tie"),
+        ("\\color[HTML]{FF0000}5", "5", 1.0, "a colour with a model"),
+        ("\\textcolor[rgb]{1,0,0}{5}", "5", 1.0, "a colour with a model"),
+        ("\\raisebox{1pt}{-}5", "5", 0.0, "a raised minus is a minus"),
+        ("\\rule{5pt}{1pt}6", "56", 0.0, "the 5 is a length"),
+        ("\\hspace*{5mm}6", "56", 0.0, "the 5 is a length"),
+        ("\\vphantom{\\frac{1}{2}}6", "6", 1.0, "an invisible strut"),
+        ("\\textcolor[rgb]{1,0,0}{5}", "1", 0.0, "the colour's numbers are not the answer"),
+    ],
+    start=1,
+):
     acc(f"pr3-{n:02d}", F, gold, box, want, why=why)
 
 F = "spacing"
-for n, (gold, box) in enumerate([("\\cos x", "\\cosx"), ("\\tan x", "\\tanx"), ("\\log x", "\\logx"), ("\\exp x", "\\expx"),
-                                 ("\\frac{a}{b}", "\\fracab"), ("\\infty", "\\infinity")], start=13):
+for n, (gold, box) in enumerate(
+    [
+        ("\\cos x", "\\cosx"),
+        ("\\tan x", "\\tanx"),
+        ("\\log x", "\\logx"),
+        ("\\exp x", "\\expx"),
+        ("\\frac{a}{b}", "\\fracab"),
+        ("\\infty", "\\infinity"),
+    ],
+    start=13,
+):
     acc(f"spc-{n}", F, gold, box, 0.0, why=f"{box} is an undefined control sequence")
 
 F = "language"
 L = "language_consistency"
-for n, (body, why) in enumerate([
-    ("```haskell\n" + _cut("{- ", " -}") + "\nx = 1\n```", "Haskell comments"),
-    ("```ocaml\n" + _cut("(* ", " *)") + "\nlet x = 1\n```", "OCaml comments"),
-    ("```html\n" + _cut("<!-- ", " -->") + "\n<p>1</p>\n```", "HTML comments in a fence"),
-    ("```fortran\n" + _cut("! ") + "\nx = 1\n```", "Fortran comments"),
-    ("```vb\n" + _cut("' ") + "\nDim x = 1\n```", "Visual Basic comments"),
-    ("```bat\n" + _cut("REM ") + "\nset x=1\n```", "batch REM comments"),
-    ("```sql\n" + _cut("-- ") + "\nSELECT 1;\n```", "SQL comments"),
-    ("```r\n" + _cut("# ") + "\nx <- 1\n```", "R comments"),
-], start=66):
-    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。", range=[0.0, 0.5],
-         why=f"English prose in {why}, cut into three-word lines")
+for n, (body, why) in enumerate(
+    [
+        ("```haskell\n" + _cut("{- ", " -}") + "\nx = 1\n```", "Haskell comments"),
+        ("```ocaml\n" + _cut("(* ", " *)") + "\nlet x = 1\n```", "OCaml comments"),
+        ("```html\n" + _cut("<!-- ", " -->") + "\n<p>1</p>\n```", "HTML comments in a fence"),
+        ("```fortran\n" + _cut("! ") + "\nx = 1\n```", "Fortran comments"),
+        ("```vb\n" + _cut("' ") + "\nDim x = 1\n```", "Visual Basic comments"),
+        ("```bat\n" + _cut("REM ") + "\nset x=1\n```", "batch REM comments"),
+        ("```sql\n" + _cut("-- ") + "\nSELECT 1;\n```", "SQL comments"),
+        ("```r\n" + _cut("# ") + "\nx <- 1\n```", "R comments"),
+    ],
+    start=66,
+):
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language="zh",
+        completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。",
+        range=[0.0, 0.5],
+        why=f"English prose in {why}, cut into three-word lines",
+    )
 
 F = "disjunction_list_gold"
-acc("dlg-01", F, "1, 2", "x = 1 \\text{ or } x = 2", 1.0, why="both solutions: against a list gold this is the list")
+acc(
+    "dlg-01",
+    F,
+    "1, 2",
+    "x = 1 \\text{ or } x = 2",
+    1.0,
+    why="both solutions: against a list gold this is the list",
+)
 acc("dlg-02", F, "1, 2", "x = 1 \\vee x = 2", 1.0, why="both solutions")
 acc("dlg-03", F, "1, 2", "x = 1 \\text{ or } x = 3", 0.0, why="a wrong solution")
 acc("dlg-04", F, "1, 2", "x = 1", 0.0, why="one solution missing")
-case("dlg-05", F, gold="1, 2", summary="The solutions are $x = 1$ and $x = 2$, so the answer is $\\boxed{1, 2}$.", expect=1.0)
+case(
+    "dlg-05",
+    F,
+    gold="1, 2",
+    summary="The solutions are $x = 1$ and $x = 2$, so the answer is $\\boxed{1, 2}$.",
+    expect=1.0,
+)
 
 F = "big_powers"
 acc("bp-13", F, "4^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}", 1.0, accept=BP)
@@ -1630,11 +2977,25 @@ acc("ur3-05", F, "50\\%", "5 \\text{ percent}", 0.0)
 acc("ur3-06", F, "50\\%", "50\\text{\\%}", 1.0)
 
 F = "invisible"
-for n, (ch, name) in enumerate([("\U000e0100", "variation selector 17"), ("\u180b", "Mongolian free variation selector"),
-                                ("\ufff9", "interlinear annotation anchor"), ("\U0001bca0", "shorthand format letter overlap"),
-                                ("\u2063", "invisible separator"), ("\u2064", "invisible plus")], start=25):
-    case(f"inv-{n:02d}", F, "think_summary_format", completion=f"<think>{ch}</think>\nThe answer is 5.", expect=0.0,
-         why=f"reasoning of one {name} is empty")
+for n, (ch, name) in enumerate(
+    [
+        ("\U000e0100", "variation selector 17"),
+        ("\u180b", "Mongolian free variation selector"),
+        ("\ufff9", "interlinear annotation anchor"),
+        ("\U0001bca0", "shorthand format letter overlap"),
+        ("\u2063", "invisible separator"),
+        ("\u2064", "invisible plus"),
+    ],
+    start=25,
+):
+    case(
+        f"inv-{n:02d}",
+        F,
+        "think_summary_format",
+        completion=f"<think>{ch}</think>\nThe answer is 5.",
+        expect=0.0,
+        why=f"reasoning of one {name} is empty",
+    )
 
 
 # ==================================================================================================
@@ -1646,48 +3007,121 @@ acc("gdj-02", F, "5 \\text{ or } 6", "6 \\text{ or } 5", 1.0, why="the same disj
 acc("gdj-03", F, "5 \\text{ or } 6", "5", 0.0, why="half of the gold")
 acc("gdj-04", F, "5 \\text{ or } 6", "5 \\text{ or } 7", 0.0)
 F = "hedge_sets"
-case("hdg-16", F, gold="5", summary="The answer is " + " ".join(f"$\\boxed{{{k}}}$" for k in range(1, 101)) + ".", expect=0.0,
-     why="a hundred boxes are a hedge")
+case(
+    "hdg-16",
+    F,
+    gold="5",
+    summary="The answer is " + " ".join(f"$\\boxed{{{k}}}$" for k in range(1, 101)) + ".",
+    expect=0.0,
+    why="a hundred boxes are a hedge",
+)
 F = "line_endings"
-case("crlf-01", F, "r1_zero_format", completion="<think>\r\nreasoning\r\n</think>\r\n<answer>\r\n5\r\n</answer>", expect=1.0,
-     why="Windows line endings")
-case("crlf-02", F, gold="5", completion="<think>\r\nreasoning\r\n</think>\r\n<answer>\r\n5\r\n</answer>", expect=1.0,
-     why="Windows line endings")
-case("crlf-03", F, "think_summary_format", completion="<think>\r\nreasoning\r\n</think>\r\n\r\nThe answer is 5.", expect=1.0,
-     why="Windows line endings")
-case("crlf-04", F, gold="5", completion="<think>\r\nreasoning\r\n</think>\r\n\r\nThe answer is $\\boxed{5}$.\r\n", expect=1.0,
-     why="Windows line endings")
-case("crlf-05", F, "think_summary_format", completion="<think>\r\nreasoning\r\n</think>\r\n\r\n", expect=0.0,
-     why="an empty summary with Windows line endings")
+case(
+    "crlf-01",
+    F,
+    "r1_zero_format",
+    completion="<think>\r\nreasoning\r\n</think>\r\n<answer>\r\n5\r\n</answer>",
+    expect=1.0,
+    why="Windows line endings",
+)
+case(
+    "crlf-02",
+    F,
+    gold="5",
+    completion="<think>\r\nreasoning\r\n</think>\r\n<answer>\r\n5\r\n</answer>",
+    expect=1.0,
+    why="Windows line endings",
+)
+case(
+    "crlf-03",
+    F,
+    "think_summary_format",
+    completion="<think>\r\nreasoning\r\n</think>\r\n\r\nThe answer is 5.",
+    expect=1.0,
+    why="Windows line endings",
+)
+case(
+    "crlf-04",
+    F,
+    gold="5",
+    completion="<think>\r\nreasoning\r\n</think>\r\n\r\nThe answer is $\\boxed{5}$.\r\n",
+    expect=1.0,
+    why="Windows line endings",
+)
+case(
+    "crlf-05",
+    F,
+    "think_summary_format",
+    completion="<think>\r\nreasoning\r\n</think>\r\n\r\n",
+    expect=0.0,
+    why="an empty summary with Windows line endings",
+)
 F = "language"
 L = "language_consistency"
-case("lang-74", F, L, language="zh",
-     completion="<think>\n我们使用 Fibonacci 数列来计算。根据 Euler 公式，我们先求出每一项，再把它们相加，最后检查结果是否正确。"
-                "然后我们再验证一次，确认每一步都没有错误，所以答案是正确的。\n</think>\n答案是 5。",
-     range=[0.8, 1.0], why="Chinese reasoning naming two mathematicians is Chinese")
-case("lang-75", F, L, language="zh",
-     completion="<think>\n我们定义分段函数 $f(x) = 1 \\text{ if } x > 0 \\text{ and } f(x) = 0 \\text{ otherwise}$。"
-                "我们先数红苹果，再数绿苹果，最后把两个数相加得到题目要求的答案。然后我们检查结果是否正确，确认每一步都没有错误。\n</think>\n答案是 5。",
-     range=[0.8, 1.0], why="Chinese reasoning with a formula's condition words is Chinese")
-case("lang-76", F, L, language="en",
-     completion="<think>\n" + EN + "We have $5\\text{个}$ red apples and $3\\text{个}$ green ones. " + EN + "\n</think>\nThe answer is 8.",
-     range=[0.8, 1.0], why="English reasoning with two Chinese measure words in math is English")
+case(
+    "lang-74",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们使用 Fibonacci 数列来计算。根据 Euler 公式，我们先求出每一项，再把它们相加，最后检查结果是否正确。"
+    "然后我们再验证一次，确认每一步都没有错误，所以答案是正确的。\n</think>\n答案是 5。",
+    range=[0.8, 1.0],
+    why="Chinese reasoning naming two mathematicians is Chinese",
+)
+case(
+    "lang-75",
+    F,
+    L,
+    language="zh",
+    completion="<think>\n我们定义分段函数 $f(x) = 1 \\text{ if } x > 0 \\text{ and } f(x) = 0 \\text{ otherwise}$。"
+    "我们先数红苹果，再数绿苹果，最后把两个数相加得到题目要求的答案。然后我们检查结果是否正确，确认每一步都没有错误。\n</think>\n答案是 5。",
+    range=[0.8, 1.0],
+    why="Chinese reasoning with a formula's condition words is Chinese",
+)
+case(
+    "lang-76",
+    F,
+    L,
+    language="en",
+    completion="<think>\n"
+    + EN
+    + "We have $5\\text{个}$ red apples and $3\\text{个}$ green ones. "
+    + EN
+    + "\n</think>\nThe answer is 8.",
+    range=[0.8, 1.0],
+    why="English reasoning with two Chinese measure words in math is English",
+)
 
 
 # words after a number that change its value, beyond the first list (rule R1's exclusions)
 F = "unit_word_tricks"
-for n, (box, gold, want, why) in enumerate([
-    ("5 \\text{ cubed}", "5", 0.0, "125"), ("5\\text{ to the power } 2", "5", 0.0, "25"), ("5 \\text{ factorial}", "5", 0.0, "120"),
-    ("5\\text{ over } 6", "5", 0.0, "5/6"), ("5\\text{ divided by } 2", "5", 0.0, "2.5"), ("5\\text{ plus } 1", "5", 0.0, "6"),
-    ("5\\text{ fifths}", "5", 0.0, "1"), ("5\\text{ tenths}", "5", 0.0, "0.5"), ("5\\text{ point } 2", "5", 0.0, "5.2"),
-    ("5\\text{ hundred and six}", "5", 0.0, "506"), ("5\\text{ billion}", "5000000000", 1.0, "five billion"),
-    ("5 \\text{ cm} - 1\\text{ cm}", "5", 0.0, "4 cm"),
-], start=13):
+for n, (box, gold, want, why) in enumerate(
+    [
+        ("5 \\text{ cubed}", "5", 0.0, "125"),
+        ("5\\text{ to the power } 2", "5", 0.0, "25"),
+        ("5 \\text{ factorial}", "5", 0.0, "120"),
+        ("5\\text{ over } 6", "5", 0.0, "5/6"),
+        ("5\\text{ divided by } 2", "5", 0.0, "2.5"),
+        ("5\\text{ plus } 1", "5", 0.0, "6"),
+        ("5\\text{ fifths}", "5", 0.0, "1"),
+        ("5\\text{ tenths}", "5", 0.0, "0.5"),
+        ("5\\text{ point } 2", "5", 0.0, "5.2"),
+        ("5\\text{ hundred and six}", "5", 0.0, "506"),
+        ("5\\text{ billion}", "5000000000", 1.0, "five billion"),
+        ("5 \\text{ cm} - 1\\text{ cm}", "5", 0.0, "4 cm"),
+    ],
+    start=13,
+):
     acc(f"uwt-{n:02d}", F, gold, box, want, why=why)
 F = "qualifiers_r3"
-for n, (text, want, why) in enumerate([
-    ("The answer is 5 cubed.", 0.0, "125"), ("The answer is 5 factorial.", 0.0, "120"), ("The answer is 5 over 6.", 0.0, "5/6"),
-], start=26):
+for n, (text, want, why) in enumerate(
+    [
+        ("The answer is 5 cubed.", 0.0, "125"),
+        ("The answer is 5 factorial.", 0.0, "120"),
+        ("The answer is 5 over 6.", 0.0, "5/6"),
+    ],
+    start=26,
+):
     case(f"q3-{n:02d}", F, gold="5", summary=text, expect=want, why=why)
 
 
@@ -1695,64 +3129,95 @@ for n, (text, want, why) in enumerate([
 # Round 5 (against fd9cf5e, where rounds 1-4 all pass): fresh shapes of each rule, in several languages
 # ==================================================================================================
 F = "qualifiers_r5"
-for n, (text, gold, want, why) in enumerate([
-    ("The answer is 5, which is more than 4.", "5", 1.0, "a remark about the stated value"),
-    ("The answer is 5, and not 6.", "5", 1.0, "rejects 6"),
-    ("The answer is 5 rather than 6.", "5", 1.0, "rejects 6"),
-    ("The answer is 5 instead of 6.", "5", 1.0, "rejects 6"),
-    ("The answer is 6 rather than 5.", "5", 0.0, "states 6"),
-    ("The answer is 6 instead of 5.", "5", 0.0, "states 6"),
-    ("The answer is 5 as opposed to 6.", "5", 1.0, "rejects 6"),
-    ("The answer is 5 at most.", "5", 0.0, "a bound after the value"),
-    ("The answer is 5 at least.", "5", 0.0, "a bound after the value"),
-    ("The answer is 5 or fewer.", "5", 0.0, "a bound"),
-    ("The answer is 5 or higher.", "5", 0.0, "a bound"),
-    ("The answer is 5-ish.", "5", 0.0, "F9: an estimate"),
-    ("The answer is around 5.", "5", 0.0, "F9: an estimate"),
-    ("The answer is somewhere between 4 and 6.", "5", 0.0, "a range"),
-    ("答案是 5，不是 4。", "5", 1.0, "rejects 4 (Chinese)"),
-    ("答案超过 5。", "5", 0.0, "exceeds 5 (Chinese)"),
-    ("答案接近 5。", "5", 0.0, "close to 5 (Chinese)"),
-    ("La réponse est 5, pas 6.", "5", 1.0, "rejects 6 (French)"),
-    ("La réponse est plus de 5.", "5", 0.0, "more than 5 (French)"),
-    ("Die Antwort ist 5, nicht 6.", "5", 1.0, "rejects 6 (German)"),
-    ("Die Antwort ist mehr als 5.", "5", 0.0, "more than 5 (German)"),
-    ("La respuesta es 5, no 6.", "5", 1.0, "rejects 6 (Spanish)"),
-    ("La respuesta es más de 5.", "5", 0.0, "more than 5 (Spanish)"),
-    ("Ответ: 5, а не 6.", "5", 1.0, "rejects 6 (Russian)"),
-    ("Ответ: больше 5.", "5", 0.0, "more than 5 (Russian)"),
-], start=1):
+for n, (text, gold, want, why) in enumerate(
+    [
+        ("The answer is 5, which is more than 4.", "5", 1.0, "a remark about the stated value"),
+        ("The answer is 5, and not 6.", "5", 1.0, "rejects 6"),
+        ("The answer is 5 rather than 6.", "5", 1.0, "rejects 6"),
+        ("The answer is 5 instead of 6.", "5", 1.0, "rejects 6"),
+        ("The answer is 6 rather than 5.", "5", 0.0, "states 6"),
+        ("The answer is 6 instead of 5.", "5", 0.0, "states 6"),
+        ("The answer is 5 as opposed to 6.", "5", 1.0, "rejects 6"),
+        ("The answer is 5 at most.", "5", 0.0, "a bound after the value"),
+        ("The answer is 5 at least.", "5", 0.0, "a bound after the value"),
+        ("The answer is 5 or fewer.", "5", 0.0, "a bound"),
+        ("The answer is 5 or higher.", "5", 0.0, "a bound"),
+        ("The answer is 5-ish.", "5", 0.0, "F9: an estimate"),
+        ("The answer is around 5.", "5", 0.0, "F9: an estimate"),
+        ("The answer is somewhere between 4 and 6.", "5", 0.0, "a range"),
+        ("答案是 5，不是 4。", "5", 1.0, "rejects 4 (Chinese)"),
+        ("答案超过 5。", "5", 0.0, "exceeds 5 (Chinese)"),
+        ("答案接近 5。", "5", 0.0, "close to 5 (Chinese)"),
+        ("La réponse est 5, pas 6.", "5", 1.0, "rejects 6 (French)"),
+        ("La réponse est plus de 5.", "5", 0.0, "more than 5 (French)"),
+        ("Die Antwort ist 5, nicht 6.", "5", 1.0, "rejects 6 (German)"),
+        ("Die Antwort ist mehr als 5.", "5", 0.0, "more than 5 (German)"),
+        ("La respuesta es 5, no 6.", "5", 1.0, "rejects 6 (Spanish)"),
+        ("La respuesta es más de 5.", "5", 0.0, "more than 5 (Spanish)"),
+        ("Ответ: 5, а не 6.", "5", 1.0, "rejects 6 (Russian)"),
+        ("Ответ: больше 5.", "5", 0.0, "more than 5 (Russian)"),
+    ],
+    start=1,
+):
     case(f"q5-{n:02d}", F, gold=gold, summary=text, expect=want, why=why)
 
 F = "presentation_r5"
-for n, (box, gold, want, why) in enumerate([
-    ("\\textsf{5}", "5", 1.0, "sans serif"), ("\\textsc{5}", "5", 1.0, "small caps"), ("\\textnormal{5}", "5", 1.0, "normal"),
-    ("\\textrm{5}", "5", 1.0, "roman"), ("\\hbox{5}", "5", 1.0, "a box"), ("\\fcolorbox{red}{white}{5}", "5", 1.0, "a framed colour box"),
-    ("\\boxed{\\color{blue}5}", "5", 1.0, "nested"), ("\\phantom{6}\\color{red}5", "5", 1.0, "invisible 6, red 5"),
-    ("\\color{red}\\phantom{-}5", "-5", 0.0, "the minus is invisible"), ("\\scriptscriptstyle 5", "5", 1.0, "style"),
-    ("\\big( 5 \\big)", "5", 1.0, "sized parentheses"), ("\\Bigl(5\\Bigr)", "5", 1.0, "sized parentheses"),
-    ("\\hskip 1em 5", "5", 1.0, "a skip"), ("\\hskip 5pt 6", "56", 0.0, "the 5 is a length"),
-    ("\\textcolor{white}{6}", "6", 1.0, "a white 6 is still the text 6"),
-], start=1):
+for n, (box, gold, want, why) in enumerate(
+    [
+        ("\\textsf{5}", "5", 1.0, "sans serif"),
+        ("\\textsc{5}", "5", 1.0, "small caps"),
+        ("\\textnormal{5}", "5", 1.0, "normal"),
+        ("\\textrm{5}", "5", 1.0, "roman"),
+        ("\\hbox{5}", "5", 1.0, "a box"),
+        ("\\fcolorbox{red}{white}{5}", "5", 1.0, "a framed colour box"),
+        ("\\boxed{\\color{blue}5}", "5", 1.0, "nested"),
+        ("\\phantom{6}\\color{red}5", "5", 1.0, "invisible 6, red 5"),
+        ("\\color{red}\\phantom{-}5", "-5", 0.0, "the minus is invisible"),
+        ("\\scriptscriptstyle 5", "5", 1.0, "style"),
+        ("\\big( 5 \\big)", "5", 1.0, "sized parentheses"),
+        ("\\Bigl(5\\Bigr)", "5", 1.0, "sized parentheses"),
+        ("\\hskip 1em 5", "5", 1.0, "a skip"),
+        ("\\hskip 5pt 6", "56", 0.0, "the 5 is a length"),
+        ("\\textcolor{white}{6}", "6", 1.0, "a white 6 is still the text 6"),
+    ],
+    start=1,
+):
     acc(f"pr5-{n:02d}", F, gold, box, want, why=why)
 
 F = "spacing"
-for n, (gold, box) in enumerate([("\\arcsin x", "\\arcsinx"), ("\\sinh x", "\\sinhx"), ("\\det A", "\\detA"),
-                                 ("\\infty", "\\infinite")], start=19):
+for n, (gold, box) in enumerate(
+    [("\\arcsin x", "\\arcsinx"), ("\\sinh x", "\\sinhx"), ("\\det A", "\\detA"), ("\\infty", "\\infinite")],
+    start=19,
+):
     acc(f"spc-{n}", F, gold, box, 0.0, why=f"{box} is an undefined control sequence")
 
 F = "language"
 L = "language_consistency"
-for n, (body, why) in enumerate([
-    ("```julia\n" + _cut("#= ", " =#") + "\nx = 1\n```", "Julia block comments"),
-    ("```powershell\n" + _cut("<# ", " #>") + "\n$x = 1\n```", "PowerShell block comments"),
-    ("```tex\n" + _cut("% ") + "\n\\def\\x{1}\n```", "TeX comments in a fence"),
-    ("```ruby\n=begin\n" + _cut("") + "\n=end\nx = 1\n```", "a Ruby =begin block"),
-    ("```python\n" + "s = " + " + ".join("'" + " ".join(_w[i:i + 2]) + " '" for i in range(0, len(_w), 2)) + "\n```",
-     "two-word strings concatenated"),
-], start=77):
-    case(f"lang-{n}", F, L, language="zh", completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。", range=[0.0, 0.5],
-         why=f"English prose in {why}")
+for n, (body, why) in enumerate(
+    [
+        ("```julia\n" + _cut("#= ", " =#") + "\nx = 1\n```", "Julia block comments"),
+        ("```powershell\n" + _cut("<# ", " #>") + "\n$x = 1\n```", "PowerShell block comments"),
+        ("```tex\n" + _cut("% ") + "\n\\def\\x{1}\n```", "TeX comments in a fence"),
+        ("```ruby\n=begin\n" + _cut("") + "\n=end\nx = 1\n```", "a Ruby =begin block"),
+        (
+            "```python\n"
+            + "s = "
+            + " + ".join("'" + " ".join(_w[i : i + 2]) + " '" for i in range(0, len(_w), 2))
+            + "\n```",
+            "two-word strings concatenated",
+        ),
+    ],
+    start=77,
+):
+    case(
+        f"lang-{n}",
+        F,
+        L,
+        language="zh",
+        completion="<think>\n我们来计算。\n" + body + "\n</think>\n答案是 5。",
+        range=[0.0, 0.5],
+        why=f"English prose in {why}",
+    )
 
 F = "big_powers"
 acc("bp-18", F, "8^{10^{6}}", "2^{10^{6}}\\cdot 2^{10^{6}}\\cdot 2^{10^{6}}", 1.0, accept=BP)

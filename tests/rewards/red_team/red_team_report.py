@@ -73,7 +73,9 @@ def main(selected: list[str]) -> int:
             ok = isinstance(got, list) and all(g in a for g, a in zip(got, accepts))
             want = repr(c["expects"])
         elif "range" in c:
-            ok = (got is None and c.get("allow_none")) or (isinstance(got, float) and c["range"][0] <= got <= c["range"][1])
+            ok = (got is None and c.get("allow_none")) or (
+                isinstance(got, float) and c["range"][0] <= got <= c["range"][1]
+            )
             want = f"in {c['range']}"
         elif "accept" in c:
             ok, want = got in c["accept"], " or ".join(map(repr, c["accept"]))

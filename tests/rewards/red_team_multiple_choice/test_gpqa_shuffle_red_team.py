@@ -42,7 +42,9 @@ def test_gold_letter_points_at_the_correct_text(seed):
     for i, p in enumerate(gpqa_problems(rows(), shuffle_seed=seed)):
         assert p.answer in "ABCD"
         assert p.choices[ord(p.answer) - ord("A")] == f"right {i}"
-        assert sorted(p.choices) == sorted([f"right {i}", f"wrong one {i}", f"wrong two {i}", f"wrong three {i}"])
+        assert sorted(p.choices) == sorted(
+            [f"right {i}", f"wrong one {i}", f"wrong two {i}", f"wrong three {i}"]
+        )
 
 
 def test_always_A_is_not_paid():
@@ -53,7 +55,9 @@ def test_always_A_is_not_paid():
     assert min(letters.values()) >= 25, letters  # 49.5 expected each; 25 is four standard deviations below
     problems = gpqa_problems(rows(), shuffle_seed=0)
     always_a = multiple_choice_reward(
-        ["<think>x</think>\nAnswer: A"] * N, solution=[p.answer for p in problems], choices=[list(p.choices) for p in problems]
+        ["<think>x</think>\nAnswer: A"] * N,
+        solution=[p.answer for p in problems],
+        choices=[list(p.choices) for p in problems],
     )
     assert sum(always_a) == letters["A"] < N / 2
 
@@ -89,14 +93,18 @@ def test_order_does_not_depend_on_the_python_hash_seed():
     outs = []
     for hash_seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hash_seed)
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         outs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     assert outs[0] == outs[1]
 
 
 def test_shuffled_options_is_deterministic_and_keyed():
-    assert shuffled_options("r", ["w1", "w2", "w3"], 5, "k") == shuffled_options("r", ["w1", "w2", "w3"], 5, "k")
+    assert shuffled_options("r", ["w1", "w2", "w3"], 5, "k") == shuffled_options(
+        "r", ["w1", "w2", "w3"], 5, "k"
+    )
     orders = {tuple(shuffled_options("r", ["w1", "w2", "w3"], 5, f"k{i}")[0]) for i in range(60)}
     assert len(orders) >= 12  # 24 orders exist; keys must not collapse onto one
 
@@ -115,12 +123,16 @@ def test_reward_reads_shuffled_letters_and_texts():
     problems = gpqa_problems(rows(40), shuffle_seed=0)
     gold = [p.answer for p in problems]
     choices = [p.choices for p in problems]  # a tuple, as the benchmark holds it
-    by_letter = multiple_choice_reward([f"<think>x</think>\nAnswer: {g}" for g in gold], solution=gold, choices=choices)
+    by_letter = multiple_choice_reward(
+        [f"<think>x</think>\nAnswer: {g}" for g in gold], solution=gold, choices=choices
+    )
     by_text = multiple_choice_reward(
         [f"<think>x</think>\nThe answer is right {i}." for i in range(40)], solution=gold, choices=choices
     )
     wrong = multiple_choice_reward(
-        [f"<think>x</think>\nAnswer: {'B' if g == 'A' else 'A'}" for g in gold], solution=gold, choices=choices
+        [f"<think>x</think>\nAnswer: {'B' if g == 'A' else 'A'}" for g in gold],
+        solution=gold,
+        choices=choices,
     )
     assert by_letter == [1.0] * 40
     assert by_text == [1.0] * 40
@@ -128,8 +140,16 @@ def test_reward_reads_shuffled_letters_and_texts():
 
 
 def test_whitespace_in_the_csv_does_not_break_the_gold():
-    row = {"Question": " Q\n", "Correct Answer": " 4\n", "Incorrect Answer 1": "3 ", "Incorrect Answer 2": "5",
-           "Incorrect Answer 3": "14", "Record ID": "ws"}
+    row = {
+        "Question": " Q\n",
+        "Correct Answer": " 4\n",
+        "Incorrect Answer 1": "3 ",
+        "Incorrect Answer 2": "5",
+        "Incorrect Answer 3": "14",
+        "Record ID": "ws",
+    }
     p = gpqa_problems([row], shuffle_seed=0)[0]
     assert p.choices[ord(p.answer) - ord("A")].strip() == "4"
-    assert multiple_choice_reward(["<think>x</think>\nThe answer is 4."], solution=[p.answer], choices=[p.choices]) == [1.0]
+    assert multiple_choice_reward(
+        ["<think>x</think>\nThe answer is 4."], solution=[p.answer], choices=[p.choices]
+    ) == [1.0]

@@ -42,8 +42,12 @@ def test_verdict(row):
 
 
 def _layout(row: dict) -> tuple:
-    return (bool(row.get("fallback")), row.get("gold_column", "solution"), row.get("choices_column", "choices"),
-            row["choices"] is None)
+    return (
+        bool(row.get("fallback")),
+        row.get("gold_column", "solution"),
+        row.get("choices_column", "choices"),
+        row["choices"] is None,
+    )
 
 
 def test_batch_equals_rows_one_by_one():

@@ -304,8 +304,9 @@ def _copycat_row() -> tuple[str, int, int]:
             # OPEN: a timing channel through the host's page cache between programs run one after another on
             # a worker; no syscall filter closes it (docs/code-reward-threat-model.md, residual risks). Not
             # strict: timing noise can make the copycat miss, which proves nothing.
-            marks=pytest.mark.xfail(reason="open residual risk: page-cache timing channel between programs",
-                                    strict=False),
+            marks=pytest.mark.xfail(
+                reason="open residual risk: page-cache timing channel between programs", strict=False
+            ),
         ),
         (
             "RT-XPROG-6 the zygote's reaped-children fault count",
