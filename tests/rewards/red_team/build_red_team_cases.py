@@ -27,6 +27,8 @@ CASES: list[dict] = []
 
 
 def case(cid: str, family: str, reward: str = "accuracy", why: str = "", **fields) -> None:
+    if fields.get("accept", "") is None:  # no alternative verdicts: the one ``expect`` holds
+        del fields["accept"]
     CASES.append({"id": cid, "family": family, "reward": reward, "why": why, **fields})
 
 
@@ -3189,7 +3191,16 @@ for n, (gold, box) in enumerate(
     [("\\arcsin x", "\\arcsinx"), ("\\sinh x", "\\sinhx"), ("\\det A", "\\detA"), ("\\infty", "\\infinite")],
     start=19,
 ):
-    acc(f"spc-{n}", F, gold, box, 0.0, why=f"{box} is an undefined control sequence")
+    acc(
+        f"spc-{n}",
+        F,
+        gold,
+        box,
+        0.0,
+        accept=[0.0, None] if box == "\\detA" else None,
+        why=f"{box} is an undefined control sequence"
+        + (" (None if the gold is unreadable)" if box == "\\detA" else ""),
+    )
 
 F = "language"
 L = "language_consistency"
@@ -3226,6 +3237,57 @@ acc("bp-20", F, "2^{10^{6}}", "\\frac{4^{10^{6}}}{2^{10^{6}}}", 1.0, accept=BP)
 acc("bp-21", F, "2^{10^{6}}", "\\sqrt{4^{10^{6}}}", 1.0, accept=BP)
 acc("bp-22", F, "1", "\\frac{4^{10^{6}}}{3^{10^{6}}}", 0.0, accept=W)
 acc("bp-23", F, "2^{500000}", "(2^{10^{6}})^{1/2}", 1.0, accept=BP)
+
+
+# ==================================================================================================
+# Round 6 (against f45de07): more prose shapes and languages, presentation, undefined control words
+# ==================================================================================================
+F = "qualifiers_r6"
+for n, (text, want, why) in enumerate(
+    [
+        ("The answer is 5 tops.", 0.0, "at most 5"),
+        ("The answer is a little over 5.", 0.0, "above 5"),
+        ("The answer is well above 5.", 0.0, "above 5"),
+        ("The answer is 5 at the very least.", 0.0, "a bound"),
+        ("The answer is no fewer than 5.", 0.0, "a bound"),
+        ("The answer must be 5.", 1.0, "states 5"),
+        ("Thus the answer: 5.", 1.0, "states 5"),
+        ("The correct answer is 5.", 1.0, "states 5"),
+        ("La risposta è almeno 5.", 0.0, "at least 5 (Italian)"),
+        ("La risposta è 5.", 1.0, "Italian"),
+        ("A resposta é pelo menos 5.", 0.0, "at least 5 (Portuguese)"),
+        ("A resposta é 5.", 1.0, "Portuguese"),
+        ("答えは少なくとも5です。", 0.0, "at least 5 (Japanese)"),
+        ("答えは5です。", 1.0, "Japanese"),
+        ("정답은 최소 5입니다.", 0.0, "at least 5 (Korean)"),
+        ("정답은 5입니다.", 1.0, "Korean"),
+    ],
+    start=1,
+):
+    case(f"q6-{n:02d}", F, gold="5", summary=text, expect=want, why=why)
+F = "presentation_r6"
+for n, (box, want, why) in enumerate(
+    [
+        ("\\mathnormal{5}", 1.0, "normal math font"),
+        ("\\displaystyle{\\color{red}{5}}", 1.0, "style and colour"),
+        ("\\text{\\textbf{5}}", 1.0, "bold text"),
+        ("\\mathord{5}", 1.0, "an ordinary atom"),
+        ("\\textup{5}", 1.0, "upright"),
+    ],
+    start=1,
+):
+    acc(f"pr6-{n:02d}", F, "5", box, want, why=why)
+F = "spacing"
+acc(
+    "spc-23",
+    F,
+    "\\partial x",
+    "\\partialx",
+    0.0,
+    accept=[0.0, None],
+    why="\\partialx is an undefined control sequence (None if the gold is unreadable)",
+)
+acc("spc-24", F, "\\nabla f", "\\nablaf", 0.0, why="\\nablaf is an undefined control sequence")
 
 
 def _main() -> None:
