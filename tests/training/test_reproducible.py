@@ -41,7 +41,7 @@ stages:
       k: 2
       eval_steps: 3
       max_new_tokens: 16
-      format: r1_zero
+      layout: r1_zero
     args:
       reward_routing: true
       preference_last_steps: 3

@@ -113,7 +113,7 @@ class FormatFilter(_CompletionFilter):
 @dataclass(frozen=True)
 class LanguageMixingFilter(_CompletionFilter):
     """Drop reasoning that mixes languages: R1's language consistency (the share of the reasoning's
-    words in the target language, :func:`trl_r1.rewards.language.language_consistency`) below
+    words in the target language, :func:`trl_r1.text.language.language_consistency`) below
     ``min_consistency``.
 
     The target language is ``row["language"]``, else ``language``, else the language of the

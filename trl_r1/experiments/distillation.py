@@ -50,6 +50,7 @@ from trl_r1.experiments.generalization import (
     experiment_main,
     treatment_curve,
 )
+from trl_r1.experiments.generalization import make_parser as experiment_parser
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,12 @@ def rejection_sampled_traces(
     dropped = [json.loads(line) for line in (out / "dropped.jsonl").read_text().splitlines()]
     tokens = sum(r["num_tokens"] for r in kept) + sum(r["num_tokens"] or 0 for r in dropped)
     return {
-        "rows": [{"prompt": r["prompt"], "completion": r["completion"]} for r in kept],
+        # an empty completion is no trace to learn from (and no SFT row: the data checks refuse it)
+        "rows": [
+            {"prompt": r["prompt"], "completion": r["completion"]}
+            for r in kept
+            if str(r["completion"]).strip()
+        ],
         "generated": report["generated"],
         "kept": report["kept"],
         "generated_tokens": tokens,
@@ -219,7 +225,10 @@ def run_seed(
     own = rejection_sampled_traces(cfg, cold, rl_data, out / "self_traces", seed)
     own_rows = own["rows"]
     random.Random(seed).shuffle(own_rows)
-    own_rows = own_rows[: len(teacher_rows)]  # as many traces as the teacher gave, where the student has them
+    # the same number of traces in both SFT arms, so a gain is the teacher's and not the data's size: the
+    # teacher's count, or the student's where it has fewer usable ones (an empty completion is none)
+    n_traces = min(len(teacher_rows), len(own_rows))
+    teacher_rows, own_rows = teacher_rows[:n_traces], own_rows[:n_traces]
     if not own_rows:
         raise RuntimeError(
             f"seed {seed}: the student's cold start gave no correct readable trace for self_distill; "
@@ -363,6 +372,11 @@ def run_experiment(cfg: DistillationConfig, data: dict[str, Any] | None = None) 
     plot_results(result, out / FIGURE_FILE, curves=curves, step_label="student optimizer step")
     logger.info("wrote %s and %s", out / RESULT_FILE, out / FIGURE_FILE)
     return result
+
+
+def make_parser() -> Any:
+    """The ``CommandParser`` over :class:`DistillationConfig` (``--config x.yaml`` plus overrides)."""
+    return experiment_parser("distillation", DistillationConfig)
 
 
 def main(argv: list[str] | None = None) -> int:

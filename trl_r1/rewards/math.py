@@ -288,7 +288,7 @@ class AccuracyReward(RewardFunction):
     from the ``<answer>`` block or the summary after ``</think>`` (see
     :func:`extract_final_answer`) and checked with math-verify against the gold in the
     ``gold_column`` dataset column (``solution`` by default, as in TRL). Both go through one reader
-    (:func:`~trl_r1.rewards._verify_worker.canonical_answer`): a bare gold or answer is read whole
+    (:func:`~trl_r1.rewards.answer_reader.canonical_answer`): a bare gold or answer is read whole
     or not at all, TeX shorthand (``\frac12``) reads as TeX reads it, plain numbers are compared
     exactly without math-verify, and unit stripping applies only to a string that ends with a unit.
 

@@ -79,8 +79,15 @@ def _leftover_files() -> list[str]:
     return found
 
 
+# Worker directories of this process that existed before this module opened its sandboxes (another test
+# module's sandbox, closed at its own end or at exit): not this module's to answer for.
+_DIRS_BEFORE: set[str] = set()
+
+
 def _leftover_worker_dirs() -> list[str]:
-    return [str(p) for p in Path("/tmp").glob(f"trl_r1_sandbox_{os.getpid()}_*")]
+    return [
+        str(p) for p in Path("/tmp").glob(f"trl_r1_sandbox_{os.getpid()}_*") if str(p) not in _DIRS_BEFORE
+    ]
 
 
 def assert_nothing_survives(closed: bool = False) -> None:
@@ -117,7 +124,8 @@ def _make_reward(uid: int, **config):
 
 @pytest.fixture(scope="module")
 def _all_closed():
-    """Torn down after every sandbox of the module is closed: then no worker directory may remain."""
+    """Torn down after every sandbox of the module is closed: then no worker directory it made may remain."""
+    _DIRS_BEFORE.update(str(p) for p in Path("/tmp").glob(f"trl_r1_sandbox_{os.getpid()}_*"))
     yield
     assert_nothing_survives(closed=True)
 
