@@ -213,6 +213,7 @@ def test_the_decimal_rule():
         ("\\frac{1}{3}", "0.333"),
         ("\\frac{1}{8}", "0.13"),
         ("\\sqrt{2}", "1.41421"),
+        ("\\frac{21}{312499}", ".0000672"),  # 7 places, 3 significant digits: leading zeros are not precision
         ("\\frac{2}{3}", "0.666666"),
         ("5", "4.9999999"),
         ("0.0000672", "\\frac{21}{312499}"),

@@ -68,6 +68,14 @@ def test_prose_hedges_in_any_script_are_not_final_answers():
         "The answer is 5. Or maybe 6.",
         "The answer is 5, unless n is even.",
         "The answer is about 5.",
+        # Any phrase after a stated value, whatever its words (F9 by construction), and bounds in every
+        # language an answer marker reads.
+        "The answer is 5 at the very least.",
+        "The answer is $5$ at the very least.",
+        "The answer is 5 give or take a few.",
+        "A resposta é pelo menos 5.",
+        "La risposta è almeno 5.",
+        "정답은 적어도 5입니다.",
     ]
     out, metrics = scores([("5", h) for h in hedges], make=lambda t: THINK + t)
     assert out == [0.0] * len(hedges)
@@ -77,6 +85,10 @@ def test_prose_hedges_in_any_script_are_not_final_answers():
         "The answer is 5, not 6.",
         "The answer is not 6 but 5.",
         "The answer is exactly 5.",
+        "정답은 5입니다.",  # a copula closes the sentence
+        "答えは 5 です。",
+        "The answer is $5$ meters.",  # units, or the one word naming what is counted
+        "The answer is 5 eggs.",
     ]
     assert scores([("5", t) for t in stated], make=lambda t: THINK + t)[0] == [1.0] * len(stated)
 
@@ -239,6 +251,15 @@ def test_presentation_is_dropped():
     ]
     # Undefined control words are unreadable, never guessed as a product.
     assert canonical_answer(r"\pir") is None
+    assert [canonical_answer(s) for s in (r"\nablaf", r"\partialx", r"\timesx")] == [None] * 3
+    assert scores([(r"\nabla f", r"\nabla f"), (r"x \cdots y", r"x \cdots y")])[0] == [
+        1.0,
+        1.0,
+    ]  # real commands
+    # Font and math-class wrappers around a number, however nested, are presentation; letters stay wrapped.
+    wrapped = [r"\text{\textbf{5}}", r"\mathord{5}", r"\mathrm{\mathbf{5}}", r"\mathbin{\textit{5}}"]
+    assert scores([("5", w) for w in wrapped])[0] == [1.0] * len(wrapped)
+    assert canonical_answer(r"\text{\textbf{ab}}") == r"\text{\textbf{ab}}"
     assert scores([(r"\pi r", r"\pir"), (r"\theta t", r"\thetat")])[0] == [0.0, 0.0]
 
 

@@ -233,7 +233,15 @@ _PRESENTATION_WRAP = re.compile(
     r"\\(?:textcolor|colorbox|fcolorbox|bbox|style|class|emph|pmb|mathsf|mathtt|mathbf|mathnormal|boldsymbol|bm"
     r"|textsf|textsc|textup|textsl|texttt|hbox"
     r"|underline|smash|raisebox|textstyle|displaystyle|cancel|bcancel|xcancel|mathrlap|mathllap|rlap|llap"
-    r"|hphantom|vphantom|phantom|rule)(?![a-zA-Z])"
+    r"|hphantom|vphantom|phantom|rule"
+    r"|mathord|mathbin|mathrel|mathop|mathopen|mathclose|mathpunct|mathinner)(?![a-zA-Z])"  # spacing class only
+)
+# A text or font command around letter-free content (a number, a sign): the content, whatever the font and
+# however deep the nesting (innermost first: "\text{\textbf{5}}" -> "\text{5}" -> "5"). Letters stay wrapped:
+# "\text{ cm}" is a unit and "\text{or}" a word, never a product of variables.
+_FONT_AROUND_NUMBER = re.compile(
+    r"\\(?:text(?:bf|it|rm|sf|tt|up|sl|sc|md|normal)?|math(?:rm|it|bf|sf|tt|normal)|mbox|hbox|emph|boldsymbol"
+    r"|bm|pmb)\s*\{([^{}\\a-zA-Z]*)\}"
 )
 _WRAP_ARGS = {
     "textcolor": 2,
@@ -255,18 +263,21 @@ _SYNONYMS = (
     (re.compile(r"\\langle(?![a-zA-Z])"), "("),
     (re.compile(r"\\rangle(?![a-zA-Z])"), ")"),
 )
-# A control word TeX does not know, made of a Greek letter and more letters: "\pir" is not "\pi r".
-_RUN_ON_GREEK = re.compile(
+# A control word TeX does not know, made of a known command and more letters: "\pir" is not "\pi r",
+# "\nablaf" is not "\nabla f" (TeX stops with "undefined control sequence"; readers guess at a split).
+_RUN_ON_COMMAND = re.compile(
     r"\\(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi"
     r"|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega|sin|cos|tan|cot|sec|csc|log|ln|lg|exp"
-    r"|sqrt|frac|dfrac|tfrac|infty|inf|sum|prod|int|lim|max|min|gcd|det|arc)[a-zA-Z]+"
+    r"|sqrt|frac|dfrac|tfrac|infty|inf|sum|prod|int|lim|max|min|gcd|det|arc|nabla|partial|hbar|ell|cdot|times"
+    r"|div|pm|mp|angle|circ|forall|exists)[a-zA-Z]+"
 )
 # Control words that start like a function or letter above and are real TeX commands.
 _KNOWN_GREEK_PREFIXED = frozenset(
     "\\" + w
     for w in "pitchfork multicolumn multirow numberwithin sinh cosh tanh coth sech csch arcsin arccos arctan "
     "arccot arcsec arccsc lnot lneq lneqq lnapprox lnsim infty intercal intop integral iint iiint oint limits "
-    "liminf limsup nolimits maxima infinity_ sumlimits prodlimits expandafter gcdsum detail".split()
+    "liminf limsup nolimits maxima infinity_ sumlimits prodlimits expandafter gcdsum detail cdots cdotp pmod pmb "
+    "divideontimes circeq circledS circledast circledcirc circleddash circlearrowleft circlearrowright".split()
 )
 
 
@@ -307,6 +318,10 @@ def strip_presentation(s: str) -> str:
     if "\\" not in s:
         return s
     s = _PRESENTATION_ARG.sub("", _unwrap_command(s, _PRESENTATION_WRAP))
+    for _ in range(16):  # bounded: each pass removes one nesting level
+        s, unwrapped = _FONT_AROUND_NUMBER.subn(r"\1", s)
+        if not unwrapped:
+            break
     s = _ORDINAL.sub("", s)
     for pattern, repl in _SYNONYMS:
         s = pattern.sub(repl, s)
@@ -339,7 +354,7 @@ def read_answer(s: str) -> str | None:
     if not s or s.lower() in _UNREADABLE_WORDS or not balanced(s):
         return None
     if "\\" in s:
-        if any(m.group() not in _KNOWN_GREEK_PREFIXED for m in _RUN_ON_GREEK.finditer(s)):
+        if any(m.group() not in _KNOWN_GREEK_PREFIXED for m in _RUN_ON_COMMAND.finditer(s)):
             return None  # "\pir": an undefined control sequence, which readers guess at (pi times r)
         s = _SIZING.sub("", expand_tex_shorthand(strip_presentation(s)))
         s = _unwrap(s)
@@ -525,8 +540,13 @@ QUALIFIER = re.compile(
     r"|minimum|maximum|upwards\s+of|in\s+excess\s+of|exceeds|beyond|anything\s+but|other\s+than|cannot|can't"
     r"|different\s+from|except|roughly|some|somewhere|within|mehr\s+als|weniger\s+als|plus\s+de|moins\s+de"
     r"|más\s+de|menos\s+de|больше|меньше|более|менее"
-    r"|mindestens|höchstens|ungefähr|nicht|al\s+menos|aproximadamente|no\s+es|не|около|примерно)(?![a-zA-Z])|"
-    r"至少|至多|最多|最少|大约|大概|约|不是|不|可能|或许|也许|超过|少于|多于|以上|以下|左右|前后|上下",
+    r"|mindestens|höchstens|ungefähr|nicht|al\s+menos|aproximadamente|no\s+es|не|около|примерно"
+    r"|como\s+m[íi]nimo|como\s+m[áa]ximo|pelo\s+menos|no\s+m[íi]nimo|no\s+m[áa]ximo|cerca\s+de|mais\s+de|não"
+    r"|almeno|al\s+massimo|al\s+più|circa|più\s+di|meno\s+di|non|minstens|ten\s+minste|hoogstens|ongeveer"
+    r"|meer\s+dan|minder\s+dan|niet|en\s+az|en\s+fazla|yaklaşık|değil|ít\s+nhất|nhiều\s+nhất|khoảng|không"
+    r"|щонайменше|принаймні|щонайбільше|приблизно|близько|більше|менше)(?![a-zA-Z])|"
+    r"至少|至多|最多|最少|大约|大概|约|不是|不|可能|或许|也许|超过|少于|多于|以上|以下|左右|前后|上下|"
+    r"少なくとも|多くとも|約|最大|最小|未満|ではない|적어도|최소|최대|이상|이하|미만|아니",
     re.IGNORECASE,
 )
 # A second guess after the stated value: in its own sentence a condition or an alternative; in a later
@@ -582,10 +602,32 @@ _NUMBER_WORD = re.compile(
 _NOT_X_BUT = re.compile(r"^\s*not\s+\$?[^\s$]+\$?,?\s+but\s+", re.IGNORECASE)
 
 
+# Words (two or more letters, any script) closing a prose answer.
+_TRAILING_WORDS = re.compile(r"(?:\s+[^\W\d_]{2,})+$")
+# A copula closing the sentence after the value: "정답은 5입니다", "答えは5です".
+_COPULA = re.compile(r"\s*(?:입니다|이다|이에요|예요|です|である|だ)$")
+
+
 def _qualified(before_value: str) -> bool:
     """Whether a bound, a negation or an estimate stands right before the value (within four words)."""
     words = _TEXT_ARG.sub(r" \1 ", before_value).split()
     return len(words) <= 4 and QUALIFIER.search(" ".join(words)) is not None
+
+
+_SCALE_WORDS = frozenset("hundred thousand million billion trillion".split())
+
+
+def _trailing_prose(answer: str) -> bool:
+    """Whether prose follows a prose value: more than the one word naming what is counted (``18 eggs``) or
+    its units (``12 square feet``, ``5 thousand``). A phrase (``5 at the very least``, ``5 au minimum``) may
+    qualify the value in any language, so it is refused whatever its words."""
+    m = _TRAILING_WORDS.search(answer)
+    if m is None:
+        return False
+    words = [w.lower() for w in m.group().split()]
+    if all(w in UNIT_WORDS or w in _SCALE_WORDS for w in words):
+        return False
+    return len(words) > 1 or QUALIFIER.fullmatch(words[0]) is not None
 
 
 def _statements(text: str) -> list[re.Match]:
@@ -649,7 +691,9 @@ def prose_answer(text: str) -> str | None:
         after = rest[stop.start() :] if stop else ""
         if (why := _EXPLANATION.search(answer)) is not None:  # "5 (since 2 + 3 = 5)", "5 because 10/2 = 5"
             answer, after = answer[: why.start()], ""
-        answer = _TRAILING.sub("", answer)
+        answer = _TRAILING.sub("", _COPULA.sub("", _TRAILING.sub("", answer)))
+        if value_at is not None and value_at.start() == 0 and _trailing_prose(answer):
+            return NOT_FINAL  # "5 at the very least": after a stated value, a phrase may qualify it
     if not answer:
         return None
     if (clarified := _CLARIFICATION.search(answer)) is not None and clarified.start() > 0:
@@ -663,6 +707,8 @@ def prose_answer(text: str) -> str | None:
     )  # "5, not 6", "5 (not 6)", "5，而不是 6": a clarification, not a condition
     if (why := _EXPLANATION.search(own_words)) is not None:
         own_words = own_words[: why.start()]  # "5, which is less than 6": a remark about the value
+    if span is not None and _trailing_prose(_TRAILING.sub("", _COPULA.sub("", own_words.rstrip()))):
+        return NOT_FINAL  # "$5$ at the very least": the same rule after a math span
     if _CONDITION.search(own_words) or (_SECOND_GUESS.search(later) and re.search(r"[\d$]", later)):
         return NOT_FINAL
     return answer

@@ -13,7 +13,7 @@ in the worker pool.
 * The **decimal rule**: a decimal answer with ``d`` places against an exact gold is equal when the
   gold's value is that decimal (``0.5`` = ``\frac12``), or, for a gold with no terminating decimal
   (``\frac13``, ``\sqrt2``, ``\pi``), when the answer carries at least :data:`MIN_DECIMAL_PLACES` places
-  (math-verify's precision) and the gold rounds to it at the answer's own precision. A gold written
+  and as many significant digits (math-verify's precision; ``.0000672`` has 3) and the gold rounds to it at the answer's own precision. A gold written
   as a decimal is taken at its word: only its exact value is equal (``\frac{21}{312499}`` is not ``.0000672``).
 * :func:`final_pair` - one final answer, read whole: the pair to compare, or :data:`NOT_FINAL` when the
   answer is not a final answer for this gold (a relation, a disjunction, ``\pm``, or an unevaluated
@@ -624,8 +624,9 @@ def same_value(exact: Exact, exact_text: str, other: Exact, other_text: str) -> 
     q = _as_rational(exact)
     if q is not None and _terminates(q):
         return False  # the gold has an exact decimal expansion, and the answer is not it
-    if places < MIN_DECIMAL_PLACES:
-        return False
+    digits = "".join(_DECIMAL_LITERAL.fullmatch(other_text).groups()).lstrip("0")
+    if places < MIN_DECIMAL_PLACES or len(digits) < MIN_DECIMAL_PLACES:
+        return False  # leading zeros are not precision: ".0000672" carries 3 significant digits, not 7
     a = _as_rational(other)
     with localcontext() as ctx:
         ctx.prec = 80
