@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 from trl_r1.text.completion import strip_invisible
@@ -83,6 +84,33 @@ _SHORTHAND = re.compile(r"\\(?:[dtc]?frac|sqrt)(?![a-zA-Z])")
 _SIZING = re.compile(r"\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])")
 
 
+def unescaped_chars(s: str, i: int = 0) -> Iterator[tuple[int, str]]:
+    r"""``(index, character)`` of each character of ``s[i:]`` that no backslash escapes: a backslash and the
+    character after it (``\{``, ``\\``, the first letter of a command) are passed over together.
+
+    >>> [c for _, c in unescaped_chars(r"a\{b}")]
+    ['a', 'b', '}']
+    """
+    n = len(s)
+    while i < n:
+        if s[i] == "\\":
+            i += 2
+            continue
+        yield i, s[i]
+        i += 1
+
+
+def group_end(s: str, i: int) -> int | None:
+    """The index of the ``}`` that closes the brace group opening at ``s[i]``, or ``None`` when it never closes."""
+    depth = 0
+    for j, c in unescaped_chars(s, i):
+        depth += c == "{"
+        depth -= c == "}"
+        if depth == 0:
+            return j
+    return None
+
+
 def _tex_argument(s: str, i: int) -> tuple[str, int] | None:
     """One TeX macro argument at ``s[i:]`` (spaces skipped): ``{...}``, ``\\name`` or one character."""
     n = len(s)
@@ -91,18 +119,8 @@ def _tex_argument(s: str, i: int) -> tuple[str, int] | None:
     if i >= n:
         return None
     if s[i] == "{":
-        depth, j = 0, i
-        while j < n:
-            c = s[j]
-            if c == "\\":
-                j += 2
-                continue
-            depth += c == "{"
-            depth -= c == "}"
-            if depth == 0:
-                return s[i + 1 : j], j + 1
-            j += 1
-        return None
+        j = group_end(s, i)
+        return None if j is None else (s[i + 1 : j], j + 1)
     if s[i] == "\\":
         j = i + 1
         while j < n and s[j].isalpha():
@@ -165,19 +183,13 @@ def expand_tex_shorthand(s: str) -> str:
 def balanced(s: str) -> bool:
     """Whether the unescaped braces of ``s`` balance."""
     depth = 0
-    i, n = 0, len(s)
-    while i < n:
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
+    for _, c in unescaped_chars(s):
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
             if depth < 0:
                 return False
-        i += 1
     return depth == 0
 
 
@@ -729,18 +741,8 @@ def statement_after_boxes(text: str) -> str | None:
     if start < 0:
         return None
     i = text.find("{", start)
-    depth = 0
-    while 0 <= i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        depth += c == "{"
-        depth -= c == "}"
-        i += 1
-        if depth == 0:
-            break
-    tail = text[i:] if depth == 0 and i > 0 else ""
+    end = group_end(text, i) if i >= 0 else None
+    tail = text[end + 1 :] if end is not None else ""
     markers = _statements(tail)
     if not markers:
         return None

@@ -39,6 +39,7 @@ from trl_r1.rewards.answer_reader import (
     carries_unit,
     is_bare,
     normalised,
+    unescaped_chars,
 )
 
 MIN_DECIMAL_PLACES = 6  # math-verify's float rounding: fewer places never match a non-terminating value
@@ -649,12 +650,7 @@ def split_top_level(s: str, sep: str = ",") -> list[str]:
     ['\\max(5,6)', ' (1,2)', ' 3']
     """
     depth, start, items = 0, 0, []
-    i, n = 0, len(s)
-    while i < n:
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
+    for i, c in unescaped_chars(s):
         if c in _OPEN:
             depth += 1
         elif c in _CLOSE:
@@ -662,7 +658,6 @@ def split_top_level(s: str, sep: str = ",") -> list[str]:
         elif depth == 0 and s.startswith(sep, i):
             items.append(s[start:i])
             start = i + len(sep)
-        i += 1
     items.append(s[start:])
     return items
 

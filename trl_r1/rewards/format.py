@@ -98,8 +98,8 @@ def tag_count_score(
 
 
 class _LayoutFormatReward(RewardFunction):
-    """A format reward scoring each completion alone with ``score(text, prefilled, markers)``; whether the
-    prompt opened ``<think>`` is read from ``prompts``."""
+    """A format reward scoring each completion alone (by default with ``score(text, prefilled, markers)``);
+    whether the prompt opened ``<think>`` is read from ``prompts``."""
 
     score: Callable[[str, bool | None, Markers], float]
 
@@ -112,7 +112,10 @@ class _LayoutFormatReward(RewardFunction):
     ) -> list[Reward]:
         texts = texts_of(completions, self.__name__)
         flags = _prefill_flags(prompts, len(texts), self.markers)
-        return [self.score(t, f, self.markers) for t, f in zip(texts, flags)]
+        return [self._score_one(t, f) for t, f in zip(texts, flags)]
+
+    def _score_one(self, text: str, prefilled: bool | None) -> float:
+        return self.score(text, prefilled, self.markers)
 
 
 class R1ZeroFormatReward(_LayoutFormatReward):
@@ -152,7 +155,7 @@ class ThinkSummaryFormatReward(_LayoutFormatReward):
     score = staticmethod(think_summary_format_score)
 
 
-class TagCountReward(RewardFunction):
+class TagCountReward(_LayoutFormatReward):
     """Partial-credit format reward: ``(number of R1 tags appearing exactly once) / (number of tags)``.
 
     With ``layout="r1_zero"`` the four tags ``<think> </think> <answer> </answer>`` are worth 0.25
@@ -171,16 +174,11 @@ class TagCountReward(RewardFunction):
     def __init__(self, layout: str = "r1_zero", markers: Markers = DEFAULT_MARKERS, name: str | None = None):
         if layout not in LAYOUTS:
             raise ValueError(f"TagCountReward: layout must be one of {LAYOUTS}, got {layout!r}")
-        super().__init__(name)
+        super().__init__(markers, name)
         self.layout = layout
-        self.markers = markers
 
-    def __call__(
-        self, completions: Sequence[Any], prompts: Sequence[Any] | None = None, **kwargs: Any
-    ) -> list[Reward]:
-        texts = texts_of(completions, self.__name__)
-        flags = _prefill_flags(prompts, len(texts), self.markers)
-        return [tag_count_score(t, self.layout, f, self.markers) for t, f in zip(texts, flags)]
+    def _score_one(self, text: str, prefilled: bool | None) -> float:
+        return tag_count_score(text, self.layout, prefilled, self.markers)
 
 
 r1_zero_format_reward = R1ZeroFormatReward()
