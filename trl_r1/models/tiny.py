@@ -78,6 +78,60 @@ def build_tiny_tokenizer(extra_tokens: tuple[str, ...] = R1_TAGS):
     return tokenizer
 
 
+def padded_vocab_size(tokenizer) -> int:
+    """Embedding rows for ``tokenizer``: every id addressable, rounded up to a multiple of 64."""
+    return -(-len(tokenizer) // 64) * 64
+
+
+def random_qwen2(
+    tokenizer,
+    vocab_size: int,
+    hidden_size: int,
+    num_hidden_layers: int,
+    num_attention_heads: int,
+    num_key_value_heads: int,
+    seed: int,
+    intermediate_size: int | None = None,
+    max_position_embeddings: int = 2048,
+    bos_token_id: int | None = None,
+):
+    """A random Qwen2 causal LM with tied embeddings over ``tokenizer`` (its EOS and padding ids), initialised
+    under :func:`isolated_seed`, whose generation config samples (R1 never evaluates greedily)."""
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    config = Qwen2Config(
+        vocab_size=vocab_size,
+        hidden_size=hidden_size,
+        intermediate_size=intermediate_size or 2 * hidden_size,
+        num_hidden_layers=num_hidden_layers,
+        num_attention_heads=num_attention_heads,
+        num_key_value_heads=num_key_value_heads,
+        max_position_embeddings=max_position_embeddings,
+        tie_word_embeddings=True,
+        bos_token_id=bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    with isolated_seed(seed):
+        model = Qwen2ForCausalLM(config)
+    model.generation_config = GenerationConfig(
+        bos_token_id=bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        do_sample=True,
+    )
+    return model
+
+
+def save_with_tokenizer(model, tokenizer, output_dir: str | os.PathLike) -> str:
+    """Save ``model`` and ``tokenizer`` side by side in ``output_dir`` (created), so both reload by path."""
+    path = Path(output_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return str(path)
+
+
 def build_tiny_model(
     hidden_size: int = 128,
     num_hidden_layers: int = 2,
@@ -89,39 +143,24 @@ def build_tiny_model(
     extra_tokens: tuple[str, ...] = R1_TAGS,
 ):
     """Return ``(model, tokenizer)``: a random Qwen2 causal LM (about 0.5M parameters by default)."""
-    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
-
     tokenizer = build_tiny_tokenizer(extra_tokens)
-    vocab_size = -(-len(tokenizer) // 64) * 64
-    config = Qwen2Config(
-        vocab_size=vocab_size,
-        hidden_size=hidden_size,
-        intermediate_size=intermediate_size or 2 * hidden_size,
-        num_hidden_layers=num_hidden_layers,
-        num_attention_heads=num_attention_heads,
-        num_key_value_heads=num_key_value_heads,
+    model = random_qwen2(
+        tokenizer,
+        padded_vocab_size(tokenizer),
+        hidden_size,
+        num_hidden_layers,
+        num_attention_heads,
+        num_key_value_heads,
+        seed,
+        intermediate_size=intermediate_size,
         max_position_embeddings=max_position_embeddings,
-        tie_word_embeddings=True,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=None,
-    )
-    with isolated_seed(seed):
-        model = Qwen2ForCausalLM(config)
-    model.generation_config = GenerationConfig(
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=True
     )
     return model, tokenizer
 
 
 def save_tiny_model(output_dir: str | os.PathLike, **kwargs) -> str:
     """Build the tiny model and save model + tokenizer to ``output_dir``; return the path."""
-    model, tokenizer = build_tiny_model(**kwargs)
-    path = Path(output_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return str(path)
+    return save_with_tokenizer(*build_tiny_model(**kwargs), output_dir)
 
 
 def save_tiny_reward_model(output_dir: str | os.PathLike, seed: int = 0, hidden_size: int = 64) -> str:
@@ -130,7 +169,7 @@ def save_tiny_reward_model(output_dir: str | os.PathLike, seed: int = 0, hidden_
 
     tokenizer = build_tiny_tokenizer()
     config = Qwen2Config(
-        vocab_size=-(-len(tokenizer) // 64) * 64,
+        vocab_size=padded_vocab_size(tokenizer),
         hidden_size=hidden_size,
         intermediate_size=2 * hidden_size,
         num_hidden_layers=1,
@@ -143,8 +182,4 @@ def save_tiny_reward_model(output_dir: str | os.PathLike, seed: int = 0, hidden_
     )
     with isolated_seed(seed):
         model = Qwen2ForSequenceClassification(config)
-    path = Path(output_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return str(path)
+    return save_with_tokenizer(model, tokenizer, output_dir)

