@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from trl_r1.rewards._verify_worker import TIMEOUT
+from trl_r1.sandbox.protocol import FrameBuffer
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ class _Proc:
             close_fds=True,
         )
         os.set_blocking(self.popen.stdout.fileno(), False)
-        self.buffer = b""
+        self.frames = FrameBuffer(pickle.loads, "<I")  # what _verify_worker writes
         self.ready = False
         self.deadline = time.monotonic() + startup_timeout
         self.task: _Task | None = None
@@ -219,15 +220,7 @@ class _Proc:
             return []
         if not chunk:
             return None
-        self.buffer += chunk
-        msgs = []
-        while len(self.buffer) >= 4:
-            n = struct.unpack("<I", self.buffer[:4])[0]
-            if len(self.buffer) < 4 + n:
-                break
-            msgs.append(pickle.loads(self.buffer[4 : 4 + n]))
-            self.buffer = self.buffer[4 + n :]
-        return msgs
+        return self.frames.feed(chunk)
 
     def kill(self) -> None:
         if self.popen.poll() is None:

@@ -11,6 +11,7 @@ import os
 import select
 import struct
 import time
+from collections.abc import Callable
 from typing import Any
 
 from trl_r1.sandbox.provider import CaseResult, StepResult
@@ -46,21 +47,31 @@ def read_frame(fd: int, deadline: float) -> Any:
 
 
 class FrameBuffer:
-    """Frames out of a byte stream read in whatever pieces arrive (several frames, or part of one)."""
+    """Frames out of a byte stream read in whatever pieces arrive (several frames, or part of one).
 
-    def __init__(self):
+    A frame is a length (the struct format ``header``: 4 bytes big-endian, as the sandbox writes) and a body
+    decoded by ``loads`` (JSON); the verifier pool of :mod:`trl_r1.rewards.verifier_pool` reads its workers'
+    pickled little-endian frames with the same buffer.
+
+    >>> FrameBuffer().feed(frame_bytes({"ok": 1}) + frame_bytes([2])[:3])
+    [{'ok': 1}]
+    """
+
+    def __init__(self, loads: Callable[[bytes], Any] = json.loads, header: str = ">I"):
         self._buf = bytearray()
+        self._loads, self._header, self._head = loads, header, struct.calcsize(header)
 
     def feed(self, data: bytes) -> list[Any]:
         """Add ``data``; return the frames now complete, in order."""
         self._buf += data
         frames = []
-        while len(self._buf) >= 4:
-            length = struct.unpack(">I", self._buf[:4])[0]
-            if len(self._buf) < 4 + length:
+        head = self._head
+        while len(self._buf) >= head:
+            length = struct.unpack(self._header, self._buf[:head])[0]
+            if len(self._buf) < head + length:
                 break
-            frames.append(json.loads(self._buf[4 : 4 + length]))
-            del self._buf[: 4 + length]
+            frames.append(self._loads(self._buf[head : head + length]))
+            del self._buf[: head + length]
         return frames
 
 
