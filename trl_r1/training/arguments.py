@@ -29,42 +29,49 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+_POSITIVE = (lambda v: v > 0, "must be > 0")
+_NON_NEGATIVE = (lambda v: v >= 0, "must be >= 0")
+_AT_LEAST_ONE = (lambda v: v >= 1, "must be >= 1")
+_TOKENS = (lambda v: v >= 1, "must be >= 1 token")
+_PROBLEMS = (lambda v: v >= 1, "must be >= 1 problem (or null: all of them)")
+_FRACTION = (lambda v: 0 < v <= 1, "must be in (0, 1]")
+
 # name -> (accepts value, what it must be). Applied to every stage kind and subcommand that has the field.
 RANGES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "max_steps": (
         lambda v: v == -1 or v >= 1,
         "must be a positive number of optimizer steps, or -1 (train num_train_epochs instead)",
     ),
-    "num_train_epochs": (lambda v: v > 0, "must be > 0"),
-    "learning_rate": (lambda v: v > 0, "must be > 0"),
-    "per_device_train_batch_size": (lambda v: v >= 1, "must be >= 1"),
-    "per_device_eval_batch_size": (lambda v: v >= 1, "must be >= 1"),
-    "gradient_accumulation_steps": (lambda v: v >= 1, "must be >= 1"),
-    "warmup_steps": (lambda v: v >= 0, "must be >= 0"),
-    "logging_steps": (lambda v: v > 0, "must be > 0"),
-    "save_steps": (lambda v: v > 0, "must be > 0"),
-    "eval_steps": (lambda v: v > 0, "must be > 0"),
-    "max_grad_norm": (lambda v: v >= 0, "must be >= 0"),
-    "weight_decay": (lambda v: v >= 0, "must be >= 0"),
+    "num_train_epochs": _POSITIVE,
+    "learning_rate": _POSITIVE,
+    "per_device_train_batch_size": _AT_LEAST_ONE,
+    "per_device_eval_batch_size": _AT_LEAST_ONE,
+    "gradient_accumulation_steps": _AT_LEAST_ONE,
+    "warmup_steps": _NON_NEGATIVE,
+    "logging_steps": _POSITIVE,
+    "save_steps": _POSITIVE,
+    "eval_steps": _POSITIVE,
+    "max_grad_norm": _NON_NEGATIVE,
+    "weight_decay": _NON_NEGATIVE,
     "num_generations": (lambda v: v >= 2, "must be >= 2 (GRPO compares completions within a group)"),
-    "max_completion_length": (lambda v: v >= 1, "must be >= 1 token"),
-    "max_length": (lambda v: v >= 1, "must be >= 1 token"),
-    "max_new_tokens": (lambda v: v >= 1, "must be >= 1 token"),
+    "max_completion_length": _TOKENS,
+    "max_length": _TOKENS,
+    "max_new_tokens": _TOKENS,
     "max_prompt_length": (lambda v: v >= 1, "must be >= 1 token (or null: no limit)"),
-    "temperature": (lambda v: v >= 0, "must be >= 0"),
-    "top_p": (lambda v: 0 < v <= 1, "must be in (0, 1]"),
-    "beta": (lambda v: v >= 0, "must be >= 0"),
-    "epsilon": (lambda v: v >= 0, "must be >= 0"),
-    "vllm_gpu_memory_utilization": (lambda v: 0 < v <= 1, "must be in (0, 1]"),
-    "num_samples": (lambda v: v >= 1, "must be >= 1"),
-    "k": (lambda v: v >= 1, "must be >= 1"),
-    "batch_size": (lambda v: v >= 1, "must be >= 1"),
-    "lora_r": (lambda v: v >= 1, "must be >= 1"),
-    "lora_alpha": (lambda v: v > 0, "must be > 0"),
+    "temperature": _NON_NEGATIVE,
+    "top_p": _FRACTION,
+    "beta": _NON_NEGATIVE,
+    "epsilon": _NON_NEGATIVE,
+    "vllm_gpu_memory_utilization": _FRACTION,
+    "num_samples": _AT_LEAST_ONE,
+    "k": _AT_LEAST_ONE,
+    "batch_size": _AT_LEAST_ONE,
+    "lora_r": _AT_LEAST_ONE,
+    "lora_alpha": _POSITIVE,
     "lora_dropout": (lambda v: 0 <= v < 1, "must be in [0, 1)"),
-    "limit": (lambda v: v >= 1, "must be >= 1 problem (or null: all of them)"),
-    "eval_benchmark_limit": (lambda v: v >= 1, "must be >= 1 problem (or null: all of them)"),
-    "max_prompts": (lambda v: v >= 1, "must be >= 1"),
+    "limit": _PROBLEMS,
+    "eval_benchmark_limit": _PROBLEMS,
+    "max_prompts": _AT_LEAST_ONE,
 }
 
 
