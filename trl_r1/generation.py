@@ -475,3 +475,5 @@ BACKENDS: dict[str, Any] = {
     "vllm": VLLMBackend,
     "vllm-server": VLLMServerBackend,
 }
+BACKEND_NAMES = ("auto", *BACKENDS)
+"""What a user may name (``trl-r1 eval --backend``, ``RejectionSamplingConfig.backend``): ``auto`` or a backend."""

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trl_r1.generation import BACKEND_NAMES
 from trl_r1.text.templates import PROMPT_TEMPLATES
 
 TEMPLATES = ("auto", *PROMPT_TEMPLATES)
@@ -32,10 +33,9 @@ TEMPLATES = ("auto", *PROMPT_TEMPLATES)
 LAYOUTS = ("auto", "r1_zero", "r1")
 """Completion layouts format compliance scores: ``r1_zero`` (``<think>`` + ``<answer>``), ``r1`` (``<think>`` +
 summary), ``auto`` (``r1_zero`` when the prompt asks for ``<answer>``, else ``r1``)."""
-BACKENDS = ("auto", "transformers", "vllm", "vllm-server")
 R1_MAX_NEW_TOKENS = 32768  # DeepSeek-R1's maximum generation length in its evaluations
 
-__all__ = ["BACKENDS", "LAYOUTS", "R1_MAX_NEW_TOKENS", "TEMPLATES", "EvalSettingError", "EvalSettings"]
+__all__ = ["LAYOUTS", "R1_MAX_NEW_TOKENS", "TEMPLATES", "EvalSettingError", "EvalSettings"]
 
 
 class EvalSettingError(ValueError):
@@ -127,7 +127,7 @@ class EvalSettings:
             "help": "read completions without R1 tags whole (last \\boxed{}); off by default (R1's rule)"
         },
     )
-    backend: Literal[BACKENDS] = field(  # type: ignore[valid-type]
+    backend: Literal[BACKEND_NAMES] = field(  # type: ignore[valid-type]
         default="auto", metadata={"help": "auto: vLLM when installed, else Transformers"}
     )
     batch_size: int = field(
@@ -173,7 +173,7 @@ class EvalSettings:
                     f"{max(self.pass_k)} is larger than k={self.k} (pass@k needs k <= "
                     "samples); raise k or lower pass_k",
                 )
-        for key, allowed in (("template", TEMPLATES), ("layout", LAYOUTS), ("backend", BACKENDS)):
+        for key, allowed in (("template", TEMPLATES), ("layout", LAYOUTS), ("backend", BACKEND_NAMES)):
             if getattr(self, key) not in allowed:
                 raise EvalSettingError(
                     key, f"unknown {key} {getattr(self, key)!r}; choose from {', '.join(allowed)}"

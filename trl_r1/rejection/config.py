@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from trl_r1.data.prompt_length import DEFAULT_MAX_PROMPT_LENGTH
+from trl_r1.generation import BACKEND_NAMES
 from trl_r1.text.templates import PROMPT_TEMPLATES
 
 SELECTIONS = ("shortest", "diverse")
@@ -110,7 +111,7 @@ class RejectionSamplingConfig:
             "resumed or differently sharded run gives the same rows.",
         },
     )
-    backend: Literal["auto", "transformers", "vllm", "vllm-server"] = field(
+    backend: Literal[BACKEND_NAMES] = field(  # type: ignore[valid-type]
         default="auto",
         metadata={
             "help": "Generation backend: auto (vllm when installed, else transformers), "
