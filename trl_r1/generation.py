@@ -14,6 +14,7 @@ from typing import Any, Protocol
 logger = logging.getLogger(__name__)
 
 Prompt = str | list[dict[str, str]]
+VLLM_SERVER_URL = "http://localhost:8000"  # where `trl vllm-serve` listens by default
 
 
 @dataclass(frozen=True)
@@ -378,7 +379,7 @@ class VLLMServerBackend:
     def __init__(
         self,
         model: str,
-        base_url: str = "http://localhost:8000",
+        base_url: str = VLLM_SERVER_URL,
         connection_timeout: float = 240.0,
         tokenizer: Any = None,
         client: Any = None,

@@ -23,6 +23,7 @@ from typing import Any
 from trl_r1.eval.benchmarks import BENCHMARKS
 from trl_r1.eval.settings import EvalSettingError, EvalSettings
 from trl_r1.eval.suite import SUITES
+from trl_r1.generation import VLLM_SERVER_URL
 from trl_r1.training.options import CommandParser, parse_options
 
 logger = logging.getLogger(__name__)
@@ -64,9 +65,7 @@ class EvalArguments(EvalSettings):
             "benchmark with --suite)"
         },
     )
-    vllm_server_url: str = field(
-        default="http://localhost:8000", metadata={"help": "for --backend vllm-server"}
-    )
+    vllm_server_url: str = field(default=VLLM_SERVER_URL, metadata={"help": "for --backend vllm-server"})
     no_samples: bool = field(default=False, metadata={"help": "do not write samples.jsonl"})
     overwrite: bool = field(
         default=False,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from trl_r1.data.prompt_length import DEFAULT_MAX_PROMPT_LENGTH
-from trl_r1.generation import BACKEND_NAMES
+from trl_r1.generation import BACKEND_NAMES, VLLM_SERVER_URL
 from trl_r1.text.templates import PROMPT_TEMPLATES
 
 SELECTIONS = ("shortest", "diverse")
@@ -122,7 +122,7 @@ class RejectionSamplingConfig:
         default=64, metadata={"help": "Sequences per generate call (transformers backend)."}
     )
     vllm_server_url: str = field(
-        default="http://localhost:8000",
+        default=VLLM_SERVER_URL,
         metadata={"help": "URL of a `trl vllm-serve` server (vllm-server backend)."},
     )
     vllm_tensor_parallel_size: int = field(
