@@ -83,43 +83,21 @@ def padded_vocab_size(tokenizer) -> int:
     return -(-len(tokenizer) // 64) * 64
 
 
-def random_qwen2(
-    tokenizer,
-    vocab_size: int,
-    hidden_size: int,
-    num_hidden_layers: int,
-    num_attention_heads: int,
-    num_key_value_heads: int,
-    seed: int,
-    intermediate_size: int | None = None,
-    max_position_embeddings: int = 2048,
-    bos_token_id: int | None = None,
-):
+def random_qwen2(tokenizer, vocab_size: int, seed: int, bos_token_id: int | None = None, **sizes: int):
     """A random Qwen2 causal LM with tied embeddings over ``tokenizer`` (its EOS and padding ids), initialised
-    under :func:`isolated_seed`, whose generation config samples (R1 never evaluates greedily)."""
+    under :func:`isolated_seed`, whose generation config samples (R1 never evaluates greedily). ``sizes`` are
+    ``Qwen2Config``'s (``hidden_size``, ``intermediate_size``, ``num_hidden_layers``, ...)."""
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
-    config = Qwen2Config(
-        vocab_size=vocab_size,
-        hidden_size=hidden_size,
-        intermediate_size=intermediate_size or 2 * hidden_size,
-        num_hidden_layers=num_hidden_layers,
-        num_attention_heads=num_attention_heads,
-        num_key_value_heads=num_key_value_heads,
-        max_position_embeddings=max_position_embeddings,
-        tie_word_embeddings=True,
-        bos_token_id=bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
+    ids = {
+        "bos_token_id": bos_token_id,
+        "eos_token_id": tokenizer.eos_token_id,
+        "pad_token_id": tokenizer.pad_token_id,
+    }
+    config = Qwen2Config(vocab_size=vocab_size, tie_word_embeddings=True, **sizes, **ids)
     with isolated_seed(seed):
         model = Qwen2ForCausalLM(config)
-    model.generation_config = GenerationConfig(
-        bos_token_id=bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        do_sample=True,
-    )
+    model.generation_config = GenerationConfig(do_sample=True, **ids)
     return model
 
 
@@ -147,12 +125,12 @@ def build_tiny_model(
     model = random_qwen2(
         tokenizer,
         padded_vocab_size(tokenizer),
-        hidden_size,
-        num_hidden_layers,
-        num_attention_heads,
-        num_key_value_heads,
         seed,
-        intermediate_size=intermediate_size,
+        hidden_size=hidden_size,
+        intermediate_size=intermediate_size or 2 * hidden_size,
+        num_hidden_layers=num_hidden_layers,
+        num_attention_heads=num_attention_heads,
+        num_key_value_heads=num_key_value_heads,
         max_position_embeddings=max_position_embeddings,
     )
     return model, tokenizer

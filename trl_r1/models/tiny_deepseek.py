@@ -93,12 +93,14 @@ def build_tiny_deepseek_model(
     model = random_qwen2(
         tokenizer,
         rows,
-        hidden_size,
-        num_hidden_layers,
-        num_attention_heads,
-        num_key_value_heads,
         seed,
         bos_token_id=tokenizer.bos_token_id,
+        hidden_size=hidden_size,
+        intermediate_size=2 * hidden_size,
+        num_hidden_layers=num_hidden_layers,
+        num_attention_heads=num_attention_heads,
+        num_key_value_heads=num_key_value_heads,
+        max_position_embeddings=2048,
     )
     return model, tokenizer
 
