@@ -32,26 +32,3 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {number}")
     return number
-
-
-def _as_float(value: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-
-
-def probability(value: str) -> float:
-    """A number in (0, 1], such as top-p."""
-    x = _as_float(value)
-    if not 0 < x <= 1:
-        raise argparse.ArgumentTypeError(f"expected a value in (0, 1], got {x}")
-    return x
-
-
-def non_negative_float(value: str) -> float:
-    """A number >= 0, such as a temperature."""
-    x = _as_float(value)
-    if x < 0:
-        raise argparse.ArgumentTypeError(f"expected a value >= 0, got {x}")
-    return x

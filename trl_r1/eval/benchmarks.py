@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trl_r1.eval import livecodebench
 from trl_r1.eval.problem import BenchmarkError, Problem
 from trl_r1.text.completion import last_boxed
 from trl_r1.text.templates import prompt_text
@@ -136,13 +137,16 @@ BENCHMARKS: dict[str, Benchmark] = {
             "question_content",
             kind="code",
             description="LiveCodeBench code generation (R1: problems of 2024-08 to 2025-01)",
-            hub=("livecodebench/code_generation_lite", None, "test"),
-            options=(("release", "v5"), ("start", "2024-08"), ("end", "2025-01")),
+            hub=(livecodebench.HUB_REPO, None, "test"),
+            options=(
+                ("release", livecodebench.DEFAULT_RELEASE),
+                ("start", livecodebench.DEFAULT_START),
+                ("end", livecodebench.DEFAULT_END),
+            ),
             note="a local copy is a folder livecodebench/ holding the Hub's test.jsonl ... testN.jsonl",
         ),
     )
 }
-MATH_BENCHMARKS = tuple(name for name, b in BENCHMARKS.items() if b.kind == "math")
 
 
 HUB_PREFIX = "hf-benchmark://"

@@ -63,21 +63,6 @@ def r1_zero_prompt(
     return messages
 
 
-def apply_r1_zero_template(
-    example: dict[str, Any],
-    question_field: str = "question",
-    conversational: bool = False,
-    prefill_think: bool = False,
-) -> dict[str, Any]:
-    """``datasets.map`` helper: add a ``prompt`` column built from ``question_field``."""
-    if question_field not in example:
-        raise KeyError(
-            f"column {question_field!r} not found (columns: {sorted(example)}); "
-            "pass question_field=<the column that holds the problem>"
-        )
-    return {"prompt": r1_zero_prompt(example[question_field], conversational, prefill_think)}
-
-
 def prompt_text(prompt: Any, part: Literal["user", "all"] = "user") -> str:
     """The text of a TRL prompt, standard (a string: the text itself) or conversational (a list of messages).
 
