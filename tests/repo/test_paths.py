@@ -1,0 +1,38 @@
+"""Every repository path the code, docs, recipes and README mention (``tests/training/test_stage_chain.py``,
+``recipes/tiny/stage1.yaml``, ``docs/...``) exists: a moved file leaves no pointer behind. The dotted names
+are :mod:`test_references`'s. CHANGELOG.md records history and is left out."""
+
+import re
+import subprocess
+
+from testkit import REPO_ROOT
+
+# A path into one of this repository's top folders, not inside another path (``TRL/tests/...``, ``a/b/x.py``).
+PATH = re.compile(
+    r"(?<![\w/.-])((?:trl_r1|tests|docs|recipes|benchmarks|examples)/[\w/.-]*\.(?:py|md|yaml))\b"
+)
+# These cite other projects' test files by their own paths (Math-Verify's tests/test_all.py, TRL's and
+# open-r1's tests/test_rewards.py): the conformance cases are carried over from them.
+CITES_UPSTREAM = {
+    "docs/conformance.md",
+    "tests/conformance/make_cases.py",
+    "tests/conformance/conformance.py",
+}
+
+
+def test_every_repository_path_mentioned_anywhere_exists():
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py", "*.md", "*.yaml", "*.toml", "Makefile"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    missing = {}
+    for name in listed:
+        if name == "CHANGELOG.md" or name in CITES_UPSTREAM or not (REPO_ROOT / name).is_file():
+            continue
+        for path in set(PATH.findall((REPO_ROOT / name).read_text(encoding="utf-8"))):
+            if not (REPO_ROOT / path).exists():
+                missing.setdefault(path, []).append(name)
+    assert missing == {}
