@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from trl_r1.rewards.code import TestCase, outputs_match
+from trl_r1.rewards.code_tests import TestCase, outputs_match
 from trl_r1.sandbox import Case, Job, LocalSandbox, SandboxConfig
 
 TEMPLATES = [

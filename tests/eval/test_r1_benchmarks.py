@@ -214,7 +214,8 @@ def test_problem_kinds():
 
 
 def test_the_in_training_benchmark_callback_accepts_gpqa_and_livecodebench():
-    from trl_r1.training.benchmark_eval import BenchmarkEvalCallback, settings_to_arguments
+    from trl_r1.training.benchmark_eval import BenchmarkEvalCallback
+    from trl_r1.training.benchmark_settings import settings_to_arguments
 
     gpqa = BenchmarkEvalCallback("gpqa_diamond", data_dir=str(FIXTURES), limit=2, k=2)
     gold = gpqa.problems[0].answer

@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from trl_r1.rewards.code import CodeReward, extract_code, parse_test_cases
+from trl_r1.rewards.code import CodeReward, extract_code
+from trl_r1.rewards.code_tests import parse_test_cases
 from trl_r1.sandbox import JobResult, LocalSandbox, SandboxConfig, SandboxUnavailableError
 
 pytestmark = pytest.mark.skipif(

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from trl_r1.rewards import LanguageConsistencyReward, detect_language, language_consistency
-from trl_r1.text.language import METHODS
+from trl_r1.rewards import LanguageConsistencyReward
+from trl_r1.text.language import METHODS, detect_language, language_consistency
 
 DATA = Path(__file__).parent / "data" / "language_labelled.jsonl"
 ROWS = [json.loads(line) for line in DATA.open(encoding="utf-8")]

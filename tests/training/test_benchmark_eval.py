@@ -246,7 +246,7 @@ def test_bad_settings_fail_when_the_callback_is_built_naming_the_key(
 def test_bad_settings_fail_in_the_stage_arguments_naming_the_argument(
     settings, key, message, benchmarks_dir, bad_golds
 ):
-    from trl_r1.training.benchmark_eval import SETTINGS
+    from trl_r1.training.benchmark_settings import SETTINGS
     from trl_r1.training.grpo import GRPOStageArguments
 
     args = {

@@ -233,7 +233,7 @@ def run(args: DemoArguments) -> int:
             flush=True,
         )
     console = StageConsole(bars=not args.verbose)  # its own copy of stdout: stages' output goes to their logs
-    from trl_r1.cli import UsageError
+    from trl_r1._runtime import UsageError
     from trl_r1.pipeline.recipe import RecipeError
 
     try:

@@ -8,7 +8,8 @@ score a completion for reasons that are not the model's fault.
 """
 
 from trl_r1.rewards._base import RewardFunction
-from trl_r1.rewards.code import CodeReward, binary_code_reward, code_reward, extract_code, parse_test_cases
+from trl_r1.rewards.code import CodeReward, binary_code_reward, code_reward, extract_code
+from trl_r1.rewards.code_tests import parse_test_cases
 from trl_r1.rewards.format import (
     R1ZeroFormatReward,
     TagCountReward,
@@ -28,7 +29,6 @@ from trl_r1.rewards.math import (
 from trl_r1.rewards.multiple_choice import MultipleChoiceReward, multiple_choice_reward
 from trl_r1.rewards.verifier_pool import VerifierPool
 from trl_r1.rewards.window import RewardWindow
-from trl_r1.text.language import detect_language, language_consistency
 
 __all__ = [
     "AccuracyReward",
@@ -45,11 +45,9 @@ __all__ = [
     "answers_equivalent",
     "binary_code_reward",
     "code_reward",
-    "detect_language",
     "extract_code",
     "extract_final_answer",
     "group_equivalent",
-    "language_consistency",
     "language_consistency_reward",
     "multiple_choice_reward",
     "parse_test_cases",

@@ -60,18 +60,10 @@ from typing import Any
 
 from trl_r1.rewards._base import Reward, RewardFunction, texts_of
 from trl_r1.rewards.code_tests import (
-    CPP_TAGS,
     PYTHON_TAGS,
     TAG_LANGUAGES,
     TEST_CASE_SHAPES,
-    Check,
     TestCase,
-    assert_test,
-    call_outputs_equal,
-    call_test,
-    normalize_output,
-    outputs_match,
-    parse_test_cases,
     row_tests,
 )
 from trl_r1.sandbox import (
@@ -85,24 +77,7 @@ from trl_r1.text.completion import last_code_block, parse_completion
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "CPP_TAGS",
-    "PYTHON_TAGS",
-    "Check",
-    "CodeReward",
-    "TestCase",
-    "assert_test",
-    "binary_code_reward",
-    "call_outputs_equal",
-    "call_test",
-    "code_reward",
-    "extract_code",
-    "extract_program",
-    "normalize_output",
-    "outputs_match",
-    "parse_test_cases",
-    "row_tests",
-]
+__all__ = ["CodeReward", "binary_code_reward", "code_reward", "extract_code", "extract_program"]
 
 
 def extract_program(text: str, fallback_to_full_text: bool = False) -> tuple[str, str] | None:
