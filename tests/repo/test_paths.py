@@ -11,8 +11,8 @@ from testkit import REPO_ROOT
 PATH = re.compile(
     r"(?<![\w/.-])((?:trl_r1|tests|docs|recipes|benchmarks|examples)/[\w/.-]*\.(?:py|md|yaml))\b"
 )
-# These cite other projects' test files by their own paths (Math-Verify's tests/test_all.py, TRL's and
-# open-r1's tests/test_rewards.py): the conformance cases are carried over from them.
+# These cite other projects' test files by the projects' own paths (Math-Verify's, TRL's and open-r1's reward
+# tests): the conformance cases are carried over from them.
 CITES_UPSTREAM = {
     "docs/conformance.md",
     "tests/conformance/make_cases.py",
