@@ -6,7 +6,7 @@ train only those rows, but it crashes in TRL 1.16's fused LM head (``'TrainableT
 object has no attribute 'bias'``), so :func:`cold_start_lora_config` puts the input embeddings and
 the LM head in ``modules_to_save`` (a full trainable copy; for a tied model one shared copy).
 
-:func:`save_for_next_stage` writes either merged weights (default: any TRL trainer, vLLM and
+:func:`~trl_r1.training.stage.save_for_next_stage` writes either merged weights (default: any TRL trainer, vLLM and
 ``from_pretrained`` load them) or the adapter plus everything needed to load it by the same path.
 """
 

@@ -11,7 +11,7 @@ No trainer subclass is needed: TRL's reward-function contract already lets a rew
 * **reward windows**: a preference reward applied only in the last steps of training, with
   :class:`trl_r1.rewards.RewardWindow` (:func:`windowed`).
 * **reflection metrics**: the monitors of :mod:`trl_r1.rewards.monitor`, passed to the trainer as
-  ordinary callbacks (:func:`make_callbacks`).
+  ordinary callbacks (:func:`~trl_r1.training.callbacks.make_callbacks`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the run doctor reports: the cause ids with their fixes, the thresholds, the history the trend checks
 keep, and a run's ``doctor.json`` read back for tables and plots (the demo table, the dashboard's marks).
 
-The causes and their signatures are listed in :mod:`trl_r1.training.doctor`, whose :class:`RunDoctor` checks
+The causes and their signatures are listed in :mod:`trl_r1.training.doctor`, whose :class:`~trl_r1.training.doctor.RunDoctor` checks
 them during training.
 """
 
