@@ -13,7 +13,7 @@ from trl_r1.rewards import AccuracyReward, accuracy_reward, extract_final_answer
 from trl_r1.rewards import _verify_worker as rworker
 from trl_r1.rewards import exact_decisions as rexact
 from trl_r1.rewards import verifier_pool as rpool
-from trl_r1.rewards.answer_reader import canonical_answer
+from trl_r1.rewards.answer_reader import boxed_contents, canonical_answer
 
 
 def r1(answer: str) -> str:
@@ -25,6 +25,12 @@ def verdicts(pairs, reward=accuracy_reward):
 
 
 # --- whole expressions -----------------------------------------------------------------------
+
+
+def test_the_last_box_is_read_whole_through_nested_braces_and_an_unclosed_box_is_no_box():
+    # the box reader of rewards and of benchmark golds (eval.benchmarks.gold_answer) alike
+    assert boxed_contents(r"\boxed{1} then \boxed{\frac{1}{\sqrt{2}}}")[-1] == r"\frac{1}{\sqrt{2}}"
+    assert boxed_contents(r"\boxed{unclosed") == []
 
 
 def test_matrix_vector_and_multi_letter_golds_are_read_whole_never_as_a_stray_number():

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trl_r1.text.completion import completion_text, last_boxed, parse_completion
+from trl_r1.text.completion import completion_text, parse_completion
 
 
 def test_r1_zero_layout_splits_reasoning_and_answer():
@@ -40,11 +40,6 @@ def test_completion_text_accepts_standard_and_conversational():
     assert completion_text("abc") == "abc"
     assert completion_text([{"role": "assistant", "content": "abc"}]) == "abc"
     assert completion_text(None) == ""
-
-
-def test_last_boxed_handles_nested_braces():
-    assert last_boxed(r"\boxed{1} then \boxed{\frac{1}{\sqrt{2}}}") == r"\frac{1}{\sqrt{2}}"
-    assert last_boxed(r"\boxed{unclosed") is None
 
 
 @given(st.text())

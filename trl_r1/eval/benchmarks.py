@@ -44,7 +44,7 @@ from typing import Any
 
 from trl_r1.eval import livecodebench
 from trl_r1.eval.problem import BenchmarkError, Problem
-from trl_r1.text.completion import last_boxed
+from trl_r1.rewards.answer_reader import boxed_contents
 from trl_r1.text.templates import prompt_text
 
 logger = logging.getLogger(__name__)
@@ -178,8 +178,8 @@ def gold_answer(value: Any) -> str:
         raise BenchmarkError(f"gold answer must be text or a number, got {type(value).__name__}")
     if "####" in value:
         return value.rpartition("####")[2].strip().replace(",", "")  # GSM8K writes 1,000 in its solutions
-    boxed = last_boxed(value)
-    return (boxed if boxed is not None else value).strip()
+    boxed = boxed_contents(value)  # the rewards' box reader: gold and completions are read alike
+    return (boxed[-1] if boxed else value).strip()
 
 
 def _row_id(row: Mapping[str, Any], index: int) -> str:
