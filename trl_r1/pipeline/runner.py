@@ -23,7 +23,13 @@ lists every complete stage::
 
 A stage runs in this process, or in a fresh one (``launcher: python``), or under
 ``accelerate launch`` (an accelerate config: DeepSpeed ZeRO, FSDP, multi-node) or ``torchrun``
-with ``num_processes`` processes.
+with ``num_processes`` processes. This module is also the stage's own entry point in those processes:
+``python -m trl_r1.pipeline.runner --kind KIND OUTPUT_DIR/NAME/stage_config.yaml`` (:func:`main`) reads the flat
+arguments the runner wrote and runs the kind's stage function on every rank; rank 0 writes ``metrics.json``.
+
+Before any work, :func:`probe_stage` parses a stage's flat arguments with the same parse its process uses
+(the kind's ``parse``, :func:`trl_r1.training.arguments.parse_stage_arguments`), so a bad value fails in one
+line naming the stage and key (:mod:`trl_r1.pipeline.validate`).
 """
 
 from __future__ import annotations
@@ -39,12 +45,20 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from trl_r1._runtime import disk_full_message, is_disk_full, write_atomic
-from trl_r1.pipeline.recipe import load_recipe
-from trl_r1.pipeline.schema import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage
+from trl_r1.pipeline.recipe import (
+    LORA_KEYS,
+    STAGE_REF,
+    Recipe,
+    RecipeError,
+    Stage,
+    load_recipe,
+    stage_name_problem,
+)
 from trl_r1.pipeline.stages import KINDS, sample_output_dataset
 from trl_r1.training.stage import last_checkpoint
 
@@ -101,8 +115,6 @@ def ownership_problems(
                 f"{out} holds {', '.join(clash)} that trl-r1 run did not write (no {RUN_OWNER} there); "
                 "choose a new or empty --output-dir"
             )
-    from trl_r1.pipeline.recipe import stage_name_problem
-
     for name in dict.fromkeys([*deletes, *writes]):
         if stage_name_problem(name):  # a Recipe built in code, not parsed: never a path outside out
             problems.append(f"stage name {name!r}: {stage_name_problem(name)}")
@@ -176,6 +188,24 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
     return args
 
 
+def probe_stage(
+    recipe: Recipe, stage: Stage, output_dir: str | Path
+) -> tuple[list[str], dict[str, Any], list[Any]]:
+    """The stage's flat arguments (:func:`stage_args`) parsed here, before any work, by the parse its own process
+    will run (the kind's ``parse``, as a probe for its ``num_processes``): the problems (one line each), the flat
+    arguments and the parsed config objects (``[]`` when refused, or for an eval stage)."""
+    from trl_r1.training.arguments import StageArgumentsError
+
+    args = stage_args(recipe, stage, output_dir)
+    parse = KINDS[stage.kind].parser()
+    if parse is None:
+        return [], args, []
+    try:
+        return [], args, list(parse(args, probe_processes=stage.num_processes))
+    except StageArgumentsError as e:
+        return e.problems, args, []
+
+
 # format reward -> the completion layout eval's format compliance scores (trl_r1.eval.EvalSettings.layout)
 _LAYOUT_OF_REWARD = {"r1_zero_format": "r1_zero", "think_summary_format": "r1"}
 
@@ -191,7 +221,7 @@ def trained_layout(recipe: Recipe) -> str:
 def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
     """The command that runs ``stage`` in its own process(es), or ``None`` for an in-process stage."""
     mode = stage.launch_mode()
-    worker = ["-m", "trl_r1.pipeline.worker", "--kind", stage.kind, str(config_path)]
+    worker = ["-m", "trl_r1.pipeline.runner", "--kind", stage.kind, str(config_path)]
     if mode == "inprocess":
         return None
     if mode == "python":
@@ -345,7 +375,7 @@ def _output_to(log_path: Path | None) -> Iterator[None]:
 
 def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
     try:
-        metrics = KINDS[stage.kind].run(args)
+        metrics = KINDS[stage.kind].stage_function()(args)
     except Exception as e:
         output_dir = args.get(KINDS[stage.kind].output_key) or "."
         if is_disk_full(e, output_dir):  # torch's "PytorchStreamWriter failed writing file" hides an ENOSPC
@@ -374,7 +404,7 @@ def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float
     metrics_path.unlink(missing_ok=True)
     env = dict(os.environ)
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # the worker imports trl_r1 as this process does: from the installed package (or the caller's PYTHONPATH)
+    # the stage process imports trl_r1 as this process does: from the installed package (or the caller's PYTHONPATH)
     proc = subprocess.Popen(cmd, env=env)
     try:
         proc.wait()
@@ -522,3 +552,53 @@ def run_recipe(
     summary = build_summary(recipe, out)
     write_atomic(out / SUMMARY, json.dumps(summary, indent=2))
     return summary
+
+
+@dataclass
+class StageProcessArguments:
+    """The options of a stage's own process (the stage's arguments are in its ``stage_config.yaml``)."""
+
+    kind: Literal["sft", "grpo", "sample", "eval"] = field(metadata={"help": "the stage kind"})
+    stage_config: str = field(metadata={"help": "the stage's flat arguments (stage_config.yaml)"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """A stage's own process(es): ``python -m trl_r1.pipeline.runner --kind KIND CONFIG``, started by
+    :func:`launch_command` directly or under ``accelerate launch`` / ``torchrun``. Every rank runs the kind's
+    stage function on the flat arguments in ``CONFIG``; rank 0 writes ``metrics.json`` next to the stage's
+    outputs."""
+    import yaml
+
+    from trl_r1._runtime import setup_logging
+    from trl_r1.training.options import CommandParser, parse_options
+
+    parser = CommandParser(
+        positional="stage_config",
+        dataclass_types=(StageProcessArguments,),
+        prog="python -m trl_r1.pipeline.runner",
+    )
+    options = parse_options(parser, sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    args = yaml.safe_load(Path(options.stage_config).read_text(encoding="utf-8"))
+    kind = KINDS[options.kind]
+    metrics = kind.stage_function()(args)
+    if int(os.environ.get("RANK", "0")) == 0:
+        write_atomic(Path(args[kind.output_key]) / METRICS, json.dumps(metrics, indent=2))
+    _leave_process_group()
+    return 0
+
+
+def _leave_process_group() -> None:
+    """Let every rank finish together, then tear the process group down: a rank exiting with a live
+    gloo/NCCL group can leave its peer (and so the launcher) waiting at shutdown."""
+    try:
+        import torch.distributed as dist
+    except ImportError:  # pragma: no cover
+        return
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
