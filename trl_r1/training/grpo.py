@@ -369,9 +369,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: GRPOConfig, model
     finally:
         if quiet:
             trl_logger.removeFilter(quiet)
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-    save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
+    save_trained_model(trainer, result, training_args.output_dir, merge=script_args.lora_merge)
     from trl_r1.training.stage import finish_distributed
 
     finish_distributed(trainer)

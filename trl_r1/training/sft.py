@@ -259,9 +259,7 @@ def run_sft(
     )
     # an interrupted stage continues from its last complete checkpoint (None starts fresh)
     result = trainer.train(resume_from_checkpoint=resolve_checkpoint(training_args))
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-    save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
+    save_trained_model(trainer, result, training_args.output_dir, merge=script_args.lora_merge)
     return SFTResult(trainer=trainer, surgery=surgery, lora=peft_config is not None)
 
 

@@ -129,8 +129,12 @@ def eos_token_ids(model_path: str) -> list[int] | None:
     return list(eos) if isinstance(eos, (list, tuple)) else [eos]
 
 
-def save_trained_model(trainer: Any, output_dir: str, merge: bool = True) -> None:
-    """Save the policy and its tokenizer where the next stage loads them (LoRA merged when ``merge``)."""
+def save_trained_model(trainer: Any, train_result: Any, output_dir: str, merge: bool = True) -> None:
+    """Save what a finished ``trainer.train()`` leaves: its ``train`` metrics and trainer state (what
+    :func:`trainer_metrics` reads back), and the policy with its tokenizer where the next stage loads them (LoRA
+    merged when ``merge``)."""
+    trainer.save_metrics("train", train_result.metrics)
+    trainer.save_state()
     if not _is_peft(trainer.model):
         trainer.save_model(output_dir)  # handles DeepSpeed/FSDP gathering
         if trainer.accelerator.is_main_process:
