@@ -221,16 +221,16 @@ def trained_layout(recipe: Recipe) -> str:
 def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
     """The command that runs ``stage`` in its own process(es), or ``None`` for an in-process stage."""
     mode = stage.launch_mode()
-    worker = ["-m", "trl_r1.pipeline.runner", "--kind", stage.kind, str(config_path)]
+    entry = ["-m", "trl_r1.pipeline.runner", "--kind", stage.kind, str(config_path)]  # this module's main()
     if mode == "inprocess":
         return None
     if mode == "python":
-        return [sys.executable, *worker]
+        return [sys.executable, *entry]
     if mode == "torchrun":
         cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(stage.num_processes)]
         if not any(a.startswith(("--nnodes", "--rdzv", "--master")) for a in stage.launcher_args):
             cmd.append("--standalone")  # one node, free port
-        return cmd + stage.launcher_args + worker
+        return cmd + stage.launcher_args + entry
     cmd = [sys.executable, "-m", "accelerate.commands.launch"]
     if stage.accelerate_config:
         cmd += ["--config_file", stage.accelerate_config]
@@ -239,7 +239,7 @@ def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
     if stage.num_processes > 1 and not stage.accelerate_config:
         # plain data parallel; `--cpu --num_processes N` would silently start ONE process (accelerate 1.15)
         cmd.append("--multi_gpu")
-    return cmd + stage.launcher_args + worker
+    return cmd + stage.launcher_args + entry
 
 
 def _dump_yaml(data: dict[str, Any]) -> str:
