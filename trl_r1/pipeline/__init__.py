@@ -1,5 +1,6 @@
-"""The multi-stage runner: a recipe file (:mod:`.recipe`), the stage kinds (:mod:`.stages`) and the resumable
-runner (:mod:`.runner`) behind ``trl-r1 run``.
+"""The multi-stage runner behind ``trl-r1 run``: a recipe file (:mod:`.recipe`), the stage kinds (:mod:`.stages`),
+the checks before any work (:mod:`.validate`), the resumable runner (:mod:`.runner`) and the records it keeps in
+the output directory (:mod:`.output_dir`).
 
 The names below load their module on first use, so that ``python -m trl_r1.pipeline.runner`` (a stage's own
 process) runs the runner module once, as ``__main__``, rather than a second copy beside the one this package
@@ -20,7 +21,7 @@ _HOMES = {
     "load_recipe": "recipe",
     "parse_recipe": "recipe",
     "StageFailed": "runner",
-    "build_summary": "runner",
+    "build_summary": "output_dir",
     "run_recipe": "runner",
 }
 

@@ -31,8 +31,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from trl_r1.pipeline.output_dir import ownership_problems, select_stages, unmet_inputs
 from trl_r1.pipeline.recipe import STAGE_REF, Recipe, Stage
-from trl_r1.pipeline.runner import ownership_problems, probe_stage, select_stages, unmet_inputs
+from trl_r1.pipeline.runner import probe_stage
 
 logger = logging.getLogger(__name__)
 

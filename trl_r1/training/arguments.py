@@ -24,8 +24,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import logging
 import types
 import typing
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -195,9 +197,6 @@ def parse_stage_arguments(
         return tuple(TrlParser(tuple(types_)).parse_dict(dict(values)))
     if any(dataclasses.is_dataclass(t) and "bf16" in {f.name for f in dataclasses.fields(t)} for t in types_):
         values = {**values, "bf16": False, "fp16": False}
-    import logging
-    import warnings
-
     quiet = logging.getLogger("transformers")
     level = quiet.level
     quiet.setLevel(logging.WARNING)  # "setting up devices": not news in a check
