@@ -171,8 +171,7 @@ def guard_model_loads(monkeypatch) -> None:
     )
     for name in list(trl_r1.generation.BACKENDS):
         monkeypatch.setitem(trl_r1.generation.BACKENDS, name, _refuse(f"the {name} generation backend"))
-    for kind, spec in list(stages.KINDS.items()):
-        monkeypatch.setitem(stages.KINDS, kind, dataclasses.replace(spec, run=_refuse(f"the {kind} stage")))
+    monkeypatch.setattr(stages.StageKind, "stage_function", lambda kind: _refuse(f"the {kind.name} stage"))
 
 
 def user_tree(tmp_path, tiny_model_dir) -> UserTree:

@@ -372,7 +372,7 @@ def test_a_stage_directory_that_is_a_link_is_neither_deleted_nor_followed(user, 
 
 
 def test_from_deletes_only_the_runners_own_stage_directories(user, capfd):
-    from trl_r1.pipeline.runner import RUN_OWNER, STAGE_OWNER
+    from trl_r1.pipeline.output_dir import RUN_OWNER, STAGE_OWNER
 
     out = user.root / "out"
     for stage in ("cold_start", "reasoning_rl"):  # as an earlier run left them, marked

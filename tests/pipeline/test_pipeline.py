@@ -17,7 +17,7 @@ from testkit import REPO_ROOT
 
 from trl_r1.cli.demo import RECIPE as DEMO_RECIPE
 from trl_r1.pipeline import load_recipe, parse_recipe, run_recipe
-from trl_r1.pipeline.runner import MARKER, SUMMARY
+from trl_r1.pipeline.output_dir import MARKER, SUMMARY
 
 TRL_R1 = str(Path(sys.executable).with_name("trl-r1"))
 TINY = "trl-r1/tiny?hidden_size=64"

@@ -70,6 +70,7 @@ def dry_run(path: Path, tmp_path: Path, capsys, *extra: str) -> tuple[int, list[
         ("grpo", {"max_steps": -5}, "args.max_steps", "or -1"),
         ("grpo", {"per_device_train_batch_size": 0}, "args.per_device_train_batch_size", "must be >= 1"),
         ("grpo", {"num_generations": 3}, "args.num_generations", "does not divide the generation batch of 8"),
+        ("grpo", {"temperature": 0}, "args.temperature", "must be > 0 for GRPO (rollouts are sampled)"),
         ("grpo", {"lr_scheduler_type": "cosinee"}, "args", "not a valid SchedulerType"),
     ],
 )

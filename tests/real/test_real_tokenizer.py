@@ -178,7 +178,7 @@ def test_one_cold_start_step_from_the_stage_script_and_one_grpo_step_run_on_tiny
     assert report["surgery"]["embedding_rows_after"] == VOCAB_ROWS
     assert json.loads((sft_out / "trainer_state.json").read_text())["global_step"] == 1
 
-    from trl_r1.pipeline.stages import run_grpo_stage
+    from trl_r1.training.grpo import run_grpo_stage
 
     metrics = run_grpo_stage(
         {

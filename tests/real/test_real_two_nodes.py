@@ -118,7 +118,7 @@ def run_stage(stage, parsed, out: Path, nodes: int, prompt_log: Path) -> None:
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(yaml.safe_dump(stage_args(parsed, stage, out)))
     if nodes == 1:
-        cmd = [sys.executable, "-m", "trl_r1.pipeline.worker", "--kind", stage.kind, str(config)]
+        cmd = [sys.executable, "-m", "trl_r1.pipeline.runner", "--kind", stage.kind, str(config)]
         subprocess.run(cmd, check=True, env=env(prompt_log), cwd=out, capture_output=True, timeout=500)
         return
     cmd = launch_command(stage, config)

@@ -264,7 +264,7 @@ def test_bad_settings_fail_when_the_recipe_loads_naming_the_key(
     settings, key, message, benchmarks_dir, bad_golds
 ):
     from trl_r1.pipeline import parse_recipe
-    from trl_r1.pipeline.schema import RecipeError
+    from trl_r1.pipeline.recipe import RecipeError
 
     settings = {
         **settings,

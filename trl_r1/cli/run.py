@@ -89,9 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: RunArguments) -> int:
     from trl_r1.cli._types import writable_dir
-    from trl_r1.pipeline.recipe import load_recipe
+    from trl_r1.pipeline.recipe import RecipeError, load_recipe
     from trl_r1.pipeline.runner import StageFailed, run_recipe
-    from trl_r1.pipeline.schema import RecipeError
 
     if args.data_dir is not None:
         from trl_r1.eval.benchmarks import DATA_DIR_ENV
@@ -188,8 +187,9 @@ def _creatable_dir(value: str) -> str:
 
 def _dry_run(recipe, output_dir: str, only, from_stage, refused: dict[str, str]) -> int:
     from trl_r1.pipeline.estimate import stage_estimate
-    from trl_r1.pipeline.runner import STAGE_CONFIG, launch_command, read_marker, select_stages
-    from trl_r1.pipeline.schema import RecipeError
+    from trl_r1.pipeline.output_dir import STAGE_CONFIG, read_marker, select_stages
+    from trl_r1.pipeline.recipe import RecipeError
+    from trl_r1.pipeline.runner import launch_command
     from trl_r1.training.stage import last_checkpoint
 
     try:

@@ -246,7 +246,7 @@ def zero_stage(accelerate_config: str | None) -> int:
 def stage_estimate(recipe: Any, stage: Any, config: dict[str, Any] | None = None) -> MemoryEstimate | None:
     """The estimate for a recipe stage, from its model's config (``config``, else read: an earlier stage's
     model has the base model's architecture); ``None`` when the config is not available here."""
-    from trl_r1.pipeline.schema import STAGE_REF
+    from trl_r1.pipeline.recipe import STAGE_REF
 
     model = recipe.model if (stage.model or "").startswith(STAGE_REF) else stage.model
     if config is None and model:

@@ -1,4 +1,6 @@
-"""The recipe file: the stages of a training pipeline, validated on load.
+"""The recipe file: the stages of a training pipeline, validated on load into a :class:`Recipe` of
+:class:`Stage` entries (each stage's ``args`` in ``Stage.args``, its values checked by
+:meth:`Stage.argument_problems`).
 
 A recipe is YAML::
 
@@ -31,26 +33,204 @@ Every error names the offending key, e.g.
 
 from __future__ import annotations
 
-import math
+import copy
+import hashlib
+import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trl_r1.pipeline.schema import (
-    LAUNCHERS,
-    LORA_KEYS,
-    STAGE_KEYS,
-    STAGE_REF,
-    TOP_KEYS,
-    TRL_ACCELERATE_CONFIGS,
-    Recipe,
-    RecipeError,
-    RewardSpec,
-    Stage,
-)
 from trl_r1.pipeline.stages import KINDS
+from trl_r1.training.stage import is_number
 
-__all__ = ["load_recipe", "parse_recipe", "stage_name_problem"]
+__all__ = [
+    "Recipe",
+    "RecipeError",
+    "RewardSpec",
+    "Stage",
+    "load_recipe",
+    "parse_recipe",
+    "stage_name_problem",
+]
+
+STAGE_REF = "stage:"
+
+
+LAUNCHERS = ("auto", "inprocess", "python", "accelerate", "torchrun")
+
+
+TOP_KEYS = {
+    "name": "a label for the recipe",
+    "description": "free text",
+    "model": "the base model: a local path, a hub id or trl-r1/tiny",
+    "defaults": "arguments for the sft and grpo stages that accept them (a stage's own args win)",
+    "stages": "the list of stages, run in order",
+}
+
+
+STAGE_KEYS = {
+    "name": "unique name, also the stage directory (letters, digits, _ and -; at most 64)",
+    "kind": "sft | grpo | sample | eval",
+    "model": "where the stage starts: a path/hub id/alias, 'base', or stage:NAME",
+    "dataset": "a dataset spec, stage:NAME of a sample stage, or a list (a mixture, grpo only)",
+    "eval_dataset": "evaluation dataset spec during training (grpo)",
+    "rewards": "grpo/sample rewards: names or dotted paths, or {name, weight, model, threshold}",
+    "args": "script + TRL config + ModelConfig arguments of the kind",
+    "lora": "false, true, or {r, alpha, dropout, target_modules, modules_to_save, use_rslora, use_dora, merge}",
+    "accelerate_config": "accelerate config file, or one of TRL's: "
+    + "single_gpu, multi_gpu, zero1, zero2, zero3, "
+    "fsdp1, fsdp2",
+    "num_processes": "processes for this stage (GPUs); > 1 launches a subprocess",
+    "launcher": "auto | inprocess | python | accelerate | torchrun (auto: in-process unless distributed)",
+    "launcher_args": "extra command-line flags for accelerate launch / torchrun (e.g. multi-node rendezvous)",
+    "eval_benchmark": "grpo: benchmark pass@1 during training, a name or {benchmark, limit, k, eval_steps, ...}",
+}
+
+
+LORA_KEYS = {
+    "r": "lora_r",
+    "alpha": "lora_alpha",
+    "dropout": "lora_dropout",
+    "target_modules": "lora_target_modules",
+    "modules_to_save": "lora_modules_to_save",
+    "task_type": "lora_task_type",
+    "use_rslora": "use_rslora",
+    "use_dora": "use_dora",
+}
+
+
+TRL_ACCELERATE_CONFIGS = ("single_gpu", "multi_gpu", "zero1", "zero2", "zero3", "fsdp1", "fsdp2")
+
+
+class RecipeError(ValueError):
+    """An invalid recipe; the message starts with the file and the offending key."""
+
+
+@dataclass
+class RewardSpec:
+    """One reward of a stage: a name or dotted path, its weight (grpo), its model (reward models)
+    and its minimum (sample)."""
+
+    name: str
+    weight: float = 1.0
+    model: str | None = None
+    threshold: float | None = None
+
+    def spec(self) -> str:
+        """The ``reward_funcs`` entry: ``name`` or ``name=MODEL``."""
+        return f"{self.name}={self.model}" if self.model else self.name
+
+
+@dataclass
+class Stage:
+    """One validated stage (see the module docstring for the keys)."""
+
+    name: str
+    kind: str
+    model: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    eval_dataset: str | None = None
+    rewards: list[RewardSpec] = field(default_factory=list)
+    args: dict[str, Any] = field(default_factory=dict)
+    lora: dict[str, Any] | None = None
+    accelerate_config: str | None = None
+    num_processes: int = 1
+    launcher: str = "auto"
+    launcher_args: list[str] = field(default_factory=list)
+    index: int = 0
+
+    def upstream(self) -> list[str]:
+        """Names of the stages this one reads (its model, its datasets)."""
+        refs = [self.model] + self.datasets + [self.eval_dataset]
+        return [r[len(STAGE_REF) :] for r in refs if isinstance(r, str) and r.startswith(STAGE_REF)]
+
+    def launch_mode(self) -> str:
+        """``inprocess``, ``python``, ``accelerate`` or ``torchrun``."""
+        if self.launcher != "auto":
+            return self.launcher
+        return "accelerate" if self.num_processes > 1 or self.accelerate_config else "inprocess"
+
+    def argument_problems(self) -> list[str]:
+        """One ``args.KEY: ...`` line per value of ``args`` that does not fit its field in the kind's argument types
+        (:func:`trl_r1.training.arguments.check_values`: types, ranges, ``temperature > 0`` for GRPO)."""
+        from trl_r1.training.arguments import check_values
+
+        return check_values(self.args, KINDS[self.kind].argument_types(), prefix="args.")
+
+    def fingerprint_data(self) -> dict[str, Any]:
+        """What decides this stage's result (launch settings excluded: they do not change it)."""
+        return {
+            "kind": self.kind,
+            "model": self.model,
+            "datasets": self.datasets,
+            "eval_dataset": self.eval_dataset,
+            "rewards": [vars(r) for r in self.rewards],
+            "args": self.args,
+            "lora": self.lora,
+        }
+
+    def fingerprint(self) -> str:
+        blob = json.dumps(self.fingerprint_data(), sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Recipe:
+    """A validated recipe: the base model and the stages, in order."""
+
+    stages: list[Stage]
+    model: str | None = None
+    name: str = "recipe"
+    description: str = ""
+    source: str = "<recipe>"
+
+    def stage(self, name: str) -> Stage:
+        for s in self.stages:
+            if s.name == name:
+                return s
+        raise RecipeError(f"{self.source}: no stage {name!r}; stages: {', '.join(self.names())}")
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict that :func:`parse_recipe` turns back into this recipe (defaults merged)."""
+        stages = []
+        for s in self.stages:
+            entry: dict[str, Any] = {"name": s.name, "kind": s.kind}
+            if s.model is not None:
+                entry["model"] = s.model
+            if s.datasets:
+                entry["dataset"] = s.datasets if len(s.datasets) > 1 else s.datasets[0]
+            if s.eval_dataset:
+                entry["eval_dataset"] = s.eval_dataset
+            if s.rewards:
+                entry["rewards"] = [
+                    {
+                        k: v
+                        for k, v in vars(r).items()
+                        if v is not None and (k != "weight" or s.kind == "grpo")
+                    }
+                    for r in s.rewards
+                ]
+            if s.args:
+                entry["args"] = copy.deepcopy(s.args)
+            entry["lora"] = copy.deepcopy(s.lora) if s.lora is not None else False
+            if s.accelerate_config:
+                entry["accelerate_config"] = s.accelerate_config
+            entry["num_processes"] = s.num_processes
+            entry["launcher"] = s.launcher
+            if s.launcher_args:
+                entry["launcher_args"] = list(s.launcher_args)
+            stages.append(entry)
+        out: dict[str, Any] = {"name": self.name, "stages": stages}
+        if self.model is not None:
+            out["model"] = self.model
+        if self.description:
+            out["description"] = self.description
+        return out
+
 
 # A stage name is its directory's name under OUTPUT_DIR: an identifier, so it can never be `..`, `.`, a path, one
 # of the runner's own files (those all have a dot), or longer than a file name may be.
@@ -109,10 +289,6 @@ def _local(value: str, base_dir: Path | None) -> str:
 
 
 MAX_RECIPE_BYTES = 1 << 20
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def parse_recipe(data: Any, source: str = "<recipe>", base_dir: str | Path | None = None) -> Recipe:
@@ -298,14 +474,14 @@ class _RecipeParser:
         problem = check_reward_name(name, model)
         if problem:
             raise self.error(where, problem)
-        if not _is_number(weight):
+        if not is_number(weight):
             raise self.error(f"{where}.weight", f"a finite number is required, got {weight!r}")
         if "weight" in raw and kind != "grpo":
             raise self.error(f"{where}.weight", "weights apply to grpo rewards; sample stages use threshold")
         if threshold is not None:
             if kind != "sample":
                 raise self.error(f"{where}.threshold", "thresholds apply to sample stages; grpo uses weight")
-            if not _is_number(threshold) and threshold != float("-inf"):  # -inf: keep every sample
+            if not is_number(threshold) and threshold != float("-inf"):  # -inf: keep every sample
                 raise self.error(
                     f"{where}.threshold",
                     f"a finite number (or -.inf: keep all) is required, got {threshold!r}",
@@ -338,7 +514,7 @@ class _RecipeParser:
                 raise self.error(
                     where,
                     f"not an argument of {stage.kind} stages{hint} (args take the fields of "
-                    f"{', '.join(t.rpartition('.')[2] for t in spec.argument_types)})",
+                    f"{', '.join(t.__name__ for t in spec.argument_types())})",
                 )
         stage.args = merged
 

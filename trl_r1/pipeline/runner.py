@@ -1,29 +1,18 @@
-"""Run a recipe's stages in order, resumably.
-
-Each stage writes to ``OUTPUT_DIR/<stage name>/``:
-
-* its model and tokenizer (sft/grpo), selected dataset (sample) or scores (eval), and the Trainer's
-  ``checkpoint-*`` folders;
-* ``stage_config.yaml``: the flat arguments the stage ran with (usable with the stage scripts);
-* ``metrics.json``, then ``stage_complete.json``, the completion marker, written last and
-  atomically: a stage is complete if and only if its marker exists;
-* ``.trl-r1-stage``, written when the runner creates the directory: the runner deletes (``--from``)
-  or writes into only directories holding it, so nothing a user made is ever removed or overwritten.
-  ``OUTPUT_DIR/.trl-r1-run`` likewise marks the output directory whose ``recipe.yaml`` and
-  ``summary.json`` the runner may replace.
+"""Run a recipe's stages in order, resumably, into an output directory (its files:
+:mod:`trl_r1.pipeline.output_dir`).
 
 Rerunning skips complete stages (after checking that their recipe entry did not change), and an
-interrupted training stage resumes from its last complete Trainer checkpoint. ``OUTPUT_DIR/summary.json``
-lists every complete stage::
-
-    {"stages": [{"name": str, "kind": str, "seconds": float, "metrics": {str: float}}],
-     "eval": {"<evaluated stage>": {"pass@1": float, "k": int, "n_problems": int, "stderr": float}},
-     "doctor": {"<grpo stage>": <its doctor.json>},
-     "bench": {"<grpo stage>": {"<benchmark>": {"steps": [int], "pass@1": [float], "seconds_per_eval": float}}}}
+interrupted training stage resumes from its last complete Trainer checkpoint.
 
 A stage runs in this process, or in a fresh one (``launcher: python``), or under
 ``accelerate launch`` (an accelerate config: DeepSpeed ZeRO, FSDP, multi-node) or ``torchrun``
-with ``num_processes`` processes.
+with ``num_processes`` processes. This module is also the stage's own entry point in those processes:
+``python -m trl_r1.pipeline.runner --kind KIND OUTPUT_DIR/NAME/stage_config.yaml`` (:func:`main`) reads the flat
+arguments the runner wrote and runs the kind's stage function on every rank; rank 0 writes ``metrics.json``.
+
+Before any work, :func:`probe_stage` parses a stage's flat arguments with the same parse its process uses
+(the kind's ``parse``, :func:`trl_r1.training.arguments.parse_stage_arguments`), so a bad value fails in one
+line naming the stage and key (:mod:`trl_r1.pipeline.validate`).
 """
 
 from __future__ import annotations
@@ -39,28 +28,35 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from trl_r1._runtime import disk_full_message, is_disk_full, write_atomic
-from trl_r1.pipeline.recipe import load_recipe
-from trl_r1.pipeline.schema import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage
+from trl_r1.pipeline.output_dir import (
+    MARKER,
+    METRICS,
+    RECIPE_COPY,
+    RUN_OWNER,
+    STAGE_CONFIG,
+    STAGE_LOG,
+    STAGE_OWNER,
+    STAGE_SPEC,
+    SUMMARY,
+    build_summary,
+    checkpoint_step,
+    mark_own,
+    ownership_problems,
+    read_marker,
+    select_stages,
+    unmet_inputs,
+)
+from trl_r1.pipeline.recipe import LORA_KEYS, STAGE_REF, Recipe, RecipeError, Stage, load_recipe
 from trl_r1.pipeline.stages import KINDS, sample_output_dataset
 from trl_r1.training.stage import last_checkpoint
 
 logger = logging.getLogger(__name__)
 
-MARKER = "stage_complete.json"
-METRICS = "metrics.json"
-STAGE_CONFIG = "stage_config.yaml"
-STAGE_SPEC = "stage_spec.json"
-STAGE_LOG = "stage.log"
-SUMMARY = "summary.json"
-RECIPE_COPY = "recipe.yaml"
-# ownership marks: the runner removes or replaces only what sits under a directory holding one
-STAGE_OWNER = ".trl-r1-stage"
-RUN_OWNER = ".trl-r1-run"
-RUNNER_FILES = (RECIPE_COPY, SUMMARY, RUN_OWNER)
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -68,64 +64,6 @@ Progress = Callable[[dict[str, Any]], None]
 class StageFailed(RuntimeError):
     """A stage stopped on an error (bad data or settings, or a failed subprocess); nothing is marked
     complete, and rerunning resumes it from its last checkpoint."""
-
-
-def read_marker(stage_dir: str | Path) -> dict[str, Any] | None:
-    """The completion record of a stage directory, or ``None`` if the stage is not complete."""
-    path = Path(stage_dir) / MARKER
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _mark_own(directory: Path, marker: str) -> None:
-    if not (directory / marker).exists():
-        write_atomic(directory / marker, "created by trl-r1 run; it may delete or replace what is in here\n")
-
-
-def ownership_problems(
-    recipe: Recipe, output_dir: str | Path, writes: Sequence[str], deletes: Sequence[str]
-) -> list[str]:
-    """Why the runner may not write the stages ``writes`` into, or delete the stages ``deletes`` from,
-    ``output_dir`` (one line each; ``[]``: it may). The output directory must be new, empty, or one the runner
-    marked; a stage directory that exists must hold the runner's mark (a user's folder of the same name is
-    never touched)."""
-    out = Path(output_dir)
-    problems = []
-    if out.exists() and not out.is_dir():
-        return [f"output directory {str(out)!r} is a file, not a directory"]
-    if out.is_dir() and not (out / RUN_OWNER).exists():
-        clash = [name for name in (RECIPE_COPY, SUMMARY) if (out / name).exists()]
-        if clash:
-            problems.append(
-                f"{out} holds {', '.join(clash)} that trl-r1 run did not write (no {RUN_OWNER} there); "
-                "choose a new or empty --output-dir"
-            )
-    from trl_r1.pipeline.recipe import stage_name_problem
-
-    for name in dict.fromkeys([*deletes, *writes]):
-        if stage_name_problem(name):  # a Recipe built in code, not parsed: never a path outside out
-            problems.append(f"stage name {name!r}: {stage_name_problem(name)}")
-            continue
-        sdir = out / name
-        if not os.path.lexists(sdir):
-            continue
-        if sdir.is_symlink() or not sdir.is_dir():
-            problems.append(
-                f"{sdir} is a {'link' if sdir.is_symlink() else 'file'}, not a stage directory trl-r1 "
-                "run created; move it away or choose another --output-dir"
-            )
-        elif not (sdir / STAGE_OWNER).exists() and (name in deletes or read_marker(sdir) is None):
-            verb = "delete" if name in deletes else "write into"
-            problems.append(
-                f"{sdir} was not created by trl-r1 run (no {STAGE_OWNER} in it), so it will not {verb} "
-                "it; move it away or choose another --output-dir"
-            )
-    return problems
-
-
-def checkpoint_step(checkpoint: str) -> int:
-    return int(Path(checkpoint).name.rpartition("-")[2])
 
 
 def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str, Any]:
@@ -176,6 +114,24 @@ def stage_args(recipe: Recipe, stage: Stage, output_dir: str | Path) -> dict[str
     return args
 
 
+def probe_stage(
+    recipe: Recipe, stage: Stage, output_dir: str | Path
+) -> tuple[list[str], dict[str, Any], list[Any]]:
+    """The stage's flat arguments (:func:`stage_args`) parsed here, before any work, by the parse its own process
+    will run (the kind's ``parse``, as a probe for its ``num_processes``): the problems (one line each), the flat
+    arguments and the parsed config objects (``[]`` when refused, or for an eval stage)."""
+    from trl_r1.training.arguments import StageArgumentsError
+
+    args = stage_args(recipe, stage, output_dir)
+    parse = KINDS[stage.kind].parser()
+    if parse is None:
+        return [], args, []
+    try:
+        return [], args, list(parse(args, probe_processes=stage.num_processes))
+    except StageArgumentsError as e:
+        return e.problems, args, []
+
+
 # format reward -> the completion layout eval's format compliance scores (trl_r1.eval.EvalSettings.layout)
 _LAYOUT_OF_REWARD = {"r1_zero_format": "r1_zero", "think_summary_format": "r1"}
 
@@ -191,16 +147,16 @@ def trained_layout(recipe: Recipe) -> str:
 def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
     """The command that runs ``stage`` in its own process(es), or ``None`` for an in-process stage."""
     mode = stage.launch_mode()
-    worker = ["-m", "trl_r1.pipeline.worker", "--kind", stage.kind, str(config_path)]
+    entry = ["-m", "trl_r1.pipeline.runner", "--kind", stage.kind, str(config_path)]  # this module's main()
     if mode == "inprocess":
         return None
     if mode == "python":
-        return [sys.executable, *worker]
+        return [sys.executable, *entry]
     if mode == "torchrun":
         cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(stage.num_processes)]
         if not any(a.startswith(("--nnodes", "--rdzv", "--master")) for a in stage.launcher_args):
             cmd.append("--standalone")  # one node, free port
-        return cmd + stage.launcher_args + worker
+        return cmd + stage.launcher_args + entry
     cmd = [sys.executable, "-m", "accelerate.commands.launch"]
     if stage.accelerate_config:
         cmd += ["--config_file", stage.accelerate_config]
@@ -209,7 +165,7 @@ def launch_command(stage: Stage, config_path: str | Path) -> list[str] | None:
     if stage.num_processes > 1 and not stage.accelerate_config:
         # plain data parallel; `--cpu --num_processes N` would silently start ONE process (accelerate 1.15)
         cmd.append("--multi_gpu")
-    return cmd + stage.launcher_args + worker
+    return cmd + stage.launcher_args + entry
 
 
 def _dump_yaml(data: dict[str, Any]) -> str:
@@ -239,80 +195,6 @@ def _check_unchanged(stage: Stage, recorded: dict[str, Any] | None, output_dir: 
         f"stage {stage.name!r} in {output_dir} was {what} with other settings (changed: {', '.join(changed) or '?'}); "
         f"rerun it with --from {stage.name}, or use another --output-dir"
     )
-
-
-def _eval_target(recipe: Recipe, stage: Stage) -> str:
-    if stage.model and stage.model.startswith(STAGE_REF):
-        return stage.model[len(STAGE_REF) :]
-    return "base" if stage.model == recipe.model else stage.name
-
-
-def build_summary(recipe: Recipe, output_dir: str | Path) -> dict[str, Any]:
-    """The summary of every complete stage of ``recipe`` in ``output_dir``, in recipe order."""
-    from trl_r1.eval.curves import benchmark_curves
-    from trl_r1.training.doctor_report import read_doctor
-
-    rows, evals, doctor, bench = [], {}, {}, {}
-    for stage in recipe.stages:
-        marker = read_marker(Path(output_dir) / stage.name)
-        if marker is None:
-            continue
-        if (
-            stage.kind == "grpo"
-        ):  # the run doctor's verdict and the in-training benchmark curves (trl_r1.training)
-            if (report := read_doctor(Path(output_dir) / stage.name)) is not None:
-                doctor[stage.name] = report
-            if curves := benchmark_curves(Path(output_dir) / stage.name):
-                bench[stage.name] = curves
-        metrics = {k: float(v) for k, v in marker.get("metrics", {}).items()}
-        rows.append(
-            {
-                "name": stage.name,
-                "kind": stage.kind,
-                "seconds": float(marker.get("seconds", 0.0)),
-                "metrics": metrics,
-            }
-        )
-        if stage.kind == "eval" and "pass@1" in metrics:
-            evals[_eval_target(recipe, stage)] = {
-                "pass@1": metrics["pass@1"],
-                "k": int(metrics.get("k", 0)),
-                "n_problems": int(metrics.get("n_problems", 0)),
-                "stderr": metrics.get("pass@1_stderr", 0.0),
-            }
-    return {"stages": rows, "eval": evals, "doctor": doctor, "bench": bench}
-
-
-def select_stages(
-    recipe: Recipe, only: Sequence[str] | None = None, from_stage: str | None = None
-) -> list[Stage]:
-    """The stages ``--only`` / ``--from`` pick, in recipe order (unknown names are an error)."""
-    names = recipe.names()
-    for name in list(only or []) + ([from_stage] if from_stage else []):
-        if name not in names:
-            raise RecipeError(f"{recipe.source}: no stage {name!r}; stages: {', '.join(names)}")
-    start = names.index(from_stage) if from_stage else 0
-    return [s for s in recipe.stages if s.index >= start and (not only or s.name in only)]
-
-
-def unmet_inputs(
-    recipe: Recipe, output_dir: str | Path, selected: Sequence[Stage], from_stage: str | None = None
-) -> dict[str, str]:
-    """Stage name -> why it cannot run with this selection: it reads a stage that is neither complete in
-    ``output_dir`` nor selected (``--only``), or one that ``--from`` deletes without rerunning it."""
-    out = Path(output_dir)
-    rerun = set(recipe.names()[recipe.names().index(from_stage) :]) if from_stage else set()
-    chosen = {s.name for s in selected}
-    reasons = {}
-    for stage in selected:
-        for ref in stage.upstream():
-            if ref not in chosen and (ref in rerun or read_marker(out / ref) is None):
-                reasons[stage.name] = (
-                    f"stage {stage.name!r} reads stage {ref!r}, which is not complete in {out}; "
-                    "run it too (add it to --only, or drop --only)"
-                )
-                break
-    return reasons
 
 
 @contextlib.contextmanager
@@ -345,7 +227,7 @@ def _output_to(log_path: Path | None) -> Iterator[None]:
 
 def _run_in_process(stage: Stage, args: dict[str, Any]) -> dict[str, float]:
     try:
-        metrics = KINDS[stage.kind].run(args)
+        metrics = KINDS[stage.kind].stage_function()(args)
     except Exception as e:
         output_dir = args.get(KINDS[stage.kind].output_key) or "."
         if is_disk_full(e, output_dir):  # torch's "PytorchStreamWriter failed writing file" hides an ENOSPC
@@ -374,7 +256,7 @@ def _run_subprocess(stage: Stage, cmd: list[str], sdir: Path) -> dict[str, float
     metrics_path.unlink(missing_ok=True)
     env = dict(os.environ)
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # the worker imports trl_r1 as this process does: from the installed package (or the caller's PYTHONPATH)
+    # the stage process imports trl_r1 as this process does: from the installed package (or the caller's PYTHONPATH)
     proc = subprocess.Popen(cmd, env=env)
     try:
         proc.wait()
@@ -436,7 +318,7 @@ def run_recipe(
     for problem in ownership_problems(recipe, out, [s.name for s in selected], deletes):
         raise RecipeError(problem)
     out.mkdir(parents=True, exist_ok=True)
-    _mark_own(out, RUN_OWNER)
+    mark_own(out, RUN_OWNER)
     for name in deletes:  # each holds STAGE_OWNER and is a real directory directly under out (checked above)
         logger.info("--from %s: deleting %s", from_stage, out / name)
         shutil.rmtree(out / name)
@@ -469,7 +351,7 @@ def run_recipe(
         if spec_path.is_file() and last_checkpoint(sdir):  # resuming under other settings would mix two runs
             _check_unchanged(stage, json.loads(spec_path.read_text()), out, "started")
         sdir.mkdir(parents=True, exist_ok=True)
-        _mark_own(sdir, STAGE_OWNER)
+        mark_own(sdir, STAGE_OWNER)
         record = {"fingerprint": stage.fingerprint(), "spec": stage.fingerprint_data()}
         write_atomic(spec_path, json.dumps(record, indent=2, default=str))
         args = stage_args(recipe, stage, out)
@@ -522,3 +404,53 @@ def run_recipe(
     summary = build_summary(recipe, out)
     write_atomic(out / SUMMARY, json.dumps(summary, indent=2))
     return summary
+
+
+@dataclass
+class StageProcessArguments:
+    """The options of a stage's own process (the stage's arguments are in its ``stage_config.yaml``)."""
+
+    kind: Literal["sft", "grpo", "sample", "eval"] = field(metadata={"help": "the stage kind"})
+    stage_config: str = field(metadata={"help": "the stage's flat arguments (stage_config.yaml)"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """A stage's own process(es): ``python -m trl_r1.pipeline.runner --kind KIND CONFIG``, started by
+    :func:`launch_command` directly or under ``accelerate launch`` / ``torchrun``. Every rank runs the kind's
+    stage function on the flat arguments in ``CONFIG``; rank 0 writes ``metrics.json`` next to the stage's
+    outputs."""
+    import yaml
+
+    from trl_r1._runtime import setup_logging
+    from trl_r1.training.options import CommandParser, parse_options
+
+    parser = CommandParser(
+        positional="stage_config",
+        dataclass_types=(StageProcessArguments,),
+        prog="python -m trl_r1.pipeline.runner",
+    )
+    options = parse_options(parser, sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    args = yaml.safe_load(Path(options.stage_config).read_text(encoding="utf-8"))
+    kind = KINDS[options.kind]
+    metrics = kind.stage_function()(args)
+    if int(os.environ.get("RANK", "0")) == 0:
+        write_atomic(Path(args[kind.output_key]) / METRICS, json.dumps(metrics, indent=2))
+    _leave_process_group()
+    return 0
+
+
+def _leave_process_group() -> None:
+    """Let every rank finish together, then tear the process group down: a rank exiting with a live
+    gloo/NCCL group can leave its peer (and so the launcher) waiting at shutdown."""
+    try:
+        import torch.distributed as dist
+    except ImportError:  # pragma: no cover
+        return
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

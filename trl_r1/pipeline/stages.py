@@ -1,34 +1,37 @@
-"""One function per stage kind; each takes the stage's flat arguments and returns its metrics.
+"""The stage kinds of a recipe: for each, where its arguments, their parse and its stage function live.
 
-The flat arguments are exactly what the matching stage script reads with ``TrlParser`` (script
+A stage's flat arguments are exactly what the matching stage script reads with ``TrlParser`` (script
 arguments + TRL config + ``ModelConfig`` in one namespace), so a stage written by the runner to
 ``<stage dir>/stage_config.yaml`` can be rerun alone, e.g.
 ``accelerate launch recipes/r1_stage2.py --config runs/r1/reasoning_rl/stage_config.yaml``.
 
-=======  =========================================  ==========================================
-kind     library call                               R1 stage
-=======  =========================================  ==========================================
-sft      :func:`trl_r1.training.sft.train_cold_start`  1 (cold start), 3 (SFT on sampled data),
-                                                    distillation
-grpo     :func:`trl_r1.training.grpo.train_grpo`              R1-Zero, 2 (reasoning RL), 4 (all scenarios)
-sample   :func:`trl_r1.rejection.rejection_sample`   3 (rejection sampling)
-eval     :func:`trl_r1.eval.evaluate`                pass@1 of a stage's model
-=======  =========================================  ==========================================
+=======  ===============================================  ==========================================
+kind     stage function (flat arguments -> metrics)        R1 stage
+=======  ===============================================  ==========================================
+sft      :func:`trl_r1.training.sft.run_sft_stage`          1 (cold start), 3 (SFT on sampled data),
+                                                          distillation
+grpo     :func:`trl_r1.training.grpo.run_grpo_stage`        R1-Zero, 2 (reasoning RL), 4 (all scenarios)
+sample   :func:`run_sample_stage` (``rejection_sample``)    3 (rejection sampling)
+eval     :func:`run_eval_stage` (``trl_r1.eval.evaluate``)  pass@1 of a stage's model
+=======  ===============================================  ==========================================
+
+The table names the training modules by dotted path: they import TRL and torch, which reading a recipe does not
+need until it checks a stage's arguments.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
-import json
-import logging
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from trl_r1.eval import EvalSettings, evaluate
+from trl_r1.rejection.config import RejectionSamplingConfig
+from trl_r1.training.stage import is_number
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,12 @@ class StageKind:
 
     Attributes:
         name: ``sft``, ``grpo``, ``sample`` or ``eval``.
-        run: the stage function (flat arguments -> metrics).
-        argument_types: dotted paths of the dataclasses (or one function) whose fields are the
-            stage's arguments; used to validate ``args:`` keys in a recipe.
+        arguments: dotted path of the kind's argument types, a tuple of dataclasses (or a function and its
+            settings); their fields are the ``args:`` keys a recipe stage of this kind accepts.
+        run: dotted path of the stage function (flat arguments -> metrics), run in the stage's process.
+        parse: dotted path of ``parse(values, probe_processes=None)``, the one parse of the kind's flat arguments
+            into its argument types (the stage function parses with it too); ``None``: the stage function takes
+            them as keyword arguments (eval).
         model_key / dataset_key / output_key: the argument names the recipe's ``model``,
             ``dataset`` and the stage directory fill in.
         mixture_key: argument holding several datasets, if the kind accepts a mixture.
@@ -48,8 +54,9 @@ class StageKind:
     """
 
     name: str
-    run: Callable[[dict[str, Any]], dict[str, float]]
-    argument_types: tuple[str, ...]
+    arguments: str
+    run: str
+    parse: str | None
     model_key: str
     dataset_key: str | None
     output_key: str
@@ -59,114 +66,67 @@ class StageKind:
     trains: bool = False
     distributed: bool = False
 
+    def argument_types(self) -> tuple[Any, ...]:
+        """The kind's argument types (imports its library module)."""
+        return _named(self.arguments)
+
     def argument_names(self) -> set[str]:
         """Every argument this kind accepts (imports the library modules)."""
         names: set[str] = set()
-        for path in self.argument_types:
-            module_name, _, attr = path.rpartition(".")
-            obj = getattr(__import__(module_name, fromlist=[attr]), attr)
+        for obj in self.argument_types():
             if dataclasses.is_dataclass(obj):
                 names |= {f.name for f in dataclasses.fields(obj) if f.init}
             else:
                 names |= {p for p in inspect.signature(obj).parameters if p not in ("self", "kwargs")}
         return names
 
+    def stage_function(self) -> Callable[[Mapping[str, Any]], dict[str, float]]:
+        """The stage function (flat arguments -> metrics)."""
+        return _named(self.run)
 
-def trainer_metrics(output_dir: str | Path) -> dict[str, float]:
-    """Final training metrics from a Trainer's output: the last logged value of every number
-    (``loss``, ``reward``, ``rewards/<name>/mean``, ``train_runtime``...) and ``global_step``."""
-    from transformers.trainer_utils import get_last_checkpoint
-
-    out = Path(output_dir)
-    state_path = out / "trainer_state.json"
-    if not state_path.exists():
-        last = get_last_checkpoint(str(out)) if out.is_dir() else None
-        state_path = Path(last) / "trainer_state.json" if last else state_path
-    metrics: dict[str, float] = {}
-    if state_path.exists():
-        state = json.loads(state_path.read_text())
-        for entry in state.get("log_history", []):
-            if any(k.startswith("eval_") for k in entry):
-                continue
-            metrics.update({k: float(v) for k, v in entry.items() if _is_number(v) and k != "step"})
-        metrics["global_step"] = float(state.get("global_step", 0))
-    results = out / "all_results.json"
-    if results.exists():
-        metrics.update({k: float(v) for k, v in json.loads(results.read_text()).items() if _is_number(v)})
-    return metrics
+    def parser(self) -> Callable[..., tuple[Any, ...]] | None:
+        """``parse(values, probe_processes=None)`` of the kind, or ``None`` (eval: keyword arguments)."""
+        return _named(self.parse) if self.parse else None
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _named(path: str) -> Any:
+    module_name, _, attr = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), attr)
 
 
-def _parse(types: tuple[type, ...], args: dict[str, Any]) -> tuple[Any, ...]:
-    from trl import TrlParser
-
-    return TrlParser(types).parse_dict(args)
+SAMPLE_ARGUMENTS = (RejectionSamplingConfig,)
+EVAL_ARGUMENTS = (evaluate, EvalSettings)
 
 
-@dataclass
-class SFTStageOptions:
-    """What an ``sft`` stage trains on, besides :class:`trl_r1.training.sft.ColdStartArguments`."""
+def parse_sample_arguments(
+    values: Mapping[str, Any], probe_processes: int | None = None
+) -> tuple[RejectionSamplingConfig]:
+    """A ``sample`` stage's flat arguments -> its :class:`~trl_r1.rejection.RejectionSamplingConfig`
+    (:func:`trl_r1.training.arguments.parse_stage_arguments`)."""
+    from trl_r1.training.arguments import parse_stage_arguments
 
-    cold_start_format: bool = dataclasses.field(
-        default=True,
-        metadata={
-            "help": "True: format and filter the data as R1 cold-start data (train_cold_start). False: "
-            "the data is already prompt/completion (a sample stage's output: reasoning rows mixed with "
-            "non-reasoning rows, or distillation traces) and is trained on as is."
-        },
-    )
+    return parse_stage_arguments(SAMPLE_ARGUMENTS, values, probe=probe_processes is not None)
 
 
-def run_sft_stage(args: dict[str, Any]) -> dict[str, float]:
-    """SFT via :func:`trl_r1.training.sft.train_cold_start` (stage 1, distillation), or on ready
-    prompt/completion rows with ``cold_start_format: false`` (stage 3, whose data mixes
-    non-reasoning rows that have no reasoning block)."""
-    from trl import ModelConfig, SFTConfig
-
-    from trl_r1.training.sft import ColdStartArguments, train_cold_start, train_sft_on_ready_data
-
-    script_args, training_args, model_args, options = _parse(
-        (ColdStartArguments, SFTConfig, ModelConfig, SFTStageOptions), args
-    )
-    train = train_cold_start if options.cold_start_format else train_sft_on_ready_data
-    output_dir = train(script_args, training_args, model_args)
-    return trainer_metrics(output_dir)
-
-
-def run_grpo_stage(args: dict[str, Any]) -> dict[str, float]:
-    """GRPO (R1-Zero, stage 2, stage 4) via :func:`trl_r1.training.grpo.train_grpo`."""
-    from trl import GRPOConfig, ModelConfig
-
-    from trl_r1.training.grpo import GRPOStageArguments, train_grpo
-
-    script_args, training_args, model_args = _parse((GRPOStageArguments, GRPOConfig, ModelConfig), args)
-    output_dir = train_grpo(script_args, training_args, model_args)
-    return trainer_metrics(output_dir)
-
-
-def run_sample_stage(args: dict[str, Any]) -> dict[str, float]:
+def run_sample_stage(values: Mapping[str, Any]) -> dict[str, float]:
     """Rejection sampling via :func:`trl_r1.rejection.rejection_sample`; the kept rows are the stage's dataset."""
-    from trl_r1.rejection import RejectionSamplingConfig, rejection_sample
+    from trl_r1.rejection import rejection_sample
 
-    report = rejection_sample(RejectionSamplingConfig(**args))
+    (config,) = parse_sample_arguments(values)
+    report = rejection_sample(config)
     if not report.get("rows"):
         raise ValueError(
-            f"rejection sampling kept no rows (see {Path(args['samples_dir']) / 'report.json'}): the model produced no "
+            f"rejection sampling kept no rows (see {Path(config.samples_dir) / 'report.json'}): the model produced no "
             "sample passing the rewards and filters; train the previous stage longer, sample more (num_samples), "
             "or relax reward thresholds / filters"
         )
-    return {k: float(v) for k, v in _flatten(report).items() if _is_number(v)}
+    return {k: float(v) for k, v in _flatten(report).items() if is_number(v)}
 
 
-def run_eval_stage(args: dict[str, Any]) -> dict[str, float]:
+def run_eval_stage(values: Mapping[str, Any]) -> dict[str, float]:
     """R1-style evaluation (pass@1 over k samples) via :func:`trl_r1.eval.evaluate`."""
-    from trl_r1.eval import evaluate
-
-    result = evaluate(**args)
-    return {k: float(v) for k, v in _flatten(result).items() if _is_number(v) and not k.startswith("config/")}
+    result = evaluate(**values)
+    return {k: float(v) for k, v in _flatten(result).items() if is_number(v) and not k.startswith("config/")}
 
 
 def _flatten(report: Any, prefix: str = "") -> dict[str, Any]:
@@ -186,39 +146,38 @@ def _flatten(report: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_TRAINING = {
+    "model_key": "model_name_or_path",
+    "output_key": "output_dir",
+    "trains": True,
+    "distributed": True,
+}
+
 KINDS: dict[str, StageKind] = {
     "sft": StageKind(
         name="sft",
-        run=run_sft_stage,
-        argument_types=(
-            "trl_r1.training.sft.ColdStartArguments",
-            "trl.SFTConfig",
-            "trl.ModelConfig",
-            "trl_r1.pipeline.stages.SFTStageOptions",
-        ),
-        model_key="model_name_or_path",
+        arguments="trl_r1.training.sft.STAGE_ARGUMENT_TYPES",
+        run="trl_r1.training.sft.run_sft_stage",
+        parse="trl_r1.training.sft.parse_arguments",
         dataset_key="dataset_name",
-        output_key="output_dir",
-        trains=True,
-        distributed=True,
+        **_TRAINING,
     ),
     "grpo": StageKind(
         name="grpo",
-        run=run_grpo_stage,
-        argument_types=("trl_r1.training.grpo.GRPOStageArguments", "trl.GRPOConfig", "trl.ModelConfig"),
-        model_key="model_name_or_path",
+        arguments="trl_r1.training.grpo.STAGE_ARGUMENT_TYPES",
+        run="trl_r1.training.grpo.run_grpo_stage",
+        parse="trl_r1.training.grpo.parse_arguments",
         dataset_key="dataset_name",
         mixture_key="dataset_mixture",
         eval_dataset_key="eval_dataset_name",
-        output_key="output_dir",
         rewards_key="reward_funcs",
-        trains=True,
-        distributed=True,
+        **_TRAINING,
     ),
     "sample": StageKind(
         name="sample",
-        run=run_sample_stage,
-        argument_types=("trl_r1.rejection.RejectionSamplingConfig",),
+        arguments="trl_r1.pipeline.stages.SAMPLE_ARGUMENTS",
+        run="trl_r1.pipeline.stages.run_sample_stage",
+        parse="trl_r1.pipeline.stages.parse_sample_arguments",
         model_key="sampling_model",
         dataset_key="dataset_name",
         output_key="samples_dir",
@@ -226,8 +185,9 @@ KINDS: dict[str, StageKind] = {
     ),
     "eval": StageKind(
         name="eval",
-        run=run_eval_stage,
-        argument_types=("trl_r1.eval.evaluate", "trl_r1.eval.EvalSettings"),
+        arguments="trl_r1.pipeline.stages.EVAL_ARGUMENTS",
+        run="trl_r1.pipeline.stages.run_eval_stage",
+        parse=None,
         model_key="model",
         dataset_key="dataset",
         output_key="output_dir",

@@ -8,11 +8,12 @@ the fix::
 It checks, for every selected stage:
 
 * each ``args`` value against its field's type in the stage's config classes and the ranges of
-  :data:`trl_r1.training.arguments.RANGES`, then builds the arguments into those classes (TRL's ``SFTConfig``
-  / ``GRPOConfig`` / ``ModelConfig``, ``RejectionSamplingConfig``), so their own checks run too, with
-  only the device-dependent ones (bf16/fp16 support) left for launch time;
-* ``num_generations`` divides the generation batch (``per_device_train_batch_size x num_processes x
-  steps_per_generation``) with the stage's own ``num_processes``;
+  :data:`trl_r1.training.arguments.RANGES` (:meth:`Stage.argument_problems <trl_r1.pipeline.recipe.Stage.
+  argument_problems>`), then the flat arguments parsed into those classes (TRL's ``SFTConfig`` / ``GRPOConfig`` /
+  ``ModelConfig``, ``RejectionSamplingConfig``) by the parse the stage's own process runs
+  (:func:`trl_r1.pipeline.runner.probe_stage`), so their own checks run too, with only the device-dependent ones
+  (bf16/fp16 support) left for launch time, and GRPO's ``num_generations`` checked against the generation batch
+  (``per_device_train_batch_size x num_processes x steps_per_generation``) of the stage's own ``num_processes``;
 * datasets: local files are regular files the loader can read (bounded), their first rows type-check and
   carry what the stage's preparation needs (prompt, gold, cold-start shape), view options name their columns,
   ``synthetic://`` options are known and in range;
@@ -27,83 +28,14 @@ It checks, for every selected stage:
 from __future__ import annotations
 
 import logging
-import warnings
 from pathlib import Path
 from typing import Any
 
-from trl_r1.pipeline.runner import ownership_problems, select_stages, stage_args, unmet_inputs
-from trl_r1.pipeline.schema import STAGE_REF, Recipe, Stage
-from trl_r1.pipeline.stages import KINDS
+from trl_r1.pipeline.output_dir import ownership_problems, select_stages, unmet_inputs
+from trl_r1.pipeline.recipe import STAGE_REF, Recipe, Stage
+from trl_r1.pipeline.runner import probe_stage
 
 logger = logging.getLogger(__name__)
-
-
-def _types(kind: str) -> list[Any]:
-    out = []
-    for path in KINDS[kind].argument_types:
-        module_name, _, attr = path.rpartition(".")
-        out.append(getattr(__import__(module_name, fromlist=[attr]), attr))
-    return out
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
-
-
-def generation_batch(args: dict[str, Any], num_processes: int) -> int:
-    """GRPO's generation batch for ``num_processes`` processes, computed as ``GRPOConfig`` does."""
-    if args.get("generation_batch_size"):
-        return int(args["generation_batch_size"])
-    steps = args.get("steps_per_generation") or args.get("gradient_accumulation_steps", 1)
-    return int(args.get("per_device_train_batch_size", 8)) * num_processes * int(steps)
-
-
-def _build(stage: Stage, args: dict[str, Any], types: list[Any]) -> tuple[list[str], list[Any]]:
-    """Build the arguments into the kind's config classes; their refusals become problems. Returns the
-    problems and the built objects."""
-    if stage.kind in ("sft", "grpo"):
-        from trl import TrlParser
-
-        # Device-dependent checks stay for launch: bf16/fp16 support is a property of the machine that runs it.
-        probe = {**args, "bf16": False, "fp16": False}
-        if stage.kind == "grpo":
-            probe["generation_batch_size"] = generation_batch(args, stage.num_processes)
-            probe.pop("steps_per_generation", None)
-        quiet = logging.getLogger("transformers")
-        level = quiet.level
-        quiet.setLevel(logging.WARNING)  # "setting up devices": not news in a check
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = list(TrlParser(tuple(types)).parse_dict(probe))
-        except Exception as e:  # the config classes' own checks: ValueError, TypeError, a missing package
-            return [f"args: {_first_line(e)}"], []
-        finally:
-            quiet.setLevel(level)
-        return [], parsed
-    if stage.kind == "sample":
-        from trl_r1.rejection import RejectionSamplingConfig
-
-        try:
-            return [], [RejectionSamplingConfig(**args)]
-        except (ValueError, TypeError) as e:
-            return [f"args: {_first_line(e)}"], []
-    return [], []
-
-
-def _num_generations(stage: Stage, args: dict[str, Any]) -> list[str]:
-    n = args.get("num_generations", 8)
-    batch = generation_batch(args, stage.num_processes)
-    if not isinstance(n, int) or n < 2 or batch % n == 0:
-        return []
-    divisors = [d for d in range(2, batch + 1) if batch % d == 0][:6]
-    return [
-        f"args.num_generations: {n} does not divide the generation batch of {batch} (per_device_train_batch_size "
-        f"{args.get('per_device_train_batch_size', 8)} x {stage.num_processes} process(es) x "
-        f"{args.get('steps_per_generation') or args.get('gradient_accumulation_steps', 1)} steps_per_generation); "
-        f"use one of {', '.join(map(str, divisors)) or 'a divisor'} or change the batch"
-    ]
 
 
 def _paths(stage: Stage, args: dict[str, Any]) -> list[str]:
@@ -178,24 +110,14 @@ def _inputs(recipe: Recipe, stage: Stage, args: dict[str, Any], parsed: list[Any
 
 def stage_problems(recipe: Recipe, stage: Stage, output_dir: str | Path) -> list[str]:
     """What would make ``stage`` fail, as ``KEY: problem; fix`` lines (see the module docstring)."""
-    from trl_r1.training.arguments import check_values, missing_extras
+    from trl_r1.training.arguments import missing_extras
 
-    types = _types(stage.kind)
-    problems = check_values(stage.args, types, prefix="args.")
-    if stage.kind == "grpo":
-        temperature = stage.args.get("temperature")
-        if isinstance(temperature, (int, float)) and not isinstance(temperature, bool) and temperature == 0:
-            problems.append("args.temperature: must be > 0 for GRPO (rollouts are sampled); e.g. 0.7-1.0")
+    problems = stage.argument_problems()
     problems += _paths(stage, stage.args)
     problems += missing_extras(stage.args, stage.accelerate_config)
-    if problems:  # building the configs would only repeat these
+    if problems:  # parsing the arguments would only repeat these
         return problems
-    args = stage_args(recipe, stage, output_dir)
-    if stage.kind == "grpo":
-        problems += _num_generations(stage, args)
-    if problems:
-        return problems
-    problems, parsed = _build(stage, args, types)
+    problems, args, parsed = probe_stage(recipe, stage, output_dir)
     return problems or _inputs(recipe, stage, args, parsed)
 
 

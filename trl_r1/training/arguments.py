@@ -24,9 +24,11 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import logging
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 _POSITIVE = (lambda v: v > 0, "must be > 0")
@@ -72,6 +74,15 @@ RANGES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limit": _PROBLEMS,
     "eval_benchmark_limit": _PROBLEMS,
     "max_prompts": _AT_LEAST_ONE,
+}
+
+
+# config class -> field -> (accepts value, what it must be): a range that holds for one class's field only, and
+# replaces the RANGES entry of that name there.
+CONFIG_RANGES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "GRPOConfig": {
+        "temperature": (lambda v: v > 0, "must be > 0 for GRPO (rollouts are sampled); e.g. 0.7-1.0"),
+    },
 }
 
 
@@ -147,21 +158,63 @@ def field_hints(types_: Iterable[Any]) -> dict[str, Any]:
 
 def check_values(values: Mapping[str, Any], types_: Iterable[Any], prefix: str = "") -> list[str]:
     """One line per value of ``values`` that does not fit its field's type in ``types_`` (dataclasses or
-    functions) or lies outside :data:`RANGES`; keys no type declares are not checked here."""
+    functions) or lies outside :data:`RANGES` (:data:`CONFIG_RANGES` for the fields of a class listed there);
+    keys no type declares are not checked here."""
+    types_ = list(types_)
     hints = field_hints(types_)
+    ranges = dict(RANGES)
+    for obj in types_:
+        ranges.update(CONFIG_RANGES.get(getattr(obj, "__name__", ""), {}))
     problems = []
     for key, value in values.items():
         hint = hints.get(key)
         if hint is not None and matches(value, hint) is False:
             problems.append(f"{prefix}{key}: expected {_expected(hint)}, got {value!r}")
             continue
-        rule = RANGES.get(key)
+        rule = ranges.get(key)
         if rule is None or value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         ok, requirement = rule
         if not ok(value):
             problems.append(f"{prefix}{key}: {requirement}, got {value!r}")
     return problems
+
+
+class StageArgumentsError(ValueError):
+    """A stage's flat arguments refused before any work: one line per problem, each naming its key."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def parse_stage_arguments(
+    types_: Sequence[type], values: Mapping[str, Any], probe: bool = False
+) -> tuple[Any, ...]:
+    """The one parse of a stage's flat arguments (a pipeline stage's ``stage_config.yaml``) into its config classes:
+    TRL's ``TrlParser.parse_dict``, so each class's own checks run (``GRPOConfig``'s, ``GRPOStageArguments``'s reward
+    names). The pipeline parses twice with it: as a probe before any work, and in the stage's process.
+
+    ``probe=True``: the check before any work, on a machine that may not be the stage's: bf16/fp16 are left for
+    launch (their support is the device's), transformers' device set-up lines are silenced, and a class's refusal
+    becomes :class:`StageArgumentsError` with its first line (``args: ...``)."""
+    from trl import TrlParser
+
+    if not probe:
+        return tuple(TrlParser(tuple(types_)).parse_dict(dict(values)))
+    if any(dataclasses.is_dataclass(t) and "bf16" in {f.name for f in dataclasses.fields(t)} for t in types_):
+        values = {**values, "bf16": False, "fp16": False}
+    quiet = logging.getLogger("transformers")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # "setting up devices": not news in a check
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return tuple(TrlParser(tuple(types_)).parse_dict(dict(values)))
+    except Exception as e:  # the config classes' own checks: ValueError, TypeError, a missing package
+        raise StageArgumentsError([f"args: {_first(e)}"]) from e
+    finally:
+        quiet.setLevel(level)
 
 
 def changed_values(*objects: Any) -> dict[str, Any]:

@@ -9,20 +9,23 @@ checkpoint, and a saved model (LoRA adapters merged) that the next stage can sta
 The stage scripts (``recipes/r1_zero.py``, ``recipes/r1_stage2.py``, ``recipes/r1_stage4.py``) and
 ``trl-r1 run`` both call it::
 
-    parser = TrlParser((GRPOStageArguments, GRPOConfig, ModelConfig))
+    parser = TrlParser(STAGE_ARGUMENT_TYPES)  # (GRPOStageArguments, GRPOConfig, ModelConfig)
     script_args, training_args, model_args = parser.parse_args_and_config()
     train_grpo(script_args, training_args, model_args)
+
+A ``grpo`` stage of ``trl-r1 run`` gives its flat arguments (its ``stage_config.yaml``) to :func:`run_grpo_stage`,
+which parses them with :func:`parse_arguments`, the parse the pipeline also runs before any work.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from trl import ScriptArguments
+from trl import GRPOConfig, ModelConfig, ScriptArguments
 
 from trl_r1.data.prompt_length import DEFAULT_MAX_PROMPT_LENGTH, drop_long_prompts_for_model
 from trl_r1.rewards.registry import (
@@ -144,6 +147,61 @@ class GRPOStageArguments(ScriptArguments, BenchmarkEvalArguments, DoctorArgument
             raise ValueError(f"preference_last_steps must be >= 1, got {self.preference_last_steps}")
 
 
+STAGE_ARGUMENT_TYPES = (GRPOStageArguments, GRPOConfig, ModelConfig)
+
+
+def generation_batch(values: Mapping[str, Any], num_processes: int) -> int:
+    """GRPO's generation batch for ``num_processes`` processes, computed as ``GRPOConfig`` does."""
+    if values.get("generation_batch_size"):
+        return int(values["generation_batch_size"])
+    steps = values.get("steps_per_generation") or values.get("gradient_accumulation_steps", 1)
+    return int(values.get("per_device_train_batch_size", 8)) * num_processes * int(steps)
+
+
+def num_generations_problem(values: Mapping[str, Any], num_processes: int) -> str | None:
+    """Why ``num_generations`` does not divide the generation batch of ``num_processes`` processes, or ``None``."""
+    n = values.get("num_generations", 8)
+    batch = generation_batch(values, num_processes)
+    if not isinstance(n, int) or n < 2 or batch % n == 0:
+        return None
+    divisors = [d for d in range(2, batch + 1) if batch % d == 0][:6]
+    return (
+        f"args.num_generations: {n} does not divide the generation batch of {batch} (per_device_train_batch_size "
+        f"{values.get('per_device_train_batch_size', 8)} x {num_processes} process(es) x "
+        f"{values.get('steps_per_generation') or values.get('gradient_accumulation_steps', 1)} steps_per_generation); "
+        f"use one of {', '.join(map(str, divisors)) or 'a divisor'} or change the batch"
+    )
+
+
+def parse_arguments(
+    values: Mapping[str, Any], probe_processes: int | None = None
+) -> tuple[GRPOStageArguments, GRPOConfig, ModelConfig]:
+    """A GRPO stage's flat arguments -> its three configs, with
+    :func:`trl_r1.training.arguments.parse_stage_arguments`.
+
+    ``probe_processes``: parse as the check before any work, for a stage that will run on that many processes
+    (the generation batch, which ``GRPOConfig`` checks against ``num_generations``, is computed for them, not for
+    this machine); ``None``: in the stage's own process."""
+    from trl_r1.training.arguments import StageArgumentsError, parse_stage_arguments
+
+    if probe_processes is None:
+        return parse_stage_arguments(STAGE_ARGUMENT_TYPES, values)
+    problem = num_generations_problem(values, probe_processes)
+    if problem:
+        raise StageArgumentsError([problem])
+    probe = {k: v for k, v in values.items() if k != "steps_per_generation"}
+    probe["generation_batch_size"] = generation_batch(values, probe_processes)
+    return parse_stage_arguments(STAGE_ARGUMENT_TYPES, probe, probe=True)
+
+
+def run_grpo_stage(values: Mapping[str, Any]) -> dict[str, float]:
+    """A ``grpo`` stage of ``trl-r1 run`` (R1-Zero, stage 2, stage 4): its flat arguments parsed
+    (:func:`parse_arguments`), :func:`train_grpo`, the trainer's final metrics."""
+    from trl_r1.training.stage import trainer_metrics
+
+    return trainer_metrics(train_grpo(*parse_arguments(values)))
+
+
 def build_rewards(script_args: GRPOStageArguments) -> list[Any]:
     """The stage's reward functions, in ``reward_funcs`` order, windowed and routed as configured."""
     from trl_r1.rewards.routing import is_reward_model, route_rewards, windowed
@@ -226,7 +284,7 @@ def check_dataset(dataset: Any, script_args: GRPOStageArguments, where: str) -> 
         raise ValueError(f"{where}: the training dataset is empty")
 
 
-def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: Any) -> str:
+def train_grpo(script_args: GRPOStageArguments, training_args: GRPOConfig, model_args: ModelConfig) -> str:
     """Run one GRPO stage and return the directory holding the trained model and its tokenizer.
 
     Args:
@@ -311,9 +369,7 @@ def train_grpo(script_args: GRPOStageArguments, training_args: Any, model_args: 
     finally:
         if quiet:
             trl_logger.removeFilter(quiet)
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-    save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
+    save_trained_model(trainer, result, training_args.output_dir, merge=script_args.lora_merge)
     from trl_r1.training.stage import finish_distributed
 
     finish_distributed(trainer)
@@ -401,11 +457,11 @@ class _UnscoredRowsNote(logging.Filter):
 
 
 def make_parser() -> Any:
-    """``TrlParser`` over (:class:`GRPOStageArguments`, ``GRPOConfig``, ``ModelConfig``): ``--config x.yaml``
-    plus command-line overrides, as TRL's own scripts."""
-    from trl import GRPOConfig, ModelConfig, TrlParser
+    """``TrlParser`` over :data:`STAGE_ARGUMENT_TYPES` (:class:`GRPOStageArguments`, ``GRPOConfig``,
+    ``ModelConfig``): ``--config x.yaml`` plus command-line overrides, as TRL's own scripts."""
+    from trl import TrlParser
 
-    return TrlParser((GRPOStageArguments, GRPOConfig, ModelConfig))
+    return TrlParser(STAGE_ARGUMENT_TYPES)
 
 
 def main(argv: list[str] | None = None) -> str:

@@ -1,7 +1,8 @@
 """The one option parser of trl_r1's commands: ``trl-r1 SUBCOMMAND``, ``trl-r1 experiment NAME`` and the
-pipeline's stage worker. It is TRL's ``TrlParser`` (dataclasses with ``metadata={"help": ...}``, ``--config
-x.yaml`` plus command-line overrides), with what a command line needs on top: one-line usage errors with exit
-code 2, ``--config`` and a positional argument shown in ``--help``, and each default printed once.
+pipeline's stage process (``python -m trl_r1.pipeline.runner``). It is TRL's ``TrlParser`` (dataclasses with
+``metadata={"help": ...}``, ``--config x.yaml`` plus command-line overrides), with what a command line needs on
+top: one-line usage errors with exit code 2, ``--config`` and a positional argument shown in ``--help``, and each
+default printed once.
 
 It sits in ``training/`` (not ``cli/``) so that every layer that parses a command line can import it.
 """

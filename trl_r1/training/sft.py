@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trl import ScriptArguments
+from trl import ModelConfig, ScriptArguments, SFTConfig
 
 from trl_r1._runtime import write_atomic
 from trl_r1.data.cold_start import ColdStartFormat, FormatReport
@@ -259,9 +259,7 @@ def run_sft(
     )
     # an interrupted stage continues from its last complete checkpoint (None starts fresh)
     result = trainer.train(resume_from_checkpoint=resolve_checkpoint(training_args))
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-    save_trained_model(trainer, training_args.output_dir, merge=script_args.lora_merge)
+    save_trained_model(trainer, result, training_args.output_dir, merge=script_args.lora_merge)
     return SFTResult(trainer=trainer, surgery=surgery, lora=peft_config is not None)
 
 
@@ -356,11 +354,50 @@ def train_sft_on_ready_data(script_args: Any, training_args: Any, model_args: An
     return training_args.output_dir
 
 
-def make_parser() -> Any:
-    """``TrlParser`` over (:class:`ColdStartArguments`, ``SFTConfig``, ``ModelConfig``)."""
-    from trl import ModelConfig, SFTConfig, TrlParser
+@dataclass
+class SFTStageOptions:
+    """What an ``sft`` stage of ``trl-r1 run`` trains on, besides :class:`ColdStartArguments`."""
 
-    return TrlParser((ColdStartArguments, SFTConfig, ModelConfig))
+    cold_start_format: bool = field(
+        default=True,
+        metadata={
+            "help": "True: format and filter the data as R1 cold-start data (train_cold_start). False: "
+            "the data is already prompt/completion (a sample stage's output: reasoning rows mixed with "
+            "non-reasoning rows, or distillation traces) and is trained on as is."
+        },
+    )
+
+
+SCRIPT_ARGUMENT_TYPES = (ColdStartArguments, SFTConfig, ModelConfig)
+STAGE_ARGUMENT_TYPES = (*SCRIPT_ARGUMENT_TYPES, SFTStageOptions)
+
+
+def parse_arguments(
+    values: Mapping[str, Any], probe_processes: int | None = None
+) -> tuple[ColdStartArguments, SFTConfig, ModelConfig, SFTStageOptions]:
+    """An ``sft`` stage's flat arguments -> its configs (:func:`trl_r1.training.arguments.parse_stage_arguments`;
+    ``probe_processes`` set: the check before any work)."""
+    from trl_r1.training.arguments import parse_stage_arguments
+
+    return parse_stage_arguments(STAGE_ARGUMENT_TYPES, values, probe=probe_processes is not None)
+
+
+def run_sft_stage(values: Mapping[str, Any]) -> dict[str, float]:
+    """An ``sft`` stage of ``trl-r1 run``: :func:`train_cold_start` (stage 1, distillation), or
+    :func:`train_sft_on_ready_data` with ``cold_start_format: false`` (stage 3, whose data mixes non-reasoning rows
+    that have no reasoning block); returns the trainer's final metrics."""
+    from trl_r1.training.stage import trainer_metrics
+
+    script_args, training_args, model_args, options = parse_arguments(values)
+    train = train_cold_start if options.cold_start_format else train_sft_on_ready_data
+    return trainer_metrics(train(script_args, training_args, model_args))
+
+
+def make_parser() -> Any:
+    """``TrlParser`` over :data:`SCRIPT_ARGUMENT_TYPES` (:class:`ColdStartArguments`, ``SFTConfig``, ``ModelConfig``)."""
+    from trl import TrlParser
+
+    return TrlParser(SCRIPT_ARGUMENT_TYPES)
 
 
 def main(argv: list[str] | None = None) -> str:

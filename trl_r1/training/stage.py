@@ -1,9 +1,10 @@
-"""What every training stage shares: save for the next stage, resume, finish (one copy each)."""
+"""What every training stage shares: save for the next stage, resume, finish, its final metrics (one copy each)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -128,8 +129,12 @@ def eos_token_ids(model_path: str) -> list[int] | None:
     return list(eos) if isinstance(eos, (list, tuple)) else [eos]
 
 
-def save_trained_model(trainer: Any, output_dir: str, merge: bool = True) -> None:
-    """Save the policy and its tokenizer where the next stage loads them (LoRA merged when ``merge``)."""
+def save_trained_model(trainer: Any, train_result: Any, output_dir: str, merge: bool = True) -> None:
+    """Save what a finished ``trainer.train()`` leaves: its ``train`` metrics and trainer state (what
+    :func:`trainer_metrics` reads back), and the policy with its tokenizer where the next stage loads them (LoRA
+    merged when ``merge``)."""
+    trainer.save_metrics("train", train_result.metrics)
+    trainer.save_state()
     if not _is_peft(trainer.model):
         trainer.save_model(output_dir)  # handles DeepSpeed/FSDP gathering
         if trainer.accelerator.is_main_process:
@@ -147,6 +152,35 @@ def _is_peft(model: Any) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(model, PeftModel)
+
+
+def trainer_metrics(output_dir: str | Path) -> dict[str, float]:
+    """Final training metrics from a Trainer's output: the last logged value of every number
+    (``loss``, ``reward``, ``rewards/<name>/mean``, ``train_runtime``...) and ``global_step``."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    out = Path(output_dir)
+    state_path = out / "trainer_state.json"
+    if not state_path.exists():
+        last = get_last_checkpoint(str(out)) if out.is_dir() else None
+        state_path = Path(last) / "trainer_state.json" if last else state_path
+    metrics: dict[str, float] = {}
+    if state_path.exists():
+        state = json.loads(state_path.read_text())
+        for entry in state.get("log_history", []):
+            if any(k.startswith("eval_") for k in entry):
+                continue
+            metrics.update({k: float(v) for k, v in entry.items() if is_number(v) and k != "step"})
+        metrics["global_step"] = float(state.get("global_step", 0))
+    results = out / "all_results.json"
+    if results.exists():
+        metrics.update({k: float(v) for k, v in json.loads(results.read_text()).items() if is_number(v)})
+    return metrics
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float (not a bool): a value a metrics file may hold."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def run_stage_script(parser: Any, train: Any, argv: list[str] | None = None) -> str:
