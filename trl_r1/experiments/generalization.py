@@ -326,7 +326,7 @@ def _sft(
     cosine: bool,
     save_steps: int | None = None,
 ) -> None:
-    from trl_r1.pipeline.stages import run_sft_stage
+    from trl_r1.training.sft import run_sft_stage
 
     run_sft_stage(
         dict(
@@ -356,7 +356,7 @@ def _grpo(
     seed: int,
     save_steps: int | None = None,
 ) -> None:
-    from trl_r1.pipeline.stages import run_grpo_stage
+    from trl_r1.training.grpo import run_grpo_stage
 
     saving = _checkpoints(save_steps)
     run_grpo_stage(

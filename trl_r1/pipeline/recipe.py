@@ -527,7 +527,7 @@ class _RecipeParser:
                 f"{at}.eval_benchmark", "only grpo stages evaluate during training (use an eval stage)"
             )
         from trl_r1.eval import EvalSettingError
-        from trl_r1.training.benchmark_eval import settings_to_arguments
+        from trl_r1.training.benchmark_settings import settings_to_arguments
 
         try:
             flat = settings_to_arguments(raw["eval_benchmark"])

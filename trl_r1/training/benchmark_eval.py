@@ -65,7 +65,6 @@ from trl_r1.training.benchmark_settings import (
     BenchmarkEvalArguments,
     benchmark_problems,
     check_callback_options,
-    settings_to_arguments,
 )
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,6 @@ __all__ = [
     "benchmark_metric_name",
     "callback_from_arguments",
     "problem_seed",
-    "settings_to_arguments",  # benchmark_settings' name: goes once pipeline/recipe.py imports it from there
 ]
 
 BENCH_PREFIX = "bench/"

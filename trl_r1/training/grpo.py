@@ -36,7 +36,7 @@ from trl_r1.rewards.registry import (
     check_reward_name,
     parse_reward_spec,
 )
-from trl_r1.training.benchmark_eval import BenchmarkEvalArguments
+from trl_r1.training.benchmark_settings import BenchmarkEvalArguments
 from trl_r1.training.doctor import DoctorArguments
 from trl_r1.training.stage import eos_token_ids, resolve_checkpoint, save_trained_model
 
