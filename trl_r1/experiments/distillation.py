@@ -34,7 +34,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from trl_r1.experiments.generalization import (
     GeneralizationConfig,
@@ -46,6 +46,7 @@ from trl_r1.experiments.generalization import (
     _sha256,
     _write_jsonl,
     build_data,
+    cold_start,
     evaluate_model,
     experiment_main,
     treatment_curve,
@@ -63,8 +64,8 @@ RL_REWARDS = ["accuracy", "r1_zero_format"]
 @dataclass
 class DistillationConfig(GeneralizationConfig):
     """Options of the distillation experiment (defaults = ``recipes/experiments/distillation.yaml``). The data,
-    student, GRPO and evaluation options are the generalization experiment's; ``sft_learning_rate`` is the
-    learning rate of the two distillation SFT arms."""
+    student, GRPO and evaluation options are the generalization experiment's; ``sft_learning_rate`` and
+    ``sft_lr_scheduler`` are those of the two SFT arms (``distill``, ``self_distill``)."""
 
     output_dir: str = field(
         default="runs/distillation", metadata={"help": "Where every arm and the results go."}
@@ -75,8 +76,19 @@ class DistillationConfig(GeneralizationConfig):
             "help": "The claim: harder-split pass@1 of distill minus grpo, at least this (intervals separate)."
         },
     )
+    sft_learning_rate: float = field(
+        default=1e-3,
+        metadata={"help": "Peak learning rate of the two SFT arms (distill, self_distill)."},
+    )
+    sft_lr_scheduler: Literal["cosine", "constant"] = field(
+        default="cosine",
+        metadata={
+            "help": "Schedule of the two SFT arms: cosine with warmup (the cold start's, and the usual one for "
+            "distillation SFT) or constant (the generalization experiment's SFT controls)."
+        },
+    )
     teacher_model: str = field(
-        default="trl-r1/tiny?hidden_size=256",
+        default="trl-r1/tiny?hidden_size=192",
         metadata={"help": "The teacher: a larger trl-r1/tiny alias (the teacher seed is added to it)."},
     )
     teacher_seed: int = field(
@@ -114,10 +126,6 @@ class DistillationConfig(GeneralizationConfig):
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-
-
-def _with_seed(model: str, seed: int) -> str:
-    return f"{model}{'&' if '?' in model else '?'}seed={seed}"
 
 
 def rejection_sampled_traces(
@@ -166,18 +174,9 @@ def rejection_sampled_traces(
 def train_teacher(cfg: DistillationConfig, data: dict[str, Any], out: Path) -> dict[str, Any]:
     """R1's recipe on the larger model: cold start, then answer-only GRPO; its pass@1 and its traces."""
     seed = cfg.teacher_seed
-    cold, rl = out / "cold_start", out / "grpo"
+    rl = out / "grpo"
     t0 = time.monotonic()
-    _sft(
-        _with_seed(cfg.teacher_model, seed),
-        data["cold_start"],
-        cold,
-        cfg.teacher_cold_start_steps,
-        cfg.cold_start_learning_rate,
-        cfg.cold_start_batch_size,
-        seed,
-        cosine=True,
-    )
+    cold = cold_start(cfg, cfg.teacher_model, cfg.teacher_cold_start_steps, data, out, seed)
     _grpo(
         dataclasses.replace(cfg, rl_steps=cfg.teacher_rl_steps),
         str(cold),
@@ -206,18 +205,8 @@ def run_seed(
 ) -> dict[str, Any]:
     """The student's cold start, the four arms and their evaluation for one seed."""
     out.mkdir(parents=True, exist_ok=True)
-    cold = out / "cold_start"
     t0 = time.monotonic()
-    _sft(
-        _with_seed(cfg.model, seed),
-        data["cold_start"],
-        cold,
-        cfg.cold_start_steps,
-        cfg.cold_start_learning_rate,
-        cfg.cold_start_batch_size,
-        seed,
-        cosine=True,
-    )
+    cold = cold_start(cfg, cfg.model, cfg.cold_start_steps, data, out, seed)
     record: dict[str, Any] = {"cold_start_sha256": _sha256(cold), "arms": {}, "seconds": {}}
     record["cold_start"] = evaluate_model(cfg, cold, data["tests"], out / "eval" / "cold_start")
     rl_data = _write_jsonl(out / "data" / "rl.jsonl", _rows(data["rl"]))
@@ -236,7 +225,7 @@ def run_seed(
         )
     record["seconds"]["cold_start"] = time.monotonic() - t0
     save = max(1, cfg.rl_steps // cfg.curve_points) if cfg.curve_points else None
-    sft_batch, sft_lr = cfg.prompts_per_step, cfg.sft_learning_rate
+    sft_batch, sft_lr, cosine = cfg.prompts_per_step, cfg.sft_learning_rate, cfg.sft_lr_scheduler == "cosine"
     for arm in DISTILL_ARMS:
         t0 = time.monotonic()
         arm_dir, init_sha = out / arm, _sha256(cold)
@@ -253,14 +242,14 @@ def run_seed(
                 sft_lr,
                 sft_batch,
                 seed,
-                cosine=False,
+                cosine=cosine,
                 save_steps=save,
             )
         elif arm == "distill_grpo":
             _grpo(cfg, str(out / "distill"), rl_data, arm_dir, RL_REWARDS, seed)
         else:
             traces = _write_jsonl(out / "data" / "self_traces.jsonl", own_rows)
-            _sft(str(cold), traces, arm_dir, cfg.rl_steps, sft_lr, sft_batch, seed, cosine=False)
+            _sft(str(cold), traces, arm_dir, cfg.rl_steps, sft_lr, sft_batch, seed, cosine=cosine)
         history = _log_history(arm_dir)
         steps = max((int(h.get("step", 0)) for h in history), default=0)
         record["arms"][arm] = {

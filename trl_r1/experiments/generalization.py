@@ -347,6 +347,26 @@ def _sft(
     )
 
 
+def cold_start(
+    cfg: GeneralizationConfig, model: str, steps: int, data: dict[str, Any], out: Path, seed: int
+) -> Path:
+    """R1's stage 1 here: ``steps`` SFT steps (cosine) of ``model`` (seeded) on the easy worked solutions,
+    saved in ``out/cold_start``."""
+    cold = out / "cold_start"
+    sep = "&" if "?" in model else "?"
+    _sft(
+        f"{model}{sep}seed={seed}",
+        data["cold_start"],
+        cold,
+        steps,
+        cfg.cold_start_learning_rate,
+        cfg.cold_start_batch_size,
+        seed,
+        cosine=True,
+    )
+    return cold
+
+
 def _grpo(
     cfg: GeneralizationConfig,
     model: str,
@@ -388,8 +408,6 @@ def _mean_logged(history: list[dict[str, Any]], key: str) -> float | None:
 def run_seed(cfg: GeneralizationConfig, seed: int, data: dict[str, Any], out: Path) -> dict[str, Any]:
     """Cold start, the five arms and their evaluation for one seed; returns per-arm, per-split records."""
     out.mkdir(parents=True, exist_ok=True)
-    sep = "&" if "?" in cfg.model else "?"
-    cold = out / "cold_start"
     t0 = time.monotonic()
     logger.info(
         "seed %d: cold start (%d steps on %d worked solutions)",
@@ -397,16 +415,7 @@ def run_seed(cfg: GeneralizationConfig, seed: int, data: dict[str, Any], out: Pa
         cfg.cold_start_steps,
         data["sizes"]["cold_start"],
     )
-    _sft(
-        f"{cfg.model}{sep}seed={seed}",
-        data["cold_start"],
-        cold,
-        cfg.cold_start_steps,
-        cfg.cold_start_learning_rate,
-        cfg.cold_start_batch_size,
-        seed,
-        cosine=True,
-    )
+    cold = cold_start(cfg, cfg.model, cfg.cold_start_steps, data, out, seed)
     cold_sha = _sha256(cold)
     record: dict[str, Any] = {"cold_start_sha256": cold_sha, "arms": {}, "seconds": {}}
     record["cold_start"] = evaluate_model(cfg, cold, data["tests"], out / "eval" / "cold_start")
