@@ -42,9 +42,10 @@ lint: install
 test: lint
 	$(PY) -m pytest
 
-# Everything but the end-to-end trainings (marked `slow`): the quick lane while editing.
+# Everything but the end-to-end trainings (marked `slow`), one worker per core (pytest-xdist): the quick lane
+# while editing. `make test` stays one process, so CI's timings and the tests that load the machine are as measured.
 test-fast: lint
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n auto
 
 bench: install
 	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done

@@ -45,6 +45,7 @@ QUICK = [
 ]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(900)
 def test_a_shortened_experiment_writes_the_contract_with_teacher_and_cost(tmp_path, capsys):
     out = tmp_path / "distill"

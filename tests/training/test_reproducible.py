@@ -79,6 +79,7 @@ def _comparable(history):
     return [{k: repr(v) for k, v in entry.items() if not WALL_CLOCK.search(k)} for entry in history]
 
 
+@pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
 @pytest.mark.timeout(900)
 def test_stage4_logs_the_same_numbers_with_a_cold_cache_and_beside_a_cpu_bound_process(tmp_path):
     recipe = tmp_path / "stage4.yaml"
