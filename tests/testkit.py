@@ -1,9 +1,11 @@
-"""What tests import by name: the repository root, the benchmark fixture folder, the CPU training arguments.
+"""What tests import by name: the repository root, the benchmark fixture folder, the CPU training arguments, the
+repository's tracked text files.
 
 A module of its own, not ``conftest``: pytest imports every ``conftest.py`` as the module ``conftest``, so a
 folder with its own conftest (``tests/bad_input``, ``tests/with_vllm``) would shadow these names.
 """
 
+import subprocess
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -27,3 +29,16 @@ def cpu_training_args() -> dict:
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
+
+
+def mentioning_files(*patterns: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
+    """The tracked files matching ``patterns`` (git pathspecs) that may mention a repository name, relative to
+    :data:`REPO_ROOT`: CHANGELOG.md (history), ``leave_out`` and files deleted in the working tree are left out."""
+    listed = subprocess.run(
+        ["git", "ls-files", *patterns], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return [
+        name
+        for name in listed
+        if name != "CHANGELOG.md" and name not in leave_out and (REPO_ROOT / name).is_file()
+    ]

@@ -3,9 +3,8 @@
 are :mod:`test_references`'s. CHANGELOG.md records history and is left out."""
 
 import re
-import subprocess
 
-from testkit import REPO_ROOT
+from testkit import REPO_ROOT, mentioning_files
 
 # A path into one of this repository's top folders, not inside another path (``TRL/tests/...``, ``a/b/x.py``).
 PATH = re.compile(
@@ -13,25 +12,18 @@ PATH = re.compile(
 )
 # These cite other projects' test files by the projects' own paths (Math-Verify's, TRL's and open-r1's reward
 # tests): the conformance cases are carried over from them.
-CITES_UPSTREAM = {
-    "docs/conformance.md",
-    "tests/conformance/make_cases.py",
-    "tests/conformance/conformance.py",
-}
+CITES_UPSTREAM = frozenset(
+    {
+        "docs/conformance.md",
+        "tests/conformance/make_cases.py",
+        "tests/conformance/conformance.py",
+    }
+)
 
 
 def test_every_repository_path_mentioned_anywhere_exists():
-    listed = subprocess.run(
-        ["git", "ls-files", "*.py", "*.md", "*.yaml", "*.toml", "Makefile"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
     missing = {}
-    for name in listed:
-        if name == "CHANGELOG.md" or name in CITES_UPSTREAM or not (REPO_ROOT / name).is_file():
-            continue
+    for name in mentioning_files("*.py", "*.md", "*.yaml", "*.toml", "Makefile", leave_out=CITES_UPSTREAM):
         for path in set(PATH.findall((REPO_ROOT / name).read_text(encoding="utf-8"))):
             if not (REPO_ROOT / path).exists():
                 missing.setdefault(path, []).append(name)

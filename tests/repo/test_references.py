@@ -3,9 +3,8 @@ module leaves no pointer behind). CHANGELOG.md records history and is left out."
 
 import importlib
 import re
-import subprocess
 
-from testkit import REPO_ROOT
+from testkit import REPO_ROOT, mentioning_files
 
 DOTTED = re.compile(r"\btrl_r1(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
@@ -26,17 +25,8 @@ def _resolves(dotted: str) -> bool:
 
 
 def test_every_dotted_trl_r1_name_mentioned_anywhere_exists():
-    listed = subprocess.run(
-        ["git", "ls-files", "*.py", "*.md", "*.yaml", "*.toml"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
     stale = {}
-    for name in listed:
-        if name == "CHANGELOG.md" or not (REPO_ROOT / name).is_file():
-            continue
+    for name in mentioning_files("*.py", "*.md", "*.yaml", "*.toml"):
         for dotted in set(DOTTED.findall((REPO_ROOT / name).read_text(encoding="utf-8"))):
             if not _resolves(dotted):
                 stale.setdefault(dotted, []).append(name)
