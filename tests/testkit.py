@@ -1,11 +1,15 @@
 """What tests import by name: the repository root, the benchmark fixture folder, the CPU training arguments, the
-repository's tracked text files.
+repository's tracked text files, a test-size run of ``benchmarks/gpu_run.py``, the options that shorten an
+experiment to a few steps.
 
 A module of its own, not ``conftest``: pytest imports every ``conftest.py`` as the module ``conftest``, so a
 folder with its own conftest (``tests/bad_input``, ``tests/with_vllm``) would shadow these names.
 """
 
+import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +20,30 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # the public MATH (MIT), GSM8K (MIT), CMATH and AoPS AIME/AMC problems as the Qwen2.5-Math evaluation data
 # distributes them. Set, not defaulted: a user's own $TRL_R1_BENCHMARKS_DIR must not change what tests see.
 BENCHMARKS_DIR = REPO_ROOT / "tests" / "data" / "benchmarks"
+
+# `trl-r1 experiment ...` shortened to a few steps of everything on a 32-wide student (plumbing, not results).
+SHORT_EXPERIMENT_ARGS = [
+    "--model",
+    "trl-r1/tiny?hidden_size=32",
+    "--cold_start_steps",
+    "3",
+    "--rl_steps",
+    "2",
+    "--prompts_per_step",
+    "2",
+    "--num_generations",
+    "2",
+    "--max_completion_length",
+    "8",
+    "--n_test",
+    "4",
+    "--k",
+    "2",
+    "--curve_points",
+    "2",
+    "--bootstrap_samples",
+    "50",
+]
 
 
 def cpu_training_args() -> dict:
@@ -42,3 +70,21 @@ def mentioning_files(*patterns: str, leave_out: frozenset[str] = frozenset()) ->
         for name in listed
         if name != "CHANGELOG.md" and name not in leave_out and (REPO_ROOT / name).is_file()
     ]
+
+
+def run_gpu_script(work: Path, *args: str, timeout: int) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """``benchmarks/gpu_run.py --tiny ARGS`` offline on CPU with its files under ``work``: the finished process
+    (stdout is the printed table) and the JSON rows it wrote (``[]`` when it wrote none)."""
+    out = work / "rows.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT),
+        "OMP_NUM_THREADS": "1",
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TRL_R1_CACHE": str(work / "cache"),
+    }
+    command = [sys.executable, str(REPO_ROOT / "benchmarks" / "gpu_run.py"), "--tiny", *args]
+    command += ["--json", str(out), "--work-dir", str(work / "work")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    return done, json.loads(out.read_text())["rows"] if out.exists() else []

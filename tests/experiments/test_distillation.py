@@ -5,38 +5,19 @@ import json
 
 import pytest
 import yaml
-from testkit import REPO_ROOT
+from testkit import REPO_ROOT, SHORT_EXPERIMENT_ARGS
 
 from trl_r1.experiments.distillation import DISTILL_ARMS, DistillationConfig, check_distillation_claim, main
 
 # A few steps of everything; traces are kept whatever their answer (a few-step model answers nothing correctly).
 QUICK = [
-    "--model",
-    "trl-r1/tiny?hidden_size=32",
+    *SHORT_EXPERIMENT_ARGS,
     "--teacher_model",
     "trl-r1/tiny?hidden_size=48",
     "--teacher_cold_start_steps",
     "3",
     "--teacher_rl_steps",
     "2",
-    "--cold_start_steps",
-    "3",
-    "--rl_steps",
-    "2",
-    "--prompts_per_step",
-    "2",
-    "--num_generations",
-    "2",
-    "--max_completion_length",
-    "8",
-    "--n_test",
-    "4",
-    "--k",
-    "2",
-    "--curve_points",
-    "2",
-    "--bootstrap_samples",
-    "50",
     "--samples_per_problem",
     "1",
     "--trace_min_accuracy=-inf",

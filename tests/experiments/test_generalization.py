@@ -5,34 +5,13 @@ import json
 
 import pytest
 import yaml
-from testkit import REPO_ROOT
+from testkit import REPO_ROOT, SHORT_EXPERIMENT_ARGS
 
 from trl_r1.data.synthetic import DIFFICULTIES, column_carries, difficulty_problems
 from trl_r1.experiments.generalization import GeneralizationConfig, main, random_reward
 from trl_r1.experiments.report import ARMS, check_claim, pass_at_1_text, seed_std
 
-QUICK = [
-    "--model",
-    "trl-r1/tiny?hidden_size=32",
-    "--cold_start_steps",
-    "3",
-    "--rl_steps",
-    "2",
-    "--prompts_per_step",
-    "2",
-    "--num_generations",
-    "2",
-    "--max_completion_length",
-    "8",
-    "--n_test",
-    "4",
-    "--k",
-    "2",
-    "--curve_points",
-    "2",
-    "--bootstrap_samples",
-    "50",
-]
+QUICK = SHORT_EXPERIMENT_ARGS
 
 
 @pytest.mark.slow  # trains end to end: `make test-fast` leaves it out
